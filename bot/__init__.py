@@ -1,0 +1,1 @@
+"""followup-bot: a hospital's post-discharge follow-up, in Telegram."""

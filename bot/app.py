@@ -1,0 +1,78 @@
+"""build_app: the one place handlers are registered and services created."""
+
+from __future__ import annotations
+
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.context import AppContext, AppType, BotData, Services
+from bot.conversations.consent import on_enrol_button
+from bot.domain.clock import Clock, SystemClock
+from bot.handlers.errors import on_error
+from bot.handlers.staff import on_invite
+from bot.handlers.start import on_help, on_private_text, on_start
+from bot.handlers.stop import on_stop, on_stop_button
+from bot.settings import Settings
+from bot.storage import migrate
+from bot.storage.store import Store
+from bot.templating import Renderer
+
+
+def build_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    request: BaseRequest | None = None,
+    rate_limit: bool = True,
+) -> AppType:
+    """Build the Application; services are opened in post_init and closed in post_shutdown."""
+    chosen_clock = clock or SystemClock()
+    settings.require_hospital_name()
+
+    async def post_init(app: AppType) -> None:
+        store = Store.open(settings.database_url)
+        await migrate.upgrade(store.engine)
+        app.bot_data.services = Services(settings, store, Renderer(), chosen_clock)
+
+    async def post_shutdown(app: AppType) -> None:
+        if app.bot_data.services is not None:
+            await app.bot_data.services.store.close()
+            app.bot_data.services = None
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(settings.telegram_base_url)
+        .context_types(ContextTypes(context=AppContext, bot_data=BotData))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app: AppType = builder.build()  # type: ignore[assignment]
+    register_handlers(app)
+    return app
+
+
+def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    """Register every handler, private-chat ones limited to private chats."""
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("start", on_start, filters=private))
+    app.add_handler(CommandHandler("help", on_help, filters=private))
+    app.add_handler(CommandHandler("stop", on_stop, filters=private))
+    app.add_handler(CommandHandler("invite", on_invite, filters=private))
+    app.add_handler(CallbackQueryHandler(on_enrol_button, pattern=r"^en:"))
+    app.add_handler(CallbackQueryHandler(on_stop_button, pattern=r"^stop:"))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_private_text))
+    app.add_error_handler(on_error)

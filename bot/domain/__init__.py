@@ -1,0 +1,1 @@
+"""Pure follow-up logic: nothing here imports telegram or the database."""

@@ -1,0 +1,53 @@
+"""Staff commands in private chat: /invite HOSPITAL_NO shows a patient's enrolment link."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bot.context import AppContext
+from bot.domain.roles import Permission, is_allowed
+from bot.handlers.replies import send, text_of
+from bot.services.invitations import InviteRefused, issue_invite
+from bot.services.links import bot_username
+
+
+async def on_invite(update: Update, context: AppContext) -> None:
+    """Issue an invite for a patient, for staff allowed to see that patient's department."""
+    assert update.effective_chat is not None and update.effective_user is not None
+    chat_id = update.effective_chat.id
+    services = context.services
+    member = await services.store.staff.get(update.effective_user.id)
+    if member is None or not is_allowed(member.role, Permission.ISSUE_INVITES):
+        await send(context, chat_id, "staff/not_allowed")
+        return
+    if len(context.args or []) != 1:
+        await send(context, chat_id, "staff/invite_usage")
+        return
+    hospital_no = (context.args or [""])[0]
+    episode = await services.store.episodes.latest_for(hospital_no)
+    if episode is None or not is_allowed(
+        member.role, Permission.ISSUE_INVITES,
+        member_department_id=member.department_id, target_department_id=episode.department_id,
+    ):  # fmt: skip
+        await send(context, chat_id, "staff/patient_not_found", hospital_no=hospital_no)
+        return
+    now = services.clock.now()
+    try:
+        issued = await issue_invite(services.store, episode, now, services.settings.invite_ttl_days)
+    except InviteRefused as refused:
+        await send(context, chat_id, "staff/not_invitable", hospital_no=hospital_no,
+                   reason=refused.reason)  # fmt: skip
+        return
+    link = issued.link(await bot_username(services.store, context.bot, now))
+    caption = text_of(context, "staff/invite_link", hospital_no=hospital_no,
+                      name=episode.name, department=episode.department, link=link,
+                      days=services.settings.invite_ttl_days)  # fmt: skip
+    png = io.BytesIO()
+    segno.make(link, error="m").save(png, kind="png", scale=8, border=4)
+    await context.bot.send_photo(
+        chat_id, png.getvalue(), caption=caption, parse_mode=ParseMode.HTML
+    )

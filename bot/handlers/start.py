@@ -1,0 +1,51 @@
+"""/start, /help and free text in private chats."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import AppContext
+from bot.conversations.consent import ask_consent
+from bot.conversations.enrolment import answer_identity, begin_enrolment
+from bot.domain.enrolment import DIALOG_KIND, ConsentDecision, EnrolStep
+from bot.handlers.replies import send
+
+
+async def on_start(update: Update, context: AppContext) -> None:
+    """Open an invite from a deep link, or explain where the user stands."""
+    assert update.effective_chat is not None
+    if context.args:
+        await begin_enrolment(update, context, context.args[0])
+        return
+    chat_id = update.effective_chat.id
+    store = context.services.store
+    await store.dialogs.clear(chat_id)
+    contacts = await store.contacts.for_chat(chat_id)
+    hospital = context.services.settings.require_hospital_name()
+    if not contacts:
+        await send(context, chat_id, "start/how_to_enrol", hospital=hospital)
+    elif any(c.consent == ConsentDecision.GRANTED for c in contacts):
+        await send(context, chat_id, "start/enrolled", hospital=hospital)
+    else:
+        await ask_consent(context, chat_id, {"contact_ids": [c.id for c in contacts]})
+
+
+async def on_help(update: Update, context: AppContext) -> None:
+    """Explain what the service does and which commands there are."""
+    assert update.effective_chat is not None
+    hospital = context.services.settings.require_hospital_name()
+    await send(context, update.effective_chat.id, "start/help", hospital=hospital)
+
+
+async def on_private_text(update: Update, context: AppContext) -> None:
+    """Take free text as an answer when the open question expects text."""
+    assert update.effective_chat is not None and update.effective_message is not None
+    chat_id = update.effective_chat.id
+    state = await context.services.store.dialogs.get(chat_id)
+    text = update.effective_message.text or ""
+    if state and state.kind == DIALOG_KIND and state.step == EnrolStep.IDENTITY:
+        await answer_identity(update, context, state.data, text)
+    elif state and state.kind == DIALOG_KIND:
+        await send(context, chat_id, "common/use_buttons")
+    else:
+        await send(context, chat_id, "common/not_understood")

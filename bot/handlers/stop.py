@@ -1,0 +1,51 @@
+"""/stop: withdraw consent for this chat, after a confirmation."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import AppContext
+from bot.domain.enrolment import DIALOG_KIND, ConsentDecision
+from bot.handlers.replies import Button, refuse_button, send, settle
+
+STOP_BUTTONS: list[list[Button]] = [
+    [("buttons/stop_confirm", "stop:yes"), ("buttons/stop_keep", "stop:no")]
+]
+
+
+async def on_stop(update: Update, context: AppContext) -> None:
+    """Cancel an enrolment in progress, or ask to confirm withdrawing consent."""
+    assert update.effective_chat is not None
+    chat_id = update.effective_chat.id
+    store = context.services.store
+    state = await store.dialogs.get(chat_id)
+    if state is not None and state.kind == DIALOG_KIND:
+        await store.dialogs.clear(chat_id)
+        await send(context, chat_id, "enrol/cancelled")
+        return
+    contacts = await store.contacts.for_chat(chat_id)
+    if not any(c.consent == ConsentDecision.GRANTED for c in contacts):
+        await send(context, chat_id, "stop/not_enrolled")
+        return
+    await send(context, chat_id, "stop/confirm", STOP_BUTTONS)
+
+
+async def on_stop_button(update: Update, context: AppContext) -> None:
+    """Withdraw consent for every patient this chat follows, or keep it."""
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    chat_id = update.effective_chat.id
+    store = context.services.store
+    granted = [
+        c.id for c in await store.contacts.for_chat(chat_id) if c.consent == ConsentDecision.GRANTED
+    ]
+    if query.data not in ("stop:yes", "stop:no") or not granted:
+        await refuse_button(context, query)
+        return
+    await settle(query)
+    if query.data == "stop:no":
+        await send(context, chat_id, "stop/kept")
+        return
+    now = context.services.clock.now()
+    await store.contacts.set_consent(granted, ConsentDecision.WITHDRAWN, now, via="stop")
+    await send(context, chat_id, "stop/done")

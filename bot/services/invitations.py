@@ -1,0 +1,60 @@
+"""Issue enrolment invites and their deep links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.invites import hash_token, identity_question, new_token
+from bot.storage.records import Episode
+from bot.storage.store import Store
+
+
+class InviteRefused(Exception):
+    """An invite cannot be issued; `reason` is a key such as `not_found` or `excluded`."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class IssuedInvite:
+    episode: Episode
+    token: str
+
+    def link(self, bot_username: str) -> str:
+        """Return the deep link that opens the bot with this invite."""
+        return f"https://t.me/{bot_username}?start={self.token}"
+
+
+def check_invitable(episode: Episode) -> None:
+    """Raise InviteRefused when the episode must not be invited."""
+    if not episode.consent:
+        raise InviteRefused("no_consent", "the patient did not consent to follow-up")
+    if episode.exclusion is not None:
+        raise InviteRefused(episode.exclusion, f"the patient is excluded ({episode.exclusion})")
+    if identity_question(episode.phone, episode.birth_date) is None:
+        raise InviteRefused(
+            "no_identity", "no phone number or birth date on file to check identity against"
+        )
+
+
+async def issue_invite(
+    store: Store, episode: Episode, now: datetime, ttl_days: int
+) -> IssuedInvite:
+    """Create a fresh single-use invite for an eligible episode."""
+    check_invitable(episode)
+    token = new_token()
+    await store.invites.create(episode.id, hash_token(token), now, timedelta(days=ttl_days))
+    return IssuedInvite(episode, token)
+
+
+async def invite_patient(
+    store: Store, hospital_no: str, now: datetime, ttl_days: int
+) -> IssuedInvite:
+    """Create an invite for the patient's latest discharge."""
+    episode = await store.episodes.latest_for(hospital_no.strip())
+    if episode is None:
+        raise InviteRefused("not_found", f"no patient with hospital number {hospital_no!r}")
+    return await issue_invite(store, episode, now, ttl_days)

@@ -1,0 +1,23 @@
+"""The bot's username, asked of the Bot API once and cached in the database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import Bot
+
+from bot.storage.store import Store
+
+BOT_USERNAME_KEY = "bot_username"
+
+
+async def bot_username(store: Store, bot: Bot, now: datetime) -> str:
+    """Return the bot's username, from the cache or from getMe."""
+    cached = await store.cache.get(BOT_USERNAME_KEY)
+    if cached:
+        return cached
+    me = await bot.get_me()
+    if not me.username:
+        raise RuntimeError("the Bot API returned no username for this bot")
+    await store.cache.put(BOT_USERNAME_KEY, me.username, now)
+    return me.username

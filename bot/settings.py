@@ -1,0 +1,106 @@
+"""The one settings object, read from FOLLOWUP_* environment variables and an optional .env."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.templating import LOCALES
+
+ENV_PREFIX = "FOLLOWUP_"
+TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/followup.db"
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names the variable and what is expected."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True
+    )
+
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: str = "Asia/Shanghai"
+    locale: str = "zh_CN"
+    staff_chat_id: int | None = None
+    hospital_name: str | None = None
+    invite_ttl_days: int = Field(default=30, ge=1, le=365)
+    identity_attempts: int = Field(default=5, ge=1, le=20)
+
+    @field_validator("telegram_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TOKEN_PATTERN.match(value.get_secret_value()):
+            raise ValueError("expected a bot token from @BotFather, like 123456:ABC-DEF...")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("expected an IANA time zone name such as Asia/Shanghai") from None
+        return value
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in LOCALES:
+            raise ValueError(f"expected one of {', '.join(LOCALES)}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("expected sqlite+aiosqlite:///path.db or postgresql+asyncpg://...")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """Return the hospital's time zone."""
+        return ZoneInfo(self.timezone)
+
+    def require_token(self) -> str:
+        """Return the bot token, or fail with a clear message when it is not set."""
+        if self.telegram_token is None:
+            raise SettingsError(
+                f"{ENV_PREFIX}TELEGRAM_TOKEN: missing; set it to the token @BotFather gave you"
+            )
+        return self.telegram_token.get_secret_value()
+
+    def require_hospital_name(self) -> str:
+        """Return the hospital's name, or fail with a clear message when it is not set."""
+        if not self.hospital_name or not self.hospital_name.strip():
+            raise SettingsError(
+                f"{ENV_PREFIX}HOSPITAL_NAME: missing; set it to the hospital's name "
+                "as patients know it"
+            )
+        return self.hospital_name.strip()
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """Turn pydantic's error into one line per bad variable, never echoing secret values."""
+    lines = []
+    for item in error.errors():
+        field = str(item["loc"][0]).upper() if item["loc"] else "?"
+        reason = str(item["msg"]).removeprefix("Value error, ")
+        lines.append(f"{ENV_PREFIX}{field}: {reason}")
+    return "\n".join(lines)
+
+
+def load_settings(env_file: Path | None = Path(".env")) -> Settings:
+    """Read the settings, raising SettingsError with a clear message when one is wrong."""
+    try:
+        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+    except ValidationError as error:
+        raise SettingsError(describe_validation_error(error)) from None

@@ -1,0 +1,117 @@
+"""Contacts: chats linked to patients, with their consent and its history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.domain.enrolment import ConsentDecision
+from bot.storage.records import Contact
+from bot.storage.schema import consent_events, contacts
+
+_COLUMNS = (
+    contacts.c.id,
+    contacts.c.patient_id,
+    contacts.c.episode_id,
+    contacts.c.chat_id,
+    contacts.c.respondent,
+    contacts.c.relation,
+    contacts.c.consent,
+    contacts.c.locale,
+)
+
+
+@dataclass(frozen=True)
+class NewContact:
+    patient_id: int
+    episode_id: int
+    chat_id: int
+    user_id: int
+    respondent: str
+    relation: str | None
+    locale: str
+
+
+class ContactRepository:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def link(
+        self, new: NewContact, decision: ConsentDecision, now: datetime, via: str
+    ) -> Contact:
+        """Link a chat to a patient (or refresh the link) and record the consent decision."""
+        values = {
+            "episode_id": new.episode_id,
+            "user_id": new.user_id,
+            "respondent": new.respondent,
+            "relation": new.relation,
+            "consent": decision.value,
+            "consent_at": now,
+            "locale": new.locale,
+        }
+        async with self._engine.begin() as conn:
+            existing = await self._find(conn, new.patient_id, new.chat_id)
+            if existing is None:
+                row = {**values, "patient_id": new.patient_id, "chat_id": new.chat_id}
+                await conn.execute(insert(contacts).values(**row, created_at=now))
+            else:
+                await conn.execute(
+                    update(contacts).where(contacts.c.id == existing.id).values(values)
+                )
+            contact = await self._find(conn, new.patient_id, new.chat_id)
+            assert contact is not None
+            await _record_event(conn, contact.id, decision, now, via)
+        return contact
+
+    async def for_chat(self, chat_id: int) -> list[Contact]:
+        """Return every patient link of a chat."""
+        async with self._engine.connect() as conn:
+            query = select(*_COLUMNS).where(contacts.c.chat_id == chat_id).order_by(contacts.c.id)
+            return [Contact(**row) for row in (await conn.execute(query)).mappings()]
+
+    async def for_patient(self, patient_id: int) -> list[Contact]:
+        """Return every contact of a patient."""
+        async with self._engine.connect() as conn:
+            query = select(*_COLUMNS).where(contacts.c.patient_id == patient_id)
+            return [Contact(**row) for row in (await conn.execute(query)).mappings()]
+
+    async def set_consent(
+        self, contact_ids: list[int], decision: ConsentDecision, now: datetime, via: str
+    ) -> None:
+        """Record a new consent decision for the given contacts."""
+        async with self._engine.begin() as conn:
+            for contact_id in contact_ids:
+                await conn.execute(
+                    update(contacts)
+                    .where(contacts.c.id == contact_id)
+                    .values(consent=decision.value, consent_at=now)
+                )
+                await _record_event(conn, contact_id, decision, now, via)
+
+    async def consent_history(self, contact_id: int) -> list[tuple[str, datetime, str]]:
+        """Return (decision, time, via) for a contact, oldest first."""
+        query = (
+            select(consent_events.c.decision, consent_events.c.at, consent_events.c.via)
+            .where(consent_events.c.contact_id == contact_id)
+            .order_by(consent_events.c.id)
+        )
+        async with self._engine.connect() as conn:
+            return [(d, at, via) for d, at, via in (await conn.execute(query)).all()]
+
+    @staticmethod
+    async def _find(conn: AsyncConnection, patient_id: int, chat_id: int) -> Contact | None:
+        query = select(*_COLUMNS).where(
+            contacts.c.patient_id == patient_id, contacts.c.chat_id == chat_id
+        )
+        row = (await conn.execute(query)).mappings().first()
+        return Contact(**row) if row else None
+
+
+async def _record_event(
+    conn: AsyncConnection, contact_id: int, decision: ConsentDecision, now: datetime, via: str
+) -> None:
+    values = {"contact_id": contact_id, "decision": decision.value, "at": now, "via": via}
+    await conn.execute(insert(consent_events).values(values))

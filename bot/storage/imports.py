@@ -1,0 +1,182 @@
+"""Write a validated discharge list in one transaction: new episodes, updates, nothing twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.domain.discharge import DischargeRecord
+from bot.storage.records import ImportCounts
+from bot.storage.schema import departments, episodes, patients
+
+PATIENT_FIELDS = ("name", "sex", "age", "birth_date", "phone")
+EPISODE_FIELDS = (
+    "department_id", "admitted_at", "ward", "attending_doctor", "nurse", "diagnosis",
+    "discharge_condition", "consent", "plan", "revisit_at", "medications", "flags", "notes",
+    "exclusion",
+)  # fmt: skip
+CHUNK = 2000
+
+
+@dataclass
+class _Patient:
+    id: int | None
+    fields: dict[str, Any]
+    latest_discharge: datetime | None = None
+    changed: bool = False
+    is_new: bool = False
+    episodes: dict[datetime, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+
+
+@dataclass
+class _Plan:
+    new_episodes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    changed_episodes: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def apply_discharge_records(
+    engine: AsyncEngine, records: Sequence[DischargeRecord], source_file: str, now: datetime
+) -> ImportCounts:
+    """Store records all-or-nothing and count what is new, updated and unchanged."""
+    counts = ImportCounts(rows_read=len(records))
+    ordered = sorted(records, key=lambda r: r.discharged_at)
+    async with engine.begin() as conn:
+        department_ids = await _ensure_departments(conn, {r.department for r in ordered})
+        known = await _load_patients(conn, {r.hospital_no for r in ordered})
+        plan = _plan_changes(known, department_ids, ordered, counts)
+        await _write_patients(conn, known, now)
+        await _write_episodes(conn, known, plan, source_file, now)
+    for record in ordered:
+        if record.exclusion is not None:
+            key = record.exclusion.value
+            counts.excluded[key] = counts.excluded.get(key, 0) + 1
+    return counts
+
+
+def _plan_changes(
+    known: dict[str, _Patient],
+    department_ids: dict[str, int],
+    ordered: Sequence[DischargeRecord],
+    counts: ImportCounts,
+) -> _Plan:
+    plan = _Plan()
+    for record in ordered:
+        patient_fields = {name: getattr(record, name) for name in PATIENT_FIELDS}
+        patient = known.setdefault(record.hospital_no, _Patient(None, {}, is_new=True))
+        patient_changed = _merge_patient(patient, patient_fields, record.discharged_at)
+        episode_fields = _episode_fields(record, department_ids)
+        existing = patient.episodes.get(record.discharged_at)
+        if existing is None:
+            row = {**episode_fields, "discharged_at": record.discharged_at, "line": record.line}
+            plan.new_episodes.append((record.hospital_no, row))
+            patient.episodes[record.discharged_at] = (0, episode_fields)
+            counts.imported += 1
+        elif existing[1] != episode_fields:
+            plan.changed_episodes.append({"_id": existing[0], **episode_fields})
+            counts.updated += 1
+        elif patient_changed:
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    return plan
+
+
+def _merge_patient(patient: _Patient, fields: dict[str, Any], discharged_at: datetime) -> bool:
+    """Take a row's personal fields when it is the patient's newest discharge."""
+    if patient.latest_discharge is not None and discharged_at < patient.latest_discharge:
+        return False
+    patient.latest_discharge = discharged_at
+    if patient.fields == fields:
+        return False
+    patient.fields = fields
+    patient.changed = True
+    return not patient.is_new
+
+
+def _episode_fields(record: DischargeRecord, department_ids: dict[str, int]) -> dict[str, Any]:
+    values = {name: getattr(record, name) for name in EPISODE_FIELDS if name != "department_id"}
+    values["department_id"] = department_ids[record.department]
+    values["exclusion"] = record.exclusion.value if record.exclusion else None
+    return values
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+async def _ensure_departments(conn: AsyncConnection, names: set[str]) -> dict[str, int]:
+    query = select(departments.c.name, departments.c.id)
+    ids: dict[str, int] = {name: id_ for name, id_ in (await conn.execute(query)).all()}
+    missing = sorted(names - ids.keys())
+    if missing:
+        await conn.execute(insert(departments), [{"name": name} for name in missing])
+        ids = {name: id_ for name, id_ in (await conn.execute(query)).all()}
+    return ids
+
+
+async def _load_patients(conn: AsyncConnection, numbers: set[str]) -> dict[str, _Patient]:
+    known: dict[str, _Patient] = {}
+    by_id: dict[int, _Patient] = {}
+    person = [patients.c[name] for name in PATIENT_FIELDS]
+    for chunk in _chunks(sorted(numbers)):
+        query = select(patients.c.id, patients.c.hospital_no, *person).where(
+            patients.c.hospital_no.in_(chunk)
+        )
+        for row in (await conn.execute(query)).mappings():
+            patient = _Patient(row["id"], {name: row[name] for name in PATIENT_FIELDS})
+            known[row["hospital_no"]] = by_id[row["id"]] = patient
+    await _load_episodes(conn, by_id)
+    return known
+
+
+async def _load_episodes(conn: AsyncConnection, by_id: dict[int, _Patient]) -> None:
+    columns = [episodes.c[name] for name in EPISODE_FIELDS]
+    for chunk in _chunks(sorted(by_id)):
+        query = select(episodes.c.id, episodes.c.patient_id, episodes.c.discharged_at, *columns)
+        rows = (await conn.execute(query.where(episodes.c.patient_id.in_(chunk)))).mappings()
+        for row in rows:
+            patient = by_id[row["patient_id"]]
+            patient.episodes[row["discharged_at"]] = (
+                row["id"],
+                {name: row[name] for name in EPISODE_FIELDS},
+            )
+            if patient.latest_discharge is None or row["discharged_at"] > patient.latest_discharge:
+                patient.latest_discharge = row["discharged_at"]
+
+
+async def _write_patients(conn: AsyncConnection, known: dict[str, _Patient], now: datetime) -> None:
+    new = [(no, p) for no, p in known.items() if p.is_new]
+    for chunk in _chunks(new):
+        rows = [{"hospital_no": no, **p.fields, "created_at": now, "updated_at": now}
+                for no, p in chunk]  # fmt: skip
+        result = await conn.execute(
+            insert(patients).returning(patients.c.id, patients.c.hospital_no), rows
+        )
+        for id_, hospital_no in result.all():
+            known[hospital_no].id = id_
+    changed = [{"_id": p.id, **p.fields, "updated_at": now}
+               for p in known.values() if p.changed and not p.is_new]  # fmt: skip
+    if changed:
+        await conn.execute(update(patients).where(patients.c.id == bindparam("_id")), changed)
+
+
+async def _write_episodes(
+    conn: AsyncConnection, known: dict[str, _Patient], plan: _Plan, source_file: str, now: datetime
+) -> None:
+    stamp = {"source_file": source_file, "imported_at": now, "updated_at": now}
+    rows = [
+        {**{k: v for k, v in row.items() if k != "line"}, "source_line": row["line"],
+         "patient_id": known[no].id, **stamp}
+        for no, row in plan.new_episodes
+    ]  # fmt: skip
+    for chunk in _chunks(rows):
+        await conn.execute(insert(episodes), list(chunk))
+    changed = [{**row, "updated_at": now} for row in plan.changed_episodes]
+    for chunk in _chunks(changed):
+        await conn.execute(update(episodes).where(episodes.c.id == bindparam("_id")), list(chunk))

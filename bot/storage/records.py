@@ -1,0 +1,78 @@
+"""Dataclasses the repositories return."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot.domain.roles import Role
+
+
+@dataclass(frozen=True)
+class Episode:
+    id: int
+    patient_id: int
+    hospital_no: str
+    name: str
+    phone: str | None
+    birth_date: date | None
+    department_id: int
+    department: str
+    attending_doctor: str | None
+    discharged_at: datetime
+    consent: bool
+    exclusion: str | None
+
+    @property
+    def eligible(self) -> bool:
+        """Say whether this episode may be invited and contacted."""
+        return self.consent and self.exclusion is None
+
+
+@dataclass(frozen=True)
+class Invite:
+    id: int
+    episode_id: int
+    expires_at: datetime
+    used_at: datetime | None
+    failed_attempts: int
+    locked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: int
+    patient_id: int
+    episode_id: int
+    chat_id: int
+    respondent: str
+    relation: str | None
+    consent: str
+    locale: str
+
+
+@dataclass(frozen=True)
+class DialogState:
+    chat_id: int
+    kind: str
+    step: str
+    data: dict[str, object]
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    user_id: int
+    role: Role
+    department_id: int | None
+    department: str | None
+    name: str | None
+
+
+@dataclass
+class ImportCounts:
+    rows_read: int = 0
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    excluded: dict[str, int] = field(default_factory=dict)

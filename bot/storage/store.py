@@ -1,0 +1,44 @@
+"""The repositories together, over one engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.storage.cache import CacheRepository
+from bot.storage.contacts import ContactRepository
+from bot.storage.database import create_engine
+from bot.storage.dialogs import DialogRepository
+from bot.storage.episodes import EpisodeRepository
+from bot.storage.invites import InviteRepository
+from bot.storage.staff import StaffRepository
+
+
+@dataclass(frozen=True)
+class Store:
+    engine: AsyncEngine
+    episodes: EpisodeRepository
+    invites: InviteRepository
+    contacts: ContactRepository
+    dialogs: DialogRepository
+    staff: StaffRepository
+    cache: CacheRepository
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Open the database at url (no I/O until first use)."""
+        engine = create_engine(url)
+        return cls(
+            engine=engine,
+            episodes=EpisodeRepository(engine),
+            invites=InviteRepository(engine),
+            contacts=ContactRepository(engine),
+            dialogs=DialogRepository(engine),
+            staff=StaffRepository(engine),
+            cache=CacheRepository(engine),
+        )
+
+    async def close(self) -> None:
+        """Release the database connections."""
+        await self.engine.dispose()

@@ -1,0 +1,57 @@
+"""The one renderer of user-facing text: Jinja2 templates under messages/<locale>/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
+
+LOCALES = ("zh_CN", "en")
+DEFAULT_LOCALE = "zh_CN"
+MESSAGES_DIR = Path(__file__).resolve().parent.parent / "messages"
+TEMPLATE_SUFFIXES = (".html", ".txt")
+
+
+class Renderer:
+    """Renders `area/name` templates: `.html` is Telegram HTML (escaped), `.txt` plain text."""
+
+    def __init__(self, messages_dir: Path = MESSAGES_DIR) -> None:
+        self.messages_dir = messages_dir
+        self._envs = {locale: self._environment(messages_dir / locale) for locale in LOCALES}
+
+    @staticmethod
+    def _environment(folder: Path) -> SandboxedEnvironment:
+        return SandboxedEnvironment(
+            loader=FileSystemLoader(folder),
+            autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+
+    def template_name(self, key: str, locale: str) -> str:
+        """Return the file name behind a key such as `enrol/consent` in a locale."""
+        for suffix in TEMPLATE_SUFFIXES:
+            if (self.messages_dir / locale / f"{key}{suffix}").is_file():
+                return f"{key}{suffix}"
+        raise KeyError(f"no template {key!r} in messages/{locale}/")
+
+    def render(self, key: str, locale: str = DEFAULT_LOCALE, **variables: Any) -> str:
+        """Render the template `key` in `locale` with the given variables."""
+        if locale not in self._envs:
+            locale = DEFAULT_LOCALE
+        template = self._envs[locale].get_template(self.template_name(key, locale))
+        return template.render(**variables).strip()
+
+    def keys(self, locale: str) -> list[str]:
+        """List every template key present in a locale."""
+        root = self.messages_dir / locale
+        found = (
+            p.relative_to(root).with_suffix("").as_posix()
+            for p in root.rglob("*")
+            if p.suffix in TEMPLATE_SUFFIXES
+        )
+        return sorted(found)

@@ -1,0 +1,25 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from tests.harness import BotHarness, make_settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+async def harness(settings: Settings) -> AsyncIterator[BotHarness]:
+    bot = BotHarness(settings)
+    await bot.start()
+    yield bot
+    if bot.app is not None:
+        await bot.stop()

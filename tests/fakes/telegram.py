@@ -1,0 +1,107 @@
+"""FakeTelegram: a Bot API at the HTTP edge that answers and records every call."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+BOT_ID = 7000000001
+BOT_USERNAME = "followup_test_bot"
+TOKEN = "7000000001:" + "A" * 35
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class FakeTelegram(BaseRequest):
+    """Answers Bot API methods like Telegram would; `calls` holds every request in order."""
+
+    calls: list[Call] = field(default_factory=list)
+    next_message_id: int = 1000
+    failures: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None, *args: Any,
+        **kwargs: Any,
+    ) -> tuple[int, bytes]:  # fmt: skip
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        self.calls.append(Call(api_method, params))
+        if api_method in self.failures:
+            status, description = self.failures[api_method]
+            body = {"ok": False, "error_code": status, "description": description}
+            return status, json.dumps(body).encode()
+        return 200, json.dumps({"ok": True, "result": self._result(api_method, params)}).encode()
+
+    def _result(self, api_method: str, params: dict[str, Any]) -> Any:
+        if api_method == "getMe":
+            return {"id": BOT_ID, "is_bot": True, "first_name": "Followup",
+                    "username": BOT_USERNAME}  # fmt: skip
+        if api_method in ("sendMessage", "sendPhoto"):
+            return self._message(params)
+        if api_method == "getUpdates":
+            return []
+        return True
+
+    def _message(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.next_message_id += 1
+        chat_id = int(params["chat_id"])
+        message: dict[str, Any] = {
+            "message_id": self.next_message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Followup"},
+        }
+        if "text" in params:
+            message["text"] = params["text"]
+        if "caption" in params:
+            message["caption"] = params["caption"]
+            message["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 1,
+                                 "height": 1}]  # fmt: skip
+        return message
+
+    # --- what tests read -------------------------------------------------------------
+    def sent(self, chat_id: int | None = None) -> list[Call]:
+        """Return the sendMessage/sendPhoto calls, optionally to one chat."""
+        return [
+            c for c in self.calls
+            if c.method in ("sendMessage", "sendPhoto")
+            and (chat_id is None or int(c.params["chat_id"]) == chat_id)
+        ]  # fmt: skip
+
+    def last_text(self, chat_id: int) -> str:
+        """Return the text (or caption) of the last message sent to a chat."""
+        last = self.sent(chat_id)[-1].params
+        return str(last.get("text", last.get("caption", "")))
+
+    def last_buttons(self, chat_id: int) -> list[str]:
+        """Return the callback data of the buttons on the last message sent to a chat."""
+        markup = self.sent(chat_id)[-1].params.get("reply_markup")
+        if not markup:
+            return []
+        rows = json.loads(markup)["inline_keyboard"] if isinstance(markup, str) else (
+            markup["inline_keyboard"]
+        )
+        return [button["callback_data"] for row in rows for button in row]
+
+    def answered_callbacks(self) -> list[dict[str, Any]]:
+        """Return the parameters of every answerCallbackQuery call."""
+        return [c.params for c in self.calls if c.method == "answerCallbackQuery"]

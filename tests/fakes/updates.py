@@ -1,0 +1,56 @@
+"""Real telegram.Update objects built from Bot API JSON, as Telegram would send them."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+from telegram import Bot, Update
+
+_ids = itertools.count(1)
+
+
+def _user(user_id: int) -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": "zh"}
+
+
+def _chat(chat_id: int) -> dict[str, Any]:
+    kind = "private" if chat_id > 0 else "supergroup"
+    return {"id": chat_id, "type": kind, **({"title": "Staff"} if chat_id < 0 else {})}
+
+
+def text_update(bot: Bot, chat_id: int, user_id: int, text: str) -> Update:
+    """Build an update carrying a text message (commands get their entity)."""
+    message: dict[str, Any] = {
+        "message_id": next(_ids),
+        "date": int(time.time()),
+        "chat": _chat(chat_id),
+        "from": _user(user_id),
+        "text": text,
+    }
+    if text.startswith("/"):
+        command = text.split()[0]
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+    return Update.de_json({"update_id": next(_ids), "message": message}, bot)
+
+
+def callback_update(
+    bot: Bot, chat_id: int, user_id: int, data: str, message_id: int = 1
+) -> Update:
+    """Build an update carrying a button press on a bot message."""
+    message = {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": _chat(chat_id),
+        "from": {"id": 1, "is_bot": True, "first_name": "Followup"},
+        "text": "question",
+    }
+    query = {
+        "id": str(next(_ids)),
+        "from": _user(user_id),
+        "chat_instance": str(chat_id),
+        "message": message,
+        "data": data,
+    }
+    return Update.de_json({"update_id": next(_ids), "callback_query": query}, bot)

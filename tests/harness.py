@@ -1,0 +1,105 @@
+"""BotHarness: the real Application over FakeTelegram, a fake clock and a SQLite file."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.app import build_app
+from bot.context import AppType, Services
+from bot.domain.clock import FakeClock
+from bot.domain.discharge import DischargeRecord
+from bot.settings import Settings
+from bot.storage import migrate
+from bot.storage.imports import apply_discharge_records
+from bot.storage.store import Store
+from tests.fakes.telegram import TOKEN, FakeTelegram
+from tests.fakes.updates import callback_update, text_update
+
+HOSPITAL = "市第一人民医院"
+START = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings for a test: a SQLite file under tmp_path, the fake token, no .env."""
+    values: dict[str, Any] = {
+        "telegram_token": TOKEN,
+        "database_url": f"sqlite+aiosqlite:///{tmp_path}/followup.db",
+        "hospital_name": HOSPITAL,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def record(hospital_no: str = "ZY001", **overrides: Any) -> DischargeRecord:
+    """A valid discharge record with sensible defaults."""
+    values: dict[str, Any] = {
+        "line": 2,
+        "hospital_no": hospital_no,
+        "name": "张三丰",
+        "department": "心内科",
+        "discharged_at": datetime(2026, 11, 20, 2, 0, tzinfo=UTC),
+        "consent": True,
+        "phone": "13800138001",
+        "birth_date": date(1958, 3, 4),
+        "attending_doctor": "李医生",
+        **overrides,
+    }
+    return DischargeRecord(**values)
+
+
+async def seed(settings: Settings, *records: DischargeRecord) -> None:
+    """Migrate the database and store discharge records."""
+    store = Store.open(settings.database_url)
+    await migrate.upgrade(store.engine)
+    await apply_discharge_records(store.engine, list(records), "seed.csv", START)
+    await store.close()
+
+
+class BotHarness:
+    """Drives the real Application with real Update objects; Telegram is faked at HTTP."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock = FakeClock(START)
+        self.telegram = FakeTelegram()
+        self.app: AppType | None = None
+
+    async def start(self) -> None:
+        """Build and initialise the application as `run` would, without polling."""
+        self.app = build_app(self.settings, clock=self.clock, request=self.telegram,
+                             rate_limit=False)  # fmt: skip
+        await self.app.initialize()
+        assert self.app.post_init is not None
+        await self.app.post_init(self.app)
+
+    async def stop(self) -> None:
+        """Shut the application down as `run` would."""
+        assert self.app is not None
+        assert self.app.post_shutdown is not None
+        await self.app.post_shutdown(self.app)
+        await self.app.shutdown()
+        self.app = None
+
+    async def restart(self) -> None:
+        """Stop and start again: nothing survives but the database."""
+        await self.stop()
+        await self.start()
+
+    @property
+    def services(self) -> Services:
+        assert self.app is not None and self.app.bot_data.services is not None
+        return self.app.bot_data.services
+
+    async def text(self, chat_id: int, text: str, user_id: int | None = None) -> None:
+        """Deliver a text message from a user in a chat."""
+        assert self.app is not None
+        update = text_update(self.app.bot, chat_id, user_id or chat_id, text)
+        await self.app.process_update(update)
+
+    async def press(self, chat_id: int, data: str, user_id: int | None = None) -> None:
+        """Deliver a button press from a user in a chat."""
+        assert self.app is not None
+        update = callback_update(self.app.bot, chat_id, user_id or chat_id, data)
+        await self.app.process_update(update)
