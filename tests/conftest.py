@@ -23,3 +23,11 @@ async def harness(settings: Settings) -> AsyncIterator[BotHarness]:
     yield bot
     if bot.app is not None:
         await bot.stop()
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Settings:
+    """Point the CLI at the test's database, in the default locale."""
+    monkeypatch.setenv("FOLLOWUP_DATABASE_URL", settings.database_url)
+    monkeypatch.delenv("FOLLOWUP_LOCALE", raising=False)
+    return settings

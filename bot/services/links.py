@@ -11,13 +11,15 @@ from bot.storage.store import Store
 BOT_USERNAME_KEY = "bot_username"
 
 
-async def bot_username(store: Store, bot: Bot, now: datetime) -> str:
-    """Return the bot's username, from the cache or from getMe."""
-    cached = await store.cache.get(BOT_USERNAME_KEY)
-    if cached:
-        return cached
+async def cache_bot_username(store: Store, bot: Bot, now: datetime) -> str:
+    """Ask getMe for the bot's username and cache it."""
     me = await bot.get_me()
     if not me.username:
         raise RuntimeError("the Bot API returned no username for this bot")
     await store.cache.put(BOT_USERNAME_KEY, me.username, now)
     return me.username
+
+
+async def bot_username(store: Store, bot: Bot, now: datetime) -> str:
+    """Return the bot's username, from the cache or from getMe."""
+    return await store.cache.get(BOT_USERNAME_KEY) or await cache_bot_username(store, bot, now)

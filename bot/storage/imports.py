@@ -40,17 +40,27 @@ class _Plan:
 
 
 async def apply_discharge_records(
-    engine: AsyncEngine, records: Sequence[DischargeRecord], source_file: str, now: datetime
+    engine: AsyncEngine,
+    records: Sequence[DischargeRecord],
+    source_file: str,
+    now: datetime,
+    *,
+    dry_run: bool = False,
 ) -> ImportCounts:
-    """Store records all-or-nothing and count what is new, updated and unchanged."""
+    """Store records all-or-nothing and count what is new, updated and unchanged.
+
+    With dry_run the same work is done and then rolled back, so the counts are exact.
+    """
     counts = ImportCounts(rows_read=len(records))
     ordered = sorted(records, key=lambda r: r.discharged_at)
-    async with engine.begin() as conn:
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
         department_ids = await _ensure_departments(conn, {r.department for r in ordered})
         known = await _load_patients(conn, {r.hospital_no for r in ordered})
         plan = _plan_changes(known, department_ids, ordered, counts)
         await _write_patients(conn, known, now)
         await _write_episodes(conn, known, plan, source_file, now)
+        await (transaction.rollback() if dry_run else transaction.commit())
     for record in ordered:
         if record.exclusion is not None:
             key = record.exclusion.value

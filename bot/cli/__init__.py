@@ -1,0 +1,58 @@
+"""The `followup` command."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import typer
+
+from bot.cli import imports, invites, staff
+from bot.cli.common import EXIT_FAILED, required, say, settings_or_exit, with_store
+from bot.storage import migrate
+
+app = typer.Typer(
+    help="Hospital post-discharge follow-up bot.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(staff.app, name="staff")
+app.command("import")(imports.import_command)
+app.command("invite")(invites.invite_command)
+app.command("invites")(invites.invites_command)
+
+
+@app.command()
+def run() -> None:
+    """Migrate the database if needed and run the bot (long polling)."""
+    from bot.app import build_app
+
+    settings = settings_or_exit()
+    required(settings.require_token)
+    required(settings.require_hospital_name)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines would carry the token
+    build_app(settings).run_polling()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations up to the newest (safe to repeat)."""
+    settings = settings_or_exit()
+    revision = with_store(settings, lambda store: migrate.current_revision(store.engine))
+    say(settings, "cli/db_upgraded", revision=revision or "-")
+
+
+def main() -> None:
+    """Entry point of the `followup` console script; unexpected errors print one line."""
+    try:
+        app(standalone_mode=True)
+    except Exception as error:  # the trace goes to the log only when FOLLOWUP_DEBUG is set
+        if os.environ.get("FOLLOWUP_DEBUG"):
+            raise
+        typer.echo(f"followup: unexpected error ({type(error).__name__}): {error}", err=True)
+        typer.echo("followup: set FOLLOWUP_DEBUG=1 to see the full trace", err=True)
+        sys.exit(EXIT_FAILED)

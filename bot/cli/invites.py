@@ -1,0 +1,110 @@
+"""`followup invite` and `followup invites`: enrolment links and QR codes for patients."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import segno
+import typer
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.cli.common import fail, required, say, settings_or_exit, with_store
+from bot.domain.clock import SystemClock
+from bot.services.invitations import InviteRefused, check_invitable, invite_patient, issue_invite
+from bot.services.links import BOT_USERNAME_KEY, cache_bot_username
+from bot.settings import Settings
+from bot.storage.store import Store
+
+SAFE_FILE_NAME = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def invite_command(
+    hospital_no: str = typer.Argument(..., help="The patient's hospital number (住院号)."),
+    qr: Path | None = typer.Option(None, "--qr", help="Also write the link as a QR PNG here."),
+    bot_username: str | None = typer.Option(None, help="Skip asking Telegram (offline use)."),
+) -> None:
+    """Print the enrolment deep link of a patient's latest discharge (one line on stdout)."""
+    settings = settings_or_exit()
+    now = SystemClock().now()
+
+    async def work(store: Store) -> str:
+        issued = await invite_patient(store, hospital_no, now, settings.invite_ttl_days)
+        return issued.link(bot_username or await _bot_username(settings, store, now))
+
+    try:
+        link = with_store(settings, work)
+    except InviteRefused as refused:
+        fail(settings, "cli/invite_refused", hospital_no=hospital_no, reason=refused.reason)
+    if qr is not None:
+        write_qr(link, qr)
+    typer.echo(link)
+
+
+def invites_command(
+    discharged_from: datetime = typer.Option(..., formats=["%Y-%m-%d"], help="First day."),
+    discharged_to: datetime = typer.Option(..., formats=["%Y-%m-%d"], help="Last day."),
+    out: Path = typer.Option(..., help="Folder for the QR PNGs and index.csv."),
+    bot_username: str | None = typer.Option(None, help="Skip asking Telegram (offline use)."),
+) -> None:
+    """Write a QR PNG per eligible patient discharged in the date range, plus index.csv."""
+    settings = settings_or_exit()
+    now = SystemClock().now()
+    start = _local_midnight(settings, discharged_from.date())
+    end = _local_midnight(settings, discharged_to.date() + timedelta(days=1))
+
+    async def work(store: Store) -> tuple[list[tuple[str, str, str]], int]:
+        username = bot_username or await _bot_username(settings, store, now)
+        rows, skipped = [], 0
+        for episode in await store.episodes.discharged_between(start, end):
+            try:
+                check_invitable(episode)
+            except InviteRefused:
+                skipped += 1
+                continue
+            issued = await issue_invite(store, episode, now, settings.invite_ttl_days)
+            rows.append((episode.hospital_no, episode.name, issued.link(username)))
+        return rows, skipped
+
+    rows, skipped = with_store(settings, work)
+    write_invite_folder(out, rows)
+    say(settings, "cli/invites_written", count=len(rows), skipped=skipped, folder=str(out))
+
+
+def write_qr(link: str, path: Path) -> None:
+    """Write a QR code PNG of link."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    segno.make(link, error="m").save(str(path), kind="png", scale=8, border=4)
+
+
+def write_invite_folder(out: Path, rows: list[tuple[str, str, str]]) -> None:
+    """Write one PNG per patient and index.csv (readable by its owner only: it holds names)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for hospital_no, _name, link in rows:
+        write_qr(link, out / f"{SAFE_FILE_NAME.sub('_', hospital_no)}.png")
+    index = out / "index.csv"
+    with index.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["hospital_no", "name", "link"])
+        writer.writerows(rows)
+    os.chmod(index, 0o600)
+
+
+def _local_midnight(settings: Settings, day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=settings.zone)
+
+
+async def _bot_username(settings: Settings, store: Store, now: datetime) -> str:
+    cached = await store.cache.get(BOT_USERNAME_KEY)
+    if cached:
+        return cached
+    token = required(settings.require_token)
+    try:
+        async with Bot(token, base_url=settings.telegram_base_url) as bot:
+            return await cache_bot_username(store, bot, now)
+    except TelegramError as error:
+        fail(settings, "cli/telegram_unreachable", error=type(error).__name__)

@@ -1,0 +1,41 @@
+"""Import a discharge list file: read, validate every row, then write all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.domain.discharge import ParsedList, parse_discharge_table
+from bot.domain.tabular import read_table
+from bot.storage.imports import apply_discharge_records
+from bot.storage.records import ImportCounts
+from bot.storage.store import Store
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    parsed: ParsedList
+    counts: ImportCounts | None
+    dry_run: bool
+
+    @property
+    def written(self) -> bool:
+        """Say whether the database was changed."""
+        return self.counts is not None and not self.dry_run
+
+
+async def import_discharge_list(
+    store: Store, path: Path, zone: ZoneInfo, now: datetime, *, dry_run: bool = False
+) -> ImportReport:
+    """Import path; raises TableError for an unusable file, writes nothing if any row is bad."""
+    parsed = parse_discharge_table(read_table(path), zone)
+    if parsed.errors:
+        return ImportReport(parsed, None, dry_run)
+    counts = await apply_discharge_records(
+        store.engine, parsed.records, path.name, now, dry_run=dry_run
+    )
+    counts.rows_read = parsed.rows_read
+    counts.duplicates = parsed.duplicates
+    return ImportReport(parsed, counts, dry_run)

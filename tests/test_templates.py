@@ -1,0 +1,57 @@
+"""Every template renders in every locale with sample data; both locales are complete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jinja2 import UndefinedError
+
+from bot.templating import LOCALES, MESSAGES_DIR, Renderer
+
+renderer = Renderer()
+
+
+def _samples() -> dict[str, dict[str, Any]]:
+    samples: dict[str, dict[str, Any]] = {}
+    for path in sorted((MESSAGES_DIR / "samples").glob("*.yaml")):
+        samples.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return samples
+
+
+SAMPLES = _samples()
+ALL_KEYS = sorted(set().union(*(renderer.keys(locale) for locale in LOCALES)))
+
+
+def test_locales_have_the_same_templates() -> None:
+    assert renderer.keys("zh_CN") == renderer.keys("en")
+    assert len(ALL_KEYS) > 40
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("key", ALL_KEYS)
+def test_template_renders(key: str, locale: str) -> None:
+    text = renderer.render(key, locale, **SAMPLES.get(key, {}))
+    assert text.strip()
+    assert len(text) <= 4096
+
+
+def test_sample_keys_name_real_templates() -> None:
+    assert set(SAMPLES) <= set(ALL_KEYS)
+
+
+def test_undefined_variable_is_an_error() -> None:
+    with pytest.raises(UndefinedError):
+        renderer.render("enrol/greeting", "zh_CN")
+
+
+def test_html_templates_escape_values() -> None:
+    text = renderer.render("staff/patient_not_found", "en", hospital_no="<b>&x</b>")
+    assert "&lt;b&gt;&amp;x&lt;/b&gt;" in text
+
+
+def test_plain_text_templates_are_not_escaped(tmp_path: Path) -> None:
+    text = renderer.render("cli/staff_not_found", "en", user_id="<1&2>")
+    assert "<1&2>" in text
