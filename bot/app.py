@@ -59,7 +59,8 @@ def build_app(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        limiter = AIORateLimiter(max_retries=3)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]  # builder starts untyped
     app: AppType = builder.build()  # type: ignore[assignment]
     register_handlers(app)
     return app

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.domain.clock import Clock
 from bot.settings import Settings
 from bot.storage.store import Store
 from bot.templating import Renderer
+
+Data = dict[object, object]
+RateLimitArgs = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -30,9 +34,7 @@ class BotData:
     services: Services | None = field(default=None)
 
 
-class AppContext(
-    CallbackContext[ExtBot[None], dict[object, object], dict[object, object], BotData]
-):
+class AppContext(CallbackContext[ExtBot[RateLimitArgs], Data, Data, BotData]):
     """CallbackContext with typed access to the services."""
 
     @property
@@ -44,6 +46,4 @@ class AppContext(
         return services
 
 
-AppType = Application[
-    ExtBot[None], AppContext, dict[object, object], dict[object, object], BotData, object
-]
+AppType = Application[ExtBot[RateLimitArgs], AppContext, Data, Data, BotData, JobQueue[AppContext]]

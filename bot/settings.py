@@ -101,6 +101,6 @@ def describe_validation_error(error: ValidationError) -> str:
 def load_settings(env_file: Path | None = Path(".env")) -> Settings:
     """Read the settings, raising SettingsError with a clear message when one is wrong."""
     try:
-        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+        return Settings(_env_file=env_file)
     except ValidationError as error:
         raise SettingsError(describe_validation_error(error)) from None

@@ -7,9 +7,10 @@ import os
 import sys
 
 import typer
+from telegram.error import InvalidToken, NetworkError
 
 from bot.cli import imports, invites, staff
-from bot.cli.common import EXIT_FAILED, required, say, settings_or_exit, with_store
+from bot.cli.common import EXIT_FAILED, fail, required, say, settings_or_exit, with_store
 from bot.storage import migrate
 
 app = typer.Typer(
@@ -35,7 +36,12 @@ def run() -> None:
     required(settings.require_hospital_name)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines would carry the token
-    build_app(settings).run_polling()
+    try:
+        build_app(settings).run_polling()
+    except InvalidToken:
+        fail(settings, "cli/token_refused")
+    except NetworkError as error:
+        fail(settings, "cli/telegram_unreachable", error=type(error).__name__)
 
 
 @db_app.command("upgrade")

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from bot.cli.common import EXIT_FAILED, say, settings_or_exit, text, with_store
+from bot.cli.progress import ProgressBar
 from bot.domain.clock import SystemClock
 from bot.domain.discharge import error_template_key
 from bot.domain.tabular import TableError
@@ -23,16 +24,21 @@ def import_command(
     """Import a discharge list; if any row is bad nothing is written (exit code 1)."""
     settings = settings_or_exit()
     now = SystemClock().now()
+    bar = ProgressBar(text(settings, "cli/import_writing"))
     try:
         report = with_store(
             settings,
-            lambda store: import_discharge_list(store, path, settings.zone, now, dry_run=dry_run),
+            lambda store: import_discharge_list(
+                store, path, settings.zone, now, dry_run=dry_run, progress=bar
+            ),
         )
     except TableError as error:
         typer.echo(
             text(settings, error_template_key(error.code), **error.template_vars()), err=True
         )
         raise typer.Exit(EXIT_FAILED) from None
+    finally:
+        bar.close()
     _print_report(settings, path, report)
     if report.parsed.errors:
         raise typer.Exit(EXIT_FAILED)

@@ -53,7 +53,7 @@ def _answers_open_question(parts: list[str], state: DialogState | None) -> bool:
     if len(parts) != 3 or state is None or state.kind != DIALOG_KIND:
         return False
     action, value = parts[1], parts[2]
-    valid_values = {
+    valid_values: dict[str, set[str]] = {
         "r": set(Respondent),
         "rel": set(Relation),
         "c": {"yes", "no"},

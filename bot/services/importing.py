@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.discharge import ParsedList, parse_discharge_table
 from bot.domain.tabular import read_table
-from bot.storage.imports import apply_discharge_records
+from bot.storage.imports import Progress, apply_discharge_records
 from bot.storage.records import ImportCounts
 from bot.storage.store import Store
 
@@ -27,14 +27,20 @@ class ImportReport:
 
 
 async def import_discharge_list(
-    store: Store, path: Path, zone: ZoneInfo, now: datetime, *, dry_run: bool = False
+    store: Store,
+    path: Path,
+    zone: ZoneInfo,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import path; raises TableError for an unusable file, writes nothing if any row is bad."""
     parsed = parse_discharge_table(read_table(path), zone)
     if parsed.errors:
         return ImportReport(parsed, None, dry_run)
     counts = await apply_discharge_records(
-        store.engine, parsed.records, path.name, now, dry_run=dry_run
+        store.engine, parsed.records, path.name, now, dry_run=dry_run, progress=progress
     )
     counts.rows_read = parsed.rows_read
     counts.duplicates = parsed.duplicates

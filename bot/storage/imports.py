@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,6 +21,7 @@ EPISODE_FIELDS = (
     "exclusion",
 )  # fmt: skip
 CHUNK = 2000
+Progress = Callable[[int, int], None]  # (episodes written so far, episodes to write)
 
 
 @dataclass
@@ -46,6 +47,7 @@ async def apply_discharge_records(
     now: datetime,
     *,
     dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportCounts:
     """Store records all-or-nothing and count what is new, updated and unchanged.
 
@@ -59,7 +61,7 @@ async def apply_discharge_records(
         known = await _load_patients(conn, {r.hospital_no for r in ordered})
         plan = _plan_changes(known, department_ids, ordered, counts)
         await _write_patients(conn, known, now)
-        await _write_episodes(conn, known, plan, source_file, now)
+        await _write_episodes(conn, known, plan, source_file, now, progress)
         await (transaction.rollback() if dry_run else transaction.commit())
     for record in ordered:
         if record.exclusion is not None:
@@ -177,7 +179,12 @@ async def _write_patients(conn: AsyncConnection, known: dict[str, _Patient], now
 
 
 async def _write_episodes(
-    conn: AsyncConnection, known: dict[str, _Patient], plan: _Plan, source_file: str, now: datetime
+    conn: AsyncConnection,
+    known: dict[str, _Patient],
+    plan: _Plan,
+    source_file: str,
+    now: datetime,
+    progress: Progress | None,
 ) -> None:
     stamp = {"source_file": source_file, "imported_at": now, "updated_at": now}
     rows = [
@@ -185,8 +192,14 @@ async def _write_episodes(
          "patient_id": known[no].id, **stamp}
         for no, row in plan.new_episodes
     ]  # fmt: skip
-    for chunk in _chunks(rows):
-        await conn.execute(insert(episodes), list(chunk))
     changed = [{**row, "updated_at": now} for row in plan.changed_episodes]
-    for chunk in _chunks(changed):
-        await conn.execute(update(episodes).where(episodes.c.id == bindparam("_id")), list(chunk))
+    total, done = len(rows) + len(changed), 0
+    for statement, batch in (
+        (insert(episodes), rows),
+        (update(episodes).where(episodes.c.id == bindparam("_id")), changed),
+    ):
+        for chunk in _chunks(batch):
+            await conn.execute(statement, list(chunk))
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
