@@ -97,8 +97,10 @@ class FakeTelegram(BaseRequest):
         markup = self.sent(chat_id)[-1].params.get("reply_markup")
         if not markup:
             return []
-        rows = json.loads(markup)["inline_keyboard"] if isinstance(markup, str) else (
-            markup["inline_keyboard"]
+        rows = (
+            json.loads(markup)["inline_keyboard"]
+            if isinstance(markup, str)
+            else (markup["inline_keyboard"])
         )
         return [button["callback_data"] for row in rows for button in row]
 

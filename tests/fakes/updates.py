@@ -35,9 +35,7 @@ def text_update(bot: Bot, chat_id: int, user_id: int, text: str) -> Update:
     return Update.de_json({"update_id": next(_ids), "message": message}, bot)
 
 
-def callback_update(
-    bot: Bot, chat_id: int, user_id: int, data: str, message_id: int = 1
-) -> Update:
+def callback_update(bot: Bot, chat_id: int, user_id: int, data: str, message_id: int = 1) -> Update:
     """Build an update carrying a button press on a bot message."""
     message = {
         "message_id": message_id,
