@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from telegram import BotCommand
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -26,6 +27,8 @@ from bot.storage import migrate
 from bot.storage.store import Store
 from bot.templating import Renderer
 
+PATIENT_COMMANDS = ("start", "stop", "help")
+
 
 def build_app(
     settings: Settings,
@@ -41,7 +44,9 @@ def build_app(
     async def post_init(app: AppType) -> None:
         store = Store.open(settings.database_url)
         await migrate.upgrade(store.engine)
-        app.bot_data.services = Services(settings, store, Renderer(), chosen_clock)
+        renderer = Renderer()
+        app.bot_data.services = Services(settings, store, renderer, chosen_clock)
+        await app.bot.set_my_commands(patient_commands(renderer, settings.locale))
 
     async def post_shutdown(app: AppType) -> None:
         if app.bot_data.services is not None:
@@ -64,6 +69,13 @@ def build_app(
     app: AppType = builder.build()  # type: ignore[assignment]
     register_handlers(app)
     return app
+
+
+def patient_commands(renderer: Renderer, locale: str) -> list[BotCommand]:
+    """Return the command menu every private chat sees."""
+    return [
+        BotCommand(name, renderer.render(f"commands/{name}", locale)) for name in PATIENT_COMMANDS
+    ]
 
 
 def register_handlers(app: Application) -> None:  # type: ignore[type-arg]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 
 import typer
-from telegram.error import InvalidToken, NetworkError
 
 from bot.cli import imports, invites, staff
-from bot.cli.common import EXIT_FAILED, fail, required, say, settings_or_exit, with_store
+from bot.cli.common import EXIT_FAILED, say, settings_or_exit, with_store
+from bot.cli.run import run_command
 from bot.storage import migrate
 
 app = typer.Typer(
@@ -24,24 +23,7 @@ app.add_typer(staff.app, name="staff")
 app.command("import")(imports.import_command)
 app.command("invite")(invites.invite_command)
 app.command("invites")(invites.invites_command)
-
-
-@app.command()
-def run() -> None:
-    """Migrate the database if needed and run the bot (long polling)."""
-    from bot.app import build_app
-
-    settings = settings_or_exit()
-    required(settings.require_token)
-    required(settings.require_hospital_name)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines would carry the token
-    try:
-        build_app(settings).run_polling()
-    except InvalidToken:
-        fail(settings, "cli/token_refused")
-    except NetworkError as error:
-        fail(settings, "cli/telegram_unreachable", error=type(error).__name__)
+app.command("run")(run_command)
 
 
 @db_app.command("upgrade")

@@ -1,0 +1,42 @@
+"""`followup run`: migrate, check Telegram answers, then poll for updates."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+
+from bot.cli.common import fail, required, settings_or_exit, with_store
+from bot.settings import Settings
+from bot.storage.store import Store
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def run_command() -> None:
+    """Migrate the database if needed and run the bot (long polling)."""
+    from bot.app import build_app
+
+    settings = settings_or_exit()
+    required(settings.require_token)
+    required(settings.require_hospital_name)
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines would carry the token
+    with_store(settings, lambda store: check_telegram(settings, store))
+    build_app(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+async def check_telegram(settings: Settings, _store: Store) -> None:
+    """Fail with one clear line when Telegram refuses the token or cannot be reached."""
+    try:
+        async with Bot(settings.require_token(), base_url=settings.telegram_base_url):
+            pass
+    except InvalidToken:
+        fail(settings, "cli/token_refused")
+    except NetworkError as error:
+        fail(settings, "cli/run_unreachable", base_url=settings.telegram_base_url,
+             error=type(error).__name__)  # fmt: skip
+    except TelegramError as error:
+        fail(settings, "cli/run_unreachable", base_url=settings.telegram_base_url,
+             error=str(error))  # fmt: skip
