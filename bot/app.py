@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram import BotCommand
 from telegram.ext import (
     AIORateLimiter,
@@ -17,11 +19,17 @@ from telegram.request import BaseRequest
 
 from bot.context import AppContext, AppType, BotData, Services
 from bot.conversations.consent import on_enrol_button
+from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
+from bot.dispatch.jobs import dispatch_tick
+from bot.dispatch.pacing import Pacer
 from bot.domain.clock import Clock, SystemClock
+from bot.domain.plans import parse_duration
+from bot.handlers.answers import on_answer_button
 from bot.handlers.errors import on_error
 from bot.handlers.staff import on_invite
 from bot.handlers.start import on_help, on_private_text, on_start
 from bot.handlers.stop import on_stop, on_stop_button
+from bot.services.planning import load_scheduling, replan_changed
 from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.store import Store
@@ -39,14 +47,26 @@ def build_app(
 ) -> AppType:
     """Build the Application; services are opened in post_init and closed in post_shutdown."""
     chosen_clock = clock or SystemClock()
-    settings.require_hospital_name()
+    hospital = settings.require_hospital_name()
+    renderer = Renderer()
+    scheduling = load_scheduling(settings, renderer)
 
     async def post_init(app: AppType) -> None:
         store = Store.open(settings.database_url)
         await migrate.upgrade(store.engine)
-        renderer = Renderer()
-        app.bot_data.services = Services(settings, store, renderer, chosen_clock)
+        dispatcher = Dispatcher(store, renderer, app.bot, chosen_clock,
+                                Pacer(settings.rate, settings.per_chat_interval),
+                                dispatch_config(settings, hospital))  # fmt: skip
+        app.bot_data.services = Services(settings, store, renderer, chosen_clock, scheduling,
+                                         dispatcher)  # fmt: skip
+        await replan_changed(store, scheduling, chosen_clock.now())
         await app.bot.set_my_commands(patient_commands(renderer, settings.locale))
+        if app.job_queue is not None:
+            app.job_queue.run_repeating(
+                dispatch_tick, interval=settings.dispatch_interval, first=1.0,
+                name="dispatch", job_kwargs={"max_instances": 1, "coalesce": True,
+                                             "misfire_grace_time": 60},
+            )  # fmt: skip
 
     async def post_shutdown(app: AppType) -> None:
         if app.bot_data.services is not None:
@@ -71,6 +91,13 @@ def build_app(
     return app
 
 
+def dispatch_config(settings: Settings, hospital: str) -> DispatchConfig:
+    """Size batches and leases so a batch is always sent well inside its lease."""
+    batch = max(10, int(settings.rate * settings.dispatch_interval * 2))
+    lease = timedelta(seconds=max(settings.lease_seconds, 4 * batch / settings.rate))
+    return DispatchConfig(hospital, batch, lease, parse_duration(settings.catch_up))
+
+
 def patient_commands(renderer: Renderer, locale: str) -> list[BotCommand]:
     """Return the command menu every private chat sees."""
     return [
@@ -87,5 +114,6 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("invite", on_invite, filters=private))
     app.add_handler(CallbackQueryHandler(on_enrol_button, pattern=r"^en:"))
     app.add_handler(CallbackQueryHandler(on_stop_button, pattern=r"^stop:"))
+    app.add_handler(CallbackQueryHandler(on_answer_button, pattern=r"^(ci|md|rx|ka):"))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_private_text))
     app.add_error_handler(on_error)

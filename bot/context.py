@@ -7,7 +7,9 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.dispatch.dispatcher import Dispatcher
 from bot.domain.clock import Clock
+from bot.services.planning import Scheduling
 from bot.settings import Settings
 from bot.storage.store import Store
 from bot.templating import Renderer
@@ -22,6 +24,8 @@ class Services:
     store: Store
     renderer: Renderer
     clock: Clock
+    scheduling: Scheduling
+    dispatcher: Dispatcher
 
     @property
     def locale(self) -> str:

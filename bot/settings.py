@@ -9,6 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.medications import parse_quiet_hours, parse_times_setting
+from bot.domain.plans import parse_duration
+from bot.domain.schedule import parse_windows
 from bot.templating import LOCALES
 
 ENV_PREFIX = "FOLLOWUP_"
@@ -34,6 +37,17 @@ class Settings(BaseSettings):
     hospital_name: str | None = None
     invite_ttl_days: int = Field(default=30, ge=1, le=365)
     identity_attempts: int = Field(default=5, ge=1, le=20)
+    dispatch_interval: float = Field(default=5.0, ge=0.5, le=300)
+    rate: float = Field(default=25.0, gt=0, le=30)
+    per_chat_interval: float = Field(default=1.0, ge=0, le=60)
+    send_windows: str = "09:00-11:30,15:00-20:00"
+    skip_holidays: bool = True
+    catch_up: str = "2d"
+    medication_times: str = ""
+    quiet_hours: str = "22:00-07:00"
+    medication_default_days: int = Field(default=14, ge=1, le=365)
+    lease_seconds: int = Field(default=120, ge=10, le=3600)
+    plans_dir: Path | None = None
 
     @field_validator("telegram_token")
     @classmethod
@@ -49,6 +63,30 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError("expected an IANA time zone name such as Asia/Shanghai") from None
+        return value
+
+    @field_validator("send_windows")
+    @classmethod
+    def _windows(cls, value: str) -> str:
+        parse_windows(value)
+        return value
+
+    @field_validator("catch_up")
+    @classmethod
+    def _catch_up(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+    @field_validator("medication_times")
+    @classmethod
+    def _medication_times(cls, value: str) -> str:
+        parse_times_setting(value)
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        parse_quiet_hours(value)
         return value
 
     @field_validator("locale")

@@ -5,19 +5,26 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.app import build_app
-from bot.context import AppType, Services
+from bot.context import AppContext, AppType, Services
+from bot.dispatch.jobs import dispatch_tick
 from bot.domain.clock import FakeClock
 from bot.domain.discharge import DischargeRecord
+from bot.domain.enrolment import ConsentDecision
+from bot.services.planning import plan_contact
 from bot.settings import Settings
 from bot.storage import migrate
+from bot.storage.contacts import NewContact
 from bot.storage.imports import apply_discharge_records
+from bot.storage.records import Contact
 from bot.storage.store import Store
 from tests.fakes.telegram import TOKEN, FakeTelegram
 from tests.fakes.updates import callback_update, text_update
 
 HOSPITAL = "市第一人民医院"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
 
 
@@ -27,6 +34,8 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "telegram_token": TOKEN,
         "database_url": f"sqlite+aiosqlite:///{tmp_path}/followup.db",
         "hospital_name": HOSPITAL,
+        "per_chat_interval": 0,
+        "rate": 30,
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -92,6 +101,11 @@ class BotHarness:
         assert self.app is not None and self.app.bot_data.services is not None
         return self.app.bot_data.services
 
+    async def tick(self) -> None:
+        """Run the dispatcher job once, as the JobQueue would."""
+        assert self.app is not None
+        await dispatch_tick(AppContext(self.app))  # type: ignore[arg-type]
+
     async def text(self, chat_id: int, text: str, user_id: int | None = None) -> None:
         """Deliver a text message from a user in a chat."""
         assert self.app is not None
@@ -103,3 +117,21 @@ class BotHarness:
         assert self.app is not None
         update = callback_update(self.app.bot, chat_id, user_id or chat_id, data)
         await self.app.process_update(update)
+
+
+async def enrol(harness: BotHarness, chat_id: int, hospital_no: str = "ZY001") -> Contact:
+    """Link a chat to a seeded patient with consent and plan it, as enrolment would."""
+    services = harness.services
+    episode = await services.store.episodes.latest_for(hospital_no)
+    assert episode is not None
+    new = NewContact(episode.patient_id, episode.id, chat_id, chat_id, "patient", None, "zh_CN")
+    now = harness.clock.now()
+    contact = await services.store.contacts.link(new, ConsentDecision.GRANTED, now, via="test")
+    await plan_contact(services.store, services.scheduling, contact, now)
+    return contact
+
+
+def local(day: str, clock: str = "10:00") -> datetime:
+    """Return an aware UTC datetime for a Shanghai wall-clock time, e.g. local('2026-11-23')."""
+    naive = datetime.fromisoformat(f"{day} {clock}")
+    return naive.replace(tzinfo=SHANGHAI).astimezone(UTC)

@@ -144,3 +144,19 @@ def test_unreadable_file_is_a_clear_error(cli_env: Settings, tmp_path: Path) -> 
     assert result.exit_code == 1
     assert "xlsx" in result.output.lower()
     assert "Traceback" not in result.output
+
+
+def test_unreadable_medicines_are_warned_about_and_the_import_succeeds(
+    cli_env: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "meds.csv"
+    path.write_text(
+        "住院号,姓名,科室,出院时间,是否同意回访,出院带药\n"
+        "ZY1,甲,心内科,2026-11-01,是,阿司匹林肠溶片 100mg qd 30天; 二甲双胍 遵医嘱\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "第 2 行" in result.output and "二甲双胍 遵医嘱" in result.output
+    assert "不会发送用药提醒" in result.output
+    assert "新增 1" in result.output

@@ -51,6 +51,8 @@ def _print_report(settings: Settings, path: Path, report: ImportReport) -> None:
     hidden = len(report.parsed.errors) - MAX_ERRORS_SHOWN
     if hidden > 0:
         say(settings, "cli/import_more_errors", count=hidden)
+    for warning in report.warnings[:MAX_ERRORS_SHOWN]:
+        typer.echo(f"{path.name}: {text(settings, warning.key, **warning.variables)}", err=True)
     if report.parsed.unknown_headers:
         say(settings, "cli/import_unknown_headers", headers=report.parsed.unknown_headers)
     if report.parsed.errors:

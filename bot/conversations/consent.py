@@ -7,6 +7,7 @@ from telegram import CallbackQuery, Update
 from bot.context import AppContext
 from bot.domain.enrolment import DIALOG_KIND, ConsentDecision, EnrolStep, Relation, Respondent
 from bot.handlers.replies import Button, refuse_button, send, settle
+from bot.services.planning import plan_contact
 from bot.storage.contacts import NewContact
 from bot.storage.records import DialogState
 
@@ -89,6 +90,10 @@ async def _on_decision(
     elif not await _link_invited_chat(context, query, state, decision):
         return
     await services.store.dialogs.clear(state.chat_id)
+    if agreed:
+        for contact in await services.store.contacts.for_chat(state.chat_id):
+            if contact.consent == ConsentDecision.GRANTED:
+                await plan_contact(services.store, services.scheduling, contact, now)
     await send(context, state.chat_id, "enrol/agreed" if agreed else "enrol/declined")
 
 

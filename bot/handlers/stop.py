@@ -7,6 +7,7 @@ from telegram import Update
 from bot.context import AppContext
 from bot.domain.enrolment import DIALOG_KIND, ConsentDecision
 from bot.handlers.replies import Button, refuse_button, send, settle
+from bot.storage.schema import scheduled_messages
 
 STOP_BUTTONS: list[list[Button]] = [
     [("buttons/stop_confirm", "stop:yes"), ("buttons/stop_keep", "stop:no")]
@@ -48,4 +49,5 @@ async def on_stop_button(update: Update, context: AppContext) -> None:
         return
     now = context.services.clock.now()
     await store.contacts.set_consent(granted, ConsentDecision.WITHDRAWN, now, via="stop")
+    await store.outbox.cancel_open(now, "withdrawn", scheduled_messages.c.contact_id.in_(granted))
     await send(context, chat_id, "stop/done")

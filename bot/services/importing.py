@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.domain.discharge import ParsedList, parse_discharge_table
+from bot.domain.medications import WARNING_TEMPLATE, parse_medications
 from bot.domain.tabular import read_table
 from bot.storage.imports import Progress, apply_discharge_records
 from bot.storage.records import ImportCounts
@@ -15,10 +16,19 @@ from bot.storage.store import Store
 
 
 @dataclass(frozen=True)
+class ImportWarning:
+    """Something kept as written but not acted on; `key` is the message template."""
+
+    key: str
+    variables: dict[str, object]
+
+
+@dataclass(frozen=True)
 class ImportReport:
     parsed: ParsedList
     counts: ImportCounts | None
     dry_run: bool
+    warnings: list[ImportWarning] = field(default_factory=list)
 
     @property
     def written(self) -> bool:
@@ -42,6 +52,18 @@ async def import_discharge_list(
     counts = await apply_discharge_records(
         store.engine, parsed.records, path.name, now, dry_run=dry_run, progress=progress
     )
+    if not dry_run:
+        await store.outbox.cancel_ineligible(now)
     counts.rows_read = parsed.rows_read
     counts.duplicates = parsed.duplicates
-    return ImportReport(parsed, counts, dry_run)
+    return ImportReport(parsed, counts, dry_run, medication_warnings(parsed))
+
+
+def medication_warnings(parsed: ParsedList) -> list[ImportWarning]:
+    """Warn about medicine entries that cannot be read (no reminder is made for them)."""
+    return [
+        ImportWarning(WARNING_TEMPLATE, {"line": record.line, "text": problem.text,
+                                         "code": problem.code})
+        for record in parsed.records
+        for problem in parse_medications(record.medications)[1]
+    ]  # fmt: skip

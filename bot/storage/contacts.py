@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.enrolment import ConsentDecision
@@ -100,6 +100,34 @@ class ContactRepository:
         )
         async with self._engine.connect() as conn:
             return [(d, at, via) for d, at, via in (await conn.execute(query)).all()]
+
+    async def set_plan(self, contact_id: int, plan_key: str, fingerprint: str) -> None:
+        """Remember which plan (and which version of it) a contact was planned with."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(contacts)
+                .where(contacts.c.id == contact_id)
+                .values(plan_key=plan_key, plan_fingerprint=fingerprint)
+            )
+
+    async def planned_before(self, fingerprint: str) -> list[Contact]:
+        """Return consenting contacts planned with other plans than `fingerprint` names."""
+        query = select(*_COLUMNS).where(
+            contacts.c.consent == ConsentDecision.GRANTED.value,
+            contacts.c.reachable.is_(True),
+            or_(contacts.c.plan_fingerprint.is_(None), contacts.c.plan_fingerprint != fingerprint),
+        )
+        async with self._engine.connect() as conn:
+            return [Contact(**row) for row in (await conn.execute(query)).mappings()]
+
+    async def mark_unreachable(self, contact_id: int, reason: str) -> None:
+        """Stop messaging a chat that blocked the bot or no longer exists."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(contacts)
+                .where(contacts.c.id == contact_id)
+                .values(reachable=False, unreachable_reason=reason)
+            )
 
     @staticmethod
     async def _find(conn: AsyncConnection, patient_id: int, chat_id: int) -> Contact | None:

@@ -26,6 +26,10 @@ def _episode_query() -> Select[Any]:
         episodes.c.discharged_at,
         episodes.c.consent,
         episodes.c.exclusion,
+        episodes.c.plan,
+        episodes.c.diagnosis,
+        episodes.c.revisit_at,
+        episodes.c.medications,
     ).select_from(episodes.join(patients).join(departments))
 
 

@@ -22,6 +22,10 @@ class Episode:
     discharged_at: datetime
     consent: bool
     exclusion: str | None
+    plan: str | None = None
+    diagnosis: str | None = None
+    revisit_at: date | None = None
+    medications: str | None = None
 
     @property
     def eligible(self) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.sql.expression import true
 
 from bot.storage.types import UTCDateTime
 
@@ -46,6 +47,8 @@ patients = Table(
     Column("age", Integer),
     Column("birth_date", Date),
     Column("phone", String(20)),
+    Column("deceased_at", UTCDateTime),
+    Column("erased_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
@@ -104,6 +107,10 @@ contacts = Table(
     Column("consent", String(16), nullable=False),
     Column("consent_at", UTCDateTime, nullable=False),
     Column("locale", String(8), nullable=False),
+    Column("reachable", Boolean, nullable=False, server_default=true()),
+    Column("unreachable_reason", String(64)),
+    Column("plan_key", String(64)),
+    Column("plan_fingerprint", String(64)),
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("patient_id", "chat_id", name="uq_contacts_patient_chat"),
 )
@@ -144,4 +151,59 @@ settings_cache = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+scheduled_messages = Table(
+    "scheduled_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contact_id", ForeignKey("contacts.id"), nullable=False, index=True),
+    Column("patient_id", ForeignKey("patients.id"), nullable=False, index=True),
+    Column("episode_id", ForeignKey("episodes.id"), nullable=False),
+    Column("step_key", String(64), nullable=False),
+    Column("occurrence", Integer, nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("template", String(128), nullable=False),
+    Column("survey", String(64)),
+    Column("payload", JSON, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("send_at", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("tries", Integer, nullable=False, server_default="0"),
+    Column("lease_until", UTCDateTime),
+    Column("lease_owner", String(36)),
+    Column("sent_at", UTCDateTime),
+    Column("telegram_message_id", BigInteger),
+    Column("answer_timeout_s", Integer, nullable=False, server_default="86400"),
+    Column("answer_due_at", UTCDateTime),
+    Column("failure_reason", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint(
+        "contact_id", "episode_id", "step_key", "occurrence", name="uq_scheduled_messages_step"
+    ),
+    Index("ix_scheduled_messages_due", "status", "send_at"),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", ForeignKey("scheduled_messages.id"), nullable=False, index=True),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("detail", String(200)),
+    Column("telegram_message_id", BigInteger),
+)
+
+step_answers = Table(
+    "step_answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", ForeignKey("scheduled_messages.id"), nullable=False, index=True),
+    Column("contact_id", ForeignKey("contacts.id"), nullable=False),
+    Column("answer", String(32), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
 )

@@ -12,6 +12,7 @@ from bot.storage.database import create_engine
 from bot.storage.dialogs import DialogRepository
 from bot.storage.episodes import EpisodeRepository
 from bot.storage.invites import InviteRepository
+from bot.storage.outbox import OutboxRepository
 from bot.storage.staff import StaffRepository
 
 
@@ -24,6 +25,7 @@ class Store:
     dialogs: DialogRepository
     staff: StaffRepository
     cache: CacheRepository
+    outbox: OutboxRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -37,6 +39,7 @@ class Store:
             dialogs=DialogRepository(engine),
             staff=StaffRepository(engine),
             cache=CacheRepository(engine),
+            outbox=OutboxRepository(engine),
         )
 
     async def close(self) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 7000000001
@@ -21,12 +23,43 @@ class Call:
 
 
 @dataclass
+class Fault:
+    """A scripted failure for the next `times` matching calls."""
+
+    method: str = "sendMessage"
+    status: int = 500
+    description: str = "Internal Server Error"
+    retry_after: int | None = None
+    timeout: bool = False
+    crash_after_delivery: bool = False
+    chat_id: int | None = None
+    times: int = 1
+
+    def matches(self, method: str, params: dict[str, Any]) -> bool:
+        """Say whether this fault applies to a call."""
+        chat = params.get("chat_id")
+        return (
+            self.times > 0
+            and method == self.method
+            and (self.chat_id is None or (chat is not None and int(chat) == self.chat_id))
+        )
+
+
+@dataclass
 class FakeTelegram(BaseRequest):
-    """Answers Bot API methods like Telegram would; `calls` holds every request in order."""
+    """Answers Bot API methods like Telegram would; `calls` holds every request in order.
+
+    `delivered` holds the messages Telegram accepted; `faults` and `blocked` script failures:
+    an HTTP error (429 with retry_after, 5xx, 400, 403), a timeout, or a crash of the caller
+    right after Telegram accepted a message (as if the process died before recording it).
+    """
 
     calls: list[Call] = field(default_factory=list)
+    delivered: list[Call] = field(default_factory=list)
     next_message_id: int = 1000
     failures: dict[str, tuple[int, str]] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
+    blocked: set[int] = field(default_factory=set)
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -44,12 +77,31 @@ class FakeTelegram(BaseRequest):
     ) -> tuple[int, bytes]:  # fmt: skip
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
+        status, body = self.answer(api_method, params)
+        return status, json.dumps(body).encode()
+
+    def answer(self, api_method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Answer one Bot API call (also used by the loopback HTTP server)."""
         self.calls.append(Call(api_method, params))
+        fault = next((f for f in self.faults if f.matches(api_method, params)), None)
+        if fault is not None:
+            fault.times -= 1
+            if fault.timeout:
+                raise TimedOut("fake timeout")
+            if not fault.crash_after_delivery:
+                return fault.status, _error(fault.status, fault.description, fault.retry_after)
         if api_method in self.failures:
             status, description = self.failures[api_method]
-            body = {"ok": False, "error_code": status, "description": description}
-            return status, json.dumps(body).encode()
-        return 200, json.dumps({"ok": True, "result": self._result(api_method, params)}).encode()
+            return status, _error(status, description)
+        chat = params.get("chat_id")
+        if chat is not None and int(chat) in self.blocked:
+            return 403, _error(403, "Forbidden: bot was blocked by the user")
+        result = self._result(api_method, params)
+        if api_method in ("sendMessage", "sendPhoto"):
+            self.delivered.append(Call(api_method, params))
+        if fault is not None and fault.crash_after_delivery:
+            raise asyncio.CancelledError("the process died after Telegram accepted the message")
+        return 200, {"ok": True, "result": result}
 
     def _result(self, api_method: str, params: dict[str, Any]) -> Any:
         if api_method == "getMe":
@@ -77,6 +129,10 @@ class FakeTelegram(BaseRequest):
             message["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 1,
                                  "height": 1}]  # fmt: skip
         return message
+
+    def delivered_to(self, chat_id: int) -> list[Call]:
+        """Return the messages Telegram accepted for a chat."""
+        return [c for c in self.delivered if int(c.params["chat_id"]) == chat_id]
 
     # --- what tests read -------------------------------------------------------------
     def sent(self, chat_id: int | None = None) -> list[Call]:
@@ -107,3 +163,10 @@ class FakeTelegram(BaseRequest):
     def answered_callbacks(self) -> list[dict[str, Any]]:
         """Return the parameters of every answerCallbackQuery call."""
         return [c.params for c in self.calls if c.method == "answerCallbackQuery"]
+
+
+def _error(status: int, description: str, retry_after: int | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return body

@@ -1,0 +1,1 @@
+"""The outbox dispatcher: claim due rows, render, send at Telegram's pace, record."""

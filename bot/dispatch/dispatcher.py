@@ -1,0 +1,173 @@
+"""The dispatcher: one periodic job claims due rows with a lease and sends them, paced."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot.dispatch.compose import compose_buttons, compose_text
+from bot.dispatch.faults import Verdict, classify
+from bot.dispatch.pacing import Pacer
+from bot.domain.clock import Clock
+from bot.storage.outbox_records import Delivery, MessageStatus, OutboxRow
+from bot.storage.schema import scheduled_messages
+from bot.storage.store import Store
+from bot.templating import Renderer
+
+log = logging.getLogger(__name__)
+AWAITS_ANSWER = frozenset({"checkin", "keep_asking"})
+MEDICATION_STALENESS = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class DispatchConfig:
+    hospital: str
+    batch_size: int
+    lease: timedelta
+    catch_up: timedelta
+
+
+@dataclass
+class DispatchStats:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    unreachable: int = 0
+    missed: int = 0
+    reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        store: Store,
+        renderer: Renderer,
+        bot: Bot,
+        clock: Clock,
+        pacer: Pacer,
+        config: DispatchConfig,
+    ) -> None:
+        self.store, self.renderer, self.bot, self.clock = store, renderer, bot, clock
+        self.pacer, self.config = pacer, config
+        self.owner = uuid.uuid4().hex
+
+    async def run_once(self, budget_seconds: float = 60.0) -> DispatchStats:
+        """Send due rows batch after batch until none is due or the budget is spent."""
+        stats = DispatchStats()
+        deadline = time.monotonic() + budget_seconds
+        while time.monotonic() < deadline:
+            rows = await self.store.outbox.claim_due(
+                self.clock.now(), self.config.batch_size, self.config.lease, self.owner
+            )
+            if not rows:
+                break
+            await self._send_batch(rows, stats)
+        self.pacer.forget_idle_chats()
+        return stats
+
+    async def _send_batch(self, rows: list[OutboxRow], stats: DispatchStats) -> None:
+        slots = [(self.pacer.reserve(row.chat_id), row) for row in interleave_chats(rows)]
+        await asyncio.gather(*(self._deliver_at(slot, row, stats) for slot, row in slots))
+
+    async def _deliver_at(self, slot: float, row: OutboxRow, stats: DispatchStats) -> None:
+        await self.pacer.wait_for(slot)
+        try:
+            await self._deliver(row, stats)
+        except (TelegramError, asyncio.CancelledError):
+            raise
+        except Exception:  # one bad row must never stop the dispatcher
+            log.exception("outbox row %s failed unexpectedly", row.id)
+            await self._finish(row, stats, MessageStatus.FAILED, "internal_error")
+
+    async def _deliver(self, row: OutboxRow, stats: DispatchStats) -> None:
+        now = self.clock.now()
+        if self._too_late(row, now):
+            await self._finish(row, stats, MessageStatus.MISSED, "late")
+            return
+        try:
+            text = compose_text(self.renderer, row, self.config.hospital)
+            markup = compose_buttons(self.renderer, row)
+        except Exception as error:  # a broken template is recorded against its row
+            log.warning("outbox row %s: template %s failed: %s", row.id, row.template, error)
+            await self._finish(row, stats, MessageStatus.FAILED, "template_error")
+            return
+        try:
+            message = await self.bot.send_message(
+                row.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        except TelegramError as error:
+            await self._on_fault(row, error, stats)
+            return
+        await self._on_sent(row, message.message_id, stats)
+
+    def _too_late(self, row: OutboxRow, now: datetime) -> bool:
+        limit = MEDICATION_STALENESS if row.kind == "medication" else self.config.catch_up
+        return now - row.send_at > limit
+
+    async def _on_sent(self, row: OutboxRow, telegram_id: int, stats: DispatchStats) -> None:
+        now = self.clock.now()
+        values: dict[str, object] = {
+            "status": MessageStatus.SENT.value, "sent_at": now, "attempts": 0,
+            "telegram_message_id": telegram_id, "tries": row.tries + 1, "failure_reason": None,
+        }  # fmt: skip
+        if row.kind in AWAITS_ANSWER:
+            values["answer_due_at"] = now + timedelta(seconds=row.answer_timeout_s)
+        delivery = Delivery(row.chat_id, "sent", telegram_message_id=telegram_id)
+        await self.store.outbox.finish(row.id, self.owner, now, delivery, **values)
+        stats.sent += 1
+
+    async def _on_fault(self, row: OutboxRow, error: TelegramError, stats: DispatchStats) -> None:
+        attempts = row.attempts + 1
+        outcome = classify(error, attempts)
+        now = self.clock.now()
+        if outcome.verdict is Verdict.RETRY:
+            delivery = Delivery(row.chat_id, "retry", outcome.reason)
+            retry_at = now + outcome.delay
+            await self.store.outbox.finish(
+                row.id, self.owner, now, delivery, send_at=retry_at, attempts=attempts
+            )
+            stats.retried += 1
+            stats.reasons[outcome.reason] += 1
+            return
+        await self._finish(row, stats, MessageStatus.FAILED, outcome.reason)
+        if outcome.verdict is Verdict.UNREACHABLE:
+            stats.unreachable += 1
+            await self.store.contacts.mark_unreachable(row.contact_id, outcome.reason)
+            await self.store.outbox.cancel_open(
+                now, "unreachable", scheduled_messages.c.contact_id == row.contact_id
+            )
+
+    async def _finish(
+        self, row: OutboxRow, stats: DispatchStats, status: MessageStatus, reason: str
+    ) -> None:
+        delivery = Delivery(row.chat_id, status.value, reason)
+        values = {"status": status.value, "failure_reason": reason}
+        await self.store.outbox.finish(row.id, self.owner, self.clock.now(), delivery, **values)
+        if status is MessageStatus.MISSED:
+            stats.missed += 1
+        else:
+            stats.failed += 1
+        stats.reasons[reason] += 1
+
+
+def interleave_chats(rows: list[OutboxRow]) -> list[OutboxRow]:
+    """Order rows round-robin by chat so one chat's messages do not queue back to back."""
+    by_chat: dict[int, list[OutboxRow]] = defaultdict(list)
+    for row in rows:
+        by_chat[row.chat_id].append(row)
+    queues = list(by_chat.values())
+    ordered: list[OutboxRow] = []
+    depth = 0
+    while len(ordered) < len(rows):
+        ordered.extend(queue[depth] for queue in queues if depth < len(queue))
+        depth += 1
+    return ordered

@@ -1,0 +1,22 @@
+"""The periodic job: sweep unanswered check-ins, then send what is due."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.context import AppContext
+from bot.dispatch.sweeps import expire_unanswered
+
+log = logging.getLogger(__name__)
+
+
+async def dispatch_tick(context: AppContext) -> None:
+    """Run one dispatcher tick (the JobQueue calls this every FOLLOWUP_DISPATCH_INTERVAL)."""
+    services = context.services
+    await expire_unanswered(services.store, services.scheduling.policy, services.clock.now())
+    stats = await services.dispatcher.run_once()
+    if stats.sent or stats.failed or stats.retried or stats.missed:
+        log.info(
+            "dispatch: sent %d, retried %d, failed %d, missed %d",
+            stats.sent, stats.retried, stats.failed, stats.missed,
+        )  # fmt: skip

@@ -1,0 +1,61 @@
+"""Periodic sweeps: unanswered check-ins are sent again, then counted as failed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_
+
+from bot.domain.schedule import SendPolicy, next_send_time
+from bot.storage.outbox_records import MessageStatus, OutboxRow, PlannedMessage
+from bot.storage.schema import scheduled_messages as m
+from bot.storage.store import Store
+
+MAX_CHECKIN_TRIES = 3
+FAILED_IN_A_ROW_BEFORE_ASKING = 3
+KEEP_ASKING = "keep_asking"
+
+
+async def expire_unanswered(store: Store, policy: SendPolicy, now: datetime) -> int:
+    """Send unanswered check-ins again at the next window, or fail them after the last try."""
+    rows = await store.outbox.rows(
+        m.c.status == MessageStatus.SENT.value,
+        m.c.kind.in_(("checkin", KEEP_ASKING)),
+        m.c.answer_due_at < now,
+    )
+    for row in rows:
+        if row.kind == "checkin" and row.tries < MAX_CHECKIN_TRIES:
+            send_at = next_send_time(now, policy, spread_key=row.id)
+            await store.outbox.record_answer(row, "no_answer", now, status="pending",
+                                             send_at=send_at, answer_due_at=None)  # fmt: skip
+            continue
+        await store.outbox.record_answer(row, "no_answer", now, status="failed",
+                                         failure_reason="no_answer")  # fmt: skip
+        if row.kind == "checkin":
+            await _ask_to_keep_if_silent(store, row, policy, now)
+    return len(rows)
+
+
+async def _ask_to_keep_if_silent(
+    store: Store, row: OutboxRow, policy: SendPolicy, now: datetime
+) -> None:
+    history = await store.outbox.rows(
+        m.c.contact_id == row.contact_id,
+        m.c.kind.in_(("checkin", KEEP_ASKING)),
+        or_(m.c.status == "answered", m.c.failure_reason == "no_answer"),
+    )
+    history.sort(key=lambda r: (r.send_at, r.id))
+    silent = 0
+    for past in reversed(history):
+        if past.kind == KEEP_ASKING or past.status == "answered":
+            break
+        silent += 1
+    if silent < FAILED_IN_A_ROW_BEFORE_ASKING:
+        return
+    asked = len(await store.outbox.rows(m.c.contact_id == row.contact_id, m.c.kind == KEEP_ASKING))
+    send_at = next_send_time(now, policy, spread_key=row.contact_id)
+    question = PlannedMessage(
+        step_key=KEEP_ASKING, occurrence=asked, kind=KEEP_ASKING, template="keep/ask",
+        due_at=now, send_at=send_at,
+    )  # fmt: skip
+    await store.outbox.add(row.contact_id, row.episode_id, row.patient_id, question, now)

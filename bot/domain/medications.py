@@ -1,0 +1,464 @@
+"""Read 出院带药 text into medication entries and plan reminder times (pure logic)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+
+class Frequency(StrEnum):
+    """How often a medicine is taken, as the Latin prescription code."""
+
+    QD = "qd"
+    BID = "bid"
+    TID = "tid"
+    QID = "qid"
+    QN = "qn"
+    Q8H = "q8h"
+    Q12H = "q12h"
+    QW = "qw"
+    PRN = "prn"
+
+
+NO_FREQUENCY = "no_frequency"
+NO_DRUG = "no_drug"
+BAD_DAYS = "bad_days"
+PROBLEM_CODES = (NO_FREQUENCY, NO_DRUG, BAD_DAYS)
+WARNING_TEMPLATE = "medication/import_warning"
+
+MAX_DAYS = 365
+SNOOZE_MINUTES = 30  # the snooze button label says "30 minutes" in both locales
+MINUTES_PER_DAY = 24 * 60
+WEEK = 7
+ANSWERS = ("taken", "skipped", "snoozed")
+
+DEFAULT_TIMES: dict[Frequency, tuple[time, ...]] = {
+    Frequency.QD: (time(8),),
+    Frequency.BID: (time(8), time(20)),
+    Frequency.TID: (time(8), time(13), time(19)),
+    Frequency.QID: (time(8), time(12), time(16), time(20)),
+    Frequency.QN: (time(21),),
+    Frequency.Q8H: (time(6), time(14), time(22)),
+    Frequency.Q12H: (time(8), time(20)),
+    Frequency.QW: (time(8),),
+    Frequency.PRN: (),
+}
+
+DAYS_PER_UNIT = {
+    "d": 1,
+    "day": 1,
+    "days": 1,
+    "天": 1,
+    "日": 1,
+    "w": WEEK,
+    "wk": WEEK,
+    "wks": WEEK,
+    "week": WEEK,
+    "weeks": WEEK,
+    "周": WEEK,
+    "星期": WEEK,
+    "个月": 30,
+    "month": 30,
+    "months": 30,
+}
+CHINESE_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+_LATIN_FORMS = {
+    Frequency.QD: ("q", "d"),
+    Frequency.BID: ("b", "i", "d"),
+    Frequency.TID: ("t", "i", "d"),
+    Frequency.QID: ("q", "i", "d"),
+    Frequency.QN: ("q", "n"),
+    Frequency.Q8H: ("q", "8", "h"),
+    Frequency.Q12H: ("q", "12", "h"),
+    Frequency.QW: ("q", "w"),
+    Frequency.PRN: ("p", "r", "n"),
+}
+_PER_DAY = r"(?<![\d隔])(?:每|一|1)\s*[日天]\s*"
+_CHINESE_FORMS = {
+    Frequency.QD: _PER_DAY + r"[一1]\s*次",
+    Frequency.BID: _PER_DAY + r"[两二2]\s*次",
+    Frequency.TID: _PER_DAY + r"[三3]\s*次",
+    Frequency.QID: _PER_DAY + r"[四4]\s*次",
+    Frequency.QN: r"每晚(?!\s*[两二三四2-9]\s*次)(?:\s*[一1]\s*次)?|睡前",
+    Frequency.Q8H: r"每\s*隔?\s*(?:8|八)\s*个?\s*小时(?:\s*[一1]\s*次)?",
+    Frequency.Q12H: r"每\s*隔?\s*(?:12|十二)\s*个?\s*小时(?:\s*[一1]\s*次)?",
+    Frequency.QW: r"(?<![\d隔])(?:每|一|1)\s*(?:周|星期)\s*[一1]\s*次",
+    Frequency.PRN: r"必要时|按需|需要时",
+}
+
+
+def _frequency_pattern() -> str:
+    """Build one alternation with a named group per frequency."""
+    groups = []
+    for frequency, letters in _LATIN_FORMS.items():
+        latin = r"(?<![a-z])" + r"\.?\s?".join(letters) + r"\.?(?![a-z])"
+        groups.append(f"(?P<{frequency.value}>{latin}|{_CHINESE_FORMS[frequency]})")
+    return "|".join(groups)
+
+
+_FREQUENCY_RE = re.compile(_frequency_pattern(), re.IGNORECASE)
+_DOSE_RE = re.compile(
+    r"(?<![\d.a-z])(?:\d+(?:\.\d+)?(?:\s*[-~/]\s*\d+(?:\.\d+)?)?|半)\s*"
+    r"(?:mcg|mg|ml|μg|ug|iu|units?|u|g|毫克|微克|克|毫升|单位|片|粒|丸|袋|支|滴|喷|揿|贴|包|瓶|枚|颗|吸)"
+    r"(?![a-z])",
+    re.IGNORECASE,
+)
+_COURSE_RE = re.compile(
+    r"(?<![\d.a-z])(?:共\s*|[x×*]\s*)?(?P<n>\d+|[一二两三四五六七八九十]{1,3})\s*"
+    r"(?P<unit>days?|d|weeks?|wks?|w|months?|天|日|周|星期|个月)"
+    r"(?![a-z])(?!\s*(?:\d+|[一二两三四五六七八九十]+)\s*次)",
+    re.IGNORECASE,
+)
+_COURSE_HINT_RE = re.compile(
+    r"[\d一二两三四五六七八九十半几数多]\s*(?:天|日|周|星期|个?月|days?|d|weeks?|w|months?)"
+    r"(?![a-z])|疗程",
+    re.IGNORECASE,
+)
+_SEPARATOR_RE = re.compile(r"[;；,，、\r\n]+")
+_LIST_NUMBER_RE = re.compile(r"\(?\d{1,2}[).]?")
+_NUMBERING_RE = re.compile(r"^\(?\d{1,2}[).]\s*")
+_FILLER_RE = re.compile(r"^(?:口服\s*|po\s+)|\s*(?:每次|口服)$", re.IGNORECASE)
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_SPACES_RE = re.compile(r"\s+")
+_MASK = "\x00"
+_MASKED_RE = re.compile(f"{_MASK}+")
+_EDGE_CHARS = " \t:;,.-—_/\\|()[]{}<>'\"+=*"
+_CLOCK_RE = re.compile(r"(\d{1,2}):(\d{2})")
+_CODES = frozenset(f.value for f in Frequency)
+_TIMES_EXAMPLE = "qd=08:00;bid=07:30+19:30;qn=21:30"
+_QUIET_EXAMPLE = "22:00-07:00"
+_QUIET_SPLIT_RE = re.compile(r"\s*[-~]\s*")
+
+
+@dataclass(frozen=True)
+class MedicationEntry:
+    """One readable 出院带药 entry; `text` is the entry exactly as written."""
+
+    text: str
+    drug: str
+    dose: str | None
+    frequency: Frequency
+    days: int | None
+
+
+@dataclass(frozen=True)
+class MedicationProblem:
+    """An entry that cannot be read (one of PROBLEM_CODES); it creates no reminder."""
+
+    text: str
+    code: str
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """A daily period without reminders; start inclusive, end exclusive, may wrap midnight."""
+
+    start: time
+    end: time
+
+    def contains(self, moment: time) -> bool:
+        """Return whether a wall-clock time falls inside the quiet period."""
+        if self.start <= self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+    def move_out(self, moment: datetime) -> datetime:
+        """Move a wall-clock moment inside the period to the nearest time outside it."""
+        if not self.contains(moment.time()):
+            return moment
+        minute = _minutes(moment.time())
+        back = (minute - (_minutes(self.start) - 1)) % MINUTES_PER_DAY
+        forward = (_minutes(self.end) - minute) % MINUTES_PER_DAY
+        if back < forward:
+            return moment - timedelta(minutes=back)
+        return moment + timedelta(minutes=forward)
+
+
+NO_QUIET_HOURS = QuietHours(time(0), time(0))
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """Answers to the reminders that were due; snoozed-and-forgotten counts as unanswered."""
+
+    taken: int
+    skipped: int
+    unanswered: int
+
+    @property
+    def due(self) -> int:
+        """Return how many reminders were due."""
+        return self.taken + self.skipped + self.unanswered
+
+    @property
+    def rate(self) -> float | None:
+        """Return the share of due reminders answered "taken", or None if none were due."""
+        return self.taken / self.due if self.due else None
+
+
+def parse_medications(
+    text: str | None,
+) -> tuple[list[MedicationEntry], list[MedicationProblem]]:
+    """Split 出院带药 text into readable entries and problems, in written order."""
+    entries: list[MedicationEntry] = []
+    problems: list[MedicationProblem] = []
+    for raw in _SEPARATOR_RE.split(text or ""):
+        piece = raw.strip()
+        if not piece or _LIST_NUMBER_RE.fullmatch(_normalise(piece)):
+            continue
+        parsed = _parse_entry(piece)
+        if isinstance(parsed, MedicationEntry):
+            entries.append(parsed)
+        else:
+            problems.append(parsed)
+    return entries, problems
+
+
+def parse_frequency(text: str) -> Frequency | None:
+    """Return the one frequency written in text, or None if there is none or several."""
+    found = {Frequency(m.lastgroup or "") for m in _FREQUENCY_RE.finditer(_normalise(text))}
+    return found.pop() if len(found) == 1 else None
+
+
+def _normalise(text: str) -> str:
+    """Return NFKC-normalised text (full-width letters, digits and punctuation to ASCII)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def _parse_entry(piece: str) -> MedicationEntry | MedicationProblem:
+    """Read one entry, or say why it cannot be used."""
+    doses, rest = _take(_DOSE_RE, _normalise(piece))
+    frequencies, rest = _take(_FREQUENCY_RE, rest)
+    courses, rest = _take(_COURSE_RE, rest)
+    drug = _drug_name(rest)
+    found = {Frequency(m.lastgroup or "") for m in frequencies}
+    days = _course_days(courses)
+    if drug is None:
+        return MedicationProblem(piece, NO_DRUG)
+    if len(found) != 1:
+        return MedicationProblem(piece, NO_FREQUENCY)
+    if days == 0 or _COURSE_HINT_RE.search(rest):
+        return MedicationProblem(piece, BAD_DAYS)
+    dose = " ".join(_SPACES_RE.sub("", m.group()) for m in doses) or None
+    return MedicationEntry(piece, drug, dose, found.pop(), days)
+
+
+def _take(pattern: re.Pattern[str], text: str) -> tuple[list[re.Match[str]], str]:
+    """Return the matches of pattern and the text with each match masked out."""
+    matches = list(pattern.finditer(text))
+    for match in matches:
+        start, end = match.span()
+        text = text[:start] + _MASK * (end - start) + text[end:]
+    return matches, text
+
+
+def _drug_name(rest: str) -> str | None:
+    """Return the first unmasked chunk that contains a letter, cleaned up."""
+    for chunk in _MASKED_RE.split(rest):
+        name = _clean_name(chunk)
+        if _LETTER_RE.search(name):
+            return name
+    return None
+
+
+def _clean_name(chunk: str) -> str:
+    """Strip list numbering, route words and stray punctuation from a drug name."""
+    name = _NUMBERING_RE.sub("", chunk.strip(_EDGE_CHARS))
+    name = _FILLER_RE.sub("", name).strip(_EDGE_CHARS)
+    return _SPACES_RE.sub(" ", name)
+
+
+def _course_days(courses: list[re.Match[str]]) -> int | None:
+    """Return the course length in days, None if unwritten, 0 if not understood."""
+    values = {_match_days(m) for m in courses}
+    if not values:
+        return None
+    if len(values) > 1:
+        return 0
+    return values.pop()
+
+
+def _match_days(match: re.Match[str]) -> int:
+    """Return the days of one course match, 0 if unusable."""
+    number = _number(match.group("n"))
+    days = number * DAYS_PER_UNIT[match.group("unit").lower()]
+    return days if 0 < days <= MAX_DAYS else 0
+
+
+def _number(text: str) -> int:
+    """Read a decimal or simple Chinese number (1-99); 0 if it is not one."""
+    if text.isdigit():
+        return int(text)
+    tens, ten, ones = text.partition("十")
+    if not ten:
+        return CHINESE_DIGITS.get(text, 0)
+    high = CHINESE_DIGITS.get(tens, 0) if tens else 1
+    low = CHINESE_DIGITS.get(ones, 0) if ones else 0
+    if not high or (ones and not low):
+        return 0
+    return high * 10 + low
+
+
+def parse_times_setting(text: str) -> dict[Frequency, tuple[time, ...]]:
+    """Parse reminder-time overrides such as `qd=08:00;bid=07:30+19:30;qn=21:30`."""
+    overrides: dict[Frequency, tuple[time, ...]] = {}
+    for part in _normalise(text).split(";"):
+        if not part.strip():
+            continue
+        frequency, times = _parse_times_part(part.strip())
+        if frequency in overrides:
+            raise ValueError(f"reminder times: {frequency.value!r} is given more than once")
+        overrides[frequency] = times
+    return overrides
+
+
+def _parse_times_part(part: str) -> tuple[Frequency, tuple[time, ...]]:
+    """Parse one `freq=HH:MM[+HH:MM...]` part of the times setting."""
+    key, equals, value = part.partition("=")
+    frequency = _frequency_code(key)
+    if not equals or frequency is None or frequency is Frequency.PRN:
+        raise ValueError(
+            f"reminder times: cannot read {part!r}; expected FREQUENCY=HH:MM[+HH:MM...] "
+            f"with FREQUENCY one of {', '.join(_scheduled_codes())}, e.g. {_TIMES_EXAMPLE}"
+        )
+    times = tuple(sorted({_parse_clock(v, part) for v in value.split("+")}))
+    expected = len(DEFAULT_TIMES[frequency])
+    if len(times) != expected:
+        raise ValueError(
+            f"reminder times: {part!r} gives {len(times)} distinct time(s) but "
+            f"{frequency.value} needs exactly {expected}, e.g. {_TIMES_EXAMPLE}"
+        )
+    return frequency, times
+
+
+def _frequency_code(key: str) -> Frequency | None:
+    """Return the frequency named by a Latin code such as `BID` or `q.d.`."""
+    code = key.strip().lower().replace(".", "").replace(" ", "")
+    return Frequency(code) if code in _CODES else None
+
+
+def _scheduled_codes() -> list[str]:
+    """Return the codes that have reminder times."""
+    return [f.value for f in Frequency if f is not Frequency.PRN]
+
+
+def _parse_clock(text: str, part: str) -> time:
+    """Parse `HH:MM` (24-hour clock) or raise ValueError naming the setting part."""
+    match = _CLOCK_RE.fullmatch(text.strip())
+    if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ValueError(
+            f"reminder times: {text.strip()!r} in {part!r} is not a time; "
+            f"expected HH:MM on a 24-hour clock, e.g. {_TIMES_EXAMPLE}"
+        )
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def merged_times(
+    overrides: Mapping[Frequency, tuple[time, ...]],
+) -> dict[Frequency, tuple[time, ...]]:
+    """Return the default reminder times updated by overrides."""
+    return {**DEFAULT_TIMES, **overrides}
+
+
+def parse_quiet_hours(text: str) -> QuietHours:
+    """Parse quiet hours written `HH:MM-HH:MM`, e.g. `22:00-07:00`."""
+    parts = _QUIET_SPLIT_RE.split(_normalise(text).strip())
+    if len(parts) != 2 or not all(_CLOCK_RE.fullmatch(p) for p in parts):
+        raise ValueError(
+            f"quiet hours: cannot read {text!r}; expected HH:MM-HH:MM, e.g. {_QUIET_EXAMPLE}"
+        )
+    start, end = (_parse_quiet_clock(p, text) for p in parts)
+    return QuietHours(start, end)
+
+
+def _parse_quiet_clock(text: str, whole: str) -> time:
+    """Parse one end of the quiet hours."""
+    try:
+        return _parse_clock(text, whole)
+    except ValueError:
+        raise ValueError(
+            f"quiet hours: {text!r} in {whole!r} is not a time; "
+            f"expected HH:MM-HH:MM on a 24-hour clock, e.g. {_QUIET_EXAMPLE}"
+        ) from None
+
+
+def reminder_times(
+    entry: MedicationEntry,
+    start: datetime,
+    zone: ZoneInfo,
+    times: Mapping[Frequency, tuple[time, ...]],
+    quiet: QuietHours,
+    default_days: int,
+) -> list[datetime]:
+    """Return every reminder (aware UTC) after start for the entry's course, in order."""
+    if start.tzinfo is None:
+        raise ValueError("reminder_times needs a timezone-aware start")
+    days = _days(entry, default_days)
+    first = start.astimezone(zone).replace(tzinfo=None)
+    last = first + timedelta(days=days)
+    clock = times.get(entry.frequency, DEFAULT_TIMES[entry.frequency])
+    moments = {
+        quiet.move_out(datetime.combine(day, at))
+        for day in _slot_days(entry.frequency, first.date(), days)
+        for at in clock
+    }
+    local = sorted(m for m in moments if first < m <= last)
+    return sorted({m.replace(tzinfo=zone).astimezone(UTC) for m in local})
+
+
+def _days(entry: MedicationEntry, default_days: int) -> int:
+    """Return the entry's course length, or default_days when unknown."""
+    if not 0 < default_days <= MAX_DAYS:
+        raise ValueError(f"default_days must be 1 to {MAX_DAYS}, got {default_days}")
+    return entry.days or default_days
+
+
+def _slot_days(frequency: Frequency, first: date, days: int) -> list[date]:
+    """Return the local dates that may hold a reminder (one spare day each side)."""
+    if frequency is Frequency.QW:
+        return [first + timedelta(days=WEEK * k) for k in range(days // WEEK + 2)]
+    return [first + timedelta(days=k) for k in range(-1, days + 2)]
+
+
+def _minutes(moment: time) -> int:
+    """Return minutes since midnight."""
+    return moment.hour * 60 + moment.minute
+
+
+def course_end(
+    entries: Iterable[MedicationEntry], start: datetime, default_days: int
+) -> datetime | None:
+    """Return when the longest course ends (start + its days), or None without entries."""
+    longest = max((_days(e, default_days) for e in entries), default=None)
+    return None if longest is None else start + timedelta(days=longest)
+
+
+def adherence(answers: Iterable[str | None]) -> Adherence:
+    """Count reminders taken, skipped and left unanswered (snoozed and never answered)."""
+    counts = dict.fromkeys(ANSWERS, 0)
+    unanswered = 0
+    for answer in answers:
+        if answer is None:
+            unanswered += 1
+        elif answer in counts:
+            counts[answer] += 1
+        else:
+            raise ValueError(f"unknown reminder answer {answer!r}; expected one of {ANSWERS}")
+    return Adherence(counts["taken"], counts["skipped"], unanswered + counts["snoozed"])

@@ -1,0 +1,741 @@
+"""Follow-up plans as data: steps at offsets from an anchor, loaded from YAML and validated."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import yaml
+
+_E = TypeVar("_E", bound=StrEnum)
+
+PLAN_LOCALES = ("zh_CN", "en")
+RULES_FILE = "rules.yaml"
+REVISIT_ANCHOR_TIME = time(9, 0)
+DEFAULT_ANSWER_TIMEOUT = timedelta(hours=24)
+MAX_OCCURRENCES = 100  # per step, repeats included
+
+OFFSET_FORMS = "use forms like 3d, 2w, 3mo, -1d"
+OFFSET_PATTERN = re.compile(r"^([+-]?\d{1,4})(h|d|w|mo)$")
+DURATION_PATTERN = re.compile(r"^(\d{1,4})(h|d|w)$")
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+TEMPLATE_PATTERN = re.compile(r"^[a-z0-9_]+(?:/[a-z0-9_]+)+$")
+
+PLAN_FIELDS = ("key", "names", "aliases", "steps")
+PLAN_REQUIRED = ("key", "names", "steps")
+STEP_FIELDS = (
+    "key",
+    "kind",
+    "anchor",
+    "offset",
+    "template",
+    "survey",
+    "repeat",
+    "answer_timeout",
+    "enabled",
+)
+STEP_REQUIRED = ("key", "kind", "offset", "template")
+REPEAT_FIELDS = ("every", "until")
+RULES_FIELDS = ("default", "rules")
+RULE_FIELDS = ("plan", "departments", "diagnosis_keywords")
+
+
+class StepKind(StrEnum):
+    CHECKIN = "checkin"
+    EDUCATION = "education"
+    REEXAM_REMINDER = "reexam_reminder"
+    MEDICATION = "medication"
+    MESSAGE = "message"
+
+
+class Anchor(StrEnum):
+    DISCHARGE = "discharge"
+    REVISIT = "revisit"
+    MEDICATION_END = "medication_end"
+
+
+class OffsetUnit(StrEnum):
+    HOURS = "h"
+    DAYS = "d"
+    WEEKS = "w"
+    MONTHS = "mo"
+
+
+DURATION_HOURS = {"h": 1, "d": 24, "w": 168}
+# Rough lengths, only for sanity checks of repeats (never for due times).
+APPROX_HOURS = {
+    OffsetUnit.HOURS: 1.0,
+    OffsetUnit.DAYS: 24.0,
+    OffsetUnit.WEEKS: 168.0,
+    OffsetUnit.MONTHS: 730.5,
+}
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A signed distance from an anchor: hours are elapsed time, the rest local calendar time."""
+
+    amount: int
+    unit: OffsetUnit
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+    def times(self, factor: int) -> Offset:
+        """Return this offset multiplied by `factor`."""
+        return Offset(self.amount * factor, self.unit)
+
+    def approx_hours(self) -> float:
+        """Return the rough length in hours (months counted as 30.4 days)."""
+        return self.amount * APPROX_HOURS[self.unit]
+
+    def apply(self, moment: datetime, zone: ZoneInfo) -> datetime:
+        """Return `moment` moved by this offset (UTC), days and months on the local calendar."""
+        if moment.tzinfo is None:
+            raise ValueError("Offset.apply needs a timezone-aware time")
+        if self.unit is OffsetUnit.HOURS:
+            return (moment + timedelta(hours=self.amount)).astimezone(UTC)
+        local = moment.astimezone(zone)
+        if self.unit is OffsetUnit.MONTHS:
+            return _add_months(local, self.amount).astimezone(UTC)
+        days = self.amount * (7 if self.unit is OffsetUnit.WEEKS else 1)
+        return (local + timedelta(days=days)).astimezone(UTC)
+
+
+def _add_months(local: datetime, months: int) -> datetime:
+    """Move a local time by calendar months, clipping to the month's last day."""
+    year, month_index = divmod(local.year * 12 + local.month - 1 + months, 12)
+    last_day = calendar.monthrange(year, month_index + 1)[1]
+    return local.replace(year=year, month=month_index + 1, day=min(local.day, last_day))
+
+
+def parse_offset(text: str) -> Offset:
+    """Parse an offset such as `3d`, `2w`, `3mo`, `-1d`, `12h` or `0d`."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().lower()
+    match = OFFSET_PATTERN.match(cleaned)
+    if match is None:
+        hint = " (write months as mo)" if cleaned.endswith("m") else ""
+        raise ValueError(f'"{text}" is not an offset; {OFFSET_FORMS}{hint}')
+    return Offset(int(match.group(1)), OffsetUnit(match.group(2)))
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse a positive fixed duration such as `24h`, `2d` or `1w`."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().lower()
+    match = DURATION_PATTERN.match(cleaned)
+    if match is None or int(match.group(1)) == 0:
+        raise ValueError(f'"{text}" is not a duration; use forms like 12h, 24h, 2d, 1w')
+    return timedelta(hours=int(match.group(1)) * DURATION_HOURS[match.group(2)])
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """Repeat a step every `every` after its first time, until `until` from the anchor."""
+
+    every: Offset
+    until: Offset
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    key: str
+    kind: StepKind
+    anchor: Anchor
+    offset: Offset
+    template: str
+    survey: str | None = None
+    repeat: Repeat | None = None
+    answer_timeout: timedelta = DEFAULT_ANSWER_TIMEOUT
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Plan:
+    key: str
+    names: dict[str, str]
+    aliases: tuple[str, ...]
+    steps: tuple[PlanStep, ...]
+    source: str = field(default="", compare=False)
+
+    def step(self, key: str) -> PlanStep | None:
+        """Return the step with this key, if any."""
+        return next((step for step in self.steps if step.key == key), None)
+
+    def labels(self) -> set[str]:
+        """Return every name this plan answers to, folded for comparison."""
+        return {_fold(label) for label in (self.key, *self.names.values(), *self.aliases)}
+
+
+@dataclass(frozen=True)
+class PlanRule:
+    plan: str
+    departments: tuple[str, ...]
+    diagnosis_keywords: tuple[str, ...]
+
+    def matches(self, department: str, diagnosis: str | None) -> bool:
+        """Say whether a patient's department and diagnosis fall under this rule."""
+        if self.departments and _fold(department) not in {_fold(d) for d in self.departments}:
+            return False
+        if not self.diagnosis_keywords:
+            return True
+        folded = _fold(diagnosis or "")
+        return any(_fold(keyword) in folded for keyword in self.diagnosis_keywords)
+
+
+@dataclass(frozen=True)
+class PlanBook:
+    plans: dict[str, Plan]
+    rules: tuple[PlanRule, ...]
+    default: str
+
+    def find(self, name: str | None) -> Plan | None:
+        """Return the plan named by key, locale name or alias (case-insensitive), if any."""
+        folded = _fold(name or "")
+        if not folded:
+            return None
+        return next((plan for plan in self.plans.values() if folded in plan.labels()), None)
+
+    def choose(self, plan_column: str | None, department: str, diagnosis: str | None) -> Plan:
+        """Pick a patient's plan: the one named, else the first matching rule, else default."""
+        named = self.find(plan_column)
+        if named is not None:
+            return named
+        rule = next((r for r in self.rules if r.matches(department, diagnosis)), None)
+        return self.plans[rule.plan if rule is not None else self.default]
+
+    def unknown_plan_name(self, plan_column: str | None) -> bool:
+        """Say whether the import's plan column names a plan that does not exist."""
+        return bool(_fold(plan_column or "")) and self.find(plan_column) is None
+
+
+@dataclass(frozen=True)
+class DueStep:
+    step_key: str
+    occurrence: int
+    kind: StepKind
+    template: str
+    survey: str | None
+    due_at: datetime
+    answer_timeout: timedelta
+
+
+class PlanError(Exception):
+    """A problem in a plan file, naming the file, the step or rule, and the field."""
+
+    def __init__(
+        self,
+        file: str,
+        step: str | None,
+        field: str | None,
+        message: str,
+        rule: int | None = None,
+    ) -> None:
+        self.file = file
+        self.step = step
+        self.field = field
+        self.message = message
+        self.rule = rule
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.step is not None:
+            where.append(f"step {self.step}")
+        if self.rule is not None:
+            where.append(f"rule {self.rule}")
+        if self.field is not None:
+            where.append(f"field {self.field}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where in the plan files a value comes from, to build PlanErrors."""
+
+    file: str
+    step: str | None = None
+    rule: int | None = None
+
+    def error(self, field: str | None, message: str) -> PlanError:
+        """Return a PlanError at this place."""
+        return PlanError(self.file, self.step, field, message, rule=self.rule)
+
+
+# ---------------------------------------------------------------- expanding a plan
+
+
+def revisit_moment(revisit_at: date, zone: ZoneInfo) -> datetime:
+    """Return the anchor moment (UTC) of a re-examination date: 09:00 local that day."""
+    return datetime.combine(revisit_at, REVISIT_ANCHOR_TIME, tzinfo=zone).astimezone(UTC)
+
+
+def expand_plan(
+    plan: Plan,
+    discharged_at: datetime,
+    revisit_at: date | None,
+    medication_end: datetime | None,
+    zone: ZoneInfo,
+) -> list[DueStep]:
+    """List every occurrence of every enabled step, sorted by due time (UTC)."""
+    anchors = {
+        Anchor.DISCHARGE: _aware(discharged_at, "discharged_at"),
+        Anchor.REVISIT: None if revisit_at is None else revisit_moment(revisit_at, zone),
+        Anchor.MEDICATION_END: None
+        if medication_end is None
+        else _aware(medication_end, "medication_end"),
+    }
+    position = {step.key: index for index, step in enumerate(plan.steps)}
+    due = [
+        _due_step(step, occurrence, moment)
+        for step in plan.steps
+        if step.enabled and (anchor := anchors[step.anchor]) is not None
+        for occurrence, moment in enumerate(step_times(step, anchor, zone))
+    ]
+    return sorted(due, key=lambda d: (d.due_at, position[d.step_key], d.occurrence))
+
+
+def step_times(step: PlanStep, anchor: datetime, zone: ZoneInfo) -> list[datetime]:
+    """Return the due times (UTC) of a step's first occurrence and its repeats."""
+    first = step.offset.apply(anchor, zone)
+    if step.repeat is None:
+        return [first]
+    last = step.repeat.until.apply(anchor, zone)
+    times = [first]
+    for count in range(1, MAX_OCCURRENCES):
+        moment = step.repeat.every.times(count).apply(first, zone)
+        if moment > last:
+            break
+        times.append(moment)
+    return times
+
+
+def _due_step(step: PlanStep, occurrence: int, moment: datetime) -> DueStep:
+    """Build the DueStep of one occurrence."""
+    return DueStep(
+        step_key=step.key,
+        occurrence=occurrence,
+        kind=step.kind,
+        template=step.template,
+        survey=step.survey,
+        due_at=moment,
+        answer_timeout=step.answer_timeout,
+    )
+
+
+def _aware(moment: datetime, name: str) -> datetime:
+    """Return an aware time in UTC, refusing naive ones."""
+    if moment.tzinfo is None:
+        raise ValueError(f"{name} must be timezone-aware")
+    return moment.astimezone(UTC)
+
+
+# ---------------------------------------------------------------- editing a step
+
+
+def replace_step(
+    plan: Plan,
+    step_key: str,
+    *,
+    template_exists: Callable[[str], bool] | None = None,
+    **changes: object,
+) -> Plan:
+    """Return the plan with one step changed (offset, template, enabled ...), validated."""
+    where = _Where(plan.source or f"plan {plan.key}", step=step_key)
+    old = plan.step(step_key)
+    if old is None:
+        known = ", ".join(step.key for step in plan.steps)
+        raise where.error(None, f"no such step in this plan; steps are: {known}")
+    coerced: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name == "key":
+            raise where.error("key", "a step key cannot be changed (it identifies sent messages)")
+        if name not in STEP_COERCERS:
+            raise where.error(name, f"unknown field; fields are: {', '.join(STEP_FIELDS[1:])}")
+        coerced[name] = STEP_COERCERS[name](value, where, name)
+    new = replace(old, **coerced)
+    _check_step(new, where, template_exists)
+    steps = tuple(new if step.key == step_key else step for step in plan.steps)
+    return replace(plan, steps=steps)
+
+
+# ---------------------------------------------------------------- field coercion
+
+
+def _type_name(raw: object) -> str:
+    """Name a YAML value's type in words."""
+    if raw is None:
+        return "nothing"
+    if isinstance(raw, bool):
+        return "true/false"
+    if isinstance(raw, int | float):
+        return "a number"
+    if isinstance(raw, list):
+        return "a list"
+    if isinstance(raw, dict):
+        return "a mapping"
+    if isinstance(raw, str):
+        return "text"
+    return type(raw).__name__
+
+
+def _as_text(raw: object, where: _Where, name: str) -> str:
+    """Return non-empty text, trimmed."""
+    if not isinstance(raw, str):
+        raise where.error(name, f"expected text, got {_type_name(raw)}")
+    if not raw.strip():
+        raise where.error(name, "must not be empty")
+    return raw.strip()
+
+
+def _as_key(raw: object, where: _Where, name: str) -> str:
+    """Return an identifier such as `day3` or `checkin_first`."""
+    text = _as_text(raw, where, name)
+    if not KEY_PATTERN.match(text):
+        raise where.error(
+            name, f'"{text}" is not a valid key; use a-z, 0-9 and _, starting with a letter'
+        )
+    return text
+
+
+def _as_survey(raw: object, where: _Where, name: str) -> str | None:
+    """Return a survey key, or None when absent."""
+    return None if raw is None else _as_key(raw, where, name)
+
+
+def _as_template(raw: object, where: _Where, name: str) -> str:
+    """Return a template key such as `plans/general/day3_checkin`."""
+    text = _as_text(raw, where, name)
+    if not TEMPLATE_PATTERN.match(text):
+        raise where.error(
+            name, f'"{text}" is not a template key; use forms like plans/general/day3_checkin'
+        )
+    return text
+
+
+def _as_choice(raw: object, where: _Where, name: str, kind: type[_E]) -> _E:
+    """Return the enum member named by raw."""
+    if isinstance(raw, kind):
+        return raw
+    text = raw.strip() if isinstance(raw, str) else str(raw)
+    try:
+        return kind(text)
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        raise where.error(name, f'"{text}" is not allowed; use one of {allowed}') from None
+
+
+def _as_kind(raw: object, where: _Where, name: str) -> StepKind:
+    """Return a step kind."""
+    return _as_choice(raw, where, name, StepKind)
+
+
+def _as_anchor(raw: object, where: _Where, name: str) -> Anchor:
+    """Return an anchor."""
+    return _as_choice(raw, where, name, Anchor)
+
+
+def _as_offset(raw: object, where: _Where, name: str) -> Offset:
+    """Return an offset from an Offset or its text."""
+    if isinstance(raw, Offset):
+        return raw
+    if isinstance(raw, list | dict) or raw is None:
+        raise where.error(name, f"expected an offset such as 3d, got {_type_name(raw)}")
+    try:
+        return parse_offset(str(raw))
+    except ValueError as error:
+        raise where.error(name, str(error)) from None
+
+
+def _as_timeout(raw: object, where: _Where, name: str) -> timedelta:
+    """Return a positive duration from a timedelta or its text."""
+    if isinstance(raw, timedelta):
+        return raw
+    if isinstance(raw, list | dict) or raw is None:
+        raise where.error(name, f"expected a duration such as 24h, got {_type_name(raw)}")
+    try:
+        return parse_duration(str(raw))
+    except ValueError as error:
+        raise where.error(name, str(error)) from None
+
+
+def _as_bool(raw: object, where: _Where, name: str) -> bool:
+    """Return true/false."""
+    if not isinstance(raw, bool):
+        raise where.error(name, f"expected true or false, got {_type_name(raw)}")
+    return raw
+
+
+def _as_repeat(raw: object, where: _Where, name: str) -> Repeat | None:
+    """Return a Repeat from a Repeat or a mapping with every/until, or None."""
+    if raw is None or isinstance(raw, Repeat):
+        return raw
+    data = _fields(raw, where, name, REPEAT_FIELDS, REPEAT_FIELDS)
+    every = _as_offset(data["every"], where, f"{name}.every")
+    return Repeat(every=every, until=_as_offset(data["until"], where, f"{name}.until"))
+
+
+def _as_texts(raw: object, where: _Where, name: str) -> tuple[str, ...]:
+    """Return a list of non-empty texts (absent means empty)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise where.error(name, f"expected a list, got {_type_name(raw)}")
+    return tuple(_as_text(item, where, name) for item in raw)
+
+
+STEP_COERCERS: dict[str, Callable[[object, _Where, str], object]] = {
+    "kind": _as_kind,
+    "anchor": _as_anchor,
+    "offset": _as_offset,
+    "template": _as_template,
+    "survey": _as_survey,
+    "repeat": _as_repeat,
+    "answer_timeout": _as_timeout,
+    "enabled": _as_bool,
+}
+
+
+def _fields(
+    raw: object,
+    where: _Where,
+    name: str | None,
+    allowed: Iterable[str],
+    required: Iterable[str],
+) -> dict[str, object]:
+    """Return a mapping's fields after checking for unknown and missing ones."""
+    if not isinstance(raw, dict):
+        raise where.error(name, f"expected a mapping of fields, got {_type_name(raw)}")
+    allowed = tuple(allowed)
+    prefix = f"{name}." if name else ""
+    for key in raw:
+        if key not in allowed:
+            raise where.error(
+                f"{prefix}{key}", f"unknown field; allowed fields are: {', '.join(allowed)}"
+            )
+    for key in required:
+        if key not in raw:
+            raise where.error(f"{prefix}{key}", "is missing (required)")
+    return {str(key): value for key, value in raw.items()}
+
+
+# ---------------------------------------------------------------- validating
+
+
+def _check_step(
+    step: PlanStep, where: _Where, template_exists: Callable[[str], bool] | None
+) -> None:
+    """Check the rules that tie a step's fields together."""
+    if step.kind is StepKind.CHECKIN and step.survey is None:
+        raise where.error("survey", "check-in steps need a survey, e.g. checkin_first")
+    if step.kind is not StepKind.CHECKIN and step.survey is not None:
+        raise where.error("survey", f"only checkin steps have a survey, not {step.kind} steps")
+    if step.kind is StepKind.REEXAM_REMINDER and step.anchor is not Anchor.REVISIT:
+        raise where.error("anchor", "reexam_reminder steps must use anchor: revisit")
+    if step.answer_timeout <= timedelta(0):
+        raise where.error("answer_timeout", "must be longer than zero")
+    if step.repeat is not None:
+        _check_repeat(step.offset, step.repeat, where)
+    if template_exists is not None and not template_exists(step.template):
+        raise where.error(
+            "template",
+            f'no template "{step.template}"; add it under messages/<locale>/ '
+            f"for every locale ({', '.join(PLAN_LOCALES)})",
+        )
+
+
+def _check_repeat(offset: Offset, repeat: Repeat, where: _Where) -> None:
+    """Check that a repeat moves forward, ends after it starts, and stays small."""
+    if repeat.every.amount <= 0:
+        raise where.error("repeat.every", f'"{repeat.every}" must be a positive offset, e.g. 3mo')
+    span = repeat.until.approx_hours() - offset.approx_hours()
+    if span < 0:
+        raise where.error(
+            "repeat.until", f'"{repeat.until}" comes before the step\'s offset "{offset}"'
+        )
+    if span / repeat.every.approx_hours() + 1 > MAX_OCCURRENCES:
+        raise where.error(
+            "repeat", f"repeats more than {MAX_OCCURRENCES} times; use a longer every or until"
+        )
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_plan_book(folder: Path, template_exists: Callable[[str], bool]) -> PlanBook:
+    """Read and validate every plan file and rules.yaml in a folder; raise the first PlanError."""
+    if not folder.is_dir():
+        raise PlanError(_display(folder), None, None, "plan folder not found")
+    files = sorted(p for p in folder.glob("*.yaml") if p.name != RULES_FILE)
+    if not files:
+        raise PlanError(_display(folder), None, None, "no plan files (*.yaml) found")
+    plans: dict[str, Plan] = {}
+    for path in files:
+        plan = _load_plan(path, template_exists)
+        _check_unique(plan, plans)
+        plans[plan.key] = plan
+    rules, default = _load_rules(folder / RULES_FILE, plans)
+    return PlanBook(plans=plans, rules=rules, default=default)
+
+
+def _display(path: Path) -> str:
+    """Show a path relative to the working directory when it lies under it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key given twice in one mapping."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    """Build a mapping, refusing duplicate keys."""
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if isinstance(key, str | int | float | bool) and key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f'the key "{key}" appears twice', key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _read_yaml(path: Path, where: _Where) -> object:
+    """Parse one YAML file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise where.error(None, "file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise where.error(None, f"cannot be read as UTF-8 text ({error})") from None
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader: no arbitrary objects
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise where.error(None, f"is not valid YAML{line}: {problem}") from None
+
+
+def _load_plan(path: Path, template_exists: Callable[[str], bool]) -> Plan:
+    """Read and validate one plan file."""
+    where = _Where(_display(path))
+    data = _fields(_read_yaml(path, where), where, None, PLAN_FIELDS, PLAN_REQUIRED)
+    key = _as_key(data["key"], where, "key")
+    names = _load_names(data["names"], where)
+    aliases = _as_texts(data.get("aliases"), where, "aliases")
+    raw_steps = data["steps"]
+    if not isinstance(raw_steps, list) or not raw_steps:
+        raise where.error("steps", f"expected a list of steps, got {_type_name(raw_steps)}")
+    steps: list[PlanStep] = []
+    for number, raw in enumerate(raw_steps, start=1):
+        step = _load_step(raw, where, number, template_exists)
+        if any(other.key == step.key for other in steps):
+            raise _Where(where.file, step.key).error("key", "this step key is used twice")
+        steps.append(step)
+    return Plan(key, names, aliases, tuple(steps), source=where.file)
+
+
+def _load_names(raw: object, where: _Where) -> dict[str, str]:
+    """Read the plan's display name in every locale."""
+    data = _fields(raw, where, "names", PLAN_LOCALES, PLAN_LOCALES)
+    return {locale: _as_text(data[locale], where, f"names.{locale}") for locale in PLAN_LOCALES}
+
+
+def _step_label(raw: object, number: int) -> str:
+    """Name a step in errors: its key when it has a usable one, else its position."""
+    key = raw.get("key") if isinstance(raw, dict) else None
+    return key.strip() if isinstance(key, str) and key.strip() else f"#{number}"
+
+
+def _load_step(
+    raw: object, plan_where: _Where, number: int, template_exists: Callable[[str], bool]
+) -> PlanStep:
+    """Read and validate one step."""
+    where = _Where(plan_where.file, _step_label(raw, number))
+    data = _fields(raw, where, None, STEP_FIELDS, STEP_REQUIRED)
+    step = PlanStep(
+        key=_as_key(data["key"], where, "key"),
+        kind=_as_kind(data["kind"], where, "kind"),
+        anchor=_as_anchor(data.get("anchor", Anchor.DISCHARGE), where, "anchor"),
+        offset=_as_offset(data["offset"], where, "offset"),
+        template=_as_template(data["template"], where, "template"),
+        survey=_as_survey(data.get("survey"), where, "survey"),
+        repeat=_as_repeat(data.get("repeat"), where, "repeat"),
+        answer_timeout=_as_timeout(
+            data.get("answer_timeout", DEFAULT_ANSWER_TIMEOUT), where, "answer_timeout"
+        ),
+        enabled=_as_bool(data.get("enabled", True), where, "enabled"),
+    )
+    _check_step(step, where, template_exists)
+    return step
+
+
+def _check_unique(plan: Plan, known: Mapping[str, Plan]) -> None:
+    """Refuse a plan whose key, names or aliases are already used by another plan."""
+    where = _Where(plan.source)
+    labelled = [("key", plan.key)]
+    labelled += [(f"names.{locale}", name) for locale, name in plan.names.items()]
+    labelled += [("aliases", alias) for alias in plan.aliases]
+    for name, label in labelled:
+        other = next((p for p in known.values() if _fold(label) in p.labels()), None)
+        if other is not None:
+            raise where.error(name, f'"{label}" already names plan "{other.key}" ({other.source})')
+
+
+def _load_rules(path: Path, plans: Mapping[str, Plan]) -> tuple[tuple[PlanRule, ...], str]:
+    """Read rules.yaml: the default plan and the department/diagnosis rules."""
+    where = _Where(_display(path))
+    data = _fields(_read_yaml(path, where), where, None, RULES_FIELDS, ("default",))
+    default = _known_plan(data["default"], where, "default", plans)
+    raw_rules = data.get("rules") or []
+    if not isinstance(raw_rules, list):
+        raise where.error("rules", f"expected a list of rules, got {_type_name(raw_rules)}")
+    rules = tuple(
+        _load_rule(raw, _Where(where.file, rule=number), plans)
+        for number, raw in enumerate(raw_rules, start=1)
+    )
+    return rules, default
+
+
+def _load_rule(raw: object, where: _Where, plans: Mapping[str, Plan]) -> PlanRule:
+    """Read one rule."""
+    data = _fields(raw, where, None, RULE_FIELDS, ("plan",))
+    rule = PlanRule(
+        plan=_known_plan(data["plan"], where, "plan", plans),
+        departments=_as_texts(data.get("departments"), where, "departments"),
+        diagnosis_keywords=_as_texts(data.get("diagnosis_keywords"), where, "diagnosis_keywords"),
+    )
+    if not rule.departments and not rule.diagnosis_keywords:
+        raise where.error(
+            None,
+            "a rule needs departments or diagnosis_keywords "
+            "(patients no rule matches get the default plan)",
+        )
+    return rule
+
+
+def _known_plan(raw: object, where: _Where, name: str, plans: Mapping[str, Plan]) -> str:
+    """Return a plan key that exists."""
+    key = _as_text(raw, where, name)
+    if key not in plans:
+        raise where.error(name, f'no plan "{key}"; plans are: {", ".join(sorted(plans))}')
+    return key
+
+
+def _fold(text: str) -> str:
+    """Fold text for comparing names: NFKC, trimmed, case-insensitive."""
+    return unicodedata.normalize("NFKC", text).strip().casefold()

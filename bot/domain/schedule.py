@@ -1,0 +1,159 @@
+"""When a follow-up message may be sent: local send windows, public holidays, spreading."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+import chinese_calendar  # type: ignore[import-untyped]
+
+WINDOWS_FORM = "HH:MM-HH:MM, several separated by commas, e.g. 09:00-11:30,15:00-20:00"
+WINDOW_PATTERN = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
+MAX_SEARCH_DAYS = 400
+
+
+@dataclass(frozen=True)
+class Window:
+    """A daily span of local wall-clock time, start inclusive, end exclusive."""
+
+    start: time
+    end: time
+
+    def __post_init__(self) -> None:
+        if self.start >= self.end:
+            raise ValueError(f"send window {self} must start before it ends")
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+    def bounds(self, day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+        """Return the window's opening and closing instants (UTC) on a local day."""
+        opening = datetime.combine(day, self.start, tzinfo=zone).astimezone(UTC)
+        closing = datetime.combine(day, self.end, tzinfo=zone).astimezone(UTC)
+        return opening, closing
+
+
+def parse_windows(text: str) -> tuple[Window, ...]:
+    """Parse send windows such as `09:00-11:30,15:00-20:00`."""
+    parts = [part.replace(" ", "") for part in text.split(",")]
+    if not text.strip() or not all(parts):
+        raise ValueError(f"send windows {text!r}: empty window; expected {WINDOWS_FORM}")
+    windows = tuple(_parse_window(part) for part in parts)
+    for before, after in itertools.pairwise(windows):
+        if after.start < before.start:
+            raise ValueError(
+                f"send windows {text!r}: {after} comes before {before}; "
+                f"list them in time order, e.g. 09:00-11:30,15:00-20:00"
+            )
+        if after.start < before.end:
+            raise ValueError(
+                f"send windows {text!r}: {before} and {after} overlap; expected {WINDOWS_FORM}"
+            )
+    return windows
+
+
+def _parse_window(part: str) -> Window:
+    """Parse one `HH:MM-HH:MM` window."""
+    match = WINDOW_PATTERN.match(part)
+    if match is None:
+        raise ValueError(f"send window {part!r} is not a window; expected {WINDOWS_FORM}")
+    hour1, minute1, hour2, minute2 = (int(group) for group in match.groups())
+    if max(hour1, hour2) > 23 or max(minute1, minute2) > 59:
+        raise ValueError(f"send window {part!r} has an impossible time; use 00:00 to 23:59")
+    start, end = time(hour1, minute1), time(hour2, minute2)
+    if start >= end:
+        raise ValueError(
+            f"send window {part!r} must start before it ends (windows cannot cross midnight)"
+        )
+    return Window(start, end)
+
+
+class HolidayCalendar(Protocol):
+    def is_public_holiday(self, day: date) -> bool:
+        """Say whether a local day is a public holiday (no follow-up messages)."""
+        ...
+
+
+class NoHolidays:
+    """A calendar without public holidays."""
+
+    def is_public_holiday(self, day: date) -> bool:
+        """Say no: no day is a public holiday."""
+        return False
+
+
+class ChineseHolidays:
+    """Statutory holidays of mainland China (package `chinese-calendar`), not ordinary weekends."""
+
+    def __init__(self) -> None:
+        years = [day.year for day in chinese_calendar.holidays]
+        self.first_year: int = min(years)
+        self.last_year: int = max(years)
+
+    def covers(self, year: int) -> bool:
+        """Say whether the package has holiday data for a year."""
+        return self.first_year <= year <= self.last_year
+
+    def is_public_holiday(self, day: date) -> bool:
+        """Say whether a day is a statutory day off; adjusted working days (调休) are not."""
+        if not self.covers(day.year):
+            return False
+        day_off, name = chinese_calendar.get_holiday_detail(day)
+        return bool(day_off) and name is not None
+
+
+@dataclass(frozen=True)
+class SendPolicy:
+    """Where and when messages may go out: windows in a zone, minus holidays."""
+
+    windows: tuple[Window, ...]
+    zone: ZoneInfo
+    holidays: HolidayCalendar
+    catch_up: timedelta
+
+    def __post_init__(self) -> None:
+        if not self.windows:
+            raise ValueError(f"a send policy needs at least one send window; {WINDOWS_FORM}")
+        if self.catch_up < timedelta(0):
+            raise ValueError("the catch-up period cannot be negative")
+
+
+def spread_offset(spread_key: int, length: timedelta) -> timedelta:
+    """Return a stable offset in [0, length) for a key, scattering neighbouring keys."""
+    seconds = int(length.total_seconds())
+    if seconds <= 0:
+        return timedelta(0)
+    digest = hashlib.blake2b(str(spread_key).encode("ascii"), digest_size=8).digest()
+    return timedelta(seconds=int.from_bytes(digest, "big") % seconds)
+
+
+def next_send_time(earliest: datetime, policy: SendPolicy, spread_key: int = 0) -> datetime:
+    """Return the first allowed send time (UTC) not before `earliest`."""
+    if earliest.tzinfo is None:
+        raise ValueError("next_send_time needs a timezone-aware time")
+    earliest = earliest.astimezone(UTC)
+    first_day = earliest.astimezone(policy.zone).date()
+    for day in (first_day + timedelta(days=n) for n in range(MAX_SEARCH_DAYS)):
+        if policy.holidays.is_public_holiday(day):
+            continue
+        for window in policy.windows:
+            opening, closing = window.bounds(day, policy.zone)
+            if closing <= opening or closing <= earliest:
+                continue  # a window lost to a DST jump, or already over
+            if opening <= earliest:
+                return earliest
+            return opening + spread_offset(spread_key, closing - opening)
+    raise ValueError(
+        f"no send window on a working day within {MAX_SEARCH_DAYS} days after "
+        f"{earliest:%Y-%m-%d %H:%M} UTC; check the send windows and the holiday calendar"
+    )
+
+
+def is_overdue_beyond_catch_up(due: datetime, now: datetime, policy: SendPolicy) -> bool:
+    """Say whether a message due at `due` is too late to send at `now`."""
+    return now - due > policy.catch_up

@@ -1,0 +1,110 @@
+"""Answers to sent messages: check-ins, medicines, re-examinations, keep-receiving."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Update
+
+from bot.context import AppContext
+from bot.domain.enrolment import ConsentDecision
+from bot.handlers.replies import refuse_button, send, settle
+from bot.services.alerts import alert_staff
+from bot.storage.outbox_records import MessageStatus, OutboxRow
+from bot.storage.schema import scheduled_messages as m
+
+SNOOZE = timedelta(minutes=30)
+CHOICES = {
+    "ci": {"good", "same", "worse"},
+    "md": {"taken", "snooze", "skip"},
+    "rx": {"confirm", "other", "done"},
+    "ka": {"yes", "no"},
+}
+ANSWERABLE = {MessageStatus.SENT.value}
+
+
+async def on_answer_button(update: Update, context: AppContext) -> None:
+    """Check a pressed answer button against its row, then record the answer."""
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    row = await _row_answered_by(query.data or "", update.effective_chat.id, context)
+    if row is None:
+        await refuse_button(context, query)
+        return
+    await settle(query)
+    prefix, choice = (query.data or "").split(":")[:2]
+    handler = {"ci": _checkin, "md": _medication, "rx": _reexam, "ka": _keep_asking}[prefix]
+    await handler(context, row, choice)
+
+
+async def _row_answered_by(data: str, chat_id: int, context: AppContext) -> OutboxRow | None:
+    parts = data.split(":")
+    if len(parts) != 3 or parts[0] not in CHOICES or parts[1] not in CHOICES[parts[0]]:
+        return None
+    if not parts[2].isdigit() or len(parts[2]) > 18:
+        return None
+    row = await context.services.store.outbox.get(int(parts[2]))
+    if row is None or row.chat_id != chat_id or row.status not in ANSWERABLE:
+        return None
+    return row
+
+
+async def _answered(context: AppContext, row: OutboxRow, answer: str) -> None:
+    """Record the answer, close the row and the same step sent to the patient's other chats."""
+    outbox = context.services.store.outbox
+    now = context.services.clock.now()
+    await outbox.record_answer(row, answer, now, status=MessageStatus.ANSWERED.value)
+    siblings = await outbox.rows(
+        m.c.patient_id == row.patient_id, m.c.step_key == row.step_key,
+        m.c.occurrence == row.occurrence, m.c.id != row.id, m.c.status.in_(("pending", "sent")),
+    )  # fmt: skip
+    await outbox.set_status([s.id for s in siblings], MessageStatus.ANSWERED, "other_contact", now)
+
+
+async def _checkin(context: AppContext, row: OutboxRow, choice: str) -> None:
+    await _answered(context, row, choice)
+    await send(context, row.chat_id, f"checkin/thanks_{choice}")
+    if choice == "worse":
+        await alert_staff(context, "staff/checkin_worse", row)
+
+
+async def _medication(context: AppContext, row: OutboxRow, choice: str) -> None:
+    outbox = context.services.store.outbox
+    now = context.services.clock.now()
+    if choice == "snooze":
+        await outbox.record_answer(row, "snoozed", now, status=MessageStatus.PENDING.value,
+                                   send_at=now + SNOOZE)  # fmt: skip
+        await send(context, row.chat_id, "medication/snoozed", minutes=30)
+        return
+    answer = "taken" if choice == "taken" else "skipped"
+    await outbox.record_answer(row, answer, now, status=MessageStatus.ANSWERED.value)
+    await send(context, row.chat_id, f"medication/{answer}")
+
+
+async def _reexam(context: AppContext, row: OutboxRow, choice: str) -> None:
+    await _answered(context, row, {"confirm": "confirmed", "other": "reschedule"}.get(
+        choice, "attended"))  # fmt: skip
+    if choice == "done":
+        now = context.services.clock.now()
+        await context.services.store.outbox.cancel_open(
+            now, "attended", m.c.patient_id == row.patient_id, m.c.kind == "reexam_reminder"
+        )
+        await send(context, row.chat_id, "reexam/attended")
+    elif choice == "other":
+        await alert_staff(context, "staff/reexam_reschedule", row)
+        await send(context, row.chat_id, "reexam/reschedule_requested")
+    else:
+        await send(context, row.chat_id, "reexam/confirmed")
+
+
+async def _keep_asking(context: AppContext, row: OutboxRow, choice: str) -> None:
+    await _answered(context, row, choice)
+    if choice == "yes":
+        await send(context, row.chat_id, "keep/continue")
+        return
+    now = context.services.clock.now()
+    store = context.services.store
+    await store.contacts.set_consent([row.contact_id], ConsentDecision.WITHDRAWN, now,
+                                     via="keep_asking")  # fmt: skip
+    await store.outbox.cancel_open(now, "withdrawn", m.c.contact_id == row.contact_id)
+    await send(context, row.chat_id, "stop/done")

@@ -1,0 +1,160 @@
+"""Turn a consenting contact's discharge into outbox rows: plan steps and medicine reminders."""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from bot.domain.medications import (
+    Frequency,
+    QuietHours,
+    course_end,
+    merged_times,
+    parse_medications,
+    parse_quiet_hours,
+    parse_times_setting,
+    reminder_times,
+)
+from bot.domain.plans import DueStep, PlanBook, expand_plan, load_plan_book, parse_duration
+from bot.domain.schedule import (
+    ChineseHolidays,
+    NoHolidays,
+    SendPolicy,
+    is_overdue_beyond_catch_up,
+    next_send_time,
+    parse_windows,
+)
+from bot.settings import Settings
+from bot.storage.outbox_records import MessageStatus, PlanCounts, PlannedMessage
+from bot.storage.records import Contact, Episode
+from bot.storage.store import Store
+from bot.templating import MESSAGES_DIR, Renderer
+
+PLANS_DIR = MESSAGES_DIR / "plans"
+MEDICATION_TEMPLATE = "medication/reminder"
+
+
+@dataclass(frozen=True)
+class Scheduling:
+    plans: PlanBook
+    policy: SendPolicy
+    medication_times: dict[Frequency, tuple[time, ...]]
+    quiet: QuietHours
+    medication_default_days: int
+    fingerprint: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """Return the hospital's time zone."""
+        return self.policy.zone
+
+
+def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
+    """Load and validate plans and timing settings (raises PlanError naming file and field)."""
+
+    def template_exists(key: str) -> bool:
+        try:
+            return all(renderer.template_name(key, locale) for locale in ("zh_CN", "en"))
+        except KeyError:
+            return False
+
+    plans = load_plan_book(settings.plans_dir or PLANS_DIR, template_exists)
+    holidays = ChineseHolidays() if settings.skip_holidays else NoHolidays()
+    policy = SendPolicy(
+        parse_windows(settings.send_windows), settings.zone, holidays,
+        parse_duration(settings.catch_up),
+    )  # fmt: skip
+    times = merged_times(parse_times_setting(settings.medication_times))
+    quiet = parse_quiet_hours(settings.quiet_hours)
+    signature = repr((plans, policy.windows, times, quiet, settings.medication_default_days))
+    fingerprint = hashlib.sha256(signature.encode()).hexdigest()[:32]
+    return Scheduling(plans, policy, times, quiet, settings.medication_default_days, fingerprint)
+
+
+def planned_messages(
+    scheduling: Scheduling, episode: Episode, now: datetime
+) -> tuple[str, list[PlannedMessage]]:
+    """Return the chosen plan's key and every message it means for this discharge."""
+    plan = scheduling.plans.choose(episode.plan, episode.department, episode.diagnosis)
+    entries, _problems = parse_medications(episode.medications)
+    medication_end = course_end(entries, episode.discharged_at, scheduling.medication_default_days)
+    steps = [
+        _step_message(scheduling, step, episode, now)
+        for step in _expand(scheduling, plan.key, episode, medication_end)
+    ]
+    return plan.key, steps + _medication_messages(scheduling, episode, now)
+
+
+def _expand(
+    scheduling: Scheduling, plan_key: str, episode: Episode, medication_end: datetime | None
+) -> list[DueStep]:
+    plan = scheduling.plans.plans[plan_key]
+    return expand_plan(plan, episode.discharged_at, episode.revisit_at, medication_end,
+                       scheduling.zone)  # fmt: skip
+
+
+def _step_message(
+    scheduling: Scheduling, step: DueStep, episode: Episode, now: datetime
+) -> PlannedMessage:
+    policy = scheduling.policy
+    payload: dict[str, object] = {}
+    if episode.revisit_at is not None:
+        payload["revisit_date"] = episode.revisit_at.isoformat()
+    missed = is_overdue_beyond_catch_up(step.due_at, now, policy)
+    spread_key = zlib.crc32(f"{episode.id}:{step.step_key}:{step.occurrence}".encode())
+    send_at = step.due_at if missed else next_send_time(max(step.due_at, now), policy, spread_key)
+    return PlannedMessage(
+        step_key=step.step_key, occurrence=step.occurrence, kind=step.kind.value,
+        template=step.template, survey=step.survey, due_at=step.due_at, send_at=send_at,
+        status=MessageStatus.MISSED if missed else MessageStatus.PENDING, payload=payload,
+        answer_timeout_s=int(step.answer_timeout.total_seconds()),
+    )  # fmt: skip
+
+
+def _medication_messages(
+    scheduling: Scheduling, episode: Episode, now: datetime
+) -> list[PlannedMessage]:
+    entries, _problems = parse_medications(episode.medications)
+    messages = []
+    for index, entry in enumerate(entries):
+        moments = reminder_times(entry, episode.discharged_at, scheduling.zone,
+                                 scheduling.medication_times, scheduling.quiet,
+                                 scheduling.medication_default_days)  # fmt: skip
+        for occurrence, moment in enumerate(moments):
+            if moment < now:
+                continue
+            local = moment.astimezone(scheduling.zone)
+            payload: dict[str, object] = {
+                "drug": entry.drug,
+                "dose": entry.dose or "",
+                "time": f"{local:%H:%M}",
+            }
+            messages.append(PlannedMessage(
+                step_key=f"med{index}", occurrence=occurrence, kind="medication",
+                template=MEDICATION_TEMPLATE, due_at=moment, send_at=moment, payload=payload,
+            ))  # fmt: skip
+    return messages
+
+
+async def plan_contact(
+    store: Store, scheduling: Scheduling, contact: Contact, now: datetime
+) -> PlanCounts:
+    """(Re)plan a consenting contact: new steps added, pending ones re-timed, sent ones kept."""
+    episode = await store.episodes.get(contact.episode_id)
+    if episode is None or not episode.eligible:
+        return PlanCounts()
+    plan_key, messages = planned_messages(scheduling, episode, now)
+    counts = await store.outbox.plan(contact.id, episode.id, episode.patient_id, messages, now)
+    await store.contacts.set_plan(contact.id, plan_key, scheduling.fingerprint)
+    return counts
+
+
+async def replan_changed(store: Store, scheduling: Scheduling, now: datetime) -> int:
+    """Re-plan every consenting contact planned with an older version of the plans."""
+    stale = await store.contacts.planned_before(scheduling.fingerprint)
+    for contact in stale:
+        await plan_contact(store, scheduling, contact, now)
+    return len(stale)

@@ -1,0 +1,299 @@
+"""The outbox: planned messages as rows, claimed in batches with a lease, never lost."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, insert, not_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.storage.outbox_records import (
+    Delivery,
+    MessageStatus,
+    OutboxRow,
+    PlanCounts,
+    PlannedMessage,
+)
+from bot.storage.schema import (
+    contacts,
+    deliveries,
+    departments,
+    episodes,
+    patients,
+    scheduled_messages,
+    step_answers,
+)
+
+m = scheduled_messages
+PLANNED_FIELDS = (
+    "kind", "template", "survey", "payload", "due_at", "send_at", "status", "answer_timeout_s",
+)  # fmt: skip
+
+
+def eligible() -> ColumnElement[bool]:
+    """The condition under which a row may be sent: consent, reachable, not excluded."""
+    return and_(
+        contacts.c.consent == "granted",
+        contacts.c.reachable.is_(True),
+        episodes.c.consent.is_(True),
+        episodes.c.exclusion.is_(None),
+        patients.c.deceased_at.is_(None),
+        patients.c.erased_at.is_(None),
+    )
+
+
+def _joined() -> Any:
+    return (
+        m.join(contacts, contacts.c.id == m.c.contact_id)
+        .join(episodes, episodes.c.id == m.c.episode_id)
+        .join(patients, patients.c.id == m.c.patient_id)
+        .join(departments, departments.c.id == episodes.c.department_id)
+    )
+
+
+ROW_COLUMNS = (
+    m.c.id, m.c.contact_id, m.c.patient_id, m.c.episode_id, contacts.c.chat_id,
+    contacts.c.locale, m.c.step_key, m.c.occurrence, m.c.kind, m.c.template, m.c.survey,
+    m.c.payload, m.c.due_at, m.c.send_at, m.c.status, m.c.attempts, m.c.tries,
+    m.c.answer_timeout_s, patients.c.name.label("patient_name"),
+    departments.c.name.label("department"),
+)  # fmt: skip
+
+
+class OutboxRepository:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def plan(
+        self,
+        contact_id: int,
+        episode_id: int,
+        patient_id: int,
+        planned: Sequence[PlannedMessage],
+        now: datetime,
+    ) -> PlanCounts:
+        """Store a contact's plan: new steps added, open ones re-timed, gone ones cancelled."""
+        counts = PlanCounts()
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(m)
+                .where(m.c.contact_id == contact_id, m.c.episode_id != episode_id)
+                .where(m.c.status == "pending")
+                .values(status="cancelled", failure_reason="new_episode", updated_at=now)
+            )
+            existing = await _existing_steps(conn, contact_id, episode_id)
+            wanted = {(p.step_key, p.occurrence): p for p in planned}
+            for key, (row_id, status) in existing.items():
+                open_row = status in (MessageStatus.PENDING, MessageStatus.CANCELLED)
+                if key not in wanted and status == MessageStatus.PENDING:
+                    await _set_status(conn, row_id, MessageStatus.CANCELLED, "replanned", now)
+                    counts.cancelled += 1
+                elif key in wanted and open_row:
+                    await _update_planned(conn, row_id, wanted[key], episode_id, now)
+                    _count(counts, wanted[key])
+                elif key in wanted:
+                    counts.kept += 1
+            new = [p for key, p in wanted.items() if key not in existing]
+            if new:
+                rows = [_insert_values(p, contact_id, episode_id, patient_id, now) for p in new]
+                await conn.execute(insert(m), rows)
+            for p in new:
+                _count(counts, p)
+        return counts
+
+    async def add(
+        self,
+        contact_id: int,
+        episode_id: int,
+        patient_id: int,
+        planned: PlannedMessage,
+        now: datetime,
+    ) -> None:
+        """Add one row outside the plan (a reminder of its own, a follow-up question)."""
+        async with self._engine.begin() as conn:
+            values = _insert_values(planned, contact_id, episode_id, patient_id, now)
+            await conn.execute(insert(m).values(values))
+
+    async def claim_due(
+        self, now: datetime, limit: int, lease: timedelta, owner: str
+    ) -> list[OutboxRow]:
+        """Lease up to limit due rows to owner; rows no longer eligible are cancelled."""
+        async with self._engine.begin() as conn:
+            await _cancel_ineligible(conn, now, due_only=True)
+            free = or_(m.c.lease_until.is_(None), m.c.lease_until < now)
+            due = select(m.c.id).where(m.c.status == "pending", m.c.send_at <= now, free)
+            ids = list((await conn.execute(due.order_by(m.c.send_at).limit(limit))).scalars())
+            if not ids:
+                return []
+            await conn.execute(
+                update(m)
+                .where(m.c.id.in_(ids), m.c.status == "pending", free)
+                .values(lease_until=now + lease, lease_owner=owner)
+            )
+            query = select(*ROW_COLUMNS).select_from(_joined())
+            query = query.where(m.c.id.in_(ids), m.c.lease_owner == owner)
+            rows = (await conn.execute(query.order_by(m.c.send_at))).mappings()
+            return [OutboxRow(**row) for row in rows]
+
+    async def get(self, row_id: int) -> OutboxRow | None:
+        """Return one row by id with its chat and patient details."""
+        query = select(*ROW_COLUMNS).select_from(_joined()).where(m.c.id == row_id)
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        return OutboxRow(**row) if row else None
+
+    async def finish(
+        self, row_id: int, owner: str, now: datetime, delivery: Delivery, **values: Any
+    ) -> bool:
+        """Record a delivery attempt's outcome and release the lease (False if it was lost)."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                update(m)
+                .where(m.c.id == row_id, m.c.lease_owner == owner)
+                .values(**values, lease_until=None, lease_owner=None, updated_at=now)
+            )
+            if result.rowcount != 1:
+                return False
+            await conn.execute(
+                insert(deliveries).values(
+                    message_id=row_id, chat_id=delivery.chat_id, at=now,
+                    outcome=delivery.outcome, detail=delivery.detail,
+                    telegram_message_id=delivery.telegram_message_id,
+                )
+            )  # fmt: skip
+            return True
+
+    async def set_status(
+        self, row_ids: Sequence[int], status: MessageStatus, reason: str | None, now: datetime
+    ) -> None:
+        """Set the status of rows (answers, cancellations)."""
+        async with self._engine.begin() as conn:
+            for row_id in row_ids:
+                await _set_status(conn, row_id, status, reason, now)
+
+    async def record_answer(
+        self, row: OutboxRow, answer: str, now: datetime, **values: Any
+    ) -> None:
+        """Store an answer to a row and update the row (status, new send time...)."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                insert(step_answers).values(
+                    message_id=row.id, contact_id=row.contact_id, answer=answer, at=now
+                )
+            )
+            if values:
+                await conn.execute(
+                    update(m).where(m.c.id == row.id).values(**values, updated_at=now)
+                )
+
+    async def answers(self, row_id: int) -> list[str]:
+        """Return the answers given to a row, oldest first."""
+        query = select(step_answers.c.answer).where(step_answers.c.message_id == row_id)
+        async with self._engine.connect() as conn:
+            return list((await conn.execute(query.order_by(step_answers.c.id))).scalars())
+
+    async def cancel_open(
+        self, now: datetime, reason: str, *conditions: ColumnElement[bool]
+    ) -> int:
+        """Cancel pending rows matching conditions; return how many."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                update(m)
+                .where(m.c.status == "pending", *conditions)
+                .values(status="cancelled", failure_reason=reason, updated_at=now)
+            )
+            return int(result.rowcount)
+
+    async def cancel_ineligible(self, now: datetime) -> int:
+        """Cancel every pending row whose contact or patient may no longer be contacted."""
+        async with self._engine.begin() as conn:
+            return await _cancel_ineligible(conn, now, due_only=False)
+
+    async def rows(self, *conditions: ColumnElement[bool]) -> list[OutboxRow]:
+        """Return rows matching conditions, oldest send time first."""
+        query = select(*ROW_COLUMNS).select_from(_joined()).where(*conditions)
+        async with self._engine.connect() as conn:
+            result = (await conn.execute(query.order_by(m.c.send_at, m.c.id))).mappings()
+            return [OutboxRow(**row) for row in result]
+
+
+def _count(counts: PlanCounts, planned: PlannedMessage) -> None:
+    if planned.status == MessageStatus.MISSED:
+        counts.missed += 1
+    else:
+        counts.scheduled += 1
+
+
+def _insert_values(
+    p: PlannedMessage, contact_id: int, episode_id: int, patient_id: int, now: datetime
+) -> dict[str, Any]:
+    return {
+        **{name: getattr(p, name) for name in PLANNED_FIELDS},
+        "step_key": p.step_key, "occurrence": p.occurrence, "contact_id": contact_id,
+        "episode_id": episode_id, "patient_id": patient_id, "attempts": 0, "tries": 0,
+        "failure_reason": "late" if p.status == MessageStatus.MISSED else None,
+        "created_at": now, "updated_at": now,
+    }  # fmt: skip
+
+
+async def _existing_steps(
+    conn: AsyncConnection, contact_id: int, episode_id: int
+) -> dict[tuple[str, int], tuple[int, str]]:
+    """Return the planned rows of a contact's episode (not the ad-hoc keep-asking ones)."""
+    query = select(m.c.step_key, m.c.occurrence, m.c.id, m.c.status).where(
+        m.c.contact_id == contact_id, m.c.episode_id == episode_id, m.c.kind != "keep_asking"
+    )
+    rows = await conn.execute(query)
+    return {(key, occ): (id_, status) for key, occ, id_, status in rows.all()}
+
+
+async def _update_planned(
+    conn: AsyncConnection, row_id: int, p: PlannedMessage, episode_id: int, now: datetime
+) -> None:
+    values = {name: getattr(p, name) for name in PLANNED_FIELDS}
+    reason = "late" if p.status == MessageStatus.MISSED else None
+    await conn.execute(
+        update(m)
+        .where(m.c.id == row_id)
+        .values(
+            **values,
+            episode_id=episode_id,
+            failure_reason=reason,
+            lease_until=None,
+            lease_owner=None,
+            updated_at=now,
+        )
+    )
+
+
+async def _set_status(
+    conn: AsyncConnection, row_id: int, status: MessageStatus, reason: str | None, now: datetime
+) -> None:
+    await conn.execute(
+        update(m)
+        .where(m.c.id == row_id)
+        .values(status=status.value, failure_reason=reason, updated_at=now)
+    )
+
+
+async def _cancel_ineligible(conn: AsyncConnection, now: datetime, *, due_only: bool) -> int:
+    still_eligible = exists(
+        select(1)
+        .select_from(
+            contacts.join(episodes, episodes.c.id == m.c.episode_id).join(
+                patients, patients.c.id == m.c.patient_id
+            )
+        )
+        .where(contacts.c.id == m.c.contact_id, eligible())
+    )
+    conditions = [m.c.status == "pending", not_(still_eligible)]
+    if due_only:
+        conditions.append(m.c.send_at <= now)
+    result = await conn.execute(
+        update(m)
+        .where(*conditions)
+        .values(status="cancelled", failure_reason="not_eligible", updated_at=now)
+    )
+    return int(result.rowcount)

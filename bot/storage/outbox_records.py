@@ -1,0 +1,70 @@
+"""Rows of the outbox (scheduled_messages) and what planning hands to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class MessageStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    ANSWERED = "answered"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    MISSED = "missed"
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    step_key: str
+    occurrence: int
+    kind: str
+    template: str
+    due_at: datetime
+    send_at: datetime
+    status: MessageStatus = MessageStatus.PENDING
+    survey: str | None = None
+    payload: dict[str, object] = field(default_factory=dict)
+    answer_timeout_s: int = 86400
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    contact_id: int
+    patient_id: int
+    episode_id: int
+    chat_id: int
+    locale: str
+    step_key: str
+    occurrence: int
+    kind: str
+    template: str
+    survey: str | None
+    payload: dict[str, object]
+    due_at: datetime
+    send_at: datetime
+    status: str
+    attempts: int
+    tries: int
+    answer_timeout_s: int
+    patient_name: str
+    department: str
+
+
+@dataclass
+class PlanCounts:
+    scheduled: int = 0
+    missed: int = 0
+    cancelled: int = 0
+    kept: int = 0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    chat_id: int
+    outcome: str  # sent | retry | failed | unreachable | missed
+    detail: str | None = None
+    telegram_message_id: int | None = None
