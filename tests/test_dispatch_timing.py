@@ -6,7 +6,7 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-import chinese_calendar  # type: ignore[import-untyped]
+import chinese_calendar
 
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.schema import scheduled_messages as m

@@ -18,6 +18,7 @@ from bot.dispatch.compose import compose_buttons, compose_text
 from bot.dispatch.faults import Verdict, classify
 from bot.dispatch.pacing import Pacer
 from bot.domain.clock import Clock
+from bot.domain.schedule import lateness_limit
 from bot.storage.outbox_records import Delivery, MessageStatus, OutboxRow
 from bot.storage.schema import scheduled_messages
 from bot.storage.store import Store
@@ -25,7 +26,6 @@ from bot.templating import Renderer
 
 log = logging.getLogger(__name__)
 AWAITS_ANSWER = frozenset({"checkin", "keep_asking"})
-MEDICATION_STALENESS = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -110,8 +110,7 @@ class Dispatcher:
         await self._on_sent(row, message.message_id, stats)
 
     def _too_late(self, row: OutboxRow, now: datetime) -> bool:
-        limit = MEDICATION_STALENESS if row.kind == "medication" else self.config.catch_up
-        return now - row.send_at > limit
+        return now - row.send_at > lateness_limit(row.kind, self.config.catch_up)
 
     async def _on_sent(self, row: OutboxRow, telegram_id: int, stats: DispatchStats) -> None:
         now = self.clock.now()

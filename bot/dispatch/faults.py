@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -31,7 +32,9 @@ class FaultOutcome:
 def classify(error: TelegramError, attempts: int) -> FaultOutcome:
     """Decide what to do after the attempts-th failed delivery of a row."""
     if isinstance(error, RetryAfter):
-        wait = error.retry_after
+        with warnings.catch_warnings():  # PTB 22 warns that the type becomes timedelta
+            warnings.simplefilter("ignore")
+            wait = error.retry_after
         delay = wait if isinstance(wait, timedelta) else timedelta(seconds=float(wait))
         return FaultOutcome(Verdict.RETRY, "rate_limited", delay)
     if isinstance(error, Forbidden):

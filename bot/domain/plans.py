@@ -102,7 +102,7 @@ class Offset:
         if moment.tzinfo is None:
             raise ValueError("Offset.apply needs a timezone-aware time")
         if self.unit is OffsetUnit.HOURS:
-            return (moment + timedelta(hours=self.amount)).astimezone(UTC)
+            return moment.astimezone(UTC) + timedelta(hours=self.amount)
         local = moment.astimezone(zone)
         if self.unit is OffsetUnit.MONTHS:
             return _add_months(local, self.amount).astimezone(UTC)
@@ -310,11 +310,20 @@ def step_times(step: PlanStep, anchor: datetime, zone: ZoneInfo) -> list[datetim
     last = step.repeat.until.apply(anchor, zone)
     times = [first]
     for count in range(1, MAX_OCCURRENCES):
-        moment = step.repeat.every.times(count).apply(first, zone)
+        moment = _repeat_time(step.offset, step.repeat.every, count, anchor, first, zone)
         if moment > last:
             break
         times.append(moment)
     return times
+
+
+def _repeat_time(
+    offset: Offset, every: Offset, count: int, anchor: datetime, first: datetime, zone: ZoneInfo
+) -> datetime:
+    """Return the time of repeat `count`, counted from the anchor when units agree (no drift)."""
+    if every.unit is offset.unit:
+        return Offset(offset.amount + count * every.amount, offset.unit).apply(anchor, zone)
+    return every.times(count).apply(first, zone)
 
 
 def _due_step(step: PlanStep, occurrence: int, moment: datetime) -> DueStep:
@@ -638,8 +647,10 @@ def _load_plan(path: Path, template_exists: Callable[[str], bool]) -> Plan:
     names = _load_names(data["names"], where)
     aliases = _as_texts(data.get("aliases"), where, "aliases")
     raw_steps = data["steps"]
-    if not isinstance(raw_steps, list) or not raw_steps:
+    if not isinstance(raw_steps, list):
         raise where.error("steps", f"expected a list of steps, got {_type_name(raw_steps)}")
+    if not raw_steps:
+        raise where.error("steps", "a plan needs at least one step")
     steps: list[PlanStep] = []
     for number, raw in enumerate(raw_steps, start=1):
         step = _load_step(raw, where, number, template_exists)

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-import chinese_calendar  # type: ignore[import-untyped]
+import chinese_calendar
 
 WINDOWS_FORM = "HH:MM-HH:MM, several separated by commas, e.g. 09:00-11:30,15:00-20:00"
 WINDOW_PATTERN = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
@@ -157,3 +157,11 @@ def next_send_time(earliest: datetime, policy: SendPolicy, spread_key: int = 0) 
 def is_overdue_beyond_catch_up(due: datetime, now: datetime, policy: SendPolicy) -> bool:
     """Say whether a message due at `due` is too late to send at `now`."""
     return now - due > policy.catch_up
+
+
+LATENESS_BY_KIND = {"medication": timedelta(hours=2), "reexam_reminder": timedelta(hours=12)}
+
+
+def lateness_limit(kind: str, catch_up: timedelta) -> timedelta:
+    """Return how late a message of this kind may still be sent (a stale one is missed)."""
+    return min(LATENESS_BY_KIND.get(kind, catch_up), catch_up)

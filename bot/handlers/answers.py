@@ -20,7 +20,6 @@ CHOICES = {
     "rx": {"confirm", "other", "done"},
     "ka": {"yes", "no"},
 }
-ANSWERABLE = {MessageStatus.SENT.value}
 
 
 async def on_answer_button(update: Update, context: AppContext) -> None:
@@ -44,9 +43,18 @@ async def _row_answered_by(data: str, chat_id: int, context: AppContext) -> Outb
     if not parts[2].isdigit() or len(parts[2]) > 18:
         return None
     row = await context.services.store.outbox.get(int(parts[2]))
-    if row is None or row.chat_id != chat_id or row.status not in ANSWERABLE:
+    if row is None or row.chat_id != chat_id or not still_answerable(row):
         return None
     return row
+
+
+def still_answerable(row: OutboxRow) -> bool:
+    """Say whether a sent question still takes answers (late answers to silence count too)."""
+    if row.tries < 1:
+        return False
+    if row.status in (MessageStatus.SENT, MessageStatus.PENDING):
+        return True
+    return row.status == MessageStatus.FAILED and row.failure_reason == "no_answer"
 
 
 async def _answered(context: AppContext, row: OutboxRow, answer: str) -> None:

@@ -23,7 +23,7 @@ from bot.domain.schedule import (
     ChineseHolidays,
     NoHolidays,
     SendPolicy,
-    is_overdue_beyond_catch_up,
+    lateness_limit,
     next_send_time,
     parse_windows,
 )
@@ -84,6 +84,7 @@ def planned_messages(
     steps = [
         _step_message(scheduling, step, episode, now)
         for step in _expand(scheduling, plan.key, episode, medication_end)
+        if step.due_at >= episode.discharged_at  # e.g. a re-exam reminder before discharge
     ]
     return plan.key, steps + _medication_messages(scheduling, episode, now)
 
@@ -103,7 +104,7 @@ def _step_message(
     payload: dict[str, object] = {}
     if episode.revisit_at is not None:
         payload["revisit_date"] = episode.revisit_at.isoformat()
-    missed = is_overdue_beyond_catch_up(step.due_at, now, policy)
+    missed = now - step.due_at > lateness_limit(step.kind.value, policy.catch_up)
     spread_key = zlib.crc32(f"{episode.id}:{step.step_key}:{step.occurrence}".encode())
     send_at = step.due_at if missed else next_send_time(max(step.due_at, now), policy, spread_key)
     return PlannedMessage(

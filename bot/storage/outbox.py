@@ -57,7 +57,7 @@ ROW_COLUMNS = (
     m.c.id, m.c.contact_id, m.c.patient_id, m.c.episode_id, contacts.c.chat_id,
     contacts.c.locale, m.c.step_key, m.c.occurrence, m.c.kind, m.c.template, m.c.survey,
     m.c.payload, m.c.due_at, m.c.send_at, m.c.status, m.c.attempts, m.c.tries,
-    m.c.answer_timeout_s, patients.c.name.label("patient_name"),
+    m.c.answer_timeout_s, m.c.failure_reason, patients.c.name.label("patient_name"),
     departments.c.name.label("department"),
 )  # fmt: skip
 
@@ -280,13 +280,12 @@ async def _set_status(
 
 async def _cancel_ineligible(conn: AsyncConnection, now: datetime, *, due_only: bool) -> int:
     still_eligible = exists(
-        select(1)
-        .select_from(
-            contacts.join(episodes, episodes.c.id == m.c.episode_id).join(
-                patients, patients.c.id == m.c.patient_id
-            )
+        select(1).where(
+            contacts.c.id == m.c.contact_id,
+            episodes.c.id == m.c.episode_id,
+            patients.c.id == m.c.patient_id,
+            eligible(),
         )
-        .where(contacts.c.id == m.c.contact_id, eligible())
     )
     conditions = [m.c.status == "pending", not_(still_eligible)]
     if due_only:

@@ -50,6 +50,7 @@ class OutboxRow:
     attempts: int
     tries: int
     answer_timeout_s: int
+    failure_reason: str | None
     patient_name: str
     department: str
 

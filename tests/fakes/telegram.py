@@ -160,6 +160,10 @@ class FakeTelegram(BaseRequest):
         )
         return [button["callback_data"] for row in rows for button in row]
 
+    def button(self, chat_id: int, prefix: str) -> str:
+        """Return the callback data of the last message's button starting with prefix."""
+        return next(data for data in self.last_buttons(chat_id) if data.startswith(prefix))
+
     def answered_callbacks(self) -> list[dict[str, Any]]:
         """Return the parameters of every answerCallbackQuery call."""
         return [c.params for c in self.calls if c.method == "answerCallbackQuery"]
