@@ -36,6 +36,7 @@ from bot.storage.store import Store
 from bot.templating import Renderer
 
 PATIENT_COMMANDS = ("start", "stop", "help")
+HTTP_POOL_SIZE = 48  # the dispatcher keeps at most 32 requests open; handlers use the rest
 
 
 def build_app(
@@ -83,6 +84,8 @@ def build_app(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.connection_pool_size(HTTP_POOL_SIZE)
     if rate_limit:
         limiter = AIORateLimiter(max_retries=3)
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]  # builder starts untyped

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,10 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            auto_reload=False,
         )
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one renderer lives as long as the app
     def template_name(self, key: str, locale: str) -> str:
         """Return the file name behind a key such as `enrol/consent` in a locale."""
         for suffix in TEMPLATE_SUFFIXES:

@@ -8,7 +8,7 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -16,16 +16,18 @@ from telegram.error import TelegramError
 
 from bot.dispatch.compose import compose_buttons, compose_text
 from bot.dispatch.faults import Verdict, classify
+from bot.dispatch.outcomes import FollowUp, OutcomeBuffer
 from bot.dispatch.pacing import Pacer
 from bot.domain.clock import Clock
 from bot.domain.schedule import lateness_limit
-from bot.storage.outbox_records import Delivery, MessageStatus, OutboxRow
+from bot.storage.outbox_records import Delivery, MessageStatus, OutboxRow, Outcome
 from bot.storage.schema import scheduled_messages
 from bot.storage.store import Store
 from bot.templating import Renderer
 
 log = logging.getLogger(__name__)
 AWAITS_ANSWER = frozenset({"checkin", "keep_asking"})
+MAX_IN_FLIGHT = 32  # requests open at once; below the HTTP connection pool's size
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Dispatcher:
         self.store, self.renderer, self.bot, self.clock = store, renderer, bot, clock
         self.pacer, self.config = pacer, config
         self.owner = uuid.uuid4().hex
+        self.outcomes = OutcomeBuffer(store, clock, self.owner)
+        self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
 
     async def run_once(self, budget_seconds: float = 60.0) -> DispatchStats:
         """Send due rows batch after batch until none is due or the budget is spent."""
@@ -76,29 +80,31 @@ class Dispatcher:
 
     async def _send_batch(self, rows: list[OutboxRow], stats: DispatchStats) -> None:
         slots = [(self.pacer.reserve(row.chat_id), row) for row in interleave_chats(rows)]
-        await asyncio.gather(*(self._deliver_at(slot, row, stats) for slot, row in slots))
+        async with self.outcomes.flushing():
+            await asyncio.gather(*(self._deliver_at(slot, row, stats) for slot, row in slots))
 
     async def _deliver_at(self, slot: float, row: OutboxRow, stats: DispatchStats) -> None:
         await self.pacer.wait_for(slot)
         try:
-            await self._deliver(row, stats)
+            async with self._in_flight:
+                await self._deliver(row, stats)
         except (TelegramError, asyncio.CancelledError):
             raise
         except Exception:  # one bad row must never stop the dispatcher
             log.exception("outbox row %s failed unexpectedly", row.id)
-            await self._finish(row, stats, MessageStatus.FAILED, "internal_error")
+            await self._close(row, stats, MessageStatus.FAILED, "internal_error")
 
     async def _deliver(self, row: OutboxRow, stats: DispatchStats) -> None:
         now = self.clock.now()
-        if self._too_late(row, now):
-            await self._finish(row, stats, MessageStatus.MISSED, "late")
+        if now - row.send_at > lateness_limit(row.kind, self.config.catch_up):
+            await self._close(row, stats, MessageStatus.MISSED, "late")
             return
         try:
             text = compose_text(self.renderer, row, self.config.hospital)
             markup = compose_buttons(self.renderer, row)
         except Exception as error:  # a broken template is recorded against its row
             log.warning("outbox row %s: template %s failed: %s", row.id, row.template, error)
-            await self._finish(row, stats, MessageStatus.FAILED, "template_error")
+            await self._close(row, stats, MessageStatus.FAILED, "template_error")
             return
         try:
             message = await self.bot.send_message(
@@ -109,9 +115,6 @@ class Dispatcher:
             return
         await self._on_sent(row, message.message_id, stats)
 
-    def _too_late(self, row: OutboxRow, now: datetime) -> bool:
-        return now - row.send_at > lateness_limit(row.kind, self.config.catch_up)
-
     async def _on_sent(self, row: OutboxRow, telegram_id: int, stats: DispatchStats) -> None:
         now = self.clock.now()
         values: dict[str, object] = {
@@ -121,36 +124,44 @@ class Dispatcher:
         if row.kind in AWAITS_ANSWER:
             values["answer_due_at"] = now + timedelta(seconds=row.answer_timeout_s)
         delivery = Delivery(row.chat_id, "sent", telegram_message_id=telegram_id)
-        await self.store.outbox.finish(row.id, self.owner, now, delivery, **values)
+        self.outcomes.add(Outcome(row.id, delivery, values))
         stats.sent += 1
 
     async def _on_fault(self, row: OutboxRow, error: TelegramError, stats: DispatchStats) -> None:
         attempts = row.attempts + 1
         outcome = classify(error, attempts)
-        now = self.clock.now()
         if outcome.verdict is Verdict.RETRY:
+            retry_at = self.clock.now() + outcome.delay
+            values: dict[str, object] = {"send_at": retry_at, "attempts": attempts}
             delivery = Delivery(row.chat_id, "retry", outcome.reason)
-            retry_at = now + outcome.delay
-            await self.store.outbox.finish(
-                row.id, self.owner, now, delivery, send_at=retry_at, attempts=attempts
-            )
+            self.outcomes.add(Outcome(row.id, delivery, values))
             stats.retried += 1
             stats.reasons[outcome.reason] += 1
             return
-        await self._finish(row, stats, MessageStatus.FAILED, outcome.reason)
         if outcome.verdict is Verdict.UNREACHABLE:
             stats.unreachable += 1
-            await self.store.contacts.mark_unreachable(row.contact_id, outcome.reason)
-            await self.store.outbox.cancel_open(
-                now, "unreachable", scheduled_messages.c.contact_id == row.contact_id
-            )
+            await self._close(row, stats, MessageStatus.FAILED, outcome.reason,
+                              then=lambda: self._stop_contact(row, outcome.reason))  # fmt: skip
+            return
+        await self._close(row, stats, MessageStatus.FAILED, outcome.reason)
 
-    async def _finish(
-        self, row: OutboxRow, stats: DispatchStats, status: MessageStatus, reason: str
+    async def _stop_contact(self, row: OutboxRow, reason: str) -> None:
+        await self.store.contacts.mark_unreachable(row.contact_id, reason)
+        await self.store.outbox.cancel_open(
+            self.clock.now(), "unreachable", scheduled_messages.c.contact_id == row.contact_id
+        )
+
+    async def _close(
+        self,
+        row: OutboxRow,
+        stats: DispatchStats,
+        status: MessageStatus,
+        reason: str,
+        then: FollowUp | None = None,
     ) -> None:
         delivery = Delivery(row.chat_id, status.value, reason)
-        values = {"status": status.value, "failure_reason": reason}
-        await self.store.outbox.finish(row.id, self.owner, self.clock.now(), delivery, **values)
+        values: dict[str, object] = {"status": status.value, "failure_reason": reason}
+        self.outcomes.add(Outcome(row.id, delivery, values), then)
         if status is MessageStatus.MISSED:
             stats.missed += 1
         else:

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, insert, not_, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, exists, insert, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.storage.outbox_records import (
-    Delivery,
     MessageStatus,
     OutboxRow,
+    Outcome,
     PlanCounts,
     PlannedMessage,
 )
@@ -144,26 +144,21 @@ class OutboxRepository:
             row = (await conn.execute(query)).mappings().first()
         return OutboxRow(**row) if row else None
 
-    async def finish(
-        self, row_id: int, owner: str, now: datetime, delivery: Delivery, **values: Any
-    ) -> bool:
-        """Record a delivery attempt's outcome and release the lease (False if it was lost)."""
+    async def finish_many(self, owner: str, outcomes: Sequence[Outcome], now: datetime) -> int:
+        """Record delivery outcomes in one transaction, releasing leases; return rows kept."""
         async with self._engine.begin() as conn:
-            result = await conn.execute(
-                update(m)
-                .where(m.c.id == row_id, m.c.lease_owner == owner)
-                .values(**values, lease_until=None, lease_owner=None, updated_at=now)
-            )
-            if result.rowcount != 1:
-                return False
-            await conn.execute(
-                insert(deliveries).values(
-                    message_id=row_id, chat_id=delivery.chat_id, at=now,
-                    outcome=delivery.outcome, detail=delivery.detail,
-                    telegram_message_id=delivery.telegram_message_id,
-                )
-            )  # fmt: skip
-            return True
+            ids = [o.row_id for o in outcomes]
+            query = select(m.c.id).where(m.c.id.in_(ids), m.c.lease_owner == owner)
+            owned = set((await conn.execute(query)).scalars())  # a lost lease: not ours now
+            kept = [o for o in outcomes if o.row_id in owned]
+            for columns, group in _grouped_by_columns(kept).items():
+                assigned: dict[str, Any] = {name: bindparam(name) for name in columns}
+                assigned.update(lease_until=None, lease_owner=None, updated_at=now)
+                statement = update(m).where(m.c.id == bindparam("_row")).values(assigned)
+                await conn.execute(statement, [{"_row": o.row_id, **o.values} for o in group])
+            if kept:
+                await conn.execute(insert(deliveries), [_delivery_row(o, now) for o in kept])
+        return len(kept)
 
     async def set_status(
         self, row_ids: Sequence[int], status: MessageStatus, reason: str | None, now: datetime
@@ -217,6 +212,22 @@ class OutboxRepository:
         async with self._engine.connect() as conn:
             result = (await conn.execute(query.order_by(m.c.send_at, m.c.id))).mappings()
             return [OutboxRow(**row) for row in result]
+
+
+def _grouped_by_columns(outcomes: Sequence[Outcome]) -> dict[tuple[str, ...], list[Outcome]]:
+    groups: dict[tuple[str, ...], list[Outcome]] = {}
+    for outcome in outcomes:
+        groups.setdefault(tuple(sorted(outcome.values)), []).append(outcome)
+    return groups
+
+
+def _delivery_row(outcome: Outcome, now: datetime) -> dict[str, object]:
+    delivery = outcome.delivery
+    return {
+        "message_id": outcome.row_id, "chat_id": delivery.chat_id, "at": now,
+        "outcome": delivery.outcome, "detail": delivery.detail,
+        "telegram_message_id": delivery.telegram_message_id,
+    }  # fmt: skip
 
 
 def _count(counts: PlanCounts, planned: PlannedMessage) -> None:

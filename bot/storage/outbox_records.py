@@ -69,3 +69,12 @@ class Delivery:
     outcome: str  # sent | retry | failed | unreachable | missed
     detail: str | None = None
     telegram_message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one leased row: its new column values and the delivery record."""
+
+    row_id: int
+    delivery: Delivery
+    values: dict[str, object]

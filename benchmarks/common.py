@@ -1,0 +1,101 @@
+"""Shared set-up for benchmarks: a migrated SQLite file filled fast with raw sqlite3."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.storage import migrate
+from bot.storage.database import create_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def migrated_sqlite(path: Path) -> str:
+    """Create a SQLite file at path, migrated to head; return its URL."""
+    url = f"sqlite+aiosqlite:///{path}"
+
+    async def run() -> None:
+        engine = create_engine(url)
+        await migrate.upgrade(engine)
+        await engine.dispose()
+
+    asyncio.run(run())
+    return url
+
+
+def fill_outbox(path: Path, chats: int, messages: int, template: str, send_at: datetime) -> None:
+    """Insert `chats` consenting contacts and `messages` due rows spread over them."""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    due = send_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    db = sqlite3.connect(path)
+    db.execute("INSERT INTO departments (id, name) VALUES (1, '呼吸科')")
+    db.executemany(
+        "INSERT INTO patients (id, hospital_no, name, created_at, updated_at) VALUES (?,?,?,?,?)",
+        ((i, f"B{i:07d}", f"患者{i}", stamp, stamp) for i in range(1, chats + 1)),
+    )
+    db.executemany(
+        "INSERT INTO episodes (id, patient_id, department_id, discharged_at, consent, "
+        "imported_at, updated_at) VALUES (?,?,1,?,1,?,?)",
+        ((i, i, stamp, stamp, stamp) for i in range(1, chats + 1)),
+    )
+    db.executemany(
+        "INSERT INTO contacts (id, patient_id, episode_id, chat_id, user_id, respondent, "
+        "consent, consent_at, locale, reachable, created_at) "
+        "VALUES (?,?,?,?,?,'patient','granted',?,'zh_CN',1,?)",
+        ((i, i, i, 10_000 + i, 10_000 + i, stamp, stamp) for i in range(1, chats + 1)),
+    )
+    db.executemany(
+        "INSERT INTO scheduled_messages (contact_id, patient_id, episode_id, step_key, "
+        "occurrence, kind, template, payload, due_at, send_at, status, attempts, tries, "
+        "answer_timeout_s, created_at, updated_at) "
+        "VALUES (?,?,?,'bench',?,'message',?,?,?,?,'pending',0,0,86400,?,?)",
+        (
+            (c, c, c, n, template, json.dumps({"n": n}), due, due, stamp, stamp)
+            for n in range(messages)
+            for c in [n % chats + 1]
+        ),
+    )
+    db.commit()
+    db.close()
+
+
+def free_port() -> int:
+    """Return a free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_fake_botapi(limits: bool) -> tuple[subprocess.Popen[bytes], int]:
+    """Start the loopback fake Bot API in its own process and wait until it answers."""
+    port = free_port()
+    command = [sys.executable, "-m", "tests.fakes.http_botapi", "--port", str(port)]
+    process = subprocess.Popen([*command, *(["--limits"] if limits else [])], cwd=ROOT)
+    for _ in range(100):
+        try:
+            fake_stats(port)
+            return process, port
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the fake Bot API did not start")
+
+
+def fake_stats(port: int) -> dict[str, int]:
+    """Read the fake Bot API's counters."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/stats", timeout=2) as answer:
+        return dict(json.loads(answer.read()))
+
+
+def minutes_ago(minutes: int) -> datetime:
+    """Return an aware UTC time some minutes in the past."""
+    return datetime.now(UTC) - timedelta(minutes=minutes)

@@ -1,0 +1,137 @@
+"""FakeTelegram served over loopback HTTP, optionally enforcing Telegram's flood limits.
+
+Run as a process for benchmarks and crash tests:
+    python -m tests.fakes.http_botapi --port 8181 [--limits]
+GET /stats answers {"delivered", "unique", "duplicates", "rejected_429"}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from tornado.httpserver import HTTPServer
+from tornado.web import Application, RequestHandler
+
+from tests.fakes.telegram import FakeTelegram
+
+OVERALL_PER_SECOND = 30
+PER_CHAT_INTERVAL = 1.0
+
+
+@dataclass
+class FloodLimits:
+    """Telegram's limits: ~30 messages a second overall, one a second per chat."""
+
+    overall: deque[float] = field(default_factory=deque)
+    last_by_chat: dict[int, float] = field(default_factory=dict)
+
+    def retry_after(self, chat_id: int, now: float) -> int | None:
+        """Return seconds to wait when this message would break a limit, else record it."""
+        while self.overall and now - self.overall[0] >= 1.0:
+            self.overall.popleft()
+        last = self.last_by_chat.get(chat_id)
+        if len(self.overall) >= OVERALL_PER_SECOND or (
+            last is not None and now - last < PER_CHAT_INTERVAL
+        ):
+            return 1
+        self.overall.append(now)
+        self.last_by_chat[chat_id] = now
+        return None
+
+
+@dataclass
+class ServerState:
+    fake: FakeTelegram = field(default_factory=FakeTelegram)
+    limits: FloodLimits | None = None
+    rejected: int = 0
+    seen: Counter[tuple[int, str]] = field(default_factory=Counter)
+
+    def stats(self) -> dict[str, int]:
+        """Return what was delivered, how many were duplicates and how many were refused."""
+        delivered = sum(self.seen.values())
+        unique = len(self.seen)
+        return {
+            "delivered": delivered, "unique": unique, "duplicates": delivered - unique,
+            "rejected_429": self.rejected,
+        }  # fmt: skip
+
+
+class BotApiHandler(RequestHandler):
+    def initialize(self, state: ServerState) -> None:
+        self.state = state
+
+    def post(self, method: str) -> None:
+        params = self._params()
+        if method == "sendMessage" and self.state.limits is not None:
+            wait = self.state.limits.retry_after(int(params["chat_id"]), time.monotonic())
+            if wait is not None:
+                self.state.rejected += 1
+                self._reply(429, too_many_requests(wait))
+                return
+        status, body = self.state.fake.answer(method, params)
+        if method == "sendMessage" and status == 200:
+            self.state.seen[(int(params["chat_id"]), str(params.get("text", "")))] += 1
+            self.state.fake.calls.clear()
+            self.state.fake.delivered.clear()
+        self._reply(status, body)
+
+    def _params(self) -> dict[str, Any]:
+        content_type = self.request.headers.get("Content-Type", "")
+        body = self.request.body.decode()
+        if "json" in content_type:
+            return dict(json.loads(body or "{}"))
+        return dict(parse_qsl(body))
+
+    def _reply(self, status: int, body: dict[str, Any]) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(body))
+
+
+class StatsHandler(RequestHandler):
+    def initialize(self, state: ServerState) -> None:
+        self.state = state
+
+    def get(self) -> None:
+        self.finish(self.state.stats())
+
+
+def too_many_requests(wait: int) -> dict[str, Any]:
+    """Return Telegram's 429 answer."""
+    return {"ok": False, "error_code": 429, "description": "Too Many Requests",
+            "parameters": {"retry_after": wait}}  # fmt: skip
+
+
+def make_app(state: ServerState) -> Application:
+    """Route /bot<token>/<method> to the fake and /stats to its counters."""
+    return Application([
+        (r"/bot[^/]+/(\w+)", BotApiHandler, {"state": state}),
+        (r"/stats", StatsHandler, {"state": state}),
+    ])  # fmt: skip
+
+
+async def serve(port: int, limits: bool) -> None:
+    """Serve until cancelled, on 127.0.0.1 only."""
+    state = ServerState(limits=FloodLimits() if limits else None)
+    server = HTTPServer(make_app(state))
+    server.listen(port, address="127.0.0.1")
+    await asyncio.Event().wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--limits", action="store_true")
+    args = parser.parse_args()
+    asyncio.run(serve(args.port, args.limits))
+
+
+if __name__ == "__main__":
+    main()
