@@ -32,8 +32,19 @@ def migrated_sqlite(path: Path) -> str:
     return url
 
 
-def fill_outbox(path: Path, chats: int, messages: int, template: str, send_at: datetime) -> None:
-    """Insert `chats` consenting contacts and `messages` due rows spread over them."""
+def fill_outbox(
+    path: Path,
+    chats: int,
+    messages: int,
+    template: str,
+    send_at: datetime,
+    fingerprint: str | None = None,
+) -> None:
+    """Insert `chats` consenting contacts and `messages` rows spread over them.
+
+    With `fingerprint`, the contacts count as planned with the current plans (a normal
+    restart); without, the first dispatcher ticks re-plan them.
+    """
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     due = send_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     db = sqlite3.connect(path)
@@ -49,9 +60,9 @@ def fill_outbox(path: Path, chats: int, messages: int, template: str, send_at: d
     )
     db.executemany(
         "INSERT INTO contacts (id, patient_id, episode_id, chat_id, user_id, respondent, "
-        "consent, consent_at, locale, reachable, created_at) "
-        "VALUES (?,?,?,?,?,'patient','granted',?,'zh_CN',1,?)",
-        ((i, i, i, 10_000 + i, 10_000 + i, stamp, stamp) for i in range(1, chats + 1)),
+        "consent, consent_at, locale, reachable, plan_key, plan_fingerprint, created_at) "
+        "VALUES (?,?,?,?,?,'patient','granted',?,'zh_CN',1,'general',?,?)",
+        ((i, i, i, 10_000 + i, 10_000 + i, stamp, fingerprint, stamp) for i in range(1, chats + 1)),
     )
     db.executemany(
         "INSERT INTO scheduled_messages (contact_id, patient_id, episode_id, step_key, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from telegram import BotCommand
@@ -29,12 +30,13 @@ from bot.handlers.errors import on_error
 from bot.handlers.staff import on_invite
 from bot.handlers.start import on_help, on_private_text, on_start
 from bot.handlers.stop import on_stop, on_stop_button
-from bot.services.planning import load_scheduling, replan_changed
+from bot.services.planning import load_scheduling, missing_holiday_years
 from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.store import Store
 from bot.templating import Renderer
 
+log = logging.getLogger(__name__)
 PATIENT_COMMANDS = ("start", "stop", "help")
 HTTP_POOL_SIZE = 48  # the dispatcher keeps at most 32 requests open; handlers use the rest
 
@@ -60,8 +62,10 @@ def build_app(
                                 dispatch_config(settings, hospital))  # fmt: skip
         app.bot_data.services = Services(settings, store, renderer, chosen_clock, scheduling,
                                          dispatcher)  # fmt: skip
-        await replan_changed(store, scheduling, chosen_clock.now())
         await app.bot.set_my_commands(patient_commands(renderer, settings.locale))
+        for year in missing_holiday_years(scheduling, chosen_clock.now().date()):
+            log.warning("no public-holiday data for %d: upgrade the chinese-calendar package, "
+                        "or messages may go out on that year's holidays", year)  # fmt: skip
         if app.job_queue is not None:
             app.job_queue.run_repeating(
                 dispatch_tick, interval=settings.dispatch_interval, first=1.0,

@@ -111,7 +111,18 @@ async def test_editing_a_plan_replans_pending_steps_and_keeps_sent_ones(
     await harness.stop()
     harness.settings = harness.settings.model_copy(update={"plans_dir": plans})
     await harness.start()
+    await harness.tick()  # the first tick re-plans contacts planned with the old plans
     planned = await rows(harness)
     assert planned[("day7", 0)].send_at == local("2026-11-28")
     assert planned[("day1_home_care", 0)].status == "sent"
     assert planned[("day3", 0)].send_at == local("2026-11-23")
+
+
+async def test_missing_holiday_data_is_named(harness: BotHarness) -> None:
+    from bot.services.planning import missing_holiday_years
+
+    scheduling = harness.services.scheduling
+    last = scheduling.policy.holidays.last_year  # type: ignore[attr-defined]
+    assert missing_holiday_years(scheduling, date(last, 6, 1)) == [last + 1]
+    assert missing_holiday_years(scheduling, date(last - 1, 6, 1)) == []
+    assert missing_holiday_years(scheduling, date(last + 1, 6, 1)) == [last + 1, last + 2]

@@ -40,3 +40,7 @@ async def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
         mode = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar()
     await engine.dispose()
     assert mode == "wal"
+
+
+def test_the_head_shortcut_names_alembics_head() -> None:
+    assert migrate.head_revision() == migrate.HEAD_REVISION

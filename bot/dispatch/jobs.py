@@ -6,6 +6,7 @@ import logging
 
 from bot.context import AppContext
 from bot.dispatch.sweeps import expire_unanswered
+from bot.services.planning import replan_changed
 
 log = logging.getLogger(__name__)
 
@@ -13,6 +14,7 @@ log = logging.getLogger(__name__)
 async def dispatch_tick(context: AppContext) -> None:
     """Run one dispatcher tick (the JobQueue calls this every FOLLOWUP_DISPATCH_INTERVAL)."""
     services = context.services
+    await replan_changed(services.store, services.scheduling, services.clock.now())
     await expire_unanswered(services.store, services.scheduling.policy, services.clock.now())
     stats = await services.dispatcher.run_once()
     if stats.sent or stats.failed or stats.retried or stats.missed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.domain.medications import (
@@ -35,6 +35,7 @@ from bot.templating import MESSAGES_DIR, Renderer
 
 PLANS_DIR = MESSAGES_DIR / "plans"
 MEDICATION_TEMPLATE = "medication/reminder"
+REPLAN_PER_TICK = 200  # after a plan edit, contacts are re-planned a batch per dispatcher tick
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,14 @@ def _medication_messages(
     return messages
 
 
+def missing_holiday_years(scheduling: Scheduling, today: date) -> list[int]:
+    """Return this year and next if holidays are skipped but the calendar lacks their data."""
+    holidays = scheduling.policy.holidays
+    if not isinstance(holidays, ChineseHolidays):
+        return []
+    return [year for year in (today.year, today.year + 1) if not holidays.covers(year)]
+
+
 async def plan_contact(
     store: Store, scheduling: Scheduling, contact: Contact, now: datetime
 ) -> PlanCounts:
@@ -153,9 +162,11 @@ async def plan_contact(
     return counts
 
 
-async def replan_changed(store: Store, scheduling: Scheduling, now: datetime) -> int:
-    """Re-plan every consenting contact planned with an older version of the plans."""
-    stale = await store.contacts.planned_before(scheduling.fingerprint)
+async def replan_changed(
+    store: Store, scheduling: Scheduling, now: datetime, limit: int = REPLAN_PER_TICK
+) -> int:
+    """Re-plan up to limit consenting contacts planned with an older version of the plans."""
+    stale = await store.contacts.planned_before(scheduling.fingerprint, limit)
     for contact in stale:
         await plan_contact(store, scheduling, contact, now)
     return len(stale)

@@ -110,12 +110,20 @@ class ContactRepository:
                 .values(plan_key=plan_key, plan_fingerprint=fingerprint)
             )
 
-    async def planned_before(self, fingerprint: str) -> list[Contact]:
-        """Return consenting contacts planned with other plans than `fingerprint` names."""
-        query = select(*_COLUMNS).where(
-            contacts.c.consent == ConsentDecision.GRANTED.value,
-            contacts.c.reachable.is_(True),
-            or_(contacts.c.plan_fingerprint.is_(None), contacts.c.plan_fingerprint != fingerprint),
+    async def planned_before(self, fingerprint: str, limit: int) -> list[Contact]:
+        """Return up to limit consenting contacts planned with other plans than these."""
+        query = (
+            select(*_COLUMNS)
+            .where(
+                contacts.c.consent == ConsentDecision.GRANTED.value,
+                contacts.c.reachable.is_(True),
+                or_(
+                    contacts.c.plan_fingerprint.is_(None),
+                    contacts.c.plan_fingerprint != fingerprint,
+                ),
+            )
+            .order_by(contacts.c.id)
+            .limit(limit)
         )
         async with self._engine.connect() as conn:
             return [Contact(**row) for row in (await conn.execute(query)).mappings()]
