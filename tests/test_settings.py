@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,28 @@ def test_run_without_hospital_name_says_what_to_set(monkeypatch: pytest.MonkeyPa
     result = runner.invoke(app, ["run"])
     assert result.exit_code == 2
     assert "FOLLOWUP_HOSPITAL_NAME: missing" in result.output
+
+
+def test_bad_send_windows_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOLLOWUP_SEND_WINDOWS", "09:00-08:00")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(env_file=None)
+    assert str(caught.value).startswith("FOLLOWUP_SEND_WINDOWS:")
+
+
+def test_a_broken_plan_stops_run_with_its_file_step_and_field(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    plans = tmp_path / "plans"
+    shutil.copytree(Path("messages/plans"), plans)
+    general = plans / "general.yaml"
+    general.write_text(general.read_text(encoding="utf-8").replace("offset: 3d", "offset: 3x"),
+                       encoding="utf-8")  # fmt: skip
+    monkeypatch.setenv("FOLLOWUP_TELEGRAM_TOKEN", "123456:" + "S" * 34)
+    monkeypatch.setenv("FOLLOWUP_HOSPITAL_NAME", "市第一人民医院")
+    monkeypatch.setenv("FOLLOWUP_PLANS_DIR", str(plans))
+    monkeypatch.setenv("FOLLOWUP_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/x.db")
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 2
+    assert "general.yaml, step day3, field offset" in result.output
+    assert "Traceback" not in result.output

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 
+import typer
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
-from bot.cli.common import fail, required, settings_or_exit, with_store
+from bot.cli.common import EXIT_SETTINGS, fail, required, settings_or_exit, with_store
+from bot.domain.plans import PlanError
 from bot.settings import Settings
 from bot.storage.store import Store
 
@@ -23,8 +25,13 @@ def run_command() -> None:
     required(settings.require_hospital_name)
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines would carry the token
+    try:
+        app = build_app(settings)  # validates the plans before anything else happens
+    except PlanError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(EXIT_SETTINGS) from None
     with_store(settings, lambda store: check_telegram(settings, store))
-    build_app(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
 async def check_telegram(settings: Settings, _store: Store) -> None:
