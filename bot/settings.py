@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.medications import parse_quiet_hours, parse_times_setting
@@ -17,6 +18,12 @@ from bot.templating import LOCALES
 ENV_PREFIX = "FOLLOWUP_"
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/followup.db"
+TEXT_PARSERS: dict[str, Callable[[str], object]] = {
+    "send_windows": parse_windows,
+    "catch_up": parse_duration,
+    "medication_times": parse_times_setting,
+    "quiet_hours": parse_quiet_hours,
+}
 
 
 class SettingsError(Exception):
@@ -65,28 +72,11 @@ class Settings(BaseSettings):
             raise ValueError("expected an IANA time zone name such as Asia/Shanghai") from None
         return value
 
-    @field_validator("send_windows")
+    @field_validator(*TEXT_PARSERS)
     @classmethod
-    def _windows(cls, value: str) -> str:
-        parse_windows(value)
-        return value
-
-    @field_validator("catch_up")
-    @classmethod
-    def _catch_up(cls, value: str) -> str:
-        parse_duration(value)
-        return value
-
-    @field_validator("medication_times")
-    @classmethod
-    def _medication_times(cls, value: str) -> str:
-        parse_times_setting(value)
-        return value
-
-    @field_validator("quiet_hours")
-    @classmethod
-    def _quiet_hours(cls, value: str) -> str:
-        parse_quiet_hours(value)
+    def _parses(cls, value: str, info: ValidationInfo) -> str:
+        assert info.field_name is not None
+        TEXT_PARSERS[info.field_name](value)  # raises ValueError saying what is expected
         return value
 
     @field_validator("locale")
