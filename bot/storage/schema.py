@@ -207,3 +207,59 @@ step_answers = Table(
     Column("answer", String(32), nullable=False),
     Column("at", UTCDateTime, nullable=False),
 )
+
+survey_sessions = Table(
+    "survey_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", ForeignKey("scheduled_messages.id"), index=True),
+    Column("contact_id", ForeignKey("contacts.id"), nullable=False, index=True),
+    Column("patient_id", ForeignKey("patients.id"), nullable=False),
+    Column("episode_id", ForeignKey("episodes.id"), nullable=False),
+    Column("survey", String(64), nullable=False),
+    Column("plan_key", String(64)),
+    Column("respondent", String(16), nullable=False),
+    Column("relation", String(32)),
+    Column("status", String(16), nullable=False),
+    Column("current_question", String(32)),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+)
+
+survey_answers = Table(
+    "survey_answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", ForeignKey("survey_sessions.id"), nullable=False, index=True),
+    Column("question", String(32), nullable=False),
+    Column("value", String(32), nullable=False),
+    Column("text", Text),
+    Column("respondent", String(16), nullable=False),
+    Column("relation", String(32)),
+    Column("at", UTCDateTime, nullable=False),
+    UniqueConstraint("session_id", "question", name="uq_survey_answers_question"),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # complaint | praise | question | red_flag
+    Column("patient_id", ForeignKey("patients.id"), nullable=False, index=True),
+    Column("episode_id", ForeignKey("episodes.id"), nullable=False),
+    Column("contact_id", ForeignKey("contacts.id")),
+    Column("session_id", ForeignKey("survey_sessions.id")),
+    Column("source", String(32), nullable=False),
+    Column("question", String(32)),
+    Column("answer", String(32)),
+    Column("text", Text),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("due_at", UTCDateTime),
+    Column("staff_chat_id", BigInteger),
+    Column("staff_message_id", BigInteger),
+    Column("acknowledged_by", BigInteger),
+    Column("acknowledged_at", UTCDateTime),
+)
