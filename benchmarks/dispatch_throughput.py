@@ -47,12 +47,14 @@ async def dispatch_all(
     """Run the dispatcher until no row is pending; return the wall time it took."""
     request = HTTPXRequest(connection_pool_size=48)  # as build_app sets it
     limiter = AIORateLimiter(max_retries=3) if limits else None  # as `followup run` does
-    bot: ExtBot[object] = ExtBot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot",
-                                 request=request, rate_limiter=limiter)  # fmt: skip
+    bot: ExtBot[object] = ExtBot(
+        TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request, rate_limiter=limiter
+    )
     store = Store.open(url)
     batch = min(500, max(10, int(rate * 10)))
-    config = DispatchConfig("基准医院", batch, timedelta(seconds=max(120, 4 * batch / rate)),
-                            timedelta(days=2))  # fmt: skip
+    config = DispatchConfig(
+        "基准医院", batch, timedelta(seconds=max(120, 4 * batch / rate)), timedelta(days=2)
+    )
     async with bot:
         dispatcher = Dispatcher(store, renderer, bot, SystemClock(), Pacer(rate, per_chat), config)
         started = time.perf_counter()
@@ -78,9 +80,15 @@ def run(messages: int, chats: int, rate: float, per_chat: float, limits: bool) -
             stats = fake_stats(port)
         finally:
             server.kill()
-    return {"messages": messages, "seconds": elapsed, "rate": stats["unique"] / elapsed,
-            "lost": messages - stats["unique"], "duplicates": stats["duplicates"],
-            "429s": stats["rejected_429"], "cpu_ms_per_message": 1000 * cpu / messages}  # fmt: skip
+    return {
+        "messages": messages,
+        "seconds": elapsed,
+        "rate": stats["unique"] / elapsed,
+        "lost": messages - stats["unique"],
+        "duplicates": stats["duplicates"],
+        "429s": stats["rejected_429"],
+        "cpu_ms_per_message": 1000 * cpu / messages,
+    }
 
 
 def main() -> None:
@@ -98,8 +106,10 @@ def main() -> None:
     print(f"{'':32}{'paced, limits on':>20}{'no limits':>14}")
     for key in ("messages", "seconds", "rate", "lost", "duplicates", "429s", "cpu_ms_per_message"):
         print(f"{key:32}{paced[key]:>20.2f}{free[key]:>14.2f}")
-    print(f"target: rate >= {0.95 * args.rate:.2f} msg/s with 0 lost, 0 duplicates, 0 429s; "
-          "CPU <= 2 ms per message without limits")  # fmt: skip
+    print(
+        f"target: rate >= {0.95 * args.rate:.2f} msg/s with 0 lost, 0 duplicates, 0 429s; "
+        "CPU <= 2 ms per message without limits"
+    )
 
 
 if __name__ == "__main__":

@@ -59,8 +59,9 @@ async def jobqueue_child(jobs: int) -> None:
     start = datetime.now(UTC) + timedelta(days=1)
     for n in range(jobs):
         when = start + timedelta(seconds=n)
-        app.job_queue.run_once(remind, when, data={"patient": n, "drug": "阿司匹林"},
-                               name=f"reminder-{n}")  # fmt: skip
+        app.job_queue.run_once(
+            remind, when, data={"patient": n, "drug": "阿司匹林"}, name=f"reminder-{n}"
+        )
     _report()
 
 
@@ -83,8 +84,13 @@ def current_fingerprint() -> str:
 def measure(arguments: list[str]) -> tuple[float, float]:
     """Launch a child, return (seconds until it is ready, its peak RSS in MB)."""
     started = time.perf_counter()
-    child = subprocess.run([sys.executable, "-m", "benchmarks.startup_memory", *arguments],
-                           cwd=ROOT, capture_output=True, text=True, check=True)  # fmt: skip
+    child = subprocess.run(
+        [sys.executable, "-m", "benchmarks.startup_memory", *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     elapsed = time.perf_counter() - started
     line = next(line for line in child.stdout.splitlines() if line.startswith(READY))
     return elapsed, float(line.split()[1])
@@ -117,10 +123,14 @@ def main() -> None:
         print(f"{label:44}{seconds:>18.2f}{rss:>14.1f}")
     cost = [ours[i] - ours_empty[i] for i in (0, 1)]
     their_cost = [theirs[i] - theirs_empty[i] for i in (0, 1)]
-    print(f"ratio JobQueue / outbox: time {theirs[0] / ours[0]:.1f}x, "
-          f"memory {theirs[1] / ours[1]:.1f}x")  # fmt: skip
-    print(f"cost of the reminders themselves: outbox +{cost[0]:.2f} s +{cost[1]:.1f} MB, "
-          f"JobQueue +{their_cost[0]:.2f} s +{their_cost[1]:.1f} MB")  # fmt: skip
+    print(
+        f"ratio JobQueue / outbox: time {theirs[0] / ours[0]:.1f}x, "
+        f"memory {theirs[1] / ours[1]:.1f}x"
+    )
+    print(
+        f"cost of the reminders themselves: outbox +{cost[0]:.2f} s +{cost[1]:.1f} MB, "
+        f"JobQueue +{their_cost[0]:.2f} s +{their_cost[1]:.1f} MB"
+    )
 
 
 def outbox_side(rows: int) -> tuple[float, float]:
@@ -130,8 +140,14 @@ def outbox_side(rows: int) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "startup.db"
         migrated_sqlite(database)
-        fill_outbox(database, max(1, rows // 10), rows, "plans/general/day7_checkin",
-                    datetime.now(UTC) + timedelta(days=3), current_fingerprint())  # fmt: skip
+        fill_outbox(
+            database,
+            max(1, rows // 10),
+            rows,
+            "plans/general/day7_checkin",
+            datetime.now(UTC) + timedelta(days=3),
+            current_fingerprint(),
+        )
         return measure(["--child", "outbox", "--database", str(database)])
 
 

@@ -57,21 +57,32 @@ def build_app(
     async def post_init(app: AppType) -> None:
         store = Store.open(settings.database_url)
         await migrate.upgrade(store.engine)
-        dispatcher = Dispatcher(store, renderer, app.bot, chosen_clock,
-                                Pacer(settings.rate, settings.per_chat_interval),
-                                dispatch_config(settings, hospital))  # fmt: skip
-        app.bot_data.services = Services(settings, store, renderer, chosen_clock, scheduling,
-                                         dispatcher)  # fmt: skip
+        dispatcher = Dispatcher(
+            store,
+            renderer,
+            app.bot,
+            chosen_clock,
+            Pacer(settings.rate, settings.per_chat_interval),
+            dispatch_config(settings, hospital),
+        )
+        app.bot_data.services = Services(
+            settings, store, renderer, chosen_clock, scheduling, dispatcher
+        )
         await app.bot.set_my_commands(patient_commands(renderer, settings.locale))
         for year in missing_holiday_years(scheduling, chosen_clock.now().date()):
-            log.warning("no public-holiday data for %d: upgrade the chinese-calendar package, "
-                        "or messages may go out on that year's holidays", year)  # fmt: skip
+            log.warning(
+                "no public-holiday data for %d: upgrade the chinese-calendar package, "
+                "or messages may go out on that year's holidays",
+                year,
+            )
         if app.job_queue is not None:
             app.job_queue.run_repeating(
-                dispatch_tick, interval=settings.dispatch_interval, first=1.0,
-                name="dispatch", job_kwargs={"max_instances": 1, "coalesce": True,
-                                             "misfire_grace_time": 60},
-            )  # fmt: skip
+                dispatch_tick,
+                interval=settings.dispatch_interval,
+                first=1.0,
+                name="dispatch",
+                job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": 60},
+            )
 
     async def post_shutdown(app: AppType) -> None:
         if app.bot_data.services is not None:

@@ -77,8 +77,9 @@ class BotHarness:
 
     async def start(self) -> None:
         """Build and initialise the application as `run` would, without polling."""
-        self.app = build_app(self.settings, clock=self.clock, request=self.telegram,
-                             rate_limit=False)  # fmt: skip
+        self.app = build_app(
+            self.settings, clock=self.clock, request=self.telegram, rate_limit=False
+        )
         await self.app.initialize()
         assert self.app.post_init is not None
         await self.app.post_init(self.app)

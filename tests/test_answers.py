@@ -58,8 +58,13 @@ async def test_forged_and_foreign_answer_buttons_are_refused(harness: BotHarness
     await enrol(harness, 999, "ZY002")
     await go_to(harness, local("2026-11-23"))
     mine = harness.telegram.last_buttons(CHAT)[0]
-    for data in (mine.replace("good", "great"), "ci:good:999999", "ci:good:abc", "ci:good",
-                 "md:taken:" + mine.split(":")[2]):  # fmt: skip
+    for data in (
+        mine.replace("good", "great"),
+        "ci:good:999999",
+        "ci:good:abc",
+        "ci:good",
+        "md:taken:" + mine.split(":")[2],
+    ):
         await harness.press(999, data)
     await harness.press(999, mine)  # another patient's button
     refusals = [c["text"] for c in harness.telegram.answered_callbacks()]

@@ -37,8 +37,9 @@ async def setup(harness: BotHarness) -> None:
 
 async def test_429_is_retried_after_the_time_telegram_asks(harness: BotHarness) -> None:
     await setup(harness)
-    harness.telegram.faults.append(Fault(status=429, description="Too Many Requests",
-                                         retry_after=7))  # fmt: skip
+    harness.telegram.faults.append(
+        Fault(status=429, description="Too Many Requests", retry_after=7)
+    )
     await harness.tick()
     assert harness.telegram.delivered_to(CHAT) == []
     status, reason, attempts = await first_row_status(harness)
@@ -125,8 +126,9 @@ async def test_a_broken_template_is_recorded_and_the_rest_still_goes(harness: Bo
     [contact] = await harness.services.store.contacts.for_chat(CHAT)
     now = harness.clock.now()
     broken = PlannedMessage("broken", 0, "message", "plans/no_such_template", now, now)
-    await harness.services.store.outbox.add(contact.id, contact.episode_id, contact.patient_id,
-                                            broken, now)  # fmt: skip
+    await harness.services.store.outbox.add(
+        contact.id, contact.episode_id, contact.patient_id, broken, now
+    )
     await harness.tick()
     assert await first_row_status(harness, "broken") == ("failed", "template_error", 0)
     assert len(harness.telegram.delivered_to(CHAT)) == 1  # the day-1 education

@@ -106,8 +106,9 @@ async def test_editing_a_plan_replans_pending_steps_and_keeps_sent_ones(
     plans = tmp_path / "plans"
     shutil.copytree(Path("messages/plans"), plans)
     general = plans / "general.yaml"
-    general.write_text(general.read_text(encoding="utf-8").replace("offset: 7d", "offset: 8d"),
-                       encoding="utf-8")  # fmt: skip
+    general.write_text(
+        general.read_text(encoding="utf-8").replace("offset: 7d", "offset: 8d"), encoding="utf-8"
+    )
     await harness.stop()
     harness.settings = harness.settings.model_copy(update={"plans_dir": plans})
     await harness.start()

@@ -73,8 +73,9 @@ async def test_patient_and_family_are_both_contacts(harness: BotHarness) -> None
     [patient] = await harness.services.store.contacts.for_chat(601)
     contacts = await harness.services.store.contacts.for_patient(patient.patient_id)
     assert sorted((c.chat_id, c.respondent) for c in contacts) == [
-        (601, "patient"), (602, "family"),
-    ]  # fmt: skip
+        (601, "patient"),
+        (602, "family"),
+    ]
 
 
 async def test_birth_year_is_asked_when_no_phone(harness: BotHarness) -> None:

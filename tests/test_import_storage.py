@@ -49,8 +49,12 @@ def _write(tmp_path: Path, name: str, body: str, encoding: str = "utf-8") -> Pat
 
 
 def test_gbk_file_with_chinese_headers_imports(cli_env: Settings, tmp_path: Path) -> None:
-    path = _write(tmp_path, "gbk.csv", "ZY1,王小明,男,13800000001,心内科,2026/11/20 10:00,是,\n",
-                  encoding="gbk")  # fmt: skip
+    path = _write(
+        tmp_path,
+        "gbk.csv",
+        "ZY1,王小明,男,13800000001,心内科,2026/11/20 10:00,是,\n",
+        encoding="gbk",
+    )
     result = runner.invoke(app, ["import", str(path)])
     assert result.exit_code == 0, result.output
     assert "新增 1" in result.output
@@ -100,10 +104,11 @@ def test_later_discharge_is_a_new_episode_and_changes_update(
     first = _write(tmp_path, "a.csv", "ZY1,王小明,男,13800000001,心内科,2026-11-01,是,\n")
     assert runner.invoke(app, ["import", str(first)]).exit_code == 0
     later = _write(
-        tmp_path, "b.csv",
+        tmp_path,
+        "b.csv",
         "ZY1,王小明,男,13900000009,心内科,2026-11-01,否,\n"
         "ZY1,王小明,男,13900000009,呼吸科,2026-11-18,是,\n",
-    )  # fmt: skip
+    )
     result = runner.invoke(app, ["import", str(later)])
     assert result.exit_code == 0, result.output
     assert "新增 1,更新 1" in result.output

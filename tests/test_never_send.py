@@ -20,8 +20,9 @@ from tests.harness import BotHarness, enrol, local, make_settings, record, seed
 CHANGES = ("withdraw", "exclude", "deceased", "erased", "block", "nothing")
 events = st.lists(
     st.tuples(st.integers(0, 4), st.sampled_from(CHANGES), st.integers(1, 48)),
-    min_size=1, max_size=8,
-)  # fmt: skip
+    min_size=1,
+    max_size=8,
+)
 
 
 async def _apply(harness: BotHarness, chat: int, change: str) -> None:
@@ -36,15 +37,19 @@ async def _apply(harness: BotHarness, chat: int, change: str) -> None:
     elif change in ("deceased", "erased"):
         async with store.engine.begin() as conn:
             column = patients.c.deceased_at if change == "deceased" else patients.c.erased_at
-            await conn.execute(update(patients).where(patients.c.id == contact.patient_id)
-                               .values({column: now}))  # fmt: skip
+            await conn.execute(
+                update(patients).where(patients.c.id == contact.patient_id).values({column: now})
+            )
     elif change == "block":
         harness.telegram.blocked.add(chat)
 
 
 def _base() -> dict[str, object]:
-    return {"department": "呼吸科", "discharged_at": local("2026-11-21"),
-            "medications": "阿司匹林 100mg bid 10天"}  # fmt: skip
+    return {
+        "department": "呼吸科",
+        "discharged_at": local("2026-11-21"),
+        "medications": "阿司匹林 100mg bid 10天",
+    }
 
 
 async def _run(history: list[tuple[int, str, int]]) -> None:

@@ -249,13 +249,17 @@ def test_pneumoconiosis_plan_seven_days_three_and_six_months() -> None:
 
 
 def message_step(key: str, offset: str, *, enabled: bool = True) -> PlanStep:
-    return PlanStep(key, StepKind.MESSAGE, Anchor.DISCHARGE, parse_offset(offset), f"x/{key}",
-                    enabled=enabled)  # fmt: skip
+    return PlanStep(
+        key, StepKind.MESSAGE, Anchor.DISCHARGE, parse_offset(offset), f"x/{key}", enabled=enabled
+    )
 
 
 def test_disabled_steps_and_ties_keep_plan_order() -> None:
-    steps = (message_step("a", "1d"), message_step("b", "24h"), message_step("c", "0d",
-             enabled=False))  # fmt: skip
+    steps = (
+        message_step("a", "1d"),
+        message_step("b", "24h"),
+        message_step("c", "0d", enabled=False),
+    )
     plan = Plan("p", {"zh_CN": "甲", "en": "A"}, (), steps)
     due = expand_plan(plan, utc(2026, 11, 18, 2, 0), None, None, SHANGHAI)
     assert due_list(due) == [("a", 0, utc(2026, 11, 19, 2, 0)), ("b", 0, utc(2026, 11, 19, 2, 0))]
@@ -265,9 +269,13 @@ def test_disabled_steps_and_ties_keep_plan_order() -> None:
 
 def test_hourly_repeat_within_a_day() -> None:
     step = PlanStep(
-        "pills", StepKind.MEDICATION, Anchor.DISCHARGE, Offset(12, OffsetUnit.HOURS), "x/p",
+        "pills",
+        StepKind.MEDICATION,
+        Anchor.DISCHARGE,
+        Offset(12, OffsetUnit.HOURS),
+        "x/p",
         repeat=Repeat(Offset(12, OffsetUnit.HOURS), Offset(2, OffsetUnit.DAYS)),
-    )  # fmt: skip
+    )
     plan = Plan("p", {"zh_CN": "甲", "en": "A"}, (), (step,))
     due = expand_plan(plan, utc(2026, 11, 18, 0, 0), None, None, SHANGHAI)
     assert [(d.occurrence, d.due_at) for d in due] == [
@@ -363,8 +371,11 @@ def test_shipped_plans_load() -> None:
 @pytest.mark.parametrize("key", sorted(BOOK.plans))
 def test_every_plan_has_reexam_reminders_and_first_checkin_survey(key: str) -> None:
     plan = BOOK.plans[key]
-    reminders = [(s.key, s.anchor, str(s.offset), s.template) for s in plan.steps if
-                 s.kind is StepKind.REEXAM_REMINDER]  # fmt: skip
+    reminders = [
+        (s.key, s.anchor, str(s.offset), s.template)
+        for s in plan.steps
+        if s.kind is StepKind.REEXAM_REMINDER
+    ]
     assert reminders == [
         ("reexam_3d", Anchor.REVISIT, "-3d", "plans/reexam_3d"),
         ("reexam_1d", Anchor.REVISIT, "-1d", "plans/reexam_1d"),
@@ -447,8 +458,9 @@ def load_error(tmp_path: Path, files: dict[str, str]) -> PlanError:
 
 
 def test_a_good_minimal_folder_loads(tmp_path: Path) -> None:
-    book = load_plan_book(write_plans(tmp_path / "p", {"basic.yaml": BASIC, "rules.yaml": RULES}),
-                          template_exists)  # fmt: skip
+    book = load_plan_book(
+        write_plans(tmp_path / "p", {"basic.yaml": BASIC, "rules.yaml": RULES}), template_exists
+    )
     plan = book.plans["basic"]
     assert [s.key for s in plan.steps] == ["day3", "tips"]
     assert plan.steps[0] == PlanStep(
@@ -467,68 +479,143 @@ def test_a_good_minimal_folder_loads(tmp_path: Path) -> None:
 
 STEP_CASES = [
     # (replace this, with this, expected error after the file name)
-    ("offset: 3d", "offset: 3x",
-     ', step day3, field offset: "3x" is not an offset; use forms like 3d, 2w, 3mo, -1d'),
-    ("offset: 3d", "offset: 3",
-     ', step day3, field offset: "3" is not an offset; use forms like 3d, 2w, 3mo, -1d'),
-    ("offset: 3d", "offset: [3d]",
-     ", step day3, field offset: expected an offset such as 3d, got a list"),
-    ("offset: 3d", "ofset: 3d",
-     ", step day3, field ofset: unknown field; allowed fields are: key, kind, anchor, offset, "
-     "template, survey, repeat, answer_timeout, enabled"),
-    ("    template: plans/general/day3_checkin\n", "",
-     ", step day3, field template: is missing (required)"),
-    ("kind: checkin", "kind: call",
-     ', step day3, field kind: "call" is not allowed; use one of checkin, education, '
-     "reexam_reminder, medication, message"),
-    ("offset: 3d", "offset: 3d\n    anchor: admission",
-     ', step day3, field anchor: "admission" is not allowed; use one of discharge, revisit, '
-     "medication_end"),
-    ("    survey: checkin_first\n", "",
-     ", step day3, field survey: check-in steps need a survey, e.g. checkin_first"),
-    ("offset: 1d", "offset: 1d\n    survey: checkin_short",
-     ", step tips, field survey: only checkin steps have a survey, not education steps"),
-    ("survey: checkin_first", "survey: Checkin First",
-     ', step day3, field survey: "Checkin First" is not a valid key; use a-z, 0-9 and _, '
-     "starting with a letter"),
+    (
+        "offset: 3d",
+        "offset: 3x",
+        ', step day3, field offset: "3x" is not an offset; use forms like 3d, 2w, 3mo, -1d',
+    ),
+    (
+        "offset: 3d",
+        "offset: 3",
+        ', step day3, field offset: "3" is not an offset; use forms like 3d, 2w, 3mo, -1d',
+    ),
+    (
+        "offset: 3d",
+        "offset: [3d]",
+        ", step day3, field offset: expected an offset such as 3d, got a list",
+    ),
+    (
+        "offset: 3d",
+        "ofset: 3d",
+        ", step day3, field ofset: unknown field; allowed fields are: key, kind, anchor, offset, "
+        "template, survey, repeat, answer_timeout, enabled",
+    ),
+    (
+        "    template: plans/general/day3_checkin\n",
+        "",
+        ", step day3, field template: is missing (required)",
+    ),
+    (
+        "kind: checkin",
+        "kind: call",
+        ', step day3, field kind: "call" is not allowed; use one of checkin, education, '
+        "reexam_reminder, medication, message",
+    ),
+    (
+        "offset: 3d",
+        "offset: 3d\n    anchor: admission",
+        ', step day3, field anchor: "admission" is not allowed; use one of discharge, revisit, '
+        "medication_end",
+    ),
+    (
+        "    survey: checkin_first\n",
+        "",
+        ", step day3, field survey: check-in steps need a survey, e.g. checkin_first",
+    ),
+    (
+        "offset: 1d",
+        "offset: 1d\n    survey: checkin_short",
+        ", step tips, field survey: only checkin steps have a survey, not education steps",
+    ),
+    (
+        "survey: checkin_first",
+        "survey: Checkin First",
+        ', step day3, field survey: "Checkin First" is not a valid key; use a-z, 0-9 and _, '
+        "starting with a letter",
+    ),
     ("survey: checkin_first", "survey: ''", ", step day3, field survey: must not be empty"),
     ("key: tips", "key: day3", ", step day3, field key: this step key is used twice"),
-    ("key: tips", "key: 3tips",
-     ', step 3tips, field key: "3tips" is not a valid key; use a-z, 0-9 and _, starting with '
-     "a letter"),
-    ("  - key: tips\n", "  - kind2: x\n",
-     ", step #2, field kind2: unknown field; allowed fields are: key, kind, anchor, offset, "
-     "template, survey, repeat, answer_timeout, enabled"),
-    ("kind: education", "kind: reexam_reminder",
-     ", step tips, field anchor: reexam_reminder steps must use anchor: revisit"),
-    ("template: plans/general/day1_home_care", "template: plans/general/nope",
-     ', step tips, field template: no template "plans/general/nope"; add it under '
-     "messages/<locale>/ for every locale (zh_CN, en)"),
-    ("template: plans/general/day1_home_care", "template: Tips.html",
-     ', step tips, field template: "Tips.html" is not a template key; use forms like '
-     "plans/general/day3_checkin"),
-    ("template: plans/general/day1_home_care", "template: 12",
-     ", step tips, field template: expected text, got a number"),
-    ("offset: 1d", "offset: 1d\n    enabled: maybe",
-     ", step tips, field enabled: expected true or false, got text"),
-    ("offset: 3d", "offset: 3d\n    answer_timeout: soon",
-     ', step day3, field answer_timeout: "soon" is not a duration; use forms like 12h, 24h, '
-     "2d, 1w"),
-    ("offset: 1d", "offset: 1d\n    repeat: {every: 0d, until: 1mo}",
-     ', step tips, field repeat.every: "0d" must be a positive offset, e.g. 3mo'),
-    ("offset: 1d", "offset: 1d\n    repeat: {every: -1d, until: 1mo}",
-     ', step tips, field repeat.every: "-1d" must be a positive offset, e.g. 3mo'),
-    ("offset: 1d", "offset: 3mo\n    repeat: {every: 1w, until: 2mo}",
-     ', step tips, field repeat.until: "2mo" comes before the step\'s offset "3mo"'),
-    ("offset: 1d", "offset: 1d\n    repeat: {every: 1h, until: 12mo}",
-     ", step tips, field repeat: repeats more than 100 times; use a longer every or until"),
-    ("offset: 1d", "offset: 1d\n    repeat: {every: 1mo}",
-     ", step tips, field repeat.until: is missing (required)"),
-    ("offset: 1d", "offset: 1d\n    repeat: {every: 1mo, until: 3mo, times: 2}",
-     ", step tips, field repeat.times: unknown field; allowed fields are: every, until"),
-    ("offset: 1d", "offset: 1d\n    repeat: monthly",
-     ", step tips, field repeat: expected a mapping of fields, got text"),
-]  # fmt: skip
+    (
+        "key: tips",
+        "key: 3tips",
+        ', step 3tips, field key: "3tips" is not a valid key; use a-z, 0-9 and _, starting with '
+        "a letter",
+    ),
+    (
+        "  - key: tips\n",
+        "  - kind2: x\n",
+        ", step #2, field kind2: unknown field; allowed fields are: key, kind, anchor, offset, "
+        "template, survey, repeat, answer_timeout, enabled",
+    ),
+    (
+        "kind: education",
+        "kind: reexam_reminder",
+        ", step tips, field anchor: reexam_reminder steps must use anchor: revisit",
+    ),
+    (
+        "template: plans/general/day1_home_care",
+        "template: plans/general/nope",
+        ', step tips, field template: no template "plans/general/nope"; add it under '
+        "messages/<locale>/ for every locale (zh_CN, en)",
+    ),
+    (
+        "template: plans/general/day1_home_care",
+        "template: Tips.html",
+        ', step tips, field template: "Tips.html" is not a template key; use forms like '
+        "plans/general/day3_checkin",
+    ),
+    (
+        "template: plans/general/day1_home_care",
+        "template: 12",
+        ", step tips, field template: expected text, got a number",
+    ),
+    (
+        "offset: 1d",
+        "offset: 1d\n    enabled: maybe",
+        ", step tips, field enabled: expected true or false, got text",
+    ),
+    (
+        "offset: 3d",
+        "offset: 3d\n    answer_timeout: soon",
+        ', step day3, field answer_timeout: "soon" is not a duration; use forms like 12h, 24h, '
+        "2d, 1w",
+    ),
+    (
+        "offset: 1d",
+        "offset: 1d\n    repeat: {every: 0d, until: 1mo}",
+        ', step tips, field repeat.every: "0d" must be a positive offset, e.g. 3mo',
+    ),
+    (
+        "offset: 1d",
+        "offset: 1d\n    repeat: {every: -1d, until: 1mo}",
+        ', step tips, field repeat.every: "-1d" must be a positive offset, e.g. 3mo',
+    ),
+    (
+        "offset: 1d",
+        "offset: 3mo\n    repeat: {every: 1w, until: 2mo}",
+        ', step tips, field repeat.until: "2mo" comes before the step\'s offset "3mo"',
+    ),
+    (
+        "offset: 1d",
+        "offset: 1d\n    repeat: {every: 1h, until: 12mo}",
+        ", step tips, field repeat: repeats more than 100 times; use a longer every or until",
+    ),
+    (
+        "offset: 1d",
+        "offset: 1d\n    repeat: {every: 1mo}",
+        ", step tips, field repeat.until: is missing (required)",
+    ),
+    (
+        "offset: 1d",
+        "offset: 1d\n    repeat: {every: 1mo, until: 3mo, times: 2}",
+        ", step tips, field repeat.times: unknown field; allowed fields are: every, until",
+    ),
+    (
+        "offset: 1d",
+        "offset: 1d\n    repeat: monthly",
+        ", step tips, field repeat: expected a mapping of fields, got text",
+    ),
+]
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), STEP_CASES)
@@ -544,18 +631,27 @@ def test_step_errors_name_file_step_and_field(
 
 
 PLAN_CASES = [
-    ("key: basic", "key: Basic Plan",
-     ', field key: "Basic Plan" is not a valid key; use a-z, 0-9 and _, starting with a letter'),
-    ("key: basic\n", "key: basic\ndescription: x\n",
-     ", field description: unknown field; allowed fields are: key, names, aliases, steps"),
+    (
+        "key: basic",
+        "key: Basic Plan",
+        ', field key: "Basic Plan" is not a valid key; use a-z, 0-9 and _, starting with a letter',
+    ),
+    (
+        "key: basic\n",
+        "key: basic\ndescription: x\n",
+        ", field description: unknown field; allowed fields are: key, names, aliases, steps",
+    ),
     ("names: {zh_CN: 基础随访, en: Basic follow-up}\n", "", ", field names: is missing (required)"),
-    ("en: Basic follow-up", "fr: Suivi", ", field names.fr: unknown field; allowed fields are: "
-     "zh_CN, en"),
+    (
+        "en: Basic follow-up",
+        "fr: Suivi",
+        ", field names.fr: unknown field; allowed fields are: zh_CN, en",
+    ),
     (", en: Basic follow-up", "", ", field names.en: is missing (required)"),
     ("en: Basic follow-up", "en: ''", ", field names.en: must not be empty"),
     ("aliases: [基础]", "aliases: 基础", ", field aliases: expected a list, got text"),
     ("aliases: [基础]", "aliases: [基础, 7]", ", field aliases: expected text, got a number"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), PLAN_CASES)
@@ -569,16 +665,20 @@ def test_plan_errors_name_file_and_field(tmp_path: Path, old: str, new: str, exp
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("key: [unclosed\nnames: x\n",
-         ": is not valid YAML at line 2: expected ',' or ']', but got ':'"),
+        (
+            "key: [unclosed\nnames: x\n",
+            ": is not valid YAML at line 2: expected ',' or ']', but got ':'",
+        ),
         (BASIC + "key: other\n", ': is not valid YAML at line 14: the key "key" appears twice'),
         ("- key: basic\n", ": expected a mapping of fields, got a list"),
         ("", ": expected a mapping of fields, got nothing"),
         (BASIC.split("steps:")[0] + "steps: []\n", ", field steps: a plan needs at least one step"),
-        (BASIC.split("steps:")[0] + "steps: {}\n", ", field steps: expected a list of steps, "
-         "got a mapping"),
+        (
+            BASIC.split("steps:")[0] + "steps: {}\n",
+            ", field steps: expected a list of steps, got a mapping",
+        ),
     ],
-)  # fmt: skip
+)
 def test_file_level_errors(tmp_path: Path, text: str, expected: str) -> None:
     error = load_error(tmp_path, {"basic.yaml": text, "rules.yaml": RULES})
     assert str(error) == str(tmp_path / "plans" / "basic.yaml") + expected
@@ -621,24 +721,36 @@ def test_alias_equal_to_another_plans_name(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("rules", "expected"),
     [
-        ("default: basic\nrules:\n  - plan: chronic\n    departments: [心内科]\n",
-         ', rule 1, field plan: no plan "chronic"; plans are: basic'),
+        (
+            "default: basic\nrules:\n  - plan: chronic\n    departments: [心内科]\n",
+            ', rule 1, field plan: no plan "chronic"; plans are: basic',
+        ),
         ("default: general\n", ', field default: no plan "general"; plans are: basic'),
         ("rules: []\n", ", field default: is missing (required)"),
-        ("default: basic\nrules:\n  - plan: basic\n    departments: [心内科]\n  - plan: basic\n",
-         ", rule 2: a rule needs departments or diagnosis_keywords (patients no rule matches get "
-         "the default plan)"),
-        ("default: basic\nrules:\n  - plan: basic\n    department: [心内科]\n",
-         ", rule 1, field department: unknown field; allowed fields are: plan, departments, "
-         "diagnosis_keywords"),
-        ("default: basic\nrules:\n  - plan: basic\n    departments: 心内科\n",
-         ", rule 1, field departments: expected a list, got text"),
-        ("default: basic\nrules: {plan: basic}\n",
-         ", field rules: expected a list of rules, got a mapping"),
-        ("default: basic\nfallback: basic\n",
-         ", field fallback: unknown field; allowed fields are: default, rules"),
+        (
+            "default: basic\nrules:\n  - plan: basic\n    departments: [心内科]\n  - plan: basic\n",
+            ", rule 2: a rule needs departments or diagnosis_keywords "
+            "(patients no rule matches get the default plan)",
+        ),
+        (
+            "default: basic\nrules:\n  - plan: basic\n    department: [心内科]\n",
+            ", rule 1, field department: unknown field; allowed fields are: plan, departments, "
+            "diagnosis_keywords",
+        ),
+        (
+            "default: basic\nrules:\n  - plan: basic\n    departments: 心内科\n",
+            ", rule 1, field departments: expected a list, got text",
+        ),
+        (
+            "default: basic\nrules: {plan: basic}\n",
+            ", field rules: expected a list of rules, got a mapping",
+        ),
+        (
+            "default: basic\nfallback: basic\n",
+            ", field fallback: unknown field; allowed fields are: default, rules",
+        ),
     ],
-)  # fmt: skip
+)
 def test_rules_errors(tmp_path: Path, rules: str, expected: str) -> None:
     error = load_error(tmp_path, {"basic.yaml": BASIC, "rules.yaml": rules})
     assert str(error) == str(tmp_path / "plans" / "rules.yaml") + expected
@@ -684,47 +796,81 @@ def test_replace_step_changes_offset_template_and_enabled() -> None:
     off = replace_step(plan, "day14_healthy_living", enabled=False)
     due = expand_plan(off, utc(2026, 11, 18, 2, 0), None, None, SHANGHAI)
     assert "day14_healthy_living" not in {d.step_key for d in due}
-    retemplated = replace_step(plan, "day7", template="plans/general/day30_checkin",
-                               offset=Offset(8, OffsetUnit.DAYS))  # fmt: skip
+    retemplated = replace_step(
+        plan, "day7", template="plans/general/day30_checkin", offset=Offset(8, OffsetUnit.DAYS)
+    )
     assert retemplated.step("day7").template == "plans/general/day30_checkin"  # type: ignore[union-attr]
     assert retemplated.step("day7").offset == Offset(8, OffsetUnit.DAYS)  # type: ignore[union-attr]
 
 
 def replace_offset(step: PlanStep | None, offset: Offset) -> PlanStep:
     assert step is not None
-    return PlanStep(step.key, step.kind, step.anchor, offset, step.template, step.survey,
-                    step.repeat, step.answer_timeout, step.enabled)  # fmt: skip
+    return PlanStep(
+        step.key,
+        step.kind,
+        step.anchor,
+        offset,
+        step.template,
+        step.survey,
+        step.repeat,
+        step.answer_timeout,
+        step.enabled,
+    )
 
 
 @pytest.mark.parametrize(
     ("step", "changes", "expected"),
     [
-        ("day3", {"offset": "3x"},
-         'messages/plans/general.yaml, step day3, field offset: "3x" is not an offset; '
-         "use forms like 3d, 2w, 3mo, -1d"),
-        ("day3", {"template": "plans/general/nope"},
-         'messages/plans/general.yaml, step day3, field template: no template '
-         '"plans/general/nope"; add it under messages/<locale>/ for every locale (zh_CN, en)'),
-        ("day3", {"survey": None},
-         "messages/plans/general.yaml, step day3, field survey: check-in steps need a survey, "
-         "e.g. checkin_first"),
-        ("day3", {"enabled": "no"},
-         "messages/plans/general.yaml, step day3, field enabled: expected true or false, "
-         "got text"),
-        ("day3", {"key": "day4"},
-         "messages/plans/general.yaml, step day3, field key: a step key cannot be changed "
-         "(it identifies sent messages)"),
-        ("day3", {"colour": "red"},
-         "messages/plans/general.yaml, step day3, field colour: unknown field; fields are: "
-         "kind, anchor, offset, template, survey, repeat, answer_timeout, enabled"),
-        ("day99", {"enabled": False},
-         "messages/plans/general.yaml, step day99: no such step in this plan; steps are: "
-         "day1_home_care, day3, day7, day14_healthy_living, day30, reexam_3d, reexam_1d"),
-        ("reexam_1d", {"anchor": "discharge"},
-         "messages/plans/general.yaml, step reexam_1d, field anchor: reexam_reminder steps "
-         "must use anchor: revisit"),
+        (
+            "day3",
+            {"offset": "3x"},
+            'messages/plans/general.yaml, step day3, field offset: "3x" is not an offset; '
+            "use forms like 3d, 2w, 3mo, -1d",
+        ),
+        (
+            "day3",
+            {"template": "plans/general/nope"},
+            "messages/plans/general.yaml, step day3, field template: no template "
+            '"plans/general/nope"; add it under messages/<locale>/ for every locale (zh_CN, en)',
+        ),
+        (
+            "day3",
+            {"survey": None},
+            "messages/plans/general.yaml, step day3, field survey: check-in steps need a survey, "
+            "e.g. checkin_first",
+        ),
+        (
+            "day3",
+            {"enabled": "no"},
+            "messages/plans/general.yaml, step day3, field enabled: expected true or false, "
+            "got text",
+        ),
+        (
+            "day3",
+            {"key": "day4"},
+            "messages/plans/general.yaml, step day3, field key: a step key cannot be changed "
+            "(it identifies sent messages)",
+        ),
+        (
+            "day3",
+            {"colour": "red"},
+            "messages/plans/general.yaml, step day3, field colour: unknown field; fields are: "
+            "kind, anchor, offset, template, survey, repeat, answer_timeout, enabled",
+        ),
+        (
+            "day99",
+            {"enabled": False},
+            "messages/plans/general.yaml, step day99: no such step in this plan; steps are: "
+            "day1_home_care, day3, day7, day14_healthy_living, day30, reexam_3d, reexam_1d",
+        ),
+        (
+            "reexam_1d",
+            {"anchor": "discharge"},
+            "messages/plans/general.yaml, step reexam_1d, field anchor: reexam_reminder steps "
+            "must use anchor: revisit",
+        ),
     ],
-)  # fmt: skip
+)
 def test_replace_step_validates(step: str, changes: dict[str, object], expected: str) -> None:
     with pytest.raises(PlanError) as caught:
         replace_step(BOOK.plans["general"], step, template_exists=template_exists, **changes)
@@ -733,9 +879,13 @@ def test_replace_step_validates(step: str, changes: dict[str, object], expected:
 
 def test_repeat_in_other_units_counts_from_the_first_time() -> None:
     step = PlanStep(
-        "tips", StepKind.EDUCATION, Anchor.DISCHARGE, Offset(2, OffsetUnit.WEEKS), "x/t",
+        "tips",
+        StepKind.EDUCATION,
+        Anchor.DISCHARGE,
+        Offset(2, OffsetUnit.WEEKS),
+        "x/t",
         repeat=Repeat(Offset(1, OffsetUnit.MONTHS), Offset(3, OffsetUnit.MONTHS)),
-    )  # fmt: skip
+    )
     plan = Plan("p", {"zh_CN": "甲", "en": "A"}, (), (step,))
     due = expand_plan(plan, shanghai(2026, 1, 17, 10, 0), None, None, SHANGHAI)
     assert [d.due_at for d in due] == [

@@ -29,10 +29,12 @@ def test_permission_matrix(role: Role | None, allowed: set[Permission]) -> None:
 
 
 def test_department_scope() -> None:
-    assert is_allowed(Role.STAFF, Permission.ISSUE_INVITES, member_department_id=1,
-                      target_department_id=1)  # fmt: skip
-    assert not is_allowed(Role.STAFF, Permission.ISSUE_INVITES, member_department_id=1,
-                          target_department_id=2)  # fmt: skip
+    assert is_allowed(
+        Role.STAFF, Permission.ISSUE_INVITES, member_department_id=1, target_department_id=1
+    )
+    assert not is_allowed(
+        Role.STAFF, Permission.ISSUE_INVITES, member_department_id=1, target_department_id=2
+    )
     assert is_allowed(Role.STAFF, Permission.ISSUE_INVITES, target_department_id=2)
 
 
@@ -43,8 +45,10 @@ def test_parse_role_names_valid_roles() -> None:
 
 
 def test_staff_cli_add_list_remove(cli_env: object) -> None:
-    added = runner.invoke(app, ["staff", "add", "42", "--role", "doctor", "--department", "心内科",
-                                "--name", "李明华"])  # fmt: skip
+    added = runner.invoke(
+        app,
+        ["staff", "add", "42", "--role", "doctor", "--department", "心内科", "--name", "李明华"],
+    )
     assert added.exit_code == 0, added.output
     listed = runner.invoke(app, ["staff", "list"])
     assert listed.stdout.strip() == "42\tdoctor\t心内科\t李明华"
@@ -103,9 +107,20 @@ def test_invites_cli_writes_qr_files_and_index(cli_env: object, tmp_path: Path) 
     sample = Path(__file__).resolve().parent.parent / "examples" / "discharge_sample.csv"
     assert runner.invoke(app, ["import", str(sample)]).exit_code == 0
     out = tmp_path / "qr"
-    result = runner.invoke(app, ["invites", "--discharged-from", "2026-11-01",
-                                 "--discharged-to", "2026-11-30", "--out", str(out),
-                                 "--bot-username", "demo_bot"])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "invites",
+            "--discharged-from",
+            "2026-11-01",
+            "--discharged-to",
+            "2026-11-30",
+            "--out",
+            str(out),
+            "--bot-username",
+            "demo_bot",
+        ],
+    )
     assert result.exit_code == 0, result.output
     index = (out / "index.csv").read_text(encoding="utf-8-sig").splitlines()
     assert index[0] == "hospital_no,name,link"
@@ -113,7 +128,16 @@ def test_invites_cli_writes_qr_files_and_index(cli_env: object, tmp_path: Path) 
     assert len(pngs) == len(index) - 1 > 0
     assert (out / pngs[0]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert oct((out / "index.csv").stat().st_mode & 0o777) == "0o600"
-    single = runner.invoke(app, ["invite", index[1].split(",")[0], "--bot-username", "demo_bot",
-                                 "--qr", str(tmp_path / "one.png")])  # fmt: skip
+    single = runner.invoke(
+        app,
+        [
+            "invite",
+            index[1].split(",")[0],
+            "--bot-username",
+            "demo_bot",
+            "--qr",
+            str(tmp_path / "one.png"),
+        ],
+    )
     assert single.exit_code == 0
     assert (tmp_path / "one.png").read_bytes()[:4] == b"\x89PNG"

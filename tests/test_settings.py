@@ -94,8 +94,9 @@ def test_a_broken_plan_stops_run_with_its_file_step_and_field(
     plans = tmp_path / "plans"
     shutil.copytree(Path("messages/plans"), plans)
     general = plans / "general.yaml"
-    general.write_text(general.read_text(encoding="utf-8").replace("offset: 3d", "offset: 3x"),
-                       encoding="utf-8")  # fmt: skip
+    general.write_text(
+        general.read_text(encoding="utf-8").replace("offset: 3d", "offset: 3x"), encoding="utf-8"
+    )
     monkeypatch.setenv("FOLLOWUP_TELEGRAM_TOKEN", "123456:" + "S" * 34)
     monkeypatch.setenv("FOLLOWUP_HOSPITAL_NAME", "市第一人民医院")
     monkeypatch.setenv("FOLLOWUP_PLANS_DIR", str(plans))

@@ -31,8 +31,10 @@ async def test_stop_asks_then_withdraws_and_start_reconsents(harness: BotHarness
     assert contact.consent == "granted"
     history = await harness.services.store.contacts.consent_history(contact.id)
     assert [(d, via) for d, _, via in history] == [
-        ("granted", "invite"), ("withdrawn", "stop"), ("granted", "start"),
-    ]  # fmt: skip
+        ("granted", "invite"),
+        ("withdrawn", "stop"),
+        ("granted", "start"),
+    ]
 
 
 async def test_stop_can_be_cancelled(harness: BotHarness) -> None:

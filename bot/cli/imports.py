@@ -56,11 +56,23 @@ def _print_report(settings: Settings, path: Path, report: ImportReport) -> None:
     if report.parsed.unknown_headers:
         say(settings, "cli/import_unknown_headers", headers=report.parsed.unknown_headers)
     if report.parsed.errors:
-        say(settings, "cli/import_rejected", count=len(report.parsed.errors),
-            rows=report.parsed.rows_read)  # fmt: skip
+        say(
+            settings,
+            "cli/import_rejected",
+            count=len(report.parsed.errors),
+            rows=report.parsed.rows_read,
+        )
         return
     assert report.counts is not None
     counts = report.counts
-    say(settings, "cli/import_summary", dry_run=report.dry_run, rows=counts.rows_read,
-        imported=counts.imported, updated=counts.updated, unchanged=counts.unchanged,
-        duplicates=counts.duplicates, excluded=counts.excluded)  # fmt: skip
+    say(
+        settings,
+        "cli/import_summary",
+        dry_run=report.dry_run,
+        rows=counts.rows_read,
+        imported=counts.imported,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        duplicates=counts.duplicates,
+        excluded=counts.excluded,
+    )

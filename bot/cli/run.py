@@ -42,8 +42,11 @@ async def check_telegram(settings: Settings, _store: Store) -> None:
     except InvalidToken:
         fail(settings, "cli/token_refused")
     except NetworkError as error:
-        fail(settings, "cli/run_unreachable", base_url=settings.telegram_base_url,
-             error=type(error).__name__)  # fmt: skip
+        fail(
+            settings,
+            "cli/run_unreachable",
+            base_url=settings.telegram_base_url,
+            error=type(error).__name__,
+        )
     except TelegramError as error:
-        fail(settings, "cli/run_unreachable", base_url=settings.telegram_base_url,
-             error=str(error))  # fmt: skip
+        fail(settings, "cli/run_unreachable", base_url=settings.telegram_base_url, error=str(error))

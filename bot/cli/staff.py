@@ -24,8 +24,13 @@ def add(
     member = with_store(
         settings, lambda store: store.staff.upsert(user_id, role, department, name, now)
     )
-    say(settings, "cli/staff_saved", user_id=member.user_id, role=member.role.value,
-        department=member.department or "")  # fmt: skip
+    say(
+        settings,
+        "cli/staff_saved",
+        user_id=member.user_id,
+        role=member.role.value,
+        department=member.department or "",
+    )
 
 
 @app.command("list")

@@ -85,8 +85,13 @@ async def answer_identity(
     now = context.services.clock.now()
     if identity_matches(question, answer, episode.phone, episode.birth_date):
         await store.dialogs.save(chat_id, DIALOG_KIND, EnrolStep.RESPONDENT, data, now)
-        await send(context, chat_id, "enrol/ask_respondent", RESPONDENT_BUTTONS,
-                   masked_name=mask_name(episode.name))  # fmt: skip
+        await send(
+            context,
+            chat_id,
+            "enrol/ask_respondent",
+            RESPONDENT_BUTTONS,
+            masked_name=mask_name(episode.name),
+        )
         return
     limit = context.services.settings.identity_attempts
     invite = await store.invites.record_failed_attempt(invite.id, limit, now)

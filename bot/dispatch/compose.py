@@ -9,14 +9,26 @@ from bot.templating import Renderer
 
 # kind -> rows of (label template, callback action); the row id is added to the data
 ANSWER_BUTTONS: dict[str, list[list[tuple[str, str]]]] = {
-    "checkin": [[("buttons/checkin_good", "ci:good"), ("buttons/checkin_same", "ci:same"),
-                 ("buttons/checkin_worse", "ci:worse")]],
-    "medication": [[("buttons/med_taken", "md:taken"), ("buttons/med_snooze", "md:snooze"),
-                    ("buttons/med_skip", "md:skip")]],
-    "reexam_reminder": [[("buttons/reexam_confirm", "rx:confirm")],
-                        [("buttons/reexam_other", "rx:other"), ("buttons/reexam_done", "rx:done")]],
+    "checkin": [
+        [
+            ("buttons/checkin_good", "ci:good"),
+            ("buttons/checkin_same", "ci:same"),
+            ("buttons/checkin_worse", "ci:worse"),
+        ]
+    ],
+    "medication": [
+        [
+            ("buttons/med_taken", "md:taken"),
+            ("buttons/med_snooze", "md:snooze"),
+            ("buttons/med_skip", "md:skip"),
+        ]
+    ],
+    "reexam_reminder": [
+        [("buttons/reexam_confirm", "rx:confirm")],
+        [("buttons/reexam_other", "rx:other"), ("buttons/reexam_done", "rx:done")],
+    ],
     "keep_asking": [[("buttons/keep_yes", "ka:yes"), ("buttons/keep_no", "ka:no")]],
-}  # fmt: skip
+}
 
 
 def compose_text(renderer: Renderer, row: OutboxRow, hospital: str) -> str:

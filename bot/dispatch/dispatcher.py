@@ -118,9 +118,13 @@ class Dispatcher:
     async def _on_sent(self, row: OutboxRow, telegram_id: int, stats: DispatchStats) -> None:
         now = self.clock.now()
         values: dict[str, object] = {
-            "status": MessageStatus.SENT.value, "sent_at": now, "attempts": 0,
-            "telegram_message_id": telegram_id, "tries": row.tries + 1, "failure_reason": None,
-        }  # fmt: skip
+            "status": MessageStatus.SENT.value,
+            "sent_at": now,
+            "attempts": 0,
+            "telegram_message_id": telegram_id,
+            "tries": row.tries + 1,
+            "failure_reason": None,
+        }
         if row.kind in AWAITS_ANSWER:
             values["answer_due_at"] = now + timedelta(seconds=row.answer_timeout_s)
         delivery = Delivery(row.chat_id, "sent", telegram_message_id=telegram_id)
@@ -140,8 +144,13 @@ class Dispatcher:
             return
         if outcome.verdict is Verdict.UNREACHABLE:
             stats.unreachable += 1
-            await self._close(row, stats, MessageStatus.FAILED, outcome.reason,
-                              then=lambda: self._stop_contact(row, outcome.reason))  # fmt: skip
+            await self._close(
+                row,
+                stats,
+                MessageStatus.FAILED,
+                outcome.reason,
+                then=lambda: self._stop_contact(row, outcome.reason),
+            )
             return
         await self._close(row, stats, MessageStatus.FAILED, outcome.reason)
 

@@ -10,9 +10,12 @@ from enum import StrEnum
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 BACKOFF = (
-    timedelta(seconds=15), timedelta(minutes=1), timedelta(minutes=5),
-    timedelta(minutes=15), timedelta(hours=1),
-)  # fmt: skip
+    timedelta(seconds=15),
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(hours=1),
+)
 UNREACHABLE_PHRASES = ("chat not found", "user is deactivated", "bot was blocked", "have no rights")
 
 

@@ -20,5 +20,8 @@ async def dispatch_tick(context: AppContext) -> None:
     if stats.sent or stats.failed or stats.retried or stats.missed:
         log.info(
             "dispatch: sent %d, retried %d, failed %d, missed %d",
-            stats.sent, stats.retried, stats.failed, stats.missed,
-        )  # fmt: skip
+            stats.sent,
+            stats.retried,
+            stats.failed,
+            stats.missed,
+        )

@@ -26,11 +26,13 @@ async def expire_unanswered(store: Store, policy: SendPolicy, now: datetime) -> 
     for row in rows:
         if row.kind == "checkin" and row.tries < MAX_CHECKIN_TRIES:
             send_at = next_send_time(now, policy, spread_key=row.id)
-            await store.outbox.record_answer(row, "no_answer", now, status="pending",
-                                             send_at=send_at, answer_due_at=None)  # fmt: skip
+            await store.outbox.record_answer(
+                row, "no_answer", now, status="pending", send_at=send_at, answer_due_at=None
+            )
             continue
-        await store.outbox.record_answer(row, "no_answer", now, status="failed",
-                                         failure_reason="no_answer")  # fmt: skip
+        await store.outbox.record_answer(
+            row, "no_answer", now, status="failed", failure_reason="no_answer"
+        )
         if row.kind == "checkin":
             await _ask_to_keep_if_silent(store, row, policy, now)
     return len(rows)
@@ -55,7 +57,11 @@ async def _ask_to_keep_if_silent(
     asked = len(await store.outbox.rows(m.c.contact_id == row.contact_id, m.c.kind == KEEP_ASKING))
     send_at = next_send_time(now, policy, spread_key=row.contact_id)
     question = PlannedMessage(
-        step_key=KEEP_ASKING, occurrence=asked, kind=KEEP_ASKING, template="keep/ask",
-        due_at=now, send_at=send_at,
-    )  # fmt: skip
+        step_key=KEEP_ASKING,
+        occurrence=asked,
+        kind=KEEP_ASKING,
+        template="keep/ask",
+        due_at=now,
+        send_at=send_at,
+    )
     await store.outbox.add(row.contact_id, row.episode_id, row.patient_id, question, now)

@@ -63,9 +63,12 @@ async def _answered(context: AppContext, row: OutboxRow, answer: str) -> None:
     now = context.services.clock.now()
     await outbox.record_answer(row, answer, now, status=MessageStatus.ANSWERED.value)
     siblings = await outbox.rows(
-        m.c.patient_id == row.patient_id, m.c.step_key == row.step_key,
-        m.c.occurrence == row.occurrence, m.c.id != row.id, m.c.status.in_(("pending", "sent")),
-    )  # fmt: skip
+        m.c.patient_id == row.patient_id,
+        m.c.step_key == row.step_key,
+        m.c.occurrence == row.occurrence,
+        m.c.id != row.id,
+        m.c.status.in_(("pending", "sent")),
+    )
     await outbox.set_status([s.id for s in siblings], MessageStatus.ANSWERED, "other_contact", now)
 
 
@@ -80,8 +83,9 @@ async def _medication(context: AppContext, row: OutboxRow, choice: str) -> None:
     outbox = context.services.store.outbox
     now = context.services.clock.now()
     if choice == "snooze":
-        await outbox.record_answer(row, "snoozed", now, status=MessageStatus.PENDING.value,
-                                   send_at=now + SNOOZE)  # fmt: skip
+        await outbox.record_answer(
+            row, "snoozed", now, status=MessageStatus.PENDING.value, send_at=now + SNOOZE
+        )
         await send(context, row.chat_id, "medication/snoozed", minutes=30)
         return
     answer = "taken" if choice == "taken" else "skipped"
@@ -90,8 +94,9 @@ async def _medication(context: AppContext, row: OutboxRow, choice: str) -> None:
 
 
 async def _reexam(context: AppContext, row: OutboxRow, choice: str) -> None:
-    await _answered(context, row, {"confirm": "confirmed", "other": "reschedule"}.get(
-        choice, "attended"))  # fmt: skip
+    await _answered(
+        context, row, {"confirm": "confirmed", "other": "reschedule"}.get(choice, "attended")
+    )
     if choice == "done":
         now = context.services.clock.now()
         await context.services.store.outbox.cancel_open(
@@ -112,7 +117,8 @@ async def _keep_asking(context: AppContext, row: OutboxRow, choice: str) -> None
         return
     now = context.services.clock.now()
     store = context.services.store
-    await store.contacts.set_consent([row.contact_id], ConsentDecision.WITHDRAWN, now,
-                                     via="keep_asking")  # fmt: skip
+    await store.contacts.set_consent(
+        [row.contact_id], ConsentDecision.WITHDRAWN, now, via="keep_asking"
+    )
     await store.outbox.cancel_open(now, "withdrawn", m.c.contact_id == row.contact_id)
     await send(context, row.chat_id, "stop/done")

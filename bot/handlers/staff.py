@@ -30,22 +30,31 @@ async def on_invite(update: Update, context: AppContext) -> None:
     hospital_no = (context.args or [""])[0]
     episode = await services.store.episodes.latest_for(hospital_no)
     if episode is None or not is_allowed(
-        member.role, Permission.ISSUE_INVITES,
-        member_department_id=member.department_id, target_department_id=episode.department_id,
-    ):  # fmt: skip
+        member.role,
+        Permission.ISSUE_INVITES,
+        member_department_id=member.department_id,
+        target_department_id=episode.department_id,
+    ):
         await send(context, chat_id, "staff/patient_not_found", hospital_no=hospital_no)
         return
     now = services.clock.now()
     try:
         issued = await issue_invite(services.store, episode, now, services.settings.invite_ttl_days)
     except InviteRefused as refused:
-        await send(context, chat_id, "staff/not_invitable", hospital_no=hospital_no,
-                   reason=refused.reason)  # fmt: skip
+        await send(
+            context, chat_id, "staff/not_invitable", hospital_no=hospital_no, reason=refused.reason
+        )
         return
     link = issued.link(await bot_username(services.store, context.bot, now))
-    caption = text_of(context, "staff/invite_link", hospital_no=hospital_no,
-                      name=episode.name, department=episode.department, link=link,
-                      days=services.settings.invite_ttl_days)  # fmt: skip
+    caption = text_of(
+        context,
+        "staff/invite_link",
+        hospital_no=hospital_no,
+        name=episode.name,
+        department=episode.department,
+        link=link,
+        days=services.settings.invite_ttl_days,
+    )
     png = io.BytesIO()
     segno.make(link, error="m").save(png, kind="png", scale=8, border=4)
     await context.bot.send_photo(

@@ -24,10 +24,14 @@ async def alert_staff(context: AppContext, key: str, row: OutboxRow) -> bool:
     if episode is None:
         return False
     text = services.renderer.render(
-        key, services.locale, name=episode.name, hospital_no=episode.hospital_no,
-        department=episode.department, doctor=episode.attending_doctor or "",
+        key,
+        services.locale,
+        name=episode.name,
+        hospital_no=episode.hospital_no,
+        department=episode.department,
+        doctor=episode.attending_doctor or "",
         payload=row.payload,
-    )  # fmt: skip
+    )
     try:
         await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
     except TelegramError as error:

@@ -62,8 +62,9 @@ async def import_discharge_list(
 def medication_warnings(parsed: ParsedList) -> list[ImportWarning]:
     """Warn about medicine entries that cannot be read (no reminder is made for them)."""
     return [
-        ImportWarning(WARNING_TEMPLATE, {"line": record.line, "text": problem.text,
-                                         "code": problem.code})
+        ImportWarning(
+            WARNING_TEMPLATE, {"line": record.line, "text": problem.text, "code": problem.code}
+        )
         for record in parsed.records
         for problem in parse_medications(record.medications)[1]
-    ]  # fmt: skip
+    ]

@@ -65,9 +65,11 @@ def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
     plans = load_plan_book(settings.plans_dir or PLANS_DIR, template_exists)
     holidays = ChineseHolidays() if settings.skip_holidays else NoHolidays()
     policy = SendPolicy(
-        parse_windows(settings.send_windows), settings.zone, holidays,
+        parse_windows(settings.send_windows),
+        settings.zone,
+        holidays,
         parse_duration(settings.catch_up),
-    )  # fmt: skip
+    )
     times = merged_times(parse_times_setting(settings.medication_times))
     quiet = parse_quiet_hours(settings.quiet_hours)
     signature = repr((plans, policy.windows, times, quiet, settings.medication_default_days))
@@ -94,8 +96,9 @@ def _expand(
     scheduling: Scheduling, plan_key: str, episode: Episode, medication_end: datetime | None
 ) -> list[DueStep]:
     plan = scheduling.plans.plans[plan_key]
-    return expand_plan(plan, episode.discharged_at, episode.revisit_at, medication_end,
-                       scheduling.zone)  # fmt: skip
+    return expand_plan(
+        plan, episode.discharged_at, episode.revisit_at, medication_end, scheduling.zone
+    )
 
 
 def _step_message(
@@ -109,11 +112,17 @@ def _step_message(
     spread_key = zlib.crc32(f"{episode.id}:{step.step_key}:{step.occurrence}".encode())
     send_at = step.due_at if missed else next_send_time(max(step.due_at, now), policy, spread_key)
     return PlannedMessage(
-        step_key=step.step_key, occurrence=step.occurrence, kind=step.kind.value,
-        template=step.template, survey=step.survey, due_at=step.due_at, send_at=send_at,
-        status=MessageStatus.MISSED if missed else MessageStatus.PENDING, payload=payload,
+        step_key=step.step_key,
+        occurrence=step.occurrence,
+        kind=step.kind.value,
+        template=step.template,
+        survey=step.survey,
+        due_at=step.due_at,
+        send_at=send_at,
+        status=MessageStatus.MISSED if missed else MessageStatus.PENDING,
+        payload=payload,
         answer_timeout_s=int(step.answer_timeout.total_seconds()),
-    )  # fmt: skip
+    )
 
 
 def _medication_messages(
@@ -122,9 +131,14 @@ def _medication_messages(
     entries, _problems = parse_medications(episode.medications)
     messages = []
     for index, entry in enumerate(entries):
-        moments = reminder_times(entry, episode.discharged_at, scheduling.zone,
-                                 scheduling.medication_times, scheduling.quiet,
-                                 scheduling.medication_default_days)  # fmt: skip
+        moments = reminder_times(
+            entry,
+            episode.discharged_at,
+            scheduling.zone,
+            scheduling.medication_times,
+            scheduling.quiet,
+            scheduling.medication_default_days,
+        )
         for occurrence, moment in enumerate(moments):
             if moment < now:
                 continue
@@ -134,10 +148,17 @@ def _medication_messages(
                 "dose": entry.dose or "",
                 "time": f"{local:%H:%M}",
             }
-            messages.append(PlannedMessage(
-                step_key=f"med{index}", occurrence=occurrence, kind="medication",
-                template=MEDICATION_TEMPLATE, due_at=moment, send_at=moment, payload=payload,
-            ))  # fmt: skip
+            messages.append(
+                PlannedMessage(
+                    step_key=f"med{index}",
+                    occurrence=occurrence,
+                    kind="medication",
+                    template=MEDICATION_TEMPLATE,
+                    due_at=moment,
+                    send_at=moment,
+                    payload=payload,
+                )
+            )
     return messages
 
 

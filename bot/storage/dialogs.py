@@ -18,9 +18,11 @@ class DialogRepository:
     async def get(self, chat_id: int) -> DialogState | None:
         """Return the chat's open dialog, if any."""
         query = select(
-            dialog_states.c.chat_id, dialog_states.c.kind, dialog_states.c.step,
+            dialog_states.c.chat_id,
+            dialog_states.c.kind,
+            dialog_states.c.step,
             dialog_states.c.data,
-        ).where(dialog_states.c.chat_id == chat_id)  # fmt: skip
+        ).where(dialog_states.c.chat_id == chat_id)
         async with self._engine.connect() as conn:
             row = (await conn.execute(query)).mappings().first()
         return DialogState(**row) if row else None

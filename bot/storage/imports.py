@@ -16,10 +16,21 @@ from bot.storage.schema import departments, episodes, patients
 
 PATIENT_FIELDS = ("name", "sex", "age", "birth_date", "phone")
 EPISODE_FIELDS = (
-    "department_id", "admitted_at", "ward", "attending_doctor", "nurse", "diagnosis",
-    "discharge_condition", "consent", "plan", "revisit_at", "medications", "flags", "notes",
+    "department_id",
+    "admitted_at",
+    "ward",
+    "attending_doctor",
+    "nurse",
+    "diagnosis",
+    "discharge_condition",
+    "consent",
+    "plan",
+    "revisit_at",
+    "medications",
+    "flags",
+    "notes",
     "exclusion",
-)  # fmt: skip
+)
 CHUNK = 2000
 Progress = Callable[[int, int], None]  # (episodes written so far, episodes to write)
 
@@ -165,15 +176,19 @@ async def _load_episodes(conn: AsyncConnection, by_id: dict[int, _Patient]) -> N
 async def _write_patients(conn: AsyncConnection, known: dict[str, _Patient], now: datetime) -> None:
     new = [(no, p) for no, p in known.items() if p.is_new]
     for chunk in _chunks(new):
-        rows = [{"hospital_no": no, **p.fields, "created_at": now, "updated_at": now}
-                for no, p in chunk]  # fmt: skip
+        rows = [
+            {"hospital_no": no, **p.fields, "created_at": now, "updated_at": now} for no, p in chunk
+        ]
         result = await conn.execute(
             insert(patients).returning(patients.c.id, patients.c.hospital_no), rows
         )
         for id_, hospital_no in result.all():
             known[hospital_no].id = id_
-    changed = [{"_id": p.id, **p.fields, "updated_at": now}
-               for p in known.values() if p.changed and not p.is_new]  # fmt: skip
+    changed = [
+        {"_id": p.id, **p.fields, "updated_at": now}
+        for p in known.values()
+        if p.changed and not p.is_new
+    ]
     if changed:
         await conn.execute(update(patients).where(patients.c.id == bindparam("_id")), changed)
 
@@ -188,10 +203,14 @@ async def _write_episodes(
 ) -> None:
     stamp = {"source_file": source_file, "imported_at": now, "updated_at": now}
     rows = [
-        {**{k: v for k, v in row.items() if k != "line"}, "source_line": row["line"],
-         "patient_id": known[no].id, **stamp}
+        {
+            **{k: v for k, v in row.items() if k != "line"},
+            "source_line": row["line"],
+            "patient_id": known[no].id,
+            **stamp,
+        }
         for no, row in plan.new_episodes
-    ]  # fmt: skip
+    ]
     changed = [{**row, "updated_at": now} for row in plan.changed_episodes]
     total, done = len(rows) + len(changed), 0
     for statement, batch in (

@@ -28,8 +28,15 @@ from bot.storage.schema import (
 
 m = scheduled_messages
 PLANNED_FIELDS = (
-    "kind", "template", "survey", "payload", "due_at", "send_at", "status", "answer_timeout_s",
-)  # fmt: skip
+    "kind",
+    "template",
+    "survey",
+    "payload",
+    "due_at",
+    "send_at",
+    "status",
+    "answer_timeout_s",
+)
 
 
 def eligible() -> ColumnElement[bool]:
@@ -54,12 +61,28 @@ def _joined() -> Any:
 
 
 ROW_COLUMNS = (
-    m.c.id, m.c.contact_id, m.c.patient_id, m.c.episode_id, contacts.c.chat_id,
-    contacts.c.locale, m.c.step_key, m.c.occurrence, m.c.kind, m.c.template, m.c.survey,
-    m.c.payload, m.c.due_at, m.c.send_at, m.c.status, m.c.attempts, m.c.tries,
-    m.c.answer_timeout_s, m.c.failure_reason, patients.c.name.label("patient_name"),
+    m.c.id,
+    m.c.contact_id,
+    m.c.patient_id,
+    m.c.episode_id,
+    contacts.c.chat_id,
+    contacts.c.locale,
+    m.c.step_key,
+    m.c.occurrence,
+    m.c.kind,
+    m.c.template,
+    m.c.survey,
+    m.c.payload,
+    m.c.due_at,
+    m.c.send_at,
+    m.c.status,
+    m.c.attempts,
+    m.c.tries,
+    m.c.answer_timeout_s,
+    m.c.failure_reason,
+    patients.c.name.label("patient_name"),
     departments.c.name.label("department"),
-)  # fmt: skip
+)
 
 
 class OutboxRepository:
@@ -224,10 +247,13 @@ def _grouped_by_columns(outcomes: Sequence[Outcome]) -> dict[tuple[str, ...], li
 def _delivery_row(outcome: Outcome, now: datetime) -> dict[str, object]:
     delivery = outcome.delivery
     return {
-        "message_id": outcome.row_id, "chat_id": delivery.chat_id, "at": now,
-        "outcome": delivery.outcome, "detail": delivery.detail,
+        "message_id": outcome.row_id,
+        "chat_id": delivery.chat_id,
+        "at": now,
+        "outcome": delivery.outcome,
+        "detail": delivery.detail,
         "telegram_message_id": delivery.telegram_message_id,
-    }  # fmt: skip
+    }
 
 
 def _count(counts: PlanCounts, planned: PlannedMessage) -> None:
@@ -242,11 +268,17 @@ def _insert_values(
 ) -> dict[str, Any]:
     return {
         **{name: getattr(p, name) for name in PLANNED_FIELDS},
-        "step_key": p.step_key, "occurrence": p.occurrence, "contact_id": contact_id,
-        "episode_id": episode_id, "patient_id": patient_id, "attempts": 0, "tries": 0,
+        "step_key": p.step_key,
+        "occurrence": p.occurrence,
+        "contact_id": contact_id,
+        "episode_id": episode_id,
+        "patient_id": patient_id,
+        "attempts": 0,
+        "tries": 0,
         "failure_reason": "late" if p.status == MessageStatus.MISSED else None,
-        "created_at": now, "updated_at": now,
-    }  # fmt: skip
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 async def _existing_steps(

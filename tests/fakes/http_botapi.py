@@ -58,9 +58,11 @@ class ServerState:
         delivered = sum(self.seen.values())
         unique = len(self.seen)
         return {
-            "delivered": delivered, "unique": unique, "duplicates": delivered - unique,
+            "delivered": delivered,
+            "unique": unique,
+            "duplicates": delivered - unique,
             "rejected_429": self.rejected,
-        }  # fmt: skip
+        }
 
 
 class BotApiHandler(RequestHandler):
@@ -105,16 +107,22 @@ class StatsHandler(RequestHandler):
 
 def too_many_requests(wait: int) -> dict[str, Any]:
     """Return Telegram's 429 answer."""
-    return {"ok": False, "error_code": 429, "description": "Too Many Requests",
-            "parameters": {"retry_after": wait}}  # fmt: skip
+    return {
+        "ok": False,
+        "error_code": 429,
+        "description": "Too Many Requests",
+        "parameters": {"retry_after": wait},
+    }
 
 
 def make_app(state: ServerState) -> Application:
     """Route /bot<token>/<method> to the fake and /stats to its counters."""
-    return Application([
-        (r"/bot[^/]+/(\w+)", BotApiHandler, {"state": state}),
-        (r"/stats", StatsHandler, {"state": state}),
-    ])  # fmt: skip
+    return Application(
+        [
+            (r"/bot[^/]+/(\w+)", BotApiHandler, {"state": state}),
+            (r"/stats", StatsHandler, {"state": state}),
+        ]
+    )
 
 
 async def serve(port: int, limits: bool) -> None:

@@ -72,9 +72,13 @@ class FakeTelegram(BaseRequest):
         return 1.0
 
     async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None, *args: Any,
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *args: Any,
         **kwargs: Any,
-    ) -> tuple[int, bytes]:  # fmt: skip
+    ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         status, body = self.answer(api_method, params)
@@ -105,8 +109,12 @@ class FakeTelegram(BaseRequest):
 
     def _result(self, api_method: str, params: dict[str, Any]) -> Any:
         if api_method == "getMe":
-            return {"id": BOT_ID, "is_bot": True, "first_name": "Followup",
-                    "username": BOT_USERNAME}  # fmt: skip
+            return {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "Followup",
+                "username": BOT_USERNAME,
+            }
         if api_method in ("sendMessage", "sendPhoto"):
             return self._message(params)
         if api_method == "getUpdates":
@@ -126,8 +134,7 @@ class FakeTelegram(BaseRequest):
             message["text"] = params["text"]
         if "caption" in params:
             message["caption"] = params["caption"]
-            message["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 1,
-                                 "height": 1}]  # fmt: skip
+            message["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}]
         return message
 
     def delivered_to(self, chat_id: int) -> list[Call]:
@@ -138,10 +145,11 @@ class FakeTelegram(BaseRequest):
     def sent(self, chat_id: int | None = None) -> list[Call]:
         """Return the sendMessage/sendPhoto calls, optionally to one chat."""
         return [
-            c for c in self.calls
+            c
+            for c in self.calls
             if c.method in ("sendMessage", "sendPhoto")
             and (chat_id is None or int(c.params["chat_id"]) == chat_id)
-        ]  # fmt: skip
+        ]
 
     def last_text(self, chat_id: int) -> str:
         """Return the text (or caption) of the last message sent to a chat."""

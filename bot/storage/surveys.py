@@ -1,0 +1,179 @@
+"""Survey sessions and their answers: a survey can be answered over hours or days."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.storage.schema import contacts, survey_answers, survey_sessions
+
+s = survey_sessions
+OPEN_STATUSES = ("open", "paused")
+_COLUMNS = (
+    s.c.id,
+    s.c.message_id,
+    s.c.contact_id,
+    s.c.patient_id,
+    s.c.episode_id,
+    s.c.survey,
+    s.c.plan_key,
+    s.c.respondent,
+    s.c.relation,
+    s.c.status,
+    s.c.current_question,
+    s.c.expires_at,
+    contacts.c.chat_id,
+)
+
+
+@dataclass(frozen=True)
+class SurveySession:
+    id: int
+    message_id: int | None
+    contact_id: int
+    patient_id: int
+    episode_id: int
+    survey: str
+    plan_key: str | None
+    respondent: str
+    relation: str | None
+    status: str
+    current_question: str | None
+    expires_at: datetime
+    chat_id: int
+
+
+@dataclass(frozen=True)
+class NewSession:
+    message_id: int | None
+    contact_id: int
+    patient_id: int
+    episode_id: int
+    survey: str
+    plan_key: str | None
+    respondent: str
+    relation: str | None
+
+
+class SurveyRepository:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def open_for_message(
+        self, new: NewSession, first_question: str | None, now: datetime, expires_at: datetime
+    ) -> SurveySession:
+        """Return the message's survey session, reopened, or start one."""
+        async with self._engine.begin() as conn:
+            found = None
+            if new.message_id is not None:
+                query = select(s.c.id).where(s.c.message_id == new.message_id)
+                found = (await conn.execute(query.where(s.c.status.in_(OPEN_STATUSES)))).scalar()
+            if found is None:
+                values = {
+                    **new.__dict__,
+                    "status": "open",
+                    "current_question": first_question,
+                    "started_at": now,
+                    "updated_at": now,
+                    "expires_at": expires_at,
+                }
+                result = await conn.execute(insert(s).values(values).returning(s.c.id))
+                found = int(result.scalar_one())
+            else:
+                await conn.execute(
+                    update(s).where(s.c.id == found).values(status="open", updated_at=now)
+                )
+        session = await self.get(found)
+        assert session is not None
+        return session
+
+    async def get(self, session_id: int) -> SurveySession | None:
+        """Return a session with its chat."""
+        query = select(*_COLUMNS).select_from(s.join(contacts)).where(s.c.id == session_id)
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        return SurveySession(**row) if row else None
+
+    async def open_for_chat(self, chat_id: int) -> list[SurveySession]:
+        """Return the chat's unfinished sessions, oldest first."""
+        query = (
+            select(*_COLUMNS)
+            .select_from(s.join(contacts))
+            .where(contacts.c.chat_id == chat_id, s.c.status.in_(OPEN_STATUSES))
+            .order_by(s.c.id)
+        )
+        async with self._engine.connect() as conn:
+            return [SurveySession(**row) for row in (await conn.execute(query)).mappings()]
+
+    async def answers(self, session_id: int) -> dict[str, str]:
+        """Return question -> answer (the text for free-text questions)."""
+        query = select(survey_answers.c.question, survey_answers.c.value, survey_answers.c.text)
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(query.where(survey_answers.c.session_id == session_id))
+            return {q: (text if text is not None else value) for q, value, text in rows.all()}
+
+    async def record_answer(
+        self,
+        session: SurveySession,
+        question: str,
+        value: str,
+        text: str | None,
+        now: datetime,
+        next_question: str | None,
+        status: str,
+    ) -> bool:
+        """Store an answer and move the session on; False if the question was not open."""
+        async with self._engine.begin() as conn:
+            moved = await conn.execute(
+                update(s)
+                .where(s.c.id == session.id, s.c.current_question == question)
+                .where(s.c.status == "open")
+                .values(
+                    current_question=next_question,
+                    status=status,
+                    updated_at=now,
+                    finished_at=now if status in ("completed", "partial") else None,
+                )
+            )
+            if moved.rowcount != 1:
+                return False
+            await conn.execute(
+                insert(survey_answers).values(
+                    session_id=session.id,
+                    question=question,
+                    value=value,
+                    text=text,
+                    respondent=session.respondent,
+                    relation=session.relation,
+                    at=now,
+                )
+            )
+        return True
+
+    async def set_respondent(self, session_id: int, respondent: str) -> None:
+        """Record who is answering (the patient or a family member)."""
+        async with self._engine.begin() as conn:
+            await conn.execute(update(s).where(s.c.id == session_id).values(respondent=respondent))
+
+    async def pause(self, session_id: int, now: datetime) -> None:
+        """Pause a session until its check-in is sent again."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(s).where(s.c.id == session_id).values(status="paused", updated_at=now)
+            )
+
+    async def expire(self, now: datetime) -> list[int]:
+        """Close unfinished sessions past their expiry as partial; return their ids."""
+        async with self._engine.begin() as conn:
+            query = select(s.c.id).where(s.c.status.in_(OPEN_STATUSES), s.c.expires_at < now)
+            ids = list((await conn.execute(query)).scalars())
+            if ids:
+                await conn.execute(
+                    update(s)
+                    .where(s.c.id.in_(ids))
+                    .values(status="partial", finished_at=now, updated_at=now)
+                )
+        return ids
