@@ -13,6 +13,7 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
@@ -24,6 +25,7 @@ from benchmarks.common import (
     minutes_ago,
     start_fake_botapi,
 )
+from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.pacing import Pacer
 from bot.domain.clock import SystemClock
@@ -56,7 +58,9 @@ async def dispatch_all(
         "基准医院", batch, timedelta(seconds=max(120, 4 * batch / rate)), timedelta(days=2)
     )
     async with bot:
-        dispatcher = Dispatcher(store, renderer, bot, SystemClock(), Pacer(rate, per_chat), config)
+        surveys = SurveyBook({}, timedelta(days=3), ZoneInfo("Asia/Shanghai"))
+        composer = MessageComposer(store, renderer, "基准医院", SystemClock(), surveys)
+        dispatcher = Dispatcher(store, composer, bot, SystemClock(), Pacer(rate, per_chat), config)
         started = time.perf_counter()
         while (await dispatcher.run_once(budget_seconds=30)).sent:
             pass

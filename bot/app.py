@@ -20,12 +20,15 @@ from telegram.request import BaseRequest
 
 from bot.context import AppContext, AppType, BotData, Services
 from bot.conversations.consent import on_enrol_button
+from bot.conversations.survey import on_survey_button
+from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.jobs import dispatch_tick
 from bot.dispatch.pacing import Pacer
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.plans import parse_duration
 from bot.handlers.answers import on_answer_button
+from bot.handlers.cases import on_case_ack
 from bot.handlers.errors import on_error
 from bot.handlers.staff import on_invite
 from bot.handlers.start import on_help, on_private_text, on_start
@@ -57,9 +60,11 @@ def build_app(
     async def post_init(app: AppType) -> None:
         store = Store.open(settings.database_url)
         await migrate.upgrade(store.engine)
+        surveys = SurveyBook(scheduling.surveys, scheduling.survey_expiry, scheduling.zone)
+        composer = MessageComposer(store, renderer, hospital, chosen_clock, surveys)
         dispatcher = Dispatcher(
             store,
-            renderer,
+            composer,
             app.bot,
             chosen_clock,
             Pacer(settings.rate, settings.per_chat_interval),
@@ -132,6 +137,8 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("invite", on_invite, filters=private))
     app.add_handler(CallbackQueryHandler(on_enrol_button, pattern=r"^en:"))
     app.add_handler(CallbackQueryHandler(on_stop_button, pattern=r"^stop:"))
-    app.add_handler(CallbackQueryHandler(on_answer_button, pattern=r"^(ci|md|rx|ka):"))
+    app.add_handler(CallbackQueryHandler(on_answer_button, pattern=r"^(md|rx|ka):"))
+    app.add_handler(CallbackQueryHandler(on_survey_button, pattern=r"^sv:"))
+    app.add_handler(CallbackQueryHandler(on_case_ack, pattern=r"^ack:"))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_private_text))
     app.add_error_handler(on_error)

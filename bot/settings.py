@@ -21,6 +21,7 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/followup.db"
 TEXT_PARSERS: dict[str, Callable[[str], object]] = {
     "send_windows": parse_windows,
     "catch_up": parse_duration,
+    "survey_expiry": parse_duration,
     "medication_times": parse_times_setting,
     "quiet_hours": parse_quiet_hours,
 }
@@ -54,6 +55,7 @@ class Settings(BaseSettings):
     quiet_hours: str = "22:00-07:00"
     medication_default_days: int = Field(default=14, ge=1, le=365)
     lease_seconds: int = Field(default=120, ge=10, le=3600)
+    survey_expiry: str = "3d"
     plans_dir: Path | None = None
 
     @field_validator("telegram_token")

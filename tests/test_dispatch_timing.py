@@ -35,7 +35,7 @@ async def test_general_plan_is_sent_at_local_times(harness: BotHarness) -> None:
     assert "reply_markup" not in education.params or not education.params["reply_markup"]
     harness.clock.advance(local("2026-11-23") - harness.clock.now())
     await harness.tick()
-    assert harness.telegram.last_buttons(CHAT)[0].startswith("ci:good:")
+    assert harness.telegram.last_buttons(CHAT)[0].startswith("sv:")
     assert (await rows(harness, step_key="day3"))[("day3", 0)].status == "sent"
 
 
@@ -92,7 +92,7 @@ async def test_backdated_list_catches_up_recent_steps_and_records_old_ones_misse
     assert planned[("day3", 0)].status == "pending"  # 1 hour late: sent now
     assert planned[("day3", 0)].send_at == harness.clock.now()
     await harness.tick()
-    assert harness.telegram.last_buttons(CHAT)[0].startswith("ci:good:")
+    assert harness.telegram.last_buttons(CHAT)[0].startswith("sv:")
     missed = await harness.services.store.outbox.rows(m.c.status == "missed")
     assert [r.step_key for r in missed] == ["day1_home_care"]
 

@@ -128,22 +128,73 @@ def _calm(question: Question) -> str:
 # ---------------------------------------------------------------- the shipped surveys
 
 FIRST_KEYS = [
-    "respondent", "good_time", "when_suits", "can_answer", "condition", "new_symptoms",
-    "symptom", "wound", "breathing", "gyn_bleeding", "home_monitoring", "medicines",
-    "medicine_reason", "diet", "sleep", "exercise", "reexam", "doctor_question",
-    "question_text", "sat_doctors", "doctors_complaint", "sat_nurses", "nurses_complaint",
-    "sat_hospital", "hospital_complaint", "recommend", "anything_else", "suggestion", "praise",
-]  # fmt: skip
+    "respondent",
+    "good_time",
+    "when_suits",
+    "can_answer",
+    "condition",
+    "new_symptoms",
+    "symptom",
+    "wound",
+    "breathing",
+    "gyn_bleeding",
+    "home_monitoring",
+    "medicines",
+    "medicine_reason",
+    "diet",
+    "sleep",
+    "exercise",
+    "reexam",
+    "doctor_question",
+    "question_text",
+    "sat_doctors",
+    "doctors_complaint",
+    "sat_nurses",
+    "nurses_complaint",
+    "sat_hospital",
+    "hospital_complaint",
+    "recommend",
+    "anything_else",
+    "suggestion",
+    "praise",
+]
 SHORT_KEYS = [
-    "good_time", "when_suits", "can_answer", "condition", "new_symptoms", "symptom", "wound",
-    "breathing", "gyn_bleeding", "home_monitoring", "medicines", "medicine_reason", "reexam",
-    "doctor_question", "question_text", "anything_else", "suggestion", "praise",
-]  # fmt: skip
+    "good_time",
+    "when_suits",
+    "can_answer",
+    "condition",
+    "new_symptoms",
+    "symptom",
+    "wound",
+    "breathing",
+    "gyn_bleeding",
+    "home_monitoring",
+    "medicines",
+    "medicine_reason",
+    "reexam",
+    "doctor_question",
+    "question_text",
+    "anything_else",
+    "suggestion",
+    "praise",
+]
 CALM_PATIENT = [
-    "respondent", "good_time", "condition", "new_symptoms", "medicines", "diet", "sleep",
-    "exercise", "reexam", "doctor_question", "sat_doctors", "sat_nurses", "sat_hospital",
-    "recommend", "anything_else",
-]  # fmt: skip
+    "respondent",
+    "good_time",
+    "condition",
+    "new_symptoms",
+    "medicines",
+    "diet",
+    "sleep",
+    "exercise",
+    "reexam",
+    "doctor_question",
+    "sat_doctors",
+    "sat_nurses",
+    "sat_hospital",
+    "recommend",
+    "anything_else",
+]
 
 
 def test_shipped_surveys_load_with_their_questions_in_order() -> None:
@@ -287,10 +338,18 @@ def test_samples_cover_every_survey_template_with_variables() -> None:
     no_variables = {
         "surveys/common/" + name
         for name in (
-            "red_flag_patient", "ask_doctor_ack", "complaint_ack", "praise_ack", "thanks",
-            "closed", "expired_partial", "type_answer", "use_buttons", "not_a_number",
+            "red_flag_patient",
+            "ask_doctor_ack",
+            "complaint_ack",
+            "praise_ack",
+            "thanks",
+            "closed",
+            "expired_partial",
+            "type_answer",
+            "use_buttons",
+            "not_a_number",
         )
-    }  # fmt: skip
+    }
     assert needing - no_variables <= set(samples)
     assert set(samples) <= needing
 
@@ -361,8 +420,13 @@ def test_worse_and_new_symptoms_raise_red_flags() -> None:
     choices = {"condition": "worse", "new_symptoms": "yes", "symptom": "chest_pain"}
     asked, answers = walk(FIRST, SurveyContext("general"), choices)
     assert asked[:6] == [
-        "respondent", "good_time", "condition", "new_symptoms", "symptom", "medicines",
-    ]  # fmt: skip
+        "respondent",
+        "good_time",
+        "condition",
+        "new_symptoms",
+        "symptom",
+        "medicines",
+    ]
     flagged = [key for key in asked if Action.RED_FLAG in actions_for(q(FIRST, key), answers[key])]
     assert flagged == ["condition", "new_symptoms", "symptom"]
 
@@ -371,9 +435,13 @@ def test_unsatisfied_asks_why_and_opens_a_complaint() -> None:
     choices = {"sat_nurses": "unsatisfied", "sat_hospital": "basically"}
     asked, answers = walk(FIRST, SurveyContext("general"), choices)
     assert asked[-6:] == [
-        "sat_doctors", "sat_nurses", "nurses_complaint", "sat_hospital", "recommend",
+        "sat_doctors",
+        "sat_nurses",
+        "nurses_complaint",
+        "sat_hospital",
+        "recommend",
         "anything_else",
-    ]  # fmt: skip
+    ]
     complaint = q(FIRST, "nurses_complaint")
     assert actions_for(complaint, answers["nurses_complaint"]) == (Action.OPEN_COMPLAINT,)
     assert actions_for(complaint, skip_answer(complaint)) == ()
@@ -398,10 +466,13 @@ def test_missed_medicines_ask_why_optionally() -> None:
     assert after is not None and after.key == "diet"
 
 
-@pytest.mark.parametrize(("choice", "question", "actions"), [
-    ("praise", "praise", (Action.RECORD_PRAISE,)),
-    ("suggestion", "suggestion", ()),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("choice", "question", "actions"),
+    [
+        ("praise", "praise", (Action.RECORD_PRAISE,)),
+        ("suggestion", "suggestion", ()),
+    ],
+)
 def test_anything_else_leads_to_praise_or_a_suggestion(
     choice: str, question: str, actions: tuple[Action, ...]
 ) -> None:
@@ -479,20 +550,36 @@ def test_choice_answers_are_option_values() -> None:
         validate_answer(q(FIRST, "good_time"), "maybe")
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("0", "0"), ("7", "7"), ("10", "10"), ("１０", "10"), (" ８ ", "8"), ("+5", "5"), ("07", "7"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0", "0"),
+        ("7", "7"),
+        ("10", "10"),
+        ("１０", "10"),
+        (" ８ ", "8"),
+        ("+5", "5"),
+        ("07", "7"),
+    ],
+)
 def test_scale_answers(raw: str, expected: str) -> None:
     assert validate_answer(q(FIRST, "recommend"), raw) == expected
 
 
-@pytest.mark.parametrize(("raw", "code"), [
-    ("11", AnswerCode.OUT_OF_RANGE), ("-1", AnswerCode.OUT_OF_RANGE),
-    ("１１", AnswerCode.OUT_OF_RANGE), ("9" * 5000, AnswerCode.OUT_OF_RANGE),
-    ("seven", AnswerCode.NOT_A_NUMBER), ("7.5", AnswerCode.NOT_A_NUMBER),
-    ("", AnswerCode.NOT_A_NUMBER), ("8分", AnswerCode.NOT_A_NUMBER),
-    ("十", AnswerCode.NOT_A_NUMBER),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("11", AnswerCode.OUT_OF_RANGE),
+        ("-1", AnswerCode.OUT_OF_RANGE),
+        ("１１", AnswerCode.OUT_OF_RANGE),
+        ("9" * 5000, AnswerCode.OUT_OF_RANGE),
+        ("seven", AnswerCode.NOT_A_NUMBER),
+        ("7.5", AnswerCode.NOT_A_NUMBER),
+        ("", AnswerCode.NOT_A_NUMBER),
+        ("8分", AnswerCode.NOT_A_NUMBER),
+        ("十", AnswerCode.NOT_A_NUMBER),
+    ],
+)
 def test_scale_errors(raw: str, code: AnswerCode) -> None:
     with pytest.raises(AnswerError) as caught:
         validate_answer(q(FIRST, "recommend"), raw)
@@ -548,9 +635,13 @@ def test_actions_for_each_kind() -> None:
         ),
     )
     assert [actions_for(scale, str(n)) for n in (0, 6, 7, 8, 9, 10)] == [
-        (Action.OPEN_COMPLAINT,), (Action.OPEN_COMPLAINT,), (), (), (Action.RECORD_PRAISE,),
+        (Action.OPEN_COMPLAINT,),
+        (Action.OPEN_COMPLAINT,),
+        (),
+        (),
         (Action.RECORD_PRAISE,),
-    ]  # fmt: skip
+        (Action.RECORD_PRAISE,),
+    ]
     assert actions_for(scale, SKIPPED) == ()
     assert actions_for(q(FIRST, "recommend"), "0") == ()
     assert actions_for(q(FIRST, "condition"), "unknown") == ()
@@ -561,20 +652,23 @@ def test_actions_for_each_kind() -> None:
 # ---------------------------------------------------------------- rescheduling
 
 
-@pytest.mark.parametrize(("value", "now", "expected"), [
-    ("in_an_hour", shanghai(2026, 3, 10, 23, 30), shanghai(2026, 3, 11, 0, 30)),
-    ("in_an_hour", shanghai(2026, 3, 10, 10, 0), shanghai(2026, 3, 10, 11, 0)),
-    ("this_evening", shanghai(2026, 3, 10, 10, 0), shanghai(2026, 3, 10, 19, 0)),
-    ("this_evening", shanghai(2026, 3, 10, 0, 30), shanghai(2026, 3, 10, 19, 0)),
-    ("this_evening", shanghai(2026, 3, 10, 18, 59), shanghai(2026, 3, 10, 19, 0)),
-    ("this_evening", shanghai(2026, 3, 10, 19, 0), shanghai(2026, 3, 11, 9, 30)),
-    ("this_evening", shanghai(2026, 3, 10, 23, 59), shanghai(2026, 3, 11, 9, 30)),
-    ("tomorrow", shanghai(2026, 3, 10, 0, 1), shanghai(2026, 3, 11, 9, 30)),
-    ("tomorrow", shanghai(2026, 3, 10, 23, 59), shanghai(2026, 3, 11, 9, 30)),
-    ("tomorrow", shanghai(2026, 2, 28, 12, 0), shanghai(2026, 3, 1, 9, 30)),
-    ("another_day", shanghai(2026, 3, 10, 0, 30), shanghai(2026, 3, 12, 9, 30)),
-    ("another_day", shanghai(2026, 12, 31, 20, 0), shanghai(2027, 1, 2, 9, 30)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "now", "expected"),
+    [
+        ("in_an_hour", shanghai(2026, 3, 10, 23, 30), shanghai(2026, 3, 11, 0, 30)),
+        ("in_an_hour", shanghai(2026, 3, 10, 10, 0), shanghai(2026, 3, 10, 11, 0)),
+        ("this_evening", shanghai(2026, 3, 10, 10, 0), shanghai(2026, 3, 10, 19, 0)),
+        ("this_evening", shanghai(2026, 3, 10, 0, 30), shanghai(2026, 3, 10, 19, 0)),
+        ("this_evening", shanghai(2026, 3, 10, 18, 59), shanghai(2026, 3, 10, 19, 0)),
+        ("this_evening", shanghai(2026, 3, 10, 19, 0), shanghai(2026, 3, 11, 9, 30)),
+        ("this_evening", shanghai(2026, 3, 10, 23, 59), shanghai(2026, 3, 11, 9, 30)),
+        ("tomorrow", shanghai(2026, 3, 10, 0, 1), shanghai(2026, 3, 11, 9, 30)),
+        ("tomorrow", shanghai(2026, 3, 10, 23, 59), shanghai(2026, 3, 11, 9, 30)),
+        ("tomorrow", shanghai(2026, 2, 28, 12, 0), shanghai(2026, 3, 1, 9, 30)),
+        ("another_day", shanghai(2026, 3, 10, 0, 30), shanghai(2026, 3, 12, 9, 30)),
+        ("another_day", shanghai(2026, 12, 31, 20, 0), shanghai(2027, 1, 2, 9, 30)),
+    ],
+)
 def test_reschedule_target(value: str, now: datetime, expected: datetime) -> None:
     target = reschedule_target(value, now, SHANGHAI)
     assert target == expected
@@ -757,12 +851,15 @@ def test_error_names_the_file_question_and_field(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize(("text", "field", "message"), [
-    ("key: demo\nkey: other\n", None, 'the key "key" appears twice'),
-    ("key: [demo\n", None, "is not valid YAML at line"),
-    ("- just\n- a list\n", None, "expected a mapping of fields, got a list"),
-    ("", None, "expected a mapping of fields, got nothing"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "field", "message"),
+    [
+        ("key: demo\nkey: other\n", None, 'the key "key" appears twice'),
+        ("key: [demo\n", None, "is not valid YAML at line"),
+        ("- just\n- a list\n", None, "expected a mapping of fields, got a list"),
+        ("", None, "expected a mapping of fields, got nothing"),
+    ],
+)
 def test_yaml_errors(tmp_path: Path, text: str, field: str | None, message: str) -> None:
     error = failure(tmp_path, text)
     assert (error.question, error.field) == (None, field)
@@ -800,55 +897,139 @@ SURVEY_CASES: list[tuple[Callable[[Data], object], str | None, str | None, str]]
     (lambda d: mood(d)["options"].pop(), "mood", "options", "needs 2 to 10 options"),
     (lambda d: mood(d).update(options="good, bad"), "mood", "options", "expected a list"),
     (lambda d: mood(d)["options"][0].pop("label"), "mood", "options[1].label", "is missing"),
-    (lambda d: mood(d)["options"][0].update(value="Good"), "mood", "options[1].value",
-     '"Good" is not a valid value'),
-    (lambda d: mood(d)["options"][0].update(value="v" * 17), "mood", "options[1].value",
-     "1 to 16 of a-z"),
-    (lambda d: mood(d)["options"][0].update(value="skip"), "mood", "options[1].value",
-     "reserved for the skip button"),
-    (lambda d: mood(d)["options"][0].update(colour=1), "mood", "options[1].colour",
-     "unknown field"),
-    (lambda d: mood(d)["options"][0].update(actions=["shout"]), "mood", "options[1].actions",
-     '"shout" is not allowed; use one of red_flag'),
-    (lambda d: mood(d)["options"][0].update(actions=["end", "end"]), "mood",
-     "options[1].actions", "an item is listed twice"),
-    (lambda d: mood(d)["options"][0].update(actions=["reschedule"]), "mood",
-     "options[1].actions", "only pick_time options can reschedule"),
+    (
+        lambda d: mood(d)["options"][0].update(value="Good"),
+        "mood",
+        "options[1].value",
+        '"Good" is not a valid value',
+    ),
+    (
+        lambda d: mood(d)["options"][0].update(value="v" * 17),
+        "mood",
+        "options[1].value",
+        "1 to 16 of a-z",
+    ),
+    (
+        lambda d: mood(d)["options"][0].update(value="skip"),
+        "mood",
+        "options[1].value",
+        "reserved for the skip button",
+    ),
+    (
+        lambda d: mood(d)["options"][0].update(colour=1),
+        "mood",
+        "options[1].colour",
+        "unknown field",
+    ),
+    (
+        lambda d: mood(d)["options"][0].update(actions=["shout"]),
+        "mood",
+        "options[1].actions",
+        '"shout" is not allowed; use one of red_flag',
+    ),
+    (
+        lambda d: mood(d)["options"][0].update(actions=["end", "end"]),
+        "mood",
+        "options[1].actions",
+        "an item is listed twice",
+    ),
+    (
+        lambda d: mood(d)["options"][0].update(actions=["reschedule"]),
+        "mood",
+        "options[1].actions",
+        "only pick_time options can reschedule",
+    ),
     (lambda d: mood(d).update(required="yes"), "mood", "required", "expected true or false"),
-    (lambda d: mood(d).update(max_length=10), "mood", "max_length",
-     "only free_text questions have max_length"),
-    (lambda d: mood(d).update(actions_on_text=["ask_doctor"]), "mood", "actions_on_text",
-     "only free_text questions have actions_on_text"),
-    (lambda d: mood(d).update(scale_actions={"0-6": []}), "mood", "scale_actions",
-     "only scale questions have scale_actions"),
-    (lambda d: mood(d).update(respondents=["doctor"]), "mood", "respondents",
-     '"doctor" is not allowed; use patient, family'),
-    (lambda d: mood(d).update(respondents=["family", "family"]), "mood", "respondents",
-     "listed twice"),
+    (
+        lambda d: mood(d).update(max_length=10),
+        "mood",
+        "max_length",
+        "only free_text questions have max_length",
+    ),
+    (
+        lambda d: mood(d).update(actions_on_text=["ask_doctor"]),
+        "mood",
+        "actions_on_text",
+        "only free_text questions have actions_on_text",
+    ),
+    (
+        lambda d: mood(d).update(scale_actions={"0-6": []}),
+        "mood",
+        "scale_actions",
+        "only scale questions have scale_actions",
+    ),
+    (
+        lambda d: mood(d).update(respondents=["doctor"]),
+        "mood",
+        "respondents",
+        '"doctor" is not allowed; use patient, family',
+    ),
+    (
+        lambda d: mood(d).update(respondents=["family", "family"]),
+        "mood",
+        "respondents",
+        "listed twice",
+    ),
     (lambda d: mood(d).update(plans="general"), "mood", "plans", "expected a list"),
     (lambda d: mood(d).update(measure="nps"), "mood", "measure", "nps questions are scale"),
-    (lambda d: mood(d).update(measure="satisfaction_doctors"), "mood", "measure",
-     "options satisfied, basically, unsatisfied"),
+    (
+        lambda d: mood(d).update(measure="satisfaction_doctors"),
+        "mood",
+        "measure",
+        "options satisfied, basically, unsatisfied",
+    ),
     (lambda d: mood(d).update(measure="happiness"), "mood", "measure", "is not allowed"),
     (lambda d: d["questions"][1].update(max_length=0), "why", "max_length", "must be 1 to 4000"),
     (lambda d: d["questions"][1].update(max_length=5000), "why", "max_length", "1 to 4000"),
-    (lambda d: d["questions"][1].update(max_length="long"), "why", "max_length",
-     "expected a whole number"),
-    (lambda d: d["questions"][1].update(options=[]), "why", "options",
-     "only pick_time, single_choice, yes_no questions have options"),
-    (lambda d: d["questions"][1].update(actions_on_text=["reschedule"]), "why",
-     "actions_on_text", "only pick_time options can reschedule"),
-    (add({"key": "n", "type": "scale", "text": "t/n", "options": []}), "n", "options",
-     "not scale questions"),
-    (add({"key": "x", "type": "yes_no", "text": "t/x", "options": [{"value": "maybe"}]}), "x",
-     "options[1].value", "yes_no options are yes and no"),
-    (add({"key": "x", "type": "yes_no", "text": "t/x", "options": [{"value": "yes"}]}), "x",
-     "options", "exactly the options yes and no"),
-    (add({"key": "t", "type": "pick_time", "text": "t/t", "options": [{"value": "next_week"}]}),
-     "t", "options[1].value", '"next_week" is not a time choice; use in_an_hour'),
-    (add({"key": "t", "type": "pick_time", "text": "t/t", "options": []}), "t", "options",
-     "at least one time choice"),
-]  # fmt: skip
+    (
+        lambda d: d["questions"][1].update(max_length="long"),
+        "why",
+        "max_length",
+        "expected a whole number",
+    ),
+    (
+        lambda d: d["questions"][1].update(options=[]),
+        "why",
+        "options",
+        "only pick_time, single_choice, yes_no questions have options",
+    ),
+    (
+        lambda d: d["questions"][1].update(actions_on_text=["reschedule"]),
+        "why",
+        "actions_on_text",
+        "only pick_time options can reschedule",
+    ),
+    (
+        add({"key": "n", "type": "scale", "text": "t/n", "options": []}),
+        "n",
+        "options",
+        "not scale questions",
+    ),
+    (
+        add({"key": "x", "type": "yes_no", "text": "t/x", "options": [{"value": "maybe"}]}),
+        "x",
+        "options[1].value",
+        "yes_no options are yes and no",
+    ),
+    (
+        add({"key": "x", "type": "yes_no", "text": "t/x", "options": [{"value": "yes"}]}),
+        "x",
+        "options",
+        "exactly the options yes and no",
+    ),
+    (
+        add({"key": "t", "type": "pick_time", "text": "t/t", "options": [{"value": "next_week"}]}),
+        "t",
+        "options[1].value",
+        '"next_week" is not a time choice; use in_an_hour',
+    ),
+    (
+        add({"key": "t", "type": "pick_time", "text": "t/t", "options": []}),
+        "t",
+        "options",
+        "at least one time choice",
+    ),
+]
 
 
 @pytest.mark.parametrize(("change", "question", "field", "message"), SURVEY_CASES)
@@ -869,19 +1050,30 @@ def _why_condition(**condition: object) -> Callable[[Data], object]:
 
 
 CONDITION_CASES: list[tuple[Callable[[Data], object], str, str]] = [
-    (_why_condition(question="nope", values=["bad"]), "condition.question",
-     '"nope" is not an earlier question of this survey'),
-    (_why_condition(question="why", values=["bad"]), "condition.question",
-     '"why" is not an earlier question'),
-    (_why_condition(question="mood", values=["awful"]), "condition.values",
-     '"awful" is not an answer of "mood"; answers are: good, bad'),
+    (
+        _why_condition(question="nope", values=["bad"]),
+        "condition.question",
+        '"nope" is not an earlier question of this survey',
+    ),
+    (
+        _why_condition(question="why", values=["bad"]),
+        "condition.question",
+        '"why" is not an earlier question',
+    ),
+    (
+        _why_condition(question="mood", values=["awful"]),
+        "condition.values",
+        '"awful" is not an answer of "mood"; answers are: good, bad',
+    ),
     (_why_condition(question="mood", values=[]), "condition.values", "at least one answer"),
-    (_why_condition(question="mood", values=["bad", "bad"]), "condition.values",
-     "listed twice"),
+    (_why_condition(question="mood", values=["bad", "bad"]), "condition.values", "listed twice"),
     (_why_condition(question="mood"), "condition.values", "is missing (required)"),
-    (_why_condition(question="mood", values=["bad"], when="now"), "condition.when",
-     "unknown field"),
-]  # fmt: skip
+    (
+        _why_condition(question="mood", values=["bad"], when="now"),
+        "condition.when",
+        "unknown field",
+    ),
+]
 
 
 @pytest.mark.parametrize(("change", "field", "message"), CONDITION_CASES)
@@ -956,15 +1148,18 @@ def test_yes_no_and_pick_time_options_are_generated(tmp_path: Path) -> None:
     assert (soon.label, soon.actions) == ("l/tmr", (Action.RED_FLAG, Action.RESCHEDULE))
 
 
-@pytest.mark.parametrize(("ranges", "message"), [
-    ({"0-11": ["red_flag"]}, "within 0-10"),
-    ({"6-0": ["red_flag"]}, "within 0-10"),
-    ({"low": ["red_flag"]}, '"low" is not a range'),
-    ({"0-6": ["red_flag"], "6-8": []}, "ranges 0-6 and 6-8 overlap"),
-    ({"0-6": ["reschedule"]}, "only pick_time options can reschedule"),
-    ({"0-6": "red_flag"}, "expected a list"),
-    (["0-6"], "expected a mapping such as 0-6"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("ranges", "message"),
+    [
+        ({"0-11": ["red_flag"]}, "within 0-10"),
+        ({"6-0": ["red_flag"]}, "within 0-10"),
+        ({"low": ["red_flag"]}, '"low" is not a range'),
+        ({"0-6": ["red_flag"], "6-8": []}, "ranges 0-6 and 6-8 overlap"),
+        ({"0-6": ["reschedule"]}, "only pick_time options can reschedule"),
+        ({"0-6": "red_flag"}, "expected a list"),
+        (["0-6"], "expected a mapping such as 0-6"),
+    ],
+)
 def test_scale_action_errors(tmp_path: Path, ranges: object, message: str) -> None:
     scale = {"key": "n", "type": "scale", "text": "t/n", "scale_actions": ranges}
     error = failure(tmp_path, changed(add(scale)))

@@ -10,6 +10,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.cli.common import EXIT_SETTINGS, fail, required, settings_or_exit, with_store
 from bot.domain.plans import PlanError
+from bot.domain.surveys import SurveyError
 from bot.settings import Settings
 from bot.storage.store import Store
 
@@ -27,7 +28,7 @@ def run_command() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines would carry the token
     try:
         app = build_app(settings)  # validates the plans before anything else happens
-    except PlanError as error:
+    except (PlanError, SurveyError) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(EXIT_SETTINGS) from None
     with_store(settings, lambda store: check_telegram(settings, store))

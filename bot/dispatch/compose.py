@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.conversations.survey_view import question_markup, question_text, question_variables
+from bot.domain.clock import Clock
+from bot.domain.surveys import RESUMED_TEMPLATE, Survey, SurveyContext, next_question
 from bot.storage.outbox_records import OutboxRow
+from bot.storage.store import Store
+from bot.storage.surveys import NewSession
 from bot.templating import Renderer
+
+
+@dataclass(frozen=True)
+class SurveyBook:
+    """The surveys check-ins run, with how long a survey stays open and the local zone."""
+
+    surveys: dict[str, Survey]
+    expiry: timedelta
+    zone: ZoneInfo
+
 
 # kind -> rows of (label template, callback action); the row id is added to the data
 ANSWER_BUTTONS: dict[str, list[list[tuple[str, str]]]] = {
-    "checkin": [
-        [
-            ("buttons/checkin_good", "ci:good"),
-            ("buttons/checkin_same", "ci:same"),
-            ("buttons/checkin_worse", "ci:worse"),
-        ]
-    ],
     "medication": [
         [
             ("buttons/med_taken", "md:taken"),
@@ -58,3 +70,75 @@ def compose_buttons(renderer: Renderer, row: OutboxRow) -> InlineKeyboardMarkup 
             for line in layout
         ]
     )
+
+
+@dataclass(frozen=True)
+class Composed:
+    text: str
+    markup: InlineKeyboardMarkup | None
+
+
+class MessageComposer:
+    """Composes an outbox row's message; a check-in with a survey opens (or resumes) it."""
+
+    def __init__(
+        self,
+        store: Store,
+        renderer: Renderer,
+        hospital: str,
+        clock: Clock,
+        surveys: SurveyBook,
+    ) -> None:
+        self.store, self.renderer, self.hospital, self.clock = store, renderer, hospital, clock
+        self.surveys = surveys
+
+    async def compose(self, row: OutboxRow) -> Composed | None:
+        """Return the message for a row, or None to wait (another survey is under way)."""
+        survey = self.surveys.surveys.get(row.survey or "")
+        if survey is None:
+            return Composed(
+                compose_text(self.renderer, row, self.hospital), compose_buttons(self.renderer, row)
+            )
+        return await self._survey_opening(row, survey)
+
+    async def _survey_opening(self, row: OutboxRow, survey: Survey) -> Composed | None:
+        busy = [
+            s
+            for s in await self.store.surveys.open_for_chat(row.chat_id)
+            if s.status == "open" and s.message_id != row.id
+        ]
+        first = next_question(survey, {}, SurveyContext(row.plan_key or "", row.respondent))
+        if busy or first is None:
+            return None if busy else Composed(compose_text(self.renderer, row, self.hospital), None)
+        now = self.clock.now()
+        new = NewSession(
+            row.id,
+            row.contact_id,
+            row.patient_id,
+            row.episode_id,
+            survey.key,
+            row.plan_key,
+            row.respondent,
+            row.relation,
+        )
+        session = await self.store.surveys.open_for_message(
+            new, first.key, now, now + self.surveys.expiry
+        )
+        answers = await self.store.surveys.answers(session.id)
+        question = survey.question(session.current_question or first.key) or first
+        variables = question_variables(
+            session, answers, self.hospital, row.department, row.patient_name
+        )
+        lead = (
+            self.renderer.render(
+                RESUMED_TEMPLATE, row.locale, hospital=self.hospital, department=row.department
+            )
+            if answers
+            else compose_text(self.renderer, row, self.hospital)
+        )
+        return Composed(
+            question_text(self.renderer, row.locale, question, variables, lead),
+            question_markup(
+                self.renderer, row.locale, session.id, question, now, self.surveys.zone
+            ),
+        )

@@ -10,11 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from jinja2 import TemplateError
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.dispatch.compose import compose_buttons, compose_text
+from bot.dispatch.compose import MessageComposer
 from bot.dispatch.faults import Verdict, classify
 from bot.dispatch.outcomes import FollowUp, OutcomeBuffer
 from bot.dispatch.pacing import Pacer
@@ -23,10 +24,10 @@ from bot.domain.schedule import lateness_limit
 from bot.storage.outbox_records import Delivery, MessageStatus, OutboxRow, Outcome
 from bot.storage.schema import scheduled_messages
 from bot.storage.store import Store
-from bot.templating import Renderer
 
 log = logging.getLogger(__name__)
 AWAITS_ANSWER = frozenset({"checkin", "keep_asking"})
+SURVEY_WAIT = timedelta(minutes=30)
 MAX_IN_FLIGHT = 32  # requests open at once; below the HTTP connection pool's size
 
 
@@ -52,13 +53,13 @@ class Dispatcher:
     def __init__(
         self,
         store: Store,
-        renderer: Renderer,
+        composer: MessageComposer,
         bot: Bot,
         clock: Clock,
         pacer: Pacer,
         config: DispatchConfig,
     ) -> None:
-        self.store, self.renderer, self.bot, self.clock = store, renderer, bot, clock
+        self.store, self.composer, self.bot, self.clock = store, composer, bot, clock
         self.pacer, self.config = pacer, config
         self.owner = uuid.uuid4().hex
         self.outcomes = OutcomeBuffer(store, clock, self.owner)
@@ -100,15 +101,22 @@ class Dispatcher:
             await self._close(row, stats, MessageStatus.MISSED, "late")
             return
         try:
-            text = compose_text(self.renderer, row, self.config.hospital)
-            markup = compose_buttons(self.renderer, row)
-        except Exception as error:  # a broken template is recorded against its row
+            composed = await self.composer.compose(row)
+        except (TemplateError, KeyError, ValueError) as error:  # recorded against its row
             log.warning("outbox row %s: template %s failed: %s", row.id, row.template, error)
             await self._close(row, stats, MessageStatus.FAILED, "template_error")
             return
+        if composed is None:  # another survey is under way in this chat: one after the other
+            wait = {"send_at": now + SURVEY_WAIT, "attempts": row.attempts}
+            self.outcomes.add(Outcome(row.id, Delivery(row.chat_id, "retry", "survey_busy"), wait))
+            stats.retried += 1
+            return
         try:
             message = await self.bot.send_message(
-                row.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+                row.chat_id,
+                composed.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=composed.markup,
             )
         except TelegramError as error:
             await self._on_fault(row, error, stats)

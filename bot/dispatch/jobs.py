@@ -16,6 +16,7 @@ async def dispatch_tick(context: AppContext) -> None:
     services = context.services
     await replan_changed(services.store, services.scheduling, services.clock.now())
     await expire_unanswered(services.store, services.scheduling.policy, services.clock.now())
+    await services.store.surveys.expire(services.clock.now())
     stats = await services.dispatcher.run_once()
     if stats.sent or stats.failed or stats.retried or stats.missed:
         log.info(

@@ -10,12 +10,12 @@ from bot.context import AppContext
 from bot.domain.enrolment import ConsentDecision
 from bot.handlers.replies import refuse_button, send, settle
 from bot.services.alerts import alert_staff
+from bot.services.steps import mark_step_answered
 from bot.storage.outbox_records import MessageStatus, OutboxRow
 from bot.storage.schema import scheduled_messages as m
 
 SNOOZE = timedelta(minutes=30)
 CHOICES = {
-    "ci": {"good", "same", "worse"},
     "md": {"taken", "snooze", "skip"},
     "rx": {"confirm", "other", "done"},
     "ka": {"yes", "no"},
@@ -32,7 +32,7 @@ async def on_answer_button(update: Update, context: AppContext) -> None:
         return
     await settle(query)
     prefix, choice = (query.data or "").split(":")[:2]
-    handler = {"ci": _checkin, "md": _medication, "rx": _reexam, "ka": _keep_asking}[prefix]
+    handler = {"md": _medication, "rx": _reexam, "ka": _keep_asking}[prefix]
     await handler(context, row, choice)
 
 
@@ -59,24 +59,10 @@ def still_answerable(row: OutboxRow) -> bool:
 
 async def _answered(context: AppContext, row: OutboxRow, answer: str) -> None:
     """Record the answer, close the row and the same step sent to the patient's other chats."""
-    outbox = context.services.store.outbox
+    store = context.services.store
     now = context.services.clock.now()
-    await outbox.record_answer(row, answer, now, status=MessageStatus.ANSWERED.value)
-    siblings = await outbox.rows(
-        m.c.patient_id == row.patient_id,
-        m.c.step_key == row.step_key,
-        m.c.occurrence == row.occurrence,
-        m.c.id != row.id,
-        m.c.status.in_(("pending", "sent")),
-    )
-    await outbox.set_status([s.id for s in siblings], MessageStatus.ANSWERED, "other_contact", now)
-
-
-async def _checkin(context: AppContext, row: OutboxRow, choice: str) -> None:
-    await _answered(context, row, choice)
-    await send(context, row.chat_id, f"checkin/thanks_{choice}")
-    if choice == "worse":
-        await alert_staff(context, "staff/checkin_worse", row)
+    await store.outbox.record_answer(row, answer, now)
+    await mark_step_answered(store, row.id, now)
 
 
 async def _medication(context: AppContext, row: OutboxRow, choice: str) -> None:

@@ -7,8 +7,10 @@ from telegram import Update
 from bot.context import AppContext
 from bot.conversations.consent import ask_consent
 from bot.conversations.enrolment import answer_identity, begin_enrolment
+from bot.conversations.survey import answer_by_text, ask_current_question
 from bot.domain.enrolment import DIALOG_KIND, ConsentDecision, EnrolStep
 from bot.handlers.replies import send
+from bot.storage.surveys import SurveySession
 
 
 async def on_start(update: Update, context: AppContext) -> None:
@@ -22,7 +24,9 @@ async def on_start(update: Update, context: AppContext) -> None:
     await store.dialogs.clear(chat_id)
     contacts = await store.contacts.for_chat(chat_id)
     hospital = context.services.settings.require_hospital_name()
-    if not contacts:
+    if survey := await _open_survey(context, chat_id):
+        await ask_current_question(context, survey)
+    elif not contacts:
         await send(context, chat_id, "start/how_to_enrol", hospital=hospital)
     elif any(c.consent == ConsentDecision.GRANTED for c in contacts):
         await send(context, chat_id, "start/enrolled", hospital=hospital)
@@ -47,5 +51,12 @@ async def on_private_text(update: Update, context: AppContext) -> None:
         await answer_identity(update, context, state.data, text)
     elif state and state.kind == DIALOG_KIND:
         await send(context, chat_id, "common/use_buttons")
+    elif survey := await _open_survey(context, chat_id):
+        await answer_by_text(context, survey, text)
     else:
         await send(context, chat_id, "common/not_understood")
+
+
+async def _open_survey(context: AppContext, chat_id: int) -> SurveySession | None:
+    sessions = await context.services.store.surveys.open_for_chat(chat_id)
+    return next((s for s in sessions if s.status == "open"), None)

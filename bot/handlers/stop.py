@@ -50,4 +50,5 @@ async def on_stop_button(update: Update, context: AppContext) -> None:
     now = context.services.clock.now()
     await store.contacts.set_consent(granted, ConsentDecision.WITHDRAWN, now, via="stop")
     await store.outbox.cancel_open(now, "withdrawn", scheduled_messages.c.contact_id.in_(granted))
+    await store.surveys.close_for_contacts(granted, now)
     await send(context, chat_id, "stop/done")

@@ -1,40 +1,57 @@
-"""Alerts to the staff group about a patient's answer."""
+"""Posts to the staff group about a patient."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.context import AppContext
 from bot.storage.outbox_records import OutboxRow
+from bot.storage.records import Episode
 
 log = logging.getLogger(__name__)
 
 
-async def alert_staff(context: AppContext, key: str, row: OutboxRow) -> bool:
-    """Post an alert about the row's patient to the staff group; False if it could not."""
+def patient_variables(episode: Episode) -> dict[str, object]:
+    """Return what staff templates say about the patient."""
+    return {
+        "name": episode.name,
+        "hospital_no": episode.hospital_no,
+        "department": episode.department,
+        "doctor": episode.attending_doctor or "",
+    }
+
+
+async def post_to_staff(
+    context: AppContext,
+    key: str,
+    episode: Episode,
+    markup: InlineKeyboardMarkup | None = None,
+    **variables: Any,
+) -> Message | None:
+    """Post a template about a patient to the staff group; None if it could not be posted."""
     services = context.services
     chat_id = services.settings.staff_chat_id
     if chat_id is None:
-        log.warning("no staff group configured; alert %s for row %s not posted", key, row.id)
-        return False
-    episode = await services.store.episodes.get(row.episode_id)
+        log.warning("no staff group configured; %s not posted", key)
+        return None
+    text = services.renderer.render(key, services.locale, **patient_variables(episode), **variables)
+    try:
+        return await context.bot.send_message(
+            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+    except TelegramError as error:
+        log.warning("staff post %s failed: %s", key, type(error).__name__)
+        return None
+
+
+async def alert_staff(context: AppContext, key: str, row: OutboxRow) -> bool:
+    """Post an alert about an outbox row's patient to the staff group."""
+    episode = await context.services.store.episodes.get(row.episode_id)
     if episode is None:
         return False
-    text = services.renderer.render(
-        key,
-        services.locale,
-        name=episode.name,
-        hospital_no=episode.hospital_no,
-        department=episode.department,
-        doctor=episode.attending_doctor or "",
-        payload=row.payload,
-    )
-    try:
-        await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-    except TelegramError as error:
-        log.warning("staff alert %s for row %s failed: %s", key, row.id, type(error).__name__)
-        return False
-    return True
+    return await post_to_staff(context, key, episode, payload=row.payload) is not None

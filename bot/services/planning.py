@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.medications import (
@@ -18,7 +18,14 @@ from bot.domain.medications import (
     parse_times_setting,
     reminder_times,
 )
-from bot.domain.plans import DueStep, PlanBook, expand_plan, load_plan_book, parse_duration
+from bot.domain.plans import (
+    DueStep,
+    PlanBook,
+    PlanError,
+    expand_plan,
+    load_plan_book,
+    parse_duration,
+)
 from bot.domain.schedule import (
     ChineseHolidays,
     NoHolidays,
@@ -27,6 +34,7 @@ from bot.domain.schedule import (
     next_send_time,
     parse_windows,
 )
+from bot.domain.surveys import Survey, load_surveys
 from bot.settings import Settings
 from bot.storage.outbox_records import MessageStatus, PlanCounts, PlannedMessage
 from bot.storage.records import Contact, Episode
@@ -34,6 +42,7 @@ from bot.storage.store import Store
 from bot.templating import MESSAGES_DIR, Renderer
 
 PLANS_DIR = MESSAGES_DIR / "plans"
+SURVEYS_DIR = MESSAGES_DIR / "surveys"
 MEDICATION_TEMPLATE = "medication/reminder"
 REPLAN_PER_TICK = 200  # after a plan edit, contacts are re-planned a batch per dispatcher tick
 
@@ -46,6 +55,8 @@ class Scheduling:
     quiet: QuietHours
     medication_default_days: int
     fingerprint: str
+    surveys: dict[str, Survey]
+    survey_expiry: timedelta
 
     @property
     def zone(self) -> ZoneInfo:
@@ -63,6 +74,8 @@ def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
             return False
 
     plans = load_plan_book(settings.plans_dir or PLANS_DIR, template_exists)
+    surveys = load_surveys(SURVEYS_DIR, template_exists, set(plans.plans))
+    check_plan_surveys(plans, surveys)
     holidays = ChineseHolidays() if settings.skip_holidays else NoHolidays()
     policy = SendPolicy(
         parse_windows(settings.send_windows),
@@ -74,7 +87,27 @@ def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
     quiet = parse_quiet_hours(settings.quiet_hours)
     signature = repr((plans, policy.windows, times, quiet, settings.medication_default_days))
     fingerprint = hashlib.sha256(signature.encode()).hexdigest()[:32]
-    return Scheduling(plans, policy, times, quiet, settings.medication_default_days, fingerprint)
+    return Scheduling(
+        plans,
+        policy,
+        times,
+        quiet,
+        settings.medication_default_days,
+        fingerprint,
+        surveys,
+        parse_duration(settings.survey_expiry),
+    )
+
+
+def check_plan_surveys(plans: PlanBook, surveys: dict[str, Survey]) -> None:
+    """Raise PlanError when a check-in step names a survey that does not exist."""
+    for plan in plans.plans.values():
+        for step in plan.steps:
+            if step.survey is not None and step.survey not in surveys:
+                known = ", ".join(sorted(surveys))
+                raise PlanError(
+                    plan.source, step.key, "survey", f"no survey {step.survey!r}; known: {known}"
+                )
 
 
 def planned_messages(

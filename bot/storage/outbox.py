@@ -82,6 +82,9 @@ ROW_COLUMNS = (
     m.c.failure_reason,
     patients.c.name.label("patient_name"),
     departments.c.name.label("department"),
+    contacts.c.plan_key,
+    contacts.c.respondent,
+    contacts.c.relation,
 )
 
 

@@ -53,6 +53,9 @@ class OutboxRow:
     failure_reason: str | None
     patient_name: str
     department: str
+    plan_key: str | None
+    respondent: str
+    relation: str | None
 
 
 @dataclass

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.cache import CacheRepository
+from bot.storage.cases import CaseRepository
 from bot.storage.contacts import ContactRepository
 from bot.storage.database import create_engine
 from bot.storage.dialogs import DialogRepository
@@ -14,6 +15,7 @@ from bot.storage.episodes import EpisodeRepository
 from bot.storage.invites import InviteRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.staff import StaffRepository
+from bot.storage.surveys import SurveyRepository
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Store:
     staff: StaffRepository
     cache: CacheRepository
     outbox: OutboxRepository
+    surveys: SurveyRepository
+    cases: CaseRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -40,6 +44,8 @@ class Store:
             staff=StaffRepository(engine),
             cache=CacheRepository(engine),
             outbox=OutboxRepository(engine),
+            surveys=SurveyRepository(engine),
+            cases=CaseRepository(engine),
         )
 
     async def close(self) -> None:

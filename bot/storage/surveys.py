@@ -165,6 +165,15 @@ class SurveyRepository:
                 update(s).where(s.c.id == session_id).values(status="paused", updated_at=now)
             )
 
+    async def close_for_contacts(self, contact_ids: list[int], now: datetime) -> None:
+        """Close the unfinished sessions of contacts that stopped, as partial."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(s)
+                .where(s.c.contact_id.in_(contact_ids), s.c.status.in_(OPEN_STATUSES))
+                .values(status="partial", finished_at=now, updated_at=now)
+            )
+
     async def expire(self, now: datetime) -> list[int]:
         """Close unfinished sessions past their expiry as partial; return their ids."""
         async with self._engine.begin() as conn:

@@ -158,15 +158,14 @@ class FakeTelegram(BaseRequest):
 
     def last_buttons(self, chat_id: int) -> list[str]:
         """Return the callback data of the buttons on the last message sent to a chat."""
-        markup = self.sent(chat_id)[-1].params.get("reply_markup")
-        if not markup:
-            return []
-        rows = (
-            json.loads(markup)["inline_keyboard"]
-            if isinstance(markup, str)
-            else (markup["inline_keyboard"])
-        )
-        return [button["callback_data"] for row in rows for button in row]
+        return _buttons(self.sent(chat_id)[-1].params.get("reply_markup"))
+
+    def latest_buttons(self, chat_id: int) -> list[str]:
+        """Return the buttons of the newest message to a chat that has any."""
+        for call in reversed(self.sent(chat_id)):
+            if buttons := _buttons(call.params.get("reply_markup")):
+                return buttons
+        return []
 
     def button(self, chat_id: int, prefix: str) -> str:
         """Return the callback data of the last message's button starting with prefix."""
@@ -175,6 +174,17 @@ class FakeTelegram(BaseRequest):
     def answered_callbacks(self) -> list[dict[str, Any]]:
         """Return the parameters of every answerCallbackQuery call."""
         return [c.params for c in self.calls if c.method == "answerCallbackQuery"]
+
+
+def _buttons(markup: Any) -> list[str]:
+    if not markup:
+        return []
+    rows = (
+        json.loads(markup)["inline_keyboard"]
+        if isinstance(markup, str)
+        else (markup["inline_keyboard"])
+    )
+    return [button["callback_data"] for row in rows for button in row]
 
 
 def _error(status: int, description: str, retry_after: int | None = None) -> dict[str, Any]:

@@ -1,0 +1,83 @@
+"""How a survey question looks in Telegram: its text and its answer buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.surveys import (
+    SKIP_LABEL,
+    SKIP_VALUE,
+    Question,
+    QuestionType,
+    SurveyContext,
+    callback_data,
+    effective_respondent,
+    offered_options,
+)
+from bot.storage.surveys import SurveySession
+from bot.templating import Renderer
+
+SCALE_ROWS = (tuple(range(0, 6)), tuple(range(6, 11)))
+OPTIONS_PER_ROW = 2
+
+
+def question_variables(
+    session: SurveySession,
+    answers: Mapping[str, str],
+    hospital: str,
+    department: str,
+    patient_name: str,
+) -> dict[str, object]:
+    """Return what question templates receive."""
+    context = SurveyContext(session.plan_key or "", session.respondent)
+    return {
+        "hospital": hospital,
+        "department": department,
+        "patient_name": patient_name,
+        "respondent": effective_respondent(answers, context),
+    }
+
+
+def question_markup(
+    renderer: Renderer,
+    locale: str,
+    session_id: int,
+    question: Question,
+    now: datetime,
+    zone: ZoneInfo,
+) -> InlineKeyboardMarkup | None:
+    """Return the answer buttons of a question (none for free text without a skip)."""
+
+    def button(label: str, value: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            label, callback_data=callback_data(session_id, question.key, value)
+        )
+
+    rows: list[list[InlineKeyboardButton]] = []
+    if question.type is QuestionType.SCALE:
+        rows = [[button(str(n), str(n)) for n in line] for line in SCALE_ROWS]
+    elif question.type is not QuestionType.FREE_TEXT:
+        options = [
+            button(renderer.render(o.label, locale), o.value)
+            for o in offered_options(question, now, zone)
+        ]
+        rows = [options[i : i + OPTIONS_PER_ROW] for i in range(0, len(options), OPTIONS_PER_ROW)]
+    if not question.required:
+        rows.append([button(renderer.render(SKIP_LABEL, locale), SKIP_VALUE)])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def question_text(
+    renderer: Renderer,
+    locale: str,
+    question: Question,
+    variables: Mapping[str, object],
+    lead: str | None = None,
+) -> str:
+    """Render a question, after an optional leading paragraph (a greeting, an intro)."""
+    text = renderer.render(question.text, locale, **variables)
+    return f"{lead}\n\n{text}" if lead else text

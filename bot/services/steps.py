@@ -1,0 +1,45 @@
+"""Closing and moving plan steps once the patient has answered or asked for another time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.storage.outbox_records import MessageStatus
+from bot.storage.schema import scheduled_messages as m
+from bot.storage.store import Store
+
+WAITING = ("pending", "sent")
+
+
+async def mark_step_answered(store: Store, row_id: int, now: datetime) -> None:
+    """Mark a step answered ("reached"), and the same step sent to the patient's other chats."""
+    row = await store.outbox.get(row_id)
+    if row is None:
+        return
+    same_step = await store.outbox.rows(
+        m.c.patient_id == row.patient_id,
+        m.c.step_key == row.step_key,
+        m.c.occurrence == row.occurrence,
+        m.c.status.in_(WAITING),
+    )
+    others = [r.id for r in same_step if r.id != row.id]
+    late_answer = row.status == MessageStatus.FAILED and row.failure_reason == "no_answer"
+    if row.status in WAITING or late_answer:
+        await store.outbox.set_status([row.id], MessageStatus.ANSWERED, None, now)
+    await store.outbox.set_status(others, MessageStatus.ANSWERED, "other_contact", now)
+
+
+async def reschedule_step(store: Store, row_id: int, send_at: datetime, now: datetime) -> None:
+    """Send a step again at send_at (the patient asked for another time)."""
+    row = await store.outbox.get(row_id)
+    if row is None:
+        return
+    await store.outbox.record_answer(
+        row,
+        "reschedule",
+        now,
+        status=MessageStatus.PENDING.value,
+        send_at=send_at,
+        answer_due_at=None,
+        failure_reason=None,
+    )

@@ -1,0 +1,112 @@
+"""What survey answers set in motion: red flags, complaints, praise, questions for staff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from markupsafe import Markup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.context import AppContext
+from bot.domain.surveys import ACTION_ACKS, STAFF_ALERTS, Action, Question, QuestionType
+from bot.handlers.replies import send
+from bot.services.alerts import post_to_staff
+from bot.storage.cases import CaseKind, NewCase
+from bot.storage.surveys import SurveySession
+
+CASE_KINDS = {
+    Action.RED_FLAG: CaseKind.RED_FLAG,
+    Action.OPEN_COMPLAINT: CaseKind.COMPLAINT,
+    Action.RECORD_PRAISE: CaseKind.PRAISE,
+    Action.ASK_DOCTOR: CaseKind.QUESTION,
+}
+ANSWER_DEADLINE = timedelta(days=7)  # the seeds: complaints are answered within 7 days
+ACK_LABEL = "buttons/case_ack"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How a question and its answer read to staff: the rendered question, the answer's label."""
+
+    question: str
+    answer: str
+
+
+async def run_actions(
+    context: AppContext,
+    session: SurveySession,
+    question: Question,
+    answer: str,
+    actions: tuple[Action, ...],
+    shown: Shown,
+) -> None:
+    """Open a case per action, tell the staff group, and acknowledge to the patient once."""
+    for action in actions:
+        if action in CASE_KINDS:
+            await _open_case(context, session, question, answer, action, shown)
+
+
+async def _open_case(
+    context: AppContext,
+    session: SurveySession,
+    question: Question,
+    answer: str,
+    action: Action,
+    shown: Shown,
+) -> None:
+    services = context.services
+    now = services.clock.now()
+    kind = CASE_KINDS[action]
+    is_text = question.type is QuestionType.FREE_TEXT
+    earlier = [
+        c
+        for c in await services.store.cases.for_patient(session.patient_id)
+        if c.session_id == session.id and c.kind == kind
+    ]
+    case = await services.store.cases.open(
+        NewCase(
+            kind=kind,
+            patient_id=session.patient_id,
+            episode_id=session.episode_id,
+            contact_id=session.contact_id,
+            source="survey",
+            session_id=session.id,
+            question=question.key,
+            answer=None if is_text else answer,
+            text=answer if is_text else None,
+            due_at=now + ANSWER_DEADLINE if kind is CaseKind.COMPLAINT else None,
+        ),
+        now,
+    )
+    await _tell_staff(context, session, case.id, action, shown)
+    if not earlier:  # one acknowledgement per kind and session, however many answers flag
+        await send(context, session.chat_id, ACTION_ACKS[action])
+
+
+async def _tell_staff(
+    context: AppContext,
+    session: SurveySession,
+    case_id: int,
+    action: Action,
+    shown: Shown,
+) -> None:
+    key = STAFF_ALERTS.get(action)
+    episode = await context.services.store.episodes.get(session.episode_id)
+    if key is None or episode is None:
+        return
+    label = context.services.renderer.render(ACK_LABEL, context.services.locale)
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=f"ack:{case_id}")]])
+    message = await post_to_staff(
+        context,
+        key,
+        episode,
+        markup,
+        question=Markup(shown.question),
+        answer=shown.answer,
+        text=shown.answer,
+    )
+    if message is not None:
+        await context.services.store.cases.set_staff_message(
+            case_id, message.chat_id, message.message_id
+        )
