@@ -19,6 +19,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.context import AppContext, AppType, BotData, Services
+from bot.conversations.complaint import on_case_button, on_complain, on_praise
 from bot.conversations.consent import on_enrol_button
 from bot.conversations.survey import on_survey_button
 from bot.dispatch.compose import MessageComposer, SurveyBook
@@ -28,6 +29,8 @@ from bot.dispatch.pacing import Pacer
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.plans import parse_duration
 from bot.handlers.answers import on_answer_button
+from bot.handlers.case_patient import on_handling_answer
+from bot.handlers.case_staff import on_case_staff_button, on_staff_group_text
 from bot.handlers.cases import on_case_ack
 from bot.handlers.errors import on_error
 from bot.handlers.staff import on_invite
@@ -40,7 +43,7 @@ from bot.storage.store import Store
 from bot.templating import Renderer
 
 log = logging.getLogger(__name__)
-PATIENT_COMMANDS = ("start", "stop", "help")
+PATIENT_COMMANDS = ("start", "complain", "praise", "stop", "help")
 HTTP_POOL_SIZE = 48  # the dispatcher keeps at most 32 requests open; handlers use the rest
 
 
@@ -110,7 +113,7 @@ def build_app(
         limiter = AIORateLimiter(max_retries=3)
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]  # builder starts untyped
     app: AppType = builder.build()  # type: ignore[assignment]
-    register_handlers(app)
+    register_handlers(app, settings.staff_chat_id)
     return app
 
 
@@ -128,17 +131,26 @@ def patient_commands(renderer: Renderer, locale: str) -> list[BotCommand]:
     ]
 
 
-def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]
     """Register every handler, private-chat ones limited to private chats."""
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("start", on_start, filters=private))
     app.add_handler(CommandHandler("help", on_help, filters=private))
     app.add_handler(CommandHandler("stop", on_stop, filters=private))
     app.add_handler(CommandHandler("invite", on_invite, filters=private))
+    app.add_handler(CommandHandler("complain", on_complain, filters=private))
+    app.add_handler(CommandHandler("praise", on_praise, filters=private))
+    app.add_handler(CallbackQueryHandler(on_case_button, pattern=r"^cp:"))
+    app.add_handler(CallbackQueryHandler(on_case_staff_button, pattern=r"^cs:"))
+    app.add_handler(CallbackQueryHandler(on_handling_answer, pattern=r"^ch:"))
     app.add_handler(CallbackQueryHandler(on_enrol_button, pattern=r"^en:"))
     app.add_handler(CallbackQueryHandler(on_stop_button, pattern=r"^stop:"))
     app.add_handler(CallbackQueryHandler(on_answer_button, pattern=r"^(md|rx|ka):"))
     app.add_handler(CallbackQueryHandler(on_survey_button, pattern=r"^sv:"))
     app.add_handler(CallbackQueryHandler(on_case_ack, pattern=r"^ack:"))
-    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_private_text))
+    patient_says = private & (filters.TEXT | filters.PHOTO) & ~filters.COMMAND
+    app.add_handler(MessageHandler(patient_says, on_private_text))
+    if staff_chat_id is not None:
+        staff_says = filters.Chat(staff_chat_id) & filters.TEXT & ~filters.COMMAND
+        app.add_handler(MessageHandler(staff_says, on_staff_group_text))
     app.add_error_handler(on_error)

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     medication_default_days: int = Field(default=14, ge=1, le=365)
     lease_seconds: int = Field(default=120, ge=10, le=3600)
     survey_expiry: str = "3d"
+    ack_working_days: int = Field(default=1, ge=0, le=30)
+    answer_days: int = Field(default=7, ge=1, le=60)
     plans_dir: Path | None = None
 
     @field_validator("telegram_token")

@@ -107,10 +107,17 @@ class BotHarness:
         assert self.app is not None
         await dispatch_tick(AppContext(self.app))  # type: ignore[arg-type]
 
-    async def text(self, chat_id: int, text: str, user_id: int | None = None) -> None:
-        """Deliver a text message from a user in a chat."""
+    async def text(
+        self,
+        chat_id: int,
+        text: str,
+        user_id: int | None = None,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
+    ) -> None:
+        """Deliver a text message from a user in a chat (in a topic, or as a reply)."""
         assert self.app is not None
-        update = text_update(self.app.bot, chat_id, user_id or chat_id, text)
+        update = text_update(self.app.bot, chat_id, user_id or chat_id, text, thread_id, reply_to)
         await self.app.process_update(update)
 
     async def press(self, chat_id: int, data: str, user_id: int | None = None) -> None:

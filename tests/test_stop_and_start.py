@@ -73,5 +73,11 @@ async def test_enrolled_start_and_help(harness: BotHarness) -> None:
 
 async def test_command_menu_is_set_at_start(harness: BotHarness) -> None:
     [call] = [c for c in harness.telegram.calls if c.method == "setMyCommands"]
-    assert call.params["commands"][1] == {"command": "stop", "description": "停止接收随访消息"}
-    assert [c["command"] for c in call.params["commands"]] == ["start", "stop", "help"]
+    assert call.params["commands"][3] == {"command": "stop", "description": "停止接收随访消息"}
+    assert [c["command"] for c in call.params["commands"]] == [
+        "start",
+        "complain",
+        "praise",
+        "stop",
+        "help",
+    ]

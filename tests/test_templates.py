@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +56,31 @@ def test_html_templates_escape_values() -> None:
 def test_plain_text_templates_are_not_escaped(tmp_path: Path) -> None:
     text = renderer.render("cli/staff_not_found", "en", user_id="<1&2>")
     assert "<1&2>" in text
+
+
+def test_no_line_loses_its_break_after_a_block_tag() -> None:
+    # With trim_blocks, "text{% endif %}" at the end of a line swallows the line break.
+    block_at_end = re.compile(r"\{%-?\s*(endif|endfor|else|elif|if |for |set )[^%]*%\}$")
+    offenders = []
+    for path in sorted(MESSAGES_DIR.glob("*/**/*")):
+        if path.suffix not in (".html", ".txt"):
+            continue
+        lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        for number, line in enumerate(lines[:-1], start=1):
+            if block_at_end.search(line) and not re.fullmatch(r"\s*\{%.*%\}\s*", line):
+                offenders.append(f"{path.relative_to(MESSAGES_DIR)}:{number}")
+    assert offenders == []
+
+
+def test_staff_alert_keeps_the_doctor_and_question_on_separate_lines() -> None:
+    text = renderer.render(
+        "surveys/common/red_flag_staff",
+        "zh_CN",
+        name="王建国",
+        hospital_no="ZY1",
+        department="心内科",
+        doctor="李明华",
+        question="病情",
+        answer="不太好",
+    )
+    assert "李明华\n" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.context import AppContext
+from bot.dispatch.case_deadlines import sweep_cases
 from bot.dispatch.sweeps import expire_unanswered
 from bot.services.planning import replan_changed
 
@@ -17,6 +18,7 @@ async def dispatch_tick(context: AppContext) -> None:
     await replan_changed(services.store, services.scheduling, services.clock.now())
     await expire_unanswered(services.store, services.scheduling.policy, services.clock.now())
     await services.store.surveys.expire(services.clock.now())
+    await sweep_cases(context)
     stats = await services.dispatcher.run_once()
     if stats.sent or stats.failed or stats.retried or stats.missed:
         log.info(

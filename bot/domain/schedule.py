@@ -159,9 +159,29 @@ def is_overdue_beyond_catch_up(due: datetime, now: datetime, policy: SendPolicy)
     return now - due > policy.catch_up
 
 
+WEEKEND_START = 5  # Saturday, as date.weekday() counts
 LATENESS_BY_KIND = {"medication": timedelta(hours=2), "reexam_reminder": timedelta(hours=12)}
 
 
 def lateness_limit(kind: str, catch_up: timedelta) -> timedelta:
     """Return how late a message of this kind may still be sent (a stale one is missed)."""
     return min(LATENESS_BY_KIND.get(kind, catch_up), catch_up)
+
+
+def is_working_day(day: date, holidays: HolidayCalendar) -> bool:
+    """Say whether staff work that day: weekdays, and adjusted weekend working days (调休)."""
+    if isinstance(holidays, ChineseHolidays) and holidays.covers(day.year):
+        return bool(chinese_calendar.is_workday(day))
+    return day.weekday() < WEEKEND_START and not holidays.is_public_holiday(day)
+
+
+def add_working_days(
+    start: datetime, days: int, zone: ZoneInfo, holidays: HolidayCalendar
+) -> datetime:
+    """Return the same local time `days` working days after start (aware UTC)."""
+    local = start.astimezone(zone)
+    day, counted = local.date(), 0
+    while counted < days:
+        day += timedelta(days=1)
+        counted += is_working_day(day, holidays)
+    return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=zone).astimezone(UTC)

@@ -5,10 +5,13 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import AppContext
+from bot.conversations.complaint import DIALOG_KIND as CASE_DIALOG
+from bot.conversations.complaint import take_case_text
 from bot.conversations.consent import ask_consent
 from bot.conversations.enrolment import answer_identity, begin_enrolment
 from bot.conversations.survey import answer_by_text, ask_current_question
 from bot.domain.enrolment import DIALOG_KIND, ConsentDecision, EnrolStep
+from bot.handlers.case_patient import open_case_of_chat, relay_to_staff
 from bot.handlers.replies import send
 from bot.storage.surveys import SurveySession
 
@@ -51,8 +54,12 @@ async def on_private_text(update: Update, context: AppContext) -> None:
         await answer_identity(update, context, state.data, text)
     elif state and state.kind == DIALOG_KIND:
         await send(context, chat_id, "common/use_buttons")
-    elif survey := await _open_survey(context, chat_id):
+    elif state and state.kind == CASE_DIALOG:
+        await take_case_text(update, context, state)
+    elif text and (survey := await _open_survey(context, chat_id)):
         await answer_by_text(context, survey, text)
+    elif text and (case := await open_case_of_chat(context, chat_id)):
+        await relay_to_staff(context, case, chat_id, text)
     else:
         await send(context, chat_id, "common/not_understood")
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from markupsafe import Markup
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.context import AppContext
-from bot.domain.surveys import ACTION_ACKS, STAFF_ALERTS, Action, Question, QuestionType
+from bot.conversations.complaint import open_patient_case
+from bot.domain.surveys import ACTION_ACKS, STAFF_ALERTS, Action, Question
 from bot.handlers.replies import send
 from bot.services.alerts import post_to_staff
 from bot.storage.cases import CaseKind, NewCase
@@ -21,7 +21,6 @@ CASE_KINDS = {
     Action.RECORD_PRAISE: CaseKind.PRAISE,
     Action.ASK_DOCTOR: CaseKind.QUESTION,
 }
-ANSWER_DEADLINE = timedelta(days=7)  # the seeds: complaints are answered within 7 days
 ACK_LABEL = "buttons/case_ack"
 
 
@@ -56,32 +55,42 @@ async def _open_case(
     shown: Shown,
 ) -> None:
     services = context.services
-    now = services.clock.now()
     kind = CASE_KINDS[action]
-    is_text = question.type is QuestionType.FREE_TEXT
     earlier = [
         c
         for c in await services.store.cases.for_patient(session.patient_id)
         if c.session_id == session.id and c.kind == kind
     ]
+    if kind is CaseKind.RED_FLAG:
+        await _raise_red_flag(context, session, question, answer, shown)
+    else:  # complaints, praise and questions are worked like any other case
+        contact = await services.store.contacts.get(session.contact_id)
+        assert contact is not None
+        await open_patient_case(
+            context, contact, kind, answer, "", None, source="survey", session_id=session.id
+        )
+    if not earlier:  # one acknowledgement per kind and session, however many answers flag
+        await send(context, session.chat_id, ACTION_ACKS[action])
+
+
+async def _raise_red_flag(
+    context: AppContext, session: SurveySession, question: Question, answer: str, shown: Shown
+) -> None:
+    services = context.services
     case = await services.store.cases.open(
         NewCase(
-            kind=kind,
+            kind=CaseKind.RED_FLAG,
             patient_id=session.patient_id,
             episode_id=session.episode_id,
             contact_id=session.contact_id,
             source="survey",
             session_id=session.id,
             question=question.key,
-            answer=None if is_text else answer,
-            text=answer if is_text else None,
-            due_at=now + ANSWER_DEADLINE if kind is CaseKind.COMPLAINT else None,
+            answer=answer,
         ),
-        now,
+        services.clock.now(),
     )
-    await _tell_staff(context, session, case.id, action, shown)
-    if not earlier:  # one acknowledgement per kind and session, however many answers flag
-        await send(context, session.chat_id, ACTION_ACKS[action])
+    await _tell_staff(context, session, case.id, Action.RED_FLAG, shown)
 
 
 async def _tell_staff(

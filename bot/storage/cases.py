@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import ColumnElement, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.storage.schema import cases
+from bot.storage.schema import case_events, cases
+
+PROMPT_EVENTS = ("reply_prompt", "summary_prompt")
 
 
 class CaseKind(StrEnum):
@@ -31,6 +33,11 @@ class NewCase:
     answer: str | None = None
     text: str | None = None
     due_at: datetime | None = None
+    ack_due_at: datetime | None = None
+    respondent: str | None = None
+    relation: str | None = None
+    concerned: str | None = None
+    photo_file_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,35 @@ class Case:
     staff_message_id: int | None
     acknowledged_by: int | None
     acknowledged_at: datetime | None
+    respondent: str | None
+    relation: str | None
+    concerned: str | None
+    photo_file_id: str | None
+    topic_id: int | None
+    assignee_id: int | None
+    outcome: str | None
+    summary: str | None
+    handling_satisfaction: str | None
+    ack_due_at: datetime | None
+    answered_at: datetime | None
+    closed_at: datetime | None
+    ack_reminded_at: datetime | None
+    answer_reminded_at: datetime | None
+    ack_overdue_at: datetime | None
+    answer_overdue_at: datetime | None
+
+    @property
+    def closed(self) -> bool:
+        """Say whether the case is closed."""
+        return self.status == "closed"
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    at: datetime
+    actor_id: int | None
+    kind: str
+    detail: str | None
 
 
 class CaseRepository:
@@ -64,6 +100,7 @@ class CaseRepository:
         async with self._engine.begin() as conn:
             result = await conn.execute(insert(cases).values(values).returning(cases.c.id))
             case_id = int(result.scalar_one())
+            await _event(conn, case_id, now, None, "created", new.source)
         case = await self.get(case_id)
         assert case is not None
         return case
@@ -90,6 +127,64 @@ class CaseRepository:
                 .values(staff_chat_id=chat_id, staff_message_id=message_id)
             )
 
+    async def change(
+        self,
+        case_id: int,
+        now: datetime,
+        actor_id: int | None,
+        event: str,
+        detail: str | None = None,
+        *only_if: ColumnElement[bool],
+        **values: object,
+    ) -> bool:
+        """Change a case and record the event, in one transaction; False if only_if failed."""
+        async with self._engine.begin() as conn:
+            if values:
+                result = await conn.execute(
+                    update(cases).where(cases.c.id == case_id, *only_if).values(**values)
+                )
+                if result.rowcount != 1:
+                    return False
+            await _event(conn, case_id, now, actor_id, event, detail)
+        return True
+
+    async def events(self, case_id: int) -> list[CaseEvent]:
+        """Return a case's events, oldest first."""
+        query = select(
+            case_events.c.at, case_events.c.actor_id, case_events.c.kind, case_events.c.detail
+        ).where(case_events.c.case_id == case_id)
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(query.order_by(case_events.c.id))
+            return [CaseEvent(**row) for row in rows.mappings()]
+
+    async def find(self, *conditions: ColumnElement[bool]) -> list[Case]:
+        """Return cases matching conditions, oldest first."""
+        query = select(cases).where(*conditions).order_by(cases.c.id)
+        async with self._engine.connect() as conn:
+            return [Case(**row) for row in (await conn.execute(query)).mappings()]
+
+    async def in_thread(
+        self, chat_id: int, thread_id: int | None, reply_to: int | None
+    ) -> Case | None:
+        """Find the case a staff-group message belongs to: its topic, card or a bot prompt."""
+        if thread_id is not None:
+            found = await self.find(cases.c.staff_chat_id == chat_id, cases.c.topic_id == thread_id)
+            if found:
+                return found[-1]
+        if reply_to is None:
+            return None
+        found = await self.find(
+            cases.c.staff_chat_id == chat_id, cases.c.staff_message_id == reply_to
+        )
+        if found:
+            return found[-1]
+        query = select(case_events.c.case_id).where(
+            case_events.c.kind.in_(PROMPT_EVENTS), case_events.c.detail == str(reply_to)
+        )
+        async with self._engine.connect() as conn:
+            case_id = (await conn.execute(query)).scalar()
+        return await self.get(case_id) if case_id is not None else None
+
     async def acknowledge(self, case_id: int, user_id: int, now: datetime) -> bool:
         """Record who acknowledged a case first; False if it already was."""
         async with self._engine.begin() as conn:
@@ -98,4 +193,18 @@ class CaseRepository:
                 .where(cases.c.id == case_id, cases.c.acknowledged_at.is_(None))
                 .values(acknowledged_by=user_id, acknowledged_at=now, status="acknowledged")
             )
+            if result.rowcount == 1:
+                await _event(conn, case_id, now, user_id, "acknowledged")
             return result.rowcount == 1
+
+
+async def _event(
+    conn: AsyncConnection,
+    case_id: int,
+    now: datetime,
+    actor_id: int | None,
+    kind: str,
+    detail: str | None = None,
+) -> None:
+    values = {"case_id": case_id, "at": now, "actor_id": actor_id, "kind": kind, "detail": detail}
+    await conn.execute(insert(case_events).values(values))

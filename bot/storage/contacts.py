@@ -72,6 +72,13 @@ class ContactRepository:
             query = select(*_COLUMNS).where(contacts.c.chat_id == chat_id).order_by(contacts.c.id)
             return [Contact(**row) for row in (await conn.execute(query)).mappings()]
 
+    async def get(self, contact_id: int) -> Contact | None:
+        """Return one contact."""
+        async with self._engine.connect() as conn:
+            query = select(*_COLUMNS).where(contacts.c.id == contact_id)
+            row = (await conn.execute(query)).mappings().first()
+        return Contact(**row) if row else None
+
     async def for_patient(self, patient_id: int) -> list[Contact]:
         """Return every contact of a patient."""
         async with self._engine.connect() as conn:

@@ -30,6 +30,7 @@ def _episode_query() -> Select[Any]:
         episodes.c.diagnosis,
         episodes.c.revisit_at,
         episodes.c.medications,
+        episodes.c.nurse,
     ).select_from(episodes.join(patients).join(departments))
 
 

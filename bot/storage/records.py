@@ -26,6 +26,7 @@ class Episode:
     diagnosis: str | None = None
     revisit_at: date | None = None
     medications: str | None = None
+    nurse: str | None = None
 
     @property
     def eligible(self) -> bool:

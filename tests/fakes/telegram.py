@@ -119,6 +119,13 @@ class FakeTelegram(BaseRequest):
             return self._message(params)
         if api_method == "getUpdates":
             return []
+        if api_method == "createForumTopic":
+            self.next_message_id += 1
+            return {
+                "message_thread_id": self.next_message_id,
+                "name": params["name"],
+                "icon_color": 7322096,
+            }
         return True
 
     def _message(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -132,6 +139,9 @@ class FakeTelegram(BaseRequest):
         }
         if "text" in params:
             message["text"] = params["text"]
+        if "message_thread_id" in params:
+            message["message_thread_id"] = int(params["message_thread_id"])
+            message["is_topic_message"] = True
         if "caption" in params:
             message["caption"] = params["caption"]
             message["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}]

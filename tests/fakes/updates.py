@@ -20,8 +20,18 @@ def _chat(chat_id: int) -> dict[str, Any]:
     return {"id": chat_id, "type": kind, **({"title": "Staff"} if chat_id < 0 else {})}
 
 
-def text_update(bot: Bot, chat_id: int, user_id: int, text: str) -> Update:
-    """Build an update carrying a text message (commands get their entity)."""
+def text_update(
+    bot: Bot,
+    chat_id: int,
+    user_id: int,
+    text: str,
+    thread_id: int | None = None,
+    reply_to: int | None = None,
+) -> Update:
+    """Build an update carrying a text message (commands get their entity).
+
+    In a forum topic give thread_id; as a reply to an earlier message give reply_to.
+    """
     message: dict[str, Any] = {
         "message_id": next(_ids),
         "date": int(time.time()),
@@ -29,6 +39,15 @@ def text_update(bot: Bot, chat_id: int, user_id: int, text: str) -> Update:
         "from": _user(user_id),
         "text": text,
     }
+    if thread_id is not None:
+        message.update(message_thread_id=thread_id, is_topic_message=True)
+    if reply_to is not None:
+        message["reply_to_message"] = {
+            "message_id": reply_to,
+            "date": int(time.time()),
+            "chat": _chat(chat_id),
+            "text": "…",
+        }
     if text.startswith("/"):
         command = text.split()[0]
         message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]

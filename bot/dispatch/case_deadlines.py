@@ -1,0 +1,110 @@
+"""The case sweep: post what could not be posted, remind before deadlines, escalate breaches."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot.context import AppContext
+from bot.domain.roles import Role
+from bot.services.case_cards import local_text, post_case, post_in_case
+from bot.storage.cases import Case
+from bot.storage.schema import cases
+
+log = logging.getLogger(__name__)
+REMIND_BEFORE = timedelta(hours=24)
+WORKED_KINDS = ("complaint", "question")
+DEADLINES = {  # which -> (due column, done column, reminded column, overdue column)
+    "ack": ("ack_due_at", "acknowledged_at", "ack_reminded_at", "ack_overdue_at"),
+    "answer": ("due_at", "answered_at", "answer_reminded_at", "answer_overdue_at"),
+}
+
+
+async def sweep_cases(context: AppContext) -> None:
+    """Run once per dispatcher tick; each reminder and escalation happens once, restart-safe."""
+    store = context.services.store
+    open_cases = await store.cases.find(cases.c.kind.in_(WORKED_KINDS), cases.c.status != "closed")
+    for case in open_cases:
+        if case.staff_message_id is None and not await post_case(context, case):
+            await _tell_supervisors_once(context, case, "unposted", "staff/group_unreachable")
+            continue
+        for which in DEADLINES:
+            await _check_deadline(context, case, which, context.services.clock.now())
+
+
+async def _check_deadline(context: AppContext, case: Case, which: str, now: datetime) -> None:
+    due_column, done_column, reminded_column, overdue_column = DEADLINES[which]
+    due: datetime | None = getattr(case, due_column)
+    if due is None or getattr(case, done_column) is not None:
+        return
+    store = context.services.store
+    if now >= due - REMIND_BEFORE and await store.cases.change(
+        case.id,
+        now,
+        None,
+        f"{which}_reminder",
+        None,
+        cases.c[reminded_column].is_(None),
+        **{reminded_column: now},
+    ):
+        await post_in_case(
+            context, case, "staff/case_reminder", which=which, due=local_text(context, due)
+        )
+    if now > due and await store.cases.change(
+        case.id,
+        now,
+        None,
+        f"{which}_overdue",
+        None,
+        cases.c[overdue_column].is_(None),
+        **{overdue_column: now},
+    ):
+        await _tell_supervisors(
+            context, case, "staff/case_overdue", which=which, due=local_text(context, due)
+        )
+
+
+async def _tell_supervisors_once(context: AppContext, case: Case, event: str, key: str) -> None:
+    events = await context.services.store.cases.events(case.id)
+    if any(e.kind == event for e in events):
+        return
+    await context.services.store.cases.change(case.id, context.services.clock.now(), None, event)
+    await _tell_supervisors(context, case, key)
+
+
+async def _tell_supervisors(context: AppContext, case: Case, key: str, **variables: object) -> None:
+    """Message each supervisor of the case's department (or hospital-wide) privately."""
+    services = context.services
+    episode = await services.store.episodes.get(case.episode_id)
+    if episode is None:
+        return
+    supervisors = [
+        m
+        for m in await services.store.staff.all()
+        if m.role is Role.SUPERVISOR and m.department_id in (None, episode.department_id)
+    ]
+    text = services.renderer.render(
+        key,
+        services.locale,
+        number=case.id,
+        name=episode.name,
+        department=episode.department,
+        **variables,
+    )
+    for member in supervisors:
+        try:
+            await context.bot.send_message(member.user_id, text, parse_mode=ParseMode.HTML)
+        except TelegramError as error:  # e.g. a supervisor who never opened the bot
+            log.warning(
+                "supervisor %s not told about case %s: %s",
+                member.user_id,
+                case.id,
+                type(error).__name__,
+            )
+    if not supervisors:
+        await post_in_case(
+            context, case, key, name=episode.name, department=episode.department, **variables
+        )

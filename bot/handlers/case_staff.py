@@ -1,0 +1,253 @@
+"""Working a case from the staff group: take, reply (relayed to the patient), close, reopen."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+
+from bot.context import AppContext
+from bot.domain.roles import Permission, is_allowed
+from bot.handlers.replies import text_of
+from bot.services.case_cards import post_in_case, refresh_card
+from bot.storage.cases import Case
+from bot.storage.records import StaffMember
+from bot.storage.schema import cases
+
+OUTCOMES = ("substantiated", "not_substantiated", "resolved", "referred")
+ACTIONS = ("take", "reply", "close", "reopen", "outcome")
+
+
+async def staff_member_for(context: AppContext, user_id: int, case: Case) -> StaffMember | None:
+    """Return the member if their role (and department) lets them work this case."""
+    member = await context.services.store.staff.get(user_id)
+    episode = await context.services.store.episodes.get(case.episode_id)
+    if (
+        member is None
+        or episode is None
+        or not is_allowed(
+            member.role,
+            Permission.WORK_CASES,
+            member_department_id=member.department_id,
+            target_department_id=episode.department_id,
+        )
+    ):
+        return None
+    return member
+
+
+def member_name(member: StaffMember) -> str:
+    """How a staff member is named inside the staff group (never to patients)."""
+    return member.name or str(member.user_id)
+
+
+async def on_case_staff_button(update: Update, context: AppContext) -> None:
+    """Check the role on every press, then take, prompt a reply, close or reopen."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    parts = (query.data or "").split(":")
+    case = None
+    if len(parts) in (3, 4) and parts[1] in ACTIONS and parts[2].isdigit() and len(parts[2]) < 19:
+        case = await context.services.store.cases.get(int(parts[2]))
+    member = await staff_member_for(context, update.effective_user.id, case) if case else None
+    if case is None or member is None:
+        await query.answer(text_of(context, "staff/not_allowed_short"), show_alert=True)
+        return
+    await query.answer()
+    handler = {"take": _take, "reply": _prompt_reply, "close": _ask_outcome, "reopen": _reopen}
+    if parts[1] == "outcome" and len(parts) == 4 and parts[3] in OUTCOMES:
+        await _choose_outcome(context, case, member, parts[3])
+    elif parts[1] in handler:
+        await handler[parts[1]](context, case, member)
+
+
+async def _take(context: AppContext, case: Case, member: StaffMember) -> None:
+    now = context.services.clock.now()
+    first_ack = {"acknowledged_by": member.user_id, "acknowledged_at": now}
+    values = {
+        "assignee_id": member.user_id,
+        "status": "taken" if case.status == "new" else case.status,
+        **(first_ack if case.acknowledged_at is None else {}),
+    }
+    await context.services.store.cases.change(
+        case.id, now, member.user_id, "taken", None, cases.c.status != "closed", **values
+    )
+    await post_in_case(context, case, "staff/case_taken_note", who=member_name(member))
+    await refresh_card(context, case.id)
+
+
+async def _prompt_reply(context: AppContext, case: Case, member: StaffMember) -> None:
+    prompt = await post_in_case(context, case, "staff/case_reply_prompt")
+    if prompt is not None:
+        await context.services.store.cases.change(
+            case.id,
+            context.services.clock.now(),
+            member.user_id,
+            "reply_prompt",
+            str(prompt.message_id),
+        )
+
+
+async def _ask_outcome(context: AppContext, case: Case, member: StaffMember) -> None:
+    if case.closed or case.staff_chat_id is None:
+        return
+    render, locale = context.services.renderer.render, context.services.locale
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    render(f"buttons/outcome_{o}", locale),
+                    callback_data=f"cs:outcome:{case.id}:{o}",
+                )
+            ]
+            for o in OUTCOMES
+        ]
+    )
+    text = render("staff/case_outcome_prompt", locale, number=case.id)
+    await context.bot.send_message(
+        case.staff_chat_id,
+        text,
+        parse_mode=ParseMode.HTML,
+        message_thread_id=case.topic_id,
+        reply_markup=markup,
+    )
+
+
+async def _choose_outcome(
+    context: AppContext, case: Case, member: StaffMember, outcome: str
+) -> None:
+    store, now = context.services.store, context.services.clock.now()
+    changed = await store.cases.change(
+        case.id,
+        now,
+        member.user_id,
+        "outcome",
+        outcome,
+        cases.c.status != "closed",
+        outcome=outcome,
+        status="closing",
+        assignee_id=member.user_id,
+    )
+    if not changed:
+        return
+    prompt = await post_in_case(context, case, "staff/case_summary_prompt")
+    if prompt is not None:
+        await store.cases.change(
+            case.id, now, member.user_id, "summary_prompt", str(prompt.message_id)
+        )
+    await refresh_card(context, case.id)
+
+
+async def _reopen(context: AppContext, case: Case, member: StaffMember) -> None:
+    now = context.services.clock.now()
+    if await context.services.store.cases.change(
+        case.id,
+        now,
+        member.user_id,
+        "reopened",
+        None,
+        cases.c.status == "closed",
+        status="taken",
+        closed_at=None,
+        outcome=None,
+    ):
+        await post_in_case(context, case, "staff/case_reopened_note", who=member_name(member))
+        await refresh_card(context, case.id)
+
+
+async def on_staff_group_text(update: Update, context: AppContext) -> None:
+    """Relay a staff member's message in a case thread to the patient (or take the summary)."""
+    message = update.effective_message
+    assert message is not None and update.effective_user is not None
+    reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    thread = message.message_thread_id if message.is_topic_message else None
+    case = await context.services.store.cases.in_thread(message.chat_id, thread, reply_to)
+    member = await staff_member_for(context, update.effective_user.id, case) if case else None
+    if case is None or member is None or case.kind == "praise" or not message.text:
+        return  # messages from others, or outside case threads, are not ours to act on
+    if case.status == "closing":
+        await close_case(context, case, member, message.text)
+    elif not case.closed:
+        await relay_to_patient(context, case, member, message)
+
+
+async def relay_to_patient(
+    context: AppContext, case: Case, member: StaffMember, message: Message
+) -> None:
+    """Send a staff reply to the patient, signed with the hospital and department only."""
+    services = context.services
+    contact = await services.store.contacts.get(case.contact_id) if case.contact_id else None
+    episode = await services.store.episodes.get(case.episode_id)
+    if contact is None or episode is None:
+        return
+    text = services.renderer.render(
+        "case/staff_reply",
+        services.locale,
+        number=case.id,
+        hospital=services.settings.require_hospital_name(),
+        department=episode.department,
+        text=message.text or "",
+    )
+    await context.bot.send_message(contact.chat_id, text, parse_mode=ParseMode.HTML)
+    now = services.clock.now()
+    answered = {"answered_at": now} if case.answered_at is None else {}
+    await services.store.cases.change(
+        case.id, now, member.user_id, "replied", message.text, status="answered", **answered
+    )
+    await post_in_case(context, case, "staff/case_relayed")
+    await refresh_card(context, case.id)
+
+
+async def close_case(context: AppContext, case: Case, member: StaffMember, summary: str) -> None:
+    """Close with the chosen outcome and this summary; tell the patient and ask one question."""
+    services = context.services
+    now = services.clock.now()
+    if not await services.store.cases.change(
+        case.id,
+        now,
+        member.user_id,
+        "closed",
+        summary,
+        cases.c.status == "closing",
+        status="closed",
+        summary=summary,
+        closed_at=now,
+    ):
+        return
+    render, locale = services.renderer.render, services.locale
+    outcome = render(f"outcomes/{case.outcome}", locale) if case.outcome else ""
+    contact = await services.store.contacts.get(case.contact_id) if case.contact_id else None
+    if contact is not None:
+        await context.bot.send_message(
+            contact.chat_id,
+            render("case/closed", locale, number=case.id, outcome=outcome, summary=summary),
+            parse_mode=ParseMode.HTML,
+        )
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        render("buttons/handling_satisfied", locale),
+                        callback_data=f"ch:{case.id}:yes",
+                    ),
+                    InlineKeyboardButton(
+                        render("buttons/handling_unsatisfied", locale),
+                        callback_data=f"ch:{case.id}:no",
+                    ),
+                ]
+            ]
+        )
+        await context.bot.send_message(
+            contact.chat_id,
+            render("case/handling_question", locale, number=case.id),
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+        )
+    await post_in_case(
+        context,
+        case,
+        "staff/case_closed_note",
+        outcome=outcome,
+        summary=summary,
+        who=member_name(member),
+    )
+    await refresh_card(context, case.id)
