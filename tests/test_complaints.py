@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.roles import Role
 from tests.fakes.telegram import Fault
+from tests.fakes.updates import photo_update
 from tests.harness import BotHarness, enrol, local, record, seed
 
 CHAT = 611
@@ -211,3 +212,20 @@ async def test_staff_reply_after_a_restart_still_reaches_the_patient(harness: Bo
     await harness.restart()
     await harness.text(GROUP, "已收到,正在处理。", user_id=STAFF, thread_id=thread)
     assert "正在处理" in harness.telegram.last_text(CHAT)
+
+
+async def test_a_photo_with_a_caption_goes_to_the_case_thread(harness: BotHarness) -> None:
+    await setup(harness)
+    await harness.text(CHAT, "/complain")
+    assert harness.app is not None
+    update = photo_update(harness.app.bot, CHAT, "卫生间地面一直有积水", "photo-file-1")
+    await harness.app.process_update(update)
+    await harness.press(CHAT, "cp:c:department")
+    await harness.press(CHAT, "cp:ok")
+    case = await harness.services.store.cases.get(1)
+    assert case is not None and (case.text, case.photo_file_id) == (
+        "卫生间地面一直有积水",
+        "photo-file-1",
+    )
+    [photo] = group_calls(harness, "sendPhoto")
+    assert photo["photo"] == "photo-file-1" and photo["message_thread_id"]

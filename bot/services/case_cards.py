@@ -104,6 +104,13 @@ async def post_case(context: AppContext, case: Case) -> bool:
             reply_markup=card_markup(context, case),
             message_thread_id=topic_id,
         )
+        if case.photo_file_id:
+            await context.bot.send_photo(
+                chat_id,
+                case.photo_file_id,
+                message_thread_id=topic_id,
+                reply_to_message_id=None if topic_id else message.message_id,
+            )
     except TelegramError as error:
         log.warning("case %s not posted to the staff group: %s", case.id, type(error).__name__)
         return False

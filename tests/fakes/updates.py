@@ -71,3 +71,16 @@ def callback_update(bot: Bot, chat_id: int, user_id: int, data: str, message_id:
         "data": data,
     }
     return Update.de_json({"update_id": next(_ids), "callback_query": query}, bot)
+
+
+def photo_update(bot: Bot, chat_id: int, caption: str, file_id: str) -> Update:
+    """Build an update carrying a photo with a caption, as a patient sends it."""
+    message = {
+        "message_id": next(_ids),
+        "date": int(time.time()),
+        "chat": _chat(chat_id),
+        "from": _user(chat_id),
+        "caption": caption,
+        "photo": [{"file_id": file_id, "file_unique_id": file_id, "width": 800, "height": 600}],
+    }
+    return Update.de_json({"update_id": next(_ids), "message": message}, bot)
