@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import chinese_calendar
+import pytest
 
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.schema import scheduled_messages as m
@@ -127,3 +128,15 @@ async def test_missing_holiday_data_is_named(harness: BotHarness) -> None:
     assert missing_holiday_years(scheduling, date(last, 6, 1)) == [last + 1]
     assert missing_holiday_years(scheduling, date(last - 1, 6, 1)) == []
     assert missing_holiday_years(scheduling, date(last + 1, 6, 1)) == [last + 1, last + 2]
+
+
+def test_the_plans_fingerprint_does_not_depend_on_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.services.planning import load_scheduling
+    from bot.templating import Renderer
+    from tests.harness import make_settings
+
+    here = load_scheduling(make_settings(tmp_path), Renderer()).fingerprint
+    monkeypatch.chdir(tmp_path)
+    assert load_scheduling(make_settings(tmp_path), Renderer()).fingerprint == here

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -85,7 +85,18 @@ def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
     )
     times = merged_times(parse_times_setting(settings.medication_times))
     quiet = parse_quiet_hours(settings.quiet_hours)
-    signature = repr((plans, policy.windows, times, quiet, settings.medication_default_days))
+    content = sorted(repr(replace(plan, source="")) for plan in plans.plans.values())  # not paths
+    signature = repr(
+        (
+            content,
+            plans.rules,
+            plans.default,
+            policy.windows,
+            times,
+            quiet,
+            settings.medication_default_days,
+        )
+    )
     fingerprint = hashlib.sha256(signature.encode()).hexdigest()[:32]
     return Scheduling(
         plans,

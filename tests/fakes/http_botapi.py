@@ -69,8 +69,10 @@ class BotApiHandler(RequestHandler):
     def initialize(self, state: ServerState) -> None:
         self.state = state
 
-    def post(self, method: str) -> None:
+    async def post(self, method: str) -> None:
         params = self._params()
+        if method == "getUpdates":  # long polling: wait a little, as Telegram would
+            await asyncio.sleep(min(float(params.get("timeout", 0) or 0), 0.5))
         if method == "sendMessage" and self.state.limits is not None:
             wait = self.state.limits.retry_after(int(params["chat_id"]), time.monotonic())
             if wait is not None:

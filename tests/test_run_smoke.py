@@ -1,0 +1,69 @@
+"""`followup run` for real: a subprocess polling the fake Bot API over loopback HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from benchmarks.common import fake_stats, fill_outbox, migrated_sqlite, start_fake_botapi
+from bot.services.planning import load_scheduling
+from bot.templating import Renderer
+from tests.fakes.telegram import TOKEN
+from tests.harness import make_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_run_polls_dispatches_and_stops_cleanly(tmp_path: Path) -> None:
+    database = tmp_path / "run.db"
+    migrated_sqlite(database)
+    same_plans = make_settings(tmp_path, send_windows="00:00-23:59", skip_holidays=False)
+    fingerprint = load_scheduling(same_plans, Renderer()).fingerprint  # no re-planning at start
+    fill_outbox(
+        database,
+        1,
+        2,
+        "plans/general/day1_home_care",
+        datetime.now(UTC) - timedelta(minutes=1),
+        fingerprint,
+    )
+    server, port = start_fake_botapi(limits=True)
+    env = {
+        **os.environ,
+        "FOLLOWUP_TELEGRAM_TOKEN": TOKEN,
+        "FOLLOWUP_HOSPITAL_NAME": "市第一人民医院",
+        "FOLLOWUP_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "FOLLOWUP_TELEGRAM_BASE_URL": f"http://127.0.0.1:{port}/bot",
+        "FOLLOWUP_DISPATCH_INTERVAL": "0.5",
+        "FOLLOWUP_SEND_WINDOWS": "00:00-23:59",
+        "FOLLOWUP_SKIP_HOLIDAYS": "false",
+    }
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        delivered = 0
+        for _ in range(300):  # up to about 30 s on a slow machine
+            delivered = fake_stats(port)["delivered"]
+            if delivered >= 2 or bot.poll() is not None:
+                break
+            time.sleep(0.1)
+        bot.send_signal(signal.SIGINT)
+        _, errors = bot.communicate(timeout=30)
+    finally:
+        bot.kill()
+        server.kill()
+    assert delivered == 2, errors[-2000:]
+    assert bot.returncode == 0
+    assert "Traceback" not in errors
+    assert TOKEN not in errors  # the token never reaches the log
