@@ -35,6 +35,7 @@ from bot.handlers.cases import on_case_ack
 from bot.handlers.errors import on_error
 from bot.handlers.staff import on_invite
 from bot.handlers.start import on_help, on_private_text, on_start
+from bot.handlers.stats import on_stats
 from bot.handlers.stop import on_stop, on_stop_button
 from bot.services.planning import load_scheduling, missing_holiday_years
 from bot.settings import Settings
@@ -138,6 +139,7 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CommandHandler("help", on_help, filters=private))
     app.add_handler(CommandHandler("stop", on_stop, filters=private))
     app.add_handler(CommandHandler("invite", on_invite, filters=private))
+    app.add_handler(CommandHandler("stats", on_stats, filters=private))
     app.add_handler(CommandHandler("complain", on_complain, filters=private))
     app.add_handler(CommandHandler("praise", on_praise, filters=private))
     app.add_handler(CallbackQueryHandler(on_case_button, pattern=r"^cp:"))

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from bot.cli import imports, invites, staff
+from bot.cli import imports, invites, staff, stats
 from bot.cli.common import EXIT_FAILED, say, settings_or_exit, with_store
 from bot.cli.run import run_command
 from bot.storage import migrate
@@ -24,6 +24,7 @@ app.command("import")(imports.import_command)
 app.command("invite")(invites.invite_command)
 app.command("invites")(invites.invites_command)
 app.command("run")(run_command)
+app.command("stats")(stats.stats_command)
 
 
 @db_app.command("upgrade")

@@ -15,6 +15,7 @@ from bot.storage.episodes import EpisodeRepository
 from bot.storage.invites import InviteRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.staff import StaffRepository
+from bot.storage.stats import StatsRepository
 from bot.storage.surveys import SurveyRepository
 
 
@@ -30,6 +31,7 @@ class Store:
     outbox: OutboxRepository
     surveys: SurveyRepository
     cases: CaseRepository
+    stats: StatsRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -46,6 +48,7 @@ class Store:
             outbox=OutboxRepository(engine),
             surveys=SurveyRepository(engine),
             cases=CaseRepository(engine),
+            stats=StatsRepository(engine),
         )
 
     async def close(self) -> None:

@@ -1,0 +1,133 @@
+"""Statistics maths: rates, shares, NPS, ranking. Pure: the figures come from storage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+SATISFACTION_LEVELS = ("satisfied", "basically", "unsatisfied")
+
+
+def rate(part: int, whole: int) -> float | None:
+    """Return part/whole as a percentage with one decimal, or None when whole is 0."""
+    return None if whole == 0 else round(100 * part / whole, 1)
+
+
+def shares(
+    counts: Mapping[str, int], levels: Iterable[str] = SATISFACTION_LEVELS
+) -> dict[str, float | None]:
+    """Return each level's percentage of all answers."""
+    total = sum(counts.get(level, 0) for level in levels)
+    return {level: rate(counts.get(level, 0), total) for level in levels}
+
+
+def net_promoter_score(scores: Iterable[int]) -> float | None:
+    """Return NPS (promoters 9-10 minus detractors 0-6, in % of answers), or None."""
+    values = list(scores)
+    if not values:
+        return None
+    promoters = sum(1 for s in values if s >= 9)
+    detractors = sum(1 for s in values if s <= 6)
+    return round(100 * (promoters - detractors) / len(values), 1)
+
+
+def median(values: Iterable[float]) -> float | None:
+    """Return the median, or None for no values."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+@dataclass
+class Satisfaction:
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        """Return how many answered."""
+        return sum(self.counts.values())
+
+    @property
+    def shares(self) -> dict[str, float | None]:
+        """Return the share of each level."""
+        return shares(self.counts)
+
+
+@dataclass
+class StepReplies:
+    step: str
+    sent: int
+    answered: int
+
+    @property
+    def reply_rate(self) -> float | None:
+        """Return answered/sent in %."""
+        return rate(self.answered, self.sent)
+
+
+@dataclass
+class Stats:
+    discharged: int = 0
+    eligible: int = 0
+    excluded: dict[str, int] = field(default_factory=dict)
+    enrolled: int = 0
+    followed_up: int = 0
+    reached: int = 0
+    failed: dict[str, int] = field(default_factory=dict)
+    missed: int = 0
+    satisfaction: dict[str, Satisfaction] = field(default_factory=dict)
+    nps_scores: list[int] = field(default_factory=list)
+    complaints: int = 0
+    complaints_on_time: int = 0
+    complaints_answered: int = 0
+    complaints_overdue: int = 0
+    praise: int = 0
+    red_flags: int = 0
+    red_flag_ack_minutes: list[float] = field(default_factory=list)
+    medication: dict[str, int] = field(default_factory=dict)
+    reexam: dict[str, int] = field(default_factory=dict)
+    steps: list[StepReplies] = field(default_factory=list)
+    departments: list[tuple[str, float | None, int]] = field(default_factory=list)
+
+    @property
+    def success_rate(self) -> float | None:
+        """Return reached / followed up, in %."""
+        return rate(self.reached, self.followed_up)
+
+    @property
+    def follow_up_rate(self) -> float | None:
+        """Return followed up / enrolled, in %."""
+        return rate(self.followed_up, self.enrolled)
+
+    @property
+    def nps(self) -> float | None:
+        """Return the net promoter score."""
+        return net_promoter_score(self.nps_scores)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Return complaints answered on time / complaints received, in %."""
+        return rate(self.complaints_on_time, self.complaints)
+
+    @property
+    def median_ack_minutes(self) -> float | None:
+        """Return the median minutes from red flag to acknowledgement."""
+        return median(self.red_flag_ack_minutes)
+
+    @property
+    def adherence(self) -> float | None:
+        """Return medicines taken / reminders answered or due, in %."""
+        due = sum(self.medication.values())
+        return rate(self.medication.get("taken", 0), due)
+
+
+def rank_departments(
+    satisfied: Mapping[str, tuple[int, int]],
+) -> list[tuple[str, float | None, int]]:
+    """Rank departments by their satisfied share, best first: (name, share %, answers)."""
+    rows = [(name, rate(good, total), total) for name, (good, total) in satisfied.items()]
+    return sorted(rows, key=lambda row: (-(row[1] if row[1] is not None else -1), row[0]))

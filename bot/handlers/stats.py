@@ -1,0 +1,40 @@
+"""/stats for supervisors: the month's (or a range's) figures, scoped to their department."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import AppContext
+from bot.domain.periods import period_from_words
+from bot.domain.roles import Permission, is_allowed
+from bot.handlers.replies import send
+from bot.services.statistics import compute_stats, department_id
+
+
+async def on_stats(update: Update, context: AppContext) -> None:
+    """Answer with the statistics; a supervisor with a department sees that department only."""
+    assert update.effective_chat is not None and update.effective_user is not None
+    services = context.services
+    chat_id = update.effective_chat.id
+    member = await services.store.staff.get(update.effective_user.id)
+    if member is None or not is_allowed(member.role, Permission.VIEW_STATS):
+        await send(context, chat_id, "stats/not_allowed")
+        return
+    today = services.clock.now().astimezone(services.settings.zone).date()
+    try:
+        period, rest = period_from_words(list(context.args or []), today)
+    except ValueError as error:
+        await send(context, chat_id, "stats/usage", error=str(error))
+        return
+    scope_id, scope_name = member.department_id, member.department
+    if scope_id is None and rest:
+        scope_name = " ".join(rest)
+        scope_id = await department_id(services.store, scope_name)
+        if scope_id is None:
+            await send(context, chat_id, "stats/usage", error=scope_name)
+            return
+    stats = await compute_stats(
+        services.store, services.scheduling.surveys, services.settings.zone, period, scope_id
+    )
+    name = scope_name or services.renderer.render("stats/whole_hospital", services.locale)
+    await send(context, chat_id, "stats/summary", period=period.label, department=name, s=stats)

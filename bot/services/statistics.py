@@ -1,0 +1,56 @@
+"""Statistics for a period and department, as supervisors and the CLI ask for them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.domain.periods import Period
+from bot.domain.stats import Stats
+from bot.domain.surveys import Survey
+from bot.storage.schema import departments
+from bot.storage.stats import Scope
+from bot.storage.store import Store
+
+
+def measured_questions(surveys: dict[str, Survey]) -> dict[str, str]:
+    """Map every question key that measures something to what it measures."""
+    return {q.key: q.measure.value for s in surveys.values() for q in s.questions if q.measure}
+
+
+async def department_id(store: Store, name: str) -> int | None:
+    """Return the id of a department by name."""
+    async with store.engine.connect() as conn:
+        query = select(departments.c.id).where(departments.c.name == name.strip())
+        return (await conn.execute(query)).scalar()
+
+
+async def compute_stats(
+    store: Store,
+    surveys: dict[str, Survey],
+    zone: ZoneInfo,
+    period: Period,
+    department: int | None,
+) -> Stats:
+    """Compute the figures of a period, for one department or the whole hospital."""
+    start, end = period.bounds(zone)
+    return await store.stats.compute(Scope(start, end, department), measured_questions(surveys))
+
+
+def stats_as_dict(stats: Stats) -> dict[str, object]:
+    """Return every figure, raw and derived, for JSON output."""
+    figures: dict[str, object] = asdict(stats)
+    for name in (
+        "success_rate",
+        "follow_up_rate",
+        "nps",
+        "on_time_rate",
+        "median_ack_minutes",
+        "adherence",
+    ):
+        figures[name] = getattr(stats, name)
+    figures["satisfaction_shares"] = {k: v.shares for k, v in stats.satisfaction.items()}
+    figures["reply_rates"] = {s.step: s.reply_rate for s in stats.steps}
+    return figures

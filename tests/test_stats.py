@@ -1,0 +1,240 @@
+"""Statistics against a hand-computed cohort: every figure, and the department scope."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.domain.discharge import ExclusionReason
+from bot.domain.enrolment import ConsentDecision
+from bot.domain.periods import month_period
+from bot.domain.roles import Role
+from bot.services.statistics import compute_stats, department_id
+from bot.storage.cases import CaseKind, NewCase
+from bot.storage.contacts import NewContact
+from bot.storage.outbox_records import PlannedMessage
+from bot.storage.surveys import NewSession
+from tests.harness import BotHarness, local, make_settings, record, seed
+
+NOVEMBER = month_period("2026-11")
+A, B = "心内科", "呼吸科"
+
+
+async def build_cohort(harness: BotHarness) -> None:
+    """P1 A, P2 A, P3 B enrolled in November; P4 B no consent; P5 A in October; P6 B dispute."""
+    await seed(
+        harness.settings,
+        record("P1", department=A, discharged_at=local("2026-11-05")),
+        record("P2", department=A, discharged_at=local("2026-11-10")),
+        record("P3", department=B, discharged_at=local("2026-11-12")),
+        record(
+            "P4",
+            department=B,
+            discharged_at=local("2026-11-15"),
+            consent=False,
+            exclusion=ExclusionReason.NO_CONSENT,
+        ),
+        record("P5", department=A, discharged_at=local("2026-10-30")),
+        record(
+            "P6",
+            department=B,
+            discharged_at=local("2026-11-20"),
+            flags="纠纷",
+            exclusion=ExclusionReason.DISPUTE,
+        ),
+    )
+    store, now = harness.services.store, harness.clock.now()
+    for number, chat in (("P1", 1), ("P2", 2), ("P3", 3)):
+        episode = await store.episodes.latest_for(number)
+        assert episode is not None
+        new = NewContact(episode.patient_id, episode.id, chat, chat, "patient", None, "zh_CN")
+        await store.contacts.link(new, ConsentDecision.GRANTED, now, via="test")
+    await _steps(harness)
+    await _answers(harness)
+    await _cases(harness)
+
+
+async def _row(
+    harness: BotHarness,
+    chat: int,
+    key: str,
+    kind: str,
+    status: str,
+    tries: int,
+    answer: str | None = None,
+    reason: str | None = None,
+) -> None:
+    store, now = harness.services.store, harness.clock.now()
+    [contact] = await store.contacts.for_chat(chat)
+    planned = PlannedMessage(key, 0, kind, "plans/general/day3_checkin", now, now)
+    await store.outbox.add(contact.id, contact.episode_id, contact.patient_id, planned, now)
+    [row] = [
+        r for r in await store.outbox.rows() if r.contact_id == contact.id and r.step_key == key
+    ]
+    await store.outbox.record_answer(
+        row, answer or "none", now, status=status, tries=tries, failure_reason=reason
+    )
+
+
+async def _steps(harness: BotHarness) -> None:
+    await _row(harness, 1, "day3", "checkin", "answered", 1, "good")
+    await _row(harness, 1, "day7", "checkin", "failed", 3, reason="no_answer")
+    await _row(harness, 1, "med0", "medication", "answered", 1, "taken")
+    await _row(harness, 1, "med1", "medication", "sent", 1)
+    await _row(harness, 2, "day3", "checkin", "sent", 1)
+    await _row(harness, 3, "day3", "checkin", "answered", 1, "good")
+    await _row(harness, 3, "reexam_1d", "reexam_reminder", "answered", 1, "attended")
+
+
+async def _answers(harness: BotHarness) -> None:
+    store, now = harness.services.store, harness.clock.now()
+    given = {
+        1: (("sat_doctors", "satisfied"), ("sat_hospital", "satisfied"), ("recommend", "10")),
+        3: (("sat_doctors", "basically"), ("sat_hospital", "unsatisfied"), ("recommend", "6")),
+    }
+    for chat, answers in given.items():
+        [contact] = await store.contacts.for_chat(chat)
+        new = NewSession(
+            None,
+            contact.id,
+            contact.patient_id,
+            contact.episode_id,
+            "checkin_first",
+            "general",
+            "patient",
+            None,
+        )
+        session = await store.surveys.open_for_message(
+            new, answers[0][0], now, now + timedelta(days=3)
+        )
+        for (question, value), following in zip(answers, [*answers[1:], (None, None)], strict=True):
+            assert await store.surveys.record_answer(
+                session, question, value, None, now, following[0], "open"
+            )
+
+
+async def _cases(harness: BotHarness) -> None:
+    store, now = harness.services.store, harness.clock.now()
+    contacts = {chat: (await store.contacts.for_chat(chat))[0] for chat in (1, 2, 3)}
+
+    async def case(chat: int, kind: CaseKind) -> int:
+        c = contacts[chat]
+        opened = await store.cases.open(
+            NewCase(kind, c.patient_id, c.episode_id, c.id, "test", due_at=now + timedelta(days=7)),
+            now,
+        )
+        return opened.id
+
+    on_time = await case(1, CaseKind.COMPLAINT)
+    await store.cases.change(
+        on_time, now, None, "replied", None, answered_at=now + timedelta(days=2)
+    )
+    late = await case(3, CaseKind.COMPLAINT)
+    await store.cases.change(
+        late, now, None, "answer_overdue", None, answer_overdue_at=now + timedelta(days=8)
+    )
+    await case(3, CaseKind.PRAISE)
+    for chat, minutes in ((1, 10), (2, 20)):
+        flag = await case(chat, CaseKind.RED_FLAG)
+        await store.cases.acknowledge(flag, 9, now + timedelta(minutes=minutes))
+
+
+async def test_hospital_wide_figures(harness: BotHarness) -> None:
+    await build_cohort(harness)
+    services = harness.services
+    s = await compute_stats(
+        services.store, services.scheduling.surveys, services.settings.zone, NOVEMBER, None
+    )
+    assert (s.discharged, s.eligible, s.enrolled) == (5, 3, 3)
+    assert s.excluded == {"no_consent": 1, "dispute": 1}
+    assert (s.followed_up, s.reached, s.success_rate) == (3, 2, 66.7)
+    assert s.failed == {"no_answer": 1}
+    assert s.satisfaction["satisfaction_hospital"].shares == {
+        "satisfied": 50.0,
+        "basically": 0.0,
+        "unsatisfied": 50.0,
+    }
+    assert s.satisfaction["satisfaction_doctors"].shares == {
+        "satisfied": 50.0,
+        "basically": 50.0,
+        "unsatisfied": 0.0,
+    }
+    assert (s.nps_scores, s.nps) == ([10, 6], 0.0)
+    assert (s.complaints, s.complaints_on_time, s.on_time_rate, s.complaints_overdue) == (
+        2,
+        1,
+        50.0,
+        1,
+    )
+    assert (s.praise, s.red_flags, s.median_ack_minutes) == (1, 2, 15.0)
+    assert s.medication == {"taken": 1, "unanswered": 1} and s.adherence == 50.0
+    assert s.reexam == {"attended": 1}
+    assert [(x.step, x.sent, x.answered, x.reply_rate) for x in s.steps] == [
+        ("day3", 3, 2, 66.7),
+        ("day7", 1, 0, 0.0),
+    ]
+    assert s.departments == [(A, 100.0, 1), (B, 0.0, 1)]
+
+
+async def test_one_department(harness: BotHarness) -> None:
+    await build_cohort(harness)
+    services = harness.services
+    b = await department_id(services.store, B)
+    s = await compute_stats(
+        services.store, services.scheduling.surveys, services.settings.zone, NOVEMBER, b
+    )
+    assert (s.discharged, s.eligible, s.followed_up, s.reached) == (3, 1, 1, 1)
+    assert (s.complaints, s.complaints_overdue, s.praise, s.red_flags) == (1, 1, 1, 0)
+    assert s.departments == [(B, 0.0, 1)]
+
+
+async def test_stats_command_scopes_by_role(harness: BotHarness) -> None:
+    await build_cohort(harness)
+    store, now = harness.services.store, harness.clock.now()
+    await store.staff.upsert(801, Role.SUPERVISOR, B, "呼吸科主任", now)
+    await store.staff.upsert(802, Role.SUPERVISOR, None, "医务科", now)
+    await store.staff.upsert(803, Role.STAFF, None, "护士", now)
+    await harness.text(801, "/stats 2026-11")
+    assert "呼吸科" in harness.telegram.last_text(
+        801
+    ) and "出院 3 人" in harness.telegram.last_text(801)
+    await harness.text(801, f"/stats 2026-11 {A}")  # a department supervisor sees only theirs
+    assert "出院 3 人" in harness.telegram.last_text(801)
+    await harness.text(802, "/stats 2026-11")
+    assert "全院" in harness.telegram.last_text(802) and "出院 5 人" in harness.telegram.last_text(
+        802
+    )
+    await harness.text(802, f"/stats 2026-11-01 2026-11-30 {A}")
+    assert "出院 2 人" in harness.telegram.last_text(802)
+    await harness.text(803, "/stats")
+    assert "仅限主管" in harness.telegram.last_text(803)
+    await harness.text(802, "/stats 2026-13")
+    assert "YYYY-MM" in harness.telegram.last_text(802)
+
+
+def test_cli_prints_the_same_figures_as_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = make_settings(tmp_path)
+
+    async def build() -> None:
+        harness = BotHarness(settings)
+        await harness.start()
+        await build_cohort(harness)
+        await harness.stop()
+
+    asyncio.run(build())
+    monkeypatch.setenv("FOLLOWUP_DATABASE_URL", settings.database_url)
+    result = CliRunner().invoke(app, ["stats", "--month", "2026-11", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert (figures["discharged"], figures["reached"], figures["success_rate"]) == (5, 2, 66.7)
+    assert figures["nps"] == 0.0 and figures["reply_rates"] == {"day3": 66.7, "day7": 0.0}
+    bad = CliRunner().invoke(app, ["stats", "--month", "2026-13"])
+    assert bad.exit_code == 1 and "YYYY-MM" in bad.output
