@@ -33,6 +33,7 @@ from bot.handlers.case_patient import on_handling_answer
 from bot.handlers.case_staff import on_case_staff_button, on_staff_group_text
 from bot.handlers.cases import on_case_ack
 from bot.handlers.errors import on_error
+from bot.handlers.report import on_report
 from bot.handlers.staff import on_invite
 from bot.handlers.start import on_help, on_private_text, on_start
 from bot.handlers.stats import on_stats
@@ -140,6 +141,7 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CommandHandler("stop", on_stop, filters=private))
     app.add_handler(CommandHandler("invite", on_invite, filters=private))
     app.add_handler(CommandHandler("stats", on_stats, filters=private))
+    app.add_handler(CommandHandler("report", on_report, filters=private))
     app.add_handler(CommandHandler("complain", on_complain, filters=private))
     app.add_handler(CommandHandler("praise", on_praise, filters=private))
     app.add_handler(CallbackQueryHandler(on_case_button, pattern=r"^cp:"))

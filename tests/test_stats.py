@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -238,3 +239,51 @@ def test_cli_prints_the_same_figures_as_json(
     assert figures["nps"] == 0.0 and figures["reply_rates"] == {"day3": 66.7, "day7": 0.0}
     bad = CliRunner().invoke(app, ["stats", "--month", "2026-13"])
     assert bad.exit_code == 1 and "YYYY-MM" in bad.output
+
+
+def test_monthly_report_holds_the_registers_and_every_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = make_settings(tmp_path)
+
+    async def build() -> None:
+        harness = BotHarness(settings)
+        await harness.start()
+        await build_cohort(harness)
+        await harness.stop()
+
+    asyncio.run(build())
+    monkeypatch.setenv("FOLLOWUP_DATABASE_URL", settings.database_url)
+    out = tmp_path / "report.xlsx"
+    result = CliRunner().invoke(app, ["report", "--month", "2026-11", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out, read_only=True)
+    assert book.sheetnames == [
+        "统计汇总",
+        "科室",
+        "投诉登记表",
+        "表扬登记表",
+        "随访失败",
+        "全部回答",
+    ]
+    rows = {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+    assert rows["投诉登记表"][0][:3] == ("编号", "受理时间", "回访对象")
+    assert len(rows["投诉登记表"]) == 1 + 2 and len(rows["表扬登记表"]) == 1 + 1
+    assert [r[1] for r in rows["随访失败"][1:]] == ["P1"]
+    assert len(rows["全部回答"]) == 1 + 6
+    assert ("discharged", 5) in [tuple(r) for r in rows["统计汇总"]]
+    assert [r[0] for r in rows["科室"][1:]] == [B, A] or [r[0] for r in rows["科室"][1:]] == [A, B]
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+async def test_report_command_sends_the_workbook_to_supervisors_only(
+    harness: BotHarness,
+) -> None:
+    await build_cohort(harness)
+    now = harness.clock.now()
+    await harness.services.store.staff.upsert(802, Role.SUPERVISOR, None, "医务科", now)
+    await harness.text(802, "/report 2026-11")
+    [document] = [c for c in harness.telegram.calls if c.method == "sendDocument"]
+    assert "2026-11-01" in document.params["caption"]
+    await harness.text(5, "/report 2026-11")
+    assert len([c for c in harness.telegram.calls if c.method == "sendDocument"]) == 1

@@ -14,7 +14,6 @@ import pytest
 import yaml
 
 from bot.domain import surveys
-from bot.domain.plans import load_plan_book
 from bot.domain.surveys import (
     ANSWER_ERROR_TEMPLATES,
     COMMON_TEMPLATES,
@@ -48,7 +47,8 @@ from bot.domain.surveys import (
     skip_answer,
     validate_answer,
 )
-from bot.templating import LOCALES, MESSAGES_DIR, Renderer
+from bot.templating import LOCALES, MESSAGES_DIR
+from tests.test_plans import BOOK, renderer, template_exists
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SURVEYS_DIR = MESSAGES_DIR / "surveys"
@@ -65,20 +65,6 @@ FORBIDDEN_ZH = ("你", "必须", "不知道", "不清楚", "不了解", "喂", "
 CALM = {"new_symptoms": "no", "doctor_question": "no", "anything_else": "no_thanks"}
 VARIABLES = {"hospital": "市第一人民医院", "department": "心内科", "patient_name": "王建国"}
 
-renderer = Renderer()
-
-
-def template_exists(key: str) -> bool:
-    """Say whether a template key exists in every locale."""
-    try:
-        for locale in LOCALES:
-            renderer.template_name(key, locale)
-    except KeyError:
-        return False
-    return True
-
-
-BOOK = load_plan_book(MESSAGES_DIR / "plans", template_exists)
 SURVEYS = load_surveys(SURVEYS_DIR, template_exists, set(BOOK.plans))
 FIRST = SURVEYS["checkin_first"]
 SHORT = SURVEYS["checkin_short"]

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from bot.cli import imports, invites, staff, stats
+from bot.cli import imports, invites, report, staff, stats
 from bot.cli.common import EXIT_FAILED, say, settings_or_exit, with_store
 from bot.cli.run import run_command
 from bot.storage import migrate
@@ -25,6 +25,7 @@ app.command("invite")(invites.invite_command)
 app.command("invites")(invites.invites_command)
 app.command("run")(run_command)
 app.command("stats")(stats.stats_command)
+app.command("report")(report.report_command)
 
 
 @db_app.command("upgrade")

@@ -5,17 +5,15 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
-_E = TypeVar("_E", bound=StrEnum)
+from bot.domain import data_files
 
 PLAN_LOCALES = ("zh_CN", "en")
 RULES_FILE = "rules.yaml"
@@ -27,7 +25,7 @@ OFFSET_FORMS = "use forms like 3d, 2w, 3mo, -1d"
 OFFSET_PATTERN = re.compile(r"^([+-]?\d{1,4})(h|d|w|mo)$")
 DURATION_PATTERN = re.compile(r"^(\d{1,4})(h|d|w)$")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
-TEMPLATE_PATTERN = re.compile(r"^[a-z0-9_]+(?:/[a-z0-9_]+)+$")
+TEMPLATE_PATTERN = data_files.TEMPLATE_PATTERN
 
 PLAN_FIELDS = ("key", "names", "aliases", "steps")
 PLAN_REQUIRED = ("key", "names", "steps")
@@ -378,35 +376,9 @@ def replace_step(
 # ---------------------------------------------------------------- field coercion
 
 
-def _type_name(raw: object) -> str:
-    """Name a YAML value's type in words."""
-    if raw is None:
-        return "nothing"
-    if isinstance(raw, bool):
-        return "true/false"
-    if isinstance(raw, int | float):
-        return "a number"
-    if isinstance(raw, list):
-        return "a list"
-    if isinstance(raw, dict):
-        return "a mapping"
-    if isinstance(raw, str):
-        return "text"
-    return type(raw).__name__
-
-
-def _as_text(raw: object, where: _Where, name: str) -> str:
-    """Return non-empty text, trimmed."""
-    if not isinstance(raw, str):
-        raise where.error(name, f"expected text, got {_type_name(raw)}")
-    if not raw.strip():
-        raise where.error(name, "must not be empty")
-    return raw.strip()
-
-
 def _as_key(raw: object, where: _Where, name: str) -> str:
     """Return an identifier such as `day3` or `checkin_first`."""
-    text = _as_text(raw, where, name)
+    text = data_files.as_text(raw, where, name)
     if not KEY_PATTERN.match(text):
         raise where.error(
             name, f'"{text}" is not a valid key; use a-z, 0-9 and _, starting with a letter'
@@ -421,34 +393,17 @@ def _as_survey(raw: object, where: _Where, name: str) -> str | None:
 
 def _as_template(raw: object, where: _Where, name: str) -> str:
     """Return a template key such as `plans/general/day3_checkin`."""
-    text = _as_text(raw, where, name)
-    if not TEMPLATE_PATTERN.match(text):
-        raise where.error(
-            name, f'"{text}" is not a template key; use forms like plans/general/day3_checkin'
-        )
-    return text
-
-
-def _as_choice(raw: object, where: _Where, name: str, kind: type[_E]) -> _E:
-    """Return the enum member named by raw."""
-    if isinstance(raw, kind):
-        return raw
-    text = raw.strip() if isinstance(raw, str) else str(raw)
-    try:
-        return kind(text)
-    except ValueError:
-        allowed = ", ".join(member.value for member in kind)
-        raise where.error(name, f'"{text}" is not allowed; use one of {allowed}') from None
+    return data_files.as_template(raw, where, name, "plans/general/day3_checkin")
 
 
 def _as_kind(raw: object, where: _Where, name: str) -> StepKind:
     """Return a step kind."""
-    return _as_choice(raw, where, name, StepKind)
+    return data_files.as_choice(raw, where, name, StepKind)
 
 
 def _as_anchor(raw: object, where: _Where, name: str) -> Anchor:
     """Return an anchor."""
-    return _as_choice(raw, where, name, Anchor)
+    return data_files.as_choice(raw, where, name, Anchor)
 
 
 def _as_offset(raw: object, where: _Where, name: str) -> Offset:
@@ -456,7 +411,7 @@ def _as_offset(raw: object, where: _Where, name: str) -> Offset:
     if isinstance(raw, Offset):
         return raw
     if isinstance(raw, list | dict) or raw is None:
-        raise where.error(name, f"expected an offset such as 3d, got {_type_name(raw)}")
+        raise where.error(name, f"expected an offset such as 3d, got {data_files.type_name(raw)}")
     try:
         return parse_offset(str(raw))
     except ValueError as error:
@@ -468,36 +423,27 @@ def _as_timeout(raw: object, where: _Where, name: str) -> timedelta:
     if isinstance(raw, timedelta):
         return raw
     if isinstance(raw, list | dict) or raw is None:
-        raise where.error(name, f"expected a duration such as 24h, got {_type_name(raw)}")
+        raise where.error(name, f"expected a duration such as 24h, got {data_files.type_name(raw)}")
     try:
         return parse_duration(str(raw))
     except ValueError as error:
         raise where.error(name, str(error)) from None
 
 
-def _as_bool(raw: object, where: _Where, name: str) -> bool:
-    """Return true/false."""
-    if not isinstance(raw, bool):
-        raise where.error(name, f"expected true or false, got {_type_name(raw)}")
-    return raw
-
-
 def _as_repeat(raw: object, where: _Where, name: str) -> Repeat | None:
     """Return a Repeat from a Repeat or a mapping with every/until, or None."""
     if raw is None or isinstance(raw, Repeat):
         return raw
-    data = _fields(raw, where, name, REPEAT_FIELDS, REPEAT_FIELDS)
+    data = data_files.checked_fields(raw, where, name, REPEAT_FIELDS, REPEAT_FIELDS)
     every = _as_offset(data["every"], where, f"{name}.every")
     return Repeat(every=every, until=_as_offset(data["until"], where, f"{name}.until"))
 
 
 def _as_texts(raw: object, where: _Where, name: str) -> tuple[str, ...]:
     """Return a list of non-empty texts (absent means empty)."""
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise where.error(name, f"expected a list, got {_type_name(raw)}")
-    return tuple(_as_text(item, where, name) for item in raw)
+    return tuple(
+        data_files.as_text(item, where, name) for item in data_files.as_list(raw, where, name)
+    )
 
 
 STEP_COERCERS: dict[str, Callable[[object, _Where, str], object]] = {
@@ -508,31 +454,8 @@ STEP_COERCERS: dict[str, Callable[[object, _Where, str], object]] = {
     "survey": _as_survey,
     "repeat": _as_repeat,
     "answer_timeout": _as_timeout,
-    "enabled": _as_bool,
+    "enabled": data_files.as_bool,
 }
-
-
-def _fields(
-    raw: object,
-    where: _Where,
-    name: str | None,
-    allowed: Iterable[str],
-    required: Iterable[str],
-) -> dict[str, object]:
-    """Return a mapping's fields after checking for unknown and missing ones."""
-    if not isinstance(raw, dict):
-        raise where.error(name, f"expected a mapping of fields, got {_type_name(raw)}")
-    allowed = tuple(allowed)
-    prefix = f"{name}." if name else ""
-    for key in raw:
-        if key not in allowed:
-            raise where.error(
-                f"{prefix}{key}", f"unknown field; allowed fields are: {', '.join(allowed)}"
-            )
-    for key in required:
-        if key not in raw:
-            raise where.error(f"{prefix}{key}", "is missing (required)")
-    return {str(key): value for key, value in raw.items()}
 
 
 # ---------------------------------------------------------------- validating
@@ -553,11 +476,7 @@ def _check_step(
     if step.repeat is not None:
         _check_repeat(step.offset, step.repeat, where)
     if template_exists is not None and not template_exists(step.template):
-        raise where.error(
-            "template",
-            f'no template "{step.template}"; add it under messages/<locale>/ '
-            f"for every locale ({', '.join(PLAN_LOCALES)})",
-        )
+        raise where.error("template", data_files.missing_template(step.template, PLAN_LOCALES))
 
 
 def _check_repeat(offset: Offset, repeat: Repeat, where: _Where) -> None:
@@ -581,10 +500,10 @@ def _check_repeat(offset: Offset, repeat: Repeat, where: _Where) -> None:
 def load_plan_book(folder: Path, template_exists: Callable[[str], bool]) -> PlanBook:
     """Read and validate every plan file and rules.yaml in a folder; raise the first PlanError."""
     if not folder.is_dir():
-        raise PlanError(_display(folder), None, None, "plan folder not found")
+        raise PlanError(data_files.display(folder), None, None, "plan folder not found")
     files = sorted(p for p in folder.glob("*.yaml") if p.name != RULES_FILE)
     if not files:
-        raise PlanError(_display(folder), None, None, "no plan files (*.yaml) found")
+        raise PlanError(data_files.display(folder), None, None, "no plan files (*.yaml) found")
     plans: dict[str, Plan] = {}
     for path in files:
         plan = _load_plan(path, template_exists)
@@ -594,61 +513,24 @@ def load_plan_book(folder: Path, template_exists: Callable[[str], bool]) -> Plan
     return PlanBook(plans=plans, rules=rules, default=default)
 
 
-def _display(path: Path) -> str:
-    """Show a path relative to the working directory when it lies under it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key given twice in one mapping."""
-
-
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    """Build a mapping, refusing duplicate keys."""
-    seen: set[object] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if isinstance(key, str | int | float | bool) and key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f'the key "{key}" appears twice', key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _read_yaml(path: Path, where: _Where) -> object:
-    """Parse one YAML file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise where.error(None, "file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise where.error(None, f"cannot be read as UTF-8 text ({error})") from None
-    try:
-        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader: no arbitrary objects
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise where.error(None, f"is not valid YAML{line}: {problem}") from None
-
-
 def _load_plan(path: Path, template_exists: Callable[[str], bool]) -> Plan:
     """Read and validate one plan file."""
-    where = _Where(_display(path))
-    data = _fields(_read_yaml(path, where), where, None, PLAN_FIELDS, PLAN_REQUIRED)
+    where = _Where(data_files.display(path))
+    data = data_files.checked_fields(
+        data_files.read_yaml(path, where, report_missing=True),
+        where,
+        None,
+        PLAN_FIELDS,
+        PLAN_REQUIRED,
+    )
     key = _as_key(data["key"], where, "key")
-    names = _load_names(data["names"], where)
+    names = data_files.load_names(data["names"], where, PLAN_LOCALES)
     aliases = _as_texts(data.get("aliases"), where, "aliases")
     raw_steps = data["steps"]
     if not isinstance(raw_steps, list):
-        raise where.error("steps", f"expected a list of steps, got {_type_name(raw_steps)}")
+        raise where.error(
+            "steps", f"expected a list of steps, got {data_files.type_name(raw_steps)}"
+        )
     if not raw_steps:
         raise where.error("steps", "a plan needs at least one step")
     steps: list[PlanStep] = []
@@ -660,24 +542,12 @@ def _load_plan(path: Path, template_exists: Callable[[str], bool]) -> Plan:
     return Plan(key, names, aliases, tuple(steps), source=where.file)
 
 
-def _load_names(raw: object, where: _Where) -> dict[str, str]:
-    """Read the plan's display name in every locale."""
-    data = _fields(raw, where, "names", PLAN_LOCALES, PLAN_LOCALES)
-    return {locale: _as_text(data[locale], where, f"names.{locale}") for locale in PLAN_LOCALES}
-
-
-def _step_label(raw: object, number: int) -> str:
-    """Name a step in errors: its key when it has a usable one, else its position."""
-    key = raw.get("key") if isinstance(raw, dict) else None
-    return key.strip() if isinstance(key, str) and key.strip() else f"#{number}"
-
-
 def _load_step(
     raw: object, plan_where: _Where, number: int, template_exists: Callable[[str], bool]
 ) -> PlanStep:
     """Read and validate one step."""
-    where = _Where(plan_where.file, _step_label(raw, number))
-    data = _fields(raw, where, None, STEP_FIELDS, STEP_REQUIRED)
+    where = _Where(plan_where.file, data_files.item_label(raw, number))
+    data = data_files.checked_fields(raw, where, None, STEP_FIELDS, STEP_REQUIRED)
     step = PlanStep(
         key=_as_key(data["key"], where, "key"),
         kind=_as_kind(data["kind"], where, "kind"),
@@ -689,7 +559,7 @@ def _load_step(
         answer_timeout=_as_timeout(
             data.get("answer_timeout", DEFAULT_ANSWER_TIMEOUT), where, "answer_timeout"
         ),
-        enabled=_as_bool(data.get("enabled", True), where, "enabled"),
+        enabled=data_files.as_bool(data.get("enabled", True), where, "enabled"),
     )
     _check_step(step, where, template_exists)
     return step
@@ -709,12 +579,20 @@ def _check_unique(plan: Plan, known: Mapping[str, Plan]) -> None:
 
 def _load_rules(path: Path, plans: Mapping[str, Plan]) -> tuple[tuple[PlanRule, ...], str]:
     """Read rules.yaml: the default plan and the department/diagnosis rules."""
-    where = _Where(_display(path))
-    data = _fields(_read_yaml(path, where), where, None, RULES_FIELDS, ("default",))
+    where = _Where(data_files.display(path))
+    data = data_files.checked_fields(
+        data_files.read_yaml(path, where, report_missing=True),
+        where,
+        None,
+        RULES_FIELDS,
+        ("default",),
+    )
     default = _known_plan(data["default"], where, "default", plans)
     raw_rules = data.get("rules") or []
     if not isinstance(raw_rules, list):
-        raise where.error("rules", f"expected a list of rules, got {_type_name(raw_rules)}")
+        raise where.error(
+            "rules", f"expected a list of rules, got {data_files.type_name(raw_rules)}"
+        )
     rules = tuple(
         _load_rule(raw, _Where(where.file, rule=number), plans)
         for number, raw in enumerate(raw_rules, start=1)
@@ -724,7 +602,7 @@ def _load_rules(path: Path, plans: Mapping[str, Plan]) -> tuple[tuple[PlanRule, 
 
 def _load_rule(raw: object, where: _Where, plans: Mapping[str, Plan]) -> PlanRule:
     """Read one rule."""
-    data = _fields(raw, where, None, RULE_FIELDS, ("plan",))
+    data = data_files.checked_fields(raw, where, None, RULE_FIELDS, ("plan",))
     rule = PlanRule(
         plan=_known_plan(data["plan"], where, "plan", plans),
         departments=_as_texts(data.get("departments"), where, "departments"),
@@ -741,7 +619,7 @@ def _load_rule(raw: object, where: _Where, plans: Mapping[str, Plan]) -> PlanRul
 
 def _known_plan(raw: object, where: _Where, name: str, plans: Mapping[str, Plan]) -> str:
     """Return a plan key that exists."""
-    key = _as_text(raw, where, name)
+    key = data_files.as_text(raw, where, name)
     if key not in plans:
         raise where.error(name, f'no plan "{key}"; plans are: {", ".join(sorted(plans))}')
     return key

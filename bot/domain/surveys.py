@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-import yaml
+from bot.domain import data_files
 
-_E = TypeVar("_E", bound=StrEnum)
 _T = TypeVar("_T", bound=Hashable)
 
 SURVEY_LOCALES = ("zh_CN", "en")
@@ -40,7 +39,7 @@ SURVEY_KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 QUESTION_KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")  # survey_answers.question: 32
 VALUE_PATTERN = re.compile(r"^[a-z0-9_]{1,16}$")
 PLAN_KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
-TEMPLATE_PATTERN = re.compile(r"^[a-z0-9_]+(?:/[a-z0-9_]+)+$")
+TEMPLATE_PATTERN = data_files.TEMPLATE_PATTERN
 RANGE_PATTERN = re.compile(r"^(\d{1,2})(?:\s*-\s*(\d{1,2}))?$")
 NUMBER_PATTERN = re.compile(r"^[+-]?\d+$")
 MAX_SCORE_CHARS = 8  # longer digit strings are out of range without converting them
@@ -513,7 +512,7 @@ def load_surveys(
     plan_keys: Collection[str] | None = None,
 ) -> dict[str, Survey]:
     """Read and validate every survey file in a folder; raise the first SurveyError."""
-    where = _Where(_display(folder))
+    where = _Where(data_files.display(folder))
     if not folder.is_dir():
         raise where.error(None, "survey folder not found")
     files = sorted(folder.glob("*.yaml"))
@@ -533,14 +532,16 @@ def _load_survey(
     path: Path, template_exists: Callable[[str], bool], plan_keys: Collection[str] | None
 ) -> Survey:
     """Read and validate one survey file."""
-    where = _Where(_display(path))
-    data = _fields(_read_yaml(path, where), where, None, SURVEY_FIELDS, SURVEY_REQUIRED)
+    where = _Where(data_files.display(path))
+    data = data_files.checked_fields(
+        data_files.read_yaml(path, where), where, None, SURVEY_FIELDS, SURVEY_REQUIRED
+    )
     key = _as_key(data["key"], where, "key", SURVEY_KEY_PATTERN, 48)
     if key != path.stem:
         raise where.error("key", f'"{key}" must match the file name "{path.stem}"')
     survey = Survey(
         key=key,
-        names=_load_names(data["names"], where),
+        names=data_files.load_names(data["names"], where, SURVEY_LOCALES),
         questions=_load_questions(data["questions"], where, plan_keys),
         intro=None if data.get("intro") is None else _as_template(data["intro"], where, "intro"),
         thanks=_as_template(data.get("thanks", THANKS_TEMPLATE), where, "thanks"),
@@ -551,24 +552,20 @@ def _load_survey(
     return survey
 
 
-def _load_names(raw: object, where: _Where) -> dict[str, str]:
-    """Read the survey's display name in every locale."""
-    data = _fields(raw, where, "names", SURVEY_LOCALES, SURVEY_LOCALES)
-    return {locale: _as_text(data[locale], where, f"names.{locale}") for locale in SURVEY_LOCALES}
-
-
 def _load_questions(
     raw: object, where: _Where, plan_keys: Collection[str] | None
 ) -> tuple[Question, ...]:
     """Read the question list, each checked against the questions before it."""
     if not isinstance(raw, list):
-        raise where.error("questions", f"expected a list of questions, got {_type_name(raw)}")
+        raise where.error(
+            "questions", f"expected a list of questions, got {data_files.type_name(raw)}"
+        )
     if not raw:
         raise where.error("questions", "a survey needs at least one question")
     earlier: dict[str, Question] = {}
     for number, item in enumerate(raw, start=1):
         question = _load_question(
-            item, _Where(where.file, _label(item, number)), earlier, plan_keys
+            item, _Where(where.file, data_files.item_label(item, number)), earlier, plan_keys
         )
         if question.key in earlier:
             raise _Where(where.file, question.key).error("key", "this question key is used twice")
@@ -577,18 +574,12 @@ def _load_questions(
     return tuple(earlier.values())
 
 
-def _label(raw: object, number: int) -> str:
-    """Name a question in errors: its key when it has a usable one, else its position."""
-    key = raw.get("key") if isinstance(raw, dict) else None
-    return key.strip() if isinstance(key, str) and key.strip() else f"#{number}"
-
-
 def _load_question(
     raw: object, where: _Where, earlier: Mapping[str, Question], plan_keys: Collection[str] | None
 ) -> Question:
     """Read and validate one question."""
-    data = _fields(raw, where, None, QUESTION_FIELDS, QUESTION_REQUIRED)
-    kind = _as_enum(data["type"], where, "type", QuestionType)
+    data = data_files.checked_fields(raw, where, None, QUESTION_FIELDS, QUESTION_REQUIRED)
+    kind = data_files.as_choice(data["type"], where, "type", QuestionType)
     _check_type_fields(data, kind, where)
     question = Question(
         key=_as_key(data["key"], where, "key", QUESTION_KEY_PATTERN, 32),
@@ -600,7 +591,7 @@ def _load_question(
         respondents=_load_respondents(data.get("respondents"), where),
         actions_on_text=_as_actions(data.get("actions_on_text"), where, "actions_on_text"),
         scale_actions=_load_scale_actions(data.get("scale_actions"), where),
-        required=_as_bool(data.get("required", True), where, "required"),
+        required=data_files.as_bool(data.get("required", True), where, "required"),
         max_length=_as_max_length(data.get("max_length", DEFAULT_MAX_LENGTH), where),
         measure=_as_measure(data.get("measure"), where),
     )
@@ -625,7 +616,7 @@ def _load_options(raw: object, kind: QuestionType, where: _Where) -> tuple[Optio
             raise where.error("options", "is missing (required for single_choice questions)")
         return _standard_options(kind)
     if not isinstance(raw, list):
-        raise where.error("options", f"expected a list of options, got {_type_name(raw)}")
+        raise where.error("options", f"expected a list of options, got {data_files.type_name(raw)}")
     options = tuple(_load_option(item, kind, where, n) for n, item in enumerate(raw, start=1))
     _check_options(options, kind, where)
     return options
@@ -648,7 +639,7 @@ def _load_option(raw: object, kind: QuestionType, where: _Where, number: int) ->
     """Read one option."""
     name = f"options[{number}]"
     required = ("value", "label") if kind is QuestionType.SINGLE_CHOICE else ("value",)
-    data = _fields(raw, where, name, OPTION_FIELDS, required)
+    data = data_files.checked_fields(raw, where, name, OPTION_FIELDS, required)
     value = _as_value(data["value"], where, f"{name}.value")
     label = (
         None if data.get("label") is None else _as_template(data["label"], where, f"{name}.label")
@@ -696,8 +687,8 @@ def _load_condition(
     """Read a condition on an earlier question's answer."""
     if raw is None:
         return None
-    data = _fields(raw, where, "condition", CONDITION_FIELDS, CONDITION_FIELDS)
-    key = _as_text(data["question"], where, "condition.question")
+    data = data_files.checked_fields(raw, where, "condition", CONDITION_FIELDS, CONDITION_FIELDS)
+    key = data_files.as_text(data["question"], where, "condition.question")
     target = earlier.get(key)
     if target is None:
         raise where.error(
@@ -707,7 +698,7 @@ def _load_condition(
         raise where.error(
             "condition.question", f'"{key}" is free text; conditions need choices or a scale'
         )
-    values = _as_list(data["values"], where, "condition.values")
+    values = data_files.as_list(data["values"], where, "condition.values")
     if not values:
         raise where.error("condition.values", "list at least one answer value")
     checked = tuple(_as_value(item, where, "condition.values") for item in values)
@@ -726,7 +717,7 @@ def _load_plans(raw: object, where: _Where, plan_keys: Collection[str] | None) -
     """Read the plans a question is limited to."""
     plans = tuple(
         _as_key(item, where, "plans", PLAN_KEY_PATTERN, 48)
-        for item in _as_list(raw, where, "plans")
+        for item in data_files.as_list(raw, where, "plans")
     )
     for plan in plans:
         if plan_keys is not None and plan not in plan_keys:
@@ -739,7 +730,8 @@ def _load_plans(raw: object, where: _Where, plan_keys: Collection[str] | None) -
 def _load_respondents(raw: object, where: _Where) -> tuple[str, ...]:
     """Read who a question is limited to (patient, family)."""
     respondents = tuple(
-        _as_text(item, where, "respondents") for item in _as_list(raw, where, "respondents")
+        data_files.as_text(item, where, "respondents")
+        for item in data_files.as_list(raw, where, "respondents")
     )
     for respondent in respondents:
         if respondent not in RESPONDENTS:
@@ -755,7 +747,8 @@ def _load_scale_actions(raw: object, where: _Where) -> tuple[ScaleRange, ...]:
         return ()
     if not isinstance(raw, dict):
         raise where.error(
-            "scale_actions", f"expected a mapping such as 0-6: [red_flag], got {_type_name(raw)}"
+            "scale_actions",
+            f"expected a mapping such as 0-6: [red_flag], got {data_files.type_name(raw)}",
         )
     ranges = sorted(
         (_scale_range(key, value, where) for key, value in raw.items()), key=lambda r: r.low
@@ -861,54 +854,25 @@ def _check_templates(survey: Survey, where: _Where, template_exists: Callable[[s
     ]
     for name, key in survey_level:
         if key is not None and not template_exists(key):
-            raise where.error(name, _no_template(key))
+            raise where.error(name, data_files.missing_template(key, SURVEY_LOCALES))
     for question in survey.questions:
         at = _Where(where.file, question.key)
         if not template_exists(question.text):
-            raise at.error("text", _no_template(question.text))
+            raise at.error("text", data_files.missing_template(question.text, SURVEY_LOCALES))
         for number, option in enumerate(question.options, start=1):
             if not template_exists(option.label):
-                raise at.error(f"options[{number}].label", _no_template(option.label))
-
-
-def _no_template(key: str) -> str:
-    """Say that a template is missing."""
-    locales = ", ".join(SURVEY_LOCALES)
-    return f'no template "{key}"; add it under messages/<locale>/ for every locale ({locales})'
+                raise at.error(
+                    f"options[{number}].label",
+                    data_files.missing_template(option.label, SURVEY_LOCALES),
+                )
 
 
 # ---------------------------------------------------------------- field coercion
 
 
-def _type_name(raw: object) -> str:
-    """Name a YAML value's type in words."""
-    if raw is None:
-        return "nothing"
-    if isinstance(raw, bool):
-        return "true/false"
-    if isinstance(raw, int | float):
-        return "a number"
-    if isinstance(raw, list):
-        return "a list"
-    if isinstance(raw, dict):
-        return "a mapping"
-    if isinstance(raw, str):
-        return "text"
-    return type(raw).__name__
-
-
-def _as_text(raw: object, where: _Where, name: str) -> str:
-    """Return non-empty text, trimmed."""
-    if not isinstance(raw, str):
-        raise where.error(name, f"expected text, got {_type_name(raw)}")
-    if not raw.strip():
-        raise where.error(name, "must not be empty")
-    return raw.strip()
-
-
 def _as_key(raw: object, where: _Where, name: str, pattern: re.Pattern[str], longest: int) -> str:
     """Return an identifier matching `pattern`."""
-    text = _as_text(raw, where, name)
+    text = data_files.as_text(raw, where, name)
     if not pattern.match(text):
         raise where.error(
             name,
@@ -924,7 +888,7 @@ def _as_value(raw: object, where: _Where, name: str) -> str:
         return "yes" if raw else "no"
     text = str(raw).strip() if isinstance(raw, str | int) else None
     if text is None or not VALUE_PATTERN.match(text):
-        shown = _type_name(raw) if text is None else f'"{text}"'
+        shown = data_files.type_name(raw) if text is None else f'"{text}"'
         raise where.error(name, f"{shown} is not a valid value; use 1 to 16 of a-z, 0-9 and _")
     if text == SKIP_VALUE:
         raise where.error(name, f'"{SKIP_VALUE}" is reserved for the skip button')
@@ -933,36 +897,15 @@ def _as_value(raw: object, where: _Where, name: str) -> str:
 
 def _as_template(raw: object, where: _Where, name: str) -> str:
     """Return a template key such as `surveys/checkin_first/condition`."""
-    text = _as_text(raw, where, name)
-    if not TEMPLATE_PATTERN.match(text):
-        raise where.error(
-            name, f'"{text}" is not a template key; use forms like surveys/checkin_first/condition'
-        )
-    return text
-
-
-def _as_enum(raw: object, where: _Where, name: str, kind: type[_E]) -> _E:
-    """Return the enum member named by raw."""
-    text = raw.strip() if isinstance(raw, str) else str(raw)
-    try:
-        return kind(text)
-    except ValueError:
-        allowed = ", ".join(member.value for member in kind)
-        raise where.error(name, f'"{text}" is not allowed; use one of {allowed}') from None
-
-
-def _as_list(raw: object, where: _Where, name: str) -> list[Any]:
-    """Return a list (absent means empty)."""
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise where.error(name, f"expected a list, got {_type_name(raw)}")
-    return raw
+    return data_files.as_template(raw, where, name, "surveys/checkin_first/condition")
 
 
 def _as_actions(raw: object, where: _Where, name: str) -> tuple[Action, ...]:
     """Return a list of distinct actions."""
-    actions = tuple(_as_enum(item, where, name, Action) for item in _as_list(raw, where, name))
+    actions = tuple(
+        data_files.as_choice(item, where, name, Action)
+        for item in data_files.as_list(raw, where, name)
+    )
     return _unique(actions, where, name)
 
 
@@ -973,84 +916,15 @@ def _unique(items: tuple[_T, ...], where: _Where, name: str) -> tuple[_T, ...]:
     return items
 
 
-def _as_bool(raw: object, where: _Where, name: str) -> bool:
-    """Return true/false."""
-    if not isinstance(raw, bool):
-        raise where.error(name, f"expected true or false, got {_type_name(raw)}")
-    return raw
-
-
 def _as_measure(raw: object, where: _Where) -> Measure | None:
     """Return what a question measures, or None when absent."""
-    return None if raw is None else _as_enum(raw, where, "measure", Measure)
+    return None if raw is None else data_files.as_choice(raw, where, "measure", Measure)
 
 
 def _as_max_length(raw: object, where: _Where) -> int:
     """Return a free-text length limit within 1 and MAX_LENGTH_LIMIT."""
     if isinstance(raw, bool) or not isinstance(raw, int):
-        raise where.error("max_length", f"expected a whole number, got {_type_name(raw)}")
+        raise where.error("max_length", f"expected a whole number, got {data_files.type_name(raw)}")
     if not 1 <= raw <= MAX_LENGTH_LIMIT:
         raise where.error("max_length", f"must be 1 to {MAX_LENGTH_LIMIT}")
     return raw
-
-
-def _fields(
-    raw: object, where: _Where, name: str | None, allowed: Iterable[str], required: Iterable[str]
-) -> dict[str, object]:
-    """Return a mapping's fields after checking for unknown and missing ones."""
-    if not isinstance(raw, dict):
-        raise where.error(name, f"expected a mapping of fields, got {_type_name(raw)}")
-    allowed = tuple(allowed)
-    prefix = f"{name}." if name else ""
-    for key in raw:
-        if key not in allowed:
-            raise where.error(
-                f"{prefix}{key}", f"unknown field; allowed fields are: {', '.join(allowed)}"
-            )
-    for key in required:
-        if key not in raw:
-            raise where.error(f"{prefix}{key}", "is missing (required)")
-    return {str(key): value for key, value in raw.items()}
-
-
-def _display(path: Path) -> str:
-    """Show a path relative to the working directory when it lies under it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key given twice in one mapping."""
-
-
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    """Build a mapping, refusing duplicate keys."""
-    seen: set[object] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if isinstance(key, str | int | float | bool) and key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f'the key "{key}" appears twice', key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _read_yaml(path: Path, where: _Where) -> object:
-    """Parse one YAML file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise where.error(None, f"cannot be read as UTF-8 text ({error})") from None
-    try:
-        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader: no arbitrary objects
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise where.error(None, f"is not valid YAML{line}: {problem}") from None

@@ -14,6 +14,7 @@ from bot.storage.dialogs import DialogRepository
 from bot.storage.episodes import EpisodeRepository
 from bot.storage.invites import InviteRepository
 from bot.storage.outbox import OutboxRepository
+from bot.storage.reports import ReportRepository
 from bot.storage.staff import StaffRepository
 from bot.storage.stats import StatsRepository
 from bot.storage.surveys import SurveyRepository
@@ -32,6 +33,7 @@ class Store:
     surveys: SurveyRepository
     cases: CaseRepository
     stats: StatsRepository
+    reports: ReportRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -49,6 +51,7 @@ class Store:
             surveys=SurveyRepository(engine),
             cases=CaseRepository(engine),
             stats=StatsRepository(engine),
+            reports=ReportRepository(engine),
         )
 
     async def close(self) -> None:

@@ -115,7 +115,7 @@ class FakeTelegram(BaseRequest):
                 "first_name": "Followup",
                 "username": BOT_USERNAME,
             }
-        if api_method in ("sendMessage", "sendPhoto"):
+        if api_method in ("sendMessage", "sendPhoto", "sendDocument"):
             return self._message(params)
         if api_method == "getUpdates":
             return []

@@ -1,0 +1,48 @@
+"""`followup report`: the monthly Excel report, written to a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from bot.cli.common import EXIT_FAILED, say, settings_or_exit, with_store
+from bot.domain.periods import month_period
+from bot.services.planning import load_scheduling
+from bot.services.report import build_report
+from bot.services.statistics import department_id
+from bot.storage.store import Store
+from bot.templating import Renderer
+
+
+def report_command(
+    month: str = typer.Option(..., help="The month, YYYY-MM."),
+    out: Path = typer.Option(..., help="The .xlsx file to write."),
+    department: str | None = typer.Option(None, help="One department (default: all)."),
+) -> None:
+    """Write the monthly report (summary, departments, registers, failures, answers)."""
+    settings = settings_or_exit()
+    try:
+        period = month_period(month)
+    except ValueError as error:
+        typer.echo(f"followup report: {error}", err=True)
+        raise typer.Exit(EXIT_FAILED) from None
+    renderer = Renderer()
+    surveys = load_scheduling(settings, renderer).surveys
+
+    async def work(store: Store) -> bytes | None:
+        scope = await department_id(store, department) if department else None
+        if department and scope is None:
+            return None
+        return await build_report(
+            store, surveys, renderer, settings.locale, settings.zone, period, scope
+        )
+
+    content = with_store(settings, work)
+    if content is None:
+        typer.echo(f"followup report: no department named {department!r}", err=True)
+        raise typer.Exit(EXIT_FAILED)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(content)
+    out.chmod(0o600)  # it holds patients' names and phones
+    say(settings, "cli/report_written", file=str(out))

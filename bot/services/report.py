@@ -1,0 +1,97 @@
+"""The monthly Excel report: summary, departments, the registers, failures and every answer."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+
+from bot.domain.periods import Period
+from bot.domain.surveys import Survey
+from bot.services.statistics import compute_stats, stats_as_dict
+from bot.storage.schema import departments
+from bot.storage.stats import Scope
+from bot.storage.store import Store
+from bot.templating import Renderer
+
+SHEETS = ("summary", "departments", "complaints", "praise", "failed", "answers")
+
+
+async def build_report(
+    store: Store,
+    surveys: dict[str, Survey],
+    renderer: Renderer,
+    locale: str,
+    zone: ZoneInfo,
+    period: Period,
+    department: int | None,
+) -> bytes:
+    """Return the XLSX bytes of the report for a period (one department, or all)."""
+    start, end = period.bounds(zone)
+    scope = Scope(start, end, department)
+    rows = {
+        "summary": _summary(await compute_stats(store, surveys, zone, period, department)),
+        "departments": await _departments(store, surveys, zone, period, department),
+        "complaints": await store.reports.cases(scope, "complaint"),
+        "praise": await store.reports.cases(scope, "praise"),
+        "failed": await store.reports.failed_follow_ups(scope),
+        "answers": await store.reports.answers(scope),
+    }
+    book = Workbook(write_only=True)
+    for key in SHEETS:
+        title, headers = renderer.render(f"report/{key}", locale).split("\n", 1)
+        sheet = book.create_sheet(title[:31])
+        sheet.append(headers.split("\t"))
+        for row in rows[key]:
+            sheet.append([_cell(value, zone) for value in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _summary(stats: Any) -> list[tuple[str, Any]]:
+    return [
+        (name, value if isinstance(value, int | float | str) or value is None else str(value))
+        for name, value in stats_as_dict(stats).items()
+    ]
+
+
+async def _departments(
+    store: Store,
+    surveys: dict[str, Survey],
+    zone: ZoneInfo,
+    period: Period,
+    only: int | None,
+) -> list[tuple[Any, ...]]:
+    async with store.engine.connect() as conn:
+        listed = (await conn.execute(departments.select().order_by(departments.c.name))).all()
+    rows = []
+    for department_id, name in listed:
+        if only is not None and department_id != only:
+            continue
+        stats = await compute_stats(store, surveys, zone, period, department_id)
+        if stats.discharged == 0:
+            continue
+        overall = stats.satisfaction.get("satisfaction_hospital")
+        rows.append(
+            (
+                name,
+                stats.discharged,
+                stats.followed_up,
+                stats.reached,
+                stats.success_rate,
+                overall.shares["satisfied"] if overall else None,
+                overall.total if overall else 0,
+            )
+        )
+    return rows
+
+
+def _cell(value: Any, zone: ZoneInfo) -> Any:
+    """Excel has no time zones: show moments in the hospital's local time."""
+    if isinstance(value, datetime):
+        return value.astimezone(zone).replace(tzinfo=None)
+    return value

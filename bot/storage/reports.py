@@ -1,0 +1,97 @@
+"""Rows for the monthly report: the registers and every answer, scoped like the statistics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.storage.schema import (
+    cases,
+    departments,
+    episodes,
+    patients,
+    scheduled_messages,
+    survey_answers,
+    survey_sessions,
+)
+from bot.storage.stats import Scope
+
+m = scheduled_messages
+PERSON = (patients.c.name, patients.c.hospital_no, patients.c.phone, departments.c.name)
+
+
+def _with_patient(query: Select[Any], table: Any) -> Select[Any]:
+    return query.select_from(
+        table.join(episodes, episodes.c.id == table.c.episode_id)
+        .join(patients, patients.c.id == episodes.c.patient_id)
+        .join(departments, departments.c.id == episodes.c.department_id)
+    )
+
+
+class ReportRepository:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def cases(self, scope: Scope, kind: str) -> list[tuple[Any, ...]]:
+        """Return the register of complaints or praise raised in the period."""
+        query = _with_patient(
+            select(
+                cases.c.id,
+                cases.c.created_at,
+                cases.c.respondent,
+                cases.c.relation,
+                *PERSON,
+                cases.c.concerned,
+                cases.c.text,
+                cases.c.due_at,
+                cases.c.status,
+                cases.c.outcome,
+                cases.c.summary,
+                cases.c.answered_at,
+                cases.c.closed_at,
+                cases.c.handling_satisfaction,
+            ),
+            cases,
+        )
+        return await self._rows(
+            query.where(*scope.cases(), cases.c.kind == kind).order_by(cases.c.id)
+        )
+
+    async def failed_follow_ups(self, scope: Scope) -> list[tuple[Any, ...]]:
+        """Return the check-ins that failed, with their reason."""
+        query = _with_patient(
+            select(*PERSON, m.c.step_key, m.c.tries, m.c.failure_reason, m.c.updated_at), m
+        )
+        return await self._rows(
+            query.where(*scope.episodes(), m.c.kind == "checkin", m.c.status == "failed").order_by(
+                m.c.id
+            )
+        )
+
+    async def answers(self, scope: Scope) -> list[tuple[Any, ...]]:
+        """Return one row per survey answer."""
+        joined = (
+            survey_answers.join(survey_sessions)
+            .join(episodes, episodes.c.id == survey_sessions.c.episode_id)
+            .join(patients, patients.c.id == episodes.c.patient_id)
+            .join(departments, departments.c.id == episodes.c.department_id)
+            .outerjoin(m, m.c.id == survey_sessions.c.message_id)
+        )
+        query = select(
+            *PERSON,
+            survey_sessions.c.survey,
+            m.c.step_key,
+            survey_answers.c.question,
+            survey_answers.c.value,
+            survey_answers.c.text,
+            survey_answers.c.respondent,
+            survey_answers.c.relation,
+            survey_answers.c.at,
+        ).select_from(joined)
+        return await self._rows(query.where(*scope.episodes()).order_by(survey_answers.c.id))
+
+    async def _rows(self, query: Select[Any]) -> list[tuple[Any, ...]]:
+        async with self._engine.connect() as conn:
+            return [tuple(row) for row in (await conn.execute(query)).all()]
