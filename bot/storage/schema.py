@@ -184,6 +184,7 @@ scheduled_messages = Table(
         "contact_id", "episode_id", "step_key", "occurrence", name="uq_scheduled_messages_step"
     ),
     Index("ix_scheduled_messages_due", "status", "send_at"),
+    Index("ix_scheduled_messages_episode", "episode_id", "kind", "status", "tries"),
 )
 
 deliveries = Table(
@@ -215,7 +216,7 @@ survey_sessions = Table(
     Column("message_id", ForeignKey("scheduled_messages.id"), index=True),
     Column("contact_id", ForeignKey("contacts.id"), nullable=False, index=True),
     Column("patient_id", ForeignKey("patients.id"), nullable=False),
-    Column("episode_id", ForeignKey("episodes.id"), nullable=False),
+    Column("episode_id", ForeignKey("episodes.id"), nullable=False, index=True),
     Column("survey", String(64), nullable=False),
     Column("plan_key", String(64)),
     Column("respondent", String(16), nullable=False),
@@ -240,6 +241,7 @@ survey_answers = Table(
     Column("relation", String(32)),
     Column("at", UTCDateTime, nullable=False),
     UniqueConstraint("session_id", "question", name="uq_survey_answers_question"),
+    Index("ix_survey_answers_measure", "question", "value", "session_id"),
 )
 
 cases = Table(

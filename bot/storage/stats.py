@@ -134,22 +134,23 @@ async def _answers(
         .join(departments, departments.c.id == episodes.c.department_id)
     )
     query = (
-        select(survey_answers.c.question, survey_answers.c.value, departments.c.name)
+        select(survey_answers.c.question, survey_answers.c.value, departments.c.name, func.count())
         .select_from(joined)
         .where(*scope.episodes(), survey_answers.c.question.in_(list(measures)))
+        .group_by(survey_answers.c.question, survey_answers.c.value, departments.c.name)
     )
     by_department: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for question, value, department in (await conn.execute(query)).all():
+    for question, value, department, count in (await conn.execute(query)).all():
         measure = measures[question]
         if measure == "nps":
             if value.isdigit():
-                stats.nps_scores.append(int(value))
+                stats.nps_scores.extend([int(value)] * count)
             continue
         counts = stats.satisfaction.setdefault(measure, Satisfaction()).counts
-        counts[value] = counts.get(value, 0) + 1
+        counts[value] = counts.get(value, 0) + count
         if measure == OVERALL:
-            by_department[department][0] += value == "satisfied"
-            by_department[department][1] += 1
+            by_department[department][0] += count if value == "satisfied" else 0
+            by_department[department][1] += count
     stats.departments = rank_departments({d: (g, t) for d, (g, t) in by_department.items()})
 
 

@@ -1,0 +1,158 @@
+"""Benchmark: /stats over 1,000,000 answers and 100,000 patients in SQLite.
+
+Run: .venv/bin/python -m benchmarks.stats_speed [--patients 100000]
+Prints the median time of the statistics for a month, hospital-wide and for one department.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from benchmarks.common import migrated_sqlite
+from bot.domain.periods import month_period
+from bot.services.planning import load_scheduling
+from bot.services.statistics import compute_stats
+from bot.storage.store import Store
+from bot.templating import Renderer
+from tests.harness import make_settings
+
+DEPARTMENTS = ["心内科", "普外科", "妇科", "呼吸科", "骨科", "神经内科", "内分泌科", "职业病科"]
+QUESTIONS = [
+    ("sat_doctors", "sat"),
+    ("sat_nurses", "sat"),
+    ("sat_hospital", "sat"),
+    ("recommend", "nps"),
+    ("condition", "better"),
+    ("medicines", "yes"),
+    ("diet", "good"),
+    ("sleep", "good"),
+    ("exercise", "good"),
+    ("reexam", "booked"),
+]
+
+
+def fill(path: Path, patients: int) -> None:
+    """Insert patients discharged in November 2026 with check-ins, sessions and 10 answers each."""
+    rng = random.Random(3)
+    fmt = "%Y-%m-%d %H:%M:%S.%f"
+    stamp = datetime(2026, 12, 1, tzinfo=UTC).strftime(fmt)
+    db = sqlite3.connect(path)
+    db.executemany("INSERT INTO departments (id, name) VALUES (?, ?)", enumerate(DEPARTMENTS, 1))
+    db.executemany(
+        "INSERT INTO patients (id, hospital_no, name, created_at, updated_at) VALUES (?,?,?,?,?)",
+        ((i, f"S{i:07d}", f"患者{i}", stamp, stamp) for i in range(1, patients + 1)),
+    )
+    discharged = [
+        (datetime(2026, 11, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(43000))).strftime(fmt)
+        for _ in range(patients)
+    ]
+    db.executemany(
+        "INSERT INTO episodes (id, patient_id, department_id, discharged_at, consent, "
+        "imported_at, updated_at) VALUES (?,?,?,?,1,?,?)",
+        ((i, i, i % 8 + 1, discharged[i - 1], stamp, stamp) for i in range(1, patients + 1)),
+    )
+    db.executemany(
+        "INSERT INTO contacts (id, patient_id, episode_id, chat_id, user_id, respondent, "
+        "consent, consent_at, locale, reachable, created_at) VALUES "
+        "(?,?,?,?,?,'patient','granted',?,'zh_CN',1,?)",
+        ((i, i, i, i, i, stamp, stamp) for i in range(1, patients + 1)),
+    )
+    db.executemany(
+        "INSERT INTO consent_events (contact_id, decision, at, via) "
+        "VALUES (?, 'granted', ?, 'bench')",
+        ((i, stamp) for i in range(1, patients + 1)),
+    )
+    steps = ("day3", "day7", "day30")
+    db.executemany(
+        "INSERT INTO scheduled_messages (contact_id, patient_id, episode_id, step_key, "
+        "occurrence, kind, template, payload, due_at, send_at, status, attempts, tries, "
+        "answer_timeout_s, created_at, updated_at) VALUES "
+        "(?,?,?,?,0,'checkin','t','{}',?,?,?,0,?,86400,?,?)",
+        (
+            (
+                i,
+                i,
+                i,
+                step,
+                stamp,
+                stamp,
+                rng.choice(("answered", "answered", "failed")),
+                rng.randrange(1, 4),
+                stamp,
+                stamp,
+            )
+            for i in range(1, patients + 1)
+            for step in steps
+        ),
+    )
+    db.executemany(
+        "INSERT INTO survey_sessions (id, contact_id, patient_id, episode_id, survey, "
+        "respondent, status, started_at, updated_at, expires_at) VALUES "
+        "(?,?,?,?,'checkin_first','patient','completed',?,?,?)",
+        ((i, i, i, i, stamp, stamp, stamp) for i in range(1, patients + 1)),
+    )
+    db.executemany(
+        "INSERT INTO survey_answers (session_id, question, value, respondent, at) "
+        "VALUES (?,?,?,'patient',?)",
+        ((i, q, _value(rng, kind), stamp) for i in range(1, patients + 1) for q, kind in QUESTIONS),
+    )
+    db.commit()
+    db.close()
+
+
+def _value(rng: random.Random, kind: str) -> str:
+    if kind == "sat":
+        return rng.choice(("satisfied",) * 8 + ("basically", "unsatisfied"))
+    if kind == "nps":
+        return str(rng.randrange(0, 11))
+    return kind
+
+
+async def measure(url: str, runs: int) -> tuple[list[float], list[float]]:
+    """Time the statistics hospital-wide and for one department."""
+    settings = make_settings(Path("."))
+    surveys = load_scheduling(settings, Renderer()).surveys
+    store = Store.open(url)
+    zone, period = ZoneInfo("Asia/Shanghai"), month_period("2026-11")
+    whole, one = [], []
+    for _ in range(runs):
+        for department, times in ((None, whole), (2, one)):
+            started = time.perf_counter()
+            stats = await compute_stats(store, surveys, zone, period, department)
+            times.append(1000 * (time.perf_counter() - started))
+            assert stats.discharged > 0
+    await store.close()
+    return whole, one
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--patients", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "stats.db"
+        url = migrated_sqlite(path)
+        fill(path, args.patients)
+        whole, one = asyncio.run(measure(url, args.runs))
+    answers = args.patients * len(QUESTIONS)
+    print(f"{args.patients:,} patients, {answers:,} answers, {3 * args.patients:,} check-ins")
+    print(
+        f"stats, whole hospital: median {statistics.median(whole):.0f} ms "
+        f"(runs: {', '.join(f'{t:.0f}' for t in whole)})"
+    )
+    print(f"stats, one department: median {statistics.median(one):.0f} ms")
+    print("target: <= 200 ms")
+
+
+if __name__ == "__main__":
+    main()
