@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram import BotCommand
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -38,6 +37,7 @@ from bot.handlers.staff import on_invite
 from bot.handlers.start import on_help, on_private_text, on_start
 from bot.handlers.stats import on_stats
 from bot.handlers.stop import on_stop, on_stop_button
+from bot.services.menus import set_menus
 from bot.services.planning import load_scheduling, missing_holiday_years
 from bot.settings import Settings
 from bot.storage import migrate
@@ -45,7 +45,6 @@ from bot.storage.store import Store
 from bot.templating import Renderer
 
 log = logging.getLogger(__name__)
-PATIENT_COMMANDS = ("start", "complain", "praise", "stop", "help")
 HTTP_POOL_SIZE = 48  # the dispatcher keeps at most 32 requests open; handlers use the rest
 
 
@@ -78,7 +77,7 @@ def build_app(
         app.bot_data.services = Services(
             settings, store, renderer, chosen_clock, scheduling, dispatcher
         )
-        await app.bot.set_my_commands(patient_commands(renderer, settings.locale))
+        await set_menus(app.bot, store, renderer, settings.locale)
         for year in missing_holiday_years(scheduling, chosen_clock.now().date()):
             log.warning(
                 "no public-holiday data for %d: upgrade the chinese-calendar package, "
@@ -124,13 +123,6 @@ def dispatch_config(settings: Settings, hospital: str) -> DispatchConfig:
     batch = max(10, int(settings.rate * settings.dispatch_interval * 2))
     lease = timedelta(seconds=max(settings.lease_seconds, 4 * batch / settings.rate))
     return DispatchConfig(hospital, batch, lease, parse_duration(settings.catch_up))
-
-
-def patient_commands(renderer: Renderer, locale: str) -> list[BotCommand]:
-    """Return the command menu every private chat sees."""
-    return [
-        BotCommand(name, renderer.render(f"commands/{name}", locale)) for name in PATIENT_COMMANDS
-    ]
 
 
 def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]

@@ -141,3 +141,21 @@ def test_invites_cli_writes_qr_files_and_index(cli_env: object, tmp_path: Path) 
     )
     assert single.exit_code == 0
     assert (tmp_path / "one.png").read_bytes()[:4] == b"\x89PNG"
+
+
+async def test_each_role_gets_its_own_command_menu(harness: BotHarness) -> None:
+    now = harness.clock.now()
+    store = harness.services.store
+    await store.staff.upsert(31, Role.STAFF, None, None, now)
+    await store.staff.upsert(32, Role.SUPERVISOR, None, None, now)
+    await store.staff.upsert(33, Role.ADMIN, None, None, now)
+    await harness.restart()
+    menus = {}
+    for call in harness.telegram.calls:
+        if call.method == "setMyCommands":
+            scope = call.params.get("scope", {})
+            menus[scope.get("chat_id")] = [c["command"] for c in call.params["commands"]]
+    assert menus[None] == ["start", "complain", "praise", "stop", "help"]
+    assert menus[31] == ["invite", "help"]
+    assert menus[32] == ["stats", "report", "help"]
+    assert menus[33] == ["invite", "stats", "report", "help"]

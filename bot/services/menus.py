@@ -1,0 +1,39 @@
+"""Each role sees its own command list (BotCommandScopeChat per staff member)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
+
+from bot.domain.roles import Role
+from bot.storage.store import Store
+from bot.templating import Renderer
+
+log = logging.getLogger(__name__)
+PATIENT_COMMANDS = ("start", "complain", "praise", "stop", "help")
+ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
+    Role.STAFF: ("invite", "help"),
+    Role.DOCTOR: ("invite", "help"),
+    Role.SUPERVISOR: ("stats", "report", "help"),
+    Role.ADMIN: ("invite", "stats", "report", "help"),
+}
+
+
+def commands(renderer: Renderer, locale: str, names: tuple[str, ...]) -> list[BotCommand]:
+    """Return BotCommands whose descriptions are templates."""
+    return [BotCommand(name, renderer.render(f"commands/{name}", locale)) for name in names]
+
+
+async def set_menus(bot: Bot, store: Store, renderer: Renderer, locale: str) -> None:
+    """Set the patients' default menu and each staff member's own menu."""
+    await bot.set_my_commands(commands(renderer, locale, PATIENT_COMMANDS))
+    for member in await store.staff.all():
+        scope = BotCommandScopeChat(member.user_id)
+        try:
+            await bot.set_my_commands(
+                commands(renderer, locale, ROLE_COMMANDS[member.role]), scope=scope
+            )
+        except TelegramError as error:  # a member who never opened a chat with the bot
+            log.info("no menu for staff member %s: %s", member.user_id, type(error).__name__)
