@@ -287,3 +287,24 @@ async def test_report_command_sends_the_workbook_to_supervisors_only(
     assert "2026-11-01" in document.params["caption"]
     await harness.text(5, "/report 2026-11")
     assert len([c for c in harness.telegram.calls if c.method == "sendDocument"]) == 1
+
+
+def test_export_writes_every_answer_as_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = make_settings(tmp_path)
+
+    async def build() -> None:
+        harness = BotHarness(settings)
+        await harness.start()
+        await build_cohort(harness)
+        await harness.stop()
+
+    asyncio.run(build())
+    monkeypatch.setenv("FOLLOWUP_DATABASE_URL", settings.database_url)
+    out = tmp_path / "answers.csv"
+    result = CliRunner().invoke(
+        app, ["export", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("患者,住院号") and len(lines) == 1 + 6
+    assert any(",P1," in line and "sat_hospital,satisfied" in line for line in lines)

@@ -26,6 +26,7 @@ app.command("invites")(invites.invites_command)
 app.command("run")(run_command)
 app.command("stats")(stats.stats_command)
 app.command("report")(report.report_command)
+app.command("export")(report.export_command)
 
 
 @db_app.command("upgrade")
