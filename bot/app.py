@@ -21,6 +21,14 @@ from bot.context import AppContext, AppType, BotData, Services
 from bot.conversations.complaint import on_case_button, on_complain, on_praise
 from bot.conversations.consent import on_enrol_button
 from bot.conversations.survey import on_survey_button
+from bot.conversations.template_edit import (
+    on_edit,
+    on_history,
+    on_rollback,
+    on_template,
+    on_template_button,
+    on_templates,
+)
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.jobs import dispatch_tick
@@ -39,6 +47,7 @@ from bot.handlers.stats import on_stats
 from bot.handlers.stop import on_stop, on_stop_button
 from bot.services.menus import set_menus
 from bot.services.planning import load_scheduling, missing_holiday_years
+from bot.services.template_edits import load_overrides, load_samples
 from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.store import Store
@@ -75,8 +84,9 @@ def build_app(
             dispatch_config(settings, hospital),
         )
         app.bot_data.services = Services(
-            settings, store, renderer, chosen_clock, scheduling, dispatcher
+            settings, store, renderer, chosen_clock, scheduling, dispatcher, load_samples()
         )
+        await load_overrides(store, renderer)
         await set_menus(app.bot, store, renderer, settings.locale)
         for year in missing_holiday_years(scheduling, chosen_clock.now().date()):
             log.warning(
@@ -134,6 +144,15 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CommandHandler("invite", on_invite, filters=private))
     app.add_handler(CommandHandler("stats", on_stats, filters=private))
     app.add_handler(CommandHandler("report", on_report, filters=private))
+    for name, callback in (
+        ("templates", on_templates),
+        ("template", on_template),
+        ("edit", on_edit),
+        ("history", on_history),
+        ("rollback", on_rollback),
+    ):
+        app.add_handler(CommandHandler(name, callback, filters=private))
+    app.add_handler(CallbackQueryHandler(on_template_button, pattern=r"^te:"))
     app.add_handler(CommandHandler("complain", on_complain, filters=private))
     app.add_handler(CommandHandler("praise", on_praise, filters=private))
     app.add_handler(CallbackQueryHandler(on_case_button, pattern=r"^cp:"))

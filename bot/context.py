@@ -26,6 +26,7 @@ class Services:
     clock: Clock
     scheduling: Scheduling
     dispatcher: Dispatcher
+    samples: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def locale(self) -> str:

@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import FileSystemLoader, StrictUndefined, Template, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
 LOCALES = ("zh_CN", "en")
@@ -21,6 +21,7 @@ class Renderer:
     def __init__(self, messages_dir: Path = MESSAGES_DIR) -> None:
         self.messages_dir = messages_dir
         self._envs = {locale: self._environment(messages_dir / locale) for locale in LOCALES}
+        self._overrides: dict[tuple[str, str], Template] = {}
 
     @staticmethod
     def _environment(folder: Path) -> SandboxedEnvironment:
@@ -42,12 +43,38 @@ class Renderer:
                 return f"{key}{suffix}"
         raise KeyError(f"no template {key!r} in messages/{locale}/")
 
-    def render(self, key: str, locale: str = DEFAULT_LOCALE, **variables: Any) -> str:
-        """Render the template `key` in `locale` with the given variables."""
+    def render(self, key: str, locale: str = DEFAULT_LOCALE, /, **variables: Any) -> str:
+        """Render the template `key` in `locale` (an edited version first) with variables."""
         if locale not in self._envs:
             locale = DEFAULT_LOCALE
-        template = self._envs[locale].get_template(self.template_name(key, locale))
+        template = self._overrides.get((locale, key)) or self._envs[locale].get_template(
+            self.template_name(key, locale)
+        )
         return template.render(**variables).strip()
+
+    def environment(self, locale: str) -> SandboxedEnvironment:
+        """Return the sandboxed environment of a locale."""
+        return self._envs[locale]
+
+    def is_html(self, key: str, locale: str) -> bool:
+        """Say whether a template is Telegram HTML (escaped) rather than plain text."""
+        return self.template_name(key, locale).endswith(".html")
+
+    def shipped_source(self, key: str, locale: str) -> str:
+        """Return the template's text as shipped under messages/."""
+        return (self.messages_dir / locale / self.template_name(key, locale)).read_text(
+            encoding="utf-8"
+        )
+
+    def compile(self, key: str, locale: str, source: str) -> Template:
+        """Compile an edited source the way its file would be (HTML templates autoescaped)."""
+        if self.is_html(key, locale):  # from_string has no file name to choose escaping by
+            source = "{% autoescape true %}" + source + "{% endautoescape %}"
+        return self._envs[locale].from_string(source)
+
+    def override(self, key: str, locale: str, source: str) -> None:
+        """Use an edited source instead of the shipped file from now on."""
+        self._overrides[(locale, key)] = self.compile(key, locale, source)
 
     def keys(self, locale: str) -> list[str]:
         """List every template key present in a locale."""

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from bot.cli import imports, invites, report, staff, stats
+from bot.cli import imports, invites, report, staff, stats, templates
 from bot.cli.common import EXIT_FAILED, say, settings_or_exit, with_store
 from bot.cli.run import run_command
 from bot.storage import migrate
@@ -20,6 +20,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(staff.app, name="staff")
+app.add_typer(templates.app, name="templates")
 app.command("import")(imports.import_command)
 app.command("invite")(invites.invite_command)
 app.command("invites")(invites.invites_command)

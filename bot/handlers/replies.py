@@ -24,22 +24,24 @@ def keyboard(context: AppContext, rows: list[list[Button]]) -> InlineKeyboardMar
     )
 
 
-def text_of(context: AppContext, key: str, **variables: Any) -> str:
+def text_of(context: AppContext, template: str, /, **variables: Any) -> str:
     """Render a message template in the configured locale."""
-    return context.services.renderer.render(key, context.services.locale, **variables)
+    return context.services.renderer.render(template, context.services.locale, **variables)
 
 
 async def send(
     context: AppContext,
     chat_id: int,
-    key: str,
+    template: str,
     buttons: list[list[Button]] | None = None,
+    /,
     **variables: Any,
 ) -> Message:
-    """Send the template `key` to a chat, with optional buttons."""
+    """Send a message template to a chat, with optional buttons."""
     markup = keyboard(context, buttons) if buttons else None
+    text = text_of(context, template, **variables)
     return await context.bot.send_message(
-        chat_id, text_of(context, key, **variables), parse_mode=ParseMode.HTML, reply_markup=markup
+        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
     )
 
 

@@ -10,6 +10,8 @@ from bot.conversations.complaint import take_case_text
 from bot.conversations.consent import ask_consent
 from bot.conversations.enrolment import answer_identity, begin_enrolment
 from bot.conversations.survey import answer_by_text, ask_current_question
+from bot.conversations.template_edit import DIALOG_KIND as TEMPLATE_DIALOG
+from bot.conversations.template_edit import take_template_text
 from bot.domain.enrolment import DIALOG_KIND, ConsentDecision, EnrolStep
 from bot.handlers.case_patient import open_case_of_chat, relay_to_staff
 from bot.handlers.replies import send
@@ -54,6 +56,8 @@ async def on_private_text(update: Update, context: AppContext) -> None:
         await answer_identity(update, context, state.data, text)
     elif state and state.kind == DIALOG_KIND:
         await send(context, chat_id, "common/use_buttons")
+    elif state and state.kind == TEMPLATE_DIALOG:
+        await take_template_text(update, context, state)
     elif state and state.kind == CASE_DIALOG:
         await take_case_text(update, context, state)
     elif text and (survey := await _open_survey(context, chat_id)):

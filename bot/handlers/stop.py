@@ -9,6 +9,11 @@ from bot.domain.enrolment import DIALOG_KIND, ConsentDecision
 from bot.handlers.replies import Button, refuse_button, send, settle
 from bot.storage.schema import scheduled_messages
 
+CANCELLED = {
+    DIALOG_KIND: "enrol/cancelled",
+    "case": "complain/cancelled",
+    "template": "templates/cancelled",
+}
 STOP_BUTTONS: list[list[Button]] = [
     [("buttons/stop_confirm", "stop:yes"), ("buttons/stop_keep", "stop:no")]
 ]
@@ -20,9 +25,9 @@ async def on_stop(update: Update, context: AppContext) -> None:
     chat_id = update.effective_chat.id
     store = context.services.store
     state = await store.dialogs.get(chat_id)
-    if state is not None and state.kind == DIALOG_KIND:
-        await store.dialogs.clear(chat_id)
-        await send(context, chat_id, "enrol/cancelled")
+    if state is not None and state.kind in CANCELLED:
+        await store.dialogs.clear(chat_id)  # /stop first ends a dialog under way
+        await send(context, chat_id, CANCELLED[state.kind])
         return
     contacts = await store.contacts.for_chat(chat_id)
     if not any(c.consent == ConsentDecision.GRANTED for c in contacts):

@@ -292,3 +292,16 @@ case_events = Table(
     Column("kind", String(24), nullable=False),
     Column("detail", Text),
 )
+
+template_versions = Table(
+    "template_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(128), nullable=False),
+    Column("locale", String(8), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("author_id", BigInteger, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("key", "version", name="uq_template_versions_key_version"),
+)

@@ -18,6 +18,7 @@ from bot.storage.reports import ReportRepository
 from bot.storage.staff import StaffRepository
 from bot.storage.stats import StatsRepository
 from bot.storage.surveys import SurveyRepository
+from bot.storage.templates import TemplateRepository
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Store:
     cases: CaseRepository
     stats: StatsRepository
     reports: ReportRepository
+    templates: TemplateRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -52,6 +54,7 @@ class Store:
             cases=CaseRepository(engine),
             stats=StatsRepository(engine),
             reports=ReportRepository(engine),
+            templates=TemplateRepository(engine),
         )
 
     async def close(self) -> None:
