@@ -18,6 +18,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.context import AppContext, AppType, BotData, Services
+from bot.conversations.broadcast import on_broadcast, on_broadcast_button
 from bot.conversations.complaint import on_case_button, on_complain, on_praise
 from bot.conversations.consent import on_enrol_button
 from bot.conversations.survey import on_survey_button
@@ -153,6 +154,8 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     ):
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(on_template_button, pattern=r"^te:"))
+    app.add_handler(CommandHandler("broadcast", on_broadcast, filters=private))
+    app.add_handler(CallbackQueryHandler(on_broadcast_button, pattern=r"^bc:"))
     app.add_handler(CommandHandler("complain", on_complain, filters=private))
     app.add_handler(CommandHandler("praise", on_praise, filters=private))
     app.add_handler(CallbackQueryHandler(on_case_button, pattern=r"^cp:"))

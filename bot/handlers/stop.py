@@ -13,6 +13,7 @@ CANCELLED = {
     DIALOG_KIND: "enrol/cancelled",
     "case": "complain/cancelled",
     "template": "templates/cancelled",
+    "broadcast": "broadcast/cancelled",
 }
 STOP_BUTTONS: list[list[Button]] = [
     [("buttons/stop_confirm", "stop:yes"), ("buttons/stop_keep", "stop:no")]

@@ -17,7 +17,7 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.STAFF: ("invite", "help"),
     Role.DOCTOR: ("invite", "help"),
     Role.SUPERVISOR: ("stats", "report", "help"),
-    Role.ADMIN: ("invite", "stats", "report", "templates", "help"),
+    Role.ADMIN: ("invite", "stats", "report", "templates", "broadcast", "help"),
 }
 
 
