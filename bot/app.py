@@ -40,6 +40,7 @@ from bot.handlers.answers import on_answer_button
 from bot.handlers.case_patient import on_handling_answer
 from bot.handlers.case_staff import on_case_staff_button, on_staff_group_text
 from bot.handlers.cases import on_case_ack
+from bot.handlers.charts import on_chart
 from bot.handlers.errors import on_error
 from bot.handlers.report import on_report
 from bot.handlers.staff import on_invite
@@ -145,6 +146,7 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CommandHandler("invite", on_invite, filters=private))
     app.add_handler(CommandHandler("stats", on_stats, filters=private))
     app.add_handler(CommandHandler("report", on_report, filters=private))
+    app.add_handler(CommandHandler("chart", on_chart, filters=private))
     for name, callback in (
         ("templates", on_templates),
         ("template", on_template),

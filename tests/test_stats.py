@@ -308,3 +308,16 @@ def test_export_writes_every_answer_as_csv(tmp_path: Path, monkeypatch: pytest.M
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("患者,住院号") and len(lines) == 1 + 6
     assert any(",P1," in line and "sat_hospital,satisfied" in line for line in lines)
+
+
+async def test_chart_command_sends_two_real_charts_to_supervisors(harness: BotHarness) -> None:
+    await build_cohort(harness)
+    now = harness.clock.now()
+    await harness.services.store.staff.upsert(802, Role.SUPERVISOR, None, "医务科", now)
+    await harness.text(802, "/chart 2026-11")
+    [album] = [c for c in harness.telegram.calls if c.method == "sendMediaGroup"]
+    media = album.params["media"]
+    media = json.loads(media) if isinstance(media, str) else media
+    assert len(media) == 2 and "随访统计图" in media[0]["caption"]
+    await harness.text(803, "/chart")
+    assert "仅限主管" in harness.telegram.last_text(803)

@@ -16,8 +16,8 @@ PATIENT_COMMANDS = ("start", "complain", "praise", "stop", "help")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.STAFF: ("invite", "help"),
     Role.DOCTOR: ("invite", "help"),
-    Role.SUPERVISOR: ("stats", "report", "help"),
-    Role.ADMIN: ("invite", "stats", "report", "templates", "broadcast", "help"),
+    Role.SUPERVISOR: ("stats", "chart", "report", "help"),
+    Role.ADMIN: ("invite", "stats", "chart", "report", "templates", "broadcast", "help"),
 }
 
 

@@ -119,6 +119,10 @@ class FakeTelegram(BaseRequest):
             return self._message(params)
         if api_method == "getUpdates":
             return []
+        if api_method == "sendMediaGroup":
+            media = params["media"]
+            count = len(json.loads(media) if isinstance(media, str) else media)
+            return [self._message({"chat_id": params["chat_id"]}) for _ in range(count)]
         if api_method == "createForumTopic":
             self.next_message_id += 1
             return {

@@ -1,0 +1,104 @@
+"""/chart [YYYY-MM] for supervisors: the 12-month trend and the department comparison."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import InputMediaPhoto, Update
+from telegram.constants import ParseMode
+
+from bot.context import AppContext
+from bot.domain.periods import Period, month_period, period_from_words
+from bot.domain.roles import Permission, is_allowed
+from bot.handlers.replies import send, text_of
+from bot.services.charts import (
+    DepartmentPoint,
+    MonthPoint,
+    department_chart,
+    parse_labels,
+    trend_chart,
+)
+from bot.services.statistics import compute_stats
+from bot.storage.schema import departments
+
+TREND_MONTHS = 12
+
+
+async def on_chart(update: Update, context: AppContext) -> None:
+    """Send the two charts of a month (this month by default), scoped to the supervisor."""
+    assert update.effective_chat is not None and update.effective_user is not None
+    services, chat_id = context.services, update.effective_chat.id
+    member = await services.store.staff.get(update.effective_user.id)
+    if member is None or not is_allowed(member.role, Permission.VIEW_STATS):
+        await send(context, chat_id, "stats/not_allowed")
+        return
+    today = services.clock.now().astimezone(services.settings.zone).date()
+    try:
+        period, _rest = period_from_words(list(context.args or [])[:1], today)
+    except ValueError as error:
+        await send(context, chat_id, "stats/usage", error=str(error))
+        return
+    labels = parse_labels(text_of(context, "charts/labels"))
+    trend = await _trend(context, period, member.department_id)
+    compared = await _departments(context, period, member.department_id)
+    images = await asyncio.gather(
+        asyncio.to_thread(trend_chart, trend, labels),
+        asyncio.to_thread(department_chart, compared, labels),
+    )
+    name = member.department or text_of(context, "stats/whole_hospital")
+    caption = text_of(context, "charts/caption", period=f"{period.first:%Y-%m}", department=name)
+    await context.bot.send_media_group(
+        chat_id,
+        [
+            InputMediaPhoto(images[0], caption=caption, parse_mode=ParseMode.HTML),
+            InputMediaPhoto(images[1]),
+        ],
+    )
+
+
+async def _trend(context: AppContext, period: Period, department: int | None) -> list[MonthPoint]:
+    services = context.services
+    points = []
+    year, month = period.first.year, period.first.month
+    for back in range(TREND_MONTHS - 1, -1, -1):
+        index = year * 12 + month - 1 - back
+        name = f"{index // 12}-{index % 12 + 1:02d}"
+        stats = await compute_stats(
+            services.store,
+            services.scheduling.surveys,
+            services.settings.zone,
+            month_period(name),
+            department,
+        )
+        overall = stats.satisfaction.get("satisfaction_hospital")
+        points.append(
+            MonthPoint(name, stats.success_rate, overall.shares["satisfied"] if overall else None)
+        )
+    return points
+
+
+async def _departments(
+    context: AppContext, period: Period, only: int | None
+) -> list[DepartmentPoint]:
+    services = context.services
+    async with services.store.engine.connect() as conn:
+        listed = (await conn.execute(departments.select().order_by(departments.c.name))).all()
+    points = []
+    for department_id, name in listed:
+        if only is not None and department_id != only:
+            continue
+        stats = await compute_stats(
+            services.store,
+            services.scheduling.surveys,
+            services.settings.zone,
+            period,
+            department_id,
+        )
+        if stats.discharged:
+            overall = stats.satisfaction.get("satisfaction_hospital")
+            points.append(
+                DepartmentPoint(
+                    name, overall.shares["satisfied"] if overall else None, stats.success_rate
+                )
+            )
+    return points
