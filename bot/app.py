@@ -42,6 +42,7 @@ from bot.handlers.case_staff import on_case_staff_button, on_staff_group_text
 from bot.handlers.cases import on_case_ack
 from bot.handlers.charts import on_chart
 from bot.handlers.errors import on_error
+from bot.handlers.plans import on_plan, on_plan_step, on_plans, with_saved_changes
 from bot.handlers.report import on_report
 from bot.handlers.staff import on_invite
 from bot.handlers.start import on_help, on_private_text, on_start
@@ -85,8 +86,9 @@ def build_app(
             Pacer(settings.rate, settings.per_chat_interval),
             dispatch_config(settings, hospital),
         )
+        current = await with_saved_changes(store, scheduling, renderer)
         app.bot_data.services = Services(
-            settings, store, renderer, chosen_clock, scheduling, dispatcher, load_samples()
+            settings, store, renderer, chosen_clock, current, dispatcher, load_samples()
         )
         await load_overrides(store, renderer)
         await set_menus(app.bot, store, renderer, settings.locale)
@@ -157,6 +159,9 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
         app.add_handler(CommandHandler(name, callback, filters=private))
     app.add_handler(CallbackQueryHandler(on_template_button, pattern=r"^te:"))
     app.add_handler(CommandHandler("broadcast", on_broadcast, filters=private))
+    app.add_handler(CommandHandler("plans", on_plans, filters=private))
+    app.add_handler(CommandHandler("plan", on_plan, filters=private))
+    app.add_handler(CommandHandler("planstep", on_plan_step, filters=private))
     app.add_handler(CallbackQueryHandler(on_broadcast_button, pattern=r"^bc:"))
     app.add_handler(CommandHandler("complain", on_complain, filters=private))
     app.add_handler(CommandHandler("praise", on_praise, filters=private))

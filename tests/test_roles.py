@@ -158,4 +158,13 @@ async def test_each_role_gets_its_own_command_menu(harness: BotHarness) -> None:
     assert menus[None] == ["start", "complain", "praise", "stop", "help"]
     assert menus[31] == ["invite", "help"]
     assert menus[32] == ["stats", "chart", "report", "help"]
-    assert menus[33] == ["invite", "stats", "chart", "report", "templates", "broadcast", "help"]
+    assert menus[33] == [
+        "invite",
+        "stats",
+        "chart",
+        "report",
+        "templates",
+        "plans",
+        "broadcast",
+        "help",
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -39,7 +40,7 @@ from bot.settings import Settings
 from bot.storage.outbox_records import MessageStatus, PlanCounts, PlannedMessage
 from bot.storage.records import Contact, Episode
 from bot.storage.store import Store
-from bot.templating import MESSAGES_DIR, Renderer
+from bot.templating import LOCALES, MESSAGES_DIR, Renderer
 
 PLANS_DIR = MESSAGES_DIR / "plans"
 SURVEYS_DIR = MESSAGES_DIR / "surveys"
@@ -64,15 +65,21 @@ class Scheduling:
         return self.policy.zone
 
 
-def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
-    """Load and validate plans and timing settings (raises PlanError naming file and field)."""
+def templates_exist(renderer: Renderer) -> Callable[[str], bool]:
+    """Return a check that a template key exists in every locale."""
 
-    def template_exists(key: str) -> bool:
+    def exists(key: str) -> bool:
         try:
-            return all(renderer.template_name(key, locale) for locale in ("zh_CN", "en"))
+            return all(renderer.template_name(key, locale) for locale in LOCALES)
         except KeyError:
             return False
 
+    return exists
+
+
+def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
+    """Load and validate plans and timing settings (raises PlanError naming file and field)."""
+    template_exists = templates_exist(renderer)
     plans = load_plan_book(settings.plans_dir or PLANS_DIR, template_exists)
     surveys = load_surveys(SURVEYS_DIR, template_exists, set(plans.plans))
     check_plan_surveys(plans, surveys)
@@ -85,29 +92,35 @@ def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
     )
     times = merged_times(parse_times_setting(settings.medication_times))
     quiet = parse_quiet_hours(settings.quiet_hours)
+    scheduling = Scheduling(
+        plans,
+        policy,
+        times,
+        quiet,
+        settings.medication_default_days,
+        "",
+        surveys,
+        parse_duration(settings.survey_expiry),
+    )
+    return with_plans(scheduling, plans)
+
+
+def with_plans(scheduling: Scheduling, plans: PlanBook) -> Scheduling:
+    """Return the scheduling with other plans, and the fingerprint that names them."""
     content = sorted(repr(replace(plan, source="")) for plan in plans.plans.values())  # not paths
     signature = repr(
         (
             content,
             plans.rules,
             plans.default,
-            policy.windows,
-            times,
-            quiet,
-            settings.medication_default_days,
+            scheduling.policy.windows,
+            scheduling.medication_times,
+            scheduling.quiet,
+            scheduling.medication_default_days,
         )
     )
     fingerprint = hashlib.sha256(signature.encode()).hexdigest()[:32]
-    return Scheduling(
-        plans,
-        policy,
-        times,
-        quiet,
-        settings.medication_default_days,
-        fingerprint,
-        surveys,
-        parse_duration(settings.survey_expiry),
-    )
+    return replace(scheduling, plans=plans, fingerprint=fingerprint)
 
 
 def check_plan_surveys(plans: PlanBook, surveys: dict[str, Survey]) -> None:

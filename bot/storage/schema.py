@@ -305,3 +305,15 @@ template_versions = Table(
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("key", "version", name="uq_template_versions_key_version"),
 )
+
+plan_overrides = Table(
+    "plan_overrides",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_key", String(64), nullable=False),
+    Column("step_key", String(64), nullable=False),
+    Column("field", String(32), nullable=False),
+    Column("value", String(200), nullable=False),
+    Column("author_id", BigInteger, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)

@@ -14,6 +14,7 @@ from bot.storage.dialogs import DialogRepository
 from bot.storage.episodes import EpisodeRepository
 from bot.storage.invites import InviteRepository
 from bot.storage.outbox import OutboxRepository
+from bot.storage.plan_edits import PlanEditRepository
 from bot.storage.reports import ReportRepository
 from bot.storage.staff import StaffRepository
 from bot.storage.stats import StatsRepository
@@ -36,6 +37,7 @@ class Store:
     stats: StatsRepository
     reports: ReportRepository
     templates: TemplateRepository
+    plan_edits: PlanEditRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -55,6 +57,7 @@ class Store:
             stats=StatsRepository(engine),
             reports=ReportRepository(engine),
             templates=TemplateRepository(engine),
+            plan_edits=PlanEditRepository(engine),
         )
 
     async def close(self) -> None:
