@@ -47,6 +47,7 @@ from bot.handlers.report import on_report
 from bot.handlers.staff import on_invite
 from bot.handlers.start import on_help, on_private_text, on_start
 from bot.handlers.stats import on_stats
+from bot.handlers.stats_drill import on_drill
 from bot.handlers.stop import on_stop, on_stop_button
 from bot.services.menus import set_menus
 from bot.services.planning import load_scheduling, missing_holiday_years
@@ -149,6 +150,7 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CommandHandler("stats", on_stats, filters=private))
     app.add_handler(CommandHandler("report", on_report, filters=private))
     app.add_handler(CommandHandler("chart", on_chart, filters=private))
+    app.add_handler(CallbackQueryHandler(on_drill, pattern=r"^sd:"))
     for name, callback in (
         ("templates", on_templates),
         ("template", on_template),

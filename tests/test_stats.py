@@ -321,3 +321,35 @@ async def test_chart_command_sends_two_real_charts_to_supervisors(harness: BotHa
     assert len(media) == 2 and "随访统计图" in media[0]["caption"]
     await harness.text(803, "/chart")
     assert "仅限主管" in harness.telegram.last_text(803)
+
+
+async def test_drill_down_lists_the_patients_behind_a_figure(harness: BotHarness) -> None:
+    await build_cohort(harness)
+    store, now = harness.services.store, harness.clock.now()
+    await store.staff.upsert(801, Role.SUPERVISOR, B, "呼吸科主任", now)
+    await store.staff.upsert(802, Role.SUPERVISOR, None, "医务科", now)
+    await harness.text(802, "/stats 2026-11")
+    assert harness.telegram.last_buttons(802) == [
+        "sd:failed:20261101:20261130:0",
+        "sd:unsatisfied:20261101:20261130:0",
+        "sd:overdue:20261101:20261130:0",
+        "sd:red_flags:20261101:20261130:0",
+    ]
+    await harness.press(802, "sd:failed:20261101:20261130:0", user_id=802)
+    assert "P1" in harness.telegram.last_text(802) and "no_answer" in harness.telegram.last_text(
+        802
+    )
+    await harness.press(802, "sd:unsatisfied:20261101:20261130:0", user_id=802)
+    assert "P3" in harness.telegram.last_text(802) and "sat_hospital" in harness.telegram.last_text(
+        802
+    )
+    await harness.press(802, "sd:red_flags:20261101:20261130:0", user_id=802)
+    text = harness.telegram.last_text(802)
+    assert "P1" in text and "P2" in text and "共 2 条" in text
+    await harness.press(801, "sd:red_flags:20261101:20261130:0", user_id=801)  # B only
+    assert "共 0 条" in harness.telegram.last_text(801)
+    await harness.press(803, "sd:failed:20261101:20261130:0", user_id=803)  # not a supervisor
+    await harness.press(802, "sd:failed:20261131:20261101:0", user_id=802)  # forged dates
+    assert [a.get("text") for a in harness.telegram.answered_callbacks()][-2:] == [
+        "抱歉,这个问题已经结束了。"
+    ] * 2

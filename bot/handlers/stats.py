@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ParseMode
 
 from bot.context import AppContext
 from bot.domain.periods import period_from_words
 from bot.domain.roles import Permission, is_allowed
 from bot.handlers.replies import send
+from bot.handlers.stats_drill import drill_buttons
 from bot.services.statistics import compute_stats, department_id
 
 
@@ -37,4 +39,9 @@ async def on_stats(update: Update, context: AppContext) -> None:
         services.store, services.scheduling.surveys, services.settings.zone, period, scope_id
     )
     name = scope_name or services.renderer.render("stats/whole_hospital", services.locale)
-    await send(context, chat_id, "stats/summary", period=period.label, department=name, s=stats)
+    text = services.renderer.render(
+        "stats/summary", services.locale, period=period.label, department=name, s=stats
+    )
+    await context.bot.send_message(
+        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=drill_buttons(context, period)
+    )
