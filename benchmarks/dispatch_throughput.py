@@ -54,9 +54,7 @@ async def dispatch_all(
     )
     store = Store.open(url)
     batch = min(500, max(10, int(rate * 10)))
-    config = DispatchConfig(
-        "基准医院", batch, timedelta(seconds=max(120, 4 * batch / rate)), timedelta(days=2)
-    )
+    config = DispatchConfig(batch, timedelta(seconds=max(120, 4 * batch / rate)), timedelta(days=2))
     async with bot:
         surveys = SurveyBook({}, timedelta(days=3), ZoneInfo("Asia/Shanghai"))
         composer = MessageComposer(store, renderer, "基准医院", SystemClock(), surveys)

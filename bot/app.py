@@ -85,7 +85,7 @@ def build_app(
             app.bot,
             chosen_clock,
             Pacer(settings.rate, settings.per_chat_interval),
-            dispatch_config(settings, hospital),
+            dispatch_config(settings),
         )
         current = await with_saved_changes(store, scheduling, renderer)
         app.bot_data.services = Services(
@@ -133,11 +133,11 @@ def build_app(
     return app
 
 
-def dispatch_config(settings: Settings, hospital: str) -> DispatchConfig:
+def dispatch_config(settings: Settings) -> DispatchConfig:
     """Size batches and leases so a batch is always sent well inside its lease."""
     batch = max(10, int(settings.rate * settings.dispatch_interval * 2))
     lease = timedelta(seconds=max(settings.lease_seconds, 4 * batch / settings.rate))
-    return DispatchConfig(hospital, batch, lease, parse_duration(settings.catch_up))
+    return DispatchConfig(batch, lease, parse_duration(settings.catch_up))
 
 
 def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]

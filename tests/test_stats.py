@@ -146,6 +146,20 @@ async def _cases(harness: BotHarness) -> None:
         await store.cases.acknowledge(flag, 9, now + timedelta(minutes=minutes))
 
 
+def cohort_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Build the cohort in a database the CLI is pointed at."""
+    settings = make_settings(tmp_path)
+
+    async def build() -> None:
+        harness = BotHarness(settings)
+        await harness.start()
+        await build_cohort(harness)
+        await harness.stop()
+
+    asyncio.run(build())
+    monkeypatch.setenv("FOLLOWUP_DATABASE_URL", settings.database_url)
+
+
 async def test_hospital_wide_figures(harness: BotHarness) -> None:
     await build_cohort(harness)
     services = harness.services
@@ -222,16 +236,7 @@ async def test_stats_command_scopes_by_role(harness: BotHarness) -> None:
 def test_cli_prints_the_same_figures_as_json(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = make_settings(tmp_path)
-
-    async def build() -> None:
-        harness = BotHarness(settings)
-        await harness.start()
-        await build_cohort(harness)
-        await harness.stop()
-
-    asyncio.run(build())
-    monkeypatch.setenv("FOLLOWUP_DATABASE_URL", settings.database_url)
+    cohort_database(tmp_path, monkeypatch)
     result = CliRunner().invoke(app, ["stats", "--month", "2026-11", "--format", "json"])
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
@@ -244,16 +249,7 @@ def test_cli_prints_the_same_figures_as_json(
 def test_monthly_report_holds_the_registers_and_every_answer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = make_settings(tmp_path)
-
-    async def build() -> None:
-        harness = BotHarness(settings)
-        await harness.start()
-        await build_cohort(harness)
-        await harness.stop()
-
-    asyncio.run(build())
-    monkeypatch.setenv("FOLLOWUP_DATABASE_URL", settings.database_url)
+    cohort_database(tmp_path, monkeypatch)
     out = tmp_path / "report.xlsx"
     result = CliRunner().invoke(app, ["report", "--month", "2026-11", "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -290,16 +286,7 @@ async def test_report_command_sends_the_workbook_to_supervisors_only(
 
 
 def test_export_writes_every_answer_as_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = make_settings(tmp_path)
-
-    async def build() -> None:
-        harness = BotHarness(settings)
-        await harness.start()
-        await build_cohort(harness)
-        await harness.stop()
-
-    asyncio.run(build())
-    monkeypatch.setenv("FOLLOWUP_DATABASE_URL", settings.database_url)
+    cohort_database(tmp_path, monkeypatch)
     out = tmp_path / "answers.csv"
     result = CliRunner().invoke(
         app, ["export", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out)]

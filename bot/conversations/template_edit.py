@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 
 from bot.context import AppContext
 from bot.domain.roles import Permission, is_allowed
+from bot.handlers.access import member_allowed
 from bot.handlers.replies import keyboard, refuse_button, send, settle, text_of
 from bot.services.template_edits import preview, rollback, save_edit, validate
 from bot.storage.records import DialogState
@@ -19,22 +20,13 @@ DIALOG_KIND = "template"
 EDIT_BUTTONS = [[("buttons/template_save", "te:save"), ("buttons/template_cancel", "te:cancel")]]
 
 
-async def _admin(update: Update, context: AppContext) -> bool:
-    assert update.effective_user is not None and update.effective_chat is not None
-    member = await context.services.store.staff.get(update.effective_user.id)
-    if member is None or not is_allowed(member.role, Permission.EDIT_TEMPLATES):
-        await send(context, update.effective_chat.id, "templates/not_allowed")
-        return False
-    return True
-
-
 def _known(context: AppContext, key: str) -> bool:
     return key in context.services.renderer.keys(context.services.locale)
 
 
 async def on_templates(update: Update, context: AppContext) -> None:
     """List template areas, or the keys of one area."""
-    if not await _admin(update, context):
+    if await member_allowed(update, context, Permission.EDIT_TEMPLATES) is None:
         return
     assert update.effective_chat is not None
     keys = context.services.renderer.keys(context.services.locale)
@@ -49,7 +41,7 @@ async def on_templates(update: Update, context: AppContext) -> None:
 
 async def on_template(update: Update, context: AppContext) -> None:
     """Show a template's current text in every locale."""
-    if not await _admin(update, context):
+    if await member_allowed(update, context, Permission.EDIT_TEMPLATES) is None:
         return
     assert update.effective_chat is not None
     key = (context.args or [""])[0]
@@ -71,7 +63,7 @@ async def on_template(update: Update, context: AppContext) -> None:
 
 async def on_edit(update: Update, context: AppContext) -> None:
     """Start editing KEY in LOCALE: the next message is the new text."""
-    if not await _admin(update, context):
+    if await member_allowed(update, context, Permission.EDIT_TEMPLATES) is None:
         return
     assert update.effective_chat is not None
     args = context.args or []
@@ -147,7 +139,7 @@ async def on_template_button(update: Update, context: AppContext) -> None:
 
 async def on_history(update: Update, context: AppContext) -> None:
     """List the saved versions of a template."""
-    if not await _admin(update, context):
+    if await member_allowed(update, context, Permission.EDIT_TEMPLATES) is None:
         return
     assert update.effective_chat is not None
     key = (context.args or [""])[0]
@@ -162,7 +154,7 @@ async def on_history(update: Update, context: AppContext) -> None:
 
 async def on_rollback(update: Update, context: AppContext) -> None:
     """Make an earlier version of a template current again."""
-    if not await _admin(update, context):
+    if await member_allowed(update, context, Permission.EDIT_TEMPLATES) is None:
         return
     assert update.effective_chat is not None and update.effective_user is not None
     args = context.args or []

@@ -33,7 +33,6 @@ MAX_IN_FLIGHT = 32  # requests open at once; below the HTTP connection pool's si
 
 @dataclass(frozen=True)
 class DispatchConfig:
-    hospital: str
     batch_size: int
     lease: timedelta
     catch_up: timedelta

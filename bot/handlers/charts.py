@@ -8,9 +8,9 @@ from telegram import InputMediaPhoto, Update
 from telegram.constants import ParseMode
 
 from bot.context import AppContext
-from bot.domain.periods import Period, month_period, period_from_words
-from bot.domain.roles import Permission, is_allowed
-from bot.handlers.replies import send, text_of
+from bot.domain.periods import Period, month_period
+from bot.handlers.access import report_request
+from bot.handlers.replies import text_of
 from bot.services.charts import (
     DepartmentPoint,
     MonthPoint,
@@ -26,18 +26,12 @@ TREND_MONTHS = 12
 
 async def on_chart(update: Update, context: AppContext) -> None:
     """Send the two charts of a month (this month by default), scoped to the supervisor."""
-    assert update.effective_chat is not None and update.effective_user is not None
-    services, chat_id = context.services, update.effective_chat.id
-    member = await services.store.staff.get(update.effective_user.id)
-    if member is None or not is_allowed(member.role, Permission.VIEW_STATS):
-        await send(context, chat_id, "stats/not_allowed")
+    request = await report_request(update, context, max_words=1)
+    if request is None:
         return
-    today = services.clock.now().astimezone(services.settings.zone).date()
-    try:
-        period, _rest = period_from_words(list(context.args or [])[:1], today)
-    except ValueError as error:
-        await send(context, chat_id, "stats/usage", error=str(error))
-        return
+    assert update.effective_chat is not None
+    chat_id = update.effective_chat.id
+    member, period = request.member, request.period
     labels = parse_labels(text_of(context, "charts/labels"))
     trend = await _trend(context, period, member.department_id)
     compared = await _departments(context, period, member.department_id)

@@ -9,7 +9,8 @@ from telegram import Update
 
 from bot.context import AppContext
 from bot.domain.plans import PlanError
-from bot.domain.roles import Permission, is_allowed
+from bot.domain.roles import Permission
+from bot.handlers.access import member_allowed
 from bot.handlers.replies import send
 from bot.services.plan_edits import apply_changes
 from bot.services.planning import Scheduling, templates_exist
@@ -20,18 +21,9 @@ from bot.templating import Renderer
 log = logging.getLogger(__name__)
 
 
-async def _admin(update: Update, context: AppContext) -> bool:
-    assert update.effective_user is not None and update.effective_chat is not None
-    member = await context.services.store.staff.get(update.effective_user.id)
-    if member is None or not is_allowed(member.role, Permission.EDIT_TEMPLATES):
-        await send(context, update.effective_chat.id, "templates/not_allowed")
-        return False
-    return True
-
-
 async def on_plans(update: Update, context: AppContext) -> None:
     """List the plans."""
-    if not await _admin(update, context):
+    if await member_allowed(update, context, Permission.EDIT_TEMPLATES) is None:
         return
     assert update.effective_chat is not None
     locale = context.services.locale
@@ -44,7 +36,7 @@ async def on_plans(update: Update, context: AppContext) -> None:
 
 async def on_plan(update: Update, context: AppContext) -> None:
     """Show a plan's steps."""
-    if not await _admin(update, context):
+    if await member_allowed(update, context, Permission.EDIT_TEMPLATES) is None:
         return
     assert update.effective_chat is not None
     key = (context.args or [""])[0]
@@ -61,7 +53,7 @@ async def on_plan(update: Update, context: AppContext) -> None:
 
 async def on_plan_step(update: Update, context: AppContext) -> None:
     """Change one field of one step; pending steps are re-planned by the next dispatcher runs."""
-    if not await _admin(update, context):
+    if await member_allowed(update, context, Permission.EDIT_TEMPLATES) is None:
         return
     assert update.effective_chat is not None and update.effective_user is not None
     args = context.args or []

@@ -6,8 +6,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot.context import AppContext
-from bot.domain.periods import period_from_words
-from bot.domain.roles import Permission, is_allowed
+from bot.handlers.access import report_request
 from bot.handlers.replies import send
 from bot.handlers.stats_drill import drill_buttons
 from bot.services.statistics import compute_stats, department_id
@@ -15,19 +14,12 @@ from bot.services.statistics import compute_stats, department_id
 
 async def on_stats(update: Update, context: AppContext) -> None:
     """Answer with the statistics; a supervisor with a department sees that department only."""
-    assert update.effective_chat is not None and update.effective_user is not None
-    services = context.services
-    chat_id = update.effective_chat.id
-    member = await services.store.staff.get(update.effective_user.id)
-    if member is None or not is_allowed(member.role, Permission.VIEW_STATS):
-        await send(context, chat_id, "stats/not_allowed")
+    request = await report_request(update, context)
+    if request is None:
         return
-    today = services.clock.now().astimezone(services.settings.zone).date()
-    try:
-        period, rest = period_from_words(list(context.args or []), today)
-    except ValueError as error:
-        await send(context, chat_id, "stats/usage", error=str(error))
-        return
+    assert update.effective_chat is not None
+    services, chat_id = context.services, update.effective_chat.id
+    member, period, rest = request.member, request.period, request.rest
     scope_id, scope_name = member.department_id, member.department
     if scope_id is None and rest:
         scope_name = " ".join(rest)

@@ -1,0 +1,56 @@
+"""The one place commands check a member's role, and read a reporting period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Update
+
+from bot.context import AppContext
+from bot.domain.periods import Period, period_from_words
+from bot.domain.roles import Permission, is_allowed
+from bot.handlers.replies import send
+from bot.storage.records import StaffMember
+
+REFUSALS = {
+    Permission.VIEW_STATS: "stats/not_allowed",
+    Permission.EDIT_TEMPLATES: "templates/not_allowed",
+}
+
+
+async def member_allowed(
+    update: Update, context: AppContext, permission: Permission
+) -> StaffMember | None:
+    """Return the sender if their role allows this, else tell them politely and return None."""
+    assert update.effective_user is not None and update.effective_chat is not None
+    member = await context.services.store.staff.get(update.effective_user.id)
+    if member is None or not is_allowed(member.role, permission):
+        await send(context, update.effective_chat.id, REFUSALS[permission])
+        return None
+    return member
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    member: StaffMember
+    period: Period
+    rest: list[str]
+
+
+async def report_request(
+    update: Update, context: AppContext, max_words: int | None = None
+) -> ReportRequest | None:
+    """Check a supervisor's command and read its period (this month by default)."""
+    member = await member_allowed(update, context, Permission.VIEW_STATS)
+    if member is None:
+        return None
+    services = context.services
+    today = services.clock.now().astimezone(services.settings.zone).date()
+    words = list(context.args or [])[:max_words]
+    try:
+        period, rest = period_from_words(words, today)
+    except ValueError as error:
+        assert update.effective_chat is not None
+        await send(context, update.effective_chat.id, "stats/usage", error=str(error))
+        return None
+    return ReportRequest(member, period, rest)
