@@ -340,3 +340,27 @@ async def test_drill_down_lists_the_patients_behind_a_figure(harness: BotHarness
     assert [a.get("text") for a in harness.telegram.answered_callbacks()][-2:] == [
         "抱歉,这个问题已经结束了。"
     ] * 2
+
+
+async def test_drill_down_pages_ten_at_a_time(harness: BotHarness) -> None:
+    records = [
+        record(f"F{i:02d}", department=A, discharged_at=local("2026-11-05")) for i in range(23)
+    ]
+    await seed(harness.settings, *records)
+    store, now = harness.services.store, harness.clock.now()
+    for i in range(23):
+        episode = await store.episodes.latest_for(f"F{i:02d}")
+        assert episode is not None
+        new = NewContact(episode.patient_id, episode.id, 100 + i, 100 + i, "patient", None, "zh_CN")
+        await store.contacts.link(new, ConsentDecision.GRANTED, now, via="test")
+        await _row(harness, 100 + i, "day3", "checkin", "failed", 3, reason="no_answer")
+    await store.staff.upsert(802, Role.SUPERVISOR, None, None, now)
+    pages = []
+    data = "sd:failed:20261101:20261130:0"
+    while data:
+        await harness.press(802, data, user_id=802)
+        pages.append(harness.telegram.last_text(802))
+        following = [b for b in harness.telegram.last_buttons(802) if b.endswith(f":{len(pages)}")]
+        data = following[0] if following else ""
+    assert len(pages) == 3 and "第 3/3 页" in pages[-1]
+    assert [page.count("•") for page in pages] == [10, 10, 3]
