@@ -16,12 +16,13 @@ from bot.domain.discharge import ExclusionReason
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.periods import month_period
 from bot.domain.roles import Role
+from bot.domain.stats import Stats
 from bot.services.statistics import compute_stats, department_id
 from bot.storage.cases import CaseKind, NewCase
 from bot.storage.contacts import NewContact
 from bot.storage.outbox_records import PlannedMessage
 from bot.storage.surveys import NewSession
-from tests.harness import BotHarness, local, make_settings, record, seed
+from tests.harness import BotHarness, enrol, local, make_settings, record, seed
 
 NOVEMBER = month_period("2026-11")
 A, B = "心内科", "呼吸科"
@@ -364,3 +365,35 @@ async def test_drill_down_pages_ten_at_a_time(harness: BotHarness) -> None:
         data = following[0] if following else ""
     assert len(pages) == 3 and "第 3/3 页" in pages[-1]
     assert [page.count("•") for page in pages] == [10, 10, 3]
+
+
+async def test_counts_follow_real_check_ins_after_the_first_computation(
+    harness: BotHarness,
+) -> None:
+    services = harness.services
+    general = {"department": B, "discharged_at": local("2026-11-20")}
+    await seed(harness.settings, record("Q1", **general))
+
+    async def figures() -> Stats:
+        return await compute_stats(
+            services.store, services.scheduling.surveys, services.settings.zone, NOVEMBER, None
+        )
+
+    assert (await figures()).followed_up == 0  # the counts now start being kept as we go
+    await enrol(harness, 41, "Q1")
+    harness.clock.advance(local("2026-11-23") - harness.clock.now())
+    await harness.tick()  # the day-3 check-in goes out
+    s = await figures()
+    assert (s.enrolled, s.followed_up, s.reached) == (1, 1, 0)
+    for question, value in (
+        ("respondent", "patient"),
+        ("good_time", "yes"),
+        ("condition", "better"),
+    ):
+        data = next(
+            d for d in harness.telegram.latest_buttons(41) if d.endswith(f":{question}:{value}")
+        )
+        await harness.press(41, data)
+    s = await figures()
+    assert (s.followed_up, s.reached) == (1, 1)
+    assert [(x.step, x.sent, x.answered) for x in s.steps] == [("day3", 1, 1)]

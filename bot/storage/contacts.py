@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.domain.enrolment import ConsentDecision
 from bot.storage.records import Contact
 from bot.storage.schema import consent_events, contacts
+from bot.storage.tallies import mark_episode
 
 _COLUMNS = (
     contacts.c.id,
@@ -64,6 +65,8 @@ class ContactRepository:
             contact = await self._find(conn, new.patient_id, new.chat_id)
             assert contact is not None
             await _record_event(conn, contact.id, decision, now, via)
+            if decision is ConsentDecision.GRANTED:
+                await mark_episode(conn, new.episode_id, "enrolled_at", now)
         return contact
 
     async def for_chat(self, chat_id: int) -> list[Contact]:
@@ -97,6 +100,10 @@ class ContactRepository:
                     .values(consent=decision.value, consent_at=now)
                 )
                 await _record_event(conn, contact_id, decision, now, via)
+                if decision is ConsentDecision.GRANTED:
+                    query = select(contacts.c.episode_id).where(contacts.c.id == contact_id)
+                    episode_id = (await conn.execute(query)).scalar_one()
+                    await mark_episode(conn, episode_id, "enrolled_at", now)
 
     async def consent_history(self, contact_id: int) -> list[tuple[str, datetime, str]]:
         """Return (decision, time, via) for a contact, oldest first."""

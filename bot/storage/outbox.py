@@ -25,6 +25,7 @@ from bot.storage.schema import (
     scheduled_messages,
     step_answers,
 )
+from bot.storage.tallies import count_step, mark_episode
 
 m = scheduled_messages
 PLANNED_FIELDS = (
@@ -184,7 +185,17 @@ class OutboxRepository:
                 await conn.execute(statement, [{"_row": o.row_id, **o.values} for o in group])
             if kept:
                 await conn.execute(insert(deliveries), [_delivery_row(o, now) for o in kept])
+            await _count_sent(conn, [o for o in kept if o.values.get("status") == "sent"], now)
         return len(kept)
+
+    async def count_answered(self, row_id: int, now: datetime) -> None:
+        """Count a check-in as answered (it was reached) in the statistics tallies."""
+        async with self._engine.begin() as conn:
+            query = select(m.c.kind, m.c.step_key, m.c.episode_id).where(m.c.id == row_id)
+            row = (await conn.execute(query)).first()
+            if row is not None and row.kind == "checkin":
+                await count_step(conn, row.episode_id, row.step_key, answered=1)
+                await mark_episode(conn, row.episode_id, "reached_at", now)
 
     async def set_status(
         self, row_ids: Sequence[int], status: MessageStatus, reason: str | None, now: datetime
@@ -238,6 +249,18 @@ class OutboxRepository:
         async with self._engine.connect() as conn:
             result = (await conn.execute(query.order_by(m.c.send_at, m.c.id))).mappings()
             return [OutboxRow(**row) for row in result]
+
+
+async def _count_sent(conn: AsyncConnection, sent: Sequence[Outcome], now: datetime) -> None:
+    """Count check-ins sent (the first try counts the step; any try marks followed up)."""
+    first = {o.row_id for o in sent if o.values.get("tries") == 1}
+    query = select(m.c.id, m.c.step_key, m.c.episode_id).where(
+        m.c.id.in_([o.row_id for o in sent]), m.c.kind == "checkin"
+    )
+    for row_id, step, episode_id in (await conn.execute(query)).all():
+        await mark_episode(conn, episode_id, "followed_up_at", now)
+        if row_id in first:
+            await count_step(conn, episode_id, step, sent=1)
 
 
 def _grouped_by_columns(outcomes: Sequence[Outcome]) -> dict[tuple[str, ...], list[Outcome]]:

@@ -75,10 +75,23 @@ episodes = Table(
     Column("exclusion", String(32)),
     Column("source_file", String(255)),
     Column("source_line", Integer),
+    Column("enrolled_at", UTCDateTime),
+    Column("followed_up_at", UTCDateTime),
+    Column("reached_at", UTCDateTime),
     Column("imported_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("patient_id", "discharged_at", name="uq_episodes_patient_discharge"),
     Index("ix_episodes_discharged_at", "discharged_at"),
+    Index(
+        "ix_episodes_statistics",
+        "discharged_at",
+        "department_id",
+        "consent",
+        "exclusion",
+        "enrolled_at",
+        "followed_up_at",
+        "reached_at",
+    ),
 )
 
 invites = Table(
@@ -316,4 +329,27 @@ plan_overrides = Table(
     Column("value", String(200), nullable=False),
     Column("author_id", BigInteger, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Counts kept as answers and check-ins are written, by the hour of discharge (UTC) and
+# department, so statistics read small tables instead of joining every answer.
+answer_tallies = Table(
+    "answer_tallies",
+    metadata,
+    Column("hour", UTCDateTime, primary_key=True),
+    Column("department_id", Integer, primary_key=True),
+    Column("question", String(32), primary_key=True),
+    Column("value", String(32), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Index("ix_answer_tallies_read", "hour", "question", "department_id", "value", "count"),
+)
+
+step_tallies = Table(
+    "step_tallies",
+    metadata,
+    Column("hour", UTCDateTime, primary_key=True),
+    Column("department_id", Integer, primary_key=True),
+    Column("step_key", String(64), primary_key=True),
+    Column("sent", Integer, nullable=False),
+    Column("answered", Integer, nullable=False),
 )

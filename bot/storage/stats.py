@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, distinct, func, select
+from sqlalchemy import ColumnElement, Table, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.stats import Satisfaction, Stats, StepReplies, rank_departments
 from bot.storage.schema import (
+    answer_tallies,
     cases,
-    consent_events,
-    contacts,
     departments,
     episodes,
     scheduled_messages,
     step_answers,
-    survey_answers,
-    survey_sessions,
+    step_tallies,
 )
+from bot.storage.tallies import rebuild_if_needed
 
 m = scheduled_messages
 OVERALL = "satisfaction_hospital"
@@ -40,6 +39,13 @@ class Scope:
             found.append(episodes.c.department_id == self.department_id)
         return found
 
+    def tallies(self, table: Table) -> list[ColumnElement[bool]]:
+        """Tally rows whose discharge hour falls in the period (and department)."""
+        found = [table.c.hour >= self.start, table.c.hour < self.end]
+        if self.department_id is not None:
+            found.append(table.c.department_id == self.department_id)
+        return found
+
     def cases(self) -> list[ColumnElement[bool]]:
         """Cases raised in the period (and department)."""
         found = [cases.c.created_at >= self.start, cases.c.created_at < self.end]
@@ -55,6 +61,7 @@ class StatsRepository:
     async def compute(self, scope: Scope, measures: dict[str, str]) -> Stats:
         """Compute every figure for a scope; `measures` maps question keys to what they measure."""
         stats = Stats()
+        await rebuild_if_needed(self._engine, datetime.now(UTC))
         async with self._engine.connect() as conn:
             await _patients(conn, scope, stats)
             await _follow_up(conn, scope, stats)
@@ -68,56 +75,50 @@ async def _count(conn: AsyncConnection, query: Any) -> int:
     return int((await conn.execute(query)).scalar() or 0)
 
 
+def _flag(condition: ColumnElement[bool]) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 async def _patients(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
     where = scope.episodes()
-    stats.discharged = await _count(conn, select(func.count()).select_from(episodes).where(*where))
-    eligible = [*where, episodes.c.consent.is_(True), episodes.c.exclusion.is_(None)]
-    stats.eligible = await _count(conn, select(func.count()).select_from(episodes).where(*eligible))
+    counts = select(
+        func.count(),
+        _flag(and_(episodes.c.consent.is_(True), episodes.c.exclusion.is_(None))),
+        _flag(episodes.c.enrolled_at.is_not(None)),
+        _flag(episodes.c.followed_up_at.is_not(None)),
+        _flag(episodes.c.reached_at.is_not(None)),
+    ).where(*where)
+    row = (await conn.execute(counts)).one()
+    stats.discharged, stats.eligible, stats.enrolled, stats.followed_up, stats.reached = (
+        int(value or 0) for value in row
+    )
     query = (
         select(episodes.c.exclusion, func.count())
         .where(*where, episodes.c.exclusion.is_not(None))
         .group_by(episodes.c.exclusion)
     )
     stats.excluded = {reason: n for reason, n in (await conn.execute(query)).all()}
-    enrolled = (
-        select(func.count(distinct(contacts.c.episode_id)))
-        .select_from(
-            contacts.join(episodes, episodes.c.id == contacts.c.episode_id).join(
-                consent_events, consent_events.c.contact_id == contacts.c.id
-            )
-        )
-        .where(*where, consent_events.c.decision == "granted")
-    )
-    stats.enrolled = await _count(conn, enrolled)
 
 
 async def _follow_up(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
     joined = m.join(episodes, episodes.c.id == m.c.episode_id)
-    checkins = [*scope.episodes(), m.c.kind == "checkin"]
-    distinct_episodes = select(func.count(distinct(m.c.episode_id))).select_from(joined)
-    stats.followed_up = await _count(conn, distinct_episodes.where(*checkins, m.c.tries >= 1))
-    stats.reached = await _count(conn, distinct_episodes.where(*checkins, m.c.status == "answered"))
     failed = (
         select(m.c.failure_reason, func.count())
         .select_from(joined)
-        .where(*checkins, m.c.status == "failed")
+        .where(m.c.status == "failed", m.c.kind == "checkin", *scope.episodes())
         .group_by(m.c.failure_reason)
     )
     stats.failed = {reason or "unknown": n for reason, n in (await conn.execute(failed)).all()}
     missed = (
-        select(func.count()).select_from(joined).where(*scope.episodes(), m.c.status == "missed")
+        select(func.count()).select_from(joined).where(m.c.status == "missed", *scope.episodes())
     )
     stats.missed = await _count(conn, missed)
+    t = step_tallies
     steps = (
-        select(
-            m.c.step_key,
-            func.sum((m.c.tries >= 1).cast(Integer)),
-            func.sum((m.c.status == "answered").cast(Integer)),
-        )
-        .select_from(joined)
-        .where(*checkins)
-        .group_by(m.c.step_key)
-        .order_by(m.c.step_key)
+        select(t.c.step_key, func.sum(t.c.sent), func.sum(t.c.answered))
+        .where(*scope.tallies(t))
+        .group_by(t.c.step_key)
+        .order_by(t.c.step_key)
     )
     stats.steps = [
         StepReplies(step, int(sent or 0), int(answered or 0))
@@ -128,19 +129,16 @@ async def _follow_up(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
 async def _answers(
     conn: AsyncConnection, scope: Scope, measures: dict[str, str], stats: Stats
 ) -> None:
-    joined = (
-        survey_answers.join(survey_sessions)
-        .join(episodes, episodes.c.id == survey_sessions.c.episode_id)
-        .join(departments, departments.c.id == episodes.c.department_id)
-    )
+    t = answer_tallies
     query = (
-        select(survey_answers.c.question, survey_answers.c.value, departments.c.name, func.count())
-        .select_from(joined)
-        .where(*scope.episodes(), survey_answers.c.question.in_(list(measures)))
-        .group_by(survey_answers.c.question, survey_answers.c.value, departments.c.name)
+        select(t.c.question, t.c.value, departments.c.name, func.sum(t.c.count))
+        .select_from(t.join(departments, departments.c.id == t.c.department_id))
+        .where(*scope.tallies(t), t.c.question.in_(list(measures)))
+        .group_by(t.c.question, t.c.value, departments.c.name)
     )
     by_department: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for question, value, department, count in (await conn.execute(query)).all():
+    for question, value, department, total in (await conn.execute(query)).all():
+        count = int(total)
         measure = measures[question]
         if measure == "nps":
             if value.isdigit():

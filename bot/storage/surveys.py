@@ -9,6 +9,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.schema import contacts, survey_answers, survey_sessions
+from bot.storage.tallies import count_answer
 
 s = survey_sessions
 OPEN_STATUSES = ("open", "paused")
@@ -151,6 +152,7 @@ class SurveyRepository:
                     at=now,
                 )
             )
+            await count_answer(conn, session.episode_id, question, value)
         return True
 
     async def set_respondent(self, session_id: int, respondent: str) -> None:

@@ -1,0 +1,147 @@
+"""Counts kept as things happen, so statistics read small tables (see schema: *_tallies)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Table, case, delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.storage.schema import (
+    answer_tallies,
+    consent_events,
+    contacts,
+    episodes,
+    scheduled_messages,
+    settings_cache,
+    step_tallies,
+    survey_answers,
+    survey_sessions,
+)
+
+m = scheduled_messages
+EPISODE_MARKS = ("enrolled_at", "followed_up_at", "reached_at")
+VERSION_KEY, VERSION = "tallies_version", "1"
+
+
+def hour_of(moment: datetime) -> datetime:
+    """Return the UTC hour a discharge falls in (the tallies' time bucket)."""
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+async def _episode_key(conn: AsyncConnection, episode_id: int) -> dict[str, Any] | None:
+    query = select(episodes.c.discharged_at, episodes.c.department_id).where(
+        episodes.c.id == episode_id
+    )
+    row = (await conn.execute(query)).first()
+    return None if row is None else {"hour": hour_of(row[0]), "department_id": row[1]}
+
+
+async def _bump(
+    conn: AsyncConnection, table: Table, key: dict[str, Any], increments: dict[str, int]
+) -> None:
+    where = [table.c[name] == value for name, value in key.items()]
+    changes = {name: table.c[name] + amount for name, amount in increments.items()}
+    result = await conn.execute(update(table).where(*where).values(changes))
+    if result.rowcount == 0:
+        await conn.execute(insert(table).values(**key, **increments))
+
+
+async def count_answer(conn: AsyncConnection, episode_id: int, question: str, value: str) -> None:
+    """Count one survey answer."""
+    key = await _episode_key(conn, episode_id)
+    if key is not None:
+        await _bump(
+            conn, answer_tallies, {**key, "question": question, "value": value[:32]}, {"count": 1}
+        )
+
+
+async def count_step(
+    conn: AsyncConnection, episode_id: int, step_key: str, *, sent: int = 0, answered: int = 0
+) -> None:
+    """Count a check-in step sent for the first time, or answered."""
+    key = await _episode_key(conn, episode_id)
+    if key is not None:
+        await _bump(
+            conn, step_tallies, {**key, "step_key": step_key}, {"sent": sent, "answered": answered}
+        )
+
+
+async def mark_episode(conn: AsyncConnection, episode_id: int, mark: str, now: datetime) -> None:
+    """Remember the first time an episode was enrolled, followed up or reached."""
+    assert mark in EPISODE_MARKS
+    await conn.execute(
+        update(episodes)
+        .where(episodes.c.id == episode_id, episodes.c[mark].is_(None))
+        .values({mark: now})
+    )
+
+
+async def rebuild_if_needed(engine: AsyncEngine, now: datetime) -> bool:
+    """Compute every count from the stored rows once (databases from before the tallies)."""
+    async with engine.begin() as conn:
+        query = select(settings_cache.c.value).where(settings_cache.c.key == VERSION_KEY)
+        if (await conn.execute(query)).scalar() == VERSION:
+            return False
+        await _rebuild(conn, now)
+        await conn.execute(delete(settings_cache).where(settings_cache.c.key == VERSION_KEY))
+        await conn.execute(
+            insert(settings_cache).values(key=VERSION_KEY, value=VERSION, updated_at=now)
+        )
+    return True
+
+
+def _hour(conn: AsyncConnection, column: Any) -> Any:
+    """Truncate a stored UTC timestamp to its hour, in SQL, in each backend's own format."""
+    if conn.dialect.name == "sqlite":
+        return func.strftime("%Y-%m-%d %H:00:00.000000", column)
+    return func.date_trunc("hour", column)
+
+
+async def _rebuild(conn: AsyncConnection, now: datetime) -> None:
+    await conn.execute(delete(answer_tallies))
+    await conn.execute(delete(step_tallies))
+    hour = _hour(conn, episodes.c.discharged_at)
+    a, ss = survey_answers, survey_sessions
+    answers = (
+        select(hour, episodes.c.department_id, a.c.question, a.c.value, func.count())
+        .select_from(a.join(ss).join(episodes, episodes.c.id == ss.c.episode_id))
+        .group_by(hour, episodes.c.department_id, a.c.question, a.c.value)
+    )
+    await conn.execute(
+        insert(answer_tallies).from_select(
+            ["hour", "department_id", "question", "value", "count"], answers
+        )
+    )
+    steps = (
+        select(
+            hour,
+            episodes.c.department_id,
+            m.c.step_key,
+            func.sum(case((m.c.tries >= 1, 1), else_=0)),
+            func.sum(case((m.c.status == "answered", 1), else_=0)),
+        )
+        .select_from(m.join(episodes, episodes.c.id == m.c.episode_id))
+        .where(m.c.kind == "checkin")
+        .group_by(hour, episodes.c.department_id, m.c.step_key)
+    )
+    await conn.execute(
+        insert(step_tallies).from_select(
+            ["hour", "department_id", "step_key", "sent", "answered"], steps
+        )
+    )
+    checkins = select(m.c.episode_id).where(m.c.kind == "checkin")
+    marks = {
+        "followed_up_at": checkins.where(m.c.tries >= 1),
+        "reached_at": checkins.where(m.c.status == "answered"),
+        "enrolled_at": select(contacts.c.episode_id)
+        .select_from(contacts.join(consent_events))
+        .where(consent_events.c.decision == "granted"),
+    }
+    for mark, having in marks.items():
+        await conn.execute(
+            update(episodes)
+            .where(episodes.c[mark].is_(None), episodes.c.id.in_(having))
+            .values({mark: now})
+        )
