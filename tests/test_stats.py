@@ -18,9 +18,11 @@ from bot.domain.periods import month_period
 from bot.domain.roles import Role
 from bot.domain.stats import Stats
 from bot.services.statistics import compute_stats, department_id
+from bot.services.steps import mark_step_answered
 from bot.storage.cases import CaseKind, NewCase
 from bot.storage.contacts import NewContact
 from bot.storage.outbox_records import PlannedMessage
+from bot.storage.schema import scheduled_messages as m
 from bot.storage.surveys import NewSession
 from tests.harness import BotHarness, enrol, local, make_settings, record, seed
 
@@ -397,3 +399,26 @@ async def test_counts_follow_real_check_ins_after_the_first_computation(
     s = await figures()
     assert (s.followed_up, s.reached) == (1, 1)
     assert [(x.step, x.sent, x.answered) for x in s.steps] == [("day3", 1, 1)]
+
+
+async def test_a_late_answer_turns_a_failure_into_a_reached_check_in(harness: BotHarness) -> None:
+    services = harness.services
+    await seed(harness.settings, record("L1", department=B, discharged_at=local("2026-11-20")))
+
+    async def figures() -> Stats:
+        return await compute_stats(
+            services.store, services.scheduling.surveys, services.settings.zone, NOVEMBER, None
+        )
+
+    await figures()  # from now on the counts are kept as things happen
+    await enrol(harness, 51, "L1")
+    harness.clock.advance(local("2026-11-23") - harness.clock.now())
+    await harness.tick()
+    [row] = await services.store.outbox.rows(m.c.step_key == "day3")
+    await services.store.outbox.record_answer(
+        row, "no_answer", harness.clock.now(), status="failed", failure_reason="no_answer"
+    )
+    assert (await figures()).failed == {"no_answer": 1}
+    await mark_step_answered(services.store, row.id, harness.clock.now())
+    s = await figures()
+    assert (s.failed, s.reached) == ({}, 1)

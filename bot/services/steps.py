@@ -26,7 +26,7 @@ async def mark_step_answered(store: Store, row_id: int, now: datetime) -> None:
     late_answer = row.status == MessageStatus.FAILED and row.failure_reason == "no_answer"
     if row.status in WAITING or late_answer:
         await store.outbox.set_status([row.id], MessageStatus.ANSWERED, None, now)
-        await store.outbox.count_answered(row.id, now)
+        await store.outbox.count_answered(row.id, now, late=late_answer)
     await store.outbox.set_status(others, MessageStatus.ANSWERED, "other_contact", now)
 
 

@@ -25,7 +25,7 @@ from bot.storage.schema import (
     scheduled_messages,
     step_answers,
 )
-from bot.storage.tallies import count_step, mark_episode
+from bot.storage.tallies import count_failure, count_step, mark_episode
 
 m = scheduled_messages
 PLANNED_FIELDS = (
@@ -186,13 +186,16 @@ class OutboxRepository:
             if kept:
                 await conn.execute(insert(deliveries), [_delivery_row(o, now) for o in kept])
             await _count_sent(conn, [o for o in kept if o.values.get("status") == "sent"], now)
+            await _count_failed(conn, [o for o in kept if o.values.get("status") == "failed"])
         return len(kept)
 
-    async def count_answered(self, row_id: int, now: datetime) -> None:
-        """Count a check-in as answered (it was reached) in the statistics tallies."""
+    async def count_answered(self, row_id: int, now: datetime, late: bool = False) -> None:
+        """Count a check-in as answered (reached); a late answer un-counts its failure."""
         async with self._engine.begin() as conn:
             query = select(m.c.kind, m.c.step_key, m.c.episode_id).where(m.c.id == row_id)
             row = (await conn.execute(query)).first()
+            if row is not None and row.kind == "checkin" and late:
+                await count_failure(conn, row.episode_id, "no_answer", change=-1)
             if row is not None and row.kind == "checkin":
                 await count_step(conn, row.episode_id, row.step_key, answered=1)
                 await mark_episode(conn, row.episode_id, "reached_at", now)
@@ -219,6 +222,8 @@ class OutboxRepository:
                 await conn.execute(
                     update(m).where(m.c.id == row.id).values(**values, updated_at=now)
                 )
+            if values.get("status") == "failed" and row.kind == "checkin":
+                await count_failure(conn, row.episode_id, str(values.get("failure_reason")))
 
     async def answers(self, row_id: int) -> list[str]:
         """Return the answers given to a row, oldest first."""
@@ -249,6 +254,14 @@ class OutboxRepository:
         async with self._engine.connect() as conn:
             result = (await conn.execute(query.order_by(m.c.send_at, m.c.id))).mappings()
             return [OutboxRow(**row) for row in result]
+
+
+async def _count_failed(conn: AsyncConnection, failed: Sequence[Outcome]) -> None:
+    """Count check-ins that failed, by reason."""
+    reasons = {o.row_id: o.values.get("failure_reason") for o in failed}
+    query = select(m.c.id, m.c.episode_id).where(m.c.id.in_(list(reasons)), m.c.kind == "checkin")
+    for row_id, episode_id in (await conn.execute(query)).all():
+        await count_failure(conn, episode_id, str(reasons[row_id] or "unknown"))
 
 
 async def _count_sent(conn: AsyncConnection, sent: Sequence[Outcome], now: datetime) -> None:

@@ -198,6 +198,7 @@ scheduled_messages = Table(
     ),
     Index("ix_scheduled_messages_due", "status", "send_at"),
     Index("ix_scheduled_messages_episode", "episode_id", "kind", "status", "tries"),
+    Index("ix_scheduled_messages_kind", "kind", "status", "episode_id"),
 )
 
 deliveries = Table(
@@ -341,7 +342,7 @@ answer_tallies = Table(
     Column("question", String(32), primary_key=True),
     Column("value", String(32), primary_key=True),
     Column("count", Integer, nullable=False),
-    Index("ix_answer_tallies_read", "hour", "question", "department_id", "value", "count"),
+    Index("ix_answer_tallies_read", "question", "hour", "department_id", "value", "count"),
 )
 
 step_tallies = Table(
@@ -352,4 +353,13 @@ step_tallies = Table(
     Column("step_key", String(64), primary_key=True),
     Column("sent", Integer, nullable=False),
     Column("answered", Integer, nullable=False),
+)
+
+failure_tallies = Table(
+    "failure_tallies",
+    metadata,
+    Column("hour", UTCDateTime, primary_key=True),
+    Column("department_id", Integer, primary_key=True),
+    Column("reason", String(64), primary_key=True),
+    Column("count", Integer, nullable=False),
 )

@@ -16,6 +16,7 @@ from bot.storage.schema import (
     cases,
     departments,
     episodes,
+    failure_tallies,
     scheduled_messages,
     step_answers,
     step_tallies,
@@ -102,13 +103,9 @@ async def _patients(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
 
 async def _follow_up(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
     joined = m.join(episodes, episodes.c.id == m.c.episode_id)
-    failed = (
-        select(m.c.failure_reason, func.count())
-        .select_from(joined)
-        .where(m.c.status == "failed", m.c.kind == "checkin", *scope.episodes())
-        .group_by(m.c.failure_reason)
-    )
-    stats.failed = {reason or "unknown": n for reason, n in (await conn.execute(failed)).all()}
+    f = failure_tallies
+    failed = select(f.c.reason, func.sum(f.c.count)).where(*scope.tallies(f)).group_by(f.c.reason)
+    stats.failed = {reason: int(n) for reason, n in (await conn.execute(failed)).all() if n}
     missed = (
         select(func.count()).select_from(joined).where(m.c.status == "missed", *scope.episodes())
     )

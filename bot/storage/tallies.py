@@ -13,6 +13,7 @@ from bot.storage.schema import (
     consent_events,
     contacts,
     episodes,
+    failure_tallies,
     scheduled_messages,
     settings_cache,
     step_tallies,
@@ -22,7 +23,7 @@ from bot.storage.schema import (
 
 m = scheduled_messages
 EPISODE_MARKS = ("enrolled_at", "followed_up_at", "reached_at")
-VERSION_KEY, VERSION = "tallies_version", "1"
+VERSION_KEY, VERSION = "tallies_version", "2"
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -68,6 +69,17 @@ async def count_step(
         )
 
 
+async def count_failure(
+    conn: AsyncConnection, episode_id: int, reason: str | None, change: int = 1
+) -> None:
+    """Count a check-in that failed (or, with change=-1, one answered after all)."""
+    key = await _episode_key(conn, episode_id)
+    if key is not None:
+        await _bump(
+            conn, failure_tallies, {**key, "reason": (reason or "unknown")[:64]}, {"count": change}
+        )
+
+
 async def mark_episode(conn: AsyncConnection, episode_id: int, mark: str, now: datetime) -> None:
     """Remember the first time an episode was enrolled, followed up or reached."""
     assert mark in EPISODE_MARKS
@@ -102,6 +114,7 @@ def _hour(conn: AsyncConnection, column: Any) -> Any:
 async def _rebuild(conn: AsyncConnection, now: datetime) -> None:
     await conn.execute(delete(answer_tallies))
     await conn.execute(delete(step_tallies))
+    await conn.execute(delete(failure_tallies))
     hour = _hour(conn, episodes.c.discharged_at)
     a, ss = survey_answers, survey_sessions
     answers = (
@@ -130,6 +143,16 @@ async def _rebuild(conn: AsyncConnection, now: datetime) -> None:
         insert(step_tallies).from_select(
             ["hour", "department_id", "step_key", "sent", "answered"], steps
         )
+    )
+    reason = func.coalesce(m.c.failure_reason, "unknown")
+    failures = (
+        select(hour, episodes.c.department_id, reason, func.count())
+        .select_from(m.join(episodes, episodes.c.id == m.c.episode_id))
+        .where(m.c.kind == "checkin", m.c.status == "failed")
+        .group_by(hour, episodes.c.department_id, reason)
+    )
+    await conn.execute(
+        insert(failure_tallies).from_select(["hour", "department_id", "reason", "count"], failures)
     )
     checkins = select(m.c.episode_id).where(m.c.kind == "checkin")
     marks = {
