@@ -12,6 +12,8 @@ from bot.cli.common import EXIT_SETTINGS, fail, required, settings_or_exit, with
 from bot.domain.plans import PlanError
 from bot.domain.surveys import SurveyError
 from bot.settings import Settings
+from bot.storage.backup import BackupError, hold_run_lock
+from bot.storage.database import sqlite_path
 from bot.storage.store import Store
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -31,8 +33,15 @@ def run_command() -> None:
     except (PlanError, SurveyError) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(EXIT_SETTINGS) from None
+    database = sqlite_path(settings.database_url)
+    try:
+        lock = hold_run_lock(database) if database is not None else None
+    except BackupError as error:
+        fail(settings, "cli/backup_failed", error=str(error))
     with_store(settings, lambda store: check_telegram(settings, store))
     app.run_polling(allowed_updates=Update.ALL_TYPES)
+    if lock is not None:
+        lock.close()
 
 
 async def check_telegram(settings: Settings, _store: Store) -> None:
