@@ -36,6 +36,7 @@ from bot.dispatch.jobs import dispatch_tick
 from bot.dispatch.pacing import Pacer
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.plans import parse_duration
+from bot.domain.schedule import SendPolicy
 from bot.handlers.answers import on_answer_button
 from bot.handlers.case_patient import on_handling_answer
 from bot.handlers.case_staff import on_case_staff_button, on_staff_group_text
@@ -85,7 +86,7 @@ def build_app(
             app.bot,
             chosen_clock,
             Pacer(settings.rate, settings.per_chat_interval),
-            dispatch_config(settings),
+            dispatch_config(settings, scheduling.policy),
         )
         current = await with_saved_changes(store, scheduling, renderer)
         app.bot_data.services = Services(
@@ -133,11 +134,11 @@ def build_app(
     return app
 
 
-def dispatch_config(settings: Settings) -> DispatchConfig:
+def dispatch_config(settings: Settings, windows: SendPolicy) -> DispatchConfig:
     """Size batches and leases so a batch is always sent well inside its lease."""
     batch = max(10, int(settings.rate * settings.dispatch_interval * 2))
     lease = timedelta(seconds=max(settings.lease_seconds, 4 * batch / settings.rate))
-    return DispatchConfig(batch, lease, parse_duration(settings.catch_up))
+    return DispatchConfig(batch, lease, parse_duration(settings.catch_up), windows)
 
 
 def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # type: ignore[type-arg]

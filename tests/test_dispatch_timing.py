@@ -140,3 +140,16 @@ def test_the_plans_fingerprint_does_not_depend_on_the_working_directory(
     here = load_scheduling(make_settings(tmp_path), Renderer()).fingerprint
     monkeypatch.chdir(tmp_path)
     assert load_scheduling(make_settings(tmp_path), Renderer()).fingerprint == here
+
+
+async def test_after_downtime_a_step_waits_for_the_next_window(harness: BotHarness) -> None:
+    await seed(harness.settings, record(discharged_at=local("2026-11-20"), **GENERAL))
+    await enrol(harness, CHAT)
+    await harness.tick()
+    sent_before = len(harness.telegram.delivered_to(CHAT))
+    harness.clock.advance(local("2026-11-23", "21:00") - harness.clock.now())  # was down all day
+    await harness.tick()
+    assert len(harness.telegram.delivered_to(CHAT)) == sent_before  # not at night
+    day3 = (await rows(harness))[("day3", 0)]
+    assert day3.status == "pending" and day3.send_at.date() == local("2026-11-24").date()
+    assert "09:00" <= f"{day3.send_at.astimezone(SHANGHAI):%H:%M}" <= "11:30"

@@ -8,7 +8,7 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from jinja2 import TemplateError
 from telegram import Bot
@@ -20,7 +20,7 @@ from bot.dispatch.faults import Verdict, classify
 from bot.dispatch.outcomes import FollowUp, OutcomeBuffer
 from bot.dispatch.pacing import Pacer
 from bot.domain.clock import Clock
-from bot.domain.schedule import lateness_limit
+from bot.domain.schedule import SendPolicy, lateness_limit, next_send_time
 from bot.storage.outbox_records import Delivery, MessageStatus, OutboxRow, Outcome
 from bot.storage.schema import scheduled_messages
 from bot.storage.store import Store
@@ -28,6 +28,7 @@ from bot.storage.store import Store
 log = logging.getLogger(__name__)
 AWAITS_ANSWER = frozenset({"checkin", "keep_asking"})
 SURVEY_WAIT = timedelta(minutes=30)
+WINDOWLESS = frozenset({"medication"})  # medicines keep their own times (never at night)
 MAX_IN_FLIGHT = 32  # requests open at once; below the HTTP connection pool's size
 
 
@@ -36,6 +37,7 @@ class DispatchConfig:
     batch_size: int
     lease: timedelta
     catch_up: timedelta
+    windows: SendPolicy | None = None  # None: send whenever due (benchmarks)
 
 
 @dataclass
@@ -99,6 +101,10 @@ class Dispatcher:
         if now - row.send_at > lateness_limit(row.kind, self.config.catch_up):
             await self._close(row, stats, MessageStatus.MISSED, "late")
             return
+        if (later := self._next_window(row, now)) is not None:  # e.g. after the bot was down
+            delivery = Delivery(row.chat_id, "retry", "outside_window")
+            self.outcomes.add(Outcome(row.id, delivery, {"send_at": later}))
+            return
         try:
             composed = await self.composer.compose(row)
         except (TemplateError, KeyError, ValueError) as error:  # recorded against its row
@@ -121,6 +127,13 @@ class Dispatcher:
             await self._on_fault(row, error, stats)
             return
         await self._on_sent(row, message.message_id, stats)
+
+    def _next_window(self, row: OutboxRow, now: datetime) -> datetime | None:
+        """Return the next window's time when a windowed message is due outside the windows."""
+        if self.config.windows is None or row.kind in WINDOWLESS:
+            return None
+        later = next_send_time(now, self.config.windows, spread_key=row.id)
+        return None if later == now else later
 
     async def _on_sent(self, row: OutboxRow, telegram_id: int, stats: DispatchStats) -> None:
         now = self.clock.now()
