@@ -60,6 +60,8 @@ class FakeTelegram(BaseRequest):
     failures: dict[str, tuple[int, str]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     blocked: set[int] = field(default_factory=set)
+    forum: bool = True
+    bot_is_admin: bool = True
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -123,6 +125,24 @@ class FakeTelegram(BaseRequest):
             media = params["media"]
             count = len(json.loads(media) if isinstance(media, str) else media)
             return [self._message({"chat_id": params["chat_id"]}) for _ in range(count)]
+        if api_method == "getChat":
+            return {
+                "id": int(params["chat_id"]),
+                "type": "supergroup",
+                "title": "Staff",
+                "is_forum": self.forum,
+                "accent_color_id": 0,
+                "max_reaction_count": 11,
+                "accepted_gift_types": {
+                    "unlimited_gifts": False,
+                    "limited_gifts": False,
+                    "unique_gifts": False,
+                    "premium_subscription": False,
+                    "gifts_from_channels": False,
+                },
+            }
+        if api_method == "getChatMember":
+            return self._bot_membership()
         if api_method == "createForumTopic":
             self.next_message_id += 1
             return {
@@ -131,6 +151,31 @@ class FakeTelegram(BaseRequest):
                 "icon_color": 7322096,
             }
         return True
+
+    def _bot_membership(self) -> dict[str, Any]:
+        user = {"id": BOT_ID, "is_bot": True, "first_name": "Followup"}
+        if not self.bot_is_admin:
+            return {"status": "member", "user": user}
+        rights = dict.fromkeys(
+            (
+                "can_be_edited",
+                "is_anonymous",
+                "can_manage_chat",
+                "can_delete_messages",
+                "can_manage_video_chats",
+                "can_restrict_members",
+                "can_promote_members",
+                "can_change_info",
+                "can_invite_users",
+                "can_post_stories",
+                "can_edit_stories",
+                "can_delete_stories",
+                "can_manage_topics",
+                "can_pin_messages",
+            ),
+            True,
+        )
+        return {"status": "administrator", "user": user, **rights}
 
     def _message(self, params: dict[str, Any]) -> dict[str, Any]:
         self.next_message_id += 1

@@ -1,0 +1,107 @@
+"""`followup check`: configuration, database, plans, templates, token and staff group."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+from telegram import Bot, ChatMemberAdministrator
+from telegram.error import TelegramError
+
+from bot.cli.common import EXIT_FAILED, say, settings_or_exit, text
+from bot.domain.plans import PlanError
+from bot.domain.surveys import SurveyError
+from bot.services.planning import load_scheduling
+from bot.services.template_edits import check_all, load_samples
+from bot.settings import Settings, SettingsError
+from bot.storage import migrate
+from bot.storage.database import create_engine, sqlite_path
+from bot.templating import Renderer
+
+Finding = tuple[str, dict[str, object]]  # (template key of the problem, its variables)
+
+
+def check_command() -> None:
+    """Check everything the bot needs; print each problem with how to fix it (exit 0 if none)."""
+    settings = settings_or_exit()
+    problems = _configuration(settings) + _plans(settings) + asyncio.run(_async_checks(settings))
+    for key, variables in problems:
+        typer.echo(text(settings, key, **variables), err=True)
+    say(settings, "check/summary", problems=len(problems))
+    if problems:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _configuration(settings: Settings) -> list[Finding]:
+    found: list[Finding] = []
+    for getter in (settings.require_token, settings.require_hospital_name):
+        try:
+            getter()
+        except SettingsError as error:
+            found.append(("check/setting", {"error": str(error)}))
+    if settings.staff_chat_id is None:
+        found.append(("check/no_staff_group", {}))
+    return found
+
+
+def _plans(settings: Settings) -> list[Finding]:
+    renderer = Renderer()
+    try:
+        load_scheduling(settings, renderer)
+    except (PlanError, SurveyError) as error:
+        return [("check/plans", {"error": str(error)})]
+    return [
+        ("check/template", {"locale": locale, "key": key, "error": problem.detail})
+        for locale, key, problem in check_all(renderer, load_samples(), {})
+    ]
+
+
+async def _async_checks(settings: Settings) -> list[Finding]:
+    return await _database(settings) + await _telegram(settings)
+
+
+async def _database(settings: Settings) -> list[Finding]:
+    engine = create_engine(settings.database_url)
+    try:
+        current = await migrate.current_revision(engine)
+        found: list[Finding] = []
+        if current != migrate.HEAD_REVISION:
+            found.append(
+                ("check/migrations", {"current": current or "-", "head": migrate.HEAD_REVISION})
+            )
+        if sqlite_path(settings.database_url) is not None:
+            async with engine.connect() as conn:
+                result = (await conn.exec_driver_sql("PRAGMA integrity_check")).scalar()
+            if result != "ok":
+                found.append(("check/integrity", {"error": str(result)}))
+        return found
+    finally:
+        await engine.dispose()
+
+
+async def _telegram(settings: Settings) -> list[Finding]:
+    if settings.telegram_token is None:
+        return []
+    try:
+        async with Bot(settings.require_token(), base_url=settings.telegram_base_url) as bot:
+            return await _staff_group(bot, settings.staff_chat_id)
+    except TelegramError as error:
+        return [("check/telegram", {"error": type(error).__name__, "detail": str(error)})]
+
+
+async def _staff_group(bot: Bot, chat_id: int | None) -> list[Finding]:
+    if chat_id is None:
+        return []
+    try:
+        chat = await bot.get_chat(chat_id)
+        member = await bot.get_chat_member(chat_id, bot.id)
+    except TelegramError as error:
+        return [("check/staff_group", {"error": str(error)})]
+    found: list[Finding] = []
+    if not isinstance(member, ChatMemberAdministrator):
+        found.append(("check/not_admin", {}))
+    elif not member.can_manage_topics:
+        found.append(("check/no_topic_right", {}))
+    if not chat.is_forum:
+        found.append(("check/no_topics", {}))
+    return found

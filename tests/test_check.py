@@ -1,0 +1,60 @@
+"""`followup check` against the fake Bot API over loopback: all well, and each kind of problem."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from typer.testing import CliRunner
+
+from benchmarks.common import free_port, start_fake_botapi
+from bot.cli import app
+from bot.settings import Settings
+from tests.fakes.telegram import TOKEN
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def fake_api() -> Iterator[int]:
+    server, port = start_fake_botapi(limits=False)
+    yield port
+    server.kill()
+
+
+def _environment(monkeypatch: pytest.MonkeyPatch, port: int, staff: bool = True) -> None:
+    monkeypatch.setenv("FOLLOWUP_TELEGRAM_TOKEN", TOKEN)
+    monkeypatch.setenv("FOLLOWUP_HOSPITAL_NAME", "市第一人民医院")
+    monkeypatch.setenv("FOLLOWUP_TELEGRAM_BASE_URL", f"http://127.0.0.1:{port}/bot")
+    if staff:
+        monkeypatch.setenv("FOLLOWUP_STAFF_CHAT_ID", "-1001234")
+    else:
+        monkeypatch.delenv("FOLLOWUP_STAFF_CHAT_ID", raising=False)
+
+
+def test_all_is_well(cli_env: Settings, fake_api: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    _environment(monkeypatch, fake_api)
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 0, result.output
+    assert "一切正常" in result.output
+
+
+def test_each_problem_says_how_to_fix_it(
+    cli_env: Settings, fake_api: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _environment(monkeypatch, fake_api, staff=False)
+    result = runner.invoke(app, ["check"])  # the database was never migrated either
+    assert result.exit_code == 1
+    assert "FOLLOWUP_STAFF_CHAT_ID" in result.output
+    assert "followup db upgrade" in result.output
+    assert "发现 2 个问题" in result.output
+
+
+def test_telegram_unreachable(cli_env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    _environment(monkeypatch, free_port())  # nothing listens there
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 1
+    assert "FOLLOWUP_TELEGRAM_BASE_URL" in result.output
+    assert TOKEN not in result.output
