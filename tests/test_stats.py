@@ -183,7 +183,7 @@ async def test_hospital_wide_figures(harness: BotHarness) -> None:
         "basically": 50.0,
         "unsatisfied": 0.0,
     }
-    assert (s.nps_scores, s.nps) == ([10, 6], 0.0)
+    assert (s.nps_counts, s.nps_answers, s.nps) == ({10: 1, 6: 1}, 2, 0.0)
     assert (s.complaints, s.complaints_on_time, s.on_time_rate, s.complaints_overdue) == (
         2,
         1,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from bot.domain.surveys import nps_of_counts
+
 SATISFACTION_LEVELS = ("satisfied", "basically", "unsatisfied")
 
 
@@ -19,16 +21,6 @@ def shares(
     """Return each level's percentage of all answers."""
     total = sum(counts.get(level, 0) for level in levels)
     return {level: rate(counts.get(level, 0), total) for level in levels}
-
-
-def net_promoter_score(scores: Iterable[int]) -> float | None:
-    """Return NPS (promoters 9-10 minus detractors 0-6, in % of answers), or None."""
-    values = list(scores)
-    if not values:
-        return None
-    promoters = sum(1 for s in values if s >= 9)
-    detractors = sum(1 for s in values if s <= 6)
-    return round(100 * (promoters - detractors) / len(values), 1)
 
 
 def median(values: Iterable[float]) -> float | None:
@@ -80,7 +72,7 @@ class Stats:
     failed: dict[str, int] = field(default_factory=dict)
     missed: int = 0
     satisfaction: dict[str, Satisfaction] = field(default_factory=dict)
-    nps_scores: list[int] = field(default_factory=list)
+    nps_counts: dict[int, int] = field(default_factory=dict)  # score (0-10) -> answers
     complaints: int = 0
     complaints_on_time: int = 0
     complaints_answered: int = 0
@@ -106,7 +98,13 @@ class Stats:
     @property
     def nps(self) -> float | None:
         """Return the net promoter score."""
-        return net_promoter_score(self.nps_scores)
+        score = nps_of_counts(self.nps_counts)
+        return None if score is None else round(score, 1)
+
+    @property
+    def nps_answers(self) -> int:
+        """Return how many answered the 0-10 question."""
+        return sum(self.nps_counts.values())
 
     @property
     def on_time_rate(self) -> float | None:

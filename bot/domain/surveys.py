@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -366,11 +367,18 @@ def nps_category(score: int) -> str:
 
 def nps(scores: Iterable[int]) -> float | None:
     """Return the net promoter score (-100..100): % promoters minus % detractors; None if none."""
-    categories = [nps_category(score) for score in scores]
-    if not categories:
+    return nps_of_counts(Counter(scores))
+
+
+def nps_of_counts(counts: Mapping[int, int]) -> float | None:
+    """Return the net promoter score of answers counted per score (0-10)."""
+    total = sum(counts.values())
+    if total == 0:
         return None
-    net = categories.count("promoter") - categories.count("detractor")
-    return 100 * net / len(categories)
+    categories: Counter[str] = Counter()
+    for score, count in counts.items():
+        categories[nps_category(score)] += count
+    return 100 * (categories["promoter"] - categories["detractor"]) / total
 
 
 # ---------------------------------------------------------------- the engine

@@ -139,7 +139,7 @@ async def _answers(
         measure = measures[question]
         if measure == "nps":
             if value.isdigit():
-                stats.nps_scores.extend([int(value)] * count)
+                stats.nps_counts[int(value)] = stats.nps_counts.get(int(value), 0) + count
             continue
         counts = stats.satisfaction.setdefault(measure, Satisfaction()).counts
         counts[value] = counts.get(value, 0) + count
