@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.cli.common import EXIT_FAILED, say, settings_or_exit, with_store
+from bot.cli.common import fail, say, settings_or_exit, with_store
 from bot.domain.periods import month_period, range_period
 from bot.services.planning import load_scheduling
 from bot.services.report import build_report
@@ -29,8 +29,7 @@ def report_command(
     try:
         period = month_period(month)
     except ValueError as error:
-        typer.echo(f"followup report: {error}", err=True)
-        raise typer.Exit(EXIT_FAILED) from None
+        fail(settings, "cli/bad_period", error=str(error))
     renderer = Renderer()
     surveys = load_scheduling(settings, renderer).surveys
 
@@ -44,8 +43,7 @@ def report_command(
 
     content = with_store(settings, work)
     if content is None:
-        typer.echo(f"followup report: no department named {department!r}", err=True)
-        raise typer.Exit(EXIT_FAILED)
+        fail(settings, "cli/no_department", department=department or "")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(content)
     out.chmod(0o600)  # it holds patients' names and phones
@@ -62,8 +60,7 @@ def export_command(
     try:
         period = range_period(start, end)
     except ValueError as error:
-        typer.echo(f"followup export: {error}", err=True)
-        raise typer.Exit(EXIT_FAILED) from None
+        fail(settings, "cli/bad_period", error=str(error))
     first, last = period.bounds(settings.zone)
     rows = with_store(settings, lambda store: store.reports.answers(Scope(first, last)))
     headers = Renderer().render("report/answers", settings.locale).split("\n", 1)[1]

@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from bot.cli.common import EXIT_FAILED, settings_or_exit, with_store
+from bot.cli.common import fail, settings_or_exit, with_store
 from bot.domain.clock import SystemClock
 from bot.domain.periods import month_period, range_period
 from bot.services.planning import load_scheduling
@@ -31,8 +31,7 @@ def stats_command(
             today = SystemClock().now().astimezone(settings.zone).date()
             period = month_period(month or f"{today.year}-{today.month:02d}")
     except ValueError as error:
-        typer.echo(f"followup stats: {error}", err=True)
-        raise typer.Exit(EXIT_FAILED) from None
+        fail(settings, "cli/bad_period", error=str(error))
     surveys = load_scheduling(settings, Renderer()).surveys
 
     async def work(store: Store) -> dict[str, object] | None:
@@ -44,8 +43,7 @@ def stats_command(
 
     figures = with_store(settings, work)
     if figures is None:
-        typer.echo(f"followup stats: no department named {department!r}", err=True)
-        raise typer.Exit(EXIT_FAILED)
+        fail(settings, "cli/no_department", department=department or "")
     if output == "json":
         typer.echo(json.dumps(figures, ensure_ascii=False, indent=2, default=str))
         return
