@@ -27,8 +27,8 @@ async def outbox_child(database: Path) -> None:
     """Start the real application on a database full of pending rows, then claim once."""
     from bot.app import build_app
     from bot.context import AppContext
+    from bot.demo.fake_telegram import TOKEN, FakeTelegram
     from bot.dispatch.jobs import dispatch_tick
-    from tests.fakes.telegram import TOKEN, FakeTelegram
     from tests.harness import make_settings
 
     settings = make_settings(database.parent, telegram_token=TOKEN).model_copy(
@@ -46,7 +46,7 @@ async def jobqueue_child(jobs: int) -> None:
     """Schedule one APScheduler job per reminder through PTB's JobQueue, as most bots do."""
     from telegram.ext import ApplicationBuilder, CallbackContext
 
-    from tests.fakes.telegram import TOKEN, FakeTelegram
+    from bot.demo.fake_telegram import TOKEN, FakeTelegram
 
     async def remind(context: CallbackContext) -> None:  # type: ignore[type-arg]
         """Send a reminder (never reached in this benchmark)."""

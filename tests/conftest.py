@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.demo.harness import BotHarness
 from bot.settings import Settings
-from tests.harness import BotHarness, make_settings
+from tests.harness import START, make_settings
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def harness(settings: Settings) -> AsyncIterator[BotHarness]:
-    bot = BotHarness(settings)
+    bot = BotHarness(settings, START)
     await bot.start()
     yield bot
     if bot.app is not None:

@@ -1,4 +1,4 @@
-"""BotHarness: the real Application over FakeTelegram, a fake clock and a SQLite file."""
+"""Pytest helpers around BotHarness: settings, discharge records, seeding, enrolment, times."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.app import build_app
-from bot.context import AppContext, AppType, Services
-from bot.dispatch.jobs import dispatch_tick
-from bot.domain.clock import FakeClock
+from bot.demo.fake_telegram import TOKEN
+from bot.demo.harness import BotHarness
 from bot.domain.discharge import DischargeRecord
 from bot.domain.enrolment import ConsentDecision
 from bot.services.planning import plan_contact
@@ -20,8 +18,6 @@ from bot.storage.contacts import NewContact
 from bot.storage.imports import apply_discharge_records
 from bot.storage.records import Contact
 from bot.storage.store import Store
-from tests.fakes.telegram import TOKEN, FakeTelegram
-from tests.fakes.updates import callback_update, text_update
 
 HOSPITAL = "市第一人民医院"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -64,67 +60,6 @@ async def seed(settings: Settings, *records: DischargeRecord) -> None:
     await migrate.upgrade(store.engine)
     await apply_discharge_records(store.engine, list(records), "seed.csv", START)
     await store.close()
-
-
-class BotHarness:
-    """Drives the real Application with real Update objects; Telegram is faked at HTTP."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.clock = FakeClock(START)
-        self.telegram = FakeTelegram()
-        self.app: AppType | None = None
-
-    async def start(self) -> None:
-        """Build and initialise the application as `run` would, without polling."""
-        self.app = build_app(
-            self.settings, clock=self.clock, request=self.telegram, rate_limit=False
-        )
-        await self.app.initialize()
-        assert self.app.post_init is not None
-        await self.app.post_init(self.app)
-
-    async def stop(self) -> None:
-        """Shut the application down as `run` would."""
-        assert self.app is not None
-        assert self.app.post_shutdown is not None
-        await self.app.post_shutdown(self.app)
-        await self.app.shutdown()
-        self.app = None
-
-    async def restart(self) -> None:
-        """Stop and start again: nothing survives but the database."""
-        await self.stop()
-        await self.start()
-
-    @property
-    def services(self) -> Services:
-        assert self.app is not None and self.app.bot_data.services is not None
-        return self.app.bot_data.services
-
-    async def tick(self) -> None:
-        """Run the dispatcher job once, as the JobQueue would."""
-        assert self.app is not None
-        await dispatch_tick(AppContext(self.app))  # type: ignore[arg-type]
-
-    async def text(
-        self,
-        chat_id: int,
-        text: str,
-        user_id: int | None = None,
-        thread_id: int | None = None,
-        reply_to: int | None = None,
-    ) -> None:
-        """Deliver a text message from a user in a chat (in a topic, or as a reply)."""
-        assert self.app is not None
-        update = text_update(self.app.bot, chat_id, user_id or chat_id, text, thread_id, reply_to)
-        await self.app.process_update(update)
-
-    async def press(self, chat_id: int, data: str, user_id: int | None = None) -> None:
-        """Deliver a button press from a user in a chat."""
-        assert self.app is not None
-        update = callback_update(self.app.bot, chat_id, user_id or chat_id, data)
-        await self.app.process_update(update)
 
 
 async def enrol(harness: BotHarness, chat_id: int, hospital_no: str = "ZY001") -> Contact:

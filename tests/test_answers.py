@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.demo.harness import BotHarness
 from bot.domain.medications import adherence
 from bot.storage.schema import scheduled_messages as m
-from tests.harness import BotHarness, enrol, local, record, seed
+from tests.harness import enrol, local, record, seed
 
 CHAT = 888
 STAFF_GROUP = -1001234

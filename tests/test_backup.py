@@ -8,17 +8,18 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.demo.harness import BotHarness
 from bot.settings import Settings
 from bot.storage.backup import hold_run_lock
 from bot.storage.database import sqlite_path
-from tests.harness import BotHarness, record, seed
+from tests.harness import START, record, seed
 
 runner = CliRunner()
 
 
 def _seeded(settings: Settings) -> None:
     async def work() -> None:
-        harness = BotHarness(settings)
+        harness = BotHarness(settings, START)
         await harness.start()
         await seed(settings, record("B1"), record("B2"))
         await harness.stop()

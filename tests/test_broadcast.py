@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.demo.harness import BotHarness
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.roles import Role
-from tests.harness import BotHarness, enrol, local, record, seed
+from tests.harness import enrol, local, record, seed
 
 ADMIN = 951
 

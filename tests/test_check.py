@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from benchmarks.common import free_port, start_fake_botapi
 from bot.cli import app
+from bot.demo.fake_telegram import TOKEN
 from bot.settings import Settings
-from tests.fakes.telegram import TOKEN
 
 runner = CliRunner()
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from bot.demo.fake_telegram import Fault
+from bot.demo.harness import BotHarness
+from bot.demo.updates import photo_update
 from bot.domain.roles import Role
-from tests.fakes.telegram import Fault
-from tests.fakes.updates import photo_update
-from tests.harness import BotHarness, enrol, local, record, seed
+from tests.harness import enrol, local, record, seed
 
 CHAT = 611
 GROUP = -1009999

@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.demo.fake_telegram import Fault
+from bot.demo.harness import BotHarness
 from bot.storage.outbox_records import PlannedMessage
 from bot.storage.schema import contacts, deliveries
 from bot.storage.schema import scheduled_messages as m
-from tests.fakes.telegram import Fault
-from tests.harness import BotHarness, enrol, local, record, seed
+from tests.harness import enrol, local, record, seed
 
 CHAT = 777
 GENERAL = {"department": "呼吸科", "discharged_at": local("2026-11-20")}

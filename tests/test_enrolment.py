@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.demo.harness import BotHarness
 from bot.domain.invites import hash_token
 from bot.services.invitations import invite_patient
-from tests.harness import HOSPITAL, BotHarness, record, seed
+from tests.harness import HOSPITAL, record, seed
 
 CHAT = 501
 

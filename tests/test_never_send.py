@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
 
+from bot.demo.harness import BotHarness
 from bot.domain.discharge import ExclusionReason
 from bot.domain.enrolment import ConsentDecision
 from bot.storage.schema import patients
-from tests.harness import BotHarness, enrol, local, make_settings, record, seed
+from tests.harness import START, enrol, local, make_settings, record, seed
 
 CHANGES = ("withdraw", "exclude", "deceased", "erased", "block", "nothing")
 events = st.lists(
@@ -54,7 +55,7 @@ def _base() -> dict[str, object]:
 
 async def _run(history: list[tuple[int, str, int]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        harness = BotHarness(make_settings(Path(folder)))
+        harness = BotHarness(make_settings(Path(folder)), START)
         await harness.start()
         try:
             chats = list(range(5))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.demo.harness import BotHarness
 from bot.domain.roles import Role
 from bot.storage.schema import scheduled_messages as m
-from tests.harness import BotHarness, enrol, local, record, seed
+from tests.harness import enrol, local, record, seed
 
 ADMIN = 971
 GENERAL = {"department": "呼吸科", "discharged_at": local("2026-11-20")}

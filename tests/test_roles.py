@@ -8,8 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.demo.harness import BotHarness
 from bot.domain.roles import Permission, Role, is_allowed, parse_role
-from tests.harness import BotHarness, record, seed
+from tests.harness import record, seed
 
 runner = CliRunner()
 

@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.common import fake_stats, fill_outbox, migrated_sqlite, start_fake_botapi
+from bot.demo.fake_telegram import TOKEN
 from bot.services.planning import load_scheduling
 from bot.templating import Renderer
-from tests.fakes.telegram import TOKEN
 from tests.harness import make_settings
 
 ROOT = Path(__file__).resolve().parent.parent

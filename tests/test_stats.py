@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.demo.harness import BotHarness
 from bot.domain.discharge import ExclusionReason
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.periods import month_period
@@ -24,7 +25,7 @@ from bot.storage.contacts import NewContact
 from bot.storage.outbox_records import PlannedMessage
 from bot.storage.schema import scheduled_messages as m
 from bot.storage.surveys import NewSession
-from tests.harness import BotHarness, enrol, local, make_settings, record, seed
+from tests.harness import START, enrol, local, make_settings, record, seed
 
 NOVEMBER = month_period("2026-11")
 A, B = "心内科", "呼吸科"
@@ -154,7 +155,7 @@ def cohort_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = make_settings(tmp_path)
 
     async def build() -> None:
-        harness = BotHarness(settings)
+        harness = BotHarness(settings, START)
         await harness.start()
         await build_cohort(harness)
         await harness.stop()

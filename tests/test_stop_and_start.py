@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.harness import BotHarness
+from bot.demo.harness import BotHarness
 from tests.test_enrolment import CHAT, enrol_to_consent
 
 

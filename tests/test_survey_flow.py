@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from bot.demo.harness import BotHarness
 from bot.domain.roles import Role
 from bot.storage.outbox_records import PlannedMessage
 from bot.storage.schema import scheduled_messages as m
-from tests.harness import BotHarness, enrol, local, record, seed
+from tests.harness import enrol, local, record, seed
 
 CHAT = 321
 STAFF_GROUP = -1005555

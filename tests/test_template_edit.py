@@ -5,9 +5,9 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.demo.harness import BotHarness
 from bot.domain.roles import Role
 from bot.settings import Settings
-from tests.harness import BotHarness
 
 ADMIN = 901
 

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 from tornado.httpserver import HTTPServer
 from tornado.web import Application, RequestHandler
 
-from tests.fakes.telegram import FakeTelegram
+from bot.demo.fake_telegram import FakeTelegram
 
 OVERALL_PER_SECOND = 30
 PER_CHAT_INTERVAL = 1.0
