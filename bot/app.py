@@ -38,6 +38,7 @@ from bot.domain.clock import Clock, SystemClock
 from bot.domain.plans import parse_duration
 from bot.domain.schedule import SendPolicy
 from bot.handlers.answers import on_answer_button
+from bot.handlers.audit import on_audit
 from bot.handlers.case_patient import on_handling_answer
 from bot.handlers.case_staff import on_case_staff_button, on_staff_group_text
 from bot.handlers.cases import on_case_ack
@@ -151,6 +152,7 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CommandHandler("stats", on_stats, filters=private))
     app.add_handler(CommandHandler("report", on_report, filters=private))
     app.add_handler(CommandHandler("chart", on_chart, filters=private))
+    app.add_handler(CommandHandler("audit", on_audit, filters=private))
     app.add_handler(CallbackQueryHandler(on_drill, pattern=r"^sd:"))
     for name, callback in (
         ("templates", on_templates),

@@ -13,6 +13,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.domain.medications import parse_quiet_hours, parse_times_setting
 from bot.domain.plans import parse_duration
 from bot.domain.schedule import parse_windows
+from bot.domain.staff_fields import DEFAULT_STAFF_FIELDS, parse_staff_fields
+from bot.logs import parse_log_format, parse_log_level
 from bot.templating import LOCALES
 
 ENV_PREFIX = "FOLLOWUP_"
@@ -24,6 +26,9 @@ TEXT_PARSERS: dict[str, Callable[[str], object]] = {
     "survey_expiry": parse_duration,
     "medication_times": parse_times_setting,
     "quiet_hours": parse_quiet_hours,
+    "staff_fields": parse_staff_fields,
+    "log_format": parse_log_format,
+    "log_level": parse_log_level,
 }
 
 
@@ -59,6 +64,9 @@ class Settings(BaseSettings):
     ack_working_days: int = Field(default=1, ge=0, le=30)
     answer_days: int = Field(default=7, ge=1, le=60)
     plans_dir: Path | None = None
+    staff_fields: str = DEFAULT_STAFF_FIELDS
+    log_format: str = "text"
+    log_level: str = "INFO"
 
     @field_validator("telegram_token")
     @classmethod
@@ -101,6 +109,11 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """Return the hospital's time zone."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def shown_staff_fields(self) -> tuple[str, ...]:
+        """Return the patient fields the staff group may see."""
+        return parse_staff_fields(self.staff_fields)
 
     def require_token(self) -> str:
         """Return the bot token, or fail with a clear message when it is not set."""

@@ -30,6 +30,8 @@ async def complain(
 ) -> None:
     await harness.text(CHAT, "/complain")
     await harness.text(CHAT, text)
+    offered = harness.telegram.last_buttons(CHAT)
+    assert "cp:c:department" in offered and "cp:c:other" in offered  # labels name them
     await harness.press(CHAT, "cp:c:department")
     await harness.press(CHAT, "cp:ok")
 

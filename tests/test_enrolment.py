@@ -7,6 +7,7 @@ from datetime import timedelta
 from bot.demo.harness import BotHarness
 from bot.domain.invites import hash_token
 from bot.services.invitations import invite_patient
+from bot.storage.audit import Actor
 from tests.harness import HOSPITAL, record, seed
 
 CHAT = 501
@@ -14,7 +15,7 @@ CHAT = 501
 
 async def invite(harness: BotHarness, hospital_no: str = "ZY001") -> str:
     store = harness.services.store
-    issued = await invite_patient(store, hospital_no, harness.clock.now(), ttl_days=30)
+    issued = await invite_patient(store, hospital_no, harness.clock.now(), 30, Actor.cli())
     return issued.token
 
 

@@ -167,5 +167,6 @@ async def test_each_role_gets_its_own_command_menu(harness: BotHarness) -> None:
         "templates",
         "plans",
         "broadcast",
+        "audit",
         "help",
     ]

@@ -13,6 +13,7 @@ from bot.domain.discharge import error_template_key
 from bot.domain.tabular import TableError
 from bot.services.importing import ImportReport, import_discharge_list
 from bot.settings import Settings
+from bot.storage.audit import Actor
 
 MAX_ERRORS_SHOWN = 200
 
@@ -29,7 +30,7 @@ def import_command(
         report = with_store(
             settings,
             lambda store: import_discharge_list(
-                store, path, settings.zone, now, dry_run=dry_run, progress=bar
+                store, path, settings.zone, now, actor=Actor.cli(), dry_run=dry_run, progress=bar
             ),
         )
     except TableError as error:
@@ -74,5 +75,6 @@ def _print_report(settings: Settings, path: Path, report: ImportReport) -> None:
         updated=counts.updated,
         unchanged=counts.unchanged,
         duplicates=counts.duplicates,
+        erased=counts.erased,
         excluded=counts.excluded,
     )

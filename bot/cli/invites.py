@@ -18,6 +18,7 @@ from bot.domain.clock import SystemClock
 from bot.services.invitations import InviteRefused, check_invitable, invite_patient, issue_invite
 from bot.services.links import BOT_USERNAME_KEY, cache_bot_username
 from bot.settings import Settings
+from bot.storage.audit import Actor
 from bot.storage.store import Store
 
 SAFE_FILE_NAME = re.compile(r"[^A-Za-z0-9_-]")
@@ -33,7 +34,9 @@ def invite_command(
     now = SystemClock().now()
 
     async def work(store: Store) -> str:
-        issued = await invite_patient(store, hospital_no, now, settings.invite_ttl_days)
+        issued = await invite_patient(
+            store, hospital_no, now, settings.invite_ttl_days, Actor.cli()
+        )
         return issued.link(bot_username or await _bot_username(settings, store, now))
 
     try:
@@ -66,7 +69,7 @@ def invites_command(
             except InviteRefused:
                 skipped += 1
                 continue
-            issued = await issue_invite(store, episode, now, settings.invite_ttl_days)
+            issued = await issue_invite(store, episode, now, settings.invite_ttl_days, Actor.cli())
             rows.append((episode.hospital_no, episode.name, issued.link(username)))
         return rows, skipped
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 import csv
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import typer
 
 from bot.cli.common import fail, say, settings_or_exit, with_store
+from bot.domain.clock import SystemClock
 from bot.domain.periods import month_period, range_period
 from bot.services.planning import load_scheduling
 from bot.services.report import build_report
 from bot.services.statistics import department_id
+from bot.storage.audit import Actor
 from bot.storage.stats import Scope
 from bot.storage.store import Store
 from bot.templating import Renderer
@@ -31,15 +34,18 @@ def report_command(
     except ValueError as error:
         fail(settings, "cli/bad_period", error=str(error))
     renderer = Renderer()
+    now = SystemClock().now()
     surveys = load_scheduling(settings, renderer).surveys
 
     async def work(store: Store) -> bytes | None:
         scope = await department_id(store, department) if department else None
         if department and scope is None:
             return None
-        return await build_report(
+        content = await build_report(
             store, surveys, renderer, settings.locale, settings.zone, period, scope
         )
+        await store.audit.record(now, Actor.cli(), "report.read", f"period:{period.label}")
+        return content
 
     content = with_store(settings, work)
     if content is None:
@@ -62,7 +68,7 @@ def export_command(
     except ValueError as error:
         fail(settings, "cli/bad_period", error=str(error))
     first, last = period.bounds(settings.zone)
-    rows = with_store(settings, lambda store: store.reports.answers(Scope(first, last)))
+    rows = with_store(settings, lambda store: _exported_answers(store, Scope(first, last)))
     headers = Renderer().render("report/answers", settings.locale).split("\n", 1)[1]
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -71,6 +77,13 @@ def export_command(
         writer.writerows([_csv_cell(v, settings.zone) for v in row] for row in rows)
     out.chmod(0o600)  # it holds patients' names and answers
     say(settings, "cli/report_written", file=str(out))
+
+
+async def _exported_answers(store: Store, scope: Scope) -> list[tuple[Any, ...]]:
+    rows = await store.reports.answers(scope)
+    period = f"{scope.start:%Y-%m-%d}..{scope.end:%Y-%m-%d}"
+    await store.audit.record(SystemClock().now(), Actor.cli(), "export.read", f"period:{period}")
+    return rows
 
 
 def _csv_cell(value: object, zone: ZoneInfo) -> object:

@@ -2,32 +2,35 @@
 
 from __future__ import annotations
 
-import logging
-
 import typer
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
-from bot.cli.common import EXIT_SETTINGS, fail, required, settings_or_exit, with_store
+from bot.cli.common import EXIT_SETTINGS, fail, required, say, settings_or_exit, with_store
 from bot.domain.plans import PlanError
 from bot.domain.surveys import SurveyError
+from bot.logs import configure_logging, parse_log_format, parse_log_level
 from bot.settings import Settings
 from bot.storage.backup import BackupError, hold_run_lock
 from bot.storage.database import sqlite_path
 from bot.storage.store import Store
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
-
-def run_command() -> None:
+def run_command(
+    log_format: str | None = typer.Option(
+        None, "--log-format", help="text or json (default: FOLLOWUP_LOG_FORMAT, else text)."
+    ),
+    log_level: str | None = typer.Option(
+        None, "--log-level", help="DEBUG, INFO, WARNING or ERROR (default: FOLLOWUP_LOG_LEVEL)."
+    ),
+) -> None:
     """Migrate the database if needed and run the bot (long polling)."""
     from bot.app import build_app
 
     settings = settings_or_exit()
     required(settings.require_token)
     required(settings.require_hospital_name)
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines would carry the token
+    start_logging(settings, log_format, log_level)
     try:
         app = build_app(settings)  # validates the plans before anything else happens
     except (PlanError, SurveyError) as error:
@@ -42,6 +45,18 @@ def run_command() -> None:
     app.run_polling(allowed_updates=Update.ALL_TYPES)
     if lock is not None:
         lock.close()
+
+
+def start_logging(settings: Settings, log_format: str | None, log_level: str | None) -> None:
+    """Configure the logs from the options, else the settings; a bad option exits with 2."""
+    try:
+        configure_logging(
+            parse_log_format(log_format or settings.log_format),
+            parse_log_level(log_level or settings.log_level),
+        )
+    except ValueError as error:
+        say(settings, "cli/bad_log_option", error=str(error))
+        raise typer.Exit(EXIT_SETTINGS) from None
 
 
 async def check_telegram(settings: Settings, _store: Store) -> None:

@@ -9,7 +9,7 @@ from telegram import Update
 from bot.context import AppContext
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.schedule import add_working_days
-from bot.handlers.replies import Button, refuse_button, send, settle
+from bot.handlers.replies import refuse_button, send, settle
 from bot.services.case_cards import local_text, post_case
 from bot.storage.cases import Case, CaseKind, NewCase
 from bot.storage.records import Contact, DialogState
@@ -66,24 +66,25 @@ async def take_case_text(update: Update, context: AppContext, state: DialogState
     now = context.services.clock.now()
     await context.services.store.dialogs.save(state.chat_id, DIALOG_KIND, "concerned", data, now)
     kind = CaseKind(str(state.data["kind"]))
-    await send(
-        context,
-        state.chat_id,
-        f"{PREFIX[kind]}/ask_concerned",
-        await _concerned_buttons(context, int(str(state.data["contact_id"]))),
-    )
+    values = await _concerned_values(context, state)
+    buttons = [
+        [(f"buttons/concerned_{choice}", f"cp:c:{choice}")]
+        for choice in CONCERNED
+        if choice not in values or values[choice]
+    ]
+    await send(context, state.chat_id, f"{PREFIX[kind]}/ask_concerned", buttons, **values)
 
 
-async def _concerned_buttons(context: AppContext, contact_id: int) -> list[list[Button]]:
-    contact = await _contact(context, contact_id)
+async def _concerned_values(context: AppContext, state: DialogState) -> dict[str, str]:
+    """The department, doctor and nurse of the episode, as the concerned buttons name them."""
+    contact = await _contact(context, int(str(state.data["contact_id"])))
     episode = await context.services.store.episodes.get(contact.episode_id)
-    present = {
-        "department": True,
-        "doctor": bool(episode and episode.attending_doctor),
-        "nurse": bool(episode and episode.nurse),
-        "other": True,
+    assert episode is not None
+    return {
+        "department": episode.department,
+        "doctor": episode.attending_doctor or "",
+        "nurse": episode.nurse or "",
     }
-    return [[(f"buttons/concerned_{c}", f"cp:c:{c}")] for c in CONCERNED if present[c]]
 
 
 async def on_case_button(update: Update, context: AppContext) -> None:
@@ -129,15 +130,7 @@ async def _confirm(context: AppContext, state: DialogState, choice: str) -> None
 
 
 async def _concerned_label(context: AppContext, state: DialogState, choice: str) -> str:
-    contact_id = int(str(state.data["contact_id"]))
-    contact = await _contact(context, contact_id)
-    episode = await context.services.store.episodes.get(contact.episode_id)
-    assert episode is not None
-    values = {
-        "department": episode.department,
-        "doctor": episode.attending_doctor or "",
-        "nurse": episode.nurse or "",
-    }
+    values = await _concerned_values(context, state)
     return context.services.renderer.render(
         f"buttons/concerned_{choice}", context.services.locale, **values
     )

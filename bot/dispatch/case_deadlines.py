@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 
 from bot.context import AppContext
 from bot.domain.roles import Role
+from bot.services.alerts import patient_variables
 from bot.services.case_cards import local_text, post_case, post_in_case
 from bot.storage.cases import Case
 from bot.storage.schema import cases
@@ -90,8 +91,7 @@ async def _tell_supervisors(context: AppContext, case: Case, key: str, **variabl
         key,
         services.locale,
         number=case.id,
-        name=episode.name,
-        department=episode.department,
+        **patient_variables(services.settings, episode),
         **variables,
     )
     for member in supervisors:
@@ -105,6 +105,5 @@ async def _tell_supervisors(context: AppContext, case: Case, key: str, **variabl
                 type(error).__name__,
             )
     if not supervisors:
-        await post_in_case(
-            context, case, key, name=episode.name, department=episode.department, **variables
-        )
+        patient = patient_variables(services.settings, episode)
+        await post_in_case(context, case, key, **patient, **variables)

@@ -19,6 +19,7 @@ class Permission(StrEnum):
     EDIT_TEMPLATES = "edit_templates"
     MANAGE_STAFF = "manage_staff"
     IMPORT_LISTS = "import_lists"
+    VIEW_AUDIT = "view_audit"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

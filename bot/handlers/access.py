@@ -15,6 +15,7 @@ from bot.storage.records import StaffMember
 REFUSALS = {
     Permission.VIEW_STATS: "stats/not_allowed",
     Permission.EDIT_TEMPLATES: "templates/not_allowed",
+    Permission.VIEW_AUDIT: "audit/not_allowed",
 }
 
 

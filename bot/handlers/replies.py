@@ -12,13 +12,18 @@ from bot.context import AppContext
 Button = tuple[str, str]  # (label template key, callback data)
 
 
-def keyboard(context: AppContext, rows: list[list[Button]]) -> InlineKeyboardMarkup:
-    """Build an inline keyboard whose labels are templates."""
+def keyboard(
+    context: AppContext, rows: list[list[Button]], /, **variables: Any
+) -> InlineKeyboardMarkup:
+    """Build an inline keyboard whose labels are templates (rendered with variables)."""
     render = context.services.renderer.render
     locale = context.services.locale
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(render(label, locale), callback_data=data) for label, data in row]
+            [
+                InlineKeyboardButton(render(label, locale, **variables), callback_data=data)
+                for label, data in row
+            ]
             for row in rows
         ]
     )
@@ -37,8 +42,8 @@ async def send(
     /,
     **variables: Any,
 ) -> Message:
-    """Send a message template to a chat, with optional buttons."""
-    markup = keyboard(context, buttons) if buttons else None
+    """Send a message template to a chat, with optional buttons (labels get the variables too)."""
+    markup = keyboard(context, buttons, **variables) if buttons else None
     text = text_of(context, template, **variables)
     return await context.bot.send_message(
         chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup

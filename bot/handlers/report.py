@@ -8,6 +8,7 @@ from bot.context import AppContext
 from bot.handlers.access import report_request
 from bot.handlers.replies import text_of
 from bot.services.report import build_report
+from bot.storage.audit import Actor
 
 
 async def on_report(update: Update, context: AppContext) -> None:
@@ -26,6 +27,9 @@ async def on_report(update: Update, context: AppContext) -> None:
         services.settings.zone,
         period,
         member.department_id,
+    )
+    await services.store.audit.record(
+        services.clock.now(), Actor.staff(member.user_id), "report.read", f"period:{period.label}"
     )
     department = member.department or text_of(context, "stats/whole_hospital")
     caption = text_of(context, "report/caption", period=period.label, department=department)

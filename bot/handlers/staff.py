@@ -13,6 +13,7 @@ from bot.domain.roles import Permission, is_allowed
 from bot.handlers.replies import send, text_of
 from bot.services.invitations import InviteRefused, issue_invite
 from bot.services.links import bot_username
+from bot.storage.audit import Actor
 
 
 async def on_invite(update: Update, context: AppContext) -> None:
@@ -39,7 +40,13 @@ async def on_invite(update: Update, context: AppContext) -> None:
         return
     now = services.clock.now()
     try:
-        issued = await issue_invite(services.store, episode, now, services.settings.invite_ttl_days)
+        issued = await issue_invite(
+            services.store,
+            episode,
+            now,
+            services.settings.invite_ttl_days,
+            Actor.staff(member.user_id),
+        )
     except InviteRefused as refused:
         await send(
             context, chat_id, "staff/not_invitable", hospital_no=hospital_no, reason=refused.reason

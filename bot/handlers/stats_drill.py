@@ -12,6 +12,7 @@ from bot.context import AppContext
 from bot.domain.periods import Period
 from bot.domain.roles import Permission, is_allowed
 from bot.handlers.replies import refuse_button, text_of
+from bot.storage.audit import Actor
 from bot.storage.stats import Scope
 
 PAGE = 10
@@ -47,6 +48,9 @@ async def on_drill(update: Update, context: AppContext) -> None:
     figure, period, page = parsed
     start, end = period.bounds(services.settings.zone)
     rows = await _rows(context, figure, Scope(start, end, member.department_id))
+    detail = f"{figure} page {page + 1}"
+    actor = Actor.staff(member.user_id)
+    await services.store.audit.record(services.clock.now(), actor, "stats.drill", detail=detail)
     await query.answer()
     shown = rows[page * PAGE : (page + 1) * PAGE]
     text = text_of(

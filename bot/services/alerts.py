@@ -10,20 +10,30 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.context import AppContext
+from bot.settings import Settings
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.records import Episode
 
 log = logging.getLogger(__name__)
 
 
-def patient_variables(episode: Episode) -> dict[str, object]:
-    """Return what staff templates say about the patient."""
-    return {
+def patient_variables(settings: Settings, episode: Episode) -> dict[str, object]:
+    """Return what staff templates may say about the patient: the configured fields only.
+
+    The others are empty, and the templates (staff/patient_lines) leave empty ones out.
+    """
+    values = {
         "name": episode.name,
         "hospital_no": episode.hospital_no,
         "department": episode.department,
         "doctor": episode.attending_doctor or "",
+        "nurse": episode.nurse or "",
+        "phone": episode.phone or "",
+        "birth_date": episode.birth_date.isoformat() if episode.birth_date else "",
+        "diagnosis": episode.diagnosis or "",
     }
+    shown = settings.shown_staff_fields
+    return {key: value if key in shown else "" for key, value in values.items()}
 
 
 async def post_to_staff(
@@ -39,7 +49,9 @@ async def post_to_staff(
     if chat_id is None:
         log.warning("no staff group configured; %s not posted", key)
         return None
-    text = services.renderer.render(key, services.locale, **patient_variables(episode), **variables)
+    text = services.renderer.render(
+        key, services.locale, **patient_variables(services.settings, episode), **variables
+    )
     try:
         return await context.bot.send_message(
             chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup

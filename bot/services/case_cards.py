@@ -10,6 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.context import AppContext
+from bot.services.alerts import patient_variables
 from bot.storage.cases import Case
 from bot.storage.records import Episode
 
@@ -55,12 +56,8 @@ async def card_text(context: AppContext, case: Case, episode: Episode) -> str:
         services.locale,
         number=case.id,
         kind=case.kind,
-        name=episode.name,
-        hospital_no=episode.hospital_no,
-        department=episode.department,
-        doctor=episode.attending_doctor or "",
+        **patient_variables(services.settings, episode),
         who=who_answered(context, case),
-        phone=episode.phone or "",
         concerned=case.concerned or "",
         text=case.text or "",
         received=local_text(context, case.created_at),

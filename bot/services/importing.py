@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.discharge import ParsedList, parse_discharge_table
 from bot.domain.medications import WARNING_TEMPLATE, parse_medications
 from bot.domain.tabular import read_table
+from bot.storage.audit import Actor
 from bot.storage.imports import Progress, apply_discharge_records
 from bot.storage.records import ImportCounts
 from bot.storage.store import Store
@@ -42,6 +43,7 @@ async def import_discharge_list(
     zone: ZoneInfo,
     now: datetime,
     *,
+    actor: Actor,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
@@ -50,7 +52,13 @@ async def import_discharge_list(
     if parsed.errors:
         return ImportReport(parsed, None, dry_run)
     counts = await apply_discharge_records(
-        store.engine, parsed.records, path.name, now, dry_run=dry_run, progress=progress
+        store.engine,
+        parsed.records,
+        path.name,
+        now,
+        dry_run=dry_run,
+        progress=progress,
+        actor=actor,
     )
     if not dry_run:
         await store.outbox.cancel_ineligible(now)

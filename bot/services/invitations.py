@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.invites import hash_token, identity_question, new_token
+from bot.storage.audit import Actor
 from bot.storage.records import Episode
 from bot.storage.store import Store
 
@@ -41,20 +42,21 @@ def check_invitable(episode: Episode) -> None:
 
 
 async def issue_invite(
-    store: Store, episode: Episode, now: datetime, ttl_days: int
+    store: Store, episode: Episode, now: datetime, ttl_days: int, actor: Actor
 ) -> IssuedInvite:
-    """Create a fresh single-use invite for an eligible episode."""
+    """Create a fresh single-use invite for an eligible episode (audited)."""
     check_invitable(episode)
     token = new_token()
-    await store.invites.create(episode.id, hash_token(token), now, timedelta(days=ttl_days))
+    ttl = timedelta(days=ttl_days)
+    await store.invites.create(episode.id, hash_token(token), now, ttl, actor)
     return IssuedInvite(episode, token)
 
 
 async def invite_patient(
-    store: Store, hospital_no: str, now: datetime, ttl_days: int
+    store: Store, hospital_no: str, now: datetime, ttl_days: int, actor: Actor
 ) -> IssuedInvite:
     """Create an invite for the patient's latest discharge."""
     episode = await store.episodes.latest_for(hospital_no.strip())
     if episode is None:
         raise InviteRefused("not_found", f"no patient with hospital number {hospital_no!r}")
-    return await issue_invite(store, episode, now, ttl_days)
+    return await issue_invite(store, episode, now, ttl_days, actor)

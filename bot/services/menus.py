@@ -17,7 +17,17 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.STAFF: ("invite", "help"),
     Role.DOCTOR: ("invite", "help"),
     Role.SUPERVISOR: ("stats", "chart", "report", "help"),
-    Role.ADMIN: ("invite", "stats", "chart", "report", "templates", "plans", "broadcast", "help"),
+    Role.ADMIN: (
+        "invite",
+        "stats",
+        "chart",
+        "report",
+        "templates",
+        "plans",
+        "broadcast",
+        "audit",
+        "help",
+    ),
 }
 
 

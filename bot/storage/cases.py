@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.storage.audit import Actor, write_audit
 from bot.storage.schema import case_events, cases
 
 PROMPT_EVENTS = ("reply_prompt", "summary_prompt")
@@ -208,3 +209,5 @@ async def _event(
 ) -> None:
     values = {"case_id": case_id, "at": now, "actor_id": actor_id, "kind": kind, "detail": detail}
     await conn.execute(insert(case_events).values(values))
+    # the event's detail may quote the patient; the audit names only the case and the change
+    await write_audit(conn, now, Actor.staff_or_bot(actor_id), f"case.{kind}", f"case:{case_id}")

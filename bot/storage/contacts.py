@@ -9,6 +9,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.enrolment import ConsentDecision
+from bot.storage.audit import Actor, write_audit
 from bot.storage.records import Contact
 from bot.storage.schema import consent_events, contacts
 from bot.storage.tallies import mark_episode
@@ -165,3 +166,5 @@ async def _record_event(
 ) -> None:
     values = {"contact_id": contact_id, "decision": decision.value, "at": now, "via": via}
     await conn.execute(insert(consent_events).values(values))
+    action = f"consent.{decision.value}"
+    await write_audit(conn, now, Actor.contact(contact_id), action, f"contact:{contact_id}", via)

@@ -11,6 +11,8 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.discharge import DischargeRecord
+from bot.domain.privacy import erased_marker
+from bot.storage.audit import Actor, write_audit
 from bot.storage.records import ImportCounts
 from bot.storage.schema import departments, episodes, patients
 
@@ -59,26 +61,52 @@ async def apply_discharge_records(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    actor: Actor | None = None,
 ) -> ImportCounts:
     """Store records all-or-nothing and count what is new, updated and unchanged.
 
-    With dry_run the same work is done and then rolled back, so the counts are exact.
+    With dry_run the same work is done and then rolled back, so the counts are exact. With
+    an actor the import is written to the audit log in the same transaction.
     """
     counts = ImportCounts(rows_read=len(records))
     ordered = sorted(records, key=lambda r: r.discharged_at)
     async with engine.connect() as conn:
         transaction = await conn.begin()
+        ordered = await _without_erased(conn, ordered, counts)
         department_ids = await _ensure_departments(conn, {r.department for r in ordered})
         known = await _load_patients(conn, {r.hospital_no for r in ordered})
         plan = _plan_changes(known, department_ids, ordered, counts)
         await _write_patients(conn, known, now)
         await _write_episodes(conn, known, plan, source_file, now, progress)
+        if actor is not None:
+            await _audit_import(conn, actor, source_file, counts, now)
         await (transaction.rollback() if dry_run else transaction.commit())
     for record in ordered:
         if record.exclusion is not None:
             key = record.exclusion.value
             counts.excluded[key] = counts.excluded.get(key, 0) + 1
     return counts
+
+
+async def _without_erased(
+    conn: AsyncConnection, records: list[DischargeRecord], counts: ImportCounts
+) -> list[DischargeRecord]:
+    """Leave out patients whose data was erased at their request (they are not re-created)."""
+    markers = {erased_marker(r.hospital_no): r.hospital_no for r in records}
+    erased: set[str] = set()
+    for chunk in _chunks(sorted(markers)):
+        query = select(patients.c.hospital_no).where(patients.c.hospital_no.in_(chunk))
+        erased.update(markers[marker] for marker in (await conn.execute(query)).scalars())
+    kept = [r for r in records if r.hospital_no not in erased]
+    counts.erased = len(records) - len(kept)
+    return kept
+
+
+async def _audit_import(
+    conn: AsyncConnection, actor: Actor, source_file: str, counts: ImportCounts, now: datetime
+) -> None:
+    detail = f"new {counts.imported}, updated {counts.updated}, unchanged {counts.unchanged}"
+    await write_audit(conn, now, actor, "import", f"file:{source_file}", detail)
 
 
 def _plan_changes(

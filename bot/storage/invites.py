@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.audit import Actor, write_audit
 from bot.storage.records import Invite
 from bot.storage.schema import invites
 
@@ -24,8 +25,10 @@ class InviteRepository:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def create(self, episode_id: int, token_hash: str, now: datetime, ttl: timedelta) -> int:
-        """Store a new invite for an episode and return its id."""
+    async def create(
+        self, episode_id: int, token_hash: str, now: datetime, ttl: timedelta, actor: Actor
+    ) -> int:
+        """Store a new invite for an episode (audited: who issued it) and return its id."""
         values = {
             "episode_id": episode_id,
             "token_hash": token_hash,
@@ -35,6 +38,7 @@ class InviteRepository:
         }
         async with self._engine.begin() as conn:
             result = await conn.execute(insert(invites).values(values).returning(invites.c.id))
+            await write_audit(conn, now, actor, "invite.issue", f"episode:{episode_id}")
             return int(result.scalar_one())
 
     async def by_hash(self, token_hash: str) -> Invite | None:

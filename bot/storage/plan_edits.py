@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.audit import Actor, write_audit
 from bot.storage.schema import plan_overrides as o
 
 
@@ -29,6 +30,9 @@ class PlanEditRepository:
             await conn.execute(
                 insert(o).values(**change.__dict__, author_id=author_id, created_at=now)
             )
+            subject = f"plan:{change.plan_key}:{change.step_key}"
+            detail = f"{change.field}={change.value}"
+            await write_audit(conn, now, Actor.staff(author_id), "plan.edit", subject, detail)
 
     async def all(self) -> list[PlanChange]:
         """Return every change, oldest first."""

@@ -80,4 +80,5 @@ class ImportCounts:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    erased: int = 0  # rows of patients erased at their request, left out
     excluded: dict[str, int] = field(default_factory=dict)

@@ -363,3 +363,18 @@ failure_tallies = Table(
     Column("reason", String(64), primary_key=True),
     Column("count", Integer, nullable=False),
 )
+
+# Who read patient data or changed something, and when. It holds no personal data itself:
+# subjects are internal ids (patient:12, case:3), actors are staff ids, a CLI user or the bot.
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("actor_kind", String(16), nullable=False),
+    Column("actor_id", String(64), nullable=False),
+    Column("action", String(48), nullable=False),
+    Column("subject", String(128)),
+    Column("detail", String(500)),
+    Index("ix_audit_events_actor", "actor_id", "at"),
+)

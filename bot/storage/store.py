@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.audit import AuditRepository
 from bot.storage.cache import CacheRepository
 from bot.storage.cases import CaseRepository
 from bot.storage.contacts import ContactRepository
@@ -38,6 +39,7 @@ class Store:
     reports: ReportRepository
     templates: TemplateRepository
     plan_edits: PlanEditRepository
+    audit: AuditRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -58,6 +60,7 @@ class Store:
             reports=ReportRepository(engine),
             templates=TemplateRepository(engine),
             plan_edits=PlanEditRepository(engine),
+            audit=AuditRepository(engine),
         )
 
     async def close(self) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.audit import Actor, write_audit
 from bot.storage.schema import template_versions as t
 
 
@@ -41,6 +42,10 @@ class TemplateRepository:
                     author_id=author_id,
                     created_at=now,
                 )
+            )
+            subject = f"template:{key}:{locale}"
+            await write_audit(
+                conn, now, Actor.staff(author_id), "template.edit", subject, f"v{version}"
             )
         return version
 
