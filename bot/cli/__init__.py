@@ -8,9 +8,11 @@ import sys
 import typer
 
 from bot.cli import backup, check, imports, invites, privacy, report, staff, stats, templates
-from bot.cli.common import EXIT_FAILED, say, settings_or_exit, with_store
+from bot.cli.common import EXIT_FAILED, say, settings_or_exit, text, with_store
 from bot.cli.run import run_command
+from bot.settings import Settings, SettingsError, load_settings
 from bot.storage import migrate
+from bot.storage.database import safe_url, storage_problem
 
 app = typer.Typer(
     help="Hospital post-discharge follow-up bot.",
@@ -43,6 +45,15 @@ def db_upgrade() -> None:
     say(settings, "cli/db_upgraded", revision=revision or "-")
 
 
+def storage_message(problem: str) -> str:
+    """Say what is wrong with the database and how to fix it, in the configured language."""
+    try:
+        settings = load_settings()
+    except SettingsError:
+        settings = Settings.model_construct()  # the defaults, unchecked
+    return text(settings, f"cli/storage_{problem}", url=safe_url(settings.database_url))
+
+
 def main() -> None:
     """Entry point of the `followup` console script; unexpected errors print one line."""
     try:
@@ -50,6 +61,10 @@ def main() -> None:
     except Exception as error:  # the trace goes to the log only when FOLLOWUP_DEBUG is set
         if os.environ.get("FOLLOWUP_DEBUG"):
             raise
+        problem = storage_problem(error)
+        if problem is not None:
+            typer.echo(storage_message(problem), err=True)
+            sys.exit(EXIT_FAILED)
         typer.echo(f"followup: unexpected error ({type(error).__name__}): {error}", err=True)
         typer.echo("followup: set FOLLOWUP_DEBUG=1 to see the full trace", err=True)
         sys.exit(EXIT_FAILED)

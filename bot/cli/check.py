@@ -15,7 +15,7 @@ from bot.services.planning import load_scheduling
 from bot.services.template_edits import check_all, load_samples
 from bot.settings import Settings, SettingsError
 from bot.storage import migrate
-from bot.storage.database import create_engine, sqlite_path
+from bot.storage.database import create_engine, integrity_problem
 from bot.templating import Renderer
 
 Finding = tuple[str, dict[str, object]]  # (template key of the problem, its variables)
@@ -69,11 +69,9 @@ async def _database(settings: Settings) -> list[Finding]:
             found.append(
                 ("check/migrations", {"current": current or "-", "head": migrate.HEAD_REVISION})
             )
-        if sqlite_path(settings.database_url) is not None:
-            async with engine.connect() as conn:
-                result = (await conn.exec_driver_sql("PRAGMA integrity_check")).scalar()
-            if result != "ok":
-                found.append(("check/integrity", {"error": str(result)}))
+        damage = await integrity_problem(engine)
+        if damage is not None:
+            found.append(("check/integrity", {"error": damage}))
         return found
     finally:
         await engine.dispose()

@@ -12,7 +12,7 @@ from bot.domain.surveys import SurveyError
 from bot.logs import configure_logging, parse_log_format, parse_log_level
 from bot.settings import Settings
 from bot.storage.backup import BackupError, hold_run_lock
-from bot.storage.database import sqlite_path
+from bot.storage.database import integrity_problem, sqlite_path
 from bot.storage.store import Store
 
 
@@ -41,7 +41,7 @@ def run_command(
         lock = hold_run_lock(database) if database is not None else None
     except BackupError as error:
         fail(settings, "cli/backup_failed", error=str(error))
-    with_store(settings, lambda store: check_telegram(settings, store))
+    with_store(settings, lambda store: preflight(settings, store))
     app.run_polling(allowed_updates=Update.ALL_TYPES)
     if lock is not None:
         lock.close()
@@ -59,7 +59,15 @@ def start_logging(settings: Settings, log_format: str | None, log_level: str | N
         raise typer.Exit(EXIT_SETTINGS) from None
 
 
-async def check_telegram(settings: Settings, _store: Store) -> None:
+async def preflight(settings: Settings, store: Store) -> None:
+    """Refuse to start on a damaged database or a token Telegram refuses."""
+    damage = await integrity_problem(store.engine, quick=True)
+    if damage is not None:
+        fail(settings, "cli/database_damaged", error=damage[:300])
+    await check_telegram(settings)
+
+
+async def check_telegram(settings: Settings) -> None:
     """Fail with one clear line when Telegram refuses the token or cannot be reached."""
     try:
         async with Bot(settings.require_token(), base_url=settings.telegram_base_url):

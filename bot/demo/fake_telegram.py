@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.error import TimedOut
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 7000000001
@@ -18,8 +18,12 @@ TOKEN = "7000000001:" + "A" * 35
 
 @dataclass
 class Call:
+    """One Bot API request: its parameters, the files uploaded with it, and the answer."""
+
     method: str
     params: dict[str, Any]
+    files: dict[str, bytes] = field(default_factory=dict)
+    result: Any = None
 
 
 @dataclass
@@ -31,6 +35,7 @@ class Fault:
     description: str = "Internal Server Error"
     retry_after: int | None = None
     timeout: bool = False
+    reset: bool = False  # the connection drops before any answer
     crash_after_delivery: bool = False
     chat_id: int | None = None
     times: int = 1
@@ -50,8 +55,9 @@ class FakeTelegram(BaseRequest):
     """Answers Bot API methods like Telegram would; `calls` holds every request in order.
 
     `delivered` holds the messages Telegram accepted; `faults` and `blocked` script failures:
-    an HTTP error (429 with retry_after, 5xx, 400, 403), a timeout, or a crash of the caller
-    right after Telegram accepted a message (as if the process died before recording it).
+    an HTTP error (429 with retry_after, 5xx, 400, 403), a timeout, a connection reset, or a
+    crash of the caller right after Telegram accepted a message (as if the process died
+    before recording it).
     """
 
     calls: list[Call] = field(default_factory=list)
@@ -83,17 +89,23 @@ class FakeTelegram(BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
-        status, body = self.answer(api_method, params)
+        files = _uploaded(request_data) if request_data else {}
+        status, body = self.answer(api_method, params, files)
         return status, json.dumps(body).encode()
 
-    def answer(self, api_method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def answer(
+        self, api_method: str, params: dict[str, Any], files: dict[str, bytes] | None = None
+    ) -> tuple[int, dict[str, Any]]:
         """Answer one Bot API call (also used by the loopback HTTP server)."""
-        self.calls.append(Call(api_method, params))
+        call = Call(api_method, params, files or {})
+        self.calls.append(call)
         fault = next((f for f in self.faults if f.matches(api_method, params)), None)
         if fault is not None:
             fault.times -= 1
             if fault.timeout:
                 raise TimedOut("fake timeout")
+            if fault.reset:
+                raise NetworkError("httpx.ReadError: [Errno 104] Connection reset by peer")
             if not fault.crash_after_delivery:
                 return fault.status, _error(fault.status, fault.description, fault.retry_after)
         if api_method in self.failures:
@@ -102,7 +114,7 @@ class FakeTelegram(BaseRequest):
         chat = params.get("chat_id")
         if chat is not None and int(chat) in self.blocked:
             return 403, _error(403, "Forbidden: bot was blocked by the user")
-        result = self._result(api_method, params)
+        result = call.result = self._result(api_method, params)
         if api_method in ("sendMessage", "sendPhoto"):
             self.delivered.append(Call(api_method, params))
         if fault is not None and fault.crash_after_delivery:
@@ -235,15 +247,27 @@ class FakeTelegram(BaseRequest):
         return [c.params for c in self.calls if c.method == "answerCallbackQuery"]
 
 
-def _buttons(markup: Any) -> list[str]:
+def keyboard(markup: Any) -> list[tuple[str, str]]:
+    """Return the (label, callback data) of every inline button in a reply_markup parameter."""
     if not markup:
         return []
     rows = (
         json.loads(markup)["inline_keyboard"]
         if isinstance(markup, str)
-        else (markup["inline_keyboard"])
+        else markup["inline_keyboard"]
     )
-    return [button["callback_data"] for row in rows for button in row]
+    return [(button["text"], button["callback_data"]) for row in rows for button in row]
+
+
+def _buttons(markup: Any) -> list[str]:
+    return [data for _label, data in keyboard(markup)]
+
+
+def _uploaded(request_data: RequestData) -> dict[str, bytes]:
+    files = {}
+    for name, (_filename, content, _mime) in request_data.multipart_data.items():
+        files[name] = content if isinstance(content, bytes) else content.read()
+    return files
 
 
 def _error(status: int, description: str, retry_after: int | None = None) -> dict[str, Any]:

@@ -7,9 +7,20 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+STORAGE_PROBLEMS = (  # words of SQLite's and the drivers' errors -> a message template
+    ("readonly database", "readonly"),
+    ("read-only", "readonly"),
+    ("disk is full", "full"),
+    ("no space left", "full"),
+    ("unable to open database", "unreachable"),
+    ("database is locked", "locked"),
+    ("malformed", "damaged"),
+    ("file is not a database", "damaged"),
+)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -34,6 +45,36 @@ def _begin_immediate(conn: Any) -> None:
     # Take SQLite's write lock at the start of every transaction, so that concurrent
     # writers wait (busy_timeout) instead of failing when a read turns into a write.
     conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def integrity_problem(engine: AsyncEngine, *, quick: bool = False) -> str | None:
+    """Return SQLite's description of damage (None when the file is sound, or not SQLite).
+
+    quick runs PRAGMA quick_check (no index cross-check; fast enough for every start).
+    """
+    if engine.dialect.name != "sqlite":
+        return None
+    pragma = "quick_check" if quick else "integrity_check"
+    try:
+        async with engine.connect() as conn:
+            result = (await conn.exec_driver_sql(f"PRAGMA {pragma}")).scalar()
+    except DatabaseError as error:  # damage bad enough that the check itself cannot run
+        return str(error.orig)
+    return None if result == "ok" else str(result)
+
+
+def safe_url(url: str) -> str:
+    """The database URL without its password, to show people."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def storage_problem(error: BaseException) -> str | None:
+    """Name a storage failure people can fix (read-only, full, unreachable), else None."""
+    text = str(error).lower()
+    for needle, problem in STORAGE_PROBLEMS:
+        if needle in text:
+            return problem
+    return None
 
 
 def create_engine(url: str) -> AsyncEngine:

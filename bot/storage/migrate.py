@@ -6,11 +6,13 @@ HEAD_REVISION starts without loading it (a test keeps HEAD_REVISION equal to Ale
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -35,16 +37,45 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         return
     from alembic import command
 
-    async with engine.begin() as conn:
+    async with _foreign_keys_off(engine) as conn, conn.begin():
         await conn.run_sync(lambda sync: command.upgrade(_config(sync), revision))
+        await _check_foreign_keys(conn)
+
+
+@asynccontextmanager
+async def _foreign_keys_off(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection with SQLite's foreign keys off, as SQLite asks for when a migration
+    rebuilds a table (batch mode copies it, drops the old one and renames the copy): with
+    them on, dropping a table that other rows point to fails. Other databases: unchanged."""
+    async with engine.connect() as conn:
+        if engine.dialect.name != "sqlite":
+            yield conn
+            return
+        raw = (await conn.get_raw_connection()).driver_connection
+        assert raw is not None
+        await raw.execute("PRAGMA foreign_keys=OFF")  # only outside a transaction
+        try:
+            yield conn
+        finally:
+            await raw.execute("PRAGMA foreign_keys=ON")
+
+
+async def _check_foreign_keys(conn: AsyncConnection) -> None:
+    """Refuse to commit a migration that left a row pointing nowhere."""
+    if conn.dialect.name != "sqlite":
+        return
+    broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+    if broken:
+        raise RuntimeError(f"migration left {len(broken)} rows with broken references")
 
 
 async def downgrade(engine: AsyncEngine, revision: str = "base") -> None:
     """Migrate the database down to revision."""
     from alembic import command
 
-    async with engine.begin() as conn:
+    async with _foreign_keys_off(engine) as conn, conn.begin():
         await conn.run_sync(lambda sync: command.downgrade(_config(sync), revision))
+        await _check_foreign_keys(conn)
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
