@@ -34,12 +34,23 @@ async def outbox_child(database: Path) -> None:
     settings = make_settings(database.parent, telegram_token=TOKEN).model_copy(
         update={"database_url": f"sqlite+aiosqlite:///{database}"}
     )
+    await _quick_check(settings.database_url)  # as `followup run` does before it starts
     app = build_app(settings, request=FakeTelegram(), rate_limit=False)
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)
     await dispatch_tick(AppContext(app))  # type: ignore[arg-type]  # nothing is due yet
     _report()
+
+
+async def _quick_check(url: str) -> None:
+    from bot.storage.database import create_engine, integrity_problem
+
+    engine = create_engine(url)
+    started = time.perf_counter()
+    assert await integrity_problem(engine, quick=True) is None
+    print(f"QUICK_CHECK {time.perf_counter() - started:.2f}", flush=True)
+    await engine.dispose()
 
 
 async def jobqueue_child(jobs: int) -> None:
@@ -92,6 +103,8 @@ def measure(arguments: list[str]) -> tuple[float, float]:
         check=True,
     )
     elapsed = time.perf_counter() - started
+    for check in (line for line in child.stdout.splitlines() if line.startswith("QUICK_CHECK")):
+        print(f"  (of which PRAGMA quick_check of the database: {check.split()[1]} s)")
     line = next(line for line in child.stdout.splitlines() if line.startswith(READY))
     return elapsed, float(line.split()[1])
 

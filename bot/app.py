@@ -112,7 +112,9 @@ def build_app(
 
     async def post_shutdown(app: AppType) -> None:
         if app.bot_data.services is not None:
-            await app.bot_data.services.store.close()
+            services = app.bot_data.services
+            await services.store.leases.release(services.dispatcher.owner)  # others take over
+            await services.store.close()
             app.bot_data.services = None
 
     builder = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from bot.context import AppContext
 from bot.dispatch.case_deadlines import sweep_cases
@@ -12,13 +13,35 @@ from bot.services.planning import replan_changed
 log = logging.getLogger(__name__)
 
 
-async def dispatch_tick(context: AppContext) -> None:
-    """Run one dispatcher tick (the JobQueue calls this every FOLLOWUP_DISPATCH_INTERVAL)."""
+async def _holds_sweeps(context: AppContext) -> bool:
+    services = context.services
+    duration = timedelta(seconds=services.settings.dispatch_interval * LEASE_SHARE)
+    owner = services.dispatcher.owner
+    return await services.store.leases.take(SWEEPS, owner, services.clock.now(), duration)
+
+
+async def run_sweeps(context: AppContext) -> None:
+    """Re-plan changed plans, expire unanswered steps and surveys, watch case deadlines."""
     services = context.services
     await replan_changed(services.store, services.scheduling, services.clock.now())
     await expire_unanswered(services.store, services.scheduling.policy, services.clock.now())
     await services.store.surveys.expire(services.clock.now())
     await sweep_cases(context)
+
+
+SWEEPS = "sweeps"
+LEASE_SHARE = 0.9  # of the tick: the holder renews it every tick, a survivor takes over
+
+
+async def dispatch_tick(context: AppContext) -> None:
+    """Run one dispatcher tick (the JobQueue calls this every FOLLOWUP_DISPATCH_INTERVAL).
+
+    Every process sends what is due (the claim shares the rows out); the sweeps run in one
+    process per tick, the one holding their lease.
+    """
+    services = context.services
+    if await _holds_sweeps(context):
+        await run_sweeps(context)
     stats = await services.dispatcher.run_once()
     if stats.sent or stats.failed or stats.retried or stats.missed:
         log.info(

@@ -151,7 +151,10 @@ class OutboxRepository:
             await _cancel_ineligible(conn, now, due_only=True)
             free = or_(m.c.lease_until.is_(None), m.c.lease_until < now)
             due = select(m.c.id).where(m.c.status == "pending", m.c.send_at <= now, free)
-            ids = list((await conn.execute(due.order_by(m.c.send_at).limit(limit))).scalars())
+            # PostgreSQL: rows another dispatcher is claiming right now are skipped, not
+            # waited for; SQLite (one writer at a time) renders no FOR UPDATE at all.
+            due = due.order_by(m.c.send_at).limit(limit).with_for_update(skip_locked=True)
+            ids = list((await conn.execute(due)).scalars())
             if not ids:
                 return []
             await conn.execute(

@@ -378,3 +378,13 @@ audit_events = Table(
     Column("detail", String(500)),
     Index("ix_audit_events_actor", "actor_id", "at"),
 )
+
+# One row per periodic duty shared by several processes (e.g. the sweeps of a tick): the
+# process holding an unexpired lease does it, the others skip it.
+job_leases = Table(
+    "job_leases",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("owner", String(64), nullable=False),
+    Column("until", UTCDateTime, nullable=False),
+)

@@ -14,6 +14,7 @@ from bot.storage.database import create_engine
 from bot.storage.dialogs import DialogRepository
 from bot.storage.episodes import EpisodeRepository
 from bot.storage.invites import InviteRepository
+from bot.storage.leases import LeaseRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.plan_edits import PlanEditRepository
 from bot.storage.reports import ReportRepository
@@ -40,6 +41,7 @@ class Store:
     templates: TemplateRepository
     plan_edits: PlanEditRepository
     audit: AuditRepository
+    leases: LeaseRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -61,6 +63,7 @@ class Store:
             templates=TemplateRepository(engine),
             plan_edits=PlanEditRepository(engine),
             audit=AuditRepository(engine),
+            leases=LeaseRepository(engine),
         )
 
     async def close(self) -> None:
