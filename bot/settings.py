@@ -20,6 +20,7 @@ from bot.templating import LOCALES
 ENV_PREFIX = "FOLLOWUP_"
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/followup.db"
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")  # what Telegram accepts, 16 at least
 TEXT_PARSERS: dict[str, Callable[[str], object]] = {
     "send_windows": parse_windows,
     "catch_up": parse_duration,
@@ -65,6 +66,7 @@ class Settings(BaseSettings):
     answer_days: int = Field(default=7, ge=1, le=60)
     plans_dir: Path | None = None
     staff_fields: str = DEFAULT_STAFF_FIELDS
+    webhook_secret: SecretStr | None = None
     log_format: str = "text"
     log_level: str = "INFO"
 
@@ -73,6 +75,13 @@ class Settings(BaseSettings):
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not TOKEN_PATTERN.match(value.get_secret_value()):
             raise ValueError("expected a bot token from @BotFather, like 123456:ABC-DEF...")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not SECRET_PATTERN.match(value.get_secret_value()):
+            raise ValueError("expected 16 to 256 letters, digits, _ or -")
         return value
 
     @field_validator("timezone")
@@ -122,6 +131,15 @@ class Settings(BaseSettings):
                 f"{ENV_PREFIX}TELEGRAM_TOKEN: missing; set it to the token @BotFather gave you"
             )
         return self.telegram_token.get_secret_value()
+
+    def require_webhook_secret(self) -> str:
+        """Return the webhook's secret token, or fail saying how to make one."""
+        if self.webhook_secret is None:
+            raise SettingsError(
+                f"{ENV_PREFIX}WEBHOOK_SECRET: missing; webhook mode needs a secret of 16 to 256 "
+                "letters, digits, _ or -, the same for every worker (e.g. openssl rand -hex 32)"
+            )
+        return self.webhook_secret.get_secret_value()
 
     def require_hospital_name(self) -> str:
         """Return the hospital's name, or fail with a clear message when it is not set."""

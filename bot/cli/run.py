@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import typer
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.cli.common import EXIT_SETTINGS, fail, required, say, settings_or_exit, with_store
+from bot.context import AppType
 from bot.domain.plans import PlanError
 from bot.domain.surveys import SurveyError
 from bot.logs import configure_logging, parse_log_format, parse_log_level
@@ -14,6 +17,7 @@ from bot.settings import Settings
 from bot.storage.backup import BackupError, hold_run_lock
 from bot.storage.database import integrity_problem, sqlite_path
 from bot.storage.store import Store
+from bot.webhook import parse_listen, serve_webhook
 
 
 def run_command(
@@ -23,8 +27,14 @@ def run_command(
     log_level: str | None = typer.Option(
         None, "--log-level", help="DEBUG, INFO, WARNING or ERROR (default: FOLLOWUP_LOG_LEVEL)."
     ),
+    webhook: str | None = typer.Option(
+        None, "--webhook", help="Webhook mode: the public HTTPS URL Telegram posts updates to."
+    ),
+    listen: str = typer.Option(
+        "127.0.0.1:8443", "--listen", help="Webhook mode: HOST:PORT to serve on."
+    ),
 ) -> None:
-    """Migrate the database if needed and run the bot (long polling)."""
+    """Migrate the database if needed and run the bot (long polling, or a webhook)."""
     from bot.app import build_app
 
     settings = settings_or_exit()
@@ -41,10 +51,23 @@ def run_command(
         lock = hold_run_lock(database) if database is not None else None
     except BackupError as error:
         fail(settings, "cli/backup_failed", error=str(error))
+    secret = required(settings.require_webhook_secret) if webhook else None
     with_store(settings, lambda store: preflight(settings, store))
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    if webhook is not None and secret is not None:
+        _serve_webhook(settings, app, webhook, listen, secret)
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
     if lock is not None:
         lock.close()
+
+
+def _serve_webhook(settings: Settings, app: AppType, url: str, listen: str, secret: str) -> None:
+    try:
+        parse_listen(listen)
+    except ValueError as error:
+        say(settings, "cli/bad_listen", error=str(error))
+        raise typer.Exit(EXIT_SETTINGS) from None
+    asyncio.run(serve_webhook(app, url, listen, secret))
 
 
 def start_logging(settings: Settings, log_format: str | None, log_level: str | None) -> None:

@@ -27,9 +27,11 @@ async def run_sweeps(context: AppContext) -> None:
     await expire_unanswered(services.store, services.scheduling.policy, services.clock.now())
     await services.store.surveys.expire(services.clock.now())
     await sweep_cases(context)
+    await services.store.seen_updates.prune(services.clock.now() - SEEN_UPDATES_KEPT)
 
 
 SWEEPS = "sweeps"
+SEEN_UPDATES_KEPT = timedelta(days=2)  # Telegram keeps an unanswered update for 24 hours
 LEASE_SHARE = 0.9  # of the tick: the holder renews it every tick, a survivor takes over
 
 

@@ -1,4 +1,4 @@
-"""Leases on periodic duties, so that of several processes on one database one does each."""
+"""Sharing one database between processes: leases on periodic duties, updates seen once."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.schema import job_leases as j
+from bot.storage.schema import seen_updates as seen
 
 
 class LeaseRepository:
@@ -36,3 +37,23 @@ class LeaseRepository:
         """Give up every lease of an owner that stops, so that another takes over at once."""
         async with self._engine.begin() as conn:
             await conn.execute(delete(j).where(j.c.owner == owner))
+
+
+class SeenUpdates:
+    """The update ids workers have taken, so that each update is handled once."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def first_time(self, update_id: int, now: datetime) -> bool:
+        """Record an update id; False when some worker already took it."""
+        dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(seen).values(update_id=update_id, at=now)
+        async with self._engine.begin() as conn:
+            result = await conn.execute(statement.on_conflict_do_nothing())
+            return result.rowcount == 1
+
+    async def prune(self, before: datetime) -> None:
+        """Forget ids older than Telegram would redeliver."""
+        async with self._engine.begin() as conn:
+            await conn.execute(delete(seen).where(seen.c.at < before))

@@ -388,3 +388,12 @@ job_leases = Table(
     Column("owner", String(64), nullable=False),
     Column("until", UTCDateTime, nullable=False),
 )
+
+# Update ids already handled, so that Telegram's redelivery of a webhook update (after a
+# timeout) is not handled twice by another worker. Old ids are pruned by the sweeps.
+seen_updates = Table(
+    "seen_updates",
+    metadata,
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", UTCDateTime, nullable=False, index=True),
+)

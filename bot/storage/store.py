@@ -14,7 +14,7 @@ from bot.storage.database import create_engine
 from bot.storage.dialogs import DialogRepository
 from bot.storage.episodes import EpisodeRepository
 from bot.storage.invites import InviteRepository
-from bot.storage.leases import LeaseRepository
+from bot.storage.leases import LeaseRepository, SeenUpdates
 from bot.storage.outbox import OutboxRepository
 from bot.storage.plan_edits import PlanEditRepository
 from bot.storage.reports import ReportRepository
@@ -42,6 +42,7 @@ class Store:
     plan_edits: PlanEditRepository
     audit: AuditRepository
     leases: LeaseRepository
+    seen_updates: SeenUpdates
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -64,6 +65,7 @@ class Store:
             plan_edits=PlanEditRepository(engine),
             audit=AuditRepository(engine),
             leases=LeaseRepository(engine),
+            seen_updates=SeenUpdates(engine),
         )
 
     async def close(self) -> None:

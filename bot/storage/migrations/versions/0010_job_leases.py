@@ -1,4 +1,4 @@
-"""job leases
+"""job leases and seen updates
 
 Revision ID: 0010
 Revises: 0009
@@ -27,8 +27,17 @@ def upgrade() -> None:
         sa.Column("until", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_job_leases")),
     )
+    op.create_table(
+        "seen_updates",
+        sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("update_id", name=op.f("pk_seen_updates")),
+    )
+    op.create_index(op.f("ix_seen_updates_at"), "seen_updates", ["at"], unique=False)
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    op.drop_index(op.f("ix_seen_updates_at"), table_name="seen_updates")
+    op.drop_table("seen_updates")
     op.drop_table("job_leases")
