@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from bot.cli import backup, check, imports, invites, privacy, report, staff, stats, templates
+from bot.cli import backup, check, demo, imports, invites, privacy, report, staff, stats, templates
 from bot.cli.common import EXIT_FAILED, say, settings_or_exit, text, with_store
 from bot.cli.run import run_command
 from bot.settings import Settings, SettingsError, load_settings
@@ -33,6 +33,7 @@ app.command("export")(report.export_command)
 app.command("backup")(backup.backup_command)
 app.command("restore")(backup.restore_command)
 app.command("check")(check.check_command)
+app.command("demo")(demo.demo_command)
 app.command("forget")(privacy.forget_command)
 app.command("audit")(privacy.audit_command)
 

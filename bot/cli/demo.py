@@ -1,0 +1,30 @@
+"""`followup demo`: the real bot, offline, against a fake Telegram and a sample hospital."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import typer
+
+from bot.demo.runner import run_demo
+from bot.templating import LOCALES, Renderer
+
+
+def demo_command(
+    output: Path = typer.Option(
+        Path("demo-output"), "--output", help="Folder for the report, charts and transcript."
+    ),
+    locale: str = typer.Option("zh_CN", "--locale", help="Language of the bot: zh_CN or en."),
+) -> None:
+    """Play simulated patients and staff through the real bot over a few simulated days.
+
+    Needs no token, no .env and no network: Telegram is simulated in-process.
+    """
+    if locale not in LOCALES:
+        raise typer.BadParameter(f"expected one of {', '.join(LOCALES)}", param_hint="--locale")
+    result = asyncio.run(run_demo(output, locale))
+    typer.echo(result.transcript)
+    renderer = Renderer()
+    for kind, path in result.files:
+        typer.echo(renderer.render("cli/demo/written", locale, kind=kind, file=str(path)), err=True)

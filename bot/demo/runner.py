@@ -1,0 +1,88 @@
+"""Run the demo: a fresh database, the real bot over the fake Bot API, the story, the files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.demo.fake_telegram import TOKEN, Call, FakeTelegram
+from bot.demo.harness import BotHarness
+from bot.demo.simulation import DemoError, Simulation
+from bot.demo.timeline import START, play
+from bot.demo.transcript import Transcript, parse_words
+from bot.settings import Settings
+from bot.templating import Renderer
+
+SAMPLE_HOSPITAL = Path(__file__).resolve().parent / "sample_hospital.csv"
+STAFF_GROUP = -1001000000001
+DATABASE = "demo.db"
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    transcript: str  # shortened, for the console
+    files: list[tuple[str, Path]]  # (kind, path): transcript, report, chart, database
+
+
+def demo_settings(database: Path, locale: str, hospital: str) -> Settings:
+    """Settings made in code: every value given, so no .env or FOLLOWUP_* variable applies."""
+    values: dict[str, Any] = {name: f.default for name, f in Settings.model_fields.items()}
+    values.update(
+        telegram_token=TOKEN,
+        database_url=f"sqlite+aiosqlite:///{database}",
+        hospital_name=hospital,
+        staff_chat_id=STAFF_GROUP,
+        locale=locale,
+        per_chat_interval=0,
+        rate=30,
+    )
+    return Settings(_env_file=None, **values)
+
+
+async def run_demo(output: Path, locale: str) -> DemoResult:
+    """Play the story into a fresh database under output; write the transcript and reports."""
+    output.mkdir(parents=True, exist_ok=True)
+    database = output / DATABASE
+    for stale in output.glob(f"{DATABASE}*"):  # the database and its -wal/-shm files
+        stale.unlink()
+    renderer = Renderer()
+    hospital = parse_words(renderer.render("cli/demo/words", locale))["hospital"]
+    settings = demo_settings(database, locale, hospital)
+    start = datetime.fromisoformat(" ".join(START)).replace(tzinfo=settings.zone)
+    harness = BotHarness(settings, start)
+    await harness.start()
+    try:
+        transcript = Transcript(renderer, locale, settings.zone)
+        await play(Simulation(harness, transcript, STAFF_GROUP), SAMPLE_HOSPITAL)
+    finally:
+        await harness.stop()
+    month = f"{harness.clock.now().astimezone(settings.zone):%Y-%m}"
+    files = write_reports(harness.telegram, output, month)
+    complete = output / "transcript.txt"
+    complete.write_text(transcript.render(complete=True), encoding="utf-8")
+    files = [("transcript", complete), *files, ("database", database)]
+    return DemoResult(transcript.render(), files)
+
+
+def write_reports(telegram: FakeTelegram, output: Path, month: str) -> list[tuple[str, Path]]:
+    """Save the workbook and the chart images the bot sent the supervisor."""
+    [document] = _uploads(telegram, "sendDocument")
+    [trend, departments] = _uploads(telegram, "sendMediaGroup")
+    written = [
+        ("report", output / f"report-{month}.xlsx", document),
+        ("chart", output / f"chart-trend-{month}.png", trend),
+        ("chart", output / f"chart-departments-{month}.png", departments),
+    ]
+    for _kind, path, content in written:
+        path.write_bytes(content)
+        path.chmod(0o600)  # the report names patients (invented ones here, but still)
+    return [(kind, path) for kind, path, _content in written]
+
+
+def _uploads(telegram: FakeTelegram, method: str) -> list[bytes]:
+    calls: list[Call] = [c for c in telegram.calls if c.method == method]
+    if not calls:
+        raise DemoError(f"the bot made no {method} call")
+    return list(calls[-1].files.values())
