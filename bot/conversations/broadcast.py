@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -40,6 +40,11 @@ async def on_broadcast(update: Update, context: AppContext) -> None:
     if not _broadcastable(context, template):
         await send(context, chat_id, "broadcast/usage", error=template)
         return
+    if member.department is not None:  # an admin of a department reaches its patients only
+        if cohort.department not in (None, member.department):
+            await send(context, chat_id, "broadcast/own_department", department=member.department)
+            return
+        cohort = replace(cohort, department=member.department)
     recipients = await cohort_contacts(services.store, cohort, services.settings.zone)
     data: dict[str, object] = {"template": template, **_cohort_data(cohort)}
     await services.store.dialogs.save(chat_id, DIALOG_KIND, "confirm", data, services.clock.now())

@@ -7,19 +7,24 @@ from telegram.constants import ParseMode
 
 from bot.context import AppContext
 from bot.domain.roles import Permission, is_allowed
+from bot.handlers.case_staff import staff_member_for
 from bot.handlers.replies import text_of
 
 
 async def on_case_ack(update: Update, context: AppContext) -> None:
-    """Record who acknowledged a case, for staff only; everyone else is refused politely."""
+    """Record who acknowledged a case, for staff of its department; others are refused politely."""
     query = update.callback_query
     assert query is not None and update.effective_user is not None
-    services = context.services
-    member = await services.store.staff.get(update.effective_user.id)
+    services, user_id = context.services, update.effective_user.id
     parts = (query.data or "").split(":")
     case = None
     if len(parts) == 2 and parts[1].isdigit() and len(parts[1]) <= 18:
         case = await services.store.cases.get(int(parts[1]))
+    member = (  # within their department, like every other press on a case
+        await staff_member_for(context, user_id, case)
+        if case is not None
+        else await services.store.staff.get(user_id)
+    )
     if member is None or not is_allowed(member.role, Permission.WORK_CASES):
         await query.answer(text_of(context, "staff/not_allowed_short"), show_alert=True)
         return

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 
 from bot.context import AppContext
 from bot.domain.periods import Period
@@ -39,10 +39,17 @@ async def on_drill(update: Update, context: AppContext) -> None:
     """Show one page of the patients behind a figure, scoped to the supervisor's department."""
     query = update.callback_query
     assert query is not None and update.effective_user is not None
+    assert update.effective_chat is not None
     services = context.services
     member = await services.store.staff.get(update.effective_user.id)
     parsed = _parse(query.data or "")
-    if member is None or not is_allowed(member.role, Permission.VIEW_STATS) or parsed is None:
+    private = update.effective_chat.type == ChatType.PRIVATE  # never list patients in a group
+    if (
+        member is None
+        or not private
+        or not is_allowed(member.role, Permission.VIEW_STATS)
+        or parsed is None
+    ):
         await refuse_button(context, query)
         return
     figure, period, page = parsed
