@@ -9,6 +9,7 @@ import pytest
 
 from bot.demo.harness import BotHarness
 from bot.settings import Settings
+from tests.backends import drop_all, on_postgres
 from tests.harness import START, make_settings
 
 
@@ -32,3 +33,17 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Settings:
     monkeypatch.setenv("FOLLOWUP_DATABASE_URL", settings.database_url)
     monkeypatch.delenv("FOLLOWUP_LOCALE", raising=False)
     return settings
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """On PostgreSQL, tests of SQLite's own features (files, PRAGMAs, backup) do not apply."""
+    if not on_postgres():
+        return
+    skip = pytest.mark.skip(reason="tests a feature of SQLite files; the run is on PostgreSQL")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
+
+
+def pytest_sessionfinish() -> None:
+    drop_all()

@@ -18,6 +18,7 @@ from bot.storage.contacts import NewContact
 from bot.storage.imports import apply_discharge_records
 from bot.storage.records import Contact
 from bot.storage.store import Store
+from tests.backends import database_url
 
 HOSPITAL = "市第一人民医院"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -28,7 +29,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     """Settings for a test: a SQLite file under tmp_path, the fake token, no .env."""
     values: dict[str, Any] = {
         "telegram_token": TOKEN,
-        "database_url": f"sqlite+aiosqlite:///{tmp_path}/followup.db",
+        "database_url": database_url(tmp_path),
         "hospital_name": HOSPITAL,
         "per_chat_interval": 0,
         "rate": 30,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -13,6 +14,8 @@ from bot.settings import Settings
 from bot.storage.backup import hold_run_lock
 from bot.storage.database import sqlite_path
 from tests.harness import START, record, seed
+
+pytestmark = pytest.mark.sqlite_only  # SQLite files: backup, PRAGMAs, read-only opens
 
 runner = CliRunner()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +12,8 @@ from benchmarks.common import free_port, start_fake_botapi
 from bot.cli import app
 from bot.demo.fake_telegram import TOKEN
 from bot.settings import Settings
+from bot.storage import migrate
+from bot.storage.database import create_engine
 
 runner = CliRunner()
 
@@ -40,11 +43,18 @@ def test_all_is_well(cli_env: Settings, fake_api: int, monkeypatch: pytest.Monke
     assert "一切正常" in result.output
 
 
+async def _never_migrated(url: str) -> None:
+    engine = create_engine(url)
+    await migrate.downgrade(engine, "base")  # a PostgreSQL test database comes migrated
+    await engine.dispose()
+
+
 def test_each_problem_says_how_to_fix_it(
     cli_env: Settings, fake_api: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _environment(monkeypatch, fake_api, staff=False)
-    result = runner.invoke(app, ["check"])  # the database was never migrated either
+    asyncio.run(_never_migrated(cli_env.database_url))
+    result = runner.invoke(app, ["check"])
     assert result.exit_code == 1
     assert "FOLLOWUP_STAFF_CHAT_ID" in result.output
     assert "followup db upgrade" in result.output

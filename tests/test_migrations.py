@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect
 
 from bot.storage import migrate
 from bot.storage.database import create_engine
 from bot.storage.schema import metadata
+from tests.backends import database_url
 
 
 async def _tables(url: str) -> set[str]:
@@ -20,7 +22,7 @@ async def _tables(url: str) -> set[str]:
 
 
 async def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path}/nested/dir/m.db"  # the folder is made on first use
+    url = database_url(tmp_path / "nested" / "dir")  # SQLite: the folder is made on first use
     engine = create_engine(url)
     await migrate.upgrade(engine)
     assert await migrate.current_revision(engine) == migrate.head_revision()
@@ -34,6 +36,7 @@ async def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
     await engine.dispose()
 
 
+@pytest.mark.sqlite_only
 async def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/w.db")
     async with engine.connect() as conn:

@@ -20,6 +20,8 @@ from bot.storage.schema import scheduled_messages as m
 from bot.storage.store import Store
 from tests.harness import START, make_settings
 
+pytestmark = pytest.mark.sqlite_only  # SQLite files: backup, PRAGMAs, read-only opens
+
 FIXTURE = Path(__file__).parent / "fixtures" / "followup_0001.sql"
 
 
