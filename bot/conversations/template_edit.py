@@ -159,7 +159,7 @@ async def on_rollback(update: Update, context: AppContext) -> None:
     assert update.effective_chat is not None and update.effective_user is not None
     args = context.args or []
     restored = None
-    if len(args) == 2 and args[1].isdigit():
+    if len(args) == 2 and args[1].isdecimal():
         services = context.services
         restored = await rollback(
             services.store,

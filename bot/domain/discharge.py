@@ -528,7 +528,7 @@ class _DateReader:
         if isinstance(raw, date):
             return self._localise(datetime.combine(raw, time(0)), False)
         if isinstance(raw, int | float) and not isinstance(raw, bool):
-            return self._localise(*_from_serial(float(raw)))
+            return self._localise(*_from_serial(raw))  # an int may be too big for a float
         return self._from_text(raw)
 
     def _from_text(self, raw: object) -> _Moment | None:

@@ -4,39 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 from jinja2 import TemplateSyntaxError, meta, nodes
-from jinja2.exceptions import SecurityError, TemplateError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from bot.domain.telegram_html import HtmlRefused, visible_text
+
 MAX_LENGTH = 4096  # Telegram's limit for one message
-ALLOWED_TAGS = frozenset(
-    {
-        "b",
-        "strong",
-        "i",
-        "em",
-        "u",
-        "ins",
-        "s",
-        "strike",
-        "del",
-        "a",
-        "code",
-        "pre",
-        "blockquote",
-        "tg-spoiler",
-        "span",
-        "br",
-    }
-)
-VOID_TAGS = frozenset({"br"})
+UNESCAPING_FILTERS = frozenset({"safe"})
 
 
 @dataclass(frozen=True)
 class TemplateProblem:
-    code: str  # syntax | unknown_variable | internals | render | html | too_long
+    # syntax | unknown_variable | internals | unescaped | render | html | too_long | empty
+    code: str
     detail: str
     line: int | None = None
 
@@ -56,24 +38,31 @@ def check_template(
     """Return the problems of a template source (empty when it may be saved)."""
     try:
         tree = environment.parse(source)
+        problems = [
+            TemplateProblem("unknown_variable", name)
+            for name in sorted(meta.find_undeclared_variables(tree) - allowed)
+        ]
+        problems += [TemplateProblem("internals", name, line) for name, line in _internals(tree)]
+        problems += [TemplateProblem("unescaped", name, line) for name, line in _unescaping(tree)]
     except TemplateSyntaxError as error:
         return [TemplateProblem("syntax", error.message or "", error.lineno)]
-    problems = [
-        TemplateProblem("unknown_variable", name)
-        for name in sorted(meta.find_undeclared_variables(tree) - allowed)
-    ]
-    problems += [TemplateProblem("internals", name, line) for name, line in _internals(tree)]
+    except RecursionError:
+        return [TemplateProblem("syntax", "nested too deeply")]
     if problems:
         return problems
     try:
         text = render(source)
     except SecurityError as error:
         return [TemplateProblem("internals", str(error))]
-    except TemplateError as error:
-        return [TemplateProblem("render", str(error))]
+    except Exception as error:  # a template fails the ways Python does: 1/0, "a" + 1, ...
+        return [TemplateProblem("render", str(error) or type(error).__name__)]
     if len(text) > MAX_LENGTH:
         return [TemplateProblem("too_long", str(len(text)))]
-    return [TemplateProblem("html", problem) for problem in _html_problems(text)] if is_html else []
+    try:
+        shown = visible_text(text) if is_html else text
+    except HtmlRefused as error:
+        return [TemplateProblem("html", str(error))]
+    return [] if shown.strip() else [TemplateProblem("empty", "")]
 
 
 def _internals(tree: nodes.Template) -> list[tuple[str, int]]:
@@ -86,29 +75,14 @@ def _internals(tree: nodes.Template) -> list[tuple[str, int]]:
     return found
 
 
-class _TagChecker(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.open: list[str] = []
-        self.problems: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self.problems.append(f"<{tag}> is not allowed in Telegram messages")
-        elif tag not in VOID_TAGS:
-            self.open.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in ALLOWED_TAGS:
-            return  # already reported at its start tag
-        if not self.open or self.open[-1] != tag:
-            self.problems.append(f"</{tag}> does not close the last open tag")
-        else:
-            self.open.pop()
-
-
-def _html_problems(text: str) -> list[str]:
-    checker = _TagChecker()
-    checker.feed(text.replace("\n", " "))
-    checker.close()
-    return checker.problems + [f"<{tag}> is never closed" for tag in checker.open]
+def _unescaping(tree: nodes.Template) -> list[tuple[str, int]]:
+    """Find what would let a variable's text through unescaped (`|safe`, `{% autoescape %}`)."""
+    found = [
+        (f"|{node.name}", node.lineno)
+        for node in tree.find_all(nodes.Filter)
+        if node.name in UNESCAPING_FILTERS
+    ]
+    found += [
+        ("autoescape", node.lineno) for node in tree.find_all(nodes.ScopedEvalContextModifier)
+    ]
+    return found

@@ -40,7 +40,7 @@ async def _row_answered_by(data: str, chat_id: int, context: AppContext) -> Outb
     parts = data.split(":")
     if len(parts) != 3 or parts[0] not in CHOICES or parts[1] not in CHOICES[parts[0]]:
         return None
-    if not parts[2].isdigit() or len(parts[2]) > 18:
+    if not parts[2].isdecimal() or len(parts[2]) > 18:
         return None
     row = await context.services.store.outbox.get(int(parts[2]))
     if row is None or row.chat_id != chat_id or not still_answerable(row):

@@ -36,7 +36,7 @@ async def on_audit(update: Update, context: AppContext) -> None:
 
 
 def _days(word: str) -> int | None:
-    return int(word) if word.isdigit() and 1 <= int(word) <= MAX_DAYS else None
+    return int(word) if word.isdecimal() and 1 <= int(word) <= MAX_DAYS else None
 
 
 def _line(entry: AuditEntry, context: AppContext) -> dict[str, str]:

@@ -42,7 +42,12 @@ async def on_handling_answer(update: Update, context: AppContext) -> None:
     assert query is not None and update.effective_chat is not None
     parts = (query.data or "").split(":")
     case = None
-    if len(parts) == 3 and parts[1].isdigit() and len(parts[1]) < 19 and parts[2] in ("yes", "no"):
+    if (
+        len(parts) == 3
+        and parts[1].isdecimal()
+        and len(parts[1]) < 19
+        and parts[2] in ("yes", "no")
+    ):
         case = await context.services.store.cases.get(int(parts[1]))
     contact = (
         await context.services.store.contacts.get(case.contact_id)

@@ -15,6 +15,7 @@ from bot.storage.schema import cases
 
 OUTCOMES = ("substantiated", "not_substantiated", "resolved", "referred")
 ACTIONS = ("take", "reply", "close", "reopen", "outcome")
+SHOWN_TEXT = 3000  # a reply or summary shown to others fits one message with its heading
 
 
 async def staff_member_for(context: AppContext, user_id: int, case: Case) -> StaffMember | None:
@@ -46,7 +47,7 @@ async def on_case_staff_button(update: Update, context: AppContext) -> None:
     assert query is not None and update.effective_user is not None
     parts = (query.data or "").split(":")
     case = None
-    if len(parts) in (3, 4) and parts[1] in ACTIONS and parts[2].isdigit() and len(parts[2]) < 19:
+    if len(parts) in (3, 4) and parts[1] in ACTIONS and parts[2].isdecimal() and len(parts[2]) < 19:
         case = await context.services.store.cases.get(int(parts[2]))
     member = await staff_member_for(context, update.effective_user.id, case) if case else None
     if case is None or member is None:
@@ -185,7 +186,7 @@ async def relay_to_patient(
         number=case.id,
         hospital=services.settings.require_hospital_name(),
         department=episode.department,
-        text=message.text or "",
+        text=(message.text or "")[:SHOWN_TEXT],
     )
     await context.bot.send_message(contact.chat_id, text, parse_mode=ParseMode.HTML)
     now = services.clock.now()
@@ -215,11 +216,12 @@ async def close_case(context: AppContext, case: Case, member: StaffMember, summa
         return
     render, locale = services.renderer.render, services.locale
     outcome = render(f"outcomes/{case.outcome}", locale) if case.outcome else ""
+    shown = summary[:SHOWN_TEXT]
     contact = await services.store.contacts.get(case.contact_id) if case.contact_id else None
     if contact is not None:
         await context.bot.send_message(
             contact.chat_id,
-            render("case/closed", locale, number=case.id, outcome=outcome, summary=summary),
+            render("case/closed", locale, number=case.id, outcome=outcome, summary=shown),
             parse_mode=ParseMode.HTML,
         )
         markup = InlineKeyboardMarkup(
@@ -247,7 +249,7 @@ async def close_case(context: AppContext, case: Case, member: StaffMember, summa
         case,
         "staff/case_closed_note",
         outcome=outcome,
-        summary=summary,
+        summary=shown,
         who=member_name(member),
     )
     await refresh_card(context, case.id)

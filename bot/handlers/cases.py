@@ -18,7 +18,7 @@ async def on_case_ack(update: Update, context: AppContext) -> None:
     services, user_id = context.services, update.effective_user.id
     parts = (query.data or "").split(":")
     case = None
-    if len(parts) == 2 and parts[1].isdigit() and len(parts[1]) <= 18:
+    if len(parts) == 2 and parts[1].isdecimal() and len(parts[1]) <= 18:
         case = await services.store.cases.get(int(parts[1]))
     member = (  # within their department, like every other press on a case
         await staff_member_for(context, user_id, case)

@@ -79,7 +79,7 @@ async def on_drill(update: Update, context: AppContext) -> None:
 
 def _parse(data: str) -> tuple[str, Period, int] | None:
     parts = data.split(":")
-    if len(parts) != 5 or parts[1] not in FIGURES or not parts[4].isdigit():
+    if len(parts) != 5 or parts[1] not in FIGURES or not parts[4].isdecimal():
         return None
     try:
         first, last = (datetime.strptime(p, "%Y%m%d").date() for p in parts[2:4])
