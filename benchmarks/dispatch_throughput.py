@@ -60,8 +60,9 @@ async def dispatch_all(
         composer = MessageComposer(store, renderer, "基准医院", SystemClock(), surveys)
         dispatcher = Dispatcher(store, composer, bot, SystemClock(), Pacer(rate, per_chat), config)
         started = time.perf_counter()
-        while (await dispatcher.run_once(budget_seconds=30)).sent:
-            pass
+        while await store.outbox.count_pending():  # rows of other processes and retries too
+            if not (await dispatcher.run_once(budget_seconds=30)).sent:
+                await asyncio.sleep(0.2)  # leased by another process, or waiting to retry
         elapsed = time.perf_counter() - started
     await store.close()
     return elapsed

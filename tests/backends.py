@@ -45,7 +45,7 @@ def database_url(tmp_path: Path) -> str:
             name = f"{RUN}_{next(_numbers)}"
             _run(_admin(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"'))
             _made.append(name)
-            _by_folder[tmp_path] = _url(name)
+            _by_folder[tmp_path] = postgres_url(name)
     return _by_folder[tmp_path]
 
 
@@ -57,7 +57,8 @@ def drop_all() -> None:
     _by_folder.clear()
 
 
-def _url(name: str) -> str:
+def postgres_url(name: str) -> str:
+    """The SQLAlchemy URL of a database on the test server."""
     base = SERVER.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
     return f"{base}/{name}"
 
@@ -67,7 +68,7 @@ async def _make_template() -> None:
     from bot.storage.store import Store
 
     await _admin(f'CREATE DATABASE "{TEMPLATE}"')
-    store = Store.open(_url(TEMPLATE))
+    store = Store.open(postgres_url(TEMPLATE))
     try:
         await migrate.upgrade(store.engine)
     finally:

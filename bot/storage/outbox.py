@@ -6,7 +6,17 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, exists, insert, not_, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    func,
+    insert,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.storage.outbox_records import (
@@ -40,15 +50,32 @@ PLANNED_FIELDS = (
 )
 
 
+def _contact_ok() -> ColumnElement[bool]:
+    return and_(contacts.c.consent == "granted", contacts.c.reachable.is_(True))
+
+
+def _episode_ok() -> ColumnElement[bool]:
+    return and_(episodes.c.consent.is_(True), episodes.c.exclusion.is_(None))
+
+
+def _patient_ok() -> ColumnElement[bool]:
+    return and_(patients.c.deceased_at.is_(None), patients.c.erased_at.is_(None))
+
+
 def eligible() -> ColumnElement[bool]:
-    """The condition under which a row may be sent: consent, reachable, not excluded."""
+    """The condition under which a row may be sent: consent, reachable, not excluded
+    (over the outbox joined with its contact, episode and patient)."""
+    return and_(_contact_ok(), _episode_ok(), _patient_ok())
+
+
+def eligible_row() -> ColumnElement[bool]:
+    """The same condition on the outbox alone, as one membership test per table: planners
+    turn these into hashed lookups whatever their statistics say (a correlated EXISTS over
+    three tables became a cross product on PostgreSQL right after a bulk insert)."""
     return and_(
-        contacts.c.consent == "granted",
-        contacts.c.reachable.is_(True),
-        episodes.c.consent.is_(True),
-        episodes.c.exclusion.is_(None),
-        patients.c.deceased_at.is_(None),
-        patients.c.erased_at.is_(None),
+        m.c.contact_id.in_(select(contacts.c.id).where(_contact_ok())),
+        m.c.episode_id.in_(select(episodes.c.id).where(_episode_ok())),
+        m.c.patient_id.in_(select(patients.c.id).where(_patient_ok())),
     )
 
 
@@ -251,6 +278,12 @@ class OutboxRepository:
         async with self._engine.begin() as conn:
             return await _cancel_ineligible(conn, now, due_only=False)
 
+    async def count_pending(self) -> int:
+        """Return how many rows wait to be sent (leased ones included)."""
+        query = select(func.count()).select_from(m).where(m.c.status == "pending")
+        async with self._engine.connect() as conn:
+            return int((await conn.execute(query)).scalar() or 0)
+
     async def rows(self, *conditions: ColumnElement[bool]) -> list[OutboxRow]:
         """Return rows matching conditions, oldest send time first."""
         query = select(*ROW_COLUMNS).select_from(_joined()).where(*conditions)
@@ -364,15 +397,7 @@ async def _set_status(
 
 
 async def _cancel_ineligible(conn: AsyncConnection, now: datetime, *, due_only: bool) -> int:
-    still_eligible = exists(
-        select(1).where(
-            contacts.c.id == m.c.contact_id,
-            episodes.c.id == m.c.episode_id,
-            patients.c.id == m.c.patient_id,
-            eligible(),
-        )
-    )
-    conditions = [m.c.status == "pending", not_(still_eligible)]
+    conditions = [m.c.status == "pending", not_(eligible_row())]
     if due_only:
         conditions.append(m.c.send_at <= now)
     result = await conn.execute(
