@@ -18,8 +18,20 @@ from typing import Any, TextIO
 
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-# Libraries whose INFO lines are noise or would carry the token in a URL.
-QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler", "telegram.ext.ExtBot")
+# Libraries held at WARNING whatever the level: their INFO/DEBUG lines are noise, or would
+# carry the token (request URLs) or patient data (SQL parameters, request bodies).
+QUIET_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "apscheduler",
+    "telegram.Bot",
+    "telegram.ext.ExtBot",
+    "aiosqlite",
+    "asyncpg",
+    "sqlalchemy.engine",
+    "tornado.access",
+    "matplotlib",
+)
 STANDARD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
 
 
