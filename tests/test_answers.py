@@ -85,7 +85,7 @@ async def test_reexam_reminders_confirm_reschedule_and_attended(harness: BotHarn
     await seed(harness.settings, record(revisit_at=local("2026-12-02").date(), **GENERAL))
     await enrol(harness, CHAT)
     await go_to(harness, local("2026-11-29", "09:00"))
-    assert "2026-12-02" in harness.telegram.last_text(CHAT)
+    assert "2026-12-02" in harness.telegram.text_with_button(CHAT, "rx:other")
     other = harness.telegram.button(CHAT, "rx:other")
     await harness.press(CHAT, other)
     assert "复诊改期" in harness.telegram.last_text(STAFF_GROUP)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,8 +240,19 @@ class FakeTelegram(BaseRequest):
         return []
 
     def button(self, chat_id: int, prefix: str) -> str:
-        """Return the callback data of the last message's button starting with prefix."""
-        return next(data for data in self.last_buttons(chat_id) if data.startswith(prefix))
+        """Return the callback data of the newest button starting with prefix (messages of
+        one batch go out concurrently, so the newest message may be another one)."""
+        return next(data for _text, data in self._buttons_newest_first(chat_id, prefix))
+
+    def text_with_button(self, chat_id: int, prefix: str) -> str:
+        """Return the text of the newest message with a button starting with prefix."""
+        return next(text for text, _data in self._buttons_newest_first(chat_id, prefix))
+
+    def _buttons_newest_first(self, chat_id: int, prefix: str) -> Iterator[tuple[str, str]]:
+        for call in reversed(self.sent(chat_id)):
+            for data in _buttons(call.params.get("reply_markup")):
+                if data.startswith(prefix):
+                    yield str(call.params.get("text") or call.params.get("caption")), data
 
     def answered_callbacks(self) -> list[dict[str, Any]]:
         """Return the parameters of every answerCallbackQuery call."""
