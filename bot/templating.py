@@ -7,12 +7,38 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, Template, select_autoescape
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 LOCALES = ("zh_CN", "en")
 DEFAULT_LOCALE = "zh_CN"
 MESSAGES_DIR = Path(__file__).resolve().parent.parent / "messages"
 TEMPLATE_SUFFIXES = (".html", ".txt")
+
+
+MAX_EXPONENT = 64  # 2**64 is plenty for a message; 9**9**9 would take the bot down
+MAX_REPEAT = 5000  # "x" * n: more than a Telegram message holds
+
+
+class BoundedSandbox(SandboxedEnvironment):
+    """The sandbox, with ** and * on sequences bounded, also when Jinja would fold them at
+    compile time: an edited template cannot make the bot compute for hours or fill memory."""
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"exponent {right} is larger than {MAX_EXPONENT}")
+        if operator == "*" and _repeats_too_much(left, right):
+            raise SecurityError(f"repeating a text or list more than {MAX_REPEAT} times")
+        return super().call_binop(context, operator, left, right)
+
+
+def _repeats_too_much(left: Any, right: Any) -> bool:
+    for sequence, count in ((left, right), (right, left)):
+        if isinstance(sequence, str | list | tuple) and isinstance(count, int):
+            return count * max(1, len(sequence)) > MAX_REPEAT
+    return False
 
 
 class Renderer:
@@ -25,7 +51,7 @@ class Renderer:
 
     @staticmethod
     def _environment(folder: Path) -> SandboxedEnvironment:
-        return SandboxedEnvironment(
+        return BoundedSandbox(
             loader=FileSystemLoader(folder),
             autoescape=select_autoescape(enabled_extensions=("html",), default=False),
             undefined=StrictUndefined,

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 from jinja2 import UndefinedError
+from jinja2.exceptions import SecurityError
 
 from bot.templating import LOCALES, MESSAGES_DIR, Renderer
 
@@ -84,3 +85,14 @@ def test_staff_alert_keeps_the_doctor_and_question_on_separate_lines() -> None:
         answer="不太好",
     )
     assert "李明华\n" in text
+
+
+@pytest.mark.parametrize(
+    "source", ["{{ 9 ** (9 ** 9) }}", "{{ 'x' * 10 ** 10 }}", "{{ [0] * 10 ** 9 }}"]
+)
+def test_an_edited_template_cannot_compute_forever_or_fill_memory(source: str) -> None:
+    with pytest.raises(SecurityError):
+        renderer.compile("enrol/agreed", "zh_CN", source).render()
+    assert renderer.compile("enrol/agreed", "zh_CN", "{{ 2 ** 10 }}{{ 'ab' * 3 }}").render() == (
+        "1024ababab"
+    )
