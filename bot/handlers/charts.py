@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from telegram import InputMediaPhoto, Update
 from telegram.constants import ParseMode
@@ -11,15 +12,11 @@ from bot.context import AppContext
 from bot.domain.periods import Period, month_period
 from bot.handlers.access import report_request
 from bot.handlers.replies import text_of
-from bot.services.charts import (
-    DepartmentPoint,
-    MonthPoint,
-    department_chart,
-    parse_labels,
-    trend_chart,
-)
 from bot.services.statistics import compute_stats
 from bot.storage.schema import departments
+
+if TYPE_CHECKING:  # matplotlib loads at the first chart, not at every start of the bot
+    from bot.services.charts import DepartmentPoint, MonthPoint
 
 TREND_MONTHS = 12
 
@@ -32,6 +29,8 @@ async def on_chart(update: Update, context: AppContext) -> None:
     assert update.effective_chat is not None
     chat_id = update.effective_chat.id
     member, period = request.member, request.period
+    from bot.services.charts import department_chart, parse_labels, trend_chart
+
     labels = parse_labels(text_of(context, "charts/labels"))
     trend = await _trend(context, period, member.department_id)
     compared = await _departments(context, period, member.department_id)
@@ -51,6 +50,8 @@ async def on_chart(update: Update, context: AppContext) -> None:
 
 
 async def _trend(context: AppContext, period: Period, department: int | None) -> list[MonthPoint]:
+    from bot.services.charts import MonthPoint
+
     services = context.services
     points = []
     year, month = period.first.year, period.first.month
@@ -74,6 +75,8 @@ async def _trend(context: AppContext, period: Period, department: int | None) ->
 async def _departments(
     context: AppContext, period: Period, only: int | None
 ) -> list[DepartmentPoint]:
+    from bot.services.charts import DepartmentPoint
+
     services = context.services
     async with services.store.engine.connect() as conn:
         listed = (await conn.execute(departments.select().order_by(departments.c.name))).all()

@@ -7,12 +7,13 @@ from telegram import Update
 from bot.context import AppContext
 from bot.handlers.access import report_request
 from bot.handlers.replies import text_of
-from bot.services.report import build_report
 from bot.storage.audit import Actor
 
 
 async def on_report(update: Update, context: AppContext) -> None:
     """Send the report of a month (this month by default), scoped to the supervisor."""
+    from bot.services.report import build_report  # openpyxl loads at the first report
+
     request = await report_request(update, context)
     if request is None:
         return
