@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,11 +40,16 @@ def fill_outbox(
     template: str,
     send_at: datetime,
     fingerprint: str | None = None,
+    *,
+    kind: str = "message",
+    survey: str | None = None,
+    payload: Callable[[int], dict[str, object]] = lambda n: {"n": n},
 ) -> None:
     """Insert `chats` consenting contacts and `messages` rows spread over them.
 
     With `fingerprint`, the contacts count as planned with the current plans (a normal
-    restart); without, the first dispatcher ticks re-plan them.
+    restart); without, the first dispatcher ticks re-plan them. Rows are of `kind` (with
+    `survey` for check-ins); row n carries `payload(n)`.
     """
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     due = send_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
@@ -66,11 +72,11 @@ def fill_outbox(
     )
     db.executemany(
         "INSERT INTO scheduled_messages (contact_id, patient_id, episode_id, step_key, "
-        "occurrence, kind, template, payload, due_at, send_at, status, attempts, tries, "
-        "answer_timeout_s, created_at, updated_at) "
-        "VALUES (?,?,?,'bench',?,'message',?,?,?,?,'pending',0,0,86400,?,?)",
+        "occurrence, kind, template, survey, payload, due_at, send_at, status, attempts, "
+        "tries, answer_timeout_s, created_at, updated_at) "
+        "VALUES (?,?,?,'bench',?,?,?,?,?,?,?,'pending',0,0,86400,?,?)",
         (
-            (c, c, c, n, template, json.dumps({"n": n}), due, due, stamp, stamp)
+            (c, c, c, n, kind, template, survey, json.dumps(payload(n)), due, due, stamp, stamp)
             for n in range(messages)
             for c in [n % chats + 1]
         ),

@@ -10,15 +10,17 @@ from bot.domain.clock import Clock
 from bot.storage.outbox_records import Outcome
 from bot.storage.store import Store
 
-FLUSH_EVERY_SECONDS = 1.0  # answers to a message need its row marked sent soon after
 FollowUp = Callable[[], Awaitable[None]]
 
 
 class OutcomeBuffer:
     """Collects outcomes and writes them together: one transaction instead of one per row.
 
-    If the process dies before a flush, the rows keep their lease and are sent again after
-    it expires: at most the in-flight batch is sent twice, nothing is lost.
+    An outcome is written as soon as the writer is free (group commit): those that arrive
+    while a transaction runs go together in the next one. So a message Telegram accepted is
+    recorded within one write, and a process killed at any moment has at most the messages
+    of that moment unrecorded; they keep their lease and are sent again after it expires:
+    a kill sends at most those twice, nothing is lost.
     """
 
     def __init__(self, store: Store, clock: Clock, owner: str) -> None:
@@ -26,16 +28,19 @@ class OutcomeBuffer:
         self._items: list[Outcome] = []
         self._after_flush: list[FollowUp] = []
         self._lock = asyncio.Lock()
+        self._waiting = asyncio.Event()
 
     def add(self, outcome: Outcome, then: FollowUp | None = None) -> None:
         """Queue an outcome, and work to do once it is written."""
         self._items.append(outcome)
         if then is not None:
             self._after_flush.append(then)
+        self._waiting.set()
 
     async def flush(self) -> None:
         """Write every queued outcome in one transaction, then run the queued follow-ups."""
         async with self._lock:
+            self._waiting.clear()
             items, self._items = self._items, []
             follow_ups, self._after_flush = self._after_flush, []
             if items:
@@ -45,19 +50,19 @@ class OutcomeBuffer:
 
     @contextlib.asynccontextmanager
     async def flushing(self) -> AsyncIterator[None]:
-        """Flush every second while the block runs, and once more at its end."""
-
-        stop = asyncio.Event()
+        """Write outcomes as they come while the block runs, and once more at its end."""
+        stopping = False
 
         async def keep_flushing() -> None:
-            while not stop.is_set():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), FLUSH_EVERY_SECONDS)
+            while not stopping:
+                await self._waiting.wait()
                 await self.flush()  # never cancelled halfway through a transaction
 
         task = asyncio.create_task(keep_flushing())
         try:
             yield
         finally:
-            stop.set()
+            stopping = True
+            self._waiting.set()
             await task
+            await self.flush()

@@ -3,13 +3,19 @@
 Run as a process for benchmarks and crash tests:
     python -m tests.fakes.http_botapi --port 8181 [--limits]
 GET /stats answers {"delivered", "unique", "duplicates", "rejected_429"}.
+POST /updates queues an update (Bot API JSON, without update_id) for getUpdates, which
+hands it out until a later offset confirms it, as Telegram does; the answer is its id.
+GET /sent?chat_id=N lists the messages delivered to a chat (message_id, text, reply_markup);
+GET /sent lists them for every chat, by chat id.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import logging
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -47,11 +53,50 @@ class FloodLimits:
 
 
 @dataclass
+class UpdateQueue:
+    """Incoming updates, kept until getUpdates is called with an offset beyond them."""
+
+    pending: list[dict[str, Any]] = field(default_factory=list)
+    next_id: int = 1
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def add(self, update: dict[str, Any]) -> int:
+        """Queue an update and return the id given to it."""
+        update_id, self.next_id = self.next_id, self.next_id + 1
+        self.pending.append({**update, "update_id": update_id})
+        self.arrived.set()
+        return update_id
+
+    async def take(self, offset: int, wait: float) -> list[dict[str, Any]]:
+        """Confirm the updates before offset; return the rest, waiting up to `wait` for one."""
+        self.pending = [u for u in self.pending if u["update_id"] >= offset]
+        if not self.pending:
+            self.arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.arrived.wait(), wait)
+        return list(self.pending)
+
+
+@dataclass
 class ServerState:
     fake: FakeTelegram = field(default_factory=FakeTelegram)
     limits: FloodLimits | None = None
     rejected: int = 0
     seen: Counter[tuple[int, str]] = field(default_factory=Counter)
+    updates: UpdateQueue = field(default_factory=UpdateQueue)
+    sent: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def record_sent(self, params: dict[str, Any], result: dict[str, Any]) -> None:
+        """Remember a delivered message: its id, text and buttons."""
+        chat_id, markup = int(params["chat_id"]), params.get("reply_markup")
+        self.seen[(chat_id, str(params.get("text", "")))] += 1
+        self.sent.setdefault(chat_id, []).append(
+            {
+                "message_id": result["message_id"],
+                "text": params.get("text", ""),
+                "reply_markup": json.loads(markup) if isinstance(markup, str) else markup,
+            }
+        )
 
     def stats(self) -> dict[str, int]:
         """Return what was delivered, how many were duplicates and how many were refused."""
@@ -72,7 +117,10 @@ class BotApiHandler(RequestHandler):
     async def post(self, method: str) -> None:
         params = self._params()
         if method == "getUpdates":  # long polling: wait a little, as Telegram would
-            await asyncio.sleep(min(float(params.get("timeout", 0) or 0), 0.5))
+            hold = min(float(params.get("timeout", 0) or 0), 0.5)
+            updates = await self.state.updates.take(int(params.get("offset", 0) or 0), hold)
+            self._reply(200, {"ok": True, "result": updates})
+            return
         if method == "sendMessage" and self.state.limits is not None:
             wait = self.state.limits.retry_after(int(params["chat_id"]), time.monotonic())
             if wait is not None:
@@ -81,7 +129,7 @@ class BotApiHandler(RequestHandler):
                 return
         status, body = self.state.fake.answer(method, params)
         if method == "sendMessage" and status == 200:
-            self.state.seen[(int(params["chat_id"]), str(params.get("text", "")))] += 1
+            self.state.record_sent(params, body["result"])
             self.state.fake.calls.clear()
             self.state.fake.delivered.clear()
         self._reply(status, body)
@@ -107,6 +155,25 @@ class StatsHandler(RequestHandler):
         self.finish(self.state.stats())
 
 
+class UpdatesHandler(RequestHandler):
+    def initialize(self, state: ServerState) -> None:
+        self.state = state
+
+    def post(self) -> None:
+        self.finish({"update_id": self.state.updates.add(json.loads(self.request.body))})
+
+
+class SentHandler(RequestHandler):
+    def initialize(self, state: ServerState) -> None:
+        self.state = state
+
+    def get(self) -> None:
+        chat_id = self.get_query_argument("chat_id", None)
+        sent = self.state.sent if chat_id is None else self.state.sent.get(int(chat_id), [])
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(sent))
+
+
 def too_many_requests(wait: int) -> dict[str, Any]:
     """Return Telegram's 429 answer."""
     return {
@@ -118,11 +185,13 @@ def too_many_requests(wait: int) -> dict[str, Any]:
 
 
 def make_app(state: ServerState) -> Application:
-    """Route /bot<token>/<method> to the fake and /stats to its counters."""
+    """Route /bot<token>/<method> to the fake; /stats, /updates and /sent to the test side."""
     return Application(
         [
             (r"/bot[^/]+/(\w+)", BotApiHandler, {"state": state}),
             (r"/stats", StatsHandler, {"state": state}),
+            (r"/updates", UpdatesHandler, {"state": state}),
+            (r"/sent", SentHandler, {"state": state}),
         ]
     )
 
@@ -140,6 +209,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--limits", action="store_true")
     args = parser.parse_args()
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)  # 429s are counted in /stats
     asyncio.run(serve(args.port, args.limits))
 
 
