@@ -23,7 +23,6 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 QUIET_LOGGERS = (
     "httpx",
     "httpcore",
-    "apscheduler",
     "telegram.Bot",
     "telegram.ext.ExtBot",
     "aiosqlite",
@@ -60,6 +59,9 @@ def configure_logging(log_format: str, level: str, stream: TextIO | None = None)
     root.setLevel(parse_log_level(level))
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    # "skipped: maximum number of running instances reached" on every tick of a long
+    # dispatcher run is the design (one run at a time), not a warning
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
 
 
 def event_fields(record: logging.LogRecord) -> dict[str, Any]:

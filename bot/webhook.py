@@ -3,8 +3,9 @@
 Order of one chat's updates across several workers behind one URL: the webhook is set with
 max_connections=1, and a worker answers Telegram only after it has processed the update, so
 Telegram sends the next update (to whichever worker) only when the previous one is done.
-All dialog state is in the database, so any worker continues any dialog. An update that
-Telegram delivers again (no answer in time) is recognised by its id and not handled twice.
+All dialog state is in the database, so any worker continues any dialog. An update is
+marked seen after it was handled: one that Telegram delivers again after it was handled is
+skipped, one whose worker died while handling it is handled again (at least once).
 """
 
 from __future__ import annotations
@@ -47,8 +48,11 @@ class UpdateHandler(RequestHandler):
             return
         services = self.app.bot_data.services
         assert services is not None
-        if await services.store.seen_updates.first_time(update.update_id, services.clock.now()):
+        seen = services.store.seen_updates
+        if not await seen.already(update.update_id):
             await self.app.process_update(update)  # errors go to the error handler
+            await seen.mark(update.update_id, services.clock.now())  # after: a worker killed
+            # while handling never answered, so Telegram sends the update again
         self.set_status(HTTPStatus.OK)
 
     def log_exception(self, *args: object) -> None:

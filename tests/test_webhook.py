@@ -112,3 +112,22 @@ def test_webhook_mode_needs_a_secret_and_a_listen_address(
     monkeypatch.setenv("FOLLOWUP_WEBHOOK_SECRET", "short")
     weak = CliRunner().invoke(app, ["run", "--webhook", URL])
     assert weak.exit_code == 2 and "16 to 256" in weak.output and "short" not in weak.output
+
+
+async def test_an_update_whose_worker_died_while_handling_it_is_handled_again(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert harness.app is not None
+    app_under_test = harness.app
+    body = text_update(app_under_test.bot, 4343, 4343, "/help").to_json()
+    real = type(app_under_test).process_update
+
+    async def dies(self: object, update: object) -> None:
+        raise ConnectionAbortedError("the worker is killed in the middle of the update")
+
+    async with serving(harness) as url:
+        monkeypatch.setattr(type(app_under_test), "process_update", dies)
+        assert await _post(url, body) == 500  # no answer Telegram accepts: it sends it again
+        monkeypatch.setattr(type(app_under_test), "process_update", real)
+        assert await _post(url, body) == 200
+    assert "/stop" in harness.telegram.last_text(4343)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -40,18 +40,23 @@ class LeaseRepository:
 
 
 class SeenUpdates:
-    """The update ids workers have taken, so that each update is handled once."""
+    """The update ids workers have handled, so that a redelivered one is skipped."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def first_time(self, update_id: int, now: datetime) -> bool:
-        """Record an update id; False when some worker already took it."""
+    async def already(self, update_id: int) -> bool:
+        """Say whether some worker has handled this update."""
+        query = select(seen.c.update_id).where(seen.c.update_id == update_id)
+        async with self._engine.connect() as conn:
+            return (await conn.execute(query)).first() is not None
+
+    async def mark(self, update_id: int, now: datetime) -> None:
+        """Record that an update was handled (a second record of it changes nothing)."""
         dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
         statement = dialect.insert(seen).values(update_id=update_id, at=now)
         async with self._engine.begin() as conn:
-            result = await conn.execute(statement.on_conflict_do_nothing())
-            return result.rowcount == 1
+            await conn.execute(statement.on_conflict_do_nothing())
 
     async def prune(self, before: datetime) -> None:
         """Forget ids older than Telegram would redeliver."""
