@@ -36,13 +36,16 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Settings:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """On PostgreSQL, tests of SQLite's own features (files, PRAGMAs, backup) do not apply."""
-    if not on_postgres():
-        return
-    skip = pytest.mark.skip(reason="tests a feature of SQLite files; the run is on PostgreSQL")
+    """Tests of one database's own features run on that database's pass only."""
+    other = "postgres_only" if not on_postgres() else "sqlite_only"
+    reason = {
+        "sqlite_only": "tests a feature of SQLite files; this pass is on PostgreSQL",
+        "postgres_only": "several processes on one database is the PostgreSQL path "
+        "(followup run refuses a second process on a SQLite file); runs in the PostgreSQL pass",
+    }[other]
     for item in items:
-        if item.get_closest_marker("sqlite_only"):
-            item.add_marker(skip)
+        if item.get_closest_marker(other):
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def pytest_sessionfinish() -> None:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+
+from sqlalchemy.exc import OperationalError
 
 from bot.domain.clock import Clock
 from bot.storage.outbox_records import Outcome
 from bot.storage.store import Store
 
 FollowUp = Callable[[], Awaitable[None]]
+RETRY_SECONDS = 0.5
+log = logging.getLogger(__name__)
 
 
 class OutcomeBuffer:
@@ -44,7 +49,11 @@ class OutcomeBuffer:
             items, self._items = self._items, []
             follow_ups, self._after_flush = self._after_flush, []
             if items:
-                await self._store.outbox.finish_many(self._owner, items, self._clock.now())
+                try:
+                    await self._store.outbox.finish_many(self._owner, items, self._clock.now())
+                except OperationalError:  # e.g. SQLite busy beyond its timeout: keep them
+                    self._items[:0], self._after_flush[:0] = items, follow_ups
+                    raise
             for follow_up in follow_ups:
                 await follow_up()
 
@@ -56,7 +65,12 @@ class OutcomeBuffer:
         async def keep_flushing() -> None:
             while not stopping:
                 await self._waiting.wait()
-                await self.flush()  # never cancelled halfway through a transaction
+                try:
+                    await self.flush()  # never cancelled halfway through a transaction
+                except OperationalError as error:
+                    log.warning("outcomes kept, to write again: %s", type(error).__name__)
+                    await asyncio.sleep(RETRY_SECONDS)
+                    self._waiting.set()
 
         task = asyncio.create_task(keep_flushing())
         try:
