@@ -47,6 +47,11 @@ async def test_forged_and_foreign_answer_buttons_are_refused(harness: BotHarness
     assert refusals == ["抱歉,这个问题已经结束了。"] * 6
     [row] = await harness.services.store.outbox.rows(m.c.id == int(row_id))
     assert row.status == "sent"
+    for data in (f"ka:no:{row_id}", f"rx:done:{row_id}"):  # own row, another kind's button
+        await harness.press(CHAT, data)
+    assert harness.telegram.answered_callbacks()[-1]["text"] == "抱歉,这个问题已经结束了。"
+    [contact] = await harness.services.store.contacts.for_chat(CHAT)
+    assert contact.consent == "granted"  # a forged keep-receiving "no" withdrew nothing
 
 
 async def test_medication_reminders_taken_snoozed_skipped(harness: BotHarness) -> None:

@@ -7,7 +7,9 @@ from datetime import timedelta
 from telegram import Update
 
 from bot.context import AppContext
+from bot.dispatch.sweeps import KEEP_ASKING
 from bot.domain.enrolment import ConsentDecision
+from bot.domain.plans import StepKind
 from bot.handlers.replies import refuse_button, send, settle
 from bot.services.alerts import alert_staff
 from bot.services.steps import mark_step_answered
@@ -20,6 +22,7 @@ CHOICES = {
     "rx": {"confirm", "other", "done"},
     "ka": {"yes", "no"},
 }
+ROW_KINDS = {"md": StepKind.MEDICATION, "rx": StepKind.REEXAM_REMINDER, "ka": KEEP_ASKING}
 
 
 async def on_answer_button(update: Update, context: AppContext) -> None:
@@ -43,9 +46,9 @@ async def _row_answered_by(data: str, chat_id: int, context: AppContext) -> Outb
     if not parts[2].isdecimal() or len(parts[2]) > 18:
         return None
     row = await context.services.store.outbox.get(int(parts[2]))
-    if row is None or row.chat_id != chat_id or not still_answerable(row):
-        return None
-    return row
+    if row is None or row.chat_id != chat_id or row.kind != ROW_KINDS[parts[0]]:
+        return None  # another chat's row, or a button of another kind of question
+    return row if still_answerable(row) else None
 
 
 def still_answerable(row: OutboxRow) -> bool:
