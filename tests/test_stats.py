@@ -423,3 +423,10 @@ async def test_a_late_answer_turns_a_failure_into_a_reached_check_in(harness: Bo
     await mark_step_answered(services.store, row.id, harness.clock.now())
     s = await figures()
     assert (s.failed, s.reached) == ({}, 1)
+
+
+def test_steps_are_listed_in_the_order_of_the_plan() -> None:
+    from bot.storage.stats import _natural
+
+    steps = ["day30", "day3", "week2", "day7", "month12", "month3"]
+    assert sorted(steps, key=_natural) == ["day3", "day7", "day30", "month3", "month12", "week2"]

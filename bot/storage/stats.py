@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -117,10 +118,20 @@ async def _follow_up(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
         .group_by(t.c.step_key)
         .order_by(t.c.step_key)
     )
-    stats.steps = [
-        StepReplies(step, int(sent or 0), int(answered or 0))
+    rows = [
+        (step, int(sent or 0), int(answered or 0))
         for step, sent, answered in (await conn.execute(steps)).all()
     ]
+    stats.steps = [  # steps sent at least once, day3 before day30
+        StepReplies(step, sent, answered)
+        for step, sent, answered in sorted(rows, key=lambda row: _natural(row[0]))
+        if sent
+    ]
+
+
+def _natural(text: str) -> list[tuple[int, int | str]]:
+    """A sort key that puts day7 before day30."""
+    return [(0, int(part)) if part.isdecimal() else (1, part) for part in re.split(r"(\d+)", text)]
 
 
 async def _answers(
