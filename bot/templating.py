@@ -20,6 +20,12 @@ MAX_EXPONENT = 64  # 2**64 is plenty for a message; 9**9**9 would take the bot d
 MAX_REPEAT = 5000  # "x" * n: more than a Telegram message holds
 
 
+def parse_words(text: str) -> dict[str, str]:
+    """Parse a template of `key=value` lines (blank lines and `#` comments skipped)."""
+    pairs = (line.split("=", 1) for line in text.splitlines() if "=" in line)
+    return {key.strip(): value.strip() for key, value in pairs if not key.startswith("#")}
+
+
 class BoundedSandbox(SandboxedEnvironment):
     """The sandbox, with ** and * on sequences bounded, also when Jinja would fold them at
     compile time: an edited template cannot make the bot compute for hours or fill memory."""

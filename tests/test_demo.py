@@ -12,8 +12,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.demo.fake_telegram import TOKEN
 from bot.demo.runner import STAFF_GROUP, demo_settings
-from bot.demo.transcript import parse_words
-from bot.templating import Renderer
+from bot.templating import Renderer, parse_words
 
 SCRIPT = parse_words(Renderer().render("cli/demo/script", "zh_CN"))
 HOSTILE_ENVIRONMENT = {  # a developer's shell: none of this may reach the demo

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.demo.runner import SAMPLE_HOSPITAL, run_demo
-from bot.demo.transcript import parse_words
 from bot.logs import configure_logging
-from bot.templating import Renderer
+from bot.templating import Renderer, parse_words
 
 
 def _secrets() -> set[str]:

@@ -11,9 +11,9 @@ from bot.demo.fake_telegram import TOKEN, Call, FakeTelegram
 from bot.demo.harness import BotHarness
 from bot.demo.simulation import DemoError, Simulation
 from bot.demo.timeline import START, play
-from bot.demo.transcript import Transcript, parse_words
+from bot.demo.transcript import Transcript
 from bot.settings import Settings
-from bot.templating import Renderer
+from bot.templating import Renderer, parse_words
 
 SAMPLE_HOSPITAL = Path(__file__).resolve().parent / "sample_hospital.csv"
 STAFF_GROUP = -1001000000001

@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.demo.fake_telegram import Call, keyboard
-from bot.templating import Renderer
+from bot.templating import Renderer, parse_words
 
 TAG = re.compile(r"<[^>]+>")
 SHOWN_LINES = 3  # of a bot message, in the printed transcript (the file has them all)
@@ -21,12 +21,6 @@ INDENT = " " * 14
 def plain(text: str) -> str:
     """Return Telegram HTML as plain text: tags stripped, entities decoded."""
     return html.unescape(TAG.sub("", text))
-
-
-def parse_words(text: str) -> dict[str, str]:
-    """Parse `key=value` lines (blank lines and `#` comments skipped)."""
-    pairs = (line.split("=", 1) for line in text.splitlines() if "=" in line)
-    return {key.strip(): value.strip() for key, value in pairs if not key.startswith("#")}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from bot.services.statistics import compute_stats, stats_as_dict
 from bot.storage.schema import departments
 from bot.storage.stats import Scope
 from bot.storage.store import Store
-from bot.templating import Renderer
+from bot.templating import Renderer, parse_words
 
 SHEETS = ("summary", "departments", "complaints", "praise", "failed", "answers")
 
@@ -33,7 +33,10 @@ async def build_report(
     start, end = period.bounds(zone)
     scope = Scope(start, end, department)
     rows = {
-        "summary": _summary(await compute_stats(store, surveys, zone, period, department)),
+        "summary": _summary(
+            await compute_stats(store, surveys, zone, period, department),
+            parse_words(renderer.render("report/figures", locale)),
+        ),
         "departments": await _departments(store, surveys, zone, period, department),
         "complaints": await store.reports.cases(scope, "complaint"),
         "praise": await store.reports.cases(scope, "praise"),
@@ -52,11 +55,20 @@ async def build_report(
     return buffer.getvalue()
 
 
-def _summary(stats: Any) -> list[tuple[str, Any]]:
-    return [
-        (name, value if isinstance(value, int | float | str) or value is None else str(value))
-        for name, value in stats_as_dict(stats).items()
-    ]
+def _summary(stats: Any, names: dict[str, str]) -> list[tuple[str, Any]]:
+    """One row per figure, named in the report's language; counts by kind get a row each
+    (`失败原因:no_answer`). Figures listed on other sheets (steps, departments) are left out."""
+    rows: list[tuple[str, Any]] = []
+    for key, value in stats_as_dict(stats).items():
+        if key in names:
+            rows += _flattened(names[key], value)
+    return rows
+
+
+def _flattened(label: str, value: Any) -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        return [row for sub, inner in value.items() for row in _flattened(f"{label}:{sub}", inner)]
+    return [(label, value if isinstance(value, int | float | str) or value is None else str(value))]
 
 
 async def _departments(
