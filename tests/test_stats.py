@@ -432,3 +432,16 @@ def test_steps_are_listed_in_the_order_of_the_plan() -> None:
 
     steps = ["day30", "day3", "week2", "day7", "month12", "month3"]
     assert sorted(steps, key=_natural) == ["day3", "day7", "day30", "month3", "month12", "week2"]
+
+
+def test_text_a_patient_typed_with_control_characters_fits_in_the_workbook() -> None:
+    from zoneinfo import ZoneInfo
+
+    from openpyxl import Workbook
+
+    from bot.services.report import _cell
+
+    typed = "夜里\x0b太吵\x0c\u202e<b>"
+    cell = _cell(typed, ZoneInfo("Asia/Shanghai"))
+    assert cell == "夜里太吵\u202e<b>"
+    Workbook().active.append([cell])  # raised IllegalCharacterError before

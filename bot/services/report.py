@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from bot.domain.periods import Period
 from bot.domain.surveys import Survey
@@ -103,7 +104,10 @@ async def _departments(
 
 
 def _cell(value: Any, zone: ZoneInfo) -> Any:
-    """Excel has no time zones: show moments in the hospital's local time."""
+    """A value as a worksheet takes it: moments in the hospital's local time (Excel has no
+    time zones), text without the control characters XML forbids (a patient may type them)."""
     if isinstance(value, datetime):
         return value.astimezone(zone).replace(tzinfo=None)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
