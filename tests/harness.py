@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import io
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from bot.demo.fake_telegram import TOKEN
 from bot.demo.harness import BotHarness
 from bot.domain.discharge import DischargeRecord
 from bot.domain.enrolment import ConsentDecision
+from bot.logs import configure_logging
 from bot.services.planning import plan_contact
 from bot.settings import Settings
 from bot.storage import migrate
 from bot.storage.contacts import NewContact
 from bot.storage.imports import apply_discharge_records
 from bot.storage.records import Contact
+from bot.storage.schema import metadata
 from bot.storage.store import Store
 from tests.backends import database_url
 
@@ -79,3 +87,24 @@ def local(day: str, clock: str = "10:00") -> datetime:
     """Return an aware UTC datetime for a Shanghai wall-clock time, e.g. local('2026-11-23')."""
     naive = datetime.fromisoformat(f"{day} {clock}")
     return naive.replace(tzinfo=SHANGHAI).astimezone(UTC)
+
+
+async def stored_text(store: Store) -> str:
+    """Every row of every table, as text: for scans that some value is (or is not) stored."""
+    async with store.engine.connect() as conn:
+        rows = [repr((await conn.execute(select(t))).all()) for t in metadata.sorted_tables]
+    return "\n".join(rows)
+
+
+@contextmanager
+def captured_logs(log_format: str, level: str) -> Iterator[io.StringIO]:
+    """Configure the logs as `followup run` does, into a buffer; restore them afterwards."""
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    stream = io.StringIO()
+    configure_logging(log_format, level, stream)
+    try:
+        yield stream
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])

@@ -17,9 +17,9 @@ from bot.settings import Settings
 from bot.storage.audit import Actor
 from bot.storage.erasure import erase_patient, erasure_scope
 from bot.storage.imports import apply_discharge_records
-from bot.storage.schema import metadata, patients
+from bot.storage.schema import patients
 from bot.storage.schema import scheduled_messages as m
-from tests.harness import START, record, seed
+from tests.harness import START, record, seed, stored_text
 from tests.test_complaints import CHAT, GROUP, STAFF, complain, group_calls, setup
 
 runner = CliRunner()
@@ -47,23 +47,13 @@ async def _patient_with_a_complaint(harness: BotHarness) -> None:
     await harness.text(CHAT, PATIENT_REPLY)
 
 
-async def _everything_stored(harness: BotHarness) -> str:
-    """Every row of every table, as text."""
-    async with harness.services.store.engine.connect() as conn:
-        parts = []
-        for table in metadata.sorted_tables:
-            rows = (await conn.execute(select(table))).all()
-            parts.append(f"{table.name}: {rows!r}")
-    return "\n".join(parts)
-
-
 async def test_forget_erases_the_patient_and_keeps_every_count(harness: BotHarness) -> None:
     await _patient_with_a_complaint(harness)
     store, services = harness.services.store, harness.services
     november = month_period("2026-11")
     zone = services.settings.zone
     before = await compute_stats(store, services.scheduling.surveys, zone, november, None)
-    stored = await _everything_stored(harness)
+    stored = await stored_text(harness.services.store)
     assert [value for value in PERSONAL if value not in stored] == []  # the scan sees them
     pending = await store.outbox.rows(m.c.status == "pending")
     assert pending
@@ -72,7 +62,7 @@ async def test_forget_erases_the_patient_and_keeps_every_count(harness: BotHarne
     assert scope is not None and (scope.cases, scope.pending) == (1, len(pending))
     await erase_patient(store.engine, scope, "ZY001", harness.clock.now(), Actor.cli())
 
-    stored = await _everything_stored(harness)
+    stored = await stored_text(harness.services.store)
     assert [value for value in PERSONAL if value in stored] == []
     assert not await store.outbox.rows(m.c.status == "pending")
     cancelled = await store.outbox.rows(m.c.failure_reason == "erased")

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from bot.demo.harness import BotHarness
 from bot.domain.invites import TOKEN_BYTES, hash_token, new_token
-from bot.storage.schema import metadata
-from tests.harness import record, seed
+from tests.harness import record, seed, stored_text
 from tests.test_enrolment import invite
 
 CHAT = 905
@@ -24,16 +21,10 @@ def test_tokens_carry_at_least_128_random_bits() -> None:
     assert all(len(token) >= 22 and token.isascii() for token in tokens)  # URL-safe base64
 
 
-async def _stored_text(harness: BotHarness) -> str:
-    async with harness.services.store.engine.connect() as conn:
-        rows = [repr((await conn.execute(select(table))).all()) for table in metadata.sorted_tables]
-    return "\n".join(rows)
-
-
 async def test_only_the_hash_is_stored(harness: BotHarness) -> None:
     await seed(harness.settings, record())
     token = await invite(harness)
-    stored = await _stored_text(harness)
+    stored = await stored_text(harness.services.store)
     assert token not in stored and hash_token(token) in stored
 
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import io
 import json
-import logging
 from pathlib import Path
 
 import pytest
 
 from bot.demo.runner import SAMPLE_HOSPITAL, run_demo
-from bot.logs import configure_logging
 from bot.templating import Renderer, parse_words
+from tests.harness import captured_logs
 
 
 def _secrets() -> set[str]:
@@ -29,15 +27,8 @@ def _secrets() -> set[str]:
 @pytest.fixture
 def log_lines(tmp_path: Path) -> list[str]:
     """Run the demo with every logger at DEBUG, in JSON; return the lines it logged."""
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
-    stream = io.StringIO()
-    configure_logging("json", "DEBUG", stream)
-    try:
+    with captured_logs("json", "DEBUG") as stream:
         asyncio.run(run_demo(tmp_path / "out", "zh_CN"))
-    finally:
-        root.handlers[:] = saved[0]
-        root.setLevel(saved[1])
     return stream.getvalue().splitlines()
 
 

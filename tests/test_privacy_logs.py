@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 
@@ -10,8 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.demo.harness import BotHarness
-from bot.logs import configure_logging
-from tests.harness import make_settings
+from tests.harness import captured_logs, make_settings
 from tests.test_complaints import complain, group_calls, setup
 
 
@@ -50,20 +48,13 @@ def test_an_unknown_field_is_refused_with_the_valid_ones(tmp_path: object) -> No
 
 
 def _logged(log_format: str) -> list[str]:
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
-    stream = io.StringIO()
-    configure_logging(log_format, "INFO", stream)
-    try:
+    with captured_logs(log_format, "INFO") as stream:
         log = logging.getLogger("bot.test")
         log.info("case %s posted", 12, extra={"case_id": 12})
         try:
             raise ValueError("张三丰 13800138001")  # an error message that quotes data
         except ValueError:
             log.exception("update %s failed", 7)
-    finally:
-        root.handlers[:] = saved[0]
-        root.setLevel(saved[1])
     return stream.getvalue().splitlines()
 
 
