@@ -15,6 +15,7 @@ from bot.storage.dialogs import DialogRepository
 from bot.storage.episodes import EpisodeRepository
 from bot.storage.invites import InviteRepository
 from bot.storage.leases import LeaseRepository, SeenUpdates
+from bot.storage.medicines import MedicineRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.plan_edits import PlanEditRepository
 from bot.storage.reports import ReportRepository
@@ -43,6 +44,7 @@ class Store:
     audit: AuditRepository
     leases: LeaseRepository
     seen_updates: SeenUpdates
+    medicine_stops: MedicineRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -66,6 +68,7 @@ class Store:
             audit=AuditRepository(engine),
             leases=LeaseRepository(engine),
             seen_updates=SeenUpdates(engine),
+            medicine_stops=MedicineRepository(engine),
         )
 
     async def close(self) -> None:
