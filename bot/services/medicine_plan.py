@@ -118,6 +118,7 @@ def _reminders(
                 "drug": entry.drug,
                 "dose": entry.dose or "",
                 "time": f"{moment.astimezone(scheduling.zone):%H:%M}",
+                "medicine": index,
             },
         )
         for occurrence, moment in enumerate(moments)
@@ -152,7 +153,7 @@ def _checks(
                 template=CHECK_TEMPLATE,
                 due_at=due,
                 send_at=due,
-                payload={"drug": entry.drug, "dose": entry.dose or ""},
+                payload={"drug": entry.drug, "dose": entry.dose or "", "medicine": index},
             )
         )
     return [q for q in questions if q.due_at >= now]

@@ -17,7 +17,9 @@ from bot.domain.medications import (
     parse_times_setting,
 )
 from bot.domain.plans import (
+    Anchor,
     DueStep,
+    Plan,
     PlanBook,
     PlanError,
     expand_plan,
@@ -33,6 +35,7 @@ from bot.domain.schedule import (
     parse_windows,
 )
 from bot.domain.surveys import Survey, load_surveys
+from bot.domain.visits import visit_occurrence
 from bot.services.medicine_plan import (
     EXTEND_WITHIN,
     MedicinePlan,
@@ -144,12 +147,20 @@ def planned_messages(
     plan = scheduling.plans.choose(episode.plan, episode.department, episode.diagnosis)
     course_end = medication_end(episode, plan.key, scheduling.medication_default_days)
     steps = [
-        _step_message(scheduling, step, episode, now)
+        _for_visit(plan, episode, _step_message(scheduling, step, episode, now))
         for step in _expand(scheduling, plan.key, episode, course_end)
         if step.due_at >= episode.discharged_at  # e.g. a re-exam reminder before discharge
     ]
     medicines: MedicinePlan = medicine_plan(scheduling, episode, plan.key, now, stopped)
     return plan.key, steps + medicines.messages, medicines.planned_until
+
+
+def _for_visit(plan: Plan, episode: Episode, message: PlannedMessage) -> PlannedMessage:
+    """Number a re-exam reminder by the visit it reminds of, so a new date gets new rows."""
+    step = plan.step(message.step_key)
+    if step is None or step.anchor is not Anchor.REVISIT or episode.revisit_at is None:
+        return message
+    return replace(message, occurrence=visit_occurrence(episode.revisit_at, message.occurrence))
 
 
 def _expand(

@@ -19,6 +19,7 @@ from bot.storage.medicines import MedicineRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.plan_edits import PlanEditRepository
 from bot.storage.reports import ReportRepository
+from bot.storage.revisits import RevisitRepository
 from bot.storage.staff import StaffRepository
 from bot.storage.stats import StatsRepository
 from bot.storage.surveys import SurveyRepository
@@ -45,6 +46,7 @@ class Store:
     leases: LeaseRepository
     seen_updates: SeenUpdates
     medicine_stops: MedicineRepository
+    revisits: RevisitRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -69,6 +71,7 @@ class Store:
             leases=LeaseRepository(engine),
             seen_updates=SeenUpdates(engine),
             medicine_stops=MedicineRepository(engine),
+            revisits=RevisitRepository(engine),
         )
 
     async def close(self) -> None:
