@@ -71,6 +71,8 @@ async def test_a_long_term_medicine_reminds_on_day_40_and_asks_monthly(
     await with_staff_group(harness)
     await seed(harness.settings, record(medications=LONG_TERM, **GENERAL))
     await enrol(harness, CHAT)
+    planned = await harness.services.store.outbox.rows(m.c.step_key == "med0")
+    assert max(row.due_at for row in planned) <= START + timedelta(days=60)  # a rolling horizon
     await go_to(harness, local("2026-12-21", "08:00"))  # 30 days after the first reminder
     await go_to(harness, local("2026-12-21", "08:01"))
     question = harness.telegram.text_with_button(CHAT, "mc:yes")

@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.enrolment import ConsentDecision
 from bot.storage.audit import Actor, write_audit
+from bot.storage.outbox import eligible
 from bot.storage.records import Contact
-from bot.storage.schema import consent_events, contacts
+from bot.storage.schema import consent_events, contacts, episodes, patients
 from bot.storage.tallies import mark_episode
 
 _COLUMNS = (
@@ -137,15 +138,16 @@ class ContactRepository:
             )
 
     async def medication_horizon_before(self, moment: datetime, limit: int) -> list[Contact]:
-        """Return up to limit consenting contacts whose medicines were planned only until
-        before moment."""
+        """Return up to limit contacts who may be contacted and whose medicines were planned
+        only until before moment (an excluded or deceased patient's are never extended)."""
         query = (
             select(*_COLUMNS)
-            .where(
-                contacts.c.consent == ConsentDecision.GRANTED.value,
-                contacts.c.reachable.is_(True),
-                contacts.c.medication_planned_until < moment,
+            .select_from(
+                contacts.join(episodes, episodes.c.id == contacts.c.episode_id).join(
+                    patients, patients.c.id == contacts.c.patient_id
+                )
             )
+            .where(eligible(), contacts.c.medication_planned_until < moment)
             .order_by(contacts.c.medication_planned_until)
             .limit(limit)
         )
