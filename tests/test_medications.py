@@ -615,6 +615,17 @@ MEDICATION_KEYS = {
     "buttons/med_taken",
     "buttons/med_snooze",
     "buttons/med_skip",
+    "buttons/med_still_taking",
+    "buttons/med_stopped",
+    "medication/still_taking",
+    "medication/still_taking_noted",
+    "medication/stopped_noted",
+    "medication/stop_usage",
+    "medication/stop_list",
+    "medication/stop_no_such",
+    "medication/stop_done",
+    "medication/stop_already",
+    "staff/medicine_stopped",
 }
 
 

@@ -105,7 +105,7 @@ _CHINESE_FORMS = {
     Frequency.Q12H: r"每\s*隔?\s*(?:12|十二)\s*个?\s*小时(?:\s*[一1]\s*次)?",
     Frequency.QW: r"(?<![\d隔])(?:每|一|1)\s*(?:周|星期)\s*[一1]\s*次",
     Frequency.QOD: r"隔\s*[日天]\s*(?:[一1]\s*次|服用?)?"
-    r"|每\s*(?:隔\s*[一1]|[两二2])\s*[日天]\s*[一1]\s*次|every\s+other\s+day",
+    r"|每\s*(?:隔\s*[一1]|[两二2])\s*[日天]\s*[一1]\s*次|every\s+other\s+day|(?<![a-z])q2d(?![a-z])",
     Frequency.PRN: r"必要时|按需|需要时",
 }
 
@@ -145,10 +145,14 @@ _IRREGULAR_RE = re.compile(
     r"(?:\s*(?:至|为|到)?\s*\d+(?:\.\d+)?\s*(?:mg|g|ml|片|粒|毫克|克)?)?"
     r"|[服用吃]\s*\d+\s*[天日周]\s*停\s*\d+\s*[天日周]|停\s*\d+\s*[天日周]"
     rf"|(?:每\s*)?(?:周|星期){_WEEKDAY}(?:\s*[、,，/]?\s*{_WEEKDAY})+"
-    r"|(?:每\s*)?(?:周|星期)\s*[两二三四五六2-6]\s*次|taper\w*|\bq[2-9]d\b",
+    r"|(?:每\s*)?(?:周|星期)\s*[两二三四五六2-6]\s*次|taper\w*|\bq[3-9]d\b",
     re.IGNORECASE,
 )
+# "每周一、三、五" is one entry: its separators are kept apart while the text is split.
+_KEEP_SEPARATORS = str.maketrans({"、": "\ue000", ",": "\ue001", "，": "\ue002"})
+_RESTORE_SEPARATORS = str.maketrans({"\ue000": "、", "\ue001": ",", "\ue002": "，"})
 _WEEKDAY_LIST_RE = re.compile(rf"(?:周|星期){_WEEKDAY}(?:\s*[、,，]\s*{_WEEKDAY})+")
+_MODIFIER_FILLER_RE = re.compile(r"服用|口服|使用|用药|服药|治疗|继续|take|use", re.IGNORECASE)
 _LONG_TERM_RE = re.compile(
     r"长期|终身|终生|维持(?:治疗|量)?|long[- ]?term|lifelong|for\s+life|maintenance",
     re.IGNORECASE,
@@ -241,9 +245,9 @@ def parse_medications(
 ) -> tuple[list[MedicationEntry], list[MedicationProblem]]:
     """Split 出院带药 text into readable entries and problems, in written order."""
     read: list[MedicationEntry | MedicationProblem] = []
-    joined = _WEEKDAY_LIST_RE.sub(lambda m: _SEPARATOR_RE.sub("", m.group()), text or "")
-    for raw in _SEPARATOR_RE.split(joined):
-        piece = raw.strip()
+    kept = _WEEKDAY_LIST_RE.sub(lambda m: m.group().translate(_KEEP_SEPARATORS), text or "")
+    for raw in _SEPARATOR_RE.split(kept):
+        piece = raw.strip().translate(_RESTORE_SEPARATORS)
         if not piece or _LIST_NUMBER_RE.fullmatch(_normalise(piece)):
             continue
         if read and _only_a_modifier(piece):  # "…qd，长期" or "…qd，每周减5mg"
@@ -260,7 +264,8 @@ def _only_a_modifier(piece: str) -> bool:
     text = _normalise(piece)
     if not (_IRREGULAR_RE.search(text) or _LONG_TERM_RE.search(text)):
         return False
-    for pattern in (_IRREGULAR_RE, _LONG_TERM_RE, _DOSE_RE, _FREQUENCY_RE, _COURSE_RE):
+    patterns = (_IRREGULAR_RE, _LONG_TERM_RE, _DOSE_RE, _FREQUENCY_RE, _COURSE_RE)
+    for pattern in (*patterns, _MODIFIER_FILLER_RE):
         text = _take(pattern, text)[1]
     return _drug_name(text) is None
 
