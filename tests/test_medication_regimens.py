@@ -15,7 +15,10 @@ from bot.domain.medications import (
     parse_medications,
     reminder_times,
 )
+from bot.domain.plans import StepKind, load_plan_book, replace_step
 from bot.domain.visits import DateProblem, read_visit_date
+from bot.services.planning import templates_exist
+from bot.templating import MESSAGES_DIR, Renderer
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DISCHARGED = datetime(2026, 11, 18, 10, 30, tzinfo=SHANGHAI)
@@ -122,3 +125,18 @@ def test_typed_visit_dates(typed: str, day: date) -> None:
 )
 def test_past_or_unreadable_visit_dates(typed: str, problem: DateProblem) -> None:
     assert read_visit_date(typed, TODAY).problem is problem
+
+
+def test_no_shipped_plan_step_is_a_medicine_reminder() -> None:
+    renderer = Renderer()
+    book = load_plan_book(MESSAGES_DIR / "plans", templates_exist(renderer))
+    kinds = {step.kind for plan in book.plans.values() for step in plan.steps}
+    assert StepKind.MEDICATION not in kinds and StepKind.MEDICATION_TIP in kinds
+
+
+def test_an_older_plan_edit_naming_kind_medication_makes_a_tip() -> None:
+    renderer = Renderer()
+    book = load_plan_book(MESSAGES_DIR / "plans", templates_exist(renderer))
+    edited = replace_step(book.plans["chronic"], "day10_diet", kind="medication")
+    step = edited.step("day10_diet")
+    assert step is not None and step.kind is StepKind.MEDICATION_TIP
