@@ -174,3 +174,19 @@ def test_a_tapering_line_is_warned_about_and_makes_no_reminder(
     assert "第 3 行" in result.output and "泼尼松 30mg 每日一次，每周减5mg" in result.output
     assert "甲氨蝶呤 10mg 服6天停1天" in result.output and "用法不固定" in result.output
     assert "第 2 行" not in result.output
+
+
+async def test_a_chronic_plan_keeps_unmarked_medicines_going_and_others_stop_at_14_days(
+    harness: BotHarness,
+) -> None:
+    meds = "二甲双胍 0.5g bid"  # no course length, no 长期
+    await seed(harness.settings, record(medications=meds, **CHRONIC))
+    await seed(harness.settings, record("ZY002", medications=meds, **GENERAL))
+    await enrol(harness, CHAT)
+    await enrol(harness, 999, "ZY002")
+    await go_to(harness, local("2026-12-30", "07:59"))
+    mark = {chat: len(harness.telegram.delivered_to(chat)) for chat in (CHAT, 999)}
+    await go_to(harness, local("2026-12-30", "08:00"))
+    new = {chat: harness.telegram.delivered_to(chat)[mark[chat] :] for chat in mark}
+    assert any("二甲双胍" in str(c.params.get("text")) for c in new[CHAT])
+    assert not any("二甲双胍" in str(c.params.get("text")) for c in new[999])
