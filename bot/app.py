@@ -21,6 +21,7 @@ from bot.context import AppContext, AppType, BotData, Services
 from bot.conversations.broadcast import on_broadcast, on_broadcast_button
 from bot.conversations.complaint import on_case_button, on_complain, on_praise
 from bot.conversations.consent import on_enrol_button
+from bot.conversations.reexam_date import on_visit_date_button
 from bot.conversations.survey import on_survey_button
 from bot.conversations.template_edit import (
     on_edit,
@@ -44,6 +45,7 @@ from bot.handlers.case_staff import on_case_staff_button, on_staff_group_text
 from bot.handlers.cases import on_case_ack
 from bot.handlers.charts import on_chart
 from bot.handlers.errors import on_error
+from bot.handlers.medicines import on_stop_medicine
 from bot.handlers.plans import on_plan, on_plan_step, on_plans, with_saved_changes
 from bot.handlers.report import on_report
 from bot.handlers.staff import on_invite
@@ -177,7 +179,9 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CallbackQueryHandler(on_handling_answer, pattern=r"^ch:"))
     app.add_handler(CallbackQueryHandler(on_enrol_button, pattern=r"^en:"))
     app.add_handler(CallbackQueryHandler(on_stop_button, pattern=r"^stop:"))
-    app.add_handler(CallbackQueryHandler(on_answer_button, pattern=r"^(md|rx|ka):"))
+    app.add_handler(CallbackQueryHandler(on_answer_button, pattern=r"^(md|mc|rx|ka):"))
+    app.add_handler(CallbackQueryHandler(on_visit_date_button, pattern=r"^rd:"))
+    app.add_handler(CommandHandler("stopmed", on_stop_medicine, filters=private))
     app.add_handler(CallbackQueryHandler(on_survey_button, pattern=r"^sv:"))
     app.add_handler(CallbackQueryHandler(on_case_ack, pattern=r"^ack:"))
     patient_says = private & (filters.TEXT | filters.PHOTO) & ~filters.COMMAND

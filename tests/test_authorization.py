@@ -74,10 +74,13 @@ MATRIX: dict[tuple[str, str], str] = {
     (PRV, "/broadcast plans/chronic/diet"):          "R   R   R   R   R   R   R   R   R   A   A",
     (PRV, BROADCAST_TO_A):                           "R   R   R   R   R   R   R   R   R   A   R",
     (PRV, "/audit"):                                 "R   R   R   R   R   R   R   R   R   A   A",
+    (PRV, "/stopmed ZY001"):                         "R   R   R   R   A   R   A   R   A   A   R",
     (PRV, FREE_TEXT):                                "R   A   A   R   R   R   R   R   R   R   R",
     (PRV, DRILL):                                    "R   R   R   R   R   R   R   A   A   A   A",
     (PRV, "md:taken:{medication}"):                  "R   A   R   R   R   R   R   R   R   R   R",
     (PRV, "rx:confirm:{reexam}"):                    "R   A   R   R   R   R   R   R   R   R   R",
+    (PRV, "mc:yes:{medcheck}"):                      "R   A   R   R   R   R   R   R   R   R   R",
+    (PRV, "rd:1w"):                                  "R   A   R   R   R   R   R   R   R   R   R",
     (PRV, "ka:yes:{keep}"):                          "R   A   R   R   R   R   R   R   R   R   R",
     (PRV, "ch:2:yes"):                               "R   A   R   R   R   R   R   R   R   R   R",
     (PRV, "sv:{session}:new_symptoms:no"):           "R   R   A   R   R   R   R   R   R   R   R",
@@ -116,6 +119,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (GRP, "/planstep general day7 offset=8d"):       "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/broadcast plans/chronic/diet"):          "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/audit"):                                 "I   I   I   I   I   I   I   I   I   I   I",
+    (GRP, "/stopmed ZY001"):                         "I   I   I   I   I   I   I   I   I   I   I",
     #                                                 str pat fam oth stf stB doc suB sup adm adB
     (OTH, FREE_TEXT):                                "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/start"):                                 "I   I   I   I   I   I   I   I   I   I   I",
@@ -138,6 +142,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (OTH, "/planstep general day7 offset=8d"):       "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/broadcast plans/chronic/diet"):          "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/audit"):                                 "I   I   I   I   I   I   I   I   I   I   I",
+    (OTH, "/stopmed ZY001"):                         "I   I   I   I   I   I   I   I   I   I   I",
 }
 # fmt: on
 
@@ -147,6 +152,7 @@ ARRANGE: dict[str, tuple[str, ...]] = {
     "stop:yes": ("/stop",),
     "te:save": ("/edit stop/kept zh_CN", "好的,随访会继续。谢谢您!"),
     "bc:ok": ("/broadcast plans/chronic/diet",),
+    "rd:1w": ("press rx:other:{reexam}",),  # "need another date" opens the date question
 }
 RESTART = {"te:save"}  # a saved template also lives in the renderer: start afresh after it
 REFUSALS: tuple[tuple[str, dict[str, str]], ...] = (  # every polite refusal: key, variables
@@ -249,7 +255,8 @@ async def test_authorization_matrix(world: World, cell: Cell) -> None:
     action = cell.action.format(**world.ids)
     try:
         for step in ARRANGE.get(cell.action, ()):
-            await _send(world, chat, user, step.removeprefix("press "), step.startswith("press "))
+            what = step.removeprefix("press ").format(**world.ids)
+            await _send(world, chat, user, what, step.startswith("press "))
         before, mark = world.version(), len(world.calls)
         await _send(world, chat, user, action, _is_button(action), cell.action == TOPIC_REPLY)
         seen = Seen(world, cell, chat, world.calls[mark:])
@@ -437,6 +444,19 @@ async def _reexam_confirmed(seen: Seen) -> None:
     assert await _row_status(seen, "reexam") == "answered"
 
 
+async def _still_taking(seen: Seen) -> None:
+    assert seen.texts() == [seen.render("medication/still_taking_noted", drug="")]
+    assert await _row_status(seen, "medcheck") == "answered"
+
+
+async def _visit_moved(seen: Seen) -> None:
+    [text] = seen.texts()
+    assert "已为您把复诊日期改为" in text
+    assert any("复诊已改期" in t for t in seen.texts(GROUP))
+    episode = await seen.world.harness.services.store.episodes.latest_for("ZY001")
+    assert episode is not None and episode.revisit_at is not None
+
+
 async def _kept(seen: Seen) -> None:
     assert seen.texts() == [seen.render("keep/continue")]
     assert await _row_status(seen, "keep") == "answered"
@@ -540,6 +560,9 @@ EFFECTS: dict[str, Effect] = {
     "md:taken:{medication}": _medicine_taken,
     "rx:confirm:{reexam}": _reexam_confirmed,
     "ka:yes:{keep}": _kept,
+    "mc:yes:{medcheck}": _still_taking,
+    "rd:1w": _visit_moved,
+    "/stopmed ZY001": _replied_with("出院带药"),
     "ch:2:yes": _handling_rated,
     "sv:{session}:new_symptoms:no": _survey_answered,
     "cp:ok": _case_opened,

@@ -509,7 +509,7 @@ STEP_CASES = [
         "kind: checkin",
         "kind: call",
         ', step day3, field kind: "call" is not allowed; use one of checkin, education, '
-        "reexam_reminder, medication, message",
+        "reexam_reminder, medication, medication_tip, message",
     ),
     (
         "offset: 3d",

@@ -35,6 +35,9 @@ ANSWER_BUTTONS: dict[str, list[list[tuple[str, str]]]] = {
             ("buttons/med_skip", "md:skip"),
         ]
     ],
+    "medication_check": [
+        [("buttons/med_still_taking", "mc:yes"), ("buttons/med_stopped", "mc:stopped")]
+    ],
     "reexam_reminder": [
         [("buttons/reexam_confirm", "rx:confirm")],
         [("buttons/reexam_other", "rx:other"), ("buttons/reexam_done", "rx:done")],

@@ -28,7 +28,8 @@ from bot.storage.store import Store
 log = logging.getLogger(__name__)
 AWAITS_ANSWER = frozenset({"checkin", "keep_asking"})
 SURVEY_WAIT = timedelta(minutes=30)
-WINDOWLESS = frozenset({"medication"})  # medicines keep their own times (never at night)
+# Medicines keep their own times (never at night); the still-taking question follows one.
+WINDOWLESS = frozenset({"medication", "medication_check"})
 MAX_IN_FLIGHT = 32  # requests open at once; below the HTTP connection pool's size
 
 

@@ -50,7 +50,8 @@ class StepKind(StrEnum):
     CHECKIN = "checkin"
     EDUCATION = "education"
     REEXAM_REMINDER = "reexam_reminder"
-    MEDICATION = "medication"
+    MEDICATION = "medication"  # a prescribed medicine's reminder; never a plan step
+    MEDICATION_TIP = "medication_tip"  # education about medicines: no answer buttons
     MESSAGE = "message"
 
 
@@ -397,8 +398,10 @@ def _as_template(raw: object, where: _Where, name: str) -> str:
 
 
 def _as_kind(raw: object, where: _Where, name: str) -> StepKind:
-    """Return a step kind."""
-    return data_files.as_choice(raw, where, name, StepKind)
+    """Return a step kind; `medication` in a plan (older files and edits) is a tip."""
+    kind = data_files.as_choice(raw, where, name, StepKind)
+    # Reminders of a prescribed medicine come from the discharge list, never from a plan.
+    return StepKind.MEDICATION_TIP if kind is StepKind.MEDICATION else kind
 
 
 def _as_anchor(raw: object, where: _Where, name: str) -> Anchor:

@@ -14,11 +14,12 @@ from bot.templating import Renderer
 log = logging.getLogger(__name__)
 PATIENT_COMMANDS = ("start", "complain", "praise", "stop", "help")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.STAFF: ("invite", "help"),
-    Role.DOCTOR: ("invite", "help"),
+    Role.STAFF: ("invite", "stopmed", "help"),
+    Role.DOCTOR: ("invite", "stopmed", "help"),
     Role.SUPERVISOR: ("stats", "chart", "report", "help"),
     Role.ADMIN: (
         "invite",
+        "stopmed",
         "stats",
         "chart",
         "report",

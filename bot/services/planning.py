@@ -12,15 +12,14 @@ from zoneinfo import ZoneInfo
 from bot.domain.medications import (
     Frequency,
     QuietHours,
-    course_end,
     merged_times,
-    parse_medications,
     parse_quiet_hours,
     parse_times_setting,
-    reminder_times,
 )
 from bot.domain.plans import (
+    Anchor,
     DueStep,
+    Plan,
     PlanBook,
     PlanError,
     expand_plan,
@@ -36,6 +35,13 @@ from bot.domain.schedule import (
     parse_windows,
 )
 from bot.domain.surveys import Survey, load_surveys
+from bot.domain.visits import visit_occurrence
+from bot.services.medicine_plan import (
+    EXTEND_WITHIN,
+    MedicinePlan,
+    medication_end,
+    medicine_plan,
+)
 from bot.settings import Settings
 from bot.storage.outbox_records import MessageStatus, PlanCounts, PlannedMessage
 from bot.storage.records import Contact, Episode
@@ -44,7 +50,6 @@ from bot.templating import LOCALES, MESSAGES_DIR, Renderer
 
 PLANS_DIR = MESSAGES_DIR / "plans"
 SURVEYS_DIR = MESSAGES_DIR / "surveys"
-MEDICATION_TEMPLATE = "medication/reminder"
 REPLAN_PER_TICK = 200  # after a plan edit, contacts are re-planned a batch per dispatcher tick
 
 
@@ -135,18 +140,27 @@ def check_plan_surveys(plans: PlanBook, surveys: dict[str, Survey]) -> None:
 
 
 def planned_messages(
-    scheduling: Scheduling, episode: Episode, now: datetime
-) -> tuple[str, list[PlannedMessage]]:
-    """Return the chosen plan's key and every message it means for this discharge."""
+    scheduling: Scheduling, episode: Episode, now: datetime, stopped: frozenset[int] = frozenset()
+) -> tuple[str, list[PlannedMessage], datetime | None]:
+    """Return the chosen plan's key, every message it means for this discharge, and until
+    when open-ended medicines were planned (`stopped`: medicines no longer reminded of)."""
     plan = scheduling.plans.choose(episode.plan, episode.department, episode.diagnosis)
-    entries, _problems = parse_medications(episode.medications)
-    medication_end = course_end(entries, episode.discharged_at, scheduling.medication_default_days)
+    course_end = medication_end(episode, plan.key, scheduling.medication_default_days)
     steps = [
-        _step_message(scheduling, step, episode, now)
-        for step in _expand(scheduling, plan.key, episode, medication_end)
+        _for_visit(plan, episode, _step_message(scheduling, step, episode, now))
+        for step in _expand(scheduling, plan.key, episode, course_end)
         if step.due_at >= episode.discharged_at  # e.g. a re-exam reminder before discharge
     ]
-    return plan.key, steps + _medication_messages(scheduling, episode, now)
+    medicines: MedicinePlan = medicine_plan(scheduling, episode, plan.key, now, stopped)
+    return plan.key, steps + medicines.messages, medicines.planned_until
+
+
+def _for_visit(plan: Plan, episode: Episode, message: PlannedMessage) -> PlannedMessage:
+    """Number a re-exam reminder by the visit it reminds of, so a new date gets new rows."""
+    step = plan.step(message.step_key)
+    if step is None or step.anchor is not Anchor.REVISIT or episode.revisit_at is None:
+        return message
+    return replace(message, occurrence=visit_occurrence(episode.revisit_at, message.occurrence))
 
 
 def _expand(
@@ -182,43 +196,6 @@ def _step_message(
     )
 
 
-def _medication_messages(
-    scheduling: Scheduling, episode: Episode, now: datetime
-) -> list[PlannedMessage]:
-    entries, _problems = parse_medications(episode.medications)
-    messages = []
-    for index, entry in enumerate(entries):
-        moments = reminder_times(
-            entry,
-            episode.discharged_at,
-            scheduling.zone,
-            scheduling.medication_times,
-            scheduling.quiet,
-            scheduling.medication_default_days,
-        )
-        for occurrence, moment in enumerate(moments):
-            if moment < now:
-                continue
-            local = moment.astimezone(scheduling.zone)
-            payload: dict[str, object] = {
-                "drug": entry.drug,
-                "dose": entry.dose or "",
-                "time": f"{local:%H:%M}",
-            }
-            messages.append(
-                PlannedMessage(
-                    step_key=f"med{index}",
-                    occurrence=occurrence,
-                    kind="medication",
-                    template=MEDICATION_TEMPLATE,
-                    due_at=moment,
-                    send_at=moment,
-                    payload=payload,
-                )
-            )
-    return messages
-
-
 def missing_holiday_years(scheduling: Scheduling, today: date) -> list[int]:
     """Return this year and next if holidays are skipped but the calendar lacks their data."""
     holidays = scheduling.policy.holidays
@@ -234,9 +211,10 @@ async def plan_contact(
     episode = await store.episodes.get(contact.episode_id)
     if episode is None or not episode.eligible:
         return PlanCounts()
-    plan_key, messages = planned_messages(scheduling, episode, now)
+    stopped = await store.medicine_stops.stopped(episode.id)
+    plan_key, messages, until = planned_messages(scheduling, episode, now, stopped)
     counts = await store.outbox.plan(contact.id, episode.id, episode.patient_id, messages, now)
-    await store.contacts.set_plan(contact.id, plan_key, scheduling.fingerprint)
+    await store.contacts.set_plan(contact.id, plan_key, scheduling.fingerprint, until)
     return counts
 
 
@@ -248,3 +226,13 @@ async def replan_changed(
     for contact in stale:
         await plan_contact(store, scheduling, contact, now)
     return len(stale)
+
+
+async def extend_medicine_horizons(
+    store: Store, scheduling: Scheduling, now: datetime, limit: int = REPLAN_PER_TICK
+) -> int:
+    """Plan further ahead for contacts whose open-ended medicines run out of planned rows."""
+    due = await store.contacts.medication_horizon_before(now + EXTEND_WITHIN, limit)
+    for contact in due:
+        await plan_contact(store, scheduling, contact, now)
+    return len(due)

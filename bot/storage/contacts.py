@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.enrolment import ConsentDecision
 from bot.storage.audit import Actor, write_audit
+from bot.storage.outbox import eligible
 from bot.storage.records import Contact
-from bot.storage.schema import consent_events, contacts
+from bot.storage.schema import consent_events, contacts, episodes, patients
 from bot.storage.tallies import mark_episode
 
 _COLUMNS = (
@@ -116,14 +117,42 @@ class ContactRepository:
         async with self._engine.connect() as conn:
             return [(d, at, via) for d, at, via in (await conn.execute(query)).all()]
 
-    async def set_plan(self, contact_id: int, plan_key: str, fingerprint: str) -> None:
-        """Remember which plan (and which version of it) a contact was planned with."""
+    async def set_plan(
+        self,
+        contact_id: int,
+        plan_key: str,
+        fingerprint: str,
+        medication_until: datetime | None = None,
+    ) -> None:
+        """Remember which plan (and which version of it) a contact was planned with, and
+        until when its open-ended medicines were planned."""
         async with self._engine.begin() as conn:
             await conn.execute(
                 update(contacts)
                 .where(contacts.c.id == contact_id)
-                .values(plan_key=plan_key, plan_fingerprint=fingerprint)
+                .values(
+                    plan_key=plan_key,
+                    plan_fingerprint=fingerprint,
+                    medication_planned_until=medication_until,
+                )
             )
+
+    async def medication_horizon_before(self, moment: datetime, limit: int) -> list[Contact]:
+        """Return up to limit contacts who may be contacted and whose medicines were planned
+        only until before moment (an excluded or deceased patient's are never extended)."""
+        query = (
+            select(*_COLUMNS)
+            .select_from(
+                contacts.join(episodes, episodes.c.id == contacts.c.episode_id).join(
+                    patients, patients.c.id == contacts.c.patient_id
+                )
+            )
+            .where(eligible(), contacts.c.medication_planned_until < moment)
+            .order_by(contacts.c.medication_planned_until)
+            .limit(limit)
+        )
+        async with self._engine.connect() as conn:
+            return [Contact(**row) for row in (await conn.execute(query)).mappings()]
 
     async def planned_before(self, fingerprint: str, limit: int) -> list[Contact]:
         """Return up to limit consenting contacts planned with other plans than these."""

@@ -151,7 +151,7 @@ class OutboxRepository:
                     counts.kept += 1
             new = [p for key, p in wanted.items() if key not in existing]
             if new:
-                rows = [_insert_values(p, contact_id, episode_id, patient_id, now) for p in new]
+                rows = [insert_values(p, contact_id, episode_id, patient_id, now) for p in new]
                 await conn.execute(insert(m), rows)
             for p in new:
                 _count(counts, p)
@@ -167,7 +167,7 @@ class OutboxRepository:
     ) -> None:
         """Add one row outside the plan (a reminder of its own, a follow-up question)."""
         async with self._engine.begin() as conn:
-            values = _insert_values(planned, contact_id, episode_id, patient_id, now)
+            values = insert_values(planned, contact_id, episode_id, patient_id, now)
             await conn.execute(insert(m).values(values))
 
     async def claim_due(
@@ -338,7 +338,7 @@ def _count(counts: PlanCounts, planned: PlannedMessage) -> None:
         counts.scheduled += 1
 
 
-def _insert_values(
+def insert_values(
     p: PlannedMessage, contact_id: int, episode_id: int, patient_id: int, now: datetime
 ) -> dict[str, Any]:
     return {
