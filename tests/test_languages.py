@@ -25,7 +25,7 @@ from tests.harness import HOSPITAL, enrol, local, record, seed
 CHAT = 731
 STAFF_GROUP = -1007777
 # proper names stay as the list has them; /language names 中文 in Chinese in every language
-NAMES = (HOSPITAL, "呼吸科", "张三丰", "张", "李医生", "中文")
+NAMES = (HOSPITAL, "呼吸科", "张三丰", "张", "李医生", "王护士", "阿司匹林肠溶片", "中文")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 STAY = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
 runner = CliRunner()
@@ -247,3 +247,64 @@ def stored_languages(settings: Settings) -> list[str | None]:
         return found
 
     return asyncio.run(read())
+
+
+async def test_a_case_is_worked_in_chinese_and_told_to_the_patient_in_english(
+    harness: BotHarness,
+) -> None:
+    await with_staff_group(harness)
+    await seed(harness.settings, record(language="en", nurse="王护士", **STAY))
+    await enrol_by_dialog(harness, app_language=None)
+    await harness.services.store.staff.upsert(
+        7100, Role.STAFF, None, "刘护士长", local("2026-11-22")
+    )
+    await harness.text(CHAT, "/complain")
+    await harness.text(CHAT, "The ward was very noisy at night.")
+    await harness.press(CHAT, "cp:c:department")
+    await harness.press(CHAT, "cp:ok")
+    card = harness.telegram.sent(STAFF_GROUP)[0]
+    assert "ZY001" in str(card.params["text"]) and in_chinese(card)
+    thread = int(str(card.params["message_thread_id"]))
+
+    await harness.press(STAFF_GROUP, "cs:take:1", user_id=7100)
+    await harness.text(STAFF_GROUP, "Sorry, night rounds are now more frequent.", 7100, thread)
+    await harness.press(STAFF_GROUP, "cs:close:1", user_id=7100)
+    await harness.press(STAFF_GROUP, "cs:outcome:1:resolved", user_id=7100)
+    await harness.text(STAFF_GROUP, "Spoke with the night nurses.", 7100, thread)
+    to_patient = harness.telegram.sent(CHAT)[4:]  # after the four enrolment messages
+    assert len(to_patient) >= 6 and all(in_english(c) for c in to_patient)
+    assert harness.telegram.last_buttons(CHAT) == ["ch:1:yes", "ch:1:no"]
+    staff_side = harness.telegram.sent(STAFF_GROUP)
+    assert all(in_chinese(c) for c in staff_side if "night" not in str(c.params["text"]))
+
+
+async def test_reminders_and_broadcasts_go_to_each_patient_in_their_language(
+    harness: BotHarness,
+) -> None:
+    medicine = {"medications": "阿司匹林肠溶片 100mg qd 30天", **STAY}
+    await seed(
+        harness.settings,
+        record(language="en", revisit_at=local("2026-12-02").date(), **medicine),
+        record("ZY002", name="李四光", **medicine),
+    )
+    await enrol_by_dialog(harness, app_language=None)
+    await enrol(harness, 732, "ZY002")
+    mark = len(harness.telegram.sent(CHAT))
+    for day, button in (("2026-11-23 08:00", "md:taken:"), ("2026-11-29 09:00", "rx:confirm:")):
+        harness.clock.advance(local(*day.split()) - harness.clock.now())
+        await harness.tick()
+        await harness.press(CHAT, harness.telegram.button(CHAT, button))
+    assert in_chinese(harness.telegram.sent(732)[0])  # the other patient's first reminder
+
+    admin = 7300
+    await harness.services.store.staff.upsert(admin, Role.ADMIN, None, None, local("2026-11-29"))
+    await harness.text(admin, "/broadcast plans/chronic/diet 科室=呼吸科")
+    assert in_chinese(harness.telegram.sent(admin)[-1])  # the admin's preview
+    await harness.press(admin, "bc:ok")
+    await harness.tick()
+    assert in_chinese(harness.telegram.sent(732)[-1])
+    to_patient = harness.telegram.sent(CHAT)[mark:]
+    assert len(to_patient) >= 5 and all(in_english(c) for c in to_patient)
+    tip = {"hospital": HOSPITAL, "department": "呼吸科", "patient_name": "张三丰"}
+    diet = harness.services.renderer.render("plans/chronic/diet", "en", **tip)
+    assert to_patient[-1].params["text"] == diet
