@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.domain.languages import listed_language
+from bot.domain.languages import LOCALES, listed_language
 from bot.domain.tabular import (
     AMBIGUOUS_COLUMNS,
     BAD_ENCODING,
@@ -25,7 +25,6 @@ from bot.domain.tabular import (
     Table,
     TableError,
 )
-from bot.templating import LOCALES
 
 _T = TypeVar("_T")
 

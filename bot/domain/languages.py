@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.templating import LOCALES
+LOCALES = ("zh_CN", "en")  # every locale has a complete messages/<locale>/ folder
+DEFAULT_LOCALE = "zh_CN"
 
 # What a discharge list (an HIS export, or a nurse typing) may write for a supported language,
 # compared after language_key(): NFKC, case-folded, without spaces, "-", "_" and dots.
