@@ -45,6 +45,7 @@ from bot.handlers.case_staff import on_case_staff_button, on_staff_group_text
 from bot.handlers.cases import on_case_ack
 from bot.handlers.charts import on_chart
 from bot.handlers.errors import on_error
+from bot.handlers.language import on_language, on_language_button
 from bot.handlers.medicines import on_stop_medicine
 from bot.handlers.plans import on_plan, on_plan_step, on_plans, with_saved_changes
 from bot.handlers.report import on_report
@@ -82,7 +83,9 @@ def build_app(
         store = Store.open(settings.database_url)
         await migrate.upgrade(store.engine)
         surveys = SurveyBook(scheduling.surveys, scheduling.survey_expiry, scheduling.zone)
-        composer = MessageComposer(store, renderer, hospital, chosen_clock, surveys)
+        composer = MessageComposer(
+            store, renderer, hospital, chosen_clock, surveys, settings.locale
+        )
         dispatcher = Dispatcher(
             store,
             composer,
@@ -152,6 +155,8 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CommandHandler("start", on_start, filters=private))
     app.add_handler(CommandHandler("help", on_help, filters=private))
     app.add_handler(CommandHandler("stop", on_stop, filters=private))
+    app.add_handler(CommandHandler("language", on_language, filters=private))
+    app.add_handler(CallbackQueryHandler(on_language_button, pattern=r"^lg:"))
     app.add_handler(CommandHandler("invite", on_invite, filters=private))
     app.add_handler(CommandHandler("stats", on_stats, filters=private))
     app.add_handler(CommandHandler("report", on_report, filters=private))

@@ -59,6 +59,8 @@ MATRIX: dict[tuple[str, str], str] = {
     (PRV, "/stop"):                                  "R   A   A   A   R   R   R   R   R   R   R",
     (PRV, "/complain"):                              "R   A   A   A   R   R   R   R   R   R   R",
     (PRV, "/praise"):                                "R   A   A   A   R   R   R   R   R   R   R",
+    (PRV, "/language"):                              "R   A   A   A   R   R   R   R   R   R   R",
+    (PRV, "lg:en"):                                  "R   A   A   A   R   R   R   R   R   R   R",
     (PRV, "/invite ZY001"):                          "R   R   R   R   A   R   A   R   R   A   R",
     (PRV, "/stats 2026-11"):                         "R   R   R   R   R   R   R   A   A   A   A",
     (PRV, "/chart 2026-11"):                         "R   R   R   R   R   R   R   A   A   A   A",
@@ -105,6 +107,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (GRP, "/stop"):                                  "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/complain"):                              "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/praise"):                                "I   I   I   I   I   I   I   I   I   I   I",
+    (GRP, "/language"):                              "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/invite ZY001"):                          "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/stats 2026-11"):                         "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/chart 2026-11"):                         "I   I   I   I   I   I   I   I   I   I   I",
@@ -128,6 +131,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (OTH, "/stop"):                                  "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/complain"):                              "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/praise"):                                "I   I   I   I   I   I   I   I   I   I   I",
+    (OTH, "/language"):                              "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/invite ZY001"):                          "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/stats 2026-11"):                         "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/chart 2026-11"):                         "I   I   I   I   I   I   I   I   I   I   I",
@@ -166,6 +170,8 @@ REFUSALS: tuple[tuple[str, dict[str, str]], ...] = (  # every polite refusal: ke
     ("common/not_understood", {}),
     ("complain/not_enrolled", {}),
     ("stop/not_enrolled", {}),
+    ("language/not_enrolled", {}),
+    ("language/staff", {}),
     ("staff/patient_not_found", {"hospital_no": "ZY001"}),  # also for a patient not there
 )
 APOLOGY = "系统暂时出了点问题"  # common/error: what a crash would show
@@ -481,6 +487,17 @@ async def _case_opened(seen: Seen) -> None:
     assert "#5" in seen.texts()[-1]
 
 
+async def _languages_offered(seen: Seen) -> None:
+    assert seen.texts() == [seen.render("language/choose", current="中文")]
+    assert seen.buttons() == ["lg:zh_CN", "lg:en"]
+
+
+async def _language_chosen(seen: Seen) -> None:
+    store, renderer = seen.world.harness.services.store, seen.world.harness.services.renderer
+    assert seen.texts() == [renderer.render("language/changed", "en")]
+    assert {c.locale for c in await store.contacts.for_chat(seen.chat_id)} == {"en"}
+
+
 async def _stopped(seen: Seen) -> None:
     [contact] = await seen.world.harness.services.store.contacts.for_chat(seen.chat_id)
     assert contact.consent == "withdrawn" and seen.texts() == [seen.render("stop/done")]
@@ -567,6 +584,8 @@ EFFECTS: dict[str, Effect] = {
     "sv:{session}:new_symptoms:no": _survey_answered,
     "cp:ok": _case_opened,
     "stop:yes": _stopped,
+    "/language": _languages_offered,
+    "lg:en": _language_chosen,
     "te:save": _template_saved,
     "bc:ok": _broadcast_queued,
     TOPIC_REPLY: _relayed_to_patient,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,11 +10,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversations.survey_view import question_markup, question_text, question_variables
 from bot.domain.clock import Clock
+from bot.domain.languages import effective_locale
 from bot.domain.surveys import RESUMED_TEMPLATE, Survey, SurveyContext, next_question
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.store import Store
 from bot.storage.surveys import NewSession
-from bot.templating import Renderer
+from bot.templating import DEFAULT_LOCALE, Renderer
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,14 @@ class MessageComposer:
         hospital: str,
         clock: Clock,
         surveys: SurveyBook,
+        default_locale: str = DEFAULT_LOCALE,
     ) -> None:
         self.store, self.renderer, self.hospital, self.clock = store, renderer, hospital, clock
-        self.surveys = surveys
+        self.surveys, self.default_locale = surveys, default_locale
 
     async def compose(self, row: OutboxRow) -> Composed | None:
-        """Return the message for a row, or None to wait (another survey is under way)."""
+        """Return the message for a row in its contact's language (or None to wait)."""
+        row = replace(row, locale=effective_locale(row.locale, self.default_locale))
         survey = self.surveys.surveys.get(row.survey or "")
         if survey is None:
             return Composed(

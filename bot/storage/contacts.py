@@ -77,6 +77,30 @@ class ContactRepository:
             query = select(*_COLUMNS).where(contacts.c.chat_id == chat_id).order_by(contacts.c.id)
             return [Contact(**row) for row in (await conn.execute(query)).mappings()]
 
+    async def locale_of_chat(self, chat_id: int) -> str | None:
+        """Return the language stored for a chat (its newest contact's), or None if none."""
+        query = (
+            select(contacts.c.locale)
+            .where(contacts.c.chat_id == chat_id)
+            .order_by(contacts.c.id.desc())
+            .limit(1)
+        )
+        async with self._engine.connect() as conn:
+            return (await conn.execute(query)).scalar_one_or_none()
+
+    async def set_locale_for_chat(self, chat_id: int, locale: str, now: datetime) -> int:
+        """Store the language a chat chose on every contact of it; return how many changed."""
+        query = select(contacts.c.id).where(contacts.c.chat_id == chat_id)
+        async with self._engine.begin() as conn:
+            ids = list((await conn.execute(query)).scalars())
+            for contact_id in ids:
+                await conn.execute(
+                    update(contacts).where(contacts.c.id == contact_id).values(locale=locale)
+                )
+                subject = f"contact:{contact_id}"
+                await write_audit(conn, now, Actor.contact(contact_id), "language", subject, locale)
+        return len(ids)
+
     async def get(self, contact_id: int) -> Contact | None:
         """Return one contact."""
         async with self._engine.connect() as conn:

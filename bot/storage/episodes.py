@@ -31,6 +31,7 @@ def _episode_query() -> Select[Any]:
         episodes.c.revisit_at,
         episodes.c.medications,
         episodes.c.nurse,
+        episodes.c.language,
     ).select_from(episodes.join(patients).join(departments))
 
 

@@ -42,6 +42,7 @@ ERASED_EPISODE_FIELDS = (
     "medications",
     "flags",
     "notes",
+    "language",
     "source_file",
     "source_line",
 )

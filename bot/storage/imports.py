@@ -32,6 +32,7 @@ EPISODE_FIELDS = (
     "flags",
     "notes",
     "exclusion",
+    "language",
 )
 CHUNK = 2000
 Progress = Callable[[int, int], None]  # (episodes written so far, episodes to write)

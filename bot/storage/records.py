@@ -27,6 +27,7 @@ class Episode:
     revisit_at: date | None = None
     medications: str | None = None
     nurse: str | None = None
+    language: str | None = None  # the list's language for this stay, if it names one
 
     @property
     def eligible(self) -> bool:

@@ -73,6 +73,7 @@ episodes = Table(
     Column("flags", Text),
     Column("notes", Text),
     Column("exclusion", String(32)),
+    Column("language", String(8)),  # from the list; NULL = the hospital's language
     Column("source_file", String(255)),
     Column("source_line", Integer),
     Column("enrolled_at", UTCDateTime),
