@@ -123,6 +123,27 @@ class SendPolicy:
             raise ValueError("the catch-up period cannot be negative")
 
 
+@dataclass(frozen=True)
+class StepHours:
+    """A plan step's own contact times, narrowing the send windows (e.g. weekday afternoons)."""
+
+    weekdays_only: bool = False
+    windows: tuple[Window, ...] = ()  # empty: the send windows as they are
+
+    def day_windows(self, day: date, windows: tuple[Window, ...]) -> tuple[Window, ...]:
+        """Return the parts of the send windows this step may use on a local day."""
+        if self.weekdays_only and day.weekday() >= WEEKEND_START:
+            return ()
+        if not self.windows:
+            return windows
+        return tuple(
+            Window(max(send.start, own.start), min(send.end, own.end))
+            for send in windows
+            for own in self.windows
+            if max(send.start, own.start) < min(send.end, own.end)
+        )
+
+
 def spread_offset(spread_key: int, length: timedelta) -> timedelta:
     """Return a stable offset in [0, length) for a key, scattering neighbouring keys."""
     seconds = int(length.total_seconds())
@@ -132,8 +153,10 @@ def spread_offset(spread_key: int, length: timedelta) -> timedelta:
     return timedelta(seconds=int.from_bytes(digest, "big") % seconds)
 
 
-def next_send_time(earliest: datetime, policy: SendPolicy, spread_key: int = 0) -> datetime:
-    """Return the first allowed send time (UTC) not before `earliest`."""
+def next_send_time(
+    earliest: datetime, policy: SendPolicy, spread_key: int = 0, step: StepHours | None = None
+) -> datetime:
+    """Return the first allowed send time (UTC) not before `earliest`, within a step's hours."""
     if earliest.tzinfo is None:
         raise ValueError("next_send_time needs a timezone-aware time")
     earliest = earliest.astimezone(UTC)
@@ -141,7 +164,8 @@ def next_send_time(earliest: datetime, policy: SendPolicy, spread_key: int = 0) 
     for day in (first_day + timedelta(days=n) for n in range(MAX_SEARCH_DAYS)):
         if policy.holidays.is_public_holiday(day):
             continue
-        for window in policy.windows:
+        windows = policy.windows if step is None else step.day_windows(day, policy.windows)
+        for window in windows:
             opening, closing = window.bounds(day, policy.zone)
             if closing <= opening or closing <= earliest:
                 continue  # a window lost to a DST jump, or already over

@@ -31,6 +31,8 @@ def _episode_query() -> Select[Any]:
         episodes.c.revisit_at,
         episodes.c.medications,
         episodes.c.nurse,
+        episodes.c.flags,
+        episodes.c.treated_on,
     ).select_from(episodes.join(patients).join(departments))
 
 

@@ -27,6 +27,8 @@ class Episode:
     revisit_at: date | None = None
     medications: str | None = None
     nurse: str | None = None
+    flags: str | None = None  # 特殊标记, e.g. "术后;高龄"
+    treated_on: date | None = None  # 治疗日期/手术日期
 
     @property
     def eligible(self) -> bool:
