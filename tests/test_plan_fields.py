@@ -127,6 +127,11 @@ def test_bad_days_hours_and_until_name_the_step_and_field(
             ", rule 1, field flags: expected text, got a number",
         ),
         (
+            "default: basic\nrules:\n  - plan: basic\n    diagnosis_keywords: [宫外孕+]\n",
+            ', rule 1, field diagnosis_keywords: "宫外孕+" has an empty part; join words with + '
+            "as in 宫外孕+术后",
+        ),
+        (
             "default: basic\nrules:\n  - plan: basic\n    flags: []\n",
             ", rule 1: a rule needs departments, diagnosis_keywords or flags "
             "(patients no rule matches get the default plan)",

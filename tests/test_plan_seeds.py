@@ -138,6 +138,9 @@ CHOICES = [
     (None, "妇科", "异位妊娠 腹腔镜下输卵管切除术后", None, "gyn_ectopic_surgery"),
     (None, "妇产科", "右侧输卵管妊娠(宫外孕)", "术后", "gyn_ectopic_surgery"),
     (None, "妇科", "宫外孕", None, "gyn_ectopic_no_surgery"),
+    (None, "妇科", "异位妊娠 腹腔镜手术后", None, "gyn_ectopic_surgery"),  # both words
+    (None, "妇科", "术后复查 异位妊娠", None, "gyn_ectopic_surgery"),
+    (None, "妇科", "左侧输卵管妊娠", None, "gyn_ectopic_no_surgery"),
     (None, "妇产科", "早孕 先兆流产", None, "gyn_early_pregnancy"),
     (None, "妇科", "早孕 保胎治疗", None, "gyn_early_pregnancy"),
     (None, "妇科", "急性盆腔炎", None, "gyn_pelvic_inflammatory"),

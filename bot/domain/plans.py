@@ -199,7 +199,12 @@ class PlanRule:
         if not self.diagnosis_keywords:
             return True
         folded = _fold(diagnosis or "")
-        return any(_fold(keyword) in folded for keyword in self.diagnosis_keywords)
+        return any(_has_all(folded, keyword) for keyword in self.diagnosis_keywords)
+
+
+def _has_all(folded: str, keyword: str) -> bool:
+    """Say whether every part of a keyword such as 宫外孕+术后 occurs in the folded text."""
+    return all(_fold(part) in folded for part in keyword.split("+"))
 
 
 def has_flag(flags: str | None, flag: str) -> bool:
@@ -675,6 +680,12 @@ def _load_rule(raw: object, where: _Where, plans: Mapping[str, Plan]) -> PlanRul
         diagnosis_keywords=_as_texts(data.get("diagnosis_keywords"), where, "diagnosis_keywords"),
         flags=_as_texts(data.get("flags"), where, "flags"),
     )
+    for keyword in rule.diagnosis_keywords:
+        if not all(part.strip() for part in keyword.split("+")):
+            raise where.error(
+                "diagnosis_keywords",
+                f'"{keyword}" has an empty part; join words with + as in 宫外孕+术后',
+            )
     if not rule.departments and not rule.diagnosis_keywords and not rule.flags:
         raise where.error(
             None,
