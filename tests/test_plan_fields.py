@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.plans import PlanRule, has_flag, load_plan_book
-from bot.domain.schedule import NoHolidays, SendPolicy, StepHours, Window, next_send_time
+from bot.domain.schedule import NoHolidays, SendPolicy, Window, next_send_time
+from bot.domain.step_hours import StepHours, step_hours_of
 from bot.domain.surveys import SurveyContext, applies, load_surveys
 from tests.test_plans import BASIC, RULES, load_error, template_exists, write_plans
 
@@ -58,6 +59,15 @@ def test_next_send_time_honours_a_steps_hours(
     assert expected[1] <= f"{local:%H:%M}" < "18:00"
     if earliest[0] == expected[0]:
         assert sent >= shanghai(*earliest)
+
+
+def test_an_outbox_row_carries_its_steps_hours_as_text() -> None:
+    assert str(AFTERNOONS) == "weekdays 12:00-18:00"
+    assert step_hours_of({"step_hours": str(AFTERNOONS)}) == AFTERNOONS
+    assert step_hours_of({"step_hours": "any 09:00-10:00,14:00-15:00"}) == StepHours(
+        False, (Window(time(9), time(10)), Window(time(14), time(15)))
+    )
+    assert step_hours_of({"revisit_date": "2026-12-02"}) is None
 
 
 def test_without_step_hours_the_send_windows_alone_decide() -> None:

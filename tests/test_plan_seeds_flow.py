@@ -54,6 +54,14 @@ async def test_psychiatry_check_ins_go_out_on_weekday_afternoons(harness: BotHar
     assert harness.telegram.last_buttons(CHAT)[0].startswith("sv:")
     assert "您出院一个月了" in harness.telegram.last_text(CHAT)
 
+    harness.clock.advance(local("2026-12-22", "19:00") - harness.clock.now())
+    await harness.tick()  # unanswered for a day: asked again, on an afternoon again
+    again = (await rows(harness))[("month1", 0)]
+    assert again.status == "pending" and again.tries == 1
+    retry = again.send_at.astimezone(SHANGHAI)
+    assert retry.date() == date(2026, 12, 23)  # not at 19:00 on Tuesday, though a send window
+    assert "15:00" <= f"{retry:%H:%M}" < "18:00"
+
 
 async def test_treatment_steps_count_from_the_lists_treatment_date(
     harness: BotHarness, tmp_path: Path

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain import data_files
-from bot.domain.schedule import StepHours, Window, parse_windows
+from bot.domain.step_hours import StepHours, step_hours
 
 PLAN_LOCALES = ("zh_CN", "en")
 RULES_FILE = "rules.yaml"
@@ -48,7 +48,6 @@ REPEAT_FIELDS = ("every", "until")
 OPEN_ENDED = "enrolled"  # repeat.until: as long as the patient stays enrolled
 RULES_FIELDS = ("default", "rules")
 RULE_FIELDS = ("plan", "departments", "diagnosis_keywords", "flags")
-DAYS_CHOICES = ("any", "weekdays")
 
 
 class StepKind(StrEnum):
@@ -493,18 +492,16 @@ def _as_contact(days: object, hours: object, where: _Where) -> StepHours | None:
     """Return a step's own contact days and hours (`days: weekdays`, `hours: 12:00-18:00`)."""
     if days is None and hours is None:
         return None
-    chosen = "any" if days is None else data_files.as_text(days, where, "days")
-    if chosen not in DAYS_CHOICES:
-        raise where.error(
-            "days", f'"{chosen}" is not allowed; use one of {", ".join(DAYS_CHOICES)}'
-        )
-    windows: tuple[Window, ...] = ()
-    if hours is not None:
-        try:
-            windows = parse_windows(data_files.as_text(hours, where, "hours"))
-        except ValueError as error:
-            raise where.error("hours", str(error)) from None
-    return StepHours(weekdays_only=chosen == "weekdays", windows=windows)
+    chosen = None if days is None else data_files.as_text(days, where, "days")
+    window_text = None if hours is None else data_files.as_text(hours, where, "hours")
+    try:
+        step_hours(chosen, None)
+    except ValueError as error:
+        raise where.error("days", str(error)) from None
+    try:
+        return step_hours(chosen, window_text)
+    except ValueError as error:
+        raise where.error("hours", str(error)) from None
 
 
 def _as_texts(raw: object, where: _Where, name: str) -> tuple[str, ...]:

@@ -7,10 +7,13 @@ import itertools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+
+if TYPE_CHECKING:
+    from bot.domain.step_hours import StepHours
 
 WINDOWS_FORM = "HH:MM-HH:MM, several separated by commas, e.g. 09:00-11:30,15:00-20:00"
 WINDOW_PATTERN = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
@@ -121,27 +124,6 @@ class SendPolicy:
             raise ValueError(f"a send policy needs at least one send window; {WINDOWS_FORM}")
         if self.catch_up < timedelta(0):
             raise ValueError("the catch-up period cannot be negative")
-
-
-@dataclass(frozen=True)
-class StepHours:
-    """A plan step's own contact times, narrowing the send windows (e.g. weekday afternoons)."""
-
-    weekdays_only: bool = False
-    windows: tuple[Window, ...] = ()  # empty: the send windows as they are
-
-    def day_windows(self, day: date, windows: tuple[Window, ...]) -> tuple[Window, ...]:
-        """Return the parts of the send windows this step may use on a local day."""
-        if self.weekdays_only and day.weekday() >= WEEKEND_START:
-            return ()
-        if not self.windows:
-            return windows
-        return tuple(
-            Window(max(send.start, own.start), min(send.end, own.end))
-            for send in windows
-            for own in self.windows
-            if max(send.start, own.start) < min(send.end, own.end)
-        )
 
 
 def spread_offset(spread_key: int, length: timedelta) -> timedelta:

@@ -36,6 +36,7 @@ from bot.domain.schedule import (
     next_send_time,
     parse_windows,
 )
+from bot.domain.step_hours import PAYLOAD_KEY as STEP_HOURS_KEY
 from bot.domain.surveys import Survey, load_surveys
 from bot.settings import Settings
 from bot.storage.outbox_records import MessageStatus, PlanCounts, PlannedMessage
@@ -191,6 +192,8 @@ def _step_message(
     payload: dict[str, object] = {}
     if episode.revisit_at is not None:
         payload["revisit_date"] = episode.revisit_at.isoformat()
+    if step.contact is not None:
+        payload[STEP_HOURS_KEY] = str(step.contact)  # retries and late sends keep to them
     missed = now - step.due_at > lateness_limit(step.kind.value, policy.catch_up)
     spread_key = zlib.crc32(f"{episode.id}:{step.step_key}:{step.occurrence}".encode())
     earliest = max(step.due_at, now)
