@@ -30,6 +30,10 @@ class StepHours:
         """Return the parts of the send windows this step may use on a local day."""
         if self.weekdays_only and day.weekday() >= SATURDAY:
             return ()
+        return self.clip(windows)
+
+    def clip(self, windows: tuple[Window, ...]) -> tuple[Window, ...]:
+        """Return the parts of the send windows inside this step's hours (on an allowed day)."""
         if not self.windows:
             return windows
         return tuple(

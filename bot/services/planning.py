@@ -140,10 +140,9 @@ def check_plan_surveys(plans: PlanBook, surveys: dict[str, Survey]) -> None:
 
 def check_step_hours(plans: PlanBook, windows: tuple[Window, ...]) -> None:
     """Raise PlanError when a step's own hours leave no time inside the send windows."""
-    monday = date(2026, 1, 5)  # any weekday: day filters only drop weekends
     for plan in plans.plans.values():
         for step in plan.steps:
-            if step.contact is not None and not step.contact.day_windows(monday, windows):
+            if step.contact is not None and not step.contact.clip(windows):
                 shown = ",".join(str(window) for window in windows)
                 raise PlanError(
                     plan.source,
