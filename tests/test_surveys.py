@@ -126,6 +126,7 @@ FIRST_KEYS = [
     "breathing",
     "gyn_bleeding",
     "home_monitoring",
+    "mood",
     "medicines",
     "medicine_reason",
     "diet",
@@ -486,6 +487,8 @@ def test_psychiatry_check_ins_ask_sleep_meals_and_mood_and_low_mood_alerts_staff
     assert actions_for(q(SHORT, "mood"), answers["mood"]) == (Action.RED_FLAG,)
     general, _ = walk(SHORT, SurveyContext("general"))
     assert not {"sleep", "diet", "mood"} & set(general)
+    first, _ = walk(FIRST, SurveyContext("psychiatry"))
+    assert [key for key in first if q(FIRST, key).plans] == ["mood"]
 
 
 def test_a_plan_specific_red_flag() -> None:
