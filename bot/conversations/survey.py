@@ -98,7 +98,7 @@ async def advance(
     actions = actions_for(question, answer)
     rescheduling = Action.RESCHEDULE in actions
     context_ = SurveyContext(
-        session.plan_key or "", answers.get(RESPONDENT_QUESTION, session.respondent)
+        session.plan_key or "", answers.get(RESPONDENT_QUESTION, session.respondent), session.flags
     )
     following = next_question(survey, answers, context_)
     status = "paused" if rescheduling else ("open" if following else "completed")

@@ -113,7 +113,8 @@ class MessageComposer:
             for s in await self.store.surveys.open_for_chat(row.chat_id)
             if s.status == "open" and s.message_id != row.id
         ]
-        first = next_question(survey, {}, SurveyContext(row.plan_key or "", row.respondent))
+        context = SurveyContext(row.plan_key or "", row.respondent, row.flags)
+        first = next_question(survey, {}, context)
         if busy or first is None:
             return None if busy else Composed(compose_text(self.renderer, row, self.hospital), None)
         now = self.clock.now()

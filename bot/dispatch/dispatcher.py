@@ -21,6 +21,7 @@ from bot.dispatch.outcomes import FollowUp, OutcomeBuffer
 from bot.dispatch.pacing import Pacer
 from bot.domain.clock import Clock
 from bot.domain.schedule import SendPolicy, lateness_limit, next_send_time
+from bot.domain.step_hours import step_hours_of
 from bot.storage.outbox_records import Delivery, MessageStatus, OutboxRow, Outcome
 from bot.storage.schema import scheduled_messages
 from bot.storage.store import Store
@@ -133,7 +134,8 @@ class Dispatcher:
         """Return the next window's time when a windowed message is due outside the windows."""
         if self.config.windows is None or row.kind in WINDOWLESS:
             return None
-        later = next_send_time(now, self.config.windows, spread_key=row.id)
+        own = step_hours_of(row.payload)
+        later = next_send_time(now, self.config.windows, spread_key=row.id, step=own)
         return None if later == now else later
 
     async def _on_sent(self, row: OutboxRow, telegram_id: int, stats: DispatchStats) -> None:

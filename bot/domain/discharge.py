@@ -47,6 +47,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "consent": ("是否同意回访", "同意回访"),
     "plan": ("随访计划",),
     "revisit_at": ("复诊日期", "复诊时间"),
+    "treated_on": ("治疗日期", "手术日期"),  # plan steps with anchor: treatment count from it
     "medications": ("出院带药",),
     "flags": ("特殊标记",),
     "notes": ("备注",),
@@ -181,6 +182,7 @@ class DischargeRecord:
     discharge_condition: str | None = None
     plan: str | None = None
     revisit_at: date | None = None
+    treated_on: date | None = None
     medications: str | None = None
     flags: str | None = None
     notes: str | None = None
@@ -373,6 +375,7 @@ class _RowReader:
         sex, age, phone = get("sex", _sex), get("age", _age), get("phone", _phone)
         birth, revisit = get("birth_date", dates.day), get("revisit_at", dates.day)
         language = get("language", _language)
+        treated = get("treated_on", dates.day)
         if discharged is not None and admitted is not None:
             self._check_order(admitted, discharged)
         if self.errors or hospital_no is None or name is None or department is None:
@@ -394,6 +397,7 @@ class _RowReader:
             admitted_at=admitted.utc if admitted else None,
             discharge_condition=condition,
             revisit_at=revisit,
+            treated_on=treated,
             flags=flags,
             exclusion=exclusion,
             language=language,

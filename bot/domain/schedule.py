@@ -7,10 +7,13 @@ import itertools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+
+if TYPE_CHECKING:
+    from bot.domain.step_hours import StepHours
 
 WINDOWS_FORM = "HH:MM-HH:MM, several separated by commas, e.g. 09:00-11:30,15:00-20:00"
 WINDOW_PATTERN = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
@@ -132,8 +135,10 @@ def spread_offset(spread_key: int, length: timedelta) -> timedelta:
     return timedelta(seconds=int.from_bytes(digest, "big") % seconds)
 
 
-def next_send_time(earliest: datetime, policy: SendPolicy, spread_key: int = 0) -> datetime:
-    """Return the first allowed send time (UTC) not before `earliest`."""
+def next_send_time(
+    earliest: datetime, policy: SendPolicy, spread_key: int = 0, step: StepHours | None = None
+) -> datetime:
+    """Return the first allowed send time (UTC) not before `earliest`, within a step's hours."""
     if earliest.tzinfo is None:
         raise ValueError("next_send_time needs a timezone-aware time")
     earliest = earliest.astimezone(UTC)
@@ -141,7 +146,8 @@ def next_send_time(earliest: datetime, policy: SendPolicy, spread_key: int = 0) 
     for day in (first_day + timedelta(days=n) for n in range(MAX_SEARCH_DAYS)):
         if policy.holidays.is_public_holiday(day):
             continue
-        for window in policy.windows:
+        windows = policy.windows if step is None else step.day_windows(day, policy.windows)
+        for window in windows:
             opening, closing = window.bounds(day, policy.zone)
             if closing <= opening or closing <= earliest:
                 continue  # a window lost to a DST jump, or already over

@@ -30,10 +30,12 @@ from bot.domain.schedule import (
     ChineseHolidays,
     NoHolidays,
     SendPolicy,
+    Window,
     lateness_limit,
     next_send_time,
     parse_windows,
 )
+from bot.domain.step_hours import PAYLOAD_KEY as STEP_HOURS_KEY
 from bot.domain.surveys import Survey, load_surveys
 from bot.domain.visits import visit_occurrence
 from bot.services.medicine_plan import (
@@ -88,9 +90,11 @@ def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
     plans = load_plan_book(settings.plans_dir or PLANS_DIR, template_exists)
     surveys = load_surveys(SURVEYS_DIR, template_exists, set(plans.plans))
     check_plan_surveys(plans, surveys)
+    windows = parse_windows(settings.send_windows)
+    check_step_hours(plans, windows)
     holidays = ChineseHolidays() if settings.skip_holidays else NoHolidays()
     policy = SendPolicy(
-        parse_windows(settings.send_windows),
+        windows,
         settings.zone,
         holidays,
         parse_duration(settings.catch_up),
@@ -139,12 +143,29 @@ def check_plan_surveys(plans: PlanBook, surveys: dict[str, Survey]) -> None:
                 )
 
 
+def check_step_hours(plans: PlanBook, windows: tuple[Window, ...]) -> None:
+    """Raise PlanError when a step's own hours leave no time inside the send windows."""
+    for plan in plans.plans.values():
+        for step in plan.steps:
+            if step.contact is not None and not step.contact.clip(windows):
+                shown = ",".join(str(window) for window in windows)
+                raise PlanError(
+                    plan.source,
+                    step.key,
+                    "hours",
+                    f"no time inside the send windows ({shown}, FOLLOWUP_SEND_WINDOWS); "
+                    "widen the step's hours or the send windows",
+                )
+
+
 def planned_messages(
     scheduling: Scheduling, episode: Episode, now: datetime, stopped: frozenset[int] = frozenset()
 ) -> tuple[str, list[PlannedMessage], datetime | None]:
     """Return the chosen plan's key, every message it means for this discharge, and until
     when open-ended medicines were planned (`stopped`: medicines no longer reminded of)."""
-    plan = scheduling.plans.choose(episode.plan, episode.department, episode.diagnosis)
+    plan = scheduling.plans.choose(
+        episode.plan, episode.department, episode.diagnosis, episode.flags
+    )
     course_end = medication_end(episode, plan.key, scheduling.medication_default_days)
     steps = [
         _for_visit(plan, episode, _step_message(scheduling, step, episode, now))
@@ -168,7 +189,12 @@ def _expand(
 ) -> list[DueStep]:
     plan = scheduling.plans.plans[plan_key]
     return expand_plan(
-        plan, episode.discharged_at, episode.revisit_at, medication_end, scheduling.zone
+        plan,
+        episode.discharged_at,
+        episode.revisit_at,
+        medication_end,
+        scheduling.zone,
+        treated_on=episode.treated_on,
     )
 
 
@@ -179,9 +205,12 @@ def _step_message(
     payload: dict[str, object] = {}
     if episode.revisit_at is not None:
         payload["revisit_date"] = episode.revisit_at.isoformat()
+    if step.contact is not None:
+        payload[STEP_HOURS_KEY] = str(step.contact)  # retries and late sends keep to them
     missed = now - step.due_at > lateness_limit(step.kind.value, policy.catch_up)
     spread_key = zlib.crc32(f"{episode.id}:{step.step_key}:{step.occurrence}".encode())
-    send_at = step.due_at if missed else next_send_time(max(step.due_at, now), policy, spread_key)
+    earliest = max(step.due_at, now)
+    send_at = step.due_at if missed else next_send_time(earliest, policy, spread_key, step.contact)
     return PlannedMessage(
         step_key=step.step_key,
         occurrence=step.occurrence,

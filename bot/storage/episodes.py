@@ -32,6 +32,8 @@ def _episode_query() -> Select[Any]:
         episodes.c.medications,
         episodes.c.nurse,
         episodes.c.language,
+        episodes.c.flags,
+        episodes.c.treated_on,
     ).select_from(episodes.join(patients).join(departments))
 
 

@@ -39,6 +39,7 @@ ERASED_EPISODE_FIELDS = (
     "diagnosis",
     "discharge_condition",
     "revisit_at",
+    "treated_on",
     "medications",
     "flags",
     "notes",

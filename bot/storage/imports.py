@@ -28,6 +28,7 @@ EPISODE_FIELDS = (
     "consent",
     "plan",
     "revisit_at",
+    "treated_on",
     "medications",
     "flags",
     "notes",

@@ -56,6 +56,7 @@ class OutboxRow:
     plan_key: str | None
     respondent: str
     relation: str | None
+    flags: str | None = None  # the stay's 特殊标记 (plan-specific questions)
 
 
 @dataclass

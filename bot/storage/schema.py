@@ -69,6 +69,7 @@ episodes = Table(
     Column("consent", Boolean, nullable=False),
     Column("plan", String(100)),
     Column("revisit_at", Date),
+    Column("treated_on", Date),
     Column("medications", Text),
     Column("flags", Text),
     Column("notes", Text),
