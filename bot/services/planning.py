@@ -9,6 +9,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.contact_hours import parse_send_windows, seasonal_windows
+from bot.domain.holidays import HolidayDataWarning, holiday_data_warning, load_holidays
 from bot.domain.medications import (
     Frequency,
     QuietHours,
@@ -27,14 +29,7 @@ from bot.domain.plans import (
     load_plan_book,
     parse_duration,
 )
-from bot.domain.schedule import (
-    ChineseHolidays,
-    NoHolidays,
-    SendPolicy,
-    lateness_limit,
-    next_send_time,
-    parse_windows,
-)
+from bot.domain.schedule import SendPolicy, lateness_limit, next_send_time
 from bot.domain.surveys import Survey, load_surveys
 from bot.settings import Settings
 from bot.storage.outbox_records import MessageStatus, PlanCounts, PlannedMessage
@@ -43,6 +38,7 @@ from bot.storage.store import Store
 from bot.templating import LOCALES, MESSAGES_DIR, Renderer
 
 PLANS_DIR = MESSAGES_DIR / "plans"
+HOLIDAYS_DIR = MESSAGES_DIR / "holidays"
 SURVEYS_DIR = MESSAGES_DIR / "surveys"
 MEDICATION_TEMPLATE = "medication/reminder"
 REPLAN_PER_TICK = 200  # after a plan edit, contacts are re-planned a batch per dispatcher tick
@@ -83,13 +79,7 @@ def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
     plans = load_plan_book(settings.plans_dir or PLANS_DIR, template_exists)
     surveys = load_surveys(SURVEYS_DIR, template_exists, set(plans.plans))
     check_plan_surveys(plans, surveys)
-    holidays = ChineseHolidays() if settings.skip_holidays else NoHolidays()
-    policy = SendPolicy(
-        parse_windows(settings.send_windows),
-        settings.zone,
-        holidays,
-        parse_duration(settings.catch_up),
-    )
+    policy = send_policy(settings)
     times = merged_times(parse_times_setting(settings.medication_times))
     quiet = parse_quiet_hours(settings.quiet_hours)
     scheduling = Scheduling(
@@ -105,6 +95,18 @@ def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
     return with_plans(scheduling, plans)
 
 
+def send_policy(settings: Settings) -> SendPolicy:
+    """Return when follow-up messages may go out (raises HolidayFileError on a bad file)."""
+    return SendPolicy(
+        parse_send_windows(settings.send_windows),
+        settings.zone,
+        load_holidays(settings.skip_holidays, settings.holidays_dir or HOLIDAYS_DIR),
+        parse_duration(settings.catch_up),
+        seasonal_windows(settings.send_windows, settings.summer_starts, settings.winter_starts),
+        settings.send_on_weekends,
+    )
+
+
 def with_plans(scheduling: Scheduling, plans: PlanBook) -> Scheduling:
     """Return the scheduling with other plans, and the fingerprint that names them."""
     content = sorted(repr(replace(plan, source="")) for plan in plans.plans.values())  # not paths
@@ -114,6 +116,8 @@ def with_plans(scheduling: Scheduling, plans: PlanBook) -> Scheduling:
             plans.rules,
             plans.default,
             scheduling.policy.windows,
+            scheduling.policy.seasons,
+            scheduling.policy.weekends,
             scheduling.medication_times,
             scheduling.quiet,
             scheduling.medication_default_days,
@@ -219,12 +223,9 @@ def _medication_messages(
     return messages
 
 
-def missing_holiday_years(scheduling: Scheduling, today: date) -> list[int]:
-    """Return this year and next if holidays are skipped but the calendar lacks their data."""
-    holidays = scheduling.policy.holidays
-    if not isinstance(holidays, ChineseHolidays):
-        return []
-    return [year for year in (today.year, today.year + 1) if not holidays.covers(year)]
+def holiday_warning(scheduling: Scheduling, today: date) -> HolidayDataWarning | None:
+    """Return a warning when authoritative holiday data ends within 60 days of today."""
+    return holiday_data_warning(scheduling.policy.holidays, today)
 
 
 async def plan_contact(
