@@ -66,16 +66,17 @@ HTTP_POOL_SIZE = 48  # the dispatcher keeps at most 32 requests open; handlers u
 def log_holiday_warning(scheduling: Scheduling, today: date) -> None:
     """Warn in the log when authoritative holiday data runs out within 60 days."""
     warning = holiday_warning(scheduling, today)
-    if warning is not None:
-        log.warning(
-            "public-holiday data from the State Council's notice ends on %s (%d days): add "
-            "messages/holidays/%d.txt (FOLLOWUP_HOLIDAYS_DIR) or upgrade chinese-calendar; "
-            "until then %d's holidays are the holidays package's estimates, without 调休 days",
-            warning.last_day,
-            warning.days_left,
-            warning.next_year,
-            warning.next_year,
-        )
+    if warning is None:
+        return
+    log.warning(
+        "public-holiday data from the State Council's notices %s on %s: add "
+        "messages/holidays/%d.txt (FOLLOWUP_HOLIDAYS_DIR) or upgrade chinese-calendar; "
+        "until then %d's holidays are the holidays package's estimates, without 调休 days",
+        "ends" if warning.days_left >= 0 else "ended",
+        warning.last_day,
+        warning.next_year,
+        warning.next_year,
+    )
 
 
 def build_app(

@@ -242,5 +242,5 @@ async def test_the_start_up_log_warns_before_the_data_runs_out(tmp_path: Path) -
     with captured_logs("text", "INFO") as logs:
         await bot.start()
         await bot.stop()
-    assert "ends on 2026-12-31 (25 days)" in logs.getvalue()
+    assert "notices ends on 2026-12-31" in logs.getvalue()
     assert "messages/holidays/2027.txt" in logs.getvalue()
