@@ -113,6 +113,7 @@ ROW_COLUMNS = (
     contacts.c.plan_key,
     contacts.c.respondent,
     contacts.c.relation,
+    episodes.c.discharged_at,
 )
 
 

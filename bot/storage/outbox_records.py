@@ -56,6 +56,7 @@ class OutboxRow:
     plan_key: str | None
     respondent: str
     relation: str | None
+    discharged_at: datetime
 
 
 @dataclass
