@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 
 from bot.dispatch.compose import MessageComposer
 from bot.dispatch.faults import Verdict, classify
+from bot.dispatch.ordering import sort_claimed
 from bot.dispatch.outcomes import FollowUp, OutcomeBuffer
 from bot.dispatch.pacing import Pacer
 from bot.domain.clock import Clock
@@ -47,6 +48,7 @@ class DispatchStats:
     failed: int = 0
     unreachable: int = 0
     missed: int = 0
+    superseded: int = 0
     reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -81,8 +83,15 @@ class Dispatcher:
         return stats
 
     async def _send_batch(self, rows: list[OutboxRow], stats: DispatchStats) -> None:
-        slots = [(self.pacer.reserve(row.chat_id), row) for row in interleave_chats(rows)]
+        ordered = await sort_claimed(self.store, rows, self.clock.now())
+        slots = [(self.pacer.reserve(row.chat_id), row) for row in interleave_chats(ordered.send)]
         async with self.outcomes.flushing():
+            for row, until in ordered.held:  # an earlier step of this contact goes first
+                delivery = Delivery(row.chat_id, "retry", "earlier_step_first")
+                values = {"send_at": until, "attempts": row.attempts}
+                self.outcomes.add(Outcome(row.id, delivery, values))
+            for row in ordered.superseded:
+                await self._close(row, stats, MessageStatus.SUPERSEDED, "caught_up")
             await asyncio.gather(*(self._deliver_at(slot, row, stats) for slot, row in slots))
 
     async def _deliver_at(self, slot: float, row: OutboxRow, stats: DispatchStats) -> None:
@@ -193,6 +202,8 @@ class Dispatcher:
         self.outcomes.add(Outcome(row.id, delivery, values), then)
         if status is MessageStatus.MISSED:
             stats.missed += 1
+        elif status is MessageStatus.SUPERSEDED:
+            stats.superseded += 1
         else:
             stats.failed += 1
         stats.reasons[reason] += 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -31,6 +31,7 @@ from bot.domain.plans import (
 )
 from bot.domain.schedule import SendPolicy, lateness_limit, next_send_time
 from bot.domain.surveys import Survey, load_surveys
+from bot.services.catch_up import caught_up, in_plan_order
 from bot.settings import Settings
 from bot.storage.outbox_records import MessageStatus, PlanCounts, PlannedMessage
 from bot.storage.records import Contact, Episode
@@ -139,7 +140,10 @@ def check_plan_surveys(plans: PlanBook, surveys: dict[str, Survey]) -> None:
 
 
 def planned_messages(
-    scheduling: Scheduling, episode: Episode, now: datetime
+    scheduling: Scheduling,
+    episode: Episode,
+    now: datetime,
+    done: Set[tuple[str, int]] = frozenset(),
 ) -> tuple[str, list[PlannedMessage]]:
     """Return the chosen plan's key and every message it means for this discharge."""
     plan = scheduling.plans.choose(episode.plan, episode.department, episode.diagnosis)
@@ -150,6 +154,7 @@ def planned_messages(
         for step in _expand(scheduling, plan.key, episode, medication_end)
         if step.due_at >= episode.discharged_at  # e.g. a re-exam reminder before discharge
     ]
+    steps = in_plan_order(caught_up(steps, now, done), scheduling.policy)
     return plan.key, steps + _medication_messages(scheduling, episode, now)
 
 
@@ -235,7 +240,8 @@ async def plan_contact(
     episode = await store.episodes.get(contact.episode_id)
     if episode is None or not episode.eligible:
         return PlanCounts()
-    plan_key, messages = planned_messages(scheduling, episode, now)
+    done = await store.outbox.steps_done(contact.id, episode.id)
+    plan_key, messages = planned_messages(scheduling, episode, now, done)
     counts = await store.outbox.plan(contact.id, episode.id, episode.patient_id, messages, now)
     await store.contacts.set_plan(contact.id, plan_key, scheduling.fingerprint)
     return counts

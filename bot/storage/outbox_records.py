@@ -14,6 +14,7 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     MISSED = "missed"
+    SUPERSEDED = "superseded"  # caught up late: a later step of its kind went instead
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class OutboxRow:
 class PlanCounts:
     scheduled: int = 0
     missed: int = 0
+    superseded: int = 0
     cancelled: int = 0
     kept: int = 0
 

@@ -1,0 +1,54 @@
+"""Claimed rows in plan order: a later step waits for an earlier one, a stale one gives way."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.domain.catch_up import ORDERED_KINDS, OpenStep, held_until, superseded_now
+from bot.storage.outbox_records import OutboxRow
+from bot.storage.store import Store
+
+
+@dataclass
+class Sorted:
+    """What to do with a batch of claimed rows."""
+
+    send: list[OutboxRow] = field(default_factory=list)
+    held: list[tuple[OutboxRow, datetime]] = field(default_factory=list)
+    superseded: list[OutboxRow] = field(default_factory=list)
+
+
+async def sort_claimed(store: Store, rows: list[OutboxRow], now: datetime) -> Sorted:
+    """Send follow-up steps in plan order; of several due at once send the latest of a kind."""
+    result = Sorted()
+    steps = [row for row in rows if row.kind in ORDERED_KINDS]
+    waiting: dict[int, list[OpenStep]] = defaultdict(list)
+    if steps:
+        found = await store.outbox.waiting_steps({r.episode_id for r in steps}, ORDERED_KINDS)
+        for step in found:
+            waiting[step.contact_id].append(step)
+    gone = {i for contact in waiting.values() for i in superseded_now(contact, now)}
+    for row in sorted(rows, key=lambda r: (r.due_at, r.id)):  # earlier steps decided first
+        if row.kind not in ORDERED_KINDS:
+            result.send.append(row)
+        elif row.id in gone:
+            result.superseded.append(row)
+        elif (until := _held(row, waiting[row.contact_id], gone, result.send, now)) is not None:
+            result.held.append((row, until))
+        else:
+            result.send.append(row)  # after any earlier step of its chat in this batch
+    return result
+
+
+def _held(
+    row: OutboxRow,
+    waiting: list[OpenStep],
+    gone: set[int],
+    sending: list[OutboxRow],
+    now: datetime,
+) -> datetime | None:
+    going = {r.id for r in sending} | gone | {row.id}
+    step = OpenStep(row.id, row.contact_id, row.kind, row.due_at, row.send_at)
+    return held_until(step, [s for s in waiting if s.id not in going], set(), now)
