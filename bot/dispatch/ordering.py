@@ -18,6 +18,7 @@ class Sorted:
     send: list[OutboxRow] = field(default_factory=list)
     held: list[tuple[OutboxRow, datetime]] = field(default_factory=list)
     superseded: list[OutboxRow] = field(default_factory=list)
+    after: dict[int, int] = field(default_factory=dict)  # row -> its contact's earlier row
 
 
 async def sort_claimed(store: Store, rows: list[OutboxRow], now: datetime) -> Sorted:
@@ -38,8 +39,16 @@ async def sort_claimed(store: Store, rows: list[OutboxRow], now: datetime) -> So
         elif (until := _held(row, waiting[row.contact_id], gone, result.send, now)) is not None:
             result.held.append((row, until))
         else:
-            result.send.append(row)  # after any earlier step of its chat in this batch
+            _after_earlier(result, row)
     return result
+
+
+def _after_earlier(result: Sorted, row: OutboxRow) -> None:
+    """Send a step after the earlier step of its contact in this batch, if there is one."""
+    earlier = [r for r in result.send if r.contact_id == row.contact_id and r.kind in ORDERED_KINDS]
+    if earlier:
+        result.after[row.id] = earlier[-1].id
+    result.send.append(row)
 
 
 def _held(
