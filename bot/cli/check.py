@@ -56,12 +56,13 @@ def _plans(settings: Settings) -> list[Finding]:
         return [("check/plans", {"error": str(error)})]
     except HolidayFileError as error:
         return [("check/holiday_file", {"error": str(error)})]
-    if (ended := holiday_warning(scheduling, date.today())) is not None and ended.days_left < 0:
-        return [("check/holiday_data_ended", {"year": ended.next_year})]
-    return [
+    found: list[Finding] = [
         ("check/template", {"locale": locale, "key": key, "error": problem.detail})
         for locale, key, problem in check_all(renderer, load_samples(), {})
     ]
+    if (ended := holiday_warning(scheduling, date.today())) is not None and ended.days_left < 0:
+        found.append(("check/holiday_data_ended", {"year": ended.next_year}))
+    return found
 
 
 def _holiday_data(settings: Settings) -> Finding | None:
