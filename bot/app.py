@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from telegram.ext import (
     AIORateLimiter,
@@ -55,7 +55,7 @@ from bot.handlers.stats import on_stats
 from bot.handlers.stats_drill import on_drill
 from bot.handlers.stop import on_stop, on_stop_button
 from bot.services.menus import set_menus
-from bot.services.planning import load_scheduling, missing_holiday_years
+from bot.services.planning import Scheduling, holiday_warning, load_scheduling
 from bot.services.template_edits import load_overrides, load_samples
 from bot.settings import Settings
 from bot.storage import migrate
@@ -64,6 +64,22 @@ from bot.templating import Renderer
 
 log = logging.getLogger(__name__)
 HTTP_POOL_SIZE = 48  # the dispatcher keeps at most 32 requests open; handlers use the rest
+
+
+def log_holiday_warning(scheduling: Scheduling, today: date) -> None:
+    """Warn in the log when authoritative holiday data runs out within 60 days."""
+    warning = holiday_warning(scheduling, today)
+    if warning is None:
+        return
+    log.warning(
+        "public-holiday data from the State Council's notices %s on %s: add "
+        "messages/holidays/%d.txt (FOLLOWUP_HOLIDAYS_DIR) or upgrade chinese-calendar; "
+        "until then %d's holidays are the holidays package's estimates, without 调休 days",
+        "ends" if warning.days_left >= 0 else "ended",
+        warning.last_day,
+        warning.next_year,
+        warning.next_year,
+    )
 
 
 def build_app(
@@ -100,12 +116,7 @@ def build_app(
         )
         await load_overrides(store, renderer)
         await set_menus(app.bot, store, renderer, settings.locale)
-        for year in missing_holiday_years(scheduling, chosen_clock.now().date()):
-            log.warning(
-                "no public-holiday data for %d: upgrade the chinese-calendar package, "
-                "or messages may go out on that year's holidays",
-                year,
-            )
+        log_holiday_warning(scheduling, chosen_clock.now().date())
         if app.job_queue is not None:
             app.job_queue.run_repeating(
                 dispatch_tick,

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.holidays import NoHolidays
 from bot.domain.plans import PlanRule, has_flag, load_plan_book
-from bot.domain.schedule import NoHolidays, SendPolicy, Window, next_send_time
+from bot.domain.schedule import SendPolicy, Window, next_send_time
 from bot.domain.step_hours import StepHours, step_hours_of
 from bot.domain.surveys import SurveyContext, applies, load_surveys
 from tests.test_plans import BASIC, RULES, load_error, template_exists, write_plans

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.contact_hours import parse_send_windows, seasonal_windows
+from bot.domain.holidays import HolidayDataWarning, holiday_data_warning, load_holidays
 from bot.domain.medications import (
     Frequency,
     QuietHours,
@@ -26,18 +28,11 @@ from bot.domain.plans import (
     load_plan_book,
     parse_duration,
 )
-from bot.domain.schedule import (
-    ChineseHolidays,
-    NoHolidays,
-    SendPolicy,
-    Window,
-    lateness_limit,
-    next_send_time,
-    parse_windows,
-)
+from bot.domain.schedule import SendPolicy, Window, lateness_limit, next_send_time
 from bot.domain.step_hours import PAYLOAD_KEY as STEP_HOURS_KEY
 from bot.domain.surveys import Survey, load_surveys
 from bot.domain.visits import visit_occurrence
+from bot.services.catch_up import caught_up, in_plan_order
 from bot.services.medicine_plan import (
     EXTEND_WITHIN,
     MedicinePlan,
@@ -51,6 +46,7 @@ from bot.storage.store import Store
 from bot.templating import LOCALES, MESSAGES_DIR, Renderer
 
 PLANS_DIR = MESSAGES_DIR / "plans"
+HOLIDAYS_DIR = MESSAGES_DIR / "holidays"
 SURVEYS_DIR = MESSAGES_DIR / "surveys"
 REPLAN_PER_TICK = 200  # after a plan edit, contacts are re-planned a batch per dispatcher tick
 
@@ -90,15 +86,9 @@ def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
     plans = load_plan_book(settings.plans_dir or PLANS_DIR, template_exists)
     surveys = load_surveys(SURVEYS_DIR, template_exists, set(plans.plans))
     check_plan_surveys(plans, surveys)
-    windows = parse_windows(settings.send_windows)
-    check_step_hours(plans, windows)
-    holidays = ChineseHolidays() if settings.skip_holidays else NoHolidays()
-    policy = SendPolicy(
-        windows,
-        settings.zone,
-        holidays,
-        parse_duration(settings.catch_up),
-    )
+    policy = send_policy(settings)
+    for windows in policy.window_sets():
+        check_step_hours(plans, windows)
     times = merged_times(parse_times_setting(settings.medication_times))
     quiet = parse_quiet_hours(settings.quiet_hours)
     scheduling = Scheduling(
@@ -114,6 +104,18 @@ def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
     return with_plans(scheduling, plans)
 
 
+def send_policy(settings: Settings) -> SendPolicy:
+    """Return when follow-up messages may go out (raises HolidayFileError on a bad file)."""
+    return SendPolicy(
+        parse_send_windows(settings.send_windows),
+        settings.zone,
+        load_holidays(settings.skip_holidays, settings.holidays_dir or HOLIDAYS_DIR),
+        parse_duration(settings.catch_up),
+        seasonal_windows(settings.send_windows, settings.summer_starts, settings.winter_starts),
+        settings.send_on_weekends,
+    )
+
+
 def with_plans(scheduling: Scheduling, plans: PlanBook) -> Scheduling:
     """Return the scheduling with other plans, and the fingerprint that names them."""
     content = sorted(repr(replace(plan, source="")) for plan in plans.plans.values())  # not paths
@@ -123,6 +125,8 @@ def with_plans(scheduling: Scheduling, plans: PlanBook) -> Scheduling:
             plans.rules,
             plans.default,
             scheduling.policy.windows,
+            scheduling.policy.seasons,
+            scheduling.policy.weekends,
             scheduling.medication_times,
             scheduling.quiet,
             scheduling.medication_default_days,
@@ -159,10 +163,15 @@ def check_step_hours(plans: PlanBook, windows: tuple[Window, ...]) -> None:
 
 
 def planned_messages(
-    scheduling: Scheduling, episode: Episode, now: datetime, stopped: frozenset[int] = frozenset()
+    scheduling: Scheduling,
+    episode: Episode,
+    now: datetime,
+    stopped: frozenset[int] = frozenset(),
+    done: Set[tuple[str, int]] = frozenset(),
 ) -> tuple[str, list[PlannedMessage], datetime | None]:
     """Return the chosen plan's key, every message it means for this discharge, and until
-    when open-ended medicines were planned (`stopped`: medicines no longer reminded of)."""
+    when open-ended medicines were planned (`stopped`: medicines no longer reminded of;
+    `done`: steps already sent or answered, for the catch-up)."""
     plan = scheduling.plans.choose(
         episode.plan, episode.department, episode.diagnosis, episode.flags
     )
@@ -172,6 +181,7 @@ def planned_messages(
         for step in _expand(scheduling, plan.key, episode, course_end)
         if step.due_at >= episode.discharged_at  # e.g. a re-exam reminder before discharge
     ]
+    steps = in_plan_order(caught_up(steps, now, done), scheduling.policy)
     medicines: MedicinePlan = medicine_plan(scheduling, episode, plan.key, now, stopped)
     return plan.key, steps + medicines.messages, medicines.planned_until
 
@@ -225,12 +235,9 @@ def _step_message(
     )
 
 
-def missing_holiday_years(scheduling: Scheduling, today: date) -> list[int]:
-    """Return this year and next if holidays are skipped but the calendar lacks their data."""
-    holidays = scheduling.policy.holidays
-    if not isinstance(holidays, ChineseHolidays):
-        return []
-    return [year for year in (today.year, today.year + 1) if not holidays.covers(year)]
+def holiday_warning(scheduling: Scheduling, today: date) -> HolidayDataWarning | None:
+    """Return a warning when authoritative holiday data ends within 60 days of today."""
+    return holiday_data_warning(scheduling.policy.holidays, today)
 
 
 async def plan_contact(
@@ -241,7 +248,8 @@ async def plan_contact(
     if episode is None or not episode.eligible:
         return PlanCounts()
     stopped = await store.medicine_stops.stopped(episode.id)
-    plan_key, messages, until = planned_messages(scheduling, episode, now, stopped)
+    done = await store.outbox.steps_done(contact.id, episode.id)
+    plan_key, messages, until = planned_messages(scheduling, episode, now, stopped, done)
     counts = await store.outbox.plan(contact.id, episode.id, episode.patient_id, messages, now)
     await store.contacts.set_plan(contact.id, plan_key, scheduling.fingerprint, until)
     return counts

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.domain.catch_up import OpenStep
 from bot.storage.outbox_records import (
     MessageStatus,
     OutboxRow,
@@ -114,6 +115,7 @@ ROW_COLUMNS = (
     contacts.c.respondent,
     contacts.c.relation,
     episodes.c.flags,
+    episodes.c.discharged_at,
 )
 
 
@@ -157,6 +159,27 @@ class OutboxRepository:
             for p in new:
                 _count(counts, p)
         return counts
+
+    async def steps_done(self, contact_id: int, episode_id: int) -> set[tuple[str, int]]:
+        """Return the planned steps of a contact's episode that already went out."""
+        went_out = (MessageStatus.SENT, MessageStatus.ANSWERED, MessageStatus.FAILED)
+        query = select(m.c.step_key, m.c.occurrence).where(
+            m.c.contact_id == contact_id,
+            m.c.episode_id == episode_id,
+            m.c.status.in_([status.value for status in went_out]),
+        )
+        async with self._engine.connect() as conn:
+            return {(key, occurrence) for key, occurrence in (await conn.execute(query)).all()}
+
+    async def waiting_steps(self, episode_ids: Set[int], kinds: Set[str]) -> list[OpenStep]:
+        """Return the pending steps of these kinds in these episodes (for plan order)."""
+        query = select(m.c.id, m.c.contact_id, m.c.kind, m.c.due_at, m.c.send_at).where(
+            m.c.episode_id.in_(sorted(episode_ids)),
+            m.c.kind.in_(sorted(kinds)),
+            m.c.status == MessageStatus.PENDING.value,
+        )
+        async with self._engine.connect() as conn:
+            return [OpenStep(*row) for row in (await conn.execute(query)).all()]
 
     async def add(
         self,
@@ -335,6 +358,8 @@ def _delivery_row(outcome: Outcome, now: datetime) -> dict[str, object]:
 def _count(counts: PlanCounts, planned: PlannedMessage) -> None:
     if planned.status == MessageStatus.MISSED:
         counts.missed += 1
+    elif planned.status == MessageStatus.SUPERSEDED:
+        counts.superseded += 1
     else:
         counts.scheduled += 1
 
