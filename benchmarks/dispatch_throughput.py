@@ -68,12 +68,14 @@ async def dispatch_all(
     return elapsed
 
 
-def run(messages: int, chats: int, rate: float, per_chat: float, limits: bool) -> dict[str, float]:
+def run(
+    messages: int, chats: int, rate: float, per_chat: float, limits: bool, kind: str = "message"
+) -> dict[str, float]:
     """Fill a fresh database, dispatch everything, and report the figures."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         url = migrated_sqlite(path)
-        fill_outbox(path, chats, messages, "bench/message", minutes_ago(1))
+        fill_outbox(path, chats, messages, "bench/message", minutes_ago(1), kind=kind)
         renderer = bench_messages(Path(folder) / "messages")
         server, port = start_fake_botapi(limits)
         try:
@@ -100,12 +102,17 @@ def main() -> None:
     parser.add_argument("--chats", type=int, default=5_000)
     parser.add_argument("--rate", type=float, default=25.0)
     parser.add_argument("--unlimited-only", action="store_true", help="Skip the paced run.")
+    parser.add_argument(
+        "--kind",
+        default="message",
+        help="Kind of the rows (education or checkin go through the plan-order check).",
+    )
     args = parser.parse_args()
-    free = run(args.messages, args.chats, 100_000.0, 0.0, limits=False)
+    free = run(args.messages, args.chats, 100_000.0, 0.0, limits=False, kind=args.kind)
     if args.unlimited_only:
         print({key: round(value, 3) for key, value in free.items()})
         return
-    paced = run(args.messages, args.chats, args.rate, 1.0, limits=True)
+    paced = run(args.messages, args.chats, args.rate, 1.0, limits=True, kind=args.kind)
     print(f"{'':32}{'paced, limits on':>20}{'no limits':>14}")
     for key in ("messages", "seconds", "rate", "lost", "duplicates", "429s", "cpu_ms_per_message"):
         print(f"{key:32}{paced[key]:>20.2f}{free[key]:>14.2f}")

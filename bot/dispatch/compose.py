@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversations.survey_view import question_markup, question_text, question_variables
 from bot.domain.clock import Clock
-from bot.domain.elapsed import days_between, elapsed_since
+from bot.domain.elapsed import Elapsed, days_between, elapsed_since
 from bot.domain.languages import effective_locale
 from bot.domain.surveys import RESUMED_TEMPLATE, Survey, SurveyContext, next_question
 from bot.storage.outbox_records import OutboxRow
@@ -49,14 +49,26 @@ ANSWER_BUTTONS: dict[str, list[list[tuple[str, str]]]] = {
 }
 
 
+@dataclass(frozen=True)
+class SinceDischarge:
+    """The time since discharge in words, rendered only when a template prints it (most
+    messages do not, and the dispatcher composes thousands a minute)."""
+
+    renderer: Renderer
+    locale: str
+    elapsed: Elapsed
+
+    def __str__(self) -> str:
+        return self.renderer.render(SINCE_DISCHARGE_TEMPLATE, self.locale, **asdict(self.elapsed))
+
+
 def compose_text(
     renderer: Renderer, row: OutboxRow, hospital: str, now: datetime, zone: ZoneInfo
 ) -> str:
     """Render the row's template with the patient's context, the row's payload and the
     real time since discharge (a step caught up late must not say "3 days" on day 9)."""
     discharged, today = row.discharged_at.astimezone(zone).date(), now.astimezone(zone).date()
-    elapsed = elapsed_since(discharged, today)
-    since = renderer.render(SINCE_DISCHARGE_TEMPLATE, row.locale, **asdict(elapsed))
+    since = SinceDischarge(renderer, row.locale, elapsed_since(discharged, today))
     variables: dict[str, object] = {
         "hospital": hospital,
         "department": row.department,
