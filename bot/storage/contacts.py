@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.enrolment import ConsentDecision
 from bot.storage.audit import Actor, write_audit
+from bot.storage.outbox import followed_patients
 from bot.storage.records import Contact
 from bot.storage.schema import consent_events, contacts
 from bot.storage.tallies import mark_episode
@@ -132,6 +133,7 @@ class ContactRepository:
             .where(
                 contacts.c.consent == ConsentDecision.GRANTED.value,
                 contacts.c.reachable.is_(True),
+                contacts.c.patient_id.in_(followed_patients()),  # others are not planned
                 or_(
                     contacts.c.plan_fingerprint.is_(None),
                     contacts.c.plan_fingerprint != fingerprint,

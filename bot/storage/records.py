@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS, PatientFact
 from bot.domain.roles import Role
 
 
@@ -27,11 +28,24 @@ class Episode:
     revisit_at: date | None = None
     medications: str | None = None
     nurse: str | None = None
+    deceased: bool = False  # the patient's facts, whatever stay this is
+    in_dispute: bool = False
+
+    @property
+    def stopped_by(self) -> str | None:
+        """Return why this stay may not be followed up (a patient's fact first), if any."""
+        if self.deceased:
+            return PatientFact.DECEASED.value
+        if self.in_dispute:
+            return PatientFact.DISPUTE.value
+        if self.exclusion in PATIENT_LEVEL_EXCLUSIONS:  # the patient's fact decides
+            return None
+        return self.exclusion
 
     @property
     def eligible(self) -> bool:
         """Say whether this episode may be invited and contacted."""
-        return self.consent and self.exclusion is None
+        return self.consent and self.stopped_by is None
 
 
 @dataclass(frozen=True)

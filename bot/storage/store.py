@@ -16,6 +16,7 @@ from bot.storage.episodes import EpisodeRepository
 from bot.storage.invites import InviteRepository
 from bot.storage.leases import LeaseRepository, SeenUpdates
 from bot.storage.outbox import OutboxRepository
+from bot.storage.patient_facts import PatientFactRepository
 from bot.storage.plan_edits import PlanEditRepository
 from bot.storage.reports import ReportRepository
 from bot.storage.staff import StaffRepository
@@ -43,6 +44,7 @@ class Store:
     audit: AuditRepository
     leases: LeaseRepository
     seen_updates: SeenUpdates
+    facts: PatientFactRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -66,6 +68,7 @@ class Store:
             audit=AuditRepository(engine),
             leases=LeaseRepository(engine),
             seen_updates=SeenUpdates(engine),
+            facts=PatientFactRepository(engine),
         )
 
     async def close(self) -> None:
