@@ -20,7 +20,10 @@ runner = CliRunner()
     [
         (None, set()),
         (Role.DOCTOR, {Permission.ISSUE_INVITES, Permission.WORK_CASES}),
-        (Role.STAFF, {Permission.ISSUE_INVITES, Permission.WORK_CASES}),
+        (
+            Role.STAFF,
+            {Permission.ISSUE_INVITES, Permission.WORK_CASES, Permission.RECORD_PATIENT_FACTS},
+        ),
         (Role.SUPERVISOR, {Permission.VIEW_STATS, Permission.WORK_CASES}),
         (Role.ADMIN, set(Permission)),
     ],

@@ -14,11 +14,13 @@ from bot.templating import Renderer
 log = logging.getLogger(__name__)
 PATIENT_COMMANDS = ("start", "complain", "praise", "stop", "help")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.STAFF: ("invite", "help"),
+    Role.STAFF: ("invite", "deceased", "dispute", "help"),
     Role.DOCTOR: ("invite", "help"),
     Role.SUPERVISOR: ("stats", "chart", "report", "help"),
     Role.ADMIN: (
         "invite",
+        "deceased",
+        "dispute",
         "stats",
         "chart",
         "report",
