@@ -32,12 +32,17 @@ class Episode:
     in_dispute: bool = False
 
     @property
+    def patient_fact(self) -> PatientFact | None:
+        """Return the fact that stops everything sent to this patient, if any."""
+        if self.deceased:
+            return PatientFact.DECEASED
+        return PatientFact.DISPUTE if self.in_dispute else None
+
+    @property
     def stopped_by(self) -> str | None:
         """Return why this stay may not be followed up (a patient's fact first), if any."""
-        if self.deceased:
-            return PatientFact.DECEASED.value
-        if self.in_dispute:
-            return PatientFact.DISPUTE.value
+        if self.patient_fact is not None:
+            return self.patient_fact.value
         if self.exclusion in PATIENT_LEVEL_EXCLUSIONS:  # the patient's fact decides
             return None
         return self.exclusion
