@@ -160,10 +160,12 @@ async def test_each_role_gets_its_own_command_menu(harness: BotHarness) -> None:
             scope = call.params.get("scope", {})
             menus[scope.get("chat_id")] = [c["command"] for c in call.params["commands"]]
     assert menus[None] == ["start", "complain", "praise", "stop", "help"]
-    assert menus[31] == ["invite", "help"]
+    assert menus[31] == ["invite", "deceased", "dispute", "help"]
     assert menus[32] == ["stats", "chart", "report", "help"]
     assert menus[33] == [
         "invite",
+        "deceased",
+        "dispute",
         "stats",
         "chart",
         "report",
