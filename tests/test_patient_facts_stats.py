@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
+from sqlalchemy import insert, text
 from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.demo.harness import BotHarness
 from bot.domain.discharge import ExclusionReason
+from bot.domain.patient_facts import FactState
 from bot.domain.periods import month_period
 from bot.domain.roles import Role
 from bot.services.patient_facts import death, dispute, record_patient_fact
 from bot.services.statistics import compute_stats
 from bot.settings import Settings
+from bot.storage import migrate
 from bot.storage.audit import Actor
+from bot.storage.database import create_engine
+from bot.storage.patient_facts import PatientFactRepository
+from bot.storage.schema import departments, patients
+from tests.backends import database_url
 from tests.harness import local, record, seed
 
 runner = CliRunner()
@@ -82,3 +90,44 @@ def test_cli_stats_show_deaths_and_disputes_recorded_from_the_cli(cli_env: Setti
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     assert figures["excluded"] == {"deceased": 1, "dispute": 1} and figures["eligible"] == 1
+
+
+async def test_the_migration_makes_stays_already_imported_as_deceased_or_disputed_facts(
+    tmp_path: Path,
+) -> None:
+    engine = create_engine(database_url(tmp_path))
+    await migrate.downgrade(engine, "base")  # a PostgreSQL test database comes migrated
+    await migrate.upgrade(engine, "0010")
+    at = local("2026-11-01")
+    async with engine.begin() as conn:
+        await conn.execute(insert(departments).values(id=1, name="呼吸科"))
+        await conn.execute(
+            insert(patients),
+            [
+                {
+                    "id": n,
+                    "hospital_no": f"M{n}",
+                    "name": "患者",
+                    "created_at": at,
+                    "updated_at": at,
+                }
+                for n in (1, 2, 3)
+            ],
+        )
+        for n, exclusion in ((1, "deceased"), (2, "dispute"), (3, None)):
+            await conn.execute(
+                text(
+                    "INSERT INTO episodes (patient_id, department_id, discharged_at, consent,"
+                    " exclusion, source_file, source_line, imported_at, updated_at)"
+                    " VALUES (:p, 1, :at, true, :e, 'old.csv', :line, :at, :at)"
+                ),
+                {"p": n, "at": at.replace(tzinfo=None), "e": exclusion, "line": n + 1},
+            )
+    await migrate.upgrade(engine)
+    store = PatientFactRepository(engine)
+    assert await store.state(1) == FactState(deceased=True, in_dispute=False)
+    assert await store.state(2) == FactState(deceased=False, in_dispute=True)
+    assert await store.state(3) == FactState(deceased=False, in_dispute=False)
+    [fact] = await store.history(2)
+    assert (fact.fact, fact.source, fact.actor) == ("dispute", "import:old.csv:3", "migration:0011")
+    await engine.dispose()
