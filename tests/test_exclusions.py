@@ -60,7 +60,7 @@ def test_the_shipped_rule_keeps_venereal_and_andrology_patients_out(
         "A5": "deceased",  # a death comes first
     }
     refused = runner.invoke(app, ["invite", "A1", "--bot-username", "b"])
-    assert refused.exit_code == 1
+    assert refused.exit_code == 1 and "按规定不随访的科室" in refused.output
     assert runner.invoke(app, ["invite", "A3", "--bot-username", "b"]).exit_code == 0
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from bot.demo.harness import BotHarness
 from bot.domain.patient_facts import PatientFact
 from bot.domain.roles import Role
+from bot.services.invitations import invite_patient
+from bot.storage.audit import Actor
 from bot.storage.schema import scheduled_messages
 from tests.harness import local, record, seed
 from tests.patient_facts_helpers import (
@@ -25,6 +27,7 @@ from tests.patient_facts_helpers import (
 )
 
 PATIENT, FAMILY = 501, 502
+GROUP = -1009999
 FIRST_STAY = local("2026-11-21", "09:00")
 
 
@@ -201,3 +204,46 @@ async def test_an_admin_records_a_death_once(harness: BotHarness) -> None:
         (PatientFact.DECEASED, True),
         (PatientFact.DISPUTE, True),
     ]
+
+
+async def test_staff_replies_in_a_case_do_not_reach_a_patient_in_dispute(
+    harness: BotHarness,
+) -> None:
+    harness.settings = harness.settings.model_copy(update={"staff_chat_id": GROUP})
+    await harness.restart()
+    await _cohort(harness)
+    await add_staff(harness)
+    await harness.text(PATIENT, "/complain")
+    await harness.text(PATIENT, "出院结算排队等了三个小时。")
+    await harness.press(PATIENT, "cp:c:department")
+    await harness.press(PATIENT, "cp:ok")
+    case = await harness.services.store.cases.get(1)
+    assert case is not None and case.topic_id is not None
+    await confirm(harness, "/dispute ZY001 on")
+    before = len(harness.telegram.sent(PATIENT))
+    await harness.press(GROUP, "cs:take:1", user_id=STAFF)
+    await harness.text(GROUP, "您好,我们已核实。", user_id=STAFF, thread_id=case.topic_id)
+    await harness.press(GROUP, "cs:close:1", user_id=STAFF)
+    await harness.press(GROUP, "cs:outcome:1:resolved", user_id=STAFF)
+    await harness.text(GROUP, "已致歉。", user_id=STAFF, thread_id=case.topic_id)
+    assert len(harness.telegram.sent(PATIENT)) == before  # neither the reply nor the closure
+    notes = [str(c.params["text"]) for c in harness.telegram.sent(GROUP)]
+    assert sum("未发送给患者" in note for note in notes) == 2
+    closed = await harness.services.store.cases.get(1)
+    assert closed is not None and closed.status == "closed"
+
+
+async def test_a_deceased_patients_invites_no_longer_enrol(harness: BotHarness) -> None:
+    patient_id = await _cohort(harness)
+    await add_staff(harness)
+    await harness.text(STAFF, "/invite ZY002")  # another patient: still invitable
+    assert harness.telegram.sent(STAFF)[-1].method == "sendPhoto"
+    store, now = harness.services.store, harness.clock.now()
+    issued = await invite_patient(store, "ZY001", now, 30, Actor.staff(STAFF))
+    await confirm(harness, "/deceased ZY001")
+    await harness.text(600, f"/start {issued.token}")
+    assert "已失效" in harness.telegram.last_text(600)
+    await harness.text(STAFF, "/invite ZY001")
+    assert "已故" in harness.telegram.last_text(STAFF)
+    assert [c.patient_id for c in await store.contacts.for_chat(600)] == []
+    assert await pending_for(harness, patient_id) == 0
