@@ -247,3 +247,19 @@ async def test_a_deceased_patients_invites_no_longer_enrol(harness: BotHarness) 
     assert "已故" in harness.telegram.last_text(STAFF)
     assert [c.patient_id for c in await store.contacts.for_chat(600)] == []
     assert await pending_for(harness, patient_id) == 0
+
+
+async def test_start_after_a_death_neither_wishes_recovery_nor_asks_consent(
+    harness: BotHarness,
+) -> None:
+    await _cohort(harness)
+    await add_staff(harness)
+    await harness.text(FAMILY, "/stop")
+    await harness.press(FAMILY, "stop:yes")
+    await confirm(harness, "/deceased ZY001")
+    for chat in (PATIENT, FAMILY):  # one still consenting, one withdrawn
+        await harness.text(chat, "/start")
+        assert "目前没有需要发给您的随访消息" in harness.telegram.last_text(chat)
+        assert harness.telegram.last_buttons(chat) == []
+    await harness.text(503, "/start")  # another patient: as before
+    assert "您已开通" in harness.telegram.last_text(503)

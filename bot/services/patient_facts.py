@@ -44,6 +44,12 @@ async def resume_follow_up(
     return planned
 
 
+async def all_stopped(store: Store, patient_ids: list[int]) -> bool:
+    """Say whether every one of these patients is recorded as deceased or in dispute."""
+    states = [await store.facts.state(patient_id) for patient_id in patient_ids]
+    return bool(states) and all(state is not None and state.stopped for state in states)
+
+
 def death(on_date: date | None, source: str) -> FactChange:
     """A death, on the date given (if known)."""
     return FactChange(PatientFact.DECEASED, True, on_date, source)
