@@ -52,6 +52,7 @@ def test_the_shipped_rule_keeps_venereal_and_andrology_patients_out(
     result = runner.invoke(app, ["import", str(_list(tmp_path))])
     assert result.exit_code == 0, result.output
     assert "按规定不随访的科室 2" in result.output and "按规定不随访的诊断 1" in result.output
+    assert "随访已停止:死亡 1 人" in result.output  # A5's death is the patient's
     assert _exclusions(cli_env) == {
         "A1": "excluded_department",
         "A2": "excluded_diagnosis",

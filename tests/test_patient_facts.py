@@ -62,6 +62,7 @@ async def test_a_later_stay_imported_with_death_stops_the_earlier_stays_plan(
     later = local("2026-12-01", "10:00")
     report = await import_rows(harness, tmp_path, "dec.csv", row("ZY001", later, "死亡"))
     assert report.counts is not None and report.counts.excluded == {"deceased": 1}
+    assert report.counts.stopped == {"deceased": 1}
     assert await pending_for(harness, patient_id) == 0
     [fact] = await harness.services.store.facts.history(patient_id)
     assert (fact.fact, fact.active, fact.source) == (PatientFact.DECEASED, True, "import:dec.csv:2")

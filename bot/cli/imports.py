@@ -89,4 +89,5 @@ def _print_report(settings: Settings, path: Path, report: ImportReport) -> None:
         duplicates=counts.duplicates,
         erased=counts.erased,
         excluded=counts.excluded,
+        stopped=counts.stopped,
     )

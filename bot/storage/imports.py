@@ -14,6 +14,7 @@ from bot.domain.discharge import DischargeRecord
 from bot.domain.patient_facts import (
     PATIENT_LEVEL_EXCLUSIONS,
     FactChange,
+    FactEffect,
     PatientFact,
     import_source,
 )
@@ -89,7 +90,10 @@ async def apply_discharge_records(
         for hospital_no, change in facts:
             patient_id = known[hospital_no].id
             assert patient_id is not None
-            await write_patient_fact(conn, patient_id, change, actor or Actor.bot(), now)
+            outcome = await write_patient_fact(conn, patient_id, change, actor or Actor.bot(), now)
+            if outcome.effect is FactEffect.STOP:
+                fact = change.fact.value
+                counts.stopped[fact] = counts.stopped.get(fact, 0) + 1
         if actor is not None:
             await _audit_import(conn, actor, source_file, counts, now)
         await (transaction.rollback() if dry_run else transaction.commit())

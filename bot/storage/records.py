@@ -101,3 +101,4 @@ class ImportCounts:
     duplicates: int = 0
     erased: int = 0  # rows of patients erased at their request, left out
     excluded: dict[str, int] = field(default_factory=dict)
+    stopped: dict[str, int] = field(default_factory=dict)  # patients a death/dispute stopped
