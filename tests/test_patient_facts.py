@@ -264,3 +264,13 @@ async def test_start_after_a_death_neither_wishes_recovery_nor_asks_consent(
         assert harness.telegram.last_buttons(chat) == []
     await harness.text(503, "/start")  # another patient: as before
     assert "您已开通" in harness.telegram.last_text(503)
+
+
+async def test_a_broadcast_leaves_out_a_patient_in_dispute(harness: BotHarness) -> None:
+    await _cohort(harness)
+    await add_staff(harness, Role.ADMIN, 7301)
+    await confirm(harness, "/dispute ZY001 on", 7301)
+    await harness.text(7301, "/broadcast plans/chronic/diet")
+    await harness.press(7301, "bc:ok")
+    rows = await harness.services.store.outbox.rows(scheduled_messages.c.step_key.startswith("bc:"))
+    assert {r.chat_id for r in rows} == {503}
