@@ -188,12 +188,12 @@ class OutboxRepository:
     async def claim_due(
         self, now: datetime, limit: int, lease: timedelta, owner: str
     ) -> list[OutboxRow]:
-        """Lease up to limit due rows to owner; rows no longer eligible are cancelled."""
+        """Lease up to limit due rows to owner; rows no longer eligible (consent withdrawn,
+        excluded, the patient deceased, in dispute or erased) are cancelled first."""
         async with self._engine.begin() as conn:
             await _cancel_ineligible(conn, now, due_only=True)
             free = or_(m.c.lease_until.is_(None), m.c.lease_until < now)
             due = select(m.c.id).where(m.c.status == "pending", m.c.send_at <= now, free)
-            due = due.where(eligible_row())  # also rows a fact stopped since the cancel above
             # PostgreSQL: rows another dispatcher is claiming right now are skipped, not
             # waited for; SQLite (one writer at a time) renders no FOR UPDATE at all.
             due = due.order_by(m.c.send_at).limit(limit).with_for_update(skip_locked=True)
