@@ -274,3 +274,14 @@ async def test_a_broadcast_leaves_out_a_patient_in_dispute(harness: BotHarness) 
     await harness.press(7301, "bc:ok")
     rows = await harness.services.store.outbox.rows(scheduled_messages.c.step_key.startswith("bc:"))
     assert {r.chat_id for r in rows} == {503}
+
+
+async def test_stop_cancels_a_confirmation_under_way(harness: BotHarness) -> None:
+    patient_id = await _cohort(harness)
+    await add_staff(harness)
+    await harness.text(STAFF, "/deceased ZY001")
+    await harness.text(STAFF, "/stop")
+    assert "未作任何更改" in harness.telegram.last_text(STAFF)
+    await harness.press(STAFF, f"pf:ok:{patient_id}:dec1")
+    state = await harness.services.store.facts.state(patient_id)
+    assert state is not None and not state.stopped
