@@ -94,3 +94,20 @@ def test_bad_input_changes_nothing(cli_env: Settings, tmp_path: Path) -> None:
     no_switch = runner.invoke(app, ["patient", "dispute", "F1", "--yes"])
     assert no_switch.exit_code == 2 and "--on" in no_switch.output
     assert _facts(cli_env, "F1")[0] == []
+
+
+def test_a_death_recorded_in_error_is_withdrawn_from_the_cli_only(cli_env: Settings) -> None:
+    _seeded(cli_env)
+    nothing = runner.invoke(app, ["patient", "deceased", "F1", "--revoke", "--yes"])
+    assert nothing.exit_code == 0 and "没有登记为已故" in nothing.output
+    assert runner.invoke(app, ["patient", "deceased", "F1", "--yes"]).exit_code == 0
+    asked = runner.invoke(app, ["patient", "deceased", "F1", "--revoke"], input="F1\n")
+    assert asked.exit_code == 0, asked.output
+    assert "撤销" in asked.output and "恢复随访" in asked.output
+    history, _pending = _facts(cli_env, "F1")
+    assert [(f.fact, f.active) for f in history] == [
+        (PatientFact.DECEASED, True),
+        (PatientFact.DECEASED, False),
+    ]
+    listed = runner.invoke(app, ["audit", "--since", "2000-01-01"])
+    assert "patient.deceased_off" in listed.stdout

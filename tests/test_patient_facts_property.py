@@ -35,6 +35,7 @@ EVENTS = (
     "chat_dispute_on",
     "chat_dispute_off",
     "cli_death",
+    "cli_death_withdrawn",
     "cli_dispute_on",
     "cli_dispute_off",
     "planned_meanwhile",
@@ -47,6 +48,7 @@ histories = st.lists(
 )
 runner = CliRunner()
 examples = itertools.count()
+extras = itertools.count()
 
 
 @dataclass
@@ -117,6 +119,7 @@ def _apply(bench: Bench, cohort: Cohort, event: str, number: str, example: int) 
     elif event.startswith("cli_"):
         words = {
             "cli_death": ["deceased", number],
+            "cli_death_withdrawn": ["deceased", number, "--revoke"],
             "cli_dispute_on": ["dispute", number, "--on"],
             "cli_dispute_off": ["dispute", number, "--off"],
         }[event]
@@ -130,6 +133,8 @@ def _apply(bench: Bench, cohort: Cohort, event: str, number: str, example: int) 
         cohort.disputed.add(number)
     elif event.endswith("dispute_off"):
         cohort.disputed.discard(number)
+    elif event.endswith("death_withdrawn"):
+        cohort.deceased.discard(number)
 
 
 async def _confirm_unless_unchanged(harness: BotHarness, command: str) -> None:
@@ -149,7 +154,7 @@ async def _plan_one_more(harness: BotHarness, number: str) -> None:
     assert episode is not None
     for contact in await store.contacts.for_patient(episode.patient_id):
         planned = PlannedMessage(
-            f"extra{now:%H%M%S}",
+            f"extra{next(extras)}",
             0,
             "medication",
             "medication/reminder",
@@ -165,6 +170,14 @@ async def _plan_one_more(harness: BotHarness, number: str) -> None:
 @example(history=[("import_dispute", 1, 0), ("planned_meanwhile", 1, 1)])
 @example(history=[("chat_dispute_on", 0, 0), ("planned_meanwhile", 0, 0), ("nothing", 0, 30)])
 @example(history=[("cli_death", 2, 0), ("planned_meanwhile", 2, 1), ("cli_dispute_off", 2, 30)])
+@example(
+    history=[
+        ("chat_dispute_on", 1, 0),
+        ("cli_death", 1, 1),
+        ("cli_death_withdrawn", 1, 1),
+        ("planned_meanwhile", 1, 1),
+    ]
+)
 @example(
     history=[
         ("cli_dispute_on", 0, 0),

@@ -9,7 +9,7 @@ import typer
 from bot.cli.common import fail, say, settings_or_exit, text, with_store
 from bot.domain.clock import SystemClock
 from bot.domain.patient_facts import FactChange
-from bot.services.patient_facts import death, dispute, record_patient_fact
+from bot.services.patient_facts import death, death_withdrawn, dispute, record_patient_fact
 from bot.services.planning import load_scheduling
 from bot.settings import Settings
 from bot.storage.audit import Actor
@@ -25,11 +25,15 @@ CLI_SOURCE = "cli"
 def deceased_command(
     hospital_no: str = typer.Argument(..., help="The patient's hospital number (住院号)."),
     on_date: str | None = typer.Option(None, "--date", help="Date of death, YYYY-MM-DD."),
+    revoke: bool = typer.Option(
+        False, "--revoke", help="The death was recorded in error: withdraw it, resume follow-up."
+    ),
     yes: bool = typer.Option(False, "--yes", help="Do not ask to type the number again."),
 ) -> None:
-    """Record a death: every message to every contact of the patient stops (final, audited)."""
+    """Record a death: every message to every contact of the patient stops (audited)."""
     settings = settings_or_exit()
-    change = death(_date(settings, on_date), CLI_SOURCE)
+    day = _date(settings, on_date)
+    change = death(day, CLI_SOURCE) if not revoke else death_withdrawn(CLI_SOURCE)
     _record(settings, hospital_no.strip(), change, yes)
 
 

@@ -41,27 +41,24 @@ class FactState:
 
 @dataclass(frozen=True)
 class FactChange:
-    """One recording of a fact: on (a death, a dispute opened) or off (a dispute closed)."""
+    """One recording of a fact: on (a death, a dispute opened) or off (a dispute closed, or
+    a death recorded in error withdrawn: an administrator's correction, never a chat's)."""
 
     fact: PatientFact
     active: bool
     on_date: date | None
     source: str  # e.g. "import:list.csv:12", "chat", "cli"
 
-    def __post_init__(self) -> None:
-        if self.fact is PatientFact.DECEASED and not self.active:
-            raise ValueError("a death is final; it cannot be switched off")
-
 
 def effect_of(state: FactState, change: FactChange) -> FactEffect:
     """Decide what a change does to a patient in this state."""
-    if change.fact is PatientFact.DECEASED:
-        return FactEffect.UNCHANGED if state.deceased else FactEffect.STOP
-    if change.active == state.in_dispute:
+    now_on = state.deceased if change.fact is PatientFact.DECEASED else state.in_dispute
+    if change.active == now_on:
         return FactEffect.UNCHANGED
-    if state.deceased:
-        return FactEffect.RECORDED
-    return FactEffect.STOP if change.active else FactEffect.RESUME
+    if change.active:
+        return FactEffect.RECORDED if state.deceased else FactEffect.STOP
+    other = state.in_dispute if change.fact is PatientFact.DECEASED else state.deceased
+    return FactEffect.RECORDED if other else FactEffect.RESUME
 
 
 def import_source(file_name: str, line: int) -> str:

@@ -55,6 +55,11 @@ def death(on_date: date | None, source: str) -> FactChange:
     return FactChange(PatientFact.DECEASED, True, on_date, source)
 
 
+def death_withdrawn(source: str) -> FactChange:
+    """A death recorded in error, withdrawn (an administrator's correction)."""
+    return FactChange(PatientFact.DECEASED, False, None, source)
+
+
 def dispute(active: bool, on_date: date | None, source: str) -> FactChange:
     """A dispute opened (active) or closed."""
     return FactChange(PatientFact.DISPUTE, active, on_date, source)
