@@ -31,7 +31,8 @@ from benchmarks.common import (
     start_fake_botapi,
 )
 from bot.demo.fake_telegram import TOKEN
-from bot.services.planning import MEDICATION_TEMPLATE, load_scheduling
+from bot.services.medicine_plan import MEDICATION_TEMPLATE
+from bot.services.planning import load_scheduling
 from bot.settings import ENV_PREFIX, Settings
 from bot.templating import Renderer
 

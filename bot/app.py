@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from telegram.ext import (
     AIORateLimiter,
@@ -21,6 +21,7 @@ from bot.context import AppContext, AppType, BotData, Services
 from bot.conversations.broadcast import on_broadcast, on_broadcast_button
 from bot.conversations.complaint import on_case_button, on_complain, on_praise
 from bot.conversations.consent import on_enrol_button
+from bot.conversations.reexam_date import on_visit_date_button
 from bot.conversations.survey import on_survey_button
 from bot.conversations.template_edit import (
     on_edit,
@@ -44,6 +45,8 @@ from bot.handlers.case_staff import on_case_staff_button, on_staff_group_text
 from bot.handlers.cases import on_case_ack
 from bot.handlers.charts import on_chart
 from bot.handlers.errors import on_error
+from bot.handlers.language import on_language, on_language_button
+from bot.handlers.medicines import on_stop_medicine
 from bot.handlers.patient_facts import on_deceased, on_dispute, on_fact_button
 from bot.handlers.plans import on_plan, on_plan_step, on_plans, with_saved_changes
 from bot.handlers.report import on_report
@@ -53,7 +56,7 @@ from bot.handlers.stats import on_stats
 from bot.handlers.stats_drill import on_drill
 from bot.handlers.stop import on_stop, on_stop_button
 from bot.services.menus import set_menus
-from bot.services.planning import load_scheduling, missing_holiday_years
+from bot.services.planning import Scheduling, holiday_warning, load_scheduling
 from bot.services.template_edits import load_overrides, load_samples
 from bot.settings import Settings
 from bot.storage import migrate
@@ -62,6 +65,22 @@ from bot.templating import Renderer
 
 log = logging.getLogger(__name__)
 HTTP_POOL_SIZE = 48  # the dispatcher keeps at most 32 requests open; handlers use the rest
+
+
+def log_holiday_warning(scheduling: Scheduling, today: date) -> None:
+    """Warn in the log when authoritative holiday data runs out within 60 days."""
+    warning = holiday_warning(scheduling, today)
+    if warning is None:
+        return
+    log.warning(
+        "public-holiday data from the State Council's notices %s on %s: add "
+        "messages/holidays/%d.txt (FOLLOWUP_HOLIDAYS_DIR) or upgrade chinese-calendar; "
+        "until then %d's holidays are the holidays package's estimates, without 调休 days",
+        "ends" if warning.days_left >= 0 else "ended",
+        warning.last_day,
+        warning.next_year,
+        warning.next_year,
+    )
 
 
 def build_app(
@@ -81,7 +100,9 @@ def build_app(
         store = Store.open(settings.database_url)
         await migrate.upgrade(store.engine)
         surveys = SurveyBook(scheduling.surveys, scheduling.survey_expiry, scheduling.zone)
-        composer = MessageComposer(store, renderer, hospital, chosen_clock, surveys)
+        composer = MessageComposer(
+            store, renderer, hospital, chosen_clock, surveys, settings.locale
+        )
         dispatcher = Dispatcher(
             store,
             composer,
@@ -96,12 +117,7 @@ def build_app(
         )
         await load_overrides(store, renderer)
         await set_menus(app.bot, store, renderer, settings.locale)
-        for year in missing_holiday_years(scheduling, chosen_clock.now().date()):
-            log.warning(
-                "no public-holiday data for %d: upgrade the chinese-calendar package, "
-                "or messages may go out on that year's holidays",
-                year,
-            )
+        log_holiday_warning(scheduling, chosen_clock.now().date())
         if app.job_queue is not None:
             app.job_queue.run_repeating(
                 dispatch_tick,
@@ -151,6 +167,8 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CommandHandler("start", on_start, filters=private))
     app.add_handler(CommandHandler("help", on_help, filters=private))
     app.add_handler(CommandHandler("stop", on_stop, filters=private))
+    app.add_handler(CommandHandler("language", on_language, filters=private))
+    app.add_handler(CallbackQueryHandler(on_language_button, pattern=r"^lg:"))
     app.add_handler(CommandHandler("invite", on_invite, filters=private))
     app.add_handler(CommandHandler("deceased", on_deceased, filters=private))
     app.add_handler(CommandHandler("dispute", on_dispute, filters=private))
@@ -181,7 +199,9 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CallbackQueryHandler(on_handling_answer, pattern=r"^ch:"))
     app.add_handler(CallbackQueryHandler(on_enrol_button, pattern=r"^en:"))
     app.add_handler(CallbackQueryHandler(on_stop_button, pattern=r"^stop:"))
-    app.add_handler(CallbackQueryHandler(on_answer_button, pattern=r"^(md|rx|ka):"))
+    app.add_handler(CallbackQueryHandler(on_answer_button, pattern=r"^(md|mc|rx|ka):"))
+    app.add_handler(CallbackQueryHandler(on_visit_date_button, pattern=r"^rd:"))
+    app.add_handler(CommandHandler("stopmed", on_stop_medicine, filters=private))
     app.add_handler(CallbackQueryHandler(on_survey_button, pattern=r"^sv:"))
     app.add_handler(CallbackQueryHandler(on_case_ack, pattern=r"^ack:"))
     patient_says = private & (filters.TEXT | filters.PHOTO) & ~filters.COMMAND

@@ -30,7 +30,10 @@ class Services:
 
     @property
     def locale(self) -> str:
-        """Return the locale messages are written in."""
+        """Return the hospital's language: staff, the CLI, and chats that chose none.
+
+        A patient's chat is written to in its own (bot.services.languages.locale_of_chat).
+        """
         return self.settings.locale
 
 

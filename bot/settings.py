@@ -7,12 +7,19 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.contact_hours import parse_month_day, parse_send_windows
 from bot.domain.medications import parse_quiet_hours, parse_times_setting
 from bot.domain.plans import parse_duration
-from bot.domain.schedule import parse_windows
 from bot.domain.staff_fields import DEFAULT_STAFF_FIELDS, parse_staff_fields
 from bot.logs import parse_log_format, parse_log_level
 from bot.templating import LOCALES
@@ -22,7 +29,9 @@ TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/followup.db"
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")  # what Telegram accepts, 16 at least
 TEXT_PARSERS: dict[str, Callable[[str], object]] = {
-    "send_windows": parse_windows,
+    "send_windows": parse_send_windows,
+    "summer_starts": parse_month_day,
+    "winter_starts": parse_month_day,
     "catch_up": parse_duration,
     "survey_expiry": parse_duration,
     "medication_times": parse_times_setting,
@@ -54,8 +63,12 @@ class Settings(BaseSettings):
     dispatch_interval: float = Field(default=5.0, ge=0.5, le=300)
     rate: float = Field(default=25.0, gt=0, le=30)
     per_chat_interval: float = Field(default=1.0, ge=0, le=60)
-    send_windows: str = "09:00-11:30,15:00-20:00"
+    send_windows: str = "09:00-11:30,15:00-20:00"  # or a preset: handbook (003 seed's hours)
+    summer_starts: str = "05-01"  # seasons of a preset's windows, MM-DD
+    winter_starts: str = "10-01"
+    send_on_weekends: bool = True
     skip_holidays: bool = True
+    holidays_dir: Path | None = None  # the office's holiday files; default messages/holidays
     catch_up: str = "2d"
     medication_times: str = ""
     quiet_hours: str = "22:00-07:00"
@@ -100,6 +113,15 @@ class Settings(BaseSettings):
         assert info.field_name is not None
         TEXT_PARSERS[info.field_name](value)  # raises ValueError saying what is expected
         return value
+
+    @model_validator(mode="after")
+    def _seasons_differ(self) -> Settings:
+        if parse_month_day(self.summer_starts) == parse_month_day(self.winter_starts):
+            raise ValueError(
+                f"{ENV_PREFIX}SUMMER_STARTS and {ENV_PREFIX}WINTER_STARTS are both "
+                f"{self.summer_starts}; the seasons must start on different days"
+            )
+        return self
 
     @field_validator("locale")
     @classmethod
@@ -156,9 +178,11 @@ def describe_validation_error(error: ValidationError) -> str:
     """Turn pydantic's error into one line per bad variable, never echoing secret values."""
     lines = []
     for item in error.errors():
-        field = str(item["loc"][0]).upper() if item["loc"] else "?"
         reason = str(item["msg"]).removeprefix("Value error, ")
-        lines.append(f"{ENV_PREFIX}{field}: {reason}")
+        if not item["loc"]:  # a rule over several settings names them itself
+            lines.append(reason)
+            continue
+        lines.append(f"{ENV_PREFIX}{str(item['loc'][0]).upper()}: {reason}")
     return "\n".join(lines)
 
 

@@ -10,8 +10,9 @@ from jinja2 import FileSystemLoader, StrictUndefined, Template, select_autoescap
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-LOCALES = ("zh_CN", "en")
-DEFAULT_LOCALE = "zh_CN"
+from bot.domain.languages import DEFAULT_LOCALE as DEFAULT_LOCALE  # re-exported
+from bot.domain.languages import LOCALES as LOCALES
+
 MESSAGES_DIR = Path(__file__).resolve().parent.parent / "messages"
 TEMPLATE_SUFFIXES = (".html", ".txt")
 

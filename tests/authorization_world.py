@@ -230,13 +230,15 @@ async def _red_flags(harness: BotHarness, family: Contact, other: Contact) -> di
 
 
 async def _sent_rows(harness: BotHarness, patient: Contact) -> dict[str, object]:
-    """A medicine reminder, a re-examination reminder and a keep-receiving question, sent."""
+    """A medicine reminder, a re-examination reminder, a keep-receiving and a still-taking
+    question, sent."""
     store, now = harness.services.store, harness.clock.now()
     ids: dict[str, object] = {}
     for name, kind, template in (
         ("medication", "medication", "medication/reminder"),
         ("reexam", "reexam_reminder", "reexam/reminder"),
         ("keep", "keep_asking", "keep/ask"),
+        ("medcheck", "medication_check", "medication/still_taking"),
     ):
         planned = PlannedMessage(f"authz_{name}", 0, kind, template, now, now)
         await store.outbox.add(patient.id, patient.episode_id, patient.patient_id, planned, now)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.demo.harness import BotHarness
 from bot.domain.medications import adherence
+from bot.domain.visits import PER_VISIT
 from bot.storage.schema import scheduled_messages as m
 from tests.harness import enrol, local, record, seed
 
@@ -21,7 +22,7 @@ async def go_to(harness: BotHarness, moment: object) -> None:
 
 async def status_of(harness: BotHarness, step: str, occurrence: int = 0) -> str:
     [row] = await harness.services.store.outbox.rows(
-        m.c.step_key == step, m.c.occurrence == occurrence
+        m.c.step_key == step, m.c.occurrence % PER_VISIT == occurrence
     )
     return row.status
 
@@ -93,6 +94,7 @@ async def test_reexam_reminders_confirm_reschedule_and_attended(harness: BotHarn
     assert "2026-12-02" in harness.telegram.text_with_button(CHAT, "rx:other")
     other = harness.telegram.button(CHAT, "rx:other")
     await harness.press(CHAT, other)
+    await harness.press(CHAT, "rd:staff")  # no date of their own: staff arrange one
     assert "复诊改期" in harness.telegram.last_text(STAFF_GROUP)
     assert "2026-12-02" in harness.telegram.last_text(STAFF_GROUP)
     await go_to(harness, local("2026-12-01", "09:00"))

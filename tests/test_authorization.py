@@ -60,6 +60,8 @@ MATRIX: dict[tuple[str, str], str] = {
     (PRV, "/stop"):                                  "R   A   A   A   R   R   R   R   R   R   R",
     (PRV, "/complain"):                              "R   A   A   A   R   R   R   R   R   R   R",
     (PRV, "/praise"):                                "R   A   A   A   R   R   R   R   R   R   R",
+    (PRV, "/language"):                              "R   A   A   A   R   R   R   R   R   R   R",
+    (PRV, "lg:en"):                                  "R   A   A   A   R   R   R   R   R   R   R",
     (PRV, "/invite ZY001"):                          "R   R   R   R   A   R   A   R   R   A   R",
     (PRV, "/stats 2026-11"):                         "R   R   R   R   R   R   R   A   A   A   A",
     (PRV, "/chart 2026-11"):                         "R   R   R   R   R   R   R   A   A   A   A",
@@ -75,6 +77,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (PRV, "/broadcast plans/chronic/diet"):          "R   R   R   R   R   R   R   R   R   A   A",
     (PRV, BROADCAST_TO_A):                           "R   R   R   R   R   R   R   R   R   A   R",
     (PRV, "/audit"):                                 "R   R   R   R   R   R   R   R   R   A   A",
+    (PRV, "/stopmed ZY001"):                         "R   R   R   R   A   R   A   R   A   A   R",
     (PRV, "/deceased ZY001"):                        "R   R   R   R   A   R   R   R   R   A   R",
     (PRV, "/dispute ZY001 on"):                      "R   R   R   R   A   R   R   R   R   A   R",
     (PRV, FACT_BUTTON):                              "R   R   R   R   A   R   R   R   R   A   R",
@@ -82,6 +85,8 @@ MATRIX: dict[tuple[str, str], str] = {
     (PRV, DRILL):                                    "R   R   R   R   R   R   R   A   A   A   A",
     (PRV, "md:taken:{medication}"):                  "R   A   R   R   R   R   R   R   R   R   R",
     (PRV, "rx:confirm:{reexam}"):                    "R   A   R   R   R   R   R   R   R   R   R",
+    (PRV, "mc:yes:{medcheck}"):                      "R   A   R   R   R   R   R   R   R   R   R",
+    (PRV, "rd:1w"):                                  "R   A   R   R   R   R   R   R   R   R   R",
     (PRV, "ka:yes:{keep}"):                          "R   A   R   R   R   R   R   R   R   R   R",
     (PRV, "ch:2:yes"):                               "R   A   R   R   R   R   R   R   R   R   R",
     (PRV, "sv:{session}:new_symptoms:no"):           "R   R   A   R   R   R   R   R   R   R   R",
@@ -106,6 +111,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (GRP, "/stop"):                                  "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/complain"):                              "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/praise"):                                "I   I   I   I   I   I   I   I   I   I   I",
+    (GRP, "/language"):                              "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/invite ZY001"):                          "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/stats 2026-11"):                         "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/chart 2026-11"):                         "I   I   I   I   I   I   I   I   I   I   I",
@@ -120,6 +126,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (GRP, "/planstep general day7 offset=8d"):       "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/broadcast plans/chronic/diet"):          "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/audit"):                                 "I   I   I   I   I   I   I   I   I   I   I",
+    (GRP, "/stopmed ZY001"):                         "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/deceased ZY001"):                        "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/dispute ZY001 on"):                      "I   I   I   I   I   I   I   I   I   I   I",
     #                                                 str pat fam oth stf stB doc suB sup adm adB
@@ -130,6 +137,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (OTH, "/stop"):                                  "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/complain"):                              "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/praise"):                                "I   I   I   I   I   I   I   I   I   I   I",
+    (OTH, "/language"):                              "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/invite ZY001"):                          "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/stats 2026-11"):                         "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/chart 2026-11"):                         "I   I   I   I   I   I   I   I   I   I   I",
@@ -144,6 +152,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (OTH, "/planstep general day7 offset=8d"):       "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/broadcast plans/chronic/diet"):          "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/audit"):                                 "I   I   I   I   I   I   I   I   I   I   I",
+    (OTH, "/stopmed ZY001"):                         "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/deceased ZY001"):                        "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/dispute ZY001 on"):                      "I   I   I   I   I   I   I   I   I   I   I",
 }
@@ -155,6 +164,7 @@ ARRANGE: dict[str, tuple[str, ...]] = {
     "stop:yes": ("/stop",),
     "te:save": ("/edit stop/kept zh_CN", "好的,随访会继续。谢谢您!"),
     "bc:ok": ("/broadcast plans/chronic/diet",),
+    "rd:1w": ("press rx:other:{reexam}",),  # "need another date" opens the date question
     FACT_BUTTON: ("/deceased ZY001",),
 }
 RESTART = {"te:save"}  # a saved template also lives in the renderer: start afresh after it
@@ -169,6 +179,8 @@ REFUSALS: tuple[tuple[str, dict[str, str]], ...] = (  # every polite refusal: ke
     ("common/not_understood", {}),
     ("complain/not_enrolled", {}),
     ("stop/not_enrolled", {}),
+    ("language/not_enrolled", {}),
+    ("language/staff", {}),
     ("staff/patient_not_found", {"hospital_no": "ZY001"}),  # also for a patient not there
 )
 APOLOGY = "系统暂时出了点问题"  # common/error: what a crash would show
@@ -258,7 +270,8 @@ async def test_authorization_matrix(world: World, cell: Cell) -> None:
     action = cell.action.format(**world.ids)
     try:
         for step in ARRANGE.get(cell.action, ()):
-            await _send(world, chat, user, step.removeprefix("press "), step.startswith("press "))
+            what = step.removeprefix("press ").format(**world.ids)
+            await _send(world, chat, user, what, step.startswith("press "))
         before, mark = world.version(), len(world.calls)
         await _send(world, chat, user, action, _is_button(action), cell.action == TOPIC_REPLY)
         seen = Seen(world, cell, chat, world.calls[mark:])
@@ -464,6 +477,19 @@ async def _reexam_confirmed(seen: Seen) -> None:
     assert await _row_status(seen, "reexam") == "answered"
 
 
+async def _still_taking(seen: Seen) -> None:
+    assert seen.texts() == [seen.render("medication/still_taking_noted", drug="")]
+    assert await _row_status(seen, "medcheck") == "answered"
+
+
+async def _visit_moved(seen: Seen) -> None:
+    [text] = seen.texts()
+    assert "已为您把复诊日期改为" in text
+    assert any("复诊已改期" in t for t in seen.texts(GROUP))
+    episode = await seen.world.harness.services.store.episodes.latest_for("ZY001")
+    assert episode is not None and episode.revisit_at is not None
+
+
 async def _kept(seen: Seen) -> None:
     assert seen.texts() == [seen.render("keep/continue")]
     assert await _row_status(seen, "keep") == "answered"
@@ -486,6 +512,17 @@ async def _case_opened(seen: Seen) -> None:
     case = await store.cases.get(5)
     assert case is not None and case.patient_id == contact.patient_id and case.kind == "complaint"
     assert "#5" in seen.texts()[-1]
+
+
+async def _languages_offered(seen: Seen) -> None:
+    assert seen.texts() == [seen.render("language/choose", current="中文")]
+    assert seen.buttons() == ["lg:zh_CN", "lg:en"]
+
+
+async def _language_chosen(seen: Seen) -> None:
+    store, renderer = seen.world.harness.services.store, seen.world.harness.services.renderer
+    assert seen.texts() == [renderer.render("language/changed", "en")]
+    assert {c.locale for c in await store.contacts.for_chat(seen.chat_id)} == {"en"}
 
 
 async def _stopped(seen: Seen) -> None:
@@ -570,10 +607,15 @@ EFFECTS: dict[str, Effect] = {
     "md:taken:{medication}": _medicine_taken,
     "rx:confirm:{reexam}": _reexam_confirmed,
     "ka:yes:{keep}": _kept,
+    "mc:yes:{medcheck}": _still_taking,
+    "rd:1w": _visit_moved,
+    "/stopmed ZY001": _replied_with("出院带药"),
     "ch:2:yes": _handling_rated,
     "sv:{session}:new_symptoms:no": _survey_answered,
     "cp:ok": _case_opened,
     "stop:yes": _stopped,
+    "/language": _languages_offered,
+    "lg:en": _language_chosen,
     "te:save": _template_saved,
     "bc:ok": _broadcast_queued,
     TOPIC_REPLY: _relayed_to_patient,

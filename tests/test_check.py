@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -35,12 +37,20 @@ def _environment(monkeypatch: pytest.MonkeyPatch, port: int, staff: bool = True)
         monkeypatch.delenv("FOLLOWUP_STAFF_CHAT_ID", raising=False)
 
 
-def test_all_is_well(cli_env: Settings, fake_api: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_all_is_well(
+    cli_env: Settings, fake_api: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     _environment(monkeypatch, fake_api)
+    holidays = tmp_path / "holidays"  # the notices are known well ahead, whatever today is
+    holidays.mkdir()
+    for year in (date.today().year, date.today().year + 1):
+        (holidays / f"{year}.txt").write_text(f"放假 {year}-10-01 国庆节\n", encoding="utf-8")
+    monkeypatch.setenv("FOLLOWUP_HOLIDAYS_DIR", str(holidays))
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 0, result.output
     assert "一切正常" in result.output
+    assert "节假日" not in result.output
 
 
 async def _never_migrated(url: str) -> None:

@@ -121,16 +121,6 @@ async def test_editing_a_plan_replans_pending_steps_and_keeps_sent_ones(
     assert planned[("day3", 0)].send_at == local("2026-11-23")
 
 
-async def test_missing_holiday_data_is_named(harness: BotHarness) -> None:
-    from bot.services.planning import missing_holiday_years
-
-    scheduling = harness.services.scheduling
-    last = scheduling.policy.holidays.last_year  # type: ignore[attr-defined]
-    assert missing_holiday_years(scheduling, date(last, 6, 1)) == [last + 1]
-    assert missing_holiday_years(scheduling, date(last - 1, 6, 1)) == []
-    assert missing_holiday_years(scheduling, date(last + 1, 6, 1)) == [last + 1, last + 2]
-
-
 def test_the_plans_fingerprint_does_not_depend_on_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -104,7 +104,7 @@ async def _set_up(harness: BotHarness) -> None:
     await staff.upsert(STAFF, Role.STAFF, None, "刘护士长", now)
     await staff.upsert(SUPERVISOR, Role.SUPERVISOR, None, "张主任", now)
     await staff.upsert(ADMIN, Role.ADMIN, None, "信息科", now)
-    for moment in (local("2026-11-23", "08:00"), local("2026-11-23", "10:30")):
+    for moment in (local("2026-11-23", "08:00"), local("2026-11-23", "11:20")):
         harness.clock.advance(moment - harness.clock.now())
         await harness.tick()  # medicine and re-examination reminders, then check-ins
     await _complain(harness, PATIENTS[1], "夜里病房太吵。")

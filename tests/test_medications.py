@@ -155,12 +155,8 @@ def test_frequency_without_spaces(form: str, expected: Frequency) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "华法林 2.5mg 每隔一日一次",
-        "华法林 2.5mg 隔日一次",
         "阿莫西林 0.5g 每6小时",
-        "阿仑膦酸钠 70mg 每周两次",
         "地西泮 2.5mg 每晚两次",
-        "华法林 2.5mg qod",
         "二甲双胍 遵医嘱",
         "美托洛尔 25mg 每日两次 qd",
     ],
@@ -571,6 +567,7 @@ def test_default_times() -> None:
         Frequency.Q8H: ["06:00", "14:00", "22:00"],
         Frequency.Q12H: ["08:00", "20:00"],
         Frequency.QW: ["08:00"],
+        Frequency.QOD: ["08:00"],
         Frequency.PRN: [],
     }
 
@@ -618,6 +615,17 @@ MEDICATION_KEYS = {
     "buttons/med_taken",
     "buttons/med_snooze",
     "buttons/med_skip",
+    "buttons/med_still_taking",
+    "buttons/med_stopped",
+    "medication/still_taking",
+    "medication/still_taking_noted",
+    "medication/stopped_noted",
+    "medication/stop_usage",
+    "medication/stop_list",
+    "medication/stop_no_such",
+    "medication/stop_done",
+    "medication/stop_already",
+    "staff/medicine_stopped",
 }
 
 

@@ -51,6 +51,13 @@ async def _weeks_of_ticks(harness: BotHarness, days: int = 40) -> None:
         await harness.tick()
 
 
+async def _until_due(harness: BotHarness, *chats: int) -> None:
+    """Move the clock to when each chat has a message due."""
+    rows = await harness.services.store.outbox.rows(scheduled_messages.c.status == "pending")
+    first = [min(r.send_at for r in rows if r.chat_id == chat) for chat in chats]
+    harness.clock.advance(max(max(first) - harness.clock.now(), timedelta(0)))
+
+
 def _received(harness: BotHarness, *chats: int) -> int:
     return sum(len(harness.telegram.delivered_to(chat)) for chat in chats)
 
@@ -100,7 +107,7 @@ async def test_deceased_in_chat_stops_every_contact_within_one_tick(
 ) -> None:
     patient_id = await _cohort(harness)
     await add_staff(harness)
-    harness.clock.advance(local("2026-11-24", "15:30") - harness.clock.now())  # day 3 is due
+    await _until_due(harness, PATIENT, 503)  # a message of each is due at the next tick
     await harness.text(STAFF, "/deceased ZY001")
     shown = harness.telegram.last_text(STAFF)
     assert "已故" in shown and "张三丰" in shown and "ZY001" in shown

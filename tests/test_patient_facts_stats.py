@@ -92,12 +92,12 @@ def test_cli_stats_show_deaths_and_disputes_recorded_from_the_cli(cli_env: Setti
     assert figures["excluded"] == {"deceased": 1, "dispute": 1} and figures["eligible"] == 1
 
 
-async def test_the_migration_makes_stays_already_imported_as_deceased_or_disputed_facts(
+async def test_migration_0015_makes_stays_already_imported_as_deceased_or_disputed_facts(
     tmp_path: Path,
 ) -> None:
     engine = create_engine(database_url(tmp_path))
     await migrate.downgrade(engine, "base")  # a PostgreSQL test database comes migrated
-    await migrate.upgrade(engine, "0010")
+    await migrate.upgrade(engine, "0014")  # the revision before 0015
     at = local("2026-11-01")
     async with engine.begin() as conn:
         await conn.execute(insert(departments).values(id=1, name="呼吸科"))
@@ -129,5 +129,5 @@ async def test_the_migration_makes_stays_already_imported_as_deceased_or_dispute
     assert await store.state(2) == FactState(deceased=False, in_dispute=True)
     assert await store.state(3) == FactState(deceased=False, in_dispute=False)
     [fact] = await store.history(2)
-    assert (fact.fact, fact.source, fact.actor) == ("dispute", "import:old.csv:3", "migration:0011")
+    assert (fact.fact, fact.source, fact.actor) == ("dispute", "import:old.csv:3", "migration:0015")
     await engine.dispose()

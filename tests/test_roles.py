@@ -159,11 +159,12 @@ async def test_each_role_gets_its_own_command_menu(harness: BotHarness) -> None:
         if call.method == "setMyCommands":
             scope = call.params.get("scope", {})
             menus[scope.get("chat_id")] = [c["command"] for c in call.params["commands"]]
-    assert menus[None] == ["start", "complain", "praise", "stop", "help"]
-    assert menus[31] == ["invite", "deceased", "dispute", "help"]
+    assert menus[None] == ["start", "complain", "praise", "language", "stop", "help"]
+    assert menus[31] == ["invite", "stopmed", "deceased", "dispute", "help"]
     assert menus[32] == ["stats", "chart", "report", "help"]
     assert menus[33] == [
         "invite",
+        "stopmed",
         "deceased",
         "dispute",
         "stats",

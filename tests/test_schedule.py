@@ -7,11 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.holidays import ChineseHolidays, HolidayCalendar, NoHolidays
 from bot.domain.schedule import (
     MAX_SEARCH_DAYS,
-    ChineseHolidays,
-    HolidayCalendar,
-    NoHolidays,
     SendPolicy,
     Window,
     is_overdue_beyond_catch_up,

@@ -72,12 +72,19 @@ async def test_enrolled_start_and_help(harness: BotHarness) -> None:
 
 
 async def test_command_menu_is_set_at_start(harness: BotHarness) -> None:
-    [call] = [c for c in harness.telegram.calls if c.method == "setMyCommands"]
-    assert call.params["commands"][3] == {"command": "stop", "description": "停止接收随访消息"}
+    call, english = [c for c in harness.telegram.calls if c.method == "setMyCommands"]
+    assert "language_code" not in call.params  # the hospital's language, for everyone
+    assert call.params["commands"][4] == {"command": "stop", "description": "停止接收随访消息"}
     assert [c["command"] for c in call.params["commands"]] == [
         "start",
         "complain",
         "praise",
+        "language",
         "stop",
         "help",
     ]
+    assert english.params["language_code"] == "en"  # for apps set to English
+    assert english.params["commands"][3] == {
+        "command": "language",
+        "description": "Choose your language",
+    }

@@ -61,6 +61,7 @@ PLAN_QUESTIONS = {
     "gynaecology": ["gyn_bleeding"],
     "chronic": ["home_monitoring"],
 }
+
 FORBIDDEN_ZH = ("你", "必须", "不知道", "不清楚", "不了解", "喂", "你错了", "没办法", "不客气")
 CALM = {"new_symptoms": "no", "doctor_question": "no", "anything_else": "no_thanks"}
 VARIABLES = {"hospital": "市第一人民医院", "department": "心内科", "patient_name": "王建国"}
@@ -125,6 +126,7 @@ FIRST_KEYS = [
     "breathing",
     "gyn_bleeding",
     "home_monitoring",
+    "mood",
     "medicines",
     "medicine_reason",
     "diet",
@@ -155,6 +157,9 @@ SHORT_KEYS = [
     "breathing",
     "gyn_bleeding",
     "home_monitoring",
+    "sleep",
+    "diet",
+    "mood",
     "medicines",
     "medicine_reason",
     "reexam",
@@ -239,7 +244,8 @@ def test_shipped_question_types_options_and_actions() -> None:
 
 def test_the_short_survey_has_no_satisfaction_section() -> None:
     assert all(question.measure is None for question in SHORT.questions)
-    assert not {"sat_doctors", "recommend", "diet"} & {question.key for question in SHORT.questions}
+    for_everyone = {question.key for question in SHORT.questions if not question.plans}
+    assert not {"sat_doctors", "recommend", "diet"} & for_everyone  # psychiatry asks diet
 
 
 @pytest.mark.parametrize("survey", [FIRST, SHORT], ids=lambda s: s.key)
@@ -473,6 +479,16 @@ def test_plan_specific_questions_appear_only_for_their_plan(survey: Survey, plan
     asked, _ = walk(survey, SurveyContext(plan))
     specific = [key for key in asked if q(survey, key).plans]
     assert specific == PLAN_QUESTIONS[plan]
+
+
+def test_psychiatry_check_ins_ask_sleep_meals_and_mood_and_low_mood_alerts_staff() -> None:
+    asked, answers = walk(SHORT, SurveyContext("psychiatry"), {"mood": "poor"})
+    assert [key for key in asked if q(SHORT, key).plans] == ["sleep", "diet", "mood"]
+    assert actions_for(q(SHORT, "mood"), answers["mood"]) == (Action.RED_FLAG,)
+    general, _ = walk(SHORT, SurveyContext("general"))
+    assert not {"sleep", "diet", "mood"} & set(general)
+    first, _ = walk(FIRST, SurveyContext("psychiatry"))
+    assert [key for key in first if q(FIRST, key).plans] == ["mood"]
 
 
 def test_a_plan_specific_red_flag() -> None:

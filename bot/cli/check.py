@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 
 import typer
 from telegram import Bot, ChatMemberAdministrator
@@ -10,10 +11,11 @@ from telegram.error import TelegramError
 
 from bot.cli.common import EXIT_FAILED, say, settings_or_exit, text
 from bot.domain.exclusions import ExclusionRuleError
+from bot.domain.office_holidays import HolidayFileError
 from bot.domain.plans import PlanError
 from bot.domain.surveys import SurveyError
 from bot.services.importing import exclusion_rules
-from bot.services.planning import load_scheduling
+from bot.services.planning import holiday_warning, load_scheduling
 from bot.services.template_edits import check_all, load_samples
 from bot.settings import Settings, SettingsError
 from bot.storage import migrate
@@ -29,6 +31,8 @@ def check_command() -> None:
     problems = _configuration(settings) + _plans(settings) + asyncio.run(_async_checks(settings))
     for key, variables in problems:
         typer.echo(text(settings, key, **variables), err=True)
+    if (warning := _holiday_data(settings)) is not None:
+        typer.echo(text(settings, warning[0], **warning[1]), err=True)
     say(settings, "check/summary", problems=len(problems))
     if problems:
         raise typer.Exit(EXIT_FAILED)
@@ -49,17 +53,35 @@ def _configuration(settings: Settings) -> list[Finding]:
 def _plans(settings: Settings) -> list[Finding]:
     renderer = Renderer()
     try:
-        load_scheduling(settings, renderer)
+        scheduling = load_scheduling(settings, renderer)
     except (PlanError, SurveyError) as error:
         return [("check/plans", {"error": str(error)})]
+    except HolidayFileError as error:
+        return [("check/holiday_file", {"error": str(error)})]
     try:
         exclusion_rules(settings.exclusions_file)
     except ExclusionRuleError as error:
         return [("check/exclusions", {"error": str(error)})]
-    return [
+    found: list[Finding] = [
         ("check/template", {"locale": locale, "key": key, "error": problem.detail})
         for locale, key, problem in check_all(renderer, load_samples(), {})
     ]
+    if (ended := holiday_warning(scheduling, date.today())) is not None and ended.days_left < 0:
+        found.append(("check/holiday_data_ended", {"year": ended.next_year}))
+    return found
+
+
+def _holiday_data(settings: Settings) -> Finding | None:
+    """Return a warning (not a failure) when holiday data ends within 60 days."""
+    try:
+        scheduling = load_scheduling(settings, Renderer())
+    except (PlanError, SurveyError, HolidayFileError):
+        return None  # already reported
+    warning = holiday_warning(scheduling, date.today())
+    if warning is None or warning.days_left < 0:
+        return None
+    variables = {"last_day": warning.last_day.isoformat(), "days": warning.days_left}
+    return ("check/holiday_data_ending", {**variables, "year": warning.next_year})
 
 
 async def _async_checks(settings: Settings) -> list[Finding]:

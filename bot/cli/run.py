@@ -10,6 +10,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.cli.common import EXIT_SETTINGS, fail, required, say, settings_or_exit, with_store
 from bot.context import AppType
+from bot.domain.office_holidays import HolidayFileError
 from bot.domain.plans import PlanError
 from bot.domain.surveys import SurveyError
 from bot.logs import configure_logging, parse_log_format, parse_log_level
@@ -43,7 +44,7 @@ def run_command(
     start_logging(settings, log_format, log_level)
     try:
         app = build_app(settings)  # validates the plans before anything else happens
-    except (PlanError, SurveyError) as error:
+    except (PlanError, SurveyError, HolidayFileError) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(EXIT_SETTINGS) from None
     database = sqlite_path(settings.database_url)

@@ -9,7 +9,7 @@ from telegram import Update
 from bot.context import AppContext
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.schedule import add_working_days
-from bot.handlers.replies import refuse_button, send, settle
+from bot.handlers.replies import chat_locale, refuse_button, send, send_in, settle
 from bot.services.case_cards import local_text, post_case
 from bot.storage.cases import Case, CaseKind, NewCase
 from bot.storage.records import Contact, DialogState
@@ -114,25 +114,30 @@ async def on_case_button(update: Update, context: AppContext) -> None:
 
 
 async def _confirm(context: AppContext, state: DialogState, choice: str) -> None:
-    concerned = await _concerned_label(context, state, choice)
-    data = {**state.data, "concerned": concerned}
+    # the case keeps the label in the hospital's language (staff read it); the patient
+    # confirms it in their own
+    locale = await chat_locale(context, state.chat_id)
+    data = {**state.data, "concerned": await _concerned_label(context, state, choice)}
     now = context.services.clock.now()
     await context.services.store.dialogs.save(state.chat_id, DIALOG_KIND, "confirm", data, now)
     kind = CaseKind(str(state.data["kind"]))
-    await send(
+    await send_in(
         context,
+        locale,
         state.chat_id,
         f"{PREFIX[kind]}/confirm",
         [[("buttons/submit", "cp:ok"), ("buttons/cancel", "cp:no")]],
         text=str(state.data["text"]),
-        concerned=concerned,
+        concerned=await _concerned_label(context, state, choice, locale),
     )
 
 
-async def _concerned_label(context: AppContext, state: DialogState, choice: str) -> str:
+async def _concerned_label(
+    context: AppContext, state: DialogState, choice: str, locale: str | None = None
+) -> str:
     values = await _concerned_values(context, state)
     return context.services.renderer.render(
-        f"buttons/concerned_{choice}", context.services.locale, **values
+        f"buttons/concerned_{choice}", locale or context.services.locale, **values
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from telegram import CallbackQuery, Update
 
 from bot.context import AppContext
+from bot.conversations.enrolment import dialog_locale
 from bot.domain.enrolment import DIALOG_KIND, ConsentDecision, EnrolStep, Relation, Respondent
-from bot.handlers.replies import Button, refuse_button, send, settle
+from bot.handlers.replies import Button, refuse_button, send_in, settle
 from bot.services.planning import plan_contact
 from bot.storage.contacts import NewContact
 from bot.storage.records import DialogState
@@ -27,7 +28,8 @@ async def ask_consent(context: AppContext, chat_id: int, data: dict[str, object]
     now = context.services.clock.now()
     await context.services.store.dialogs.save(chat_id, DIALOG_KIND, EnrolStep.CONSENT, data, now)
     hospital = context.services.settings.require_hospital_name()
-    await send(context, chat_id, "enrol/consent", CONSENT_BUTTONS, hospital=hospital)
+    locale = await dialog_locale(context, chat_id, data)
+    await send_in(context, locale, chat_id, "enrol/consent", CONSENT_BUTTONS, hospital=hospital)
 
 
 async def on_enrol_button(update: Update, context: AppContext) -> None:
@@ -75,7 +77,8 @@ async def _on_respondent(context: AppContext, state: DialogState, who: Responden
     await context.services.store.dialogs.save(
         state.chat_id, DIALOG_KIND, EnrolStep.RELATION, data, now
     )
-    await send(context, state.chat_id, "enrol/ask_relation", RELATION_BUTTONS)
+    locale = await dialog_locale(context, state.chat_id, state.data)
+    await send_in(context, locale, state.chat_id, "enrol/ask_relation", RELATION_BUTTONS)
 
 
 async def _on_decision(
@@ -84,21 +87,26 @@ async def _on_decision(
     decision = ConsentDecision.GRANTED if agreed else ConsentDecision.DECLINED
     services = context.services
     now = services.clock.now()
+    locale = await dialog_locale(context, state.chat_id, state.data)
     if "contact_ids" in state.data:
         ids = [int(i) for i in state.data["contact_ids"]]  # type: ignore[attr-defined]
         await services.store.contacts.set_consent(ids, decision, now, via="start")
-    elif not await _link_invited_chat(context, query, state, decision):
+    elif not await _link_invited_chat(context, query, state, decision, locale):
         return
     await services.store.dialogs.clear(state.chat_id)
     if agreed:
         for contact in await services.store.contacts.for_chat(state.chat_id):
             if contact.consent == ConsentDecision.GRANTED:
                 await plan_contact(services.store, services.scheduling, contact, now)
-    await send(context, state.chat_id, "enrol/agreed" if agreed else "enrol/declined")
+    await send_in(context, locale, state.chat_id, "enrol/agreed" if agreed else "enrol/declined")
 
 
 async def _link_invited_chat(
-    context: AppContext, query: CallbackQuery, state: DialogState, decision: ConsentDecision
+    context: AppContext,
+    query: CallbackQuery,
+    state: DialogState,
+    decision: ConsentDecision,
+    locale: str,
 ) -> bool:
     store = context.services.store
     now = context.services.clock.now()
@@ -107,7 +115,7 @@ async def _link_invited_chat(
     episode = await store.episodes.get(invite.episode_id) if invite else None
     if episode is None or not await store.invites.mark_used(invite_id, now):
         await store.dialogs.clear(state.chat_id)
-        await send(context, state.chat_id, "enrol/invalid_link")
+        await send_in(context, locale, state.chat_id, "enrol/invalid_link")
         return False
     relation = state.data.get("relation")
     new = NewContact(
@@ -117,7 +125,7 @@ async def _link_invited_chat(
         user_id=query.from_user.id,
         respondent=str(state.data.get("respondent", Respondent.PATIENT)),
         relation=str(relation) if relation else None,
-        locale=context.services.locale,
+        locale=locale,
     )
     await store.contacts.link(new, decision, now, via="invite")
     return True

@@ -15,7 +15,9 @@ from bot.domain.invites import (
     invite_problem,
     looks_like_token,
 )
-from bot.handlers.replies import Button, send
+from bot.domain.languages import effective_locale
+from bot.handlers.replies import Button, chat_locale, send_in
+from bot.services.languages import enrolment_locale
 from bot.storage.records import Episode, Invite
 
 RESPONDENT_BUTTONS: list[list[Button]] = [
@@ -40,33 +42,51 @@ async def usable_invite(context: AppContext, invite: Invite | None) -> Episode |
     return None
 
 
-async def refuse_invite(context: AppContext, chat_id: int, invite: Invite | None) -> None:
+async def dialog_locale(context: AppContext, chat_id: int, data: dict[str, object]) -> str:
+    """Return the language an enrolment dialog is held in: chosen at /start, else the chat's."""
+    chosen = data.get("locale")
+    if chosen is None:
+        return await chat_locale(context, chat_id)
+    return effective_locale(str(chosen), context.services.settings.locale)
+
+
+async def refuse_invite(
+    context: AppContext, chat_id: int, invite: Invite | None, locale: str
+) -> None:
     """Tell the user politely that the link cannot be used, and nothing else."""
     locked = invite is not None and invite.locked_at is not None
     await context.services.store.dialogs.clear(chat_id)
-    await send(context, chat_id, "enrol/locked" if locked else "enrol/invalid_link")
+    await send_in(context, locale, chat_id, "enrol/locked" if locked else "enrol/invalid_link")
 
 
 async def begin_enrolment(update: Update, context: AppContext, payload: str) -> None:
-    """Open an invite from a deep link and ask the identity question."""
+    """Open an invite from a deep link and ask the identity question in the person's language.
+
+    The list's language for the stay is used before the identity check: a greeting the reader
+    can understand reveals nothing about the patient but a language.
+    """
     assert update.effective_chat is not None
     chat_id = update.effective_chat.id
-    store = context.services.store
+    services = context.services
+    store = services.store
     invite = await store.invites.by_hash(hash_token(payload)) if looks_like_token(payload) else None
     episode = await usable_invite(context, invite)
+    app_language = update.effective_user.language_code if update.effective_user else None
+    listed = episode.language if episode else None
+    locale = await enrolment_locale(store, services.settings, chat_id, listed, app_language)
     if invite is None or episode is None:
-        await refuse_invite(context, chat_id, invite)
+        await refuse_invite(context, chat_id, invite, locale)
         return
     question = identity_question(episode.phone, episode.birth_date)
     if question is None:
-        await send(context, chat_id, "enrol/cannot_verify")
+        await send_in(context, locale, chat_id, "enrol/cannot_verify")
         return
-    data: dict[str, object] = {"invite_id": invite.id, "question": question.value}
-    await store.dialogs.save(
-        chat_id, DIALOG_KIND, EnrolStep.IDENTITY, data, context.services.clock.now()
+    data: dict[str, object] = {"invite_id": invite.id, "question": question.value, "locale": locale}
+    await store.dialogs.save(chat_id, DIALOG_KIND, EnrolStep.IDENTITY, data, services.clock.now())
+    hospital = services.settings.require_hospital_name()
+    await send_in(
+        context, locale, chat_id, "enrol/greeting", hospital=hospital, question=question.value
     )
-    hospital = context.services.settings.require_hospital_name()
-    await send(context, chat_id, "enrol/greeting", hospital=hospital, question=question.value)
 
 
 async def answer_identity(
@@ -76,17 +96,19 @@ async def answer_identity(
     assert update.effective_chat is not None
     chat_id = update.effective_chat.id
     store = context.services.store
+    locale = await dialog_locale(context, chat_id, data)
     invite = await store.invites.get(int(str(data["invite_id"])))
     episode = await usable_invite(context, invite)
     if invite is None or episode is None:
-        await refuse_invite(context, chat_id, invite)
+        await refuse_invite(context, chat_id, invite, locale)
         return
     question = IdentityQuestion(str(data["question"]))
     now = context.services.clock.now()
     if identity_matches(question, answer, episode.phone, episode.birth_date):
         await store.dialogs.save(chat_id, DIALOG_KIND, EnrolStep.RESPONDENT, data, now)
-        await send(
+        await send_in(
             context,
+            locale,
             chat_id,
             "enrol/ask_respondent",
             RESPONDENT_BUTTONS,
@@ -96,9 +118,14 @@ async def answer_identity(
     limit = context.services.settings.identity_attempts
     invite = await store.invites.record_failed_attempt(invite.id, limit, now)
     if invite.locked_at is not None:
-        await refuse_invite(context, chat_id, invite)
+        await refuse_invite(context, chat_id, invite, locale)
         return
     remaining = limit - invite.failed_attempts
-    await send(
-        context, chat_id, "enrol/identity_wrong", question=question.value, remaining=remaining
+    await send_in(
+        context,
+        locale,
+        chat_id,
+        "enrol/identity_wrong",
+        question=question.value,
+        remaining=remaining,
     )

@@ -26,7 +26,7 @@ from bot.domain.surveys import (
     skip_answer,
     validate_answer,
 )
-from bot.handlers.replies import refuse_button, send, settle
+from bot.handlers.replies import chat_locale, refuse_button, send, settle
 from bot.services.steps import mark_step_answered, reschedule_step
 from bot.services.survey_actions import Shown, run_actions
 from bot.storage.surveys import SurveySession
@@ -98,7 +98,7 @@ async def advance(
     actions = actions_for(question, answer)
     rescheduling = Action.RESCHEDULE in actions
     context_ = SurveyContext(
-        session.plan_key or "", answers.get(RESPONDENT_QUESTION, session.respondent)
+        session.plan_key or "", answers.get(RESPONDENT_QUESTION, session.respondent), session.flags
     )
     following = next_question(survey, answers, context_)
     status = "paused" if rescheduling else ("open" if following else "completed")
@@ -116,7 +116,7 @@ async def advance(
         await send(context, session.chat_id, "surveys/common/closed")
         return
     variables = await _variables(context, session, answers)
-    shown = Shown(
+    shown = Shown(  # what staff see of the question and answer: in the hospital's language
         services.renderer.render(question.text, services.locale, **variables),
         _answer_label(context, question, answer),
     )
@@ -140,7 +140,7 @@ async def ask_current_question(context: AppContext, session: SurveySession) -> N
     services = context.services
     lead = services.renderer.render(
         RESUMED_TEMPLATE,
-        services.locale,
+        await chat_locale(context, session.chat_id),
         hospital=variables["hospital"],
         department=variables["department"],
     )
@@ -168,10 +168,11 @@ async def _send_question(
     lead: str | None = None,
 ) -> None:
     services = context.services
-    text = question_text(services.renderer, services.locale, question, variables, lead)
+    locale = await chat_locale(context, session.chat_id)
+    text = question_text(services.renderer, locale, question, variables, lead)
     markup = question_markup(
         services.renderer,
-        services.locale,
+        locale,
         session.id,
         question,
         services.clock.now(),

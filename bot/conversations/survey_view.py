@@ -33,7 +33,7 @@ def question_variables(
     patient_name: str,
 ) -> dict[str, object]:
     """Return what question templates receive."""
-    context = SurveyContext(session.plan_key or "", session.respondent)
+    context = SurveyContext(session.plan_key or "", session.respondent, session.flags)
     return {
         "hospital": hospital,
         "department": department,

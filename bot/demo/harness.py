@@ -62,10 +62,13 @@ class BotHarness:
         user_id: int | None = None,
         thread_id: int | None = None,
         reply_to: int | None = None,
+        language_code: str | None = None,
     ) -> None:
-        """Deliver a text message from a user in a chat (in a topic, or as a reply)."""
+        """Deliver a text message from a user in a chat (in a topic, as a reply, from an app
+        set to a language)."""
         assert self.app is not None
-        update = text_update(self.app.bot, chat_id, user_id or chat_id, text, thread_id, reply_to)
+        user = user_id or chat_id
+        update = text_update(self.app.bot, chat_id, user, text, thread_id, reply_to, language_code)
         await self.app.process_update(update)
 
     async def press(self, chat_id: int, data: str, user_id: int | None = None) -> None:

@@ -69,9 +69,9 @@ async def setting_up(sim: Simulation, discharge_list: Path) -> Cast:
 
 
 async def first_days(sim: Simulation, cast: Cast) -> None:
-    """Day-1 and day-2 advice goes out; one patient stops; medicines are taken."""
-    await sim.run_until(at(sim, "2025-11-14", "10:45"))
-    await take_medicine(sim, cast, "red_flag")  # the gynaecology plan's day-1 reminder
+    """Day-1 and day-2 advice goes out (tips need no answer); one patient stops; medicines
+    are taken."""
+    await sim.run_until(at(sim, "2025-11-14", "10:45"))  # the gynaecology plan's day-1 tip
     await stopping_patient(sim, cast)
     for day in ("2025-11-15", "2025-11-16"):
         await sim.run_until(at(sim, day, "08:05"))

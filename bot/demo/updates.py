@@ -11,8 +11,11 @@ from telegram import Bot, Update
 _ids = itertools.count(1)
 
 
-def _user(user_id: int) -> dict[str, Any]:
-    return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": "zh"}
+def _user(user_id: int, language_code: str | None = None) -> dict[str, Any]:
+    user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+    if language_code is not None:  # Telegram leaves it out when the app does not say
+        user["language_code"] = language_code
+    return user
 
 
 def _chat(chat_id: int) -> dict[str, Any]:
@@ -27,16 +30,18 @@ def text_update(
     text: str,
     thread_id: int | None = None,
     reply_to: int | None = None,
+    language_code: str | None = None,
 ) -> Update:
     """Build an update carrying a text message (commands get their entity).
 
-    In a forum topic give thread_id; as a reply to an earlier message give reply_to.
+    In a forum topic give thread_id; as a reply to an earlier message give reply_to; the
+    language the sender's app is set to as language_code (e.g. "en-GB").
     """
     message: dict[str, Any] = {
         "message_id": next(_ids),
         "date": int(time.time()),
         "chat": _chat(chat_id),
-        "from": _user(user_id),
+        "from": _user(user_id, language_code),
         "text": text,
     }
     if thread_id is not None:

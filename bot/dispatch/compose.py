@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.conversations.survey_view import question_markup, question_text, question_variables
 from bot.domain.clock import Clock
+from bot.domain.elapsed import days_between, elapsed_since
+from bot.domain.languages import effective_locale
 from bot.domain.surveys import RESUMED_TEMPLATE, Survey, SurveyContext, next_question
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.store import Store
 from bot.storage.surveys import NewSession
-from bot.templating import Renderer
+from bot.templating import DEFAULT_LOCALE, Renderer
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class SurveyBook:
     zone: ZoneInfo
 
 
+SINCE_DISCHARGE_TEMPLATE = "plans/since_discharge"  # "3天", "两周", "一个多月" in words
 # kind -> rows of (label template, callback action); the row id is added to the data
 ANSWER_BUTTONS: dict[str, list[list[tuple[str, str]]]] = {
     "medication": [
@@ -35,6 +38,9 @@ ANSWER_BUTTONS: dict[str, list[list[tuple[str, str]]]] = {
             ("buttons/med_skip", "md:skip"),
         ]
     ],
+    "medication_check": [
+        [("buttons/med_still_taking", "mc:yes"), ("buttons/med_stopped", "mc:stopped")]
+    ],
     "reexam_reminder": [
         [("buttons/reexam_confirm", "rx:confirm")],
         [("buttons/reexam_other", "rx:other"), ("buttons/reexam_done", "rx:done")],
@@ -43,12 +49,20 @@ ANSWER_BUTTONS: dict[str, list[list[tuple[str, str]]]] = {
 }
 
 
-def compose_text(renderer: Renderer, row: OutboxRow, hospital: str) -> str:
-    """Render the row's template with the patient's context and the row's payload."""
+def compose_text(
+    renderer: Renderer, row: OutboxRow, hospital: str, now: datetime, zone: ZoneInfo
+) -> str:
+    """Render the row's template with the patient's context, the row's payload and the
+    real time since discharge (a step caught up late must not say "3 days" on day 9)."""
+    discharged, today = row.discharged_at.astimezone(zone).date(), now.astimezone(zone).date()
+    elapsed = elapsed_since(discharged, today)
+    since = renderer.render(SINCE_DISCHARGE_TEMPLATE, row.locale, **asdict(elapsed))
     variables: dict[str, object] = {
         "hospital": hospital,
         "department": row.department,
         "patient_name": row.patient_name,
+        "days_since_discharge": days_between(discharged, today),
+        "since_discharge": since,
         **row.payload,
     }
     return renderer.render(row.template, row.locale, **variables)
@@ -88,17 +102,20 @@ class MessageComposer:
         hospital: str,
         clock: Clock,
         surveys: SurveyBook,
+        default_locale: str = DEFAULT_LOCALE,
     ) -> None:
         self.store, self.renderer, self.hospital, self.clock = store, renderer, hospital, clock
-        self.surveys = surveys
+        self.surveys, self.default_locale = surveys, default_locale
+
+    def _text(self, row: OutboxRow) -> str:
+        return compose_text(self.renderer, row, self.hospital, self.clock.now(), self.surveys.zone)
 
     async def compose(self, row: OutboxRow) -> Composed | None:
-        """Return the message for a row, or None to wait (another survey is under way)."""
+        """Return the message for a row in its contact's language (or None to wait)."""
+        row = replace(row, locale=effective_locale(row.locale, self.default_locale))
         survey = self.surveys.surveys.get(row.survey or "")
         if survey is None:
-            return Composed(
-                compose_text(self.renderer, row, self.hospital), compose_buttons(self.renderer, row)
-            )
+            return Composed(self._text(row), compose_buttons(self.renderer, row))
         return await self._survey_opening(row, survey)
 
     async def _survey_opening(self, row: OutboxRow, survey: Survey) -> Composed | None:
@@ -107,9 +124,10 @@ class MessageComposer:
             for s in await self.store.surveys.open_for_chat(row.chat_id)
             if s.status == "open" and s.message_id != row.id
         ]
-        first = next_question(survey, {}, SurveyContext(row.plan_key or "", row.respondent))
+        context = SurveyContext(row.plan_key or "", row.respondent, row.flags)
+        first = next_question(survey, {}, context)
         if busy or first is None:
-            return None if busy else Composed(compose_text(self.renderer, row, self.hospital), None)
+            return None if busy else Composed(self._text(row), None)
         now = self.clock.now()
         new = NewSession(
             row.id,
@@ -134,7 +152,7 @@ class MessageComposer:
                 RESUMED_TEMPLATE, row.locale, hospital=self.hospital, department=row.department
             )
             if answers
-            else compose_text(self.renderer, row, self.hospital)
+            else self._text(row)
         )
         return Composed(
             question_text(self.renderer, row.locale, question, variables, lead),

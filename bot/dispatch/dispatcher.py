@@ -17,10 +17,13 @@ from telegram.error import TelegramError
 
 from bot.dispatch.compose import MessageComposer
 from bot.dispatch.faults import Verdict, classify
+from bot.dispatch.ordering import sort_claimed
 from bot.dispatch.outcomes import FollowUp, OutcomeBuffer
 from bot.dispatch.pacing import Pacer
+from bot.domain.catch_up import ORDER_GAP
 from bot.domain.clock import Clock
 from bot.domain.schedule import SendPolicy, lateness_limit, next_send_time
+from bot.domain.step_hours import step_hours_of
 from bot.storage.outbox_records import Delivery, MessageStatus, OutboxRow, Outcome
 from bot.storage.schema import scheduled_messages
 from bot.storage.store import Store
@@ -28,7 +31,8 @@ from bot.storage.store import Store
 log = logging.getLogger(__name__)
 AWAITS_ANSWER = frozenset({"checkin", "keep_asking"})
 SURVEY_WAIT = timedelta(minutes=30)
-WINDOWLESS = frozenset({"medication"})  # medicines keep their own times (never at night)
+# Medicines keep their own times (never at night); the still-taking question follows one.
+WINDOWLESS = frozenset({"medication", "medication_check"})
 MAX_IN_FLIGHT = 32  # requests open at once; below the HTTP connection pool's size
 
 
@@ -47,6 +51,7 @@ class DispatchStats:
     failed: int = 0
     unreachable: int = 0
     missed: int = 0
+    superseded: int = 0
     reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -81,41 +86,79 @@ class Dispatcher:
         return stats
 
     async def _send_batch(self, rows: list[OutboxRow], stats: DispatchStats) -> None:
-        slots = [(self.pacer.reserve(row.chat_id), row) for row in interleave_chats(rows)]
+        ordered = await sort_claimed(self.store, rows, self.clock.now())
+        slots = [(self.pacer.reserve(row.chat_id), row) for row in interleave_chats(ordered.send)]
+        loop = asyncio.get_running_loop()
+        went: dict[int, asyncio.Future[bool]] = {
+            row.id: loop.create_future() for row in ordered.send
+        }
         async with self.outcomes.flushing():
-            await asyncio.gather(*(self._deliver_at(slot, row, stats) for slot, row in slots))
+            for row, until in ordered.held:  # an earlier step of this contact goes first
+                self._hold(row, until)
+            for row in ordered.superseded:
+                await self._close(row, stats, MessageStatus.SUPERSEDED, "caught_up")
+            await asyncio.gather(
+                *(
+                    self._deliver_in_turn(slot, row, stats, ordered.after, went)
+                    for slot, row in slots
+                )
+            )
 
-    async def _deliver_at(self, slot: float, row: OutboxRow, stats: DispatchStats) -> None:
+    def _hold(self, row: OutboxRow, until: datetime) -> None:
+        delivery = Delivery(row.chat_id, "retry", "earlier_step_first")
+        self.outcomes.add(Outcome(row.id, delivery, {"send_at": until, "attempts": row.attempts}))
+
+    async def _deliver_in_turn(
+        self,
+        slot: float,
+        row: OutboxRow,
+        stats: DispatchStats,
+        after: dict[int, int],
+        went: dict[int, asyncio.Future[bool]],
+    ) -> None:
+        """Deliver a row once the earlier step of its contact in this batch has gone out."""
+        sent = False
+        try:
+            earlier = after.get(row.id)
+            if earlier is not None and not await went[earlier]:
+                self._hold(row, self.clock.now() + ORDER_GAP)
+                return
+            sent = await self._deliver_at(slot, row, stats)
+        finally:
+            went[row.id].set_result(sent)
+
+    async def _deliver_at(self, slot: float, row: OutboxRow, stats: DispatchStats) -> bool:
         await self.pacer.wait_for(slot)
         try:
             async with self._in_flight:
-                await self._deliver(row, stats)
+                return await self._deliver(row, stats)
         except (TelegramError, asyncio.CancelledError):
             raise
         except Exception:  # one bad row must never stop the dispatcher
             log.exception("outbox row %s failed unexpectedly", row.id)
             await self._close(row, stats, MessageStatus.FAILED, "internal_error")
+            return False
 
-    async def _deliver(self, row: OutboxRow, stats: DispatchStats) -> None:
+    async def _deliver(self, row: OutboxRow, stats: DispatchStats) -> bool:
         now = self.clock.now()
         if now - row.send_at > lateness_limit(row.kind, self.config.catch_up):
             await self._close(row, stats, MessageStatus.MISSED, "late")
-            return
+            return False
         if (later := self._next_window(row, now)) is not None:  # e.g. after the bot was down
             delivery = Delivery(row.chat_id, "retry", "outside_window")
             self.outcomes.add(Outcome(row.id, delivery, {"send_at": later}))
-            return
+            return False
         try:
             composed = await self.composer.compose(row)
         except (TemplateError, KeyError, ValueError) as error:  # recorded against its row
             log.warning("outbox row %s: template %s failed: %s", row.id, row.template, error)
             await self._close(row, stats, MessageStatus.FAILED, "template_error")
-            return
+            return False
         if composed is None:  # another survey is under way in this chat: one after the other
             wait = {"send_at": now + SURVEY_WAIT, "attempts": row.attempts}
             self.outcomes.add(Outcome(row.id, Delivery(row.chat_id, "retry", "survey_busy"), wait))
             stats.retried += 1
-            return
+            return False
         try:
             message = await self.bot.send_message(
                 row.chat_id,
@@ -125,14 +168,16 @@ class Dispatcher:
             )
         except TelegramError as error:
             await self._on_fault(row, error, stats)
-            return
+            return False
         await self._on_sent(row, message.message_id, stats)
+        return True
 
     def _next_window(self, row: OutboxRow, now: datetime) -> datetime | None:
         """Return the next window's time when a windowed message is due outside the windows."""
         if self.config.windows is None or row.kind in WINDOWLESS:
             return None
-        later = next_send_time(now, self.config.windows, spread_key=row.id)
+        own = step_hours_of(row.payload)
+        later = next_send_time(now, self.config.windows, spread_key=row.id, step=own)
         return None if later == now else later
 
     async def _on_sent(self, row: OutboxRow, telegram_id: int, stats: DispatchStats) -> None:
@@ -193,6 +238,8 @@ class Dispatcher:
         self.outcomes.add(Outcome(row.id, delivery, values), then)
         if status is MessageStatus.MISSED:
             stats.missed += 1
+        elif status is MessageStatus.SUPERSEDED:
+            stats.superseded += 1
         else:
             stats.failed += 1
         stats.reasons[reason] += 1

@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.context import AppContext
 from bot.dispatch.case_deadlines import sweep_cases
 from bot.dispatch.sweeps import expire_unanswered
-from bot.services.planning import replan_changed
+from bot.services.planning import extend_medicine_horizons, replan_changed
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ async def run_sweeps(context: AppContext) -> None:
     """Re-plan changed plans, expire unanswered steps and surveys, watch case deadlines."""
     services = context.services
     await replan_changed(services.store, services.scheduling, services.clock.now())
+    await extend_medicine_horizons(services.store, services.scheduling, services.clock.now())
     await expire_unanswered(services.store, services.scheduling.policy, services.clock.now())
     await services.store.surveys.expire(services.clock.now())
     await sweep_cases(context)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import or_
 
 from bot.domain.schedule import SendPolicy, next_send_time
+from bot.domain.step_hours import step_hours_of
 from bot.storage.outbox_records import MessageStatus, OutboxRow, PlannedMessage
 from bot.storage.schema import scheduled_messages as m
 from bot.storage.store import Store
@@ -25,7 +26,8 @@ async def expire_unanswered(store: Store, policy: SendPolicy, now: datetime) -> 
     )
     for row in rows:
         if row.kind == "checkin" and row.tries < MAX_CHECKIN_TRIES:
-            send_at = next_send_time(now, policy, spread_key=row.id)
+            own = step_hours_of(row.payload)
+            send_at = next_send_time(now, policy, spread_key=row.id, step=own)
             await store.outbox.record_answer(
                 row, "no_answer", now, status="pending", send_at=send_at, answer_due_at=None
             )

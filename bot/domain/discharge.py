@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.domain.languages import LOCALES, listed_language
 from bot.domain.tabular import (
     AMBIGUOUS_COLUMNS,
     BAD_ENCODING,
@@ -46,9 +47,11 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "consent": ("是否同意回访", "同意回访"),
     "plan": ("随访计划",),
     "revisit_at": ("复诊日期", "复诊时间"),
+    "treated_on": ("治疗日期", "手术日期"),  # plan steps with anchor: treatment count from it
     "medications": ("出院带药",),
     "flags": ("特殊标记",),
     "notes": ("备注",),
+    "language": ("语言", "语种", "首选语言", "沟通语言"),
 }
 REQUIRED_FIELDS = ("hospital_no", "name", "department", "discharged_at", "consent")
 _OPTIONAL_TEXT = ("ward", "attending_doctor", "nurse", "diagnosis", "plan", "medications", "notes")
@@ -62,6 +65,7 @@ BAD_AGE = "bad_age"
 BAD_PHONE = "bad_phone"
 DUPLICATE_ROW = "duplicate_row"
 ADMITTED_AFTER_DISCHARGE = "admitted_after_discharge"
+BAD_LANGUAGE = "bad_language"
 
 ROW_ERROR_CODES = (
     REQUIRED,
@@ -73,6 +77,7 @@ ROW_ERROR_CODES = (
     BAD_PHONE,
     DUPLICATE_ROW,
     ADMITTED_AFTER_DISCHARGE,
+    BAD_LANGUAGE,
 )
 TABLE_ERROR_CODES = (
     BAD_ENCODING,
@@ -95,6 +100,7 @@ _ROW_MESSAGES = {
     BAD_PHONE: "phone number must have {min_digits} to {max_digits} digits",
     DUPLICATE_ROW: "same patient and discharge time as line {first_line}, but different data",
     ADMITTED_AFTER_DISCHARGE: "admission time is after the discharge time",
+    BAD_LANGUAGE: "language not supported; use one of {supported}, or leave it empty",
 }
 
 MAX_CELL_LENGTH = 2000
@@ -178,10 +184,12 @@ class DischargeRecord:
     discharge_condition: str | None = None
     plan: str | None = None
     revisit_at: date | None = None
+    treated_on: date | None = None
     medications: str | None = None
     flags: str | None = None
     notes: str | None = None
     exclusion: ExclusionReason | None = None
+    language: str | None = None  # a supported locale; None = the hospital's language
 
 
 @dataclass(frozen=True)
@@ -368,6 +376,8 @@ class _RowReader:
         optional = {n: get(n, _text) for n in _OPTIONAL_TEXT}
         sex, age, phone = get("sex", _sex), get("age", _age), get("phone", _phone)
         birth, revisit = get("birth_date", dates.day), get("revisit_at", dates.day)
+        language = get("language", _language)
+        treated = get("treated_on", dates.day)
         if discharged is not None and admitted is not None:
             self._check_order(admitted, discharged)
         if self.errors or hospital_no is None or name is None or department is None:
@@ -389,8 +399,10 @@ class _RowReader:
             admitted_at=admitted.utc if admitted else None,
             discharge_condition=condition,
             revisit_at=revisit,
+            treated_on=treated,
             flags=flags,
             exclusion=exclusion,
+            language=language,
             **optional,
         )
 
@@ -472,6 +484,17 @@ def _sex(raw: object) -> str | None:
     if text not in SEX_WORDS:
         raise _Invalid(BAD_SEX)
     return SEX_WORDS[text]
+
+
+def _language(raw: object) -> str | None:
+    """Convert a language cell ("中文", "English", "en-US" ...) to a supported locale."""
+    text = _clean(raw)
+    if not text:
+        return None
+    locale = listed_language(text)
+    if locale is None:
+        raise _Invalid(BAD_LANGUAGE, supported=", ".join(LOCALES))
+    return locale
 
 
 def _age(raw: object) -> int | None:

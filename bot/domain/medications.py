@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -22,13 +22,15 @@ class Frequency(StrEnum):
     Q8H = "q8h"
     Q12H = "q12h"
     QW = "qw"
+    QOD = "qod"  # every other day (隔日一次)
     PRN = "prn"
 
 
 NO_FREQUENCY = "no_frequency"
 NO_DRUG = "no_drug"
 BAD_DAYS = "bad_days"
-PROBLEM_CODES = (NO_FREQUENCY, NO_DRUG, BAD_DAYS)
+IRREGULAR = "irregular"  # tapering, on-and-off cycles, given weekdays: kept as text only
+PROBLEM_CODES = (NO_FREQUENCY, NO_DRUG, BAD_DAYS, IRREGULAR)
 WARNING_TEMPLATE = "medication/import_warning"
 
 MAX_DAYS = 365
@@ -46,6 +48,7 @@ DEFAULT_TIMES: dict[Frequency, tuple[time, ...]] = {
     Frequency.Q8H: (time(6), time(14), time(22)),
     Frequency.Q12H: (time(8), time(20)),
     Frequency.QW: (time(8),),
+    Frequency.QOD: (time(8),),
     Frequency.PRN: (),
 }
 
@@ -88,6 +91,7 @@ _LATIN_FORMS = {
     Frequency.Q8H: ("q", "8", "h"),
     Frequency.Q12H: ("q", "12", "h"),
     Frequency.QW: ("q", "w"),
+    Frequency.QOD: ("q", "o", "d"),
     Frequency.PRN: ("p", "r", "n"),
 }
 _PER_DAY = r"(?<![\d隔])(?:每|一|1)\s*[日天]\s*"
@@ -100,6 +104,8 @@ _CHINESE_FORMS = {
     Frequency.Q8H: r"每\s*隔?\s*(?:8|八)\s*个?\s*小时(?:\s*[一1]\s*次)?",
     Frequency.Q12H: r"每\s*隔?\s*(?:12|十二)\s*个?\s*小时(?:\s*[一1]\s*次)?",
     Frequency.QW: r"(?<![\d隔])(?:每|一|1)\s*(?:周|星期)\s*[一1]\s*次",
+    Frequency.QOD: r"隔\s*[日天]\s*(?:[一1]\s*次|服用?)?"
+    r"|每\s*(?:隔\s*[一1]|[两二2])\s*[日天]\s*[一1]\s*次|every\s+other\s+day|(?<![a-z])q2d(?![a-z])",
     Frequency.PRN: r"必要时|按需|需要时",
 }
 
@@ -131,6 +137,26 @@ _COURSE_HINT_RE = re.compile(
     r"(?![a-z])|疗程",
     re.IGNORECASE,
 )
+_WEEKDAY = r"[一二三四五六日天1-7]"
+# Regimens no fixed daily or weekly reminder can follow: tapering or raising the dose,
+# on-and-off cycles, given weekdays, several times a week.
+_IRREGULAR_RE = re.compile(
+    r"(?:每\s*(?:\d+|[一二两三四五六七])?\s*(?:天|日|周|星期)\s*)?(?:递?减|减量|加量|递增|逐渐)"
+    r"(?:\s*(?:至|为|到)?\s*\d+(?:\.\d+)?\s*(?:mg|g|ml|片|粒|毫克|克)?)?"
+    r"|[服用吃]\s*\d+\s*[天日周]\s*停\s*\d+\s*[天日周]|停\s*\d+\s*[天日周]"
+    rf"|(?:每\s*)?(?:周|星期){_WEEKDAY}(?:\s*[、,，/]?\s*{_WEEKDAY})+"
+    r"|(?:每\s*)?(?:周|星期)\s*[两二三四五六2-6]\s*次|taper\w*|\bq[3-9]d\b",
+    re.IGNORECASE,
+)
+# "每周一、三、五" is one entry: its separators are kept apart while the text is split.
+_KEEP_SEPARATORS = str.maketrans({"、": "\ue000", ",": "\ue001", "，": "\ue002"})
+_RESTORE_SEPARATORS = str.maketrans({"\ue000": "、", "\ue001": ",", "\ue002": "，"})
+_WEEKDAY_LIST_RE = re.compile(rf"(?:周|星期){_WEEKDAY}(?:\s*[、,，]\s*{_WEEKDAY})+")
+_MODIFIER_FILLER_RE = re.compile(r"服用|口服|使用|用药|服药|治疗|继续|take|use", re.IGNORECASE)
+_LONG_TERM_RE = re.compile(
+    r"长期|终身|终生|维持(?:治疗|量)?|long[- ]?term|lifelong|for\s+life|maintenance",
+    re.IGNORECASE,
+)
 _SEPARATOR_RE = re.compile(r"[;；,，、\r\n]+")
 _LIST_NUMBER_RE = re.compile(r"\(?\d{1,2}[).]?")
 _NUMBERING_RE = re.compile(r"^\(?\d{1,2}[).]\s*")
@@ -156,6 +182,7 @@ class MedicationEntry:
     dose: str | None
     frequency: Frequency
     days: int | None
+    long_term: bool = False  # 长期, 终身, 维持: taken until someone says it stopped
 
 
 @dataclass(frozen=True)
@@ -217,18 +244,42 @@ def parse_medications(
     text: str | None,
 ) -> tuple[list[MedicationEntry], list[MedicationProblem]]:
     """Split 出院带药 text into readable entries and problems, in written order."""
-    entries: list[MedicationEntry] = []
-    problems: list[MedicationProblem] = []
-    for raw in _SEPARATOR_RE.split(text or ""):
-        piece = raw.strip()
+    read: list[MedicationEntry | MedicationProblem] = []
+    kept = _WEEKDAY_LIST_RE.sub(lambda m: m.group().translate(_KEEP_SEPARATORS), text or "")
+    for raw in _SEPARATOR_RE.split(kept):
+        piece = raw.strip().translate(_RESTORE_SEPARATORS)
         if not piece or _LIST_NUMBER_RE.fullmatch(_normalise(piece)):
             continue
-        parsed = _parse_entry(piece)
-        if isinstance(parsed, MedicationEntry):
-            entries.append(parsed)
-        else:
-            problems.append(parsed)
+        if read and _only_a_modifier(piece):  # "…qd，长期" or "…qd，每周减5mg"
+            read[-1] = _modified(read[-1], piece)
+            continue
+        read.append(_parse_entry(piece))
+    entries = [item for item in read if isinstance(item, MedicationEntry)]
+    problems = [item for item in read if isinstance(item, MedicationProblem)]
     return entries, problems
+
+
+def _only_a_modifier(piece: str) -> bool:
+    """Say whether a piece only qualifies the entry before it (no drug name of its own)."""
+    text = _normalise(piece)
+    if not (_IRREGULAR_RE.search(text) or _LONG_TERM_RE.search(text)):
+        return False
+    patterns = (_IRREGULAR_RE, _LONG_TERM_RE, _DOSE_RE, _FREQUENCY_RE, _COURSE_RE)
+    for pattern in (*patterns, _MODIFIER_FILLER_RE):
+        text = _take(pattern, text)[1]
+    return _drug_name(text) is None
+
+
+def _modified(
+    before: MedicationEntry | MedicationProblem, piece: str
+) -> MedicationEntry | MedicationProblem:
+    """Return the entry before a modifier piece, read together with it."""
+    text = f"{before.text}，{piece}"
+    if _IRREGULAR_RE.search(_normalise(piece)):
+        return MedicationProblem(text, IRREGULAR)
+    if isinstance(before, MedicationProblem):
+        return MedicationProblem(text, before.code)
+    return replace(before, text=text, long_term=True)
 
 
 def parse_frequency(text: str) -> Frequency | None:
@@ -244,7 +295,10 @@ def _normalise(text: str) -> str:
 
 def _parse_entry(piece: str) -> MedicationEntry | MedicationProblem:
     """Read one entry, or say why it cannot be used."""
-    doses, rest = _take(_DOSE_RE, _normalise(piece))
+    if _IRREGULAR_RE.search(_normalise(piece)):
+        return MedicationProblem(piece, IRREGULAR)
+    long_term, rest = _take(_LONG_TERM_RE, _normalise(piece))
+    doses, rest = _take(_DOSE_RE, rest)
     frequencies, rest = _take(_FREQUENCY_RE, rest)
     courses, rest = _take(_COURSE_RE, rest)
     drug = _drug_name(rest)
@@ -257,7 +311,7 @@ def _parse_entry(piece: str) -> MedicationEntry | MedicationProblem:
     if days == 0 or _COURSE_HINT_RE.search(rest):
         return MedicationProblem(piece, BAD_DAYS)
     dose = " ".join(_SPACES_RE.sub("", m.group()) for m in doses) or None
-    return MedicationEntry(piece, drug, dose, found.pop(), days)
+    return MedicationEntry(piece, drug, dose, found.pop(), days, bool(long_term))
 
 
 def _take(pattern: re.Pattern[str], text: str) -> tuple[list[re.Match[str]], str]:
@@ -406,13 +460,20 @@ def reminder_times(
     times: Mapping[Frequency, tuple[time, ...]],
     quiet: QuietHours,
     default_days: int,
+    until: datetime | None = None,
 ) -> list[datetime]:
-    """Return every reminder (aware UTC) after start for the entry's course, in order."""
+    """Return every reminder (aware UTC) after start for the entry's course, in order.
+
+    `until` ends an open-ended (long-term) medicine's reminders instead of its course.
+    """
     if start.tzinfo is None:
         raise ValueError("reminder_times needs a timezone-aware start")
     days = _days(entry, default_days)
     first = start.astimezone(zone).replace(tzinfo=None)
     last = first + timedelta(days=days)
+    if until is not None:
+        last = until.astimezone(zone).replace(tzinfo=None)
+        days = max((last - first).days + 1, 0)
     clock = times.get(entry.frequency, DEFAULT_TIMES[entry.frequency])
     moments = {
         quiet.move_out(datetime.combine(day, at))
@@ -434,6 +495,8 @@ def _slot_days(frequency: Frequency, first: date, days: int) -> list[date]:
     """Return the local dates that may hold a reminder (one spare day each side)."""
     if frequency is Frequency.QW:
         return [first + timedelta(days=WEEK * k) for k in range(days // WEEK + 2)]
+    if frequency is Frequency.QOD:
+        return [first + timedelta(days=2 * k) for k in range(days // 2 + 2)]
     return [first + timedelta(days=k) for k in range(-1, days + 2)]
 
 

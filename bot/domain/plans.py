@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain import data_files
+from bot.domain.step_hours import StepHours, step_hours
 
 PLAN_LOCALES = ("zh_CN", "en")
 RULES_FILE = "rules.yaml"
@@ -39,18 +40,22 @@ STEP_FIELDS = (
     "repeat",
     "answer_timeout",
     "enabled",
+    "days",
+    "hours",
 )
 STEP_REQUIRED = ("key", "kind", "offset", "template")
 REPEAT_FIELDS = ("every", "until")
+OPEN_ENDED = "enrolled"  # repeat.until: as long as the patient stays enrolled
 RULES_FIELDS = ("default", "rules")
-RULE_FIELDS = ("plan", "departments", "diagnosis_keywords")
+RULE_FIELDS = ("plan", "departments", "diagnosis_keywords", "flags")
 
 
 class StepKind(StrEnum):
     CHECKIN = "checkin"
     EDUCATION = "education"
     REEXAM_REMINDER = "reexam_reminder"
-    MEDICATION = "medication"
+    MEDICATION = "medication"  # a prescribed medicine's reminder; never a plan step
+    MEDICATION_TIP = "medication_tip"  # education about medicines: no answer buttons
     MESSAGE = "message"
 
 
@@ -58,6 +63,7 @@ class Anchor(StrEnum):
     DISCHARGE = "discharge"
     REVISIT = "revisit"
     MEDICATION_END = "medication_end"
+    TREATMENT = "treatment"  # the list's 治疗日期/手术日期; discharge when it gives none
 
 
 class OffsetUnit(StrEnum):
@@ -136,10 +142,14 @@ def parse_duration(text: str) -> timedelta:
 
 @dataclass(frozen=True)
 class Repeat:
-    """Repeat a step every `every` after its first time, until `until` from the anchor."""
+    """Repeat a step every `every` after its first time, until `until` from the anchor.
+
+    Without `until` (YAML `until: enrolled`) the step repeats for as long as the patient stays
+    enrolled: MAX_OCCURRENCES times, which stopping, death or a new stay cancel.
+    """
 
     every: Offset
-    until: Offset
+    until: Offset | None
 
 
 @dataclass(frozen=True)
@@ -153,6 +163,7 @@ class PlanStep:
     repeat: Repeat | None = None
     answer_timeout: timedelta = DEFAULT_ANSWER_TIMEOUT
     enabled: bool = True
+    contact: StepHours | None = None  # the step's own days/hours within the send windows
 
 
 @dataclass(frozen=True)
@@ -177,15 +188,28 @@ class PlanRule:
     plan: str
     departments: tuple[str, ...]
     diagnosis_keywords: tuple[str, ...]
+    flags: tuple[str, ...] = ()
 
-    def matches(self, department: str, diagnosis: str | None) -> bool:
-        """Say whether a patient's department and diagnosis fall under this rule."""
+    def matches(self, department: str, diagnosis: str | None, flags: str | None = None) -> bool:
+        """Say whether a patient's department, diagnosis and 特殊标记 fall under this rule."""
         if self.departments and _fold(department) not in {_fold(d) for d in self.departments}:
+            return False
+        if self.flags and not any(has_flag(flags, flag) for flag in self.flags):
             return False
         if not self.diagnosis_keywords:
             return True
         folded = _fold(diagnosis or "")
-        return any(_fold(keyword) in folded for keyword in self.diagnosis_keywords)
+        return any(_has_all(folded, keyword) for keyword in self.diagnosis_keywords)
+
+
+def _has_all(folded: str, keyword: str) -> bool:
+    """Say whether every part of a keyword such as 宫外孕+术后 occurs in the folded text."""
+    return all(_fold(part) in folded for part in keyword.split("+"))
+
+
+def has_flag(flags: str | None, flag: str) -> bool:
+    """Say whether a 特殊标记 cell (e.g. "术后;高龄") carries a flag such as 术后."""
+    return bool(_fold(flag)) and _fold(flag) in _fold(flags or "")
 
 
 @dataclass(frozen=True)
@@ -201,12 +225,18 @@ class PlanBook:
             return None
         return next((plan for plan in self.plans.values() if folded in plan.labels()), None)
 
-    def choose(self, plan_column: str | None, department: str, diagnosis: str | None) -> Plan:
+    def choose(
+        self,
+        plan_column: str | None,
+        department: str,
+        diagnosis: str | None,
+        flags: str | None = None,
+    ) -> Plan:
         """Pick a patient's plan: the one named, else the first matching rule, else default."""
         named = self.find(plan_column)
         if named is not None:
             return named
-        rule = next((r for r in self.rules if r.matches(department, diagnosis)), None)
+        rule = next((r for r in self.rules if r.matches(department, diagnosis, flags)), None)
         return self.plans[rule.plan if rule is not None else self.default]
 
     def unknown_plan_name(self, plan_column: str | None) -> bool:
@@ -223,6 +253,7 @@ class DueStep:
     survey: str | None
     due_at: datetime
     answer_timeout: timedelta
+    contact: StepHours | None = None
 
 
 class PlanError(Exception):
@@ -281,10 +312,13 @@ def expand_plan(
     revisit_at: date | None,
     medication_end: datetime | None,
     zone: ZoneInfo,
+    treated_on: date | None = None,
 ) -> list[DueStep]:
     """List every occurrence of every enabled step, sorted by due time (UTC)."""
+    discharge = _aware(discharged_at, "discharged_at")
     anchors = {
-        Anchor.DISCHARGE: _aware(discharged_at, "discharged_at"),
+        Anchor.DISCHARGE: discharge,
+        Anchor.TREATMENT: treatment_moment(treated_on, discharge, zone),
         Anchor.REVISIT: None if revisit_at is None else revisit_moment(revisit_at, zone),
         Anchor.MEDICATION_END: None
         if medication_end is None
@@ -300,16 +334,29 @@ def expand_plan(
     return sorted(due, key=lambda d: (d.due_at, position[d.step_key], d.occurrence))
 
 
+def treatment_moment(treated_on: date | None, discharge: datetime, zone: ZoneInfo) -> datetime:
+    """Return the treatment anchor: the treatment day at the discharge's local time of day.
+
+    Without a treatment date the discharge counts: in-patients are treated before they leave,
+    so counting from discharge is never earlier than the seed's "days after treatment".
+    """
+    if treated_on is None:
+        return discharge
+    wall = discharge.astimezone(zone).time()
+    return datetime.combine(treated_on, wall, tzinfo=zone).astimezone(UTC)
+
+
 def step_times(step: PlanStep, anchor: datetime, zone: ZoneInfo) -> list[datetime]:
     """Return the due times (UTC) of a step's first occurrence and its repeats."""
     first = step.offset.apply(anchor, zone)
     if step.repeat is None:
         return [first]
-    last = step.repeat.until.apply(anchor, zone)
+    until = step.repeat.until
+    last = None if until is None else until.apply(anchor, zone)
     times = [first]
     for count in range(1, MAX_OCCURRENCES):
         moment = _repeat_time(step.offset, step.repeat.every, count, anchor, first, zone)
-        if moment > last:
+        if last is not None and moment > last:
             break
         times.append(moment)
     return times
@@ -334,6 +381,7 @@ def _due_step(step: PlanStep, occurrence: int, moment: datetime) -> DueStep:
         survey=step.survey,
         due_at=moment,
         answer_timeout=step.answer_timeout,
+        contact=step.contact,
     )
 
 
@@ -365,7 +413,7 @@ def replace_step(
         if name == "key":
             raise where.error("key", "a step key cannot be changed (it identifies sent messages)")
         if name not in STEP_COERCERS:
-            raise where.error(name, f"unknown field; fields are: {', '.join(STEP_FIELDS[1:])}")
+            raise where.error(name, f"unknown field; fields are: {', '.join(STEP_COERCERS)}")
         coerced[name] = STEP_COERCERS[name](value, where, name)
     new = replace(old, **coerced)
     _check_step(new, where, template_exists)
@@ -397,8 +445,10 @@ def _as_template(raw: object, where: _Where, name: str) -> str:
 
 
 def _as_kind(raw: object, where: _Where, name: str) -> StepKind:
-    """Return a step kind."""
-    return data_files.as_choice(raw, where, name, StepKind)
+    """Return a step kind; `medication` in a plan (older files and edits) is a tip."""
+    kind = data_files.as_choice(raw, where, name, StepKind)
+    # Reminders of a prescribed medicine come from the discharge list, never from a plan.
+    return StepKind.MEDICATION_TIP if kind is StepKind.MEDICATION else kind
 
 
 def _as_anchor(raw: object, where: _Where, name: str) -> Anchor:
@@ -436,7 +486,25 @@ def _as_repeat(raw: object, where: _Where, name: str) -> Repeat | None:
         return raw
     data = data_files.checked_fields(raw, where, name, REPEAT_FIELDS, REPEAT_FIELDS)
     every = _as_offset(data["every"], where, f"{name}.every")
+    if isinstance(data["until"], str) and _fold(data["until"]) == OPEN_ENDED:
+        return Repeat(every=every, until=None)
     return Repeat(every=every, until=_as_offset(data["until"], where, f"{name}.until"))
+
+
+def _as_contact(days: object, hours: object, where: _Where) -> StepHours | None:
+    """Return a step's own contact days and hours (`days: weekdays`, `hours: 12:00-18:00`)."""
+    if days is None and hours is None:
+        return None
+    chosen = None if days is None else data_files.as_text(days, where, "days")
+    window_text = None if hours is None else data_files.as_text(hours, where, "hours")
+    try:
+        step_hours(chosen, None)
+    except ValueError as error:
+        raise where.error("days", str(error)) from None
+    try:
+        return step_hours(chosen, window_text)
+    except ValueError as error:
+        raise where.error("hours", str(error)) from None
 
 
 def _as_texts(raw: object, where: _Where, name: str) -> tuple[str, ...]:
@@ -483,6 +551,8 @@ def _check_repeat(offset: Offset, repeat: Repeat, where: _Where) -> None:
     """Check that a repeat moves forward, ends after it starts, and stays small."""
     if repeat.every.amount <= 0:
         raise where.error("repeat.every", f'"{repeat.every}" must be a positive offset, e.g. 3mo')
+    if repeat.until is None:
+        return  # open-ended: expansion stops at MAX_OCCURRENCES
     span = repeat.until.approx_hours() - offset.approx_hours()
     if span < 0:
         raise where.error(
@@ -560,6 +630,7 @@ def _load_step(
             data.get("answer_timeout", DEFAULT_ANSWER_TIMEOUT), where, "answer_timeout"
         ),
         enabled=data_files.as_bool(data.get("enabled", True), where, "enabled"),
+        contact=_as_contact(data.get("days"), data.get("hours"), where),
     )
     _check_step(step, where, template_exists)
     return step
@@ -607,11 +678,18 @@ def _load_rule(raw: object, where: _Where, plans: Mapping[str, Plan]) -> PlanRul
         plan=_known_plan(data["plan"], where, "plan", plans),
         departments=_as_texts(data.get("departments"), where, "departments"),
         diagnosis_keywords=_as_texts(data.get("diagnosis_keywords"), where, "diagnosis_keywords"),
+        flags=_as_texts(data.get("flags"), where, "flags"),
     )
-    if not rule.departments and not rule.diagnosis_keywords:
+    for keyword in rule.diagnosis_keywords:
+        if not all(part.strip() for part in keyword.split("+")):
+            raise where.error(
+                "diagnosis_keywords",
+                f'"{keyword}" has an empty part; join words with + as in 宫外孕+术后',
+            )
+    if not rule.departments and not rule.diagnosis_keywords and not rule.flags:
         raise where.error(
             None,
-            "a rule needs departments or diagnosis_keywords "
+            "a rule needs departments, diagnosis_keywords or flags "
             "(patients no rule matches get the default plan)",
         )
     return rule

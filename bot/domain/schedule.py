@@ -7,10 +7,13 @@ import itertools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
+from bot.domain.holidays import HolidayCalendar, WorkdayCalendar
+
+if TYPE_CHECKING:
+    from bot.domain.step_hours import StepHours
 
 WINDOWS_FORM = "HH:MM-HH:MM, several separated by commas, e.g. 09:00-11:30,15:00-20:00"
 WINDOW_PATTERN = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
@@ -73,38 +76,14 @@ def _parse_window(part: str) -> Window:
     return Window(start, end)
 
 
-class HolidayCalendar(Protocol):
-    def is_public_holiday(self, day: date) -> bool:
-        """Say whether a local day is a public holiday (no follow-up messages)."""
+class DailyWindows(Protocol):
+    def on(self, day: date) -> tuple[Window, ...]:
+        """Return the send windows of a local day (e.g. by season)."""
         ...
 
-
-class NoHolidays:
-    """A calendar without public holidays."""
-
-    def is_public_holiday(self, day: date) -> bool:
-        """Say no: no day is a public holiday."""
-        return False
-
-
-class ChineseHolidays:
-    """Statutory holidays of mainland China (package `chinese-calendar`), not ordinary weekends."""
-
-    def __init__(self) -> None:
-        years = [day.year for day in chinese_calendar.holidays]
-        self.first_year: int = min(years)
-        self.last_year: int = max(years)
-
-    def covers(self, year: int) -> bool:
-        """Say whether the package has holiday data for a year."""
-        return self.first_year <= year <= self.last_year
-
-    def is_public_holiday(self, day: date) -> bool:
-        """Say whether a day is a statutory day off; adjusted working days (调休) are not."""
-        if not self.covers(day.year):
-            return False
-        day_off, name = chinese_calendar.get_holiday_detail(day)
-        return bool(day_off) and name is not None
+    def variants(self) -> tuple[tuple[Window, ...], ...]:
+        """Return every set of windows a day may have."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -115,12 +94,28 @@ class SendPolicy:
     zone: ZoneInfo
     holidays: HolidayCalendar
     catch_up: timedelta
+    seasons: DailyWindows | None = None  # None: the same windows all year
+    weekends: bool = True  # False: ordinary weekends are skipped, adjusted working days kept
 
     def __post_init__(self) -> None:
         if not self.windows:
             raise ValueError(f"a send policy needs at least one send window; {WINDOWS_FORM}")
         if self.catch_up < timedelta(0):
             raise ValueError("the catch-up period cannot be negative")
+
+    def windows_on(self, day: date) -> tuple[Window, ...]:
+        """Return the send windows of a local day."""
+        return self.windows if self.seasons is None else self.seasons.on(day)
+
+    def window_sets(self) -> tuple[tuple[Window, ...], ...]:
+        """Return every set of send windows a day may have (one per season)."""
+        return (self.windows,) if self.seasons is None else self.seasons.variants()
+
+    def is_send_day(self, day: date) -> bool:
+        """Say whether follow-up messages may go out on a local day."""
+        if self.holidays.is_public_holiday(day):
+            return False
+        return self.weekends or is_working_day(day, self.holidays)
 
 
 def spread_offset(spread_key: int, length: timedelta) -> timedelta:
@@ -132,16 +127,21 @@ def spread_offset(spread_key: int, length: timedelta) -> timedelta:
     return timedelta(seconds=int.from_bytes(digest, "big") % seconds)
 
 
-def next_send_time(earliest: datetime, policy: SendPolicy, spread_key: int = 0) -> datetime:
-    """Return the first allowed send time (UTC) not before `earliest`."""
+def next_send_time(
+    earliest: datetime, policy: SendPolicy, spread_key: int = 0, step: StepHours | None = None
+) -> datetime:
+    """Return the first allowed send time (UTC) not before `earliest`, within a step's hours."""
     if earliest.tzinfo is None:
         raise ValueError("next_send_time needs a timezone-aware time")
     earliest = earliest.astimezone(UTC)
     first_day = earliest.astimezone(policy.zone).date()
     for day in (first_day + timedelta(days=n) for n in range(MAX_SEARCH_DAYS)):
-        if policy.holidays.is_public_holiday(day):
+        if not policy.is_send_day(day):
             continue
-        for window in policy.windows:
+        windows = policy.windows_on(day)
+        if step is not None:
+            windows = step.day_windows(day, windows)
+        for window in windows:
             opening, closing = window.bounds(day, policy.zone)
             if closing <= opening or closing <= earliest:
                 continue  # a window lost to a DST jump, or already over
@@ -170,8 +170,8 @@ def lateness_limit(kind: str, catch_up: timedelta) -> timedelta:
 
 def is_working_day(day: date, holidays: HolidayCalendar) -> bool:
     """Say whether staff work that day: weekdays, and adjusted weekend working days (调休)."""
-    if isinstance(holidays, ChineseHolidays) and holidays.covers(day.year):
-        return bool(chinese_calendar.is_workday(day))
+    if isinstance(holidays, WorkdayCalendar) and holidays.is_adjusted_workday(day):
+        return True
     return day.weekday() < WEEKEND_START and not holidays.is_public_holiday(day)
 
 

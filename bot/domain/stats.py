@@ -71,6 +71,7 @@ class Stats:
     reached: int = 0
     failed: dict[str, int] = field(default_factory=dict)
     missed: int = 0
+    superseded: int = 0  # caught up late, a later step went instead: neither failed nor unanswered
     satisfaction: dict[str, Satisfaction] = field(default_factory=dict)
     nps_counts: dict[int, int] = field(default_factory=dict)  # score (0-10) -> answers
     complaints: int = 0

@@ -15,6 +15,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.domain import data_files
+from bot.domain.plans import has_flag
 
 _T = TypeVar("_T", bound=Hashable)
 
@@ -56,6 +57,7 @@ QUESTION_FIELDS = (
     "options",
     "condition",
     "plans",
+    "flags",
     "respondents",
     "actions_on_text",
     "scale_actions",
@@ -193,6 +195,7 @@ class Question:
     options: tuple[Option, ...] = ()
     condition: Condition | None = None
     plans: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()  # 特殊标记 that bring the question in, whatever the plan
     respondents: tuple[str, ...] = ()
     actions_on_text: tuple[Action, ...] = ()
     scale_actions: tuple[ScaleRange, ...] = ()
@@ -234,6 +237,7 @@ class Survey:
 class SurveyContext:
     plan: str
     respondent: str = "patient"
+    flags: str | None = None  # the stay's 特殊标记, e.g. "术后;高龄"
 
 
 class SurveyError(Exception):
@@ -392,12 +396,19 @@ def effective_respondent(answers: Mapping[str, str], context: SurveyContext) -> 
 
 def applies(question: Question, answers: Mapping[str, str], context: SurveyContext) -> bool:
     """Say whether a question is to be asked given its condition, plans and respondents."""
-    if question.plans and context.plan not in question.plans:
+    if (question.plans or question.flags) and not _for_this_patient(question, context):
         return False
     if question.respondents and effective_respondent(answers, context) not in question.respondents:
         return False
     condition = question.condition
     return condition is None or answers.get(condition.question) in condition.values
+
+
+def _for_this_patient(question: Question, context: SurveyContext) -> bool:
+    """Say whether the patient's plan or one of their 特殊标记 brings a limited question in."""
+    if context.plan in question.plans:
+        return True
+    return any(has_flag(context.flags, flag) for flag in question.flags)
 
 
 def next_question(
@@ -596,6 +607,14 @@ def _load_question(
         options=_load_options(data.get("options"), kind, where),
         condition=_load_condition(data.get("condition"), where, earlier),
         plans=_load_plans(data.get("plans"), where, plan_keys),
+        flags=_unique(
+            tuple(
+                data_files.as_text(item, where, "flags")
+                for item in data_files.as_list(data.get("flags"), where, "flags")
+            ),
+            where,
+            "flags",
+        ),
         respondents=_load_respondents(data.get("respondents"), where),
         actions_on_text=_as_actions(data.get("actions_on_text"), where, "actions_on_text"),
         scale_actions=_load_scale_actions(data.get("scale_actions"), where),

@@ -7,22 +7,34 @@ from datetime import timedelta
 from telegram import Update
 
 from bot.context import AppContext
+from bot.conversations.reexam_date import ask_visit_date
 from bot.dispatch.sweeps import KEEP_ASKING
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.plans import StepKind
 from bot.handlers.replies import refuse_button, send, settle
 from bot.services.alerts import alert_staff
+from bot.services.medicine_plan import CHECK_KIND
+from bot.services.medicines import stop_medicine
+from bot.services.revisits import close_visit
 from bot.services.steps import mark_step_answered
+from bot.storage.audit import Actor
+from bot.storage.medicines import StopSource
 from bot.storage.outbox_records import MessageStatus, OutboxRow
 from bot.storage.schema import scheduled_messages as m
 
 SNOOZE = timedelta(minutes=30)
 CHOICES = {
     "md": {"taken", "snooze", "skip"},
+    "mc": {"yes", "stopped"},
     "rx": {"confirm", "other", "done"},
     "ka": {"yes", "no"},
 }
-ROW_KINDS = {"md": StepKind.MEDICATION, "rx": StepKind.REEXAM_REMINDER, "ka": KEEP_ASKING}
+ROW_KINDS = {
+    "md": StepKind.MEDICATION,
+    "mc": CHECK_KIND,
+    "rx": StepKind.REEXAM_REMINDER,
+    "ka": KEEP_ASKING,
+}
 
 
 async def on_answer_button(update: Update, context: AppContext) -> None:
@@ -35,7 +47,7 @@ async def on_answer_button(update: Update, context: AppContext) -> None:
         return
     await settle(query)
     prefix, choice = (query.data or "").split(":")[:2]
-    handler = {"md": _medication, "rx": _reexam, "ka": _keep_asking}[prefix]
+    handler = {"md": _medication, "mc": _still_taking, "rx": _reexam, "ka": _keep_asking}[prefix]
     await handler(context, row, choice)
 
 
@@ -87,16 +99,29 @@ async def _reexam(context: AppContext, row: OutboxRow, choice: str) -> None:
         context, row, {"confirm": "confirmed", "other": "reschedule"}.get(choice, "attended")
     )
     if choice == "done":
-        now = context.services.clock.now()
-        await context.services.store.outbox.cancel_open(
-            now, "attended", m.c.patient_id == row.patient_id, m.c.kind == "reexam_reminder"
-        )
+        await close_visit(context.services.store, row, context.services.clock.now())
         await send(context, row.chat_id, "reexam/attended")
     elif choice == "other":
-        await alert_staff(context, "staff/reexam_reschedule", row)
-        await send(context, row.chat_id, "reexam/reschedule_requested")
+        await ask_visit_date(context, row)
     else:
         await send(context, row.chat_id, "reexam/confirmed")
+
+
+async def _still_taking(context: AppContext, row: OutboxRow, choice: str) -> None:
+    """Keep reminding of a long-term medicine, or stop it and tell staff."""
+    drug = row.payload.get("drug", "")
+    await _answered(context, row, "still_taking" if choice == "yes" else "stopped")
+    if choice == "yes":
+        await send(context, row.chat_id, "medication/still_taking_noted", drug=drug)
+        return
+    medicine = int(str(row.payload.get("medicine", -1)))
+    now = context.services.clock.now()
+    actor = Actor.contact(row.contact_id)
+    store = context.services.store
+    if medicine >= 0:
+        await stop_medicine(store, row.episode_id, medicine, StopSource.PATIENT, actor, now)
+    await send(context, row.chat_id, "medication/stopped_noted", drug=drug)
+    await alert_staff(context, "staff/medicine_stopped", row)
 
 
 async def _keep_asking(context: AppContext, row: OutboxRow, choice: str) -> None:

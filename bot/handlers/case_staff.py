@@ -7,7 +7,7 @@ from telegram.constants import ParseMode
 
 from bot.context import AppContext
 from bot.domain.roles import Permission, is_allowed
-from bot.handlers.replies import text_of
+from bot.handlers.replies import Button, chat_locale, send_in, text_of
 from bot.services.case_cards import post_in_case, refresh_card
 from bot.storage.cases import Case
 from bot.storage.records import StaffMember
@@ -186,7 +186,7 @@ async def relay_to_patient(
         return
     text = services.renderer.render(
         "case/staff_reply",
-        services.locale,
+        await chat_locale(context, contact.chat_id),
         number=case.id,
         hospital=services.settings.require_hospital_name(),
         department=episode.department,
@@ -218,8 +218,8 @@ async def close_case(context: AppContext, case: Case, member: StaffMember, summa
         closed_at=now,
     ):
         return
-    render, locale = services.renderer.render, services.locale
-    outcome = render(f"outcomes/{case.outcome}", locale) if case.outcome else ""
+    render = services.renderer.render
+    outcome = render(f"outcomes/{case.outcome}", services.locale) if case.outcome else ""
     shown = summary[:SHOWN_TEXT]
     contact = await services.store.contacts.get(case.contact_id) if case.contact_id else None
     episode = await services.store.episodes.get(case.episode_id)
@@ -227,31 +227,7 @@ async def close_case(context: AppContext, case: Case, member: StaffMember, summa
         await post_in_case(context, case, STOPPED_NOTE, fact=episode.patient_fact.value)
         contact = None  # a death or a dispute: the case closes without a word to the patient
     if contact is not None:
-        await context.bot.send_message(
-            contact.chat_id,
-            render("case/closed", locale, number=case.id, outcome=outcome, summary=shown),
-            parse_mode=ParseMode.HTML,
-        )
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        render("buttons/handling_satisfied", locale),
-                        callback_data=f"ch:{case.id}:yes",
-                    ),
-                    InlineKeyboardButton(
-                        render("buttons/handling_unsatisfied", locale),
-                        callback_data=f"ch:{case.id}:no",
-                    ),
-                ]
-            ]
-        )
-        await context.bot.send_message(
-            contact.chat_id,
-            render("case/handling_question", locale, number=case.id),
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-        )
+        await _tell_patient_closed(context, case, contact.chat_id, shown)
     await post_in_case(
         context,
         case,
@@ -261,3 +237,19 @@ async def close_case(context: AppContext, case: Case, member: StaffMember, summa
         who=member_name(member),
     )
     await refresh_card(context, case.id)
+
+
+async def _tell_patient_closed(context: AppContext, case: Case, chat_id: int, shown: str) -> None:
+    """Tell the patient, in their language, how the case ended and ask if they are satisfied."""
+    locale = await chat_locale(context, chat_id)
+    render = context.services.renderer.render
+    outcome = render(f"outcomes/{case.outcome}", locale) if case.outcome else ""
+    closed = "case/closed"
+    await send_in(context, locale, chat_id, closed, number=case.id, outcome=outcome, summary=shown)
+    buttons: list[list[Button]] = [
+        [
+            ("buttons/handling_satisfied", f"ch:{case.id}:yes"),
+            ("buttons/handling_unsatisfied", f"ch:{case.id}:no"),
+        ]
+    ]
+    await send_in(context, locale, chat_id, "case/handling_question", buttons, number=case.id)

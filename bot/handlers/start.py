@@ -9,6 +9,8 @@ from bot.conversations.complaint import DIALOG_KIND as CASE_DIALOG
 from bot.conversations.complaint import take_case_text
 from bot.conversations.consent import ask_consent
 from bot.conversations.enrolment import answer_identity, begin_enrolment
+from bot.conversations.reexam_date import DIALOG_KIND as REEXAM_DIALOG
+from bot.conversations.reexam_date import take_visit_date
 from bot.conversations.survey import answer_by_text, ask_current_question
 from bot.conversations.template_edit import DIALOG_KIND as TEMPLATE_DIALOG
 from bot.conversations.template_edit import take_template_text
@@ -63,6 +65,8 @@ async def on_private_text(update: Update, context: AppContext) -> None:
         await take_template_text(update, context, state)
     elif state and state.kind == CASE_DIALOG:
         await take_case_text(update, context, state)
+    elif state and state.kind == REEXAM_DIALOG:
+        await take_visit_date(context, state, text)
     elif text and (survey := await _open_survey(context, chat_id)):
         await answer_by_text(context, survey, text)
     elif text and (case := await open_case_of_chat(context, chat_id)):

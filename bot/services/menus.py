@@ -9,16 +9,17 @@ from telegram.error import TelegramError
 
 from bot.domain.roles import Role
 from bot.storage.store import Store
-from bot.templating import Renderer
+from bot.templating import LOCALES, Renderer
 
 log = logging.getLogger(__name__)
-PATIENT_COMMANDS = ("start", "complain", "praise", "stop", "help")
+PATIENT_COMMANDS = ("start", "complain", "praise", "language", "stop", "help")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.STAFF: ("invite", "deceased", "dispute", "help"),
-    Role.DOCTOR: ("invite", "help"),
+    Role.STAFF: ("invite", "stopmed", "deceased", "dispute", "help"),
+    Role.DOCTOR: ("invite", "stopmed", "help"),
     Role.SUPERVISOR: ("stats", "chart", "report", "help"),
     Role.ADMIN: (
         "invite",
+        "stopmed",
         "deceased",
         "dispute",
         "stats",
@@ -39,8 +40,13 @@ def commands(renderer: Renderer, locale: str, names: tuple[str, ...]) -> list[Bo
 
 
 async def set_menus(bot: Bot, store: Store, renderer: Renderer, locale: str) -> None:
-    """Set the patients' default menu and each staff member's own menu."""
+    """Set the patients' menu (one per language their app may use) and each staff member's."""
     await bot.set_my_commands(commands(renderer, locale, PATIENT_COMMANDS))
+    for other in (o for o in LOCALES if o != locale):
+        language_code = other.split("_")[0]  # Telegram names languages by ISO 639-1 code
+        await bot.set_my_commands(
+            commands(renderer, other, PATIENT_COMMANDS), language_code=language_code
+        )
     for member in await store.staff.all():
         scope = BotCommandScopeChat(member.user_id)
         try:

@@ -4,38 +4,41 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.contact_hours import parse_send_windows, seasonal_windows
+from bot.domain.holidays import HolidayDataWarning, holiday_data_warning, load_holidays
 from bot.domain.medications import (
     Frequency,
     QuietHours,
-    course_end,
     merged_times,
-    parse_medications,
     parse_quiet_hours,
     parse_times_setting,
-    reminder_times,
 )
 from bot.domain.plans import (
+    Anchor,
     DueStep,
+    Plan,
     PlanBook,
     PlanError,
     expand_plan,
     load_plan_book,
     parse_duration,
 )
-from bot.domain.schedule import (
-    ChineseHolidays,
-    NoHolidays,
-    SendPolicy,
-    lateness_limit,
-    next_send_time,
-    parse_windows,
-)
+from bot.domain.schedule import SendPolicy, Window, lateness_limit, next_send_time
+from bot.domain.step_hours import PAYLOAD_KEY as STEP_HOURS_KEY
 from bot.domain.surveys import Survey, load_surveys
+from bot.domain.visits import visit_occurrence
+from bot.services.catch_up import caught_up, in_plan_order
+from bot.services.medicine_plan import (
+    EXTEND_WITHIN,
+    MedicinePlan,
+    medication_end,
+    medicine_plan,
+)
 from bot.settings import Settings
 from bot.storage.outbox_records import MessageStatus, PlanCounts, PlannedMessage
 from bot.storage.records import Contact, Episode
@@ -43,8 +46,8 @@ from bot.storage.store import Store
 from bot.templating import LOCALES, MESSAGES_DIR, Renderer
 
 PLANS_DIR = MESSAGES_DIR / "plans"
+HOLIDAYS_DIR = MESSAGES_DIR / "holidays"
 SURVEYS_DIR = MESSAGES_DIR / "surveys"
-MEDICATION_TEMPLATE = "medication/reminder"
 REPLAN_PER_TICK = 200  # after a plan edit, contacts are re-planned a batch per dispatcher tick
 
 
@@ -83,13 +86,9 @@ def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
     plans = load_plan_book(settings.plans_dir or PLANS_DIR, template_exists)
     surveys = load_surveys(SURVEYS_DIR, template_exists, set(plans.plans))
     check_plan_surveys(plans, surveys)
-    holidays = ChineseHolidays() if settings.skip_holidays else NoHolidays()
-    policy = SendPolicy(
-        parse_windows(settings.send_windows),
-        settings.zone,
-        holidays,
-        parse_duration(settings.catch_up),
-    )
+    policy = send_policy(settings)
+    for windows in policy.window_sets():
+        check_step_hours(plans, windows)
     times = merged_times(parse_times_setting(settings.medication_times))
     quiet = parse_quiet_hours(settings.quiet_hours)
     scheduling = Scheduling(
@@ -105,6 +104,18 @@ def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
     return with_plans(scheduling, plans)
 
 
+def send_policy(settings: Settings) -> SendPolicy:
+    """Return when follow-up messages may go out (raises HolidayFileError on a bad file)."""
+    return SendPolicy(
+        parse_send_windows(settings.send_windows),
+        settings.zone,
+        load_holidays(settings.skip_holidays, settings.holidays_dir or HOLIDAYS_DIR),
+        parse_duration(settings.catch_up),
+        seasonal_windows(settings.send_windows, settings.summer_starts, settings.winter_starts),
+        settings.send_on_weekends,
+    )
+
+
 def with_plans(scheduling: Scheduling, plans: PlanBook) -> Scheduling:
     """Return the scheduling with other plans, and the fingerprint that names them."""
     content = sorted(repr(replace(plan, source="")) for plan in plans.plans.values())  # not paths
@@ -114,6 +125,8 @@ def with_plans(scheduling: Scheduling, plans: PlanBook) -> Scheduling:
             plans.rules,
             plans.default,
             scheduling.policy.windows,
+            scheduling.policy.seasons,
+            scheduling.policy.weekends,
             scheduling.medication_times,
             scheduling.quiet,
             scheduling.medication_default_days,
@@ -134,19 +147,51 @@ def check_plan_surveys(plans: PlanBook, surveys: dict[str, Survey]) -> None:
                 )
 
 
+def check_step_hours(plans: PlanBook, windows: tuple[Window, ...]) -> None:
+    """Raise PlanError when a step's own hours leave no time inside the send windows."""
+    for plan in plans.plans.values():
+        for step in plan.steps:
+            if step.contact is not None and not step.contact.clip(windows):
+                shown = ",".join(str(window) for window in windows)
+                raise PlanError(
+                    plan.source,
+                    step.key,
+                    "hours",
+                    f"no time inside the send windows ({shown}, FOLLOWUP_SEND_WINDOWS); "
+                    "widen the step's hours or the send windows",
+                )
+
+
 def planned_messages(
-    scheduling: Scheduling, episode: Episode, now: datetime
-) -> tuple[str, list[PlannedMessage]]:
-    """Return the chosen plan's key and every message it means for this discharge."""
-    plan = scheduling.plans.choose(episode.plan, episode.department, episode.diagnosis)
-    entries, _problems = parse_medications(episode.medications)
-    medication_end = course_end(entries, episode.discharged_at, scheduling.medication_default_days)
+    scheduling: Scheduling,
+    episode: Episode,
+    now: datetime,
+    stopped: frozenset[int] = frozenset(),
+    done: Set[tuple[str, int]] = frozenset(),
+) -> tuple[str, list[PlannedMessage], datetime | None]:
+    """Return the chosen plan's key, every message it means for this discharge, and until
+    when open-ended medicines were planned (`stopped`: medicines no longer reminded of;
+    `done`: steps already sent or answered, for the catch-up)."""
+    plan = scheduling.plans.choose(
+        episode.plan, episode.department, episode.diagnosis, episode.flags
+    )
+    course_end = medication_end(episode, plan.key, scheduling.medication_default_days)
     steps = [
-        _step_message(scheduling, step, episode, now)
-        for step in _expand(scheduling, plan.key, episode, medication_end)
+        _for_visit(plan, episode, _step_message(scheduling, step, episode, now))
+        for step in _expand(scheduling, plan.key, episode, course_end)
         if step.due_at >= episode.discharged_at  # e.g. a re-exam reminder before discharge
     ]
-    return plan.key, steps + _medication_messages(scheduling, episode, now)
+    steps = in_plan_order(caught_up(steps, now, done), scheduling.policy)
+    medicines: MedicinePlan = medicine_plan(scheduling, episode, plan.key, now, stopped)
+    return plan.key, steps + medicines.messages, medicines.planned_until
+
+
+def _for_visit(plan: Plan, episode: Episode, message: PlannedMessage) -> PlannedMessage:
+    """Number a re-exam reminder by the visit it reminds of, so a new date gets new rows."""
+    step = plan.step(message.step_key)
+    if step is None or step.anchor is not Anchor.REVISIT or episode.revisit_at is None:
+        return message
+    return replace(message, occurrence=visit_occurrence(episode.revisit_at, message.occurrence))
 
 
 def _expand(
@@ -154,7 +199,12 @@ def _expand(
 ) -> list[DueStep]:
     plan = scheduling.plans.plans[plan_key]
     return expand_plan(
-        plan, episode.discharged_at, episode.revisit_at, medication_end, scheduling.zone
+        plan,
+        episode.discharged_at,
+        episode.revisit_at,
+        medication_end,
+        scheduling.zone,
+        treated_on=episode.treated_on,
     )
 
 
@@ -165,9 +215,12 @@ def _step_message(
     payload: dict[str, object] = {}
     if episode.revisit_at is not None:
         payload["revisit_date"] = episode.revisit_at.isoformat()
+    if step.contact is not None:
+        payload[STEP_HOURS_KEY] = str(step.contact)  # retries and late sends keep to them
     missed = now - step.due_at > lateness_limit(step.kind.value, policy.catch_up)
     spread_key = zlib.crc32(f"{episode.id}:{step.step_key}:{step.occurrence}".encode())
-    send_at = step.due_at if missed else next_send_time(max(step.due_at, now), policy, spread_key)
+    earliest = max(step.due_at, now)
+    send_at = step.due_at if missed else next_send_time(earliest, policy, spread_key, step.contact)
     return PlannedMessage(
         step_key=step.step_key,
         occurrence=step.occurrence,
@@ -182,49 +235,9 @@ def _step_message(
     )
 
 
-def _medication_messages(
-    scheduling: Scheduling, episode: Episode, now: datetime
-) -> list[PlannedMessage]:
-    entries, _problems = parse_medications(episode.medications)
-    messages = []
-    for index, entry in enumerate(entries):
-        moments = reminder_times(
-            entry,
-            episode.discharged_at,
-            scheduling.zone,
-            scheduling.medication_times,
-            scheduling.quiet,
-            scheduling.medication_default_days,
-        )
-        for occurrence, moment in enumerate(moments):
-            if moment < now:
-                continue
-            local = moment.astimezone(scheduling.zone)
-            payload: dict[str, object] = {
-                "drug": entry.drug,
-                "dose": entry.dose or "",
-                "time": f"{local:%H:%M}",
-            }
-            messages.append(
-                PlannedMessage(
-                    step_key=f"med{index}",
-                    occurrence=occurrence,
-                    kind="medication",
-                    template=MEDICATION_TEMPLATE,
-                    due_at=moment,
-                    send_at=moment,
-                    payload=payload,
-                )
-            )
-    return messages
-
-
-def missing_holiday_years(scheduling: Scheduling, today: date) -> list[int]:
-    """Return this year and next if holidays are skipped but the calendar lacks their data."""
-    holidays = scheduling.policy.holidays
-    if not isinstance(holidays, ChineseHolidays):
-        return []
-    return [year for year in (today.year, today.year + 1) if not holidays.covers(year)]
+def holiday_warning(scheduling: Scheduling, today: date) -> HolidayDataWarning | None:
+    """Return a warning when authoritative holiday data ends within 60 days of today."""
+    return holiday_data_warning(scheduling.policy.holidays, today)
 
 
 async def plan_contact(
@@ -234,9 +247,11 @@ async def plan_contact(
     episode = await store.episodes.get(contact.episode_id)
     if episode is None or not episode.eligible:
         return PlanCounts()
-    plan_key, messages = planned_messages(scheduling, episode, now)
+    stopped = await store.medicine_stops.stopped(episode.id)
+    done = await store.outbox.steps_done(contact.id, episode.id)
+    plan_key, messages, until = planned_messages(scheduling, episode, now, stopped, done)
     counts = await store.outbox.plan(contact.id, episode.id, episode.patient_id, messages, now)
-    await store.contacts.set_plan(contact.id, plan_key, scheduling.fingerprint)
+    await store.contacts.set_plan(contact.id, plan_key, scheduling.fingerprint, until)
     return counts
 
 
@@ -248,3 +263,13 @@ async def replan_changed(
     for contact in stale:
         await plan_contact(store, scheduling, contact, now)
     return len(stale)
+
+
+async def extend_medicine_horizons(
+    store: Store, scheduling: Scheduling, now: datetime, limit: int = REPLAN_PER_TICK
+) -> int:
+    """Plan further ahead for contacts whose open-ended medicines run out of planned rows."""
+    due = await store.contacts.medication_horizon_before(now + EXTEND_WITHIN, limit)
+    for contact in due:
+        await plan_contact(store, scheduling, contact, now)
+    return len(due)

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.enrolment import ConsentDecision
 from bot.storage.audit import Actor, write_audit
-from bot.storage.outbox import followed_patients
+from bot.storage.outbox import eligible, followed_patients
 from bot.storage.records import Contact
-from bot.storage.schema import consent_events, contacts
+from bot.storage.schema import consent_events, contacts, episodes, patients
 from bot.storage.tallies import mark_episode
 
 _COLUMNS = (
@@ -77,6 +77,30 @@ class ContactRepository:
             query = select(*_COLUMNS).where(contacts.c.chat_id == chat_id).order_by(contacts.c.id)
             return [Contact(**row) for row in (await conn.execute(query)).mappings()]
 
+    async def locale_of_chat(self, chat_id: int) -> str | None:
+        """Return the language stored for a chat (its newest contact's), or None if none."""
+        query = (
+            select(contacts.c.locale)
+            .where(contacts.c.chat_id == chat_id)
+            .order_by(contacts.c.id.desc())
+            .limit(1)
+        )
+        async with self._engine.connect() as conn:
+            return (await conn.execute(query)).scalar_one_or_none()
+
+    async def set_locale_for_chat(self, chat_id: int, locale: str, now: datetime) -> int:
+        """Store the language a chat chose on every contact of it; return how many changed."""
+        query = select(contacts.c.id).where(contacts.c.chat_id == chat_id)
+        async with self._engine.begin() as conn:
+            ids = list((await conn.execute(query)).scalars())
+            for contact_id in ids:
+                await conn.execute(
+                    update(contacts).where(contacts.c.id == contact_id).values(locale=locale)
+                )
+                subject = f"contact:{contact_id}"
+                await write_audit(conn, now, Actor.contact(contact_id), "language", subject, locale)
+        return len(ids)
+
     async def get(self, contact_id: int) -> Contact | None:
         """Return one contact."""
         async with self._engine.connect() as conn:
@@ -117,14 +141,42 @@ class ContactRepository:
         async with self._engine.connect() as conn:
             return [(d, at, via) for d, at, via in (await conn.execute(query)).all()]
 
-    async def set_plan(self, contact_id: int, plan_key: str, fingerprint: str) -> None:
-        """Remember which plan (and which version of it) a contact was planned with."""
+    async def set_plan(
+        self,
+        contact_id: int,
+        plan_key: str,
+        fingerprint: str,
+        medication_until: datetime | None = None,
+    ) -> None:
+        """Remember which plan (and which version of it) a contact was planned with, and
+        until when its open-ended medicines were planned."""
         async with self._engine.begin() as conn:
             await conn.execute(
                 update(contacts)
                 .where(contacts.c.id == contact_id)
-                .values(plan_key=plan_key, plan_fingerprint=fingerprint)
+                .values(
+                    plan_key=plan_key,
+                    plan_fingerprint=fingerprint,
+                    medication_planned_until=medication_until,
+                )
             )
+
+    async def medication_horizon_before(self, moment: datetime, limit: int) -> list[Contact]:
+        """Return up to limit contacts who may be contacted and whose medicines were planned
+        only until before moment (an excluded or deceased patient's are never extended)."""
+        query = (
+            select(*_COLUMNS)
+            .select_from(
+                contacts.join(episodes, episodes.c.id == contacts.c.episode_id).join(
+                    patients, patients.c.id == contacts.c.patient_id
+                )
+            )
+            .where(eligible(), contacts.c.medication_planned_until < moment)
+            .order_by(contacts.c.medication_planned_until)
+            .limit(limit)
+        )
+        async with self._engine.connect() as conn:
+            return [Contact(**row) for row in (await conn.execute(query)).mappings()]
 
     async def planned_before(self, fingerprint: str, limit: int) -> list[Contact]:
         """Return up to limit consenting contacts planned with other plans than these."""

@@ -39,9 +39,11 @@ ERASED_EPISODE_FIELDS = (
     "diagnosis",
     "discharge_condition",
     "revisit_at",
+    "treated_on",
     "medications",
     "flags",
     "notes",
+    "language",
     "source_file",
     "source_line",
 )

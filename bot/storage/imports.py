@@ -36,10 +36,12 @@ EPISODE_FIELDS = (
     "consent",
     "plan",
     "revisit_at",
+    "treated_on",
     "medications",
     "flags",
     "notes",
     "exclusion",
+    "language",
 )
 CHUNK = 2000
 Progress = Callable[[int, int], None]  # (episodes written so far, episodes to write)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.domain.catch_up import OpenStep
 from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS
 from bot.storage.outbox_records import (
     MessageStatus,
@@ -128,6 +129,8 @@ ROW_COLUMNS = (
     contacts.c.plan_key,
     contacts.c.respondent,
     contacts.c.relation,
+    episodes.c.flags,
+    episodes.c.discharged_at,
 )
 
 
@@ -166,11 +169,32 @@ class OutboxRepository:
                     counts.kept += 1
             new = [p for key, p in wanted.items() if key not in existing]
             if new:
-                rows = [_insert_values(p, contact_id, episode_id, patient_id, now) for p in new]
+                rows = [insert_values(p, contact_id, episode_id, patient_id, now) for p in new]
                 await conn.execute(insert(m), rows)
             for p in new:
                 _count(counts, p)
         return counts
+
+    async def steps_done(self, contact_id: int, episode_id: int) -> set[tuple[str, int]]:
+        """Return the planned steps of a contact's episode that already went out."""
+        went_out = (MessageStatus.SENT, MessageStatus.ANSWERED, MessageStatus.FAILED)
+        query = select(m.c.step_key, m.c.occurrence).where(
+            m.c.contact_id == contact_id,
+            m.c.episode_id == episode_id,
+            m.c.status.in_([status.value for status in went_out]),
+        )
+        async with self._engine.connect() as conn:
+            return {(key, occurrence) for key, occurrence in (await conn.execute(query)).all()}
+
+    async def waiting_steps(self, episode_ids: Set[int], kinds: Set[str]) -> list[OpenStep]:
+        """Return the pending steps of these kinds in these episodes (for plan order)."""
+        query = select(m.c.id, m.c.contact_id, m.c.kind, m.c.due_at, m.c.send_at).where(
+            m.c.episode_id.in_(sorted(episode_ids)),
+            m.c.kind.in_(sorted(kinds)),
+            m.c.status == MessageStatus.PENDING.value,
+        )
+        async with self._engine.connect() as conn:
+            return [OpenStep(*row) for row in (await conn.execute(query)).all()]
 
     async def add(
         self,
@@ -182,7 +206,7 @@ class OutboxRepository:
     ) -> None:
         """Add one row outside the plan (a reminder of its own, a follow-up question)."""
         async with self._engine.begin() as conn:
-            values = _insert_values(planned, contact_id, episode_id, patient_id, now)
+            values = insert_values(planned, contact_id, episode_id, patient_id, now)
             await conn.execute(insert(m).values(values))
 
     async def claim_due(
@@ -350,11 +374,13 @@ def _delivery_row(outcome: Outcome, now: datetime) -> dict[str, object]:
 def _count(counts: PlanCounts, planned: PlannedMessage) -> None:
     if planned.status == MessageStatus.MISSED:
         counts.missed += 1
+    elif planned.status == MessageStatus.SUPERSEDED:
+        counts.superseded += 1
     else:
         counts.scheduled += 1
 
 
-def _insert_values(
+def insert_values(
     p: PlannedMessage, contact_id: int, episode_id: int, patient_id: int, now: datetime
 ) -> dict[str, Any]:
     return {

@@ -14,6 +14,7 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     MISSED = "missed"
+    SUPERSEDED = "superseded"  # caught up late: a later step of its kind went instead
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,15 @@ class OutboxRow:
     plan_key: str | None
     respondent: str
     relation: str | None
+    discharged_at: datetime
+    flags: str | None = None  # the stay's 特殊标记 (plan-specific questions)
 
 
 @dataclass
 class PlanCounts:
     scheduled: int = 0
     missed: int = 0
+    superseded: int = 0
     cancelled: int = 0
     kept: int = 0
 

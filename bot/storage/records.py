@@ -28,6 +28,9 @@ class Episode:
     revisit_at: date | None = None
     medications: str | None = None
     nurse: str | None = None
+    language: str | None = None  # the list's language for this stay, if it names one
+    flags: str | None = None  # 特殊标记, e.g. "术后;高龄"
+    treated_on: date | None = None  # 治疗日期/手术日期
     deceased: bool = False  # the patient's facts, whatever stay this is
     in_dispute: bool = False
 

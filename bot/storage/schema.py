@@ -86,10 +86,12 @@ episodes = Table(
     Column("consent", Boolean, nullable=False),
     Column("plan", String(100)),
     Column("revisit_at", Date),
+    Column("treated_on", Date),
     Column("medications", Text),
     Column("flags", Text),
     Column("notes", Text),
     Column("exclusion", String(32)),
+    Column("language", String(8)),  # from the list; NULL = the hospital's language
     Column("source_file", String(255)),
     Column("source_line", Integer),
     Column("enrolled_at", UTCDateTime),
@@ -141,6 +143,8 @@ contacts = Table(
     Column("unreachable_reason", String(64)),
     Column("plan_key", String(64)),
     Column("plan_fingerprint", String(64)),
+    # Long-term medicines are planned a rolling horizon ahead; the sweeps extend it.
+    Column("medication_planned_until", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("patient_id", "chat_id", name="uq_contacts_patient_chat"),
 )
@@ -413,4 +417,18 @@ seen_updates = Table(
     metadata,
     Column("update_id", BigInteger, primary_key=True, autoincrement=False),
     Column("at", UTCDateTime, nullable=False, index=True),
+)
+
+# A discharge medicine whose reminders were stopped (by staff, or the patient said they
+# stopped taking it); `medicine` is its position in the 出院带药 list, from 0.
+medicine_stops = Table(
+    "medicine_stops",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("episode_id", ForeignKey("episodes.id"), nullable=False),
+    Column("medicine", Integer, nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("actor_id", String(64), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    UniqueConstraint("episode_id", "medicine", name="uq_medicine_stops_medicine"),
 )

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS, PatientFact
 from bot.domain.stats import Satisfaction, Stats, StepReplies, rank_departments
+from bot.storage.outbox_records import MessageStatus
 from bot.storage.schema import (
     answer_tallies,
     cases,
@@ -120,10 +121,9 @@ async def _follow_up(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
     f = failure_tallies
     failed = select(f.c.reason, func.sum(f.c.count)).where(*scope.tallies(f)).group_by(f.c.reason)
     stats.failed = {reason: int(n) for reason, n in (await conn.execute(failed)).all() if n}
-    missed = (
-        select(func.count()).select_from(joined).where(m.c.status == "missed", *scope.episodes())
-    )
-    stats.missed = await _count(conn, missed)
+    for status in (MessageStatus.MISSED, MessageStatus.SUPERSEDED):
+        query = select(func.count()).select_from(joined).where(m.c.status == status.value)
+        setattr(stats, status.value, await _count(conn, query.where(*scope.episodes())))
     t = step_tallies
     steps = (
         select(t.c.step_key, func.sum(t.c.sent), func.sum(t.c.answered))

@@ -15,10 +15,12 @@ from bot.storage.dialogs import DialogRepository
 from bot.storage.episodes import EpisodeRepository
 from bot.storage.invites import InviteRepository
 from bot.storage.leases import LeaseRepository, SeenUpdates
+from bot.storage.medicines import MedicineRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.patient_facts import PatientFactRepository
 from bot.storage.plan_edits import PlanEditRepository
 from bot.storage.reports import ReportRepository
+from bot.storage.revisits import RevisitRepository
 from bot.storage.staff import StaffRepository
 from bot.storage.stats import StatsRepository
 from bot.storage.surveys import SurveyRepository
@@ -44,6 +46,8 @@ class Store:
     audit: AuditRepository
     leases: LeaseRepository
     seen_updates: SeenUpdates
+    medicine_stops: MedicineRepository
+    revisits: RevisitRepository
     facts: PatientFactRepository
 
     @classmethod
@@ -68,6 +72,8 @@ class Store:
             audit=AuditRepository(engine),
             leases=LeaseRepository(engine),
             seen_updates=SeenUpdates(engine),
+            medicine_stops=MedicineRepository(engine),
+            revisits=RevisitRepository(engine),
             facts=PatientFactRepository(engine),
         )
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Join, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage.schema import contacts, survey_answers, survey_sessions
+from bot.storage.schema import contacts, episodes, survey_answers, survey_sessions
 from bot.storage.tallies import count_answer
 
 s = survey_sessions
@@ -27,7 +27,13 @@ _COLUMNS = (
     s.c.current_question,
     s.c.expires_at,
     contacts.c.chat_id,
+    episodes.c.flags,
 )
+
+
+def _joined() -> Join:
+    """Return sessions with their contact and stay."""
+    return s.join(contacts).join(episodes, episodes.c.id == s.c.episode_id)
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class SurveySession:
     current_question: str | None
     expires_at: datetime
     chat_id: int
+    flags: str | None = None  # the stay's 特殊标记 (plan-specific questions)
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,7 @@ class SurveyRepository:
 
     async def get(self, session_id: int) -> SurveySession | None:
         """Return a session with its chat."""
-        query = select(*_COLUMNS).select_from(s.join(contacts)).where(s.c.id == session_id)
+        query = select(*_COLUMNS).select_from(_joined()).where(s.c.id == session_id)
         async with self._engine.connect() as conn:
             row = (await conn.execute(query)).mappings().first()
         return SurveySession(**row) if row else None
@@ -102,7 +109,7 @@ class SurveyRepository:
         """Return the chat's unfinished sessions, oldest first."""
         query = (
             select(*_COLUMNS)
-            .select_from(s.join(contacts))
+            .select_from(_joined())
             .where(contacts.c.chat_id == chat_id, s.c.status.in_(OPEN_STATUSES))
             .order_by(s.c.id)
         )

@@ -1,7 +1,7 @@
 """patient facts: death and dispute recorded per patient, with date, source and recorder
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-06
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0011"
-down_revision: str | Sequence[str] | None = "0010"
+revision: str = "0015"
+down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -24,7 +24,7 @@ INSERT INTO patient_facts
     (patient_id, fact, active, on_date, source, actor_kind, actor_id, recorded_at)
 SELECT e.patient_id, e.exclusion, :active, NULL,
        'import:' || COALESCE(e.source_file, '') || ':' || COALESCE(CAST(e.source_line AS VARCHAR(12)), ''),
-       'migration', '0011', e.imported_at
+       'migration', '0015', e.imported_at
 FROM episodes e
 WHERE e.exclusion IN ('deceased', 'dispute')
 """
