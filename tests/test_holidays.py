@@ -216,7 +216,8 @@ def test_run_and_the_start_up_log_name_a_broken_file_and_the_warning(
     monkeypatch.setenv("FOLLOWUP_HOSPITAL_NAME", "市第一人民医院")
     monkeypatch.setenv("FOLLOWUP_HOLIDAYS_DIR", str(folder))
     monkeypatch.setenv("FOLLOWUP_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/x.db")
-    result = runner.invoke(app, ["run"])
+    with captured_logs("text", "INFO"):  # `run` sets up logging; put it back afterwards
+        result = runner.invoke(app, ["run"])
     assert result.exit_code == 2
     assert "2027.txt, line 2: 2027-13-01 is not a day of the calendar" in result.output
     assert "Traceback" not in result.output

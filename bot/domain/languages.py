@@ -21,7 +21,6 @@ LANGUAGE_WORDS: dict[str, str] = {
     **dict.fromkeys(("en", "en-US", "en-GB", "en-AU", "en-CA", "eng", "english"), "en"),
     **dict.fromkeys(("英文", "英语", "英", "英語"), "en"),
 }
-LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}  # shown on the /language buttons
 _NOISE_RE = re.compile(r"[\s_\-.]+")
 
 

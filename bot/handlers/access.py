@@ -10,12 +10,15 @@ from bot.context import AppContext
 from bot.domain.periods import Period, period_from_words
 from bot.domain.roles import Permission, is_allowed
 from bot.handlers.replies import send
-from bot.storage.records import StaffMember
+from bot.storage.records import Episode, StaffMember
 
 REFUSALS = {
     Permission.VIEW_STATS: "stats/not_allowed",
     Permission.EDIT_TEMPLATES: "templates/not_allowed",
     Permission.VIEW_AUDIT: "audit/not_allowed",
+    Permission.ISSUE_INVITES: "staff/not_allowed",
+    Permission.WORK_CASES: "staff/not_allowed",
+    Permission.RECORD_PATIENT_FACTS: "staff/not_allowed",
 }
 
 
@@ -29,6 +32,23 @@ async def member_allowed(
         await send(context, update.effective_chat.id, REFUSALS[permission])
         return None
     return member
+
+
+async def patient_in_scope(
+    context: AppContext, chat_id: int, member: StaffMember, permission: Permission, number: str
+) -> Episode | None:
+    """Return the patient's latest stay if the member may act on their department, else say
+    the number was not found (never whether it exists elsewhere) and return None."""
+    episode = await context.services.store.episodes.latest_for(number)
+    if episode is None or not is_allowed(
+        member.role,
+        permission,
+        member_department_id=member.department_id,
+        target_department_id=episode.department_id,
+    ):
+        await send(context, chat_id, "staff/patient_not_found", hospital_no=number)
+        return None
+    return episode
 
 
 @dataclass(frozen=True)

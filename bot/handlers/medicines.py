@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import AppContext
-from bot.domain.roles import Permission, is_allowed
+from bot.domain.roles import Permission
+from bot.handlers.access import member_allowed, patient_in_scope
 from bot.handlers.replies import send
 from bot.services.alerts import patient_variables
 from bot.services.medicines import medicines_of, stop_medicine
@@ -18,22 +19,15 @@ async def on_stop_medicine(update: Update, context: AppContext) -> None:
     assert update.effective_chat is not None and update.effective_user is not None
     chat_id = update.effective_chat.id
     services = context.services
-    member = await services.store.staff.get(update.effective_user.id)
-    if member is None or not is_allowed(member.role, Permission.WORK_CASES):
-        await send(context, chat_id, "staff/not_allowed")
+    member = await member_allowed(update, context, Permission.WORK_CASES)
+    if member is None:
         return
     args = context.args or []
     if len(args) not in (1, 2) or (len(args) == 2 and not args[1].isdecimal()):
         await send(context, chat_id, "medication/stop_usage")
         return
-    episode = await services.store.episodes.latest_for(args[0])
-    if episode is None or not is_allowed(
-        member.role,
-        Permission.WORK_CASES,
-        member_department_id=member.department_id,
-        target_department_id=episode.department_id,
-    ):
-        await send(context, chat_id, "staff/patient_not_found", hospital_no=args[0])
+    episode = await patient_in_scope(context, chat_id, member, Permission.WORK_CASES, args[0])
+    if episode is None:
         return
     medicines = await medicines_of(services.store, episode)
     shown = patient_variables(services.settings, episode)

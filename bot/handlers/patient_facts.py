@@ -7,6 +7,7 @@ from telegram import Update
 from bot.context import AppContext
 from bot.domain.patient_facts import FactChange, FactEffect, PatientFact, effect_of
 from bot.domain.roles import Permission, is_allowed
+from bot.handlers.access import member_allowed, patient_in_scope
 from bot.handlers.replies import Button, refuse_button, send, settle
 from bot.services.alerts import patient_variables
 from bot.services.patient_facts import death, dispute, record_patient_fact
@@ -53,23 +54,18 @@ async def on_dispute(update: Update, context: AppContext) -> None:
 async def _ask(update: Update, context: AppContext, command: str) -> None:
     assert update.effective_chat is not None
     chat_id, services = update.effective_chat.id, context.services
-    member = await _member(update, context)
+    member = await member_allowed(update, context, Permission.RECORD_PATIENT_FACTS)
     if member is None:
-        await send(context, chat_id, "staff/not_allowed")
         return
     args = list(context.args or [])
     change = _change(command, args[1:]) if args else None
     if change is None:
         await send(context, chat_id, "facts/usage", command=command)
         return
-    episode = await services.store.episodes.latest_for(args[0])
-    if episode is None or not is_allowed(
-        member.role,
-        Permission.RECORD_PATIENT_FACTS,
-        member_department_id=member.department_id,
-        target_department_id=episode.department_id,
-    ):
-        await send(context, chat_id, "staff/patient_not_found", hospital_no=args[0])
+    episode = await patient_in_scope(
+        context, chat_id, member, Permission.RECORD_PATIENT_FACTS, args[0]
+    )
+    if episode is None:
         return
     shown: dict[str, object] = {
         "fact": change.fact.value,

@@ -9,7 +9,8 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot.context import AppContext
-from bot.domain.roles import Permission, is_allowed
+from bot.domain.roles import Permission
+from bot.handlers.access import member_allowed, patient_in_scope
 from bot.handlers.replies import send, text_of
 from bot.services.invitations import InviteRefused, issue_invite
 from bot.services.links import bot_username
@@ -21,22 +22,17 @@ async def on_invite(update: Update, context: AppContext) -> None:
     assert update.effective_chat is not None and update.effective_user is not None
     chat_id = update.effective_chat.id
     services = context.services
-    member = await services.store.staff.get(update.effective_user.id)
-    if member is None or not is_allowed(member.role, Permission.ISSUE_INVITES):
-        await send(context, chat_id, "staff/not_allowed")
+    member = await member_allowed(update, context, Permission.ISSUE_INVITES)
+    if member is None:
         return
     if len(context.args or []) != 1:
         await send(context, chat_id, "staff/invite_usage")
         return
     hospital_no = (context.args or [""])[0]
-    episode = await services.store.episodes.latest_for(hospital_no)
-    if episode is None or not is_allowed(
-        member.role,
-        Permission.ISSUE_INVITES,
-        member_department_id=member.department_id,
-        target_department_id=episode.department_id,
-    ):
-        await send(context, chat_id, "staff/patient_not_found", hospital_no=hospital_no)
+    episode = await patient_in_scope(
+        context, chat_id, member, Permission.ISSUE_INVITES, hospital_no
+    )
+    if episode is None:
         return
     now = services.clock.now()
     try:
