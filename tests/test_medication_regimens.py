@@ -15,7 +15,9 @@ from bot.domain.medications import (
     parse_medications,
     reminder_times,
 )
-from bot.domain.plans import StepKind, load_plan_book, replace_step
+from bot.domain.plans.edits import replace_step
+from bot.domain.plans.loader import load_plan_book
+from bot.domain.plans.model import StepKind
 from bot.domain.visits import DateProblem, read_visit_date
 from bot.services.planning import templates_exist
 from bot.templating import MESSAGES_DIR, Renderer

@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 
 from bot.cli.common import EXIT_FAILED, say, settings_or_exit, text
 from bot.domain.office_holidays import HolidayFileError
-from bot.domain.plans import PlanError
+from bot.domain.plans.errors import PlanError
 from bot.domain.surveys import SurveyError
 from bot.services.planning import holiday_warning, load_scheduling
 from bot.services.template_edits import check_all, load_samples

@@ -14,7 +14,7 @@ from bot.domain.medications import (
     parse_medications,
     reminder_times,
 )
-from bot.domain.plans import StepKind
+from bot.domain.plans.model import StepKind
 from bot.storage.outbox_records import PlannedMessage
 from bot.storage.records import Episode
 
