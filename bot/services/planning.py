@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.contact_hours import parse_send_windows, seasonal_windows
 from bot.domain.holidays import HolidayDataWarning, holiday_data_warning, load_holidays
-from bot.domain.medications import (
-    Frequency,
+from bot.domain.medications.model import Frequency
+from bot.domain.medications.times import (
     QuietHours,
     merged_times,
     parse_quiet_hours,
