@@ -7,7 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.domain.discharge import ParsedList, parse_discharge_table
+from bot.domain.discharge.model import ParsedList
+from bot.domain.discharge.reader import parse_discharge_table
 from bot.domain.medications.model import WARNING_TEMPLATE
 from bot.domain.medications.parsing import parse_medications
 from bot.domain.tabular import read_table
