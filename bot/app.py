@@ -47,6 +47,7 @@ from bot.handlers.charts import on_chart
 from bot.handlers.errors import on_error
 from bot.handlers.language import on_language, on_language_button
 from bot.handlers.medicines import on_stop_medicine
+from bot.handlers.patient_facts import on_deceased, on_dispute, on_fact_button
 from bot.handlers.plans import on_plan, on_plan_step, on_plans, with_saved_changes
 from bot.handlers.report import on_report
 from bot.handlers.staff import on_invite
@@ -169,6 +170,9 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CommandHandler("language", on_language, filters=private))
     app.add_handler(CallbackQueryHandler(on_language_button, pattern=r"^lg:"))
     app.add_handler(CommandHandler("invite", on_invite, filters=private))
+    app.add_handler(CommandHandler("deceased", on_deceased, filters=private))
+    app.add_handler(CommandHandler("dispute", on_dispute, filters=private))
+    app.add_handler(CallbackQueryHandler(on_fact_button, pattern=r"^pf:"))
     app.add_handler(CommandHandler("stats", on_stats, filters=private))
     app.add_handler(CommandHandler("report", on_report, filters=private))
     app.add_handler(CommandHandler("chart", on_chart, filters=private))

@@ -78,6 +78,7 @@ class Settings(BaseSettings):
     ack_working_days: int = Field(default=1, ge=0, le=30)
     answer_days: int = Field(default=7, ge=1, le=60)
     plans_dir: Path | None = None
+    exclusions_file: Path | None = None  # default: messages/exclusions.yaml
     staff_fields: str = DEFAULT_STAFF_FIELDS
     webhook_secret: SecretStr | None = None
     log_format: str = "text"

@@ -146,6 +146,7 @@ async def build_world(folder: Path) -> World:
     for kind, (role, department, name) in STAFF.items():
         await store.staff.upsert(USERS[kind], role, department, name, now)
     patient = await enrol(harness, USERS["patient"], "ZY001")
+    world.ids["zy001"] = patient.patient_id
     family = await _enrol_family(harness, USERS["family"], "ZY001")
     other = await enrol(harness, USERS["other_patient"], "ZY002")
     await _complain(harness, COMPLAINT)  # case 1, open

@@ -49,6 +49,7 @@ GROUP_CHAT = "chat outside any case"
 FREE_TEXT = "你好,想问一下复查的事。"
 DRILL = "sd:red_flags:20261101:20261130:0"
 BROADCAST_TO_A = "/broadcast plans/chronic/diet 科室=心内科"
+FACT_BUTTON = "pf:ok:{zy001}:dec1"
 
 # fmt: off
 MATRIX: dict[tuple[str, str], str] = {
@@ -77,6 +78,9 @@ MATRIX: dict[tuple[str, str], str] = {
     (PRV, BROADCAST_TO_A):                           "R   R   R   R   R   R   R   R   R   A   R",
     (PRV, "/audit"):                                 "R   R   R   R   R   R   R   R   R   A   A",
     (PRV, "/stopmed ZY001"):                         "R   R   R   R   A   R   A   R   A   A   R",
+    (PRV, "/deceased ZY001"):                        "R   R   R   R   A   R   R   R   R   A   R",
+    (PRV, "/dispute ZY001 on"):                      "R   R   R   R   A   R   R   R   R   A   R",
+    (PRV, FACT_BUTTON):                              "R   R   R   R   A   R   R   R   R   A   R",
     (PRV, FREE_TEXT):                                "R   A   A   R   R   R   R   R   R   R   R",
     (PRV, DRILL):                                    "R   R   R   R   R   R   R   A   A   A   A",
     (PRV, "md:taken:{medication}"):                  "R   A   R   R   R   R   R   R   R   R   R",
@@ -123,6 +127,8 @@ MATRIX: dict[tuple[str, str], str] = {
     (GRP, "/broadcast plans/chronic/diet"):          "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/audit"):                                 "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/stopmed ZY001"):                         "I   I   I   I   I   I   I   I   I   I   I",
+    (GRP, "/deceased ZY001"):                        "I   I   I   I   I   I   I   I   I   I   I",
+    (GRP, "/dispute ZY001 on"):                      "I   I   I   I   I   I   I   I   I   I   I",
     #                                                 str pat fam oth stf stB doc suB sup adm adB
     (OTH, FREE_TEXT):                                "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/start"):                                 "I   I   I   I   I   I   I   I   I   I   I",
@@ -147,6 +153,8 @@ MATRIX: dict[tuple[str, str], str] = {
     (OTH, "/broadcast plans/chronic/diet"):          "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/audit"):                                 "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/stopmed ZY001"):                         "I   I   I   I   I   I   I   I   I   I   I",
+    (OTH, "/deceased ZY001"):                        "I   I   I   I   I   I   I   I   I   I   I",
+    (OTH, "/dispute ZY001 on"):                      "I   I   I   I   I   I   I   I   I   I   I",
 }
 # fmt: on
 
@@ -157,6 +165,7 @@ ARRANGE: dict[str, tuple[str, ...]] = {
     "te:save": ("/edit stop/kept zh_CN", "好的,随访会继续。谢谢您!"),
     "bc:ok": ("/broadcast plans/chronic/diet",),
     "rd:1w": ("press rx:other:{reexam}",),  # "need another date" opens the date question
+    FACT_BUTTON: ("/deceased ZY001",),
 }
 RESTART = {"te:save"}  # a saved template also lives in the renderer: start afresh after it
 REFUSALS: tuple[tuple[str, dict[str, str]], ...] = (  # every polite refusal: key, variables
@@ -435,6 +444,24 @@ async def _relayed_or_answered(seen: Seen) -> None:
         assert seen.texts() == [seen.render("surveys/common/use_buttons")]
 
 
+async def _fact_confirmation_asked(seen: Seen) -> None:
+    [text] = seen.texts()
+    assert "ZY001" in text and "张三丰" in text
+    assert f"pf:ok:{seen.world.ids['zy001']}:" in seen.buttons()[0]
+    assert not await _zy001_stopped(seen)  # nothing changes before the press
+
+
+async def _death_recorded(seen: Seen) -> None:
+    assert await _zy001_stopped(seen) and "ZY001" in seen.texts()[-1]
+
+
+async def _zy001_stopped(seen: Seen) -> bool:
+    facts = seen.world.harness.services.store.facts
+    state = await facts.state(int(str(seen.world.ids["zy001"])))
+    assert state is not None
+    return state.stopped
+
+
 async def _drilled(seen: Seen) -> None:
     [text] = seen.texts()
     assert "ZY002" in text and ("ZY001" in text) is (seen.cell.kind not in DEPARTMENT_B)
@@ -572,6 +599,9 @@ EFFECTS: dict[str, Effect] = {
     "/broadcast plans/chronic/diet": _broadcast_previewed(3, 1),
     BROADCAST_TO_A: _broadcast_previewed(2, 0),
     "/audit": _audit_listed,
+    "/deceased ZY001": _fact_confirmation_asked,
+    "/dispute ZY001 on": _fact_confirmation_asked,
+    FACT_BUTTON: _death_recorded,
     FREE_TEXT: _relayed_or_answered,
     DRILL: _drilled,
     "md:taken:{medication}": _medicine_taken,

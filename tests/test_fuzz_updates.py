@@ -485,6 +485,8 @@ COMMANDS = (
     "/plan",
     "/planstep",
     "/broadcast",
+    "/deceased",
+    "/dispute",
 )
 ARGUMENTS = st.lists(
     st.sampled_from(NUMBERS)

@@ -20,7 +20,10 @@ runner = CliRunner()
     [
         (None, set()),
         (Role.DOCTOR, {Permission.ISSUE_INVITES, Permission.WORK_CASES}),
-        (Role.STAFF, {Permission.ISSUE_INVITES, Permission.WORK_CASES}),
+        (
+            Role.STAFF,
+            {Permission.ISSUE_INVITES, Permission.WORK_CASES, Permission.RECORD_PATIENT_FACTS},
+        ),
         (Role.SUPERVISOR, {Permission.VIEW_STATS, Permission.WORK_CASES}),
         (Role.ADMIN, set(Permission)),
     ],
@@ -157,11 +160,13 @@ async def test_each_role_gets_its_own_command_menu(harness: BotHarness) -> None:
             scope = call.params.get("scope", {})
             menus[scope.get("chat_id")] = [c["command"] for c in call.params["commands"]]
     assert menus[None] == ["start", "complain", "praise", "language", "stop", "help"]
-    assert menus[31] == ["invite", "stopmed", "help"]
+    assert menus[31] == ["invite", "stopmed", "deceased", "dispute", "help"]
     assert menus[32] == ["stats", "chart", "report", "help"]
     assert menus[33] == [
         "invite",
         "stopmed",
+        "deceased",
+        "dispute",
         "stats",
         "chart",
         "report",

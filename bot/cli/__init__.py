@@ -7,7 +7,19 @@ import sys
 
 import typer
 
-from bot.cli import backup, check, demo, imports, invites, privacy, report, staff, stats, templates
+from bot.cli import (
+    backup,
+    check,
+    demo,
+    imports,
+    invites,
+    patients,
+    privacy,
+    report,
+    staff,
+    stats,
+    templates,
+)
 from bot.cli.common import EXIT_FAILED, say, settings_or_exit, text, with_store
 from bot.cli.run import run_command
 from bot.settings import Settings, SettingsError, load_settings
@@ -23,6 +35,7 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(staff.app, name="staff")
 app.add_typer(templates.app, name="templates")
+app.add_typer(patients.app, name="patient")
 app.command("import")(imports.import_command)
 app.command("invite")(invites.invite_command)
 app.command("invites")(invites.invites_command)

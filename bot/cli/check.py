@@ -10,9 +10,11 @@ from telegram import Bot, ChatMemberAdministrator
 from telegram.error import TelegramError
 
 from bot.cli.common import EXIT_FAILED, say, settings_or_exit, text
+from bot.domain.exclusions import ExclusionRuleError
 from bot.domain.office_holidays import HolidayFileError
 from bot.domain.plans.errors import PlanError
 from bot.domain.surveys import SurveyError
+from bot.services.importing import exclusion_rules
 from bot.services.planning import holiday_warning, load_scheduling
 from bot.services.template_edits import check_all, load_samples
 from bot.settings import Settings, SettingsError
@@ -56,6 +58,10 @@ def _plans(settings: Settings) -> list[Finding]:
         return [("check/plans", {"error": str(error)})]
     except HolidayFileError as error:
         return [("check/holiday_file", {"error": str(error)})]
+    try:
+        exclusion_rules(settings.exclusions_file)
+    except ExclusionRuleError as error:
+        return [("check/exclusions", {"error": str(error)})]
     found: list[Finding] = [
         ("check/template", {"locale": locale, "key": key, "error": problem.detail})
         for locale, key, problem in check_all(renderer, load_samples(), {})

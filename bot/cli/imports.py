@@ -6,12 +6,13 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import EXIT_FAILED, say, settings_or_exit, text, with_store
+from bot.cli.common import EXIT_FAILED, fail, say, settings_or_exit, text, with_store
 from bot.cli.progress import ProgressBar
 from bot.domain.clock import SystemClock
 from bot.domain.discharge.model import error_template_key
+from bot.domain.exclusions import ExclusionRuleError
 from bot.domain.tabular import TableError
-from bot.services.importing import ImportReport, import_discharge_list
+from bot.services.importing import ImportReport, exclusion_rules, import_discharge_list
 from bot.settings import Settings
 from bot.storage.audit import Actor
 
@@ -24,13 +25,24 @@ def import_command(
 ) -> None:
     """Import a discharge list; if any row is bad nothing is written (exit code 1)."""
     settings = settings_or_exit()
+    try:
+        rules = exclusion_rules(settings.exclusions_file)
+    except ExclusionRuleError as error:
+        fail(settings, "cli/exclusions_invalid", error=str(error))
     now = SystemClock().now()
     bar = ProgressBar(text(settings, "cli/import_writing"))
     try:
         report = with_store(
             settings,
             lambda store: import_discharge_list(
-                store, path, settings.zone, now, actor=Actor.cli(), dry_run=dry_run, progress=bar
+                store,
+                path,
+                settings.zone,
+                now,
+                actor=Actor.cli(),
+                dry_run=dry_run,
+                progress=bar,
+                exclusions=rules,
             ),
         )
     except TableError as error:
@@ -77,4 +89,5 @@ def _print_report(settings: Settings, path: Path, report: ImportReport) -> None:
         duplicates=counts.duplicates,
         erased=counts.erased,
         excluded=counts.excluded,
+        stopped=counts.stopped,
     )

@@ -20,12 +20,15 @@ class Permission(StrEnum):
     MANAGE_STAFF = "manage_staff"
     IMPORT_LISTS = "import_lists"
     VIEW_AUDIT = "view_audit"
+    RECORD_PATIENT_FACTS = "record_patient_facts"  # a death or a dispute: stops follow-up
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.SUPERVISOR: frozenset({Permission.VIEW_STATS, Permission.WORK_CASES}),
-    Role.STAFF: frozenset({Permission.ISSUE_INVITES, Permission.WORK_CASES}),
+    Role.STAFF: frozenset(
+        {Permission.ISSUE_INVITES, Permission.WORK_CASES, Permission.RECORD_PATIENT_FACTS}
+    ),
     Role.DOCTOR: frozenset({Permission.ISSUE_INVITES, Permission.WORK_CASES}),
 }
 

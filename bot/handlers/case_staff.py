@@ -15,6 +15,7 @@ from bot.storage.schema import cases
 
 OUTCOMES = ("substantiated", "not_substantiated", "resolved", "referred")
 ACTIONS = ("take", "reply", "close", "reopen", "outcome")
+STOPPED_NOTE = "staff/case_patient_stopped"
 SHOWN_TEXT = 3000  # a reply or summary shown to others fits one message with its heading
 
 
@@ -180,6 +181,9 @@ async def relay_to_patient(
     episode = await services.store.episodes.get(case.episode_id)
     if contact is None or episode is None:
         return
+    if episode.patient_fact is not None:  # a death or a dispute: nothing reaches the patient
+        await post_in_case(context, case, STOPPED_NOTE, fact=episode.patient_fact.value)
+        return
     text = services.renderer.render(
         "case/staff_reply",
         await chat_locale(context, contact.chat_id),
@@ -218,6 +222,10 @@ async def close_case(context: AppContext, case: Case, member: StaffMember, summa
     outcome = render(f"outcomes/{case.outcome}", services.locale) if case.outcome else ""
     shown = summary[:SHOWN_TEXT]
     contact = await services.store.contacts.get(case.contact_id) if case.contact_id else None
+    episode = await services.store.episodes.get(case.episode_id)
+    if episode is not None and episode.patient_fact is not None:
+        await post_in_case(context, case, STOPPED_NOTE, fact=episode.patient_fact.value)
+        contact = None  # a death or a dispute: the case closes without a word to the patient
     if contact is not None:
         await _tell_patient_closed(context, case, contact.chat_id, shown)
     await post_in_case(

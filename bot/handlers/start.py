@@ -17,6 +17,7 @@ from bot.conversations.template_edit import take_template_text
 from bot.domain.enrolment import DIALOG_KIND, ConsentDecision, EnrolStep
 from bot.handlers.case_patient import open_case_of_chat, relay_to_staff
 from bot.handlers.replies import send
+from bot.services.patient_facts import all_stopped
 from bot.storage.surveys import SurveySession
 
 
@@ -35,6 +36,8 @@ async def on_start(update: Update, context: AppContext) -> None:
         await ask_current_question(context, survey)
     elif not contacts:
         await send(context, chat_id, "start/how_to_enrol", hospital=hospital)
+    elif await all_stopped(store, [c.patient_id for c in contacts]):  # a death or a dispute
+        await send(context, chat_id, "start/no_follow_up", hospital=hospital)
     elif any(c.consent == ConsentDecision.GRANTED for c in contacts):
         await send(context, chat_id, "start/enrolled", hospital=hospital)
     else:

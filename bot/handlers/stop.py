@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.context import AppContext
 from bot.domain.enrolment import DIALOG_KIND, ConsentDecision
+from bot.handlers.patient_facts import DIALOG_KIND as FACT_DIALOG
 from bot.handlers.replies import Button, refuse_button, send, settle
 from bot.storage.schema import scheduled_messages
 
@@ -14,6 +15,7 @@ CANCELLED = {
     "case": "complain/cancelled",
     "template": "templates/cancelled",
     "broadcast": "broadcast/cancelled",
+    FACT_DIALOG: "facts/cancelled",
 }
 STOP_BUTTONS: list[list[Button]] = [
     [("buttons/stop_confirm", "stop:yes"), ("buttons/stop_keep", "stop:no")]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.discharge.model import ParsedList
 from bot.domain.discharge.reader import parse_discharge_table
+from bot.domain.exclusions import ExclusionRules, load_exclusion_rules
 from bot.domain.medications.model import WARNING_TEMPLATE
 from bot.domain.medications.parsing import parse_medications
 from bot.domain.tabular import read_table
@@ -16,6 +17,9 @@ from bot.storage.audit import Actor
 from bot.storage.imports import Progress, apply_discharge_records
 from bot.storage.records import ImportCounts
 from bot.storage.store import Store
+from bot.templating import MESSAGES_DIR
+
+EXCLUSIONS_FILE = MESSAGES_DIR / "exclusions.yaml"
 
 
 @dataclass(frozen=True)
@@ -48,9 +52,14 @@ async def import_discharge_list(
     actor: Actor,
     dry_run: bool = False,
     progress: Progress | None = None,
+    exclusions: ExclusionRules | None = None,
 ) -> ImportReport:
-    """Import path; raises TableError for an unusable file, writes nothing if any row is bad."""
-    parsed = parse_discharge_table(read_table(path), zone)
+    """Import path; raises TableError for an unusable file, writes nothing if any row is bad.
+
+    Stays the exclusion rules keep out (the shipped file by default) are recorded as such.
+    """
+    rules = exclusion_rules(None) if exclusions is None else exclusions
+    parsed = rules.apply(parse_discharge_table(read_table(path), zone))
     if parsed.errors:
         return ImportReport(parsed, None, dry_run)
     counts = await apply_discharge_records(
@@ -67,6 +76,11 @@ async def import_discharge_list(
     counts.rows_read = parsed.rows_read
     counts.duplicates = parsed.duplicates
     return ImportReport(parsed, counts, dry_run, medication_warnings(parsed))
+
+
+def exclusion_rules(configured: Path | None) -> ExclusionRules:
+    """Load the exclusions file (FOLLOWUP_EXCLUSIONS_FILE, else the shipped one)."""
+    return load_exclusion_rules(configured or EXCLUSIONS_FILE)
 
 
 def medication_warnings(parsed: ParsedList) -> list[ImportWarning]:

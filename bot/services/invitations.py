@@ -33,8 +33,8 @@ def check_invitable(episode: Episode) -> None:
     """Raise InviteRefused when the episode must not be invited."""
     if not episode.consent:
         raise InviteRefused("no_consent", "the patient did not consent to follow-up")
-    if episode.exclusion is not None:
-        raise InviteRefused(episode.exclusion, f"the patient is excluded ({episode.exclusion})")
+    if (reason := episode.stopped_by) is not None:
+        raise InviteRefused(reason, f"the patient is excluded ({reason})")
     if identity_question(episode.phone, episode.birth_date) is None:
         raise InviteRefused(
             "no_identity", "no phone number or birth date on file to check identity against"

@@ -14,12 +14,14 @@ from bot.templating import LOCALES, Renderer
 log = logging.getLogger(__name__)
 PATIENT_COMMANDS = ("start", "complain", "praise", "language", "stop", "help")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.STAFF: ("invite", "stopmed", "help"),
+    Role.STAFF: ("invite", "stopmed", "deceased", "dispute", "help"),
     Role.DOCTOR: ("invite", "stopmed", "help"),
     Role.SUPERVISOR: ("stats", "chart", "report", "help"),
     Role.ADMIN: (
         "invite",
         "stopmed",
+        "deceased",
+        "dispute",
         "stats",
         "chart",
         "report",

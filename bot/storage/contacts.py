@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.enrolment import ConsentDecision
 from bot.storage.audit import Actor, write_audit
-from bot.storage.outbox import eligible
+from bot.storage.outbox import eligible, followed_patients
 from bot.storage.records import Contact
 from bot.storage.schema import consent_events, contacts, episodes, patients
 from bot.storage.tallies import mark_episode
@@ -185,6 +185,7 @@ class ContactRepository:
             .where(
                 contacts.c.consent == ConsentDecision.GRANTED.value,
                 contacts.c.reachable.is_(True),
+                contacts.c.patient_id.in_(followed_patients()),  # others are not planned
                 or_(
                     contacts.c.plan_fingerprint.is_(None),
                     contacts.c.plan_fingerprint != fingerprint,

@@ -11,8 +11,16 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.discharge.model import DischargeRecord
+from bot.domain.patient_facts import (
+    PATIENT_LEVEL_EXCLUSIONS,
+    FactChange,
+    FactEffect,
+    PatientFact,
+    import_source,
+)
 from bot.domain.privacy import erased_marker
 from bot.storage.audit import Actor, write_audit
+from bot.storage.patient_facts import write_patient_fact
 from bot.storage.records import ImportCounts
 from bot.storage.schema import departments, episodes, patients
 
@@ -77,9 +85,17 @@ async def apply_discharge_records(
         ordered = await _without_erased(conn, ordered, counts)
         department_ids = await _ensure_departments(conn, {r.department for r in ordered})
         known = await _load_patients(conn, {r.hospital_no for r in ordered})
+        facts = facts_in_rows(known, ordered, source_file)
         plan = _plan_changes(known, department_ids, ordered, counts)
         await _write_patients(conn, known, now)
         await _write_episodes(conn, known, plan, source_file, now, progress)
+        for hospital_no, change in facts:
+            patient_id = known[hospital_no].id
+            assert patient_id is not None
+            outcome = await write_patient_fact(conn, patient_id, change, actor or Actor.bot(), now)
+            if outcome.effect is FactEffect.STOP:
+                fact = change.fact.value
+                counts.stopped[fact] = counts.stopped.get(fact, 0) + 1
         if actor is not None:
             await _audit_import(conn, actor, source_file, counts, now)
         await (transaction.rollback() if dry_run else transaction.commit())
@@ -109,6 +125,28 @@ async def _audit_import(
 ) -> None:
     detail = f"new {counts.imported}, updated {counts.updated}, unchanged {counts.unchanged}"
     await write_audit(conn, now, actor, "import", f"file:{source_file}", detail)
+
+
+def facts_in_rows(
+    known: dict[str, _Patient], ordered: Sequence[DischargeRecord], source_file: str
+) -> list[tuple[str, FactChange]]:
+    """Return the deaths and disputes rows tell of: new stays, or stays that now say so.
+
+    A row already imported with the same flag tells nothing new, so re-importing a list
+    never reopens a dispute that staff closed.
+    """
+    found = []
+    for record in ordered:
+        reason = record.exclusion
+        if reason is None or reason.value not in PATIENT_LEVEL_EXCLUSIONS:
+            continue
+        patient = known.get(record.hospital_no)
+        stored = patient.episodes.get(record.discharged_at) if patient else None
+        if stored is None or stored[1]["exclusion"] != reason.value:
+            source = import_source(source_file, record.line)
+            change = FactChange(PatientFact(reason.value), True, None, source)
+            found.append((record.hospital_no, change))
+    return found
 
 
 def _plan_changes(

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     and_,
     bindparam,
     func,
@@ -20,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.catch_up import OpenStep
+from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS
 from bot.storage.outbox_records import (
     MessageStatus,
     OutboxRow,
@@ -56,16 +58,29 @@ def _contact_ok() -> ColumnElement[bool]:
 
 
 def _episode_ok() -> ColumnElement[bool]:
-    return and_(episodes.c.consent.is_(True), episodes.c.exclusion.is_(None))
+    # a stay's 死亡/纠纷 is the patient's fact (see _patient_ok), which only staff end
+    not_excluded = or_(
+        episodes.c.exclusion.is_(None), episodes.c.exclusion.in_(PATIENT_LEVEL_EXCLUSIONS)
+    )
+    return and_(episodes.c.consent.is_(True), not_excluded)
 
 
 def _patient_ok() -> ColumnElement[bool]:
-    return and_(patients.c.deceased_at.is_(None), patients.c.erased_at.is_(None))
+    return and_(
+        patients.c.deceased_at.is_(None),
+        patients.c.dispute_since.is_(None),
+        patients.c.erased_at.is_(None),
+    )
+
+
+def followed_patients() -> Select[tuple[int]]:
+    """The ids of patients who may be contacted: not deceased, in dispute or erased."""
+    return select(patients.c.id).where(_patient_ok())
 
 
 def eligible() -> ColumnElement[bool]:
-    """The condition under which a row may be sent: consent, reachable, not excluded
-    (over the outbox joined with its contact, episode and patient)."""
+    """The condition under which a row may be sent: consent, reachable, not excluded, not
+    deceased or in dispute (over the outbox joined with its contact, episode and patient)."""
     return and_(_contact_ok(), _episode_ok(), _patient_ok())
 
 
@@ -76,7 +91,7 @@ def eligible_row() -> ColumnElement[bool]:
     return and_(
         m.c.contact_id.in_(select(contacts.c.id).where(_contact_ok())),
         m.c.episode_id.in_(select(episodes.c.id).where(_episode_ok())),
-        m.c.patient_id.in_(select(patients.c.id).where(_patient_ok())),
+        m.c.patient_id.in_(followed_patients()),
     )
 
 
@@ -197,7 +212,8 @@ class OutboxRepository:
     async def claim_due(
         self, now: datetime, limit: int, lease: timedelta, owner: str
     ) -> list[OutboxRow]:
-        """Lease up to limit due rows to owner; rows no longer eligible are cancelled."""
+        """Lease up to limit due rows to owner; rows no longer eligible (consent withdrawn,
+        excluded, the patient deceased, in dispute or erased) are cancelled first."""
         async with self._engine.begin() as conn:
             await _cancel_ineligible(conn, now, due_only=True)
             free = or_(m.c.lease_until.is_(None), m.c.lease_until < now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS, PatientFact
 from bot.domain.roles import Role
 
 
@@ -30,11 +31,29 @@ class Episode:
     language: str | None = None  # the list's language for this stay, if it names one
     flags: str | None = None  # 特殊标记, e.g. "术后;高龄"
     treated_on: date | None = None  # 治疗日期/手术日期
+    deceased: bool = False  # the patient's facts, whatever stay this is
+    in_dispute: bool = False
+
+    @property
+    def patient_fact(self) -> PatientFact | None:
+        """Return the fact that stops everything sent to this patient, if any."""
+        if self.deceased:
+            return PatientFact.DECEASED
+        return PatientFact.DISPUTE if self.in_dispute else None
+
+    @property
+    def stopped_by(self) -> str | None:
+        """Return why this stay may not be followed up (a patient's fact first), if any."""
+        if self.patient_fact is not None:
+            return self.patient_fact.value
+        if self.exclusion in PATIENT_LEVEL_EXCLUSIONS:  # the patient's fact decides
+            return None
+        return self.exclusion
 
     @property
     def eligible(self) -> bool:
         """Say whether this episode may be invited and contacted."""
-        return self.consent and self.exclusion is None
+        return self.consent and self.stopped_by is None
 
 
 @dataclass(frozen=True)
@@ -85,3 +104,4 @@ class ImportCounts:
     duplicates: int = 0
     erased: int = 0  # rows of patients erased at their request, left out
     excluded: dict[str, int] = field(default_factory=dict)
+    stopped: dict[str, int] = field(default_factory=dict)  # patients a death/dispute stopped

@@ -47,10 +47,27 @@ patients = Table(
     Column("age", Integer),
     Column("birth_date", Date),
     Column("phone", String(20)),
-    Column("deceased_at", UTCDateTime),
+    Column("deceased_at", UTCDateTime),  # when follow-up stopped for a death (patient_facts)
     Column("erased_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("dispute_since", UTCDateTime),  # set while a medical dispute is open
+)
+
+# Death and dispute are facts about the patient, not one stay: each recording (from an
+# import row, staff in chat, the CLI) with the date given, its source and who recorded it.
+patient_facts = Table(
+    "patient_facts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("patient_id", ForeignKey("patients.id"), nullable=False, index=True),
+    Column("fact", String(16), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("on_date", Date),
+    Column("source", String(300), nullable=False),
+    Column("actor_kind", String(16), nullable=False),
+    Column("actor_id", String(64), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
 )
 
 episodes = Table(

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, case, func, select
+from sqlalchemy import ColumnElement, Table, and_, case, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS, PatientFact
 from bot.domain.stats import Satisfaction, Stats, StepReplies, rank_departments
 from bot.storage.outbox_records import MessageStatus
 from bot.storage.schema import (
@@ -19,6 +20,7 @@ from bot.storage.schema import (
     departments,
     episodes,
     failure_tallies,
+    patients,
     scheduled_messages,
     step_answers,
     step_tallies,
@@ -82,25 +84,36 @@ def _flag(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def _exclusion() -> Any:
+    """Why a stay is not followed up: its patient's death or dispute first (recorded after
+    the import too), else what its import row said (a settled dispute no longer counts)."""
+    return case(
+        (patients.c.deceased_at.is_not(None), PatientFact.DECEASED.value),
+        (patients.c.dispute_since.is_not(None), PatientFact.DISPUTE.value),
+        (episodes.c.exclusion.in_(PATIENT_LEVEL_EXCLUSIONS), None),
+        else_=episodes.c.exclusion,
+    )
+
+
 async def _patients(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
     where = scope.episodes()
+    stays = episodes.join(patients, patients.c.id == episodes.c.patient_id)
+    reason = _exclusion()
     counts = select(
         func.count(),
-        _flag(and_(episodes.c.consent.is_(True), episodes.c.exclusion.is_(None))),
+        _flag(and_(episodes.c.consent.is_(True), reason.is_(None))),
         _flag(episodes.c.enrolled_at.is_not(None)),
         _flag(episodes.c.followed_up_at.is_not(None)),
         _flag(episodes.c.reached_at.is_not(None)),
-    ).where(*where)
-    row = (await conn.execute(counts)).one()
+    ).select_from(stays)
+    row = (await conn.execute(counts.where(*where))).one()
     stats.discharged, stats.eligible, stats.enrolled, stats.followed_up, stats.reached = (
         int(value or 0) for value in row
     )
-    query = (
-        select(episodes.c.exclusion, func.count())
-        .where(*where, episodes.c.exclusion.is_not(None))
-        .group_by(episodes.c.exclusion)
-    )
-    stats.excluded = {reason: n for reason, n in (await conn.execute(query)).all()}
+    named = reason.label("reason")  # grouped by name: PostgreSQL sees two CASEs as different
+    query = select(named, func.count()).select_from(stays).where(*where, reason.is_not(None))
+    rows = (await conn.execute(query.group_by(literal_column("reason")))).all()
+    stats.excluded = {str(name): int(n) for name, n in rows}
 
 
 async def _follow_up(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:

@@ -17,6 +17,7 @@ from bot.storage.invites import InviteRepository
 from bot.storage.leases import LeaseRepository, SeenUpdates
 from bot.storage.medicines import MedicineRepository
 from bot.storage.outbox import OutboxRepository
+from bot.storage.patient_facts import PatientFactRepository
 from bot.storage.plan_edits import PlanEditRepository
 from bot.storage.reports import ReportRepository
 from bot.storage.revisits import RevisitRepository
@@ -47,6 +48,7 @@ class Store:
     seen_updates: SeenUpdates
     medicine_stops: MedicineRepository
     revisits: RevisitRepository
+    facts: PatientFactRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -72,6 +74,7 @@ class Store:
             seen_updates=SeenUpdates(engine),
             medicine_stops=MedicineRepository(engine),
             revisits=RevisitRepository(engine),
+            facts=PatientFactRepository(engine),
         )
 
     async def close(self) -> None:

@@ -71,6 +71,8 @@ class ExclusionReason(StrEnum):
     ARREARS = "arrears"
     SHORT_STAY = "short_stay"
     NO_CONSENT = "no_consent"
+    EXCLUDED_DEPARTMENT = "excluded_department"  # by the office's rule (messages/exclusions.yaml)
+    EXCLUDED_DIAGNOSIS = "excluded_diagnosis"
 
 
 @dataclass(frozen=True)
