@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.domain.discharge import parse_discharge_table
+from bot.domain.discharge.reader import parse_discharge_table
 from bot.domain.tabular import read_table
 from bot.storage import migrate
 from bot.storage.imports import apply_discharge_records

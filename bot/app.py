@@ -36,7 +36,7 @@ from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.jobs import dispatch_tick
 from bot.dispatch.pacing import Pacer
 from bot.domain.clock import Clock, SystemClock
-from bot.domain.plans import parse_duration
+from bot.domain.plans.model import parse_duration
 from bot.domain.schedule import SendPolicy
 from bot.handlers.answers import on_answer_button
 from bot.handlers.audit import on_audit

@@ -18,8 +18,8 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.contact_hours import parse_month_day, parse_send_windows
-from bot.domain.medications import parse_quiet_hours, parse_times_setting
-from bot.domain.plans import parse_duration
+from bot.domain.medications.times import parse_quiet_hours, parse_times_setting
+from bot.domain.plans.model import parse_duration
 from bot.domain.staff_fields import DEFAULT_STAFF_FIELDS, parse_staff_fields
 from bot.logs import parse_log_format, parse_log_level
 from bot.templating import LOCALES

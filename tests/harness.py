@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.demo.fake_telegram import TOKEN
 from bot.demo.harness import BotHarness
-from bot.domain.discharge import DischargeRecord
+from bot.domain.discharge.model import DischargeRecord
 from bot.domain.enrolment import ConsentDecision
 from bot.logs import configure_logging
 from bot.services.planning import plan_contact

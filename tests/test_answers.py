@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.demo.harness import BotHarness
-from bot.domain.medications import adherence
+from bot.domain.medications.reminders import adherence
 from bot.domain.visits import PER_VISIT
 from bot.storage.schema import scheduled_messages as m
 from tests.harness import enrol, local, record, seed

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.utils.datetime import from_excel
 
-from bot.domain.discharge import (
+from bot.domain.discharge.model import (
     ROW_ERROR_CODES,
     TABLE_ERROR_CODES,
     DischargeRecord,
@@ -19,8 +19,8 @@ from bot.domain.discharge import (
     ParsedList,
     RowError,
     error_template_key,
-    parse_discharge_table,
 )
+from bot.domain.discharge.reader import parse_discharge_table
 from bot.domain.tabular import SourceRow, Table, TableError, read_table
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

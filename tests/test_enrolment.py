@@ -196,6 +196,6 @@ async def test_excluded_patient_cannot_be_invited_or_enrol(harness: BotHarness) 
 
 
 def _dispute():  # type: ignore[no-untyped-def]
-    from bot.domain.discharge import ExclusionReason
+    from bot.domain.discharge.model import ExclusionReason
 
     return ExclusionReason.DISPUTE

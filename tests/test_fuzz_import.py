@@ -33,19 +33,17 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from bot.domain.discharge import (
+from bot.domain.discharge.cells import CONSENT_WORDS, SEX_WORDS
+from bot.domain.discharge.dates import EXCEL_EPOCH
+from bot.domain.discharge.headers import (
     ALIAS_INDEX,
-    CONSENT_WORDS,
-    EXCEL_EPOCH,
     FIELD_ALIASES,
     REQUIRED_FIELDS,
-    SEX_WORDS,
-    ParsedList,
     display_name,
-    error_template_key,
     header_key,
-    parse_discharge_table,
 )
+from bot.domain.discharge.model import ParsedList, error_template_key
+from bot.domain.discharge.reader import parse_discharge_table
 from bot.domain.tabular import (
     AMBIGUOUS_COLUMNS,
     DUPLICATE_HEADERS,

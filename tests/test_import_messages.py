@@ -10,12 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from bot.domain.discharge import (
-    ROW_ERROR_CODES,
-    TABLE_ERROR_CODES,
-    error_template_key,
-    parse_discharge_table,
-)
+from bot.domain.discharge.model import ROW_ERROR_CODES, TABLE_ERROR_CODES, error_template_key
+from bot.domain.discharge.reader import parse_discharge_table
 from bot.domain.tabular import TableError, read_table
 from bot.templating import LOCALES, MESSAGES_DIR, Renderer
 

@@ -7,15 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.medications import (
-    DEFAULT_TIMES,
-    IRREGULAR,
-    NO_QUIET_HOURS,
-    Frequency,
-    parse_medications,
-    reminder_times,
-)
-from bot.domain.plans import StepKind, load_plan_book, replace_step
+from bot.domain.medications.model import DEFAULT_TIMES, IRREGULAR, Frequency
+from bot.domain.medications.parsing import parse_medications
+from bot.domain.medications.reminders import reminder_times
+from bot.domain.medications.times import NO_QUIET_HOURS
+from bot.domain.plans.edits import replace_step
+from bot.domain.plans.loader import load_plan_book
+from bot.domain.plans.model import StepKind
 from bot.domain.visits import DateProblem, read_visit_date
 from bot.services.planning import templates_exist
 from bot.templating import MESSAGES_DIR, Renderer

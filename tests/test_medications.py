@@ -11,28 +11,26 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from bot.domain.medications import (
+from bot.domain.medications.model import (
     BAD_DAYS,
     DEFAULT_TIMES,
     NO_DRUG,
     NO_FREQUENCY,
-    NO_QUIET_HOURS,
     PROBLEM_CODES,
     SNOOZE_MINUTES,
     WARNING_TEMPLATE,
-    Adherence,
     Frequency,
     MedicationEntry,
     MedicationProblem,
+)
+from bot.domain.medications.parsing import parse_frequency, parse_medications
+from bot.domain.medications.reminders import Adherence, adherence, course_end, reminder_times
+from bot.domain.medications.times import (
+    NO_QUIET_HOURS,
     QuietHours,
-    adherence,
-    course_end,
     merged_times,
-    parse_frequency,
-    parse_medications,
     parse_quiet_hours,
     parse_times_setting,
-    reminder_times,
 )
 from bot.templating import LOCALES, MESSAGES_DIR, Renderer
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import update
 
 from bot.demo.harness import BotHarness
-from bot.domain.discharge import ExclusionReason
+from bot.domain.discharge.model import ExclusionReason
 from bot.domain.enrolment import ConsentDecision
 from bot.storage.schema import patients
 from tests.harness import START, enrol, local, make_settings, record, seed

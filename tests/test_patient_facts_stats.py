@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.demo.harness import BotHarness
-from bot.domain.discharge import ExclusionReason
+from bot.domain.discharge.model import ExclusionReason
 from bot.domain.patient_facts import FactState
 from bot.domain.periods import month_period
 from bot.domain.roles import Role

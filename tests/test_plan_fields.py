@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.holidays import NoHolidays
-from bot.domain.plans import PlanRule, has_flag, load_plan_book
+from bot.domain.plans.loader import load_plan_book
+from bot.domain.plans.model import PlanRule, has_flag
 from bot.domain.schedule import SendPolicy, Window, next_send_time
 from bot.domain.step_hours import StepHours, step_hours_of
 from bot.domain.surveys import SurveyContext, applies, load_surveys

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.plans import MAX_OCCURRENCES, Anchor, StepKind, expand_plan
+from bot.domain.plans.expand import expand_plan
+from bot.domain.plans.model import MAX_OCCURRENCES, Anchor, StepKind
 from tests.test_plans import BOOK
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.demo.harness import BotHarness
-from bot.domain.discharge import parse_discharge_table
-from bot.domain.plans import PlanError
+from bot.domain.discharge.reader import parse_discharge_table
+from bot.domain.plans.errors import PlanError
 from bot.domain.tabular import read_table
 from bot.services.planning import load_scheduling
 from bot.storage.outbox_records import OutboxRow

@@ -10,24 +10,23 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from bot.domain.plans import (
+from bot.domain.plans.edits import replace_step
+from bot.domain.plans.errors import PlanError
+from bot.domain.plans.expand import DueStep, expand_plan
+from bot.domain.plans.loader import load_plan_book
+from bot.domain.plans.model import (
     MAX_OCCURRENCES,
     Anchor,
-    DueStep,
     Offset,
     OffsetUnit,
     Plan,
     PlanBook,
-    PlanError,
     PlanRule,
     PlanStep,
     Repeat,
     StepKind,
-    expand_plan,
-    load_plan_book,
     parse_duration,
     parse_offset,
-    replace_step,
 )
 from bot.templating import LOCALES, MESSAGES_DIR, Renderer
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.demo.harness import BotHarness
-from bot.domain.discharge import ExclusionReason
+from bot.domain.discharge.model import ExclusionReason
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.periods import month_period
 from bot.domain.roles import Role

@@ -12,7 +12,7 @@ from telegram.error import TelegramError
 from bot.cli.common import EXIT_FAILED, say, settings_or_exit, text
 from bot.domain.exclusions import ExclusionRuleError
 from bot.domain.office_holidays import HolidayFileError
-from bot.domain.plans import PlanError
+from bot.domain.plans.errors import PlanError
 from bot.domain.surveys import SurveyError
 from bot.services.importing import exclusion_rules
 from bot.services.planning import holiday_warning, load_scheduling

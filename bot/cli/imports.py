@@ -9,7 +9,7 @@ import typer
 from bot.cli.common import EXIT_FAILED, fail, say, settings_or_exit, text, with_store
 from bot.cli.progress import ProgressBar
 from bot.domain.clock import SystemClock
-from bot.domain.discharge import error_template_key
+from bot.domain.discharge.model import error_template_key
 from bot.domain.exclusions import ExclusionRuleError
 from bot.domain.tabular import TableError
 from bot.services.importing import ImportReport, exclusion_rules, import_discharge_list

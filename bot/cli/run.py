@@ -11,7 +11,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from bot.cli.common import EXIT_SETTINGS, fail, required, say, settings_or_exit, with_store
 from bot.context import AppType
 from bot.domain.office_holidays import HolidayFileError
-from bot.domain.plans import PlanError
+from bot.domain.plans.errors import PlanError
 from bot.domain.surveys import SurveyError
 from bot.logs import configure_logging, parse_log_format, parse_log_level
 from bot.settings import Settings

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from bot.domain import data_files
-from bot.domain.discharge import DischargeRecord, ExclusionReason, ParsedList
+from bot.domain.discharge.model import DischargeRecord, ExclusionReason, ParsedList
 
 FIELDS = ("departments", "diagnosis_keywords")
 # Reasons the rule may replace: it is checked after death, dispute, arrears and short stays,

@@ -15,7 +15,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.domain import data_files
-from bot.domain.plans import has_flag
+from bot.domain.plans.model import has_flag
 
 _T = TypeVar("_T", bound=Hashable)
 

@@ -10,7 +10,7 @@ from bot.context import AppContext
 from bot.conversations.reexam_date import ask_visit_date
 from bot.dispatch.sweeps import KEEP_ASKING
 from bot.domain.enrolment import ConsentDecision
-from bot.domain.plans import StepKind
+from bot.domain.plans.model import StepKind
 from bot.handlers.replies import refuse_button, send, settle
 from bot.services.alerts import alert_staff
 from bot.services.medicine_plan import CHECK_KIND

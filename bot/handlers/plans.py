@@ -8,7 +8,7 @@ from dataclasses import replace
 from telegram import Update
 
 from bot.context import AppContext
-from bot.domain.plans import PlanError
+from bot.domain.plans.errors import PlanError
 from bot.domain.roles import Permission
 from bot.handlers.access import member_allowed
 from bot.handlers.replies import send

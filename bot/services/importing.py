@@ -7,9 +7,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.domain.discharge import ParsedList, parse_discharge_table
+from bot.domain.discharge.model import ParsedList
+from bot.domain.discharge.reader import parse_discharge_table
 from bot.domain.exclusions import ExclusionRules, load_exclusion_rules
-from bot.domain.medications import WARNING_TEMPLATE, parse_medications
+from bot.domain.medications.model import WARNING_TEMPLATE
+from bot.domain.medications.parsing import parse_medications
 from bot.domain.tabular import read_table
 from bot.storage.audit import Actor
 from bot.storage.imports import Progress, apply_discharge_records

@@ -7,14 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.domain.medications import (
-    Frequency,
-    MedicationEntry,
-    course_end,
-    parse_medications,
-    reminder_times,
-)
-from bot.domain.plans import StepKind
+from bot.domain.medications.model import Frequency, MedicationEntry
+from bot.domain.medications.parsing import parse_medications
+from bot.domain.medications.reminders import course_end, reminder_times
+from bot.domain.plans.model import StepKind
 from bot.storage.outbox_records import PlannedMessage
 from bot.storage.records import Episode
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain.medications import MedicationEntry, parse_medications
+from bot.domain.medications.model import MedicationEntry
+from bot.domain.medications.parsing import parse_medications
 from bot.services.medicine_plan import check_key, reminder_key
 from bot.storage.audit import Actor
 from bot.storage.medicines import StopSource

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from bot.domain.plans import PlanBook, PlanError, replace_step
+from bot.domain.plans.edits import replace_step
+from bot.domain.plans.errors import PlanError
+from bot.domain.plans.model import PlanBook
 from bot.services.planning import Scheduling, with_plans
 from bot.storage.plan_edits import PlanChange
 

@@ -11,23 +11,17 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.contact_hours import parse_send_windows, seasonal_windows
 from bot.domain.holidays import HolidayDataWarning, holiday_data_warning, load_holidays
-from bot.domain.medications import (
-    Frequency,
+from bot.domain.medications.model import Frequency
+from bot.domain.medications.times import (
     QuietHours,
     merged_times,
     parse_quiet_hours,
     parse_times_setting,
 )
-from bot.domain.plans import (
-    Anchor,
-    DueStep,
-    Plan,
-    PlanBook,
-    PlanError,
-    expand_plan,
-    load_plan_book,
-    parse_duration,
-)
+from bot.domain.plans.errors import PlanError
+from bot.domain.plans.expand import DueStep, expand_plan
+from bot.domain.plans.loader import load_plan_book
+from bot.domain.plans.model import Anchor, Plan, PlanBook, parse_duration
 from bot.domain.schedule import SendPolicy, Window, lateness_limit, next_send_time
 from bot.domain.step_hours import PAYLOAD_KEY as STEP_HOURS_KEY
 from bot.domain.surveys import Survey, load_surveys

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from bot.domain.enrolment import ConsentDecision
-from bot.domain.plans import StepKind
+from bot.domain.plans.model import StepKind
 from bot.domain.visits import PER_VISIT, visit_occurrences
 from bot.services.planning import Scheduling, planned_messages
 from bot.storage.audit import Actor

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.domain.discharge import DischargeRecord
+from bot.domain.discharge.model import DischargeRecord
 from bot.domain.patient_facts import (
     PATIENT_LEVEL_EXCLUSIONS,
     FactChange,

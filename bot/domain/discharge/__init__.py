@@ -1,0 +1,1 @@
+"""Discharge lists: the record model, headers, cell and date readers, exclusions, rows."""

@@ -1,0 +1,1 @@
+"""Medicines from the discharge list: reading 出院带药, reminder times, adherence."""
