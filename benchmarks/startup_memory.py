@@ -31,9 +31,8 @@ async def outbox_child(database: Path) -> None:
     from bot.dispatch.jobs import dispatch_tick
     from tests.harness import make_settings
 
-    settings = make_settings(database.parent, telegram_token=TOKEN).model_copy(
-        update={"database_url": f"sqlite+aiosqlite:///{database}"}
-    )
+    url = f"sqlite+aiosqlite:///{database}"
+    settings = make_settings(database.parent, telegram_token=TOKEN, database_url=url)
     await _quick_check(settings.database_url)  # as `followup run` does before it starts
     app = build_app(settings, request=FakeTelegram(), rate_limit=False)
     await app.initialize()
@@ -89,7 +88,7 @@ def current_fingerprint() -> str:
     from bot.templating import Renderer
     from tests.harness import make_settings
 
-    return load_scheduling(make_settings(Path(".")), Renderer()).fingerprint
+    return load_scheduling(make_settings(Path("."), migrated=False), Renderer()).fingerprint
 
 
 def measure(arguments: list[str]) -> tuple[float, float]:

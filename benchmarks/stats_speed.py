@@ -122,7 +122,7 @@ def _value(rng: random.Random, kind: str) -> str:
 
 async def measure(url: str, runs: int) -> tuple[list[float], list[float]]:
     """Time the statistics hospital-wide and for one department."""
-    settings = make_settings(Path("."))
+    settings = make_settings(Path("."), migrated=False)  # only its plans and surveys
     surveys = load_scheduling(settings, Renderer()).surveys
     store = Store.open(url)
     started = time.perf_counter()

@@ -1,5 +1,7 @@
 """The database the tests run on: SQLite files (default) or PostgreSQL (the same tests).
 
+Alembic runs once per test process: on SQLite each test gets a copy of a template file
+migrated at the first use (tests of migrating itself ask for no file with migrated=False).
 FOLLOWUP_TEST_BACKEND=postgresql runs every test on its own fresh PostgreSQL database,
 cloned from a template migrated once per run; FOLLOWUP_TEST_POSTGRES names the server
 (default postgresql://postgres@127.0.0.1:5432/postgres). Every database the run made is
@@ -11,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import shutil
+import tempfile
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +29,7 @@ _numbers = itertools.count(1)
 _template_ready = threading.Lock()
 _made: list[str] = []
 _by_folder: dict[Path, str] = {}
+_sqlite_template: list[Path] = []  # the migrated file, once made
 
 
 def on_postgres() -> bool:
@@ -32,11 +37,41 @@ def on_postgres() -> bool:
     return BACKEND == "postgresql"
 
 
-def database_url(tmp_path: Path) -> str:
-    """The test's database (one per tmp_path): a SQLite file, or on PostgreSQL a fresh
-    database migrated to head."""
-    if not on_postgres():
-        return f"sqlite+aiosqlite:///{tmp_path}/followup.db"
+def database_url(tmp_path: Path, *, migrated: bool = True) -> str:
+    """The test's database (one per tmp_path), at Alembic head: on SQLite a copy of the
+    run's template file (no file at all with migrated=False, for tests of migrating), on
+    PostgreSQL a fresh database cloned from the run's template (always migrated)."""
+    if on_postgres():
+        return _postgres_database(tmp_path)
+    path = tmp_path / "followup.db"
+    if migrated and not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_migrated_sqlite_file(), path)
+    return sqlite_url(path)
+
+
+def sqlite_url(path: Path) -> str:
+    """The SQLAlchemy URL of a SQLite file."""
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def _migrated_sqlite_file() -> Path:
+    """The run's SQLite template, migrated to head at the first call; closed, so that the
+    file alone holds everything (SQLite folds its WAL back in when the last connection
+    closes, and a copy made without it would lose the schema)."""
+    with _template_ready:
+        if not _sqlite_template:
+            path = Path(tempfile.mkdtemp(prefix=f"{RUN}_")) / "template.db"
+            _run(_migrate(sqlite_url(path)))
+            leftovers = [p.name for p in path.parent.iterdir() if p != path]
+            if leftovers:
+                raise RuntimeError(f"the SQLite template left {leftovers} behind")
+            _sqlite_template.append(path)
+    return _sqlite_template[0]
+
+
+def _postgres_database(tmp_path: Path) -> str:
+    """A fresh PostgreSQL database for tmp_path, cloned from the run's migrated template."""
     with _template_ready:
         if not _made:
             _run(_make_template())
@@ -50,11 +85,14 @@ def database_url(tmp_path: Path) -> str:
 
 
 def drop_all() -> None:
-    """Drop every database this run made (the template last)."""
+    """Drop every database this run made (the template last), and the SQLite template."""
     for name in reversed(_made):
         _run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     _made.clear()
     _by_folder.clear()
+    for path in _sqlite_template:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    _sqlite_template.clear()
 
 
 def postgres_url(name: str) -> str:
@@ -64,11 +102,16 @@ def postgres_url(name: str) -> str:
 
 
 async def _make_template() -> None:
+    await _admin(f'CREATE DATABASE "{TEMPLATE}"')
+    await _migrate(postgres_url(TEMPLATE))
+
+
+async def _migrate(url: str) -> None:
+    """Run the migrations up to head on the database at url, and close it."""
     from bot.storage import migrate
     from bot.storage.store import Store
 
-    await _admin(f'CREATE DATABASE "{TEMPLATE}"')
-    store = Store.open(postgres_url(TEMPLATE))
+    store = Store.open(url)
     try:
         await migrate.upgrade(store.engine)
     finally:

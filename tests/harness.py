@@ -33,11 +33,12 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
 
 
-def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
-    """Settings for a test: a SQLite file under tmp_path, the fake token, no .env."""
+def make_settings(tmp_path: Path, *, migrated: bool = True, **overrides: Any) -> Settings:
+    """Settings for a test: its database (see database_url), the fake token, no .env."""
+    if "database_url" not in overrides:
+        overrides["database_url"] = database_url(tmp_path, migrated=migrated)
     values: dict[str, Any] = {
         "telegram_token": TOKEN,
-        "database_url": database_url(tmp_path),
         "hospital_name": HOSPITAL,
         "per_chat_interval": 0,
         "rate": 30,
@@ -64,7 +65,7 @@ def record(hospital_no: str = "ZY001", **overrides: Any) -> DischargeRecord:
 
 
 async def seed(settings: Settings, *records: DischargeRecord) -> None:
-    """Migrate the database and store discharge records."""
+    """Store discharge records (migrating the database first, if it is not at head)."""
     store = Store.open(settings.database_url)
     await migrate.upgrade(store.engine)
     await apply_discharge_records(store.engine, list(records), "seed.csv", START)

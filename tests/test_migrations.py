@@ -22,7 +22,7 @@ async def _tables(url: str) -> set[str]:
 
 
 async def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
-    url = database_url(tmp_path / "nested" / "dir")  # SQLite: the folder is made on first use
+    url = database_url(tmp_path / "nested" / "dir", migrated=False)  # SQLite: made on first use
     engine = create_engine(url)
     await migrate.upgrade(engine)
     assert await migrate.current_revision(engine) == migrate.head_revision()
@@ -32,6 +32,14 @@ async def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
     assert await migrate.current_revision(engine) is None
     assert await _tables(url) == set()
     await migrate.upgrade(engine)
+    assert await _tables(url) == set(metadata.tables)
+    await engine.dispose()
+
+
+async def test_a_test_database_comes_at_head_with_every_table(tmp_path: Path) -> None:
+    url = database_url(tmp_path)  # a copy of the run's template, migrated once
+    engine = create_engine(url)
+    assert await migrate.current_revision(engine) == migrate.head_revision()
     assert await _tables(url) == set(metadata.tables)
     await engine.dispose()
 

@@ -21,6 +21,7 @@ from bot.storage.store import Store
 from tests.harness import START, make_settings
 
 pytestmark = pytest.mark.sqlite_only  # SQLite files: backup, PRAGMAs, read-only opens
+# every test here starts with no database file (migrated=False): they test migrating it
 
 FIXTURE = Path(__file__).parent / "fixtures" / "followup_0001.sql"
 
@@ -31,7 +32,7 @@ def _old_database(path: Path) -> None:
 
 
 async def test_a_first_version_database_is_migrated_forward_without_loss(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, migrated=False)
     _old_database(tmp_path / "followup.db")
     harness = BotHarness(settings, START)
     await harness.start()  # migrates to head, as `followup run` does
@@ -83,7 +84,7 @@ async def _patients(url: str) -> int:
 def test_a_read_only_database_gives_a_clear_error_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    writable = make_settings(tmp_path).database_url
+    writable = make_settings(tmp_path, migrated=False).database_url
     monkeypatch.setenv("FOLLOWUP_DATABASE_URL", writable)
     assert _run_cli(monkeypatch, "db", "upgrade") == 0
     path = tmp_path / "followup.db"
@@ -99,7 +100,9 @@ def test_a_read_only_database_gives_a_clear_error_and_writes_nothing(
 def test_a_full_disk_rolls_the_import_back_with_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("FOLLOWUP_DATABASE_URL", make_settings(tmp_path).database_url)
+    monkeypatch.setenv(
+        "FOLLOWUP_DATABASE_URL", make_settings(tmp_path, migrated=False).database_url
+    )
     assert _run_cli(monkeypatch, "import", str(_discharge_list(tmp_path / "a.csv", 10))) == 0
     real_pragmas = database._sqlite_pragmas
 
@@ -117,13 +120,15 @@ def test_a_full_disk_rolls_the_import_back_with_a_clear_error(
     err = capsys.readouterr().err
     assert code == 1 and "磁盘空间不足" in err and "Traceback" not in err
     monkeypatch.setattr(database, "_sqlite_pragmas", real_pragmas)
-    assert asyncio.run(_patients(make_settings(tmp_path).database_url)) == 10  # all or nothing
+    assert (
+        asyncio.run(_patients(make_settings(tmp_path, migrated=False).database_url)) == 10
+    )  # all or nothing
 
 
 def test_run_refuses_a_damaged_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, migrated=False)
     monkeypatch.setenv("FOLLOWUP_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("FOLLOWUP_TELEGRAM_TOKEN", settings.require_token())
     monkeypatch.setenv("FOLLOWUP_HOSPITAL_NAME", "市第一人民医院")
