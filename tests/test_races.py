@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, select, text
 
 from bot.demo.fake_telegram import Fault, Hold
 from bot.demo.harness import BotHarness
 from bot.storage import migrate
+from bot.storage.audit import Actor
+from bot.storage.erasure import erase_patient, erasure_scope
 from bot.storage.outbox_records import OutboxRow, PlannedMessage
 from bot.storage.records import Contact
 from bot.storage.schema import scheduled_messages as m
@@ -113,6 +115,20 @@ async def test_the_migration_leaves_one_open_survey_per_chat(harness: BotHarness
     assert still_open.message_id == max(row.id for row in rows)  # the newest stays open
     older = await store.surveys.get(still_open.id - 1)
     assert older is not None and older.status == "partial"
+
+
+async def test_erasing_a_patient_closes_the_open_survey_and_forgets_its_chat(
+    harness: BotHarness,
+) -> None:
+    _, rows = await two_checkins_due(harness)
+    store = harness.services.store
+    assert await harness.services.dispatcher.composer.compose(rows[0]) is not None
+    scope = await erasure_scope(store.engine, "ZY001")
+    assert scope is not None
+    await erase_patient(store.engine, scope, "ZY001", harness.clock.now(), Actor.cli())
+    query = select(survey_sessions.c.status, survey_sessions.c.chat_id)
+    async with store.engine.connect() as conn:
+        assert (await conn.execute(query)).all() == [("partial", 0)]
 
 
 async def test_the_sweep_does_not_post_a_case_whose_post_is_under_way(
