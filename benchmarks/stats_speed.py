@@ -98,10 +98,11 @@ def fill(path: Path, patients: int) -> None:
         ),
     )
     db.executemany(
-        "INSERT INTO survey_sessions (id, contact_id, patient_id, episode_id, survey, "
-        "respondent, status, started_at, updated_at, expires_at) VALUES "
-        "(?,?,?,?,'checkin_first','patient','completed',?,?,?)",
-        ((i, i, i, i, stamp, stamp, stamp) for i in range(1, patients + 1)),
+        "INSERT INTO survey_sessions (id, contact_id, chat_id, patient_id, episode_id, survey, "
+        "respondent, status, started_at, updated_at, expires_at) "
+        "SELECT ?, id, chat_id, ?, ?, 'checkin_first', 'patient', 'completed', ?, ?, ? "
+        "FROM contacts WHERE id = ?",
+        ((i, i, i, stamp, stamp, stamp, i) for i in range(1, patients + 1)),
     )
     db.executemany(
         "INSERT INTO survey_answers (session_id, question, value, respondent, at) "

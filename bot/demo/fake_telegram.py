@@ -52,10 +52,31 @@ class Fault:
 
 
 @dataclass
+class Hold:
+    """Keeps the next matching call in flight until `release` is set (a slow Telegram)."""
+
+    method: str
+    chat_id: int | None = None
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+    used: bool = False
+
+    def matches(self, method: str, params: dict[str, Any]) -> bool:
+        """Say whether this hold applies to a call."""
+        chat = params.get("chat_id")
+        return (
+            not self.used
+            and method == self.method
+            and (self.chat_id is None or (chat is not None and int(chat) == self.chat_id))
+        )
+
+
+@dataclass
 class FakeTelegram(BaseRequest):
     """Answers Bot API methods like Telegram would; `calls` holds every request in order.
 
-    `delivered` holds the messages Telegram accepted; `faults` and `blocked` script failures:
+    `delivered` holds the messages Telegram accepted; `holds` keep a call waiting for its
+    answer (to interleave other work with it); `faults` and `blocked` script failures:
     an HTTP error (429 with retry_after, 5xx, 400, 403), a timeout, a connection reset, or a
     crash of the caller right after Telegram accepted a message (as if the process died
     before recording it).
@@ -67,6 +88,7 @@ class FakeTelegram(BaseRequest):
     failures: dict[str, tuple[int, str]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     blocked: set[int] = field(default_factory=set)
+    holds: list[Hold] = field(default_factory=list)
     forum: bool = True
     bot_is_admin: bool = True
 
@@ -91,6 +113,11 @@ class FakeTelegram(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files = _uploaded(request_data) if request_data else {}
+        hold = next((h for h in self.holds if h.matches(api_method, params)), None)
+        if hold is not None:
+            hold.used = True
+            hold.reached.set()
+            await hold.release.wait()
         status, body = self.answer(api_method, params, files)
         return status, json.dumps(body).encode()
 

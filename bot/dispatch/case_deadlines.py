@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 from bot.context import AppContext
 from bot.domain.roles import Role
 from bot.services.alerts import patient_variables
-from bot.services.case_cards import local_text, post_case, post_in_case
+from bot.services.case_cards import Posting, local_text, post_case, post_in_case
 from bot.storage.cases import Case
 from bot.storage.schema import cases
 
@@ -29,11 +29,18 @@ async def sweep_cases(context: AppContext) -> None:
     store = context.services.store
     open_cases = await store.cases.find(cases.c.kind.in_(WORKED_KINDS), cases.c.status != "closed")
     for case in open_cases:
-        if case.staff_message_id is None and not await post_case(context, case):
-            await _tell_supervisors_once(context, case, "unposted", "staff/group_unreachable")
+        if case.staff_message_id is None and not await _post_unposted(context, case):
             continue
         for which in DEADLINES:
             await _check_deadline(context, case, which, context.services.clock.now())
+
+
+async def _post_unposted(context: AppContext, case: Case) -> bool:
+    """Post a case not posted yet; False if it failed or another post of it is under way."""
+    posting = await post_case(context, case)
+    if posting is Posting.FAILED:
+        await _tell_supervisors_once(context, case, "unposted", "staff/group_unreachable")
+    return posting is Posting.POSTED
 
 
 async def _check_deadline(context: AppContext, case: Case, which: str, now: datetime) -> None:

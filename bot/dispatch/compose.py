@@ -131,14 +131,10 @@ class MessageComposer:
         return await self._survey_opening(row, survey)
 
     async def _survey_opening(self, row: OutboxRow, survey: Survey) -> Composed | None:
-        busy = [
-            s
-            for s in await self.store.surveys.open_for_chat(row.chat_id)
-            if s.status == "open" and s.message_id != row.id
-        ]
         context = SurveyContext(row.plan_key or "", row.respondent, row.flags)
         first = next_question(survey, {}, context)
-        if busy or first is None:
+        if first is None:  # nothing to ask: the text alone, once the chat is free
+            busy = await self.store.surveys.busy(row.chat_id, row.id)
             return None if busy else Composed(self._text(row), None)
         now = self.clock.now()
         new = NewSession(
@@ -151,9 +147,11 @@ class MessageComposer:
             row.respondent,
             row.relation,
         )
-        session = await self.store.surveys.open_for_message(
-            new, first.key, now, now + self.surveys.expiry
+        session = await self.store.surveys.open_unless_busy(
+            new, row.chat_id, first.key, now, now + self.surveys.expiry
         )
+        if session is None:
+            return None  # another survey is under way in the chat: wait for it
         answers = await self.store.surveys.answers(session.id)
         question = survey.question(session.current_question or first.key) or first
         variables = question_variables(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
@@ -11,10 +12,13 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.context import AppContext
 from bot.services.alerts import patient_variables
-from bot.storage.cases import Case
+from bot.storage.cases import Case, StaffPost
 from bot.storage.records import Episode
 
 log = logging.getLogger(__name__)
+# A post slowed by the group's rate limit finishes well within this; a crashed one is retried
+# by the sweep once it has passed.
+POST_CLAIM = timedelta(minutes=10)
 CARD_BUTTONS = {  # status -> rows of (label, action)
     "closed": [[("buttons/case_reopen", "reopen")]],
 }
@@ -84,44 +88,53 @@ def card_markup(context: AppContext, case: Case) -> InlineKeyboardMarkup | None:
     )
 
 
-async def post_case(context: AppContext, case: Case) -> bool:
-    """Open the case's topic (or card) in the staff group; False when it could not be posted."""
+class Posting(StrEnum):
+    """What came of trying to post a case to the staff group."""
+
+    POSTED = "posted"
+    FAILED = "failed"  # no group, or Telegram refused: the sweep tries again
+    CLAIMED = "claimed"  # posted already, or another post of it is under way
+
+
+async def post_case(context: AppContext, case: Case) -> Posting:
+    """Open the case's topic (or card) in the staff group, once, whoever calls first."""
     services = context.services
     chat_id = services.settings.staff_chat_id
     episode = await services.store.episodes.get(case.episode_id)
     if chat_id is None or episode is None:
         log.warning("case %s not posted: no staff group configured", case.id)
-        return False
+        return Posting.FAILED
+    now = services.clock.now()
+    if not await services.store.cases.claim_posting(case.id, now, now + POST_CLAIM):
+        return Posting.CLAIMED
     try:
-        topic_id = await _open_topic(context, chat_id, case, episode)
-        message = await context.bot.send_message(
-            chat_id,
-            await card_text(context, case, episode),
-            parse_mode=ParseMode.HTML,
-            reply_markup=card_markup(context, case),
-            message_thread_id=topic_id,
-        )
-        if case.photo_file_id:
-            await context.bot.send_photo(
-                chat_id,
-                case.photo_file_id,
-                message_thread_id=topic_id,
-                reply_to_message_id=None if topic_id else message.message_id,
-            )
+        where = await _post(context, chat_id, case, episode)
     except TelegramError as error:
         log.warning("case %s not posted to the staff group: %s", case.id, type(error).__name__)
-        return False
-    await services.store.cases.change(
-        case.id,
-        services.clock.now(),
-        None,
-        "posted",
-        None,
-        staff_chat_id=chat_id,
-        staff_message_id=message.message_id,
-        topic_id=topic_id,
+        await services.store.cases.release_posting(case.id)
+        return Posting.FAILED
+    await services.store.cases.mark_posted(case.id, services.clock.now(), where)
+    return Posting.POSTED
+
+
+async def _post(context: AppContext, chat_id: int, case: Case, episode: Episode) -> StaffPost:
+    """Send the case's topic, card and photo; return where the card is."""
+    topic_id = await _open_topic(context, chat_id, case, episode)
+    message = await context.bot.send_message(
+        chat_id,
+        await card_text(context, case, episode),
+        parse_mode=ParseMode.HTML,
+        reply_markup=card_markup(context, case),
+        message_thread_id=topic_id,
     )
-    return True
+    if case.photo_file_id:
+        await context.bot.send_photo(
+            chat_id,
+            case.photo_file_id,
+            message_thread_id=topic_id,
+            reply_to_message_id=None if topic_id else message.message_id,
+        )
+    return StaffPost(chat_id, message.message_id, topic_id)
 
 
 async def _open_topic(

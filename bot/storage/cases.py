@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, insert, select, update
+from sqlalchemy import ColumnElement, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.storage.audit import Actor, write_audit
@@ -76,11 +76,19 @@ class Case:
     answer_reminded_at: datetime | None
     ack_overdue_at: datetime | None
     answer_overdue_at: datetime | None
+    post_claimed_until: datetime | None = None
 
     @property
     def closed(self) -> bool:
         """Say whether the case is closed."""
         return self.status == "closed"
+
+
+@dataclass(frozen=True)
+class StaffPost:
+    chat_id: int
+    message_id: int
+    topic_id: int | None
 
 
 @dataclass(frozen=True)
@@ -127,6 +135,39 @@ class CaseRepository:
                 .where(cases.c.id == case_id)
                 .values(staff_chat_id=chat_id, staff_message_id=message_id)
             )
+
+    async def claim_posting(self, case_id: int, now: datetime, until: datetime) -> bool:
+        """Claim posting an unposted case until a moment; False if posted or claimed."""
+        unclaimed = or_(cases.c.post_claimed_until.is_(None), cases.c.post_claimed_until <= now)
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                update(cases)
+                .where(cases.c.id == case_id, cases.c.staff_message_id.is_(None), unclaimed)
+                .values(post_claimed_until=until)
+            )
+        return result.rowcount == 1
+
+    async def release_posting(self, case_id: int) -> None:
+        """Give up a claim on posting a case (the post failed), so the sweep retries it."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(cases).where(cases.c.id == case_id).values(post_claimed_until=None)
+            )
+
+    async def mark_posted(self, case_id: int, now: datetime, where: StaffPost) -> None:
+        """Record where the case was posted in the staff group, and end its claim."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(cases)
+                .where(cases.c.id == case_id)
+                .values(
+                    staff_chat_id=where.chat_id,
+                    staff_message_id=where.message_id,
+                    topic_id=where.topic_id,
+                    post_claimed_until=None,
+                )
+            )
+            await _event(conn, case_id, now, None, "posted")
 
     async def change(
         self,

@@ -30,6 +30,7 @@ from bot.storage.schema import (
     survey_answers,
     survey_sessions,
 )
+from bot.storage.surveys import OPEN_STATUSES
 
 ERASED_EPISODE_FIELDS = (
     "admitted_at",
@@ -94,7 +95,7 @@ async def erase_patient(
     async with engine.begin() as conn:
         chats = await _chats_of(conn, patient_id)
         await _cancel_messages(conn, patient_id, now)
-        await _erase_answers(conn, patient_id)
+        await _erase_answers(conn, patient_id, now)
         await _erase_cases(conn, patient_id)
         await _erase_contacts(conn, patient_id, chats, now)
         await _erase_episodes(conn, patient_id, now)
@@ -145,18 +146,21 @@ async def _cancel_messages(conn: AsyncConnection, patient_id: int, now: datetime
     )
 
 
-async def _erase_answers(conn: AsyncConnection, patient_id: int) -> None:
+async def _erase_answers(conn: AsyncConnection, patient_id: int, now: datetime) -> None:
     sessions = _sessions_of(patient_id)
     await conn.execute(
         update(survey_answers)
         .where(survey_answers.c.session_id.in_(sessions))
         .values(text=None, relation=None)
     )
+    ss, mine = survey_sessions, survey_sessions.c.patient_id == patient_id
+    # The survey cannot go on; closed first, the erased chats (0) never make two open in one.
     await conn.execute(
-        update(survey_sessions)
-        .where(survey_sessions.c.patient_id == patient_id)
-        .values(relation=None)
+        update(ss)
+        .where(mine, ss.c.status.in_(OPEN_STATUSES))
+        .values(status="partial", finished_at=now, updated_at=now)
     )
+    await conn.execute(update(ss).where(mine).values(relation=None, chat_id=0))
 
 
 async def _erase_cases(conn: AsyncConnection, patient_id: int) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.sql.expression import true
+from sqlalchemy.sql.expression import text, true
 
 from bot.storage.types import UTCDateTime
 
@@ -244,12 +244,15 @@ step_answers = Table(
     Column("at", UTCDateTime, nullable=False),
 )
 
+OPEN_SURVEY = "status = 'open'"
 survey_sessions = Table(
     "survey_sessions",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("message_id", ForeignKey("scheduled_messages.id"), index=True),
     Column("contact_id", ForeignKey("contacts.id"), nullable=False, index=True),
+    # the contact's chat, copied so that the database itself keeps one open survey per chat
+    Column("chat_id", BigInteger, nullable=False),
     Column("patient_id", ForeignKey("patients.id"), nullable=False),
     Column("episode_id", ForeignKey("episodes.id"), nullable=False, index=True),
     Column("survey", String(64), nullable=False),
@@ -262,6 +265,13 @@ survey_sessions = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime),
+    Index(
+        "uq_survey_sessions_open_chat",
+        "chat_id",
+        unique=True,
+        sqlite_where=text(OPEN_SURVEY),
+        postgresql_where=text(OPEN_SURVEY),
+    ),
 )
 
 survey_answers = Table(
@@ -315,6 +325,8 @@ cases = Table(
     Column("answer_reminded_at", UTCDateTime),
     Column("ack_overdue_at", UTCDateTime),
     Column("answer_overdue_at", UTCDateTime),
+    # whoever posts the case to the staff group claims it until then (the sweep skips it)
+    Column("post_claimed_until", UTCDateTime),
 )
 
 case_events = Table(

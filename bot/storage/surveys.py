@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Join, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Join, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.storage.schema import contacts, episodes, survey_answers, survey_sessions
 from bot.storage.tallies import count_answer
@@ -75,28 +76,40 @@ class SurveyRepository:
     ) -> SurveySession:
         """Return the message's survey session, reopened, or start one."""
         async with self._engine.begin() as conn:
-            found = None
-            if new.message_id is not None:
-                query = select(s.c.id).where(s.c.message_id == new.message_id)
-                found = (await conn.execute(query.where(s.c.status.in_(OPEN_STATUSES)))).scalar()
-            if found is None:
-                values = {
-                    **new.__dict__,
-                    "status": "open",
-                    "current_question": first_question,
-                    "started_at": now,
-                    "updated_at": now,
-                    "expires_at": expires_at,
-                }
-                result = await conn.execute(insert(s).values(values).returning(s.c.id))
-                found = int(result.scalar_one())
-            else:
-                await conn.execute(
-                    update(s).where(s.c.id == found).values(status="open", updated_at=now)
-                )
+            found = await _open_or_start(conn, new, first_question, now, expires_at)
         session = await self.get(found)
         assert session is not None
         return session
+
+    async def open_unless_busy(
+        self,
+        new: NewSession,
+        chat_id: int,
+        first_question: str | None,
+        now: datetime,
+        expires_at: datetime,
+    ) -> SurveySession | None:
+        """Open (or resume) the message's survey; None while another is open in the chat.
+
+        The check and the insert share one transaction, and the database keeps one open
+        survey per chat, so two check-ins composed at once cannot both open.
+        """
+        try:
+            async with self._engine.begin() as conn:
+                if await _other_open(conn, chat_id, new.message_id):
+                    return None
+                found = await _open_or_start(conn, new, first_question, now, expires_at)
+        except IntegrityError:
+            async with self._engine.connect() as conn:
+                if await _other_open(conn, chat_id, new.message_id):
+                    return None  # another check-in opened in the chat meanwhile
+            raise
+        return await self.get(found)
+
+    async def busy(self, chat_id: int, message_id: int | None) -> bool:
+        """Say whether a survey other than the message's own is open in the chat."""
+        async with self._engine.connect() as conn:
+            return await _other_open(conn, chat_id, message_id)
 
     async def get(self, session_id: int) -> SurveySession | None:
         """Return a session with its chat."""
@@ -195,3 +208,40 @@ class SurveyRepository:
                     .values(status="partial", finished_at=now, updated_at=now)
                 )
         return ids
+
+
+async def _other_open(conn: AsyncConnection, chat_id: int, message_id: int | None) -> bool:
+    """Say whether another survey than the message's own is open in the chat."""
+    query = select(s.c.id).where(s.c.chat_id == chat_id, s.c.status == "open")
+    if message_id is not None:
+        query = query.where(or_(s.c.message_id.is_(None), s.c.message_id != message_id))
+    return (await conn.execute(query.limit(1))).first() is not None
+
+
+async def _open_or_start(
+    conn: AsyncConnection,
+    new: NewSession,
+    first_question: str | None,
+    now: datetime,
+    expires_at: datetime,
+) -> int:
+    """Reopen the message's unfinished session, or insert one; return its id."""
+    found = None
+    if new.message_id is not None:
+        query = select(s.c.id).where(s.c.message_id == new.message_id)
+        found = (await conn.execute(query.where(s.c.status.in_(OPEN_STATUSES)))).scalar()
+    if found is not None:
+        await conn.execute(update(s).where(s.c.id == found).values(status="open", updated_at=now))
+        return int(found)
+    chat = select(contacts.c.chat_id).where(contacts.c.id == new.contact_id).scalar_subquery()
+    values = {
+        **new.__dict__,
+        "chat_id": chat,
+        "status": "open",
+        "current_question": first_question,
+        "started_at": now,
+        "updated_at": now,
+        "expires_at": expires_at,
+    }
+    result = await conn.execute(insert(s).values(values).returning(s.c.id))
+    return int(result.scalar_one())
