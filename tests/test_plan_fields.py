@@ -13,7 +13,9 @@ from bot.domain.plans.loader import load_plan_book
 from bot.domain.plans.model import PlanRule, has_flag
 from bot.domain.schedule import SendPolicy, Window, next_send_time
 from bot.domain.step_hours import StepHours, step_hours_of
-from bot.domain.surveys import SurveyContext, applies, load_surveys
+from bot.domain.surveys.engine import applies
+from bot.domain.surveys.loader import load_surveys
+from bot.domain.surveys.model import SurveyContext
 from tests.test_plans import BASIC, RULES, load_error, template_exists, write_plans
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

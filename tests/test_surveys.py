@@ -13,16 +13,23 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from bot.domain import surveys
-from bot.domain.surveys import (
+from bot.domain.surveys import callbacks as surveys
+from bot.domain.surveys.answers import (
     ANSWER_ERROR_TEMPLATES,
-    COMMON_TEMPLATES,
-    PICK_TIME_VALUES,
+    AnswerCode,
+    AnswerError,
+    clean_text,
+    skip_answer,
+    validate_answer,
+)
+from bot.domain.surveys.callbacks import callback_data, parse_callback_data
+from bot.domain.surveys.engine import actions_for, effective_respondent, is_complete, next_question
+from bot.domain.surveys.errors import SurveyError
+from bot.domain.surveys.loader import COMMON_TEMPLATES, load_surveys
+from bot.domain.surveys.model import (
     SATISFACTION_VALUES,
     SKIPPED,
     Action,
-    AnswerCode,
-    AnswerError,
     Condition,
     Measure,
     Option,
@@ -31,22 +38,9 @@ from bot.domain.surveys import (
     ScaleRange,
     Survey,
     SurveyContext,
-    SurveyError,
-    actions_for,
-    callback_data,
-    clean_text,
-    effective_respondent,
-    is_complete,
-    load_surveys,
-    next_question,
-    nps,
-    nps_category,
-    offered_options,
-    parse_callback_data,
-    reschedule_target,
-    skip_answer,
-    validate_answer,
 )
+from bot.domain.surveys.nps import nps, nps_category
+from bot.domain.surveys.rescheduling import PICK_TIME_VALUES, offered_options, reschedule_target
 from bot.templating import LOCALES, MESSAGES_DIR
 from tests.test_plans import BOOK, renderer, template_exists
 

@@ -13,7 +13,7 @@ from bot.cli.common import EXIT_FAILED, say, settings_or_exit, text
 from bot.domain.exclusions import ExclusionRuleError
 from bot.domain.office_holidays import HolidayFileError
 from bot.domain.plans.errors import PlanError
-from bot.domain.surveys import SurveyError
+from bot.domain.surveys.errors import SurveyError
 from bot.services.importing import exclusion_rules
 from bot.services.planning import holiday_warning, load_scheduling
 from bot.services.template_edits import check_all, load_samples

@@ -12,7 +12,7 @@ from bot.cli.common import EXIT_SETTINGS, fail, required, say, settings_or_exit,
 from bot.context import AppType
 from bot.domain.office_holidays import HolidayFileError
 from bot.domain.plans.errors import PlanError
-from bot.domain.surveys import SurveyError
+from bot.domain.surveys.errors import SurveyError
 from bot.logs import configure_logging, parse_log_format, parse_log_level
 from bot.settings import Settings
 from bot.storage.backup import BackupError, hold_run_lock

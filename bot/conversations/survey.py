@@ -8,24 +8,21 @@ from telegram.constants import ParseMode
 from bot.context import AppContext
 from bot.conversations.survey_view import question_markup, question_text, question_variables
 from bot.domain.schedule import next_send_time
-from bot.domain.surveys import (
+from bot.domain.surveys.answers import AnswerError, skip_answer, validate_answer
+from bot.domain.surveys.callbacks import parse_callback_data
+from bot.domain.surveys.engine import actions_for, next_question
+from bot.domain.surveys.model import (
     RESCHEDULED_TEMPLATE,
     RESPONDENTS,
     RESUMED_TEMPLATE,
     SKIP_VALUE,
     Action,
-    AnswerError,
     Question,
     QuestionType,
     Survey,
     SurveyContext,
-    actions_for,
-    next_question,
-    parse_callback_data,
-    reschedule_target,
-    skip_answer,
-    validate_answer,
 )
+from bot.domain.surveys.rescheduling import reschedule_target
 from bot.handlers.replies import chat_locale, refuse_button, send, settle
 from bot.services.steps import mark_step_answered, reschedule_step
 from bot.services.survey_actions import Shown, run_actions

@@ -8,16 +8,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.surveys import (
-    SKIP_LABEL,
-    SKIP_VALUE,
-    Question,
-    QuestionType,
-    SurveyContext,
-    callback_data,
-    effective_respondent,
-    offered_options,
-)
+from bot.domain.surveys.callbacks import callback_data
+from bot.domain.surveys.engine import effective_respondent
+from bot.domain.surveys.model import SKIP_LABEL, SKIP_VALUE, Question, QuestionType, SurveyContext
+from bot.domain.surveys.rescheduling import offered_options
 from bot.storage.surveys import SurveySession
 from bot.templating import Renderer
 

@@ -12,7 +12,8 @@ from bot.conversations.survey_view import question_markup, question_text, questi
 from bot.domain.clock import Clock
 from bot.domain.elapsed import Elapsed, days_between, elapsed_since
 from bot.domain.languages import effective_locale
-from bot.domain.surveys import RESUMED_TEMPLATE, Survey, SurveyContext, next_question
+from bot.domain.surveys.engine import next_question
+from bot.domain.surveys.model import RESUMED_TEMPLATE, Survey, SurveyContext
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.store import Store
 from bot.storage.surveys import NewSession

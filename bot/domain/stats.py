@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from bot.domain.surveys import nps_of_counts
+from bot.domain.surveys.nps import nps_of_counts
 
 SATISFACTION_LEVELS = ("satisfied", "basically", "unsatisfied")
 

@@ -24,7 +24,8 @@ from bot.domain.plans.loader import load_plan_book
 from bot.domain.plans.model import Anchor, Plan, PlanBook, parse_duration
 from bot.domain.schedule import SendPolicy, Window, lateness_limit, next_send_time
 from bot.domain.step_hours import PAYLOAD_KEY as STEP_HOURS_KEY
-from bot.domain.surveys import Survey, load_surveys
+from bot.domain.surveys.loader import load_surveys
+from bot.domain.surveys.model import Survey
 from bot.domain.visits import visit_occurrence
 from bot.services.catch_up import caught_up, in_plan_order
 from bot.services.medicine_plan import (

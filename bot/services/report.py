@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from bot.domain.periods import Period
-from bot.domain.surveys import Survey
+from bot.domain.surveys.model import Survey
 from bot.services.statistics import compute_stats, stats_as_dict
 from bot.storage.schema import departments
 from bot.storage.stats import Scope

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.domain.periods import Period
 from bot.domain.stats import Stats
-from bot.domain.surveys import Survey
+from bot.domain.surveys.model import Survey
 from bot.storage.schema import departments
 from bot.storage.stats import Scope
 from bot.storage.store import Store

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.context import AppContext
 from bot.conversations.complaint import open_patient_case
-from bot.domain.surveys import ACTION_ACKS, STAFF_ALERTS, Action, Question
+from bot.domain.surveys.model import ACTION_ACKS, STAFF_ALERTS, Action, Question
 from bot.handlers.replies import send
 from bot.services.alerts import post_to_staff
 from bot.storage.cases import CaseKind, NewCase
