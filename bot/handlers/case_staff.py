@@ -167,10 +167,8 @@ async def relay_to_patient(
     )
     await context.bot.send_message(contact.chat_id, text, parse_mode=ParseMode.HTML)
     now = services.clock.now()
-    answered = {"answered_at": now} if case.answered_at is None else {}
-    await services.store.cases.change(
-        case.id, now, member.user_id, "replied", message.text, status="answered", **answered
-    )
+    first = case.answered_at is None
+    await services.store.cases.record_reply(case.id, now, member.user_id, message.text, first)
     await post_in_case(context, case, "staff/case_relayed")
     await refresh_card(context, case.id)
 

@@ -50,6 +50,15 @@ class CaseTransitions:
         only_open = cases.c.status != "closed"
         return await self.change(case_id, now, user_id, "taken", None, only_open, **values)
 
+    async def record_reply(
+        self, case_id: int, now: datetime, user_id: int, text: str | None, first: bool
+    ) -> bool:
+        """Record a staff reply relayed to the patient; the first one answers the case."""
+        values: dict[str, object] = {"status": "answered"}
+        if first:
+            values["answered_at"] = now
+        return await self.change(case_id, now, user_id, "replied", text, **values)
+
     async def choose_outcome(self, case_id: int, now: datetime, user_id: int, outcome: str) -> bool:
         """Set the outcome of an unclosed case and start closing it; False if it was closed."""
         return await self.change(
