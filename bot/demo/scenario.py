@@ -9,7 +9,6 @@ from bot.demo.simulation import DemoError, Simulation
 from bot.demo.transcript import Person
 from bot.services.invitations import invite_patient
 from bot.storage.audit import Actor
-from bot.storage.schema import scheduled_messages as m
 
 MAX_QUESTIONS = 40
 PLEASED = {  # how a recovering patient answers the check-in; people differ on some questions
@@ -143,7 +142,7 @@ async def silent_patient(sim: Simulation, cast: Cast) -> None:
     person = cast["silent"].person
     store = sim.harness.services.store
     [contact] = await store.contacts.for_chat(person.chat_id)
-    for row in await store.outbox.rows(m.c.contact_id == contact.id, m.c.kind == "checkin"):
+    for row in await store.outbox.of_kind_for_contact(contact.id, "checkin"):
         if row.status == "failed":
             note = sim.transcript.text("cli/demo/failed_note", step=row.step_key, tries=row.tries)
             sim.note(person, note)

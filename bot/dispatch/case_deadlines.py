@@ -13,21 +13,20 @@ from bot.domain.roles import Role
 from bot.services.alerts import patient_variables
 from bot.services.case_cards import Posting, local_text, post_case, post_in_case
 from bot.storage.cases import Case
-from bot.storage.schema import cases
 
 log = logging.getLogger(__name__)
 REMIND_BEFORE = timedelta(hours=24)
 WORKED_KINDS = ("complaint", "question")
-DEADLINES = {  # which -> (due column, done column, reminded column, overdue column)
-    "ack": ("ack_due_at", "acknowledged_at", "ack_reminded_at", "ack_overdue_at"),
-    "answer": ("due_at", "answered_at", "answer_reminded_at", "answer_overdue_at"),
+DEADLINES = {  # which -> (due column, done column)
+    "ack": ("ack_due_at", "acknowledged_at"),
+    "answer": ("due_at", "answered_at"),
 }
 
 
 async def sweep_cases(context: AppContext) -> None:
     """Run once per dispatcher tick; each reminder and escalation happens once, restart-safe."""
     store = context.services.store
-    open_cases = await store.cases.find(cases.c.kind.in_(WORKED_KINDS), cases.c.status != "closed")
+    open_cases = await store.cases.open_of_kinds(WORKED_KINDS)
     for case in open_cases:
         if case.staff_message_id is None and not await _post_unposted(context, case):
             continue
@@ -44,32 +43,16 @@ async def _post_unposted(context: AppContext, case: Case) -> bool:
 
 
 async def _check_deadline(context: AppContext, case: Case, which: str, now: datetime) -> None:
-    due_column, done_column, reminded_column, overdue_column = DEADLINES[which]
+    due_column, done_column = DEADLINES[which]
     due: datetime | None = getattr(case, due_column)
     if due is None or getattr(case, done_column) is not None:
         return
     store = context.services.store
-    if now >= due - REMIND_BEFORE and await store.cases.change(
-        case.id,
-        now,
-        None,
-        f"{which}_reminder",
-        None,
-        cases.c[reminded_column].is_(None),
-        **{reminded_column: now},
-    ):
+    if now >= due - REMIND_BEFORE and await store.cases.mark_reminded(case.id, which, now):
         await post_in_case(
             context, case, "staff/case_reminder", which=which, due=local_text(context, due)
         )
-    if now > due and await store.cases.change(
-        case.id,
-        now,
-        None,
-        f"{which}_overdue",
-        None,
-        cases.c[overdue_column].is_(None),
-        **{overdue_column: now},
-    ):
+    if now > due and await store.cases.mark_overdue(case.id, which, now):
         await _tell_supervisors(
             context, case, "staff/case_overdue", which=which, due=local_text(context, due)
         )

@@ -25,7 +25,6 @@ from bot.domain.clock import Clock
 from bot.domain.schedule import SendPolicy, lateness_limit, next_send_time
 from bot.domain.step_hours import step_hours_of
 from bot.storage.outbox_records import Delivery, MessageStatus, OutboxRow, Outcome
-from bot.storage.schema import scheduled_messages
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -221,8 +220,8 @@ class Dispatcher:
 
     async def _stop_contact(self, row: OutboxRow, reason: str) -> None:
         await self.store.contacts.mark_unreachable(row.contact_id, reason)
-        await self.store.outbox.cancel_open(
-            self.clock.now(), "unreachable", scheduled_messages.c.contact_id == row.contact_id
+        await self.store.outbox.cancel_pending_for_contacts(
+            [row.contact_id], self.clock.now(), "unreachable"
         )
 
     async def _close(

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_
-
 from bot.domain.schedule import SendPolicy, next_send_time
 from bot.domain.step_hours import step_hours_of
-from bot.storage.outbox_records import MessageStatus, OutboxRow, PlannedMessage
-from bot.storage.schema import scheduled_messages as m
+from bot.storage.outbox_records import OutboxRow, PlannedMessage
 from bot.storage.store import Store
 
 MAX_CHECKIN_TRIES = 3
@@ -19,11 +16,7 @@ KEEP_ASKING = "keep_asking"
 
 async def expire_unanswered(store: Store, policy: SendPolicy, now: datetime) -> int:
     """Send unanswered check-ins again at the next window, or fail them after the last try."""
-    rows = await store.outbox.rows(
-        m.c.status == MessageStatus.SENT.value,
-        m.c.kind.in_(("checkin", KEEP_ASKING)),
-        m.c.answer_due_at < now,
-    )
+    rows = await store.outbox.unanswered_past_due(now, ("checkin", KEEP_ASKING))
     for row in rows:
         if row.kind == "checkin" and row.tries < MAX_CHECKIN_TRIES:
             own = step_hours_of(row.payload)
@@ -43,11 +36,7 @@ async def expire_unanswered(store: Store, policy: SendPolicy, now: datetime) -> 
 async def _ask_to_keep_if_silent(
     store: Store, row: OutboxRow, policy: SendPolicy, now: datetime
 ) -> None:
-    history = await store.outbox.rows(
-        m.c.contact_id == row.contact_id,
-        m.c.kind.in_(("checkin", KEEP_ASKING)),
-        or_(m.c.status == "answered", m.c.failure_reason == "no_answer"),
-    )
+    history = await store.outbox.answered_or_unanswered(row.contact_id, ("checkin", KEEP_ASKING))
     history.sort(key=lambda r: (r.send_at, r.id))
     silent = 0
     for past in reversed(history):
@@ -56,7 +45,7 @@ async def _ask_to_keep_if_silent(
         silent += 1
     if silent < FAILED_IN_A_ROW_BEFORE_ASKING:
         return
-    asked = len(await store.outbox.rows(m.c.contact_id == row.contact_id, m.c.kind == KEEP_ASKING))
+    asked = len(await store.outbox.of_kind_for_contact(row.contact_id, KEEP_ASKING))
     send_at = next_send_time(now, policy, spread_key=row.contact_id)
     question = PlannedMessage(
         step_key=KEEP_ASKING,

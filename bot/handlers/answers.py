@@ -20,7 +20,6 @@ from bot.services.steps import mark_step_answered
 from bot.storage.audit import Actor
 from bot.storage.medicines import StopSource
 from bot.storage.outbox_records import MessageStatus, OutboxRow
-from bot.storage.schema import scheduled_messages as m
 
 SNOOZE = timedelta(minutes=30)
 CHOICES = {
@@ -134,5 +133,5 @@ async def _keep_asking(context: AppContext, row: OutboxRow, choice: str) -> None
     await store.contacts.set_consent(
         [row.contact_id], ConsentDecision.WITHDRAWN, now, via="keep_asking"
     )
-    await store.outbox.cancel_open(now, "withdrawn", m.c.contact_id == row.contact_id)
+    await store.outbox.cancel_pending_for_contacts([row.contact_id], now, "withdrawn")
     await send(context, row.chat_id, "stop/done")

@@ -8,7 +8,6 @@ from bot.context import AppContext
 from bot.handlers.replies import refuse_button, send, settle
 from bot.services.case_cards import post_in_case
 from bot.storage.cases import Case
-from bot.storage.schema import cases
 
 RELAYED_KINDS = ("complaint", "question")
 
@@ -18,12 +17,7 @@ async def open_case_of_chat(context: AppContext, chat_id: int) -> Case | None:
     contact_ids = [c.id for c in await context.services.store.contacts.for_chat(chat_id)]
     if not contact_ids:
         return None
-    found = await context.services.store.cases.find(
-        cases.c.contact_id.in_(contact_ids),
-        cases.c.kind.in_(RELAYED_KINDS),
-        cases.c.status != "closed",
-        cases.c.staff_message_id.is_not(None),
-    )
+    found = await context.services.store.cases.open_posted_for_contacts(contact_ids, RELAYED_KINDS)
     return found[-1] if found else None
 
 
@@ -59,16 +53,7 @@ async def on_handling_answer(update: Update, context: AppContext) -> None:
         return
     satisfied = parts[2] == "yes"
     now = context.services.clock.now()
-    if not await context.services.store.cases.change(
-        case.id,
-        now,
-        None,
-        "handling_feedback",
-        parts[2],
-        cases.c.handling_satisfaction.is_(None),
-        cases.c.status == "closed",
-        handling_satisfaction="satisfied" if satisfied else "unsatisfied",
-    ):
+    if not await context.services.store.cases.rate_handling(case.id, now, satisfied):
         await refuse_button(context, query)
         return
     await settle(query)

@@ -11,7 +11,6 @@ from bot.handlers.replies import Button, chat_locale, send_in, text_of
 from bot.services.case_cards import post_in_case, refresh_card
 from bot.storage.cases import Case
 from bot.storage.records import StaffMember
-from bot.storage.schema import cases
 
 OUTCOMES = ("substantiated", "not_substantiated", "resolved", "referred")
 ACTIONS = ("take", "reply", "close", "reopen", "outcome")
@@ -64,14 +63,9 @@ async def on_case_staff_button(update: Update, context: AppContext) -> None:
 
 async def _take(context: AppContext, case: Case, member: StaffMember) -> None:
     now = context.services.clock.now()
-    first_ack = {"acknowledged_by": member.user_id, "acknowledged_at": now}
-    values = {
-        "assignee_id": member.user_id,
-        "status": "taken" if case.status == "new" else case.status,
-        **(first_ack if case.acknowledged_at is None else {}),
-    }
-    await context.services.store.cases.change(
-        case.id, now, member.user_id, "taken", None, cases.c.status != "closed", **values
+    status = "taken" if case.status == "new" else case.status
+    await context.services.store.cases.take(
+        case.id, now, member.user_id, status, first_ack=case.acknowledged_at is None
     )
     await post_in_case(context, case, "staff/case_taken_note", who=member_name(member))
     await refresh_card(context, case.id)
@@ -118,18 +112,7 @@ async def _choose_outcome(
     context: AppContext, case: Case, member: StaffMember, outcome: str
 ) -> None:
     store, now = context.services.store, context.services.clock.now()
-    changed = await store.cases.change(
-        case.id,
-        now,
-        member.user_id,
-        "outcome",
-        outcome,
-        cases.c.status != "closed",
-        outcome=outcome,
-        status="closing",
-        assignee_id=member.user_id,
-    )
-    if not changed:
+    if not await store.cases.choose_outcome(case.id, now, member.user_id, outcome):
         return
     prompt = await post_in_case(context, case, "staff/case_summary_prompt")
     if prompt is not None:
@@ -141,17 +124,7 @@ async def _choose_outcome(
 
 async def _reopen(context: AppContext, case: Case, member: StaffMember) -> None:
     now = context.services.clock.now()
-    if await context.services.store.cases.change(
-        case.id,
-        now,
-        member.user_id,
-        "reopened",
-        None,
-        cases.c.status == "closed",
-        status="taken",
-        closed_at=None,
-        outcome=None,
-    ):
+    if await context.services.store.cases.reopen(case.id, now, member.user_id):
         await post_in_case(context, case, "staff/case_reopened_note", who=member_name(member))
         await refresh_card(context, case.id)
 
@@ -194,10 +167,8 @@ async def relay_to_patient(
     )
     await context.bot.send_message(contact.chat_id, text, parse_mode=ParseMode.HTML)
     now = services.clock.now()
-    answered = {"answered_at": now} if case.answered_at is None else {}
-    await services.store.cases.change(
-        case.id, now, member.user_id, "replied", message.text, status="answered", **answered
-    )
+    first = case.answered_at is None
+    await services.store.cases.record_reply(case.id, now, member.user_id, message.text, first)
     await post_in_case(context, case, "staff/case_relayed")
     await refresh_card(context, case.id)
 
@@ -206,17 +177,7 @@ async def close_case(context: AppContext, case: Case, member: StaffMember, summa
     """Close with the chosen outcome and this summary; tell the patient and ask one question."""
     services = context.services
     now = services.clock.now()
-    if not await services.store.cases.change(
-        case.id,
-        now,
-        member.user_id,
-        "closed",
-        summary,
-        cases.c.status == "closing",
-        status="closed",
-        summary=summary,
-        closed_at=now,
-    ):
+    if not await services.store.cases.close(case.id, now, member.user_id, summary):
         return
     render = services.renderer.render
     outcome = render(f"outcomes/{case.outcome}", services.locale) if case.outcome else ""

@@ -13,7 +13,6 @@ from bot.domain.periods import Period, month_period
 from bot.handlers.access import report_request
 from bot.handlers.replies import text_of
 from bot.services.statistics import compute_stats
-from bot.storage.schema import departments
 
 if TYPE_CHECKING:  # matplotlib loads at the first chart, not at every start of the bot
     from bot.services.charts import DepartmentPoint, MonthPoint
@@ -78,8 +77,7 @@ async def _departments(
     from bot.services.charts import DepartmentPoint
 
     services = context.services
-    async with services.store.engine.connect() as conn:
-        listed = (await conn.execute(departments.select().order_by(departments.c.name))).all()
+    listed = await services.store.stats.departments()
     points = []
     for department_id, name in listed:
         if only is not None and department_id != only:

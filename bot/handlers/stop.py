@@ -8,7 +8,6 @@ from bot.context import AppContext
 from bot.domain.enrolment import DIALOG_KIND, ConsentDecision
 from bot.handlers.patient_facts import DIALOG_KIND as FACT_DIALOG
 from bot.handlers.replies import Button, refuse_button, send, settle
-from bot.storage.schema import scheduled_messages
 
 CANCELLED = {
     DIALOG_KIND: "enrol/cancelled",
@@ -57,6 +56,6 @@ async def on_stop_button(update: Update, context: AppContext) -> None:
         return
     now = context.services.clock.now()
     await store.contacts.set_consent(granted, ConsentDecision.WITHDRAWN, now, via="stop")
-    await store.outbox.cancel_open(now, "withdrawn", scheduled_messages.c.contact_id.in_(granted))
+    await store.outbox.cancel_pending_for_contacts(granted, now, "withdrawn")
     await store.surveys.close_for_contacts(granted, now)
     await send(context, chat_id, "stop/done")

@@ -6,14 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from bot.domain.schedule import next_send_time
 from bot.services.planning import Scheduling
-from bot.storage.outbox import eligible
 from bot.storage.outbox_records import PlannedMessage
 from bot.storage.records import Contact
-from bot.storage.schema import contacts, departments, episodes, patients
 from bot.storage.store import Store
 
 BROADCAST_VARIABLES = frozenset({"hospital", "department", "patient_name"})
@@ -55,26 +51,11 @@ def parse_cohort(words: list[str]) -> Cohort:
 
 async def cohort_contacts(store: Store, cohort: Cohort, zone: ZoneInfo) -> list[Contact]:
     """Return the consenting, reachable contacts of the cohort's current discharges."""
-    query = (
-        select(contacts.c.id)
-        .select_from(
-            contacts.join(episodes, episodes.c.id == contacts.c.episode_id)
-            .join(patients, patients.c.id == contacts.c.patient_id)
-            .join(departments, departments.c.id == episodes.c.department_id)
-        )
-        .where(eligible())
+    first = _midnight(cohort.discharged_from, zone) if cohort.discharged_from else None
+    end = (
+        _midnight(cohort.discharged_to + timedelta(days=1), zone) if cohort.discharged_to else None
     )
-    if cohort.department:
-        query = query.where(departments.c.name == cohort.department)
-    if cohort.diagnosis:
-        query = query.where(episodes.c.diagnosis.contains(cohort.diagnosis))
-    if cohort.discharged_from:
-        query = query.where(episodes.c.discharged_at >= _midnight(cohort.discharged_from, zone))
-    if cohort.discharged_to:
-        end = _midnight(cohort.discharged_to + timedelta(days=1), zone)
-        query = query.where(episodes.c.discharged_at < end)
-    async with store.engine.connect() as conn:
-        ids = list((await conn.execute(query.order_by(contacts.c.id))).scalars())
+    ids = await store.contacts.eligible_in_cohort(cohort.department, cohort.diagnosis, first, end)
     found = [await store.contacts.get(contact_id) for contact_id in ids]
     return [c for c in found if c is not None]
 

@@ -13,7 +13,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from bot.domain.periods import Period
 from bot.domain.surveys.model import Survey
 from bot.services.statistics import compute_stats, stats_as_dict
-from bot.storage.schema import departments
 from bot.storage.stats import Scope
 from bot.storage.store import Store
 from bot.templating import Renderer, parse_words
@@ -79,8 +78,7 @@ async def _departments(
     period: Period,
     only: int | None,
 ) -> list[tuple[Any, ...]]:
-    async with store.engine.connect() as conn:
-        listed = (await conn.execute(departments.select().order_by(departments.c.name))).all()
+    listed = await store.stats.departments()
     rows = []
     for department_id, name in listed:
         if only is not None and department_id != only:

@@ -5,12 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from bot.domain.periods import Period
 from bot.domain.stats import Stats
 from bot.domain.surveys.model import Survey
-from bot.storage.schema import departments
 from bot.storage.stats import Scope
 from bot.storage.store import Store
 
@@ -22,9 +19,7 @@ def measured_questions(surveys: dict[str, Survey]) -> dict[str, str]:
 
 async def department_id(store: Store, name: str) -> int | None:
     """Return the id of a department by name."""
-    async with store.engine.connect() as conn:
-        query = select(departments.c.id).where(departments.c.name == name.strip())
-        return (await conn.execute(query)).scalar()
+    return await store.stats.department_id(name)
 
 
 async def compute_stats(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.storage.outbox_records import MessageStatus
-from bot.storage.schema import scheduled_messages as m
 from bot.storage.store import Store
 
 WAITING = ("pending", "sent")
@@ -16,12 +15,7 @@ async def mark_step_answered(store: Store, row_id: int, now: datetime) -> None:
     row = await store.outbox.get(row_id)
     if row is None:
         return
-    same_step = await store.outbox.rows(
-        m.c.patient_id == row.patient_id,
-        m.c.step_key == row.step_key,
-        m.c.occurrence == row.occurrence,
-        m.c.status.in_(WAITING),
-    )
+    same_step = await store.outbox.waiting_for_step(row.patient_id, row.step_key, row.occurrence)
     others = [r.id for r in same_step if r.id != row.id]
     late_answer = row.status == MessageStatus.FAILED and row.failure_reason == "no_answer"
     if row.status in WAITING or late_answer:

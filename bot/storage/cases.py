@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.storage.audit import Actor, write_audit
+from bot.storage.case_transitions import CaseTransitions, add_event
 from bot.storage.schema import case_events, cases
 
 PROMPT_EVENTS = ("reply_prompt", "summary_prompt")
@@ -99,17 +99,14 @@ class CaseEvent:
     detail: str | None
 
 
-class CaseRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-
+class CaseRepository(CaseTransitions):
     async def open(self, new: NewCase, now: datetime) -> Case:
         """Register a new case."""
         values = {**new.__dict__, "kind": new.kind.value, "status": "new", "created_at": now}
         async with self._engine.begin() as conn:
             result = await conn.execute(insert(cases).values(values).returning(cases.c.id))
             case_id = int(result.scalar_one())
-            await _event(conn, case_id, now, None, "created", new.source)
+            await add_event(conn, case_id, now, None, "created", new.source)
         case = await self.get(case_id)
         assert case is not None
         return case
@@ -167,28 +164,7 @@ class CaseRepository:
                     post_claimed_until=None,
                 )
             )
-            await _event(conn, case_id, now, None, "posted")
-
-    async def change(
-        self,
-        case_id: int,
-        now: datetime,
-        actor_id: int | None,
-        event: str,
-        detail: str | None = None,
-        *only_if: ColumnElement[bool],
-        **values: object,
-    ) -> bool:
-        """Change a case and record the event, in one transaction; False if only_if failed."""
-        async with self._engine.begin() as conn:
-            if values:
-                result = await conn.execute(
-                    update(cases).where(cases.c.id == case_id, *only_if).values(**values)
-                )
-                if result.rowcount != 1:
-                    return False
-            await _event(conn, case_id, now, actor_id, event, detail)
-        return True
+            await add_event(conn, case_id, now, None, "posted")
 
     async def events(self, case_id: int) -> list[CaseEvent]:
         """Return a case's events, oldest first."""
@@ -204,6 +180,21 @@ class CaseRepository:
         query = select(cases).where(*conditions).order_by(cases.c.id)
         async with self._engine.connect() as conn:
             return [Case(**row) for row in (await conn.execute(query)).mappings()]
+
+    async def open_of_kinds(self, kinds: Sequence[str]) -> list[Case]:
+        """Return the unclosed cases of these kinds, oldest first."""
+        return await self.find(cases.c.kind.in_(kinds), cases.c.status != "closed")
+
+    async def open_posted_for_contacts(
+        self, contact_ids: Sequence[int], kinds: Sequence[str]
+    ) -> list[Case]:
+        """Return the unclosed, posted cases of these kinds raised by these contacts."""
+        return await self.find(
+            cases.c.contact_id.in_(contact_ids),
+            cases.c.kind.in_(kinds),
+            cases.c.status != "closed",
+            cases.c.staff_message_id.is_not(None),
+        )
 
     async def in_thread(
         self, chat_id: int, thread_id: int | None, reply_to: int | None
@@ -236,19 +227,5 @@ class CaseRepository:
                 .values(acknowledged_by=user_id, acknowledged_at=now, status="acknowledged")
             )
             if result.rowcount == 1:
-                await _event(conn, case_id, now, user_id, "acknowledged")
+                await add_event(conn, case_id, now, user_id, "acknowledged")
             return result.rowcount == 1
-
-
-async def _event(
-    conn: AsyncConnection,
-    case_id: int,
-    now: datetime,
-    actor_id: int | None,
-    kind: str,
-    detail: str | None = None,
-) -> None:
-    values = {"case_id": case_id, "at": now, "actor_id": actor_id, "kind": kind, "detail": detail}
-    await conn.execute(insert(case_events).values(values))
-    # the event's detail may quote the patient; the audit names only the case and the change
-    await write_audit(conn, now, Actor.staff_or_bot(actor_id), f"case.{kind}", f"case:{case_id}")

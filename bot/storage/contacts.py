@@ -12,7 +12,7 @@ from bot.domain.enrolment import ConsentDecision
 from bot.storage.audit import Actor, write_audit
 from bot.storage.outbox import eligible, followed_patients
 from bot.storage.records import Contact
-from bot.storage.schema import consent_events, contacts, episodes, patients
+from bot.storage.schema import consent_events, contacts, departments, episodes, patients
 from bot.storage.tallies import mark_episode
 
 _COLUMNS = (
@@ -196,6 +196,34 @@ class ContactRepository:
         )
         async with self._engine.connect() as conn:
             return [Contact(**row) for row in (await conn.execute(query)).mappings()]
+
+    async def eligible_in_cohort(
+        self,
+        department: str | None,
+        diagnosis: str | None,
+        discharged_from: datetime | None,
+        discharged_before: datetime | None,
+    ) -> list[int]:
+        """Return the ids of consenting, reachable contacts of discharges matching every filter."""
+        query = (
+            select(contacts.c.id)
+            .select_from(
+                contacts.join(episodes, episodes.c.id == contacts.c.episode_id)
+                .join(patients, patients.c.id == contacts.c.patient_id)
+                .join(departments, departments.c.id == episodes.c.department_id)
+            )
+            .where(eligible())
+        )
+        if department:
+            query = query.where(departments.c.name == department)
+        if diagnosis:
+            query = query.where(episodes.c.diagnosis.contains(diagnosis))
+        if discharged_from:
+            query = query.where(episodes.c.discharged_at >= discharged_from)
+        if discharged_before:
+            query = query.where(episodes.c.discharged_at < discharged_before)
+        async with self._engine.connect() as conn:
+            return list((await conn.execute(query.order_by(contacts.c.id))).scalars())
 
     async def mark_unreachable(self, contact_id: int, reason: str) -> None:
         """Stop messaging a chat that blocked the bot or no longer exists."""

@@ -313,6 +313,43 @@ class OutboxRepository:
             )
             return int(result.rowcount)
 
+    async def cancel_pending_for_contacts(
+        self, contact_ids: Sequence[int], now: datetime, reason: str
+    ) -> int:
+        """Cancel every pending row of these contacts (consent withdrawn, unreachable)."""
+        return await self.cancel_open(now, reason, m.c.contact_id.in_(contact_ids))
+
+    async def waiting_for_step(
+        self, patient_id: int, step_key: str, occurrence: int
+    ) -> list[OutboxRow]:
+        """Return the pending or sent rows of one plan step of a patient, in any chat."""
+        return await self.rows(
+            m.c.patient_id == patient_id,
+            m.c.step_key == step_key,
+            m.c.occurrence == occurrence,
+            m.c.status.in_((MessageStatus.PENDING.value, MessageStatus.SENT.value)),
+        )
+
+    async def unanswered_past_due(self, now: datetime, kinds: Sequence[str]) -> list[OutboxRow]:
+        """Return sent questions of these kinds whose time to answer ran out before now."""
+        return await self.rows(
+            m.c.status == MessageStatus.SENT.value, m.c.kind.in_(kinds), m.c.answer_due_at < now
+        )
+
+    async def answered_or_unanswered(
+        self, contact_id: int, kinds: Sequence[str]
+    ) -> list[OutboxRow]:
+        """Return a contact's rows of these kinds that were answered or failed unanswered."""
+        return await self.rows(
+            m.c.contact_id == contact_id,
+            m.c.kind.in_(kinds),
+            or_(m.c.status == "answered", m.c.failure_reason == "no_answer"),
+        )
+
+    async def of_kind_for_contact(self, contact_id: int, kind: str) -> list[OutboxRow]:
+        """Return a contact's rows of one kind, oldest send time first."""
+        return await self.rows(m.c.contact_id == contact_id, m.c.kind == kind)
+
     async def cancel_ineligible(self, now: datetime) -> int:
         """Cancel every pending row whose contact or patient may no longer be contacted."""
         async with self._engine.begin() as conn:

@@ -75,6 +75,18 @@ class StatsRepository:
             await _reminders(conn, scope, stats)
         return stats
 
+    async def departments(self) -> list[tuple[int, str]]:
+        """Return every department as (id, name), by name."""
+        async with self._engine.connect() as conn:
+            listed = await conn.execute(departments.select().order_by(departments.c.name))
+            return [(row.id, row.name) for row in listed]
+
+    async def department_id(self, name: str) -> int | None:
+        """Return the id of a department by name (surrounding spaces ignored)."""
+        query = select(departments.c.id).where(departments.c.name == name.strip())
+        async with self._engine.connect() as conn:
+            return (await conn.execute(query)).scalar()
+
 
 async def _count(conn: AsyncConnection, query: Any) -> int:
     return int((await conn.execute(query)).scalar() or 0)
