@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -13,6 +13,28 @@ import yaml
 _E = TypeVar("_E", bound=StrEnum)
 
 TEMPLATE_PATTERN = re.compile(r"^[a-z0-9_]+(?:/[a-z0-9_]+)+$")
+
+
+class DataFileError(Exception):
+    """A problem in a data file, naming the file, the place in it, and the field."""
+
+    def __init__(
+        self,
+        file: str,
+        places: Sequence[tuple[str, object | None]],
+        field: str | None,
+        message: str,
+    ) -> None:
+        self.file, self.field, self.message = file, field, message
+        self.places = tuple(places)  # e.g. (("step", "day3"), ("rule", None))
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = [self.file]
+        where += [f"{label} {value}" for label, value in self.places if value is not None]
+        if self.field is not None:
+            where.append(f"field {self.field}")
+        return f"{', '.join(where)}: {self.message}"
 
 
 class Where(Protocol):

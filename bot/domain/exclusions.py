@@ -17,20 +17,12 @@ FIELDS = ("departments", "diagnosis_keywords")
 _REPLACEABLE = (None, ExclusionReason.NO_CONSENT)
 
 
-class ExclusionRuleError(Exception):
+class ExclusionRuleError(data_files.DataFileError):
     """A problem in the exclusions file, naming the file, the line and the field."""
 
     def __init__(self, file: str, line: int | None, field: str | None, message: str) -> None:
-        self.file, self.line, self.field, self.message = file, line, field, message
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.line is not None:
-            where.append(f"line {self.line}")
-        if self.field is not None:
-            where.append(f"field {self.field}")
-        return f"{', '.join(where)}: {self.message}"
+        self.line = line
+        super().__init__(file, (("line", line),), field, message)
 
 
 @dataclass(frozen=True)

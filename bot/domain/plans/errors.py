@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.data_files import DataFileError
 
-class PlanError(Exception):
+
+class PlanError(DataFileError):
     """A problem in a plan file, naming the file, the step or rule, and the field."""
 
     def __init__(
@@ -16,22 +18,8 @@ class PlanError(Exception):
         message: str,
         rule: int | None = None,
     ) -> None:
-        self.file = file
-        self.step = step
-        self.field = field
-        self.message = message
-        self.rule = rule
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.step is not None:
-            where.append(f"step {self.step}")
-        if self.rule is not None:
-            where.append(f"rule {self.rule}")
-        if self.field is not None:
-            where.append(f"field {self.field}")
-        return f"{', '.join(where)}: {self.message}"
+        self.step, self.rule = step, rule
+        super().__init__(file, (("step", step), ("rule", rule)), field, message)
 
 
 @dataclass(frozen=True)

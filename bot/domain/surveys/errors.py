@@ -4,24 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.data_files import DataFileError
 
-class SurveyError(Exception):
+
+class SurveyError(DataFileError):
     """A problem in a survey file, naming the file, the question and the field."""
 
     def __init__(self, file: str, question: str | None, field: str | None, message: str) -> None:
-        self.file = file
         self.question = question
-        self.field = field
-        self.message = message
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.question is not None:
-            where.append(f"question {self.question}")
-        if self.field is not None:
-            where.append(f"field {self.field}")
-        return f"{', '.join(where)}: {self.message}"
+        super().__init__(file, (("question", question),), field, message)
 
 
 @dataclass(frozen=True)
