@@ -33,6 +33,22 @@ async def answer(harness: BotHarness, question: str, value: str) -> None:
     await harness.press(CHAT, data, user_id=CHAT)
 
 
+async def answer_week2_opening(harness: BotHarness) -> None:
+    """Bring the chronic plan's week-2 check-in and answer its first four questions."""
+    week2 = (await rows(harness))[("week2", 0)]
+    harness.clock.advance(week2.send_at - harness.clock.now())
+    await harness.tick()  # the earlier steps, two weeks late, are recorded as missed
+    harness.clock.advance(timedelta(minutes=2))
+    await harness.tick()  # the check-in goes once no earlier step waits
+    for question, value in [
+        ("respondent", "patient"),
+        ("good_time", "yes"),
+        ("condition", "better"),
+        ("new_symptoms", "no"),
+    ]:
+        await answer(harness, question, value)
+
+
 async def test_psychiatry_check_ins_go_out_on_weekday_afternoons(harness: BotHarness) -> None:
     patient = record(department="精神科", diagnosis="精神分裂症", discharged_at=local("2026-11-20"))
     await seed(harness.settings, patient)
@@ -94,19 +110,8 @@ async def test_a_post_surgery_mark_brings_the_wound_question_to_any_plan(
     flagged = record(department="心内科", diagnosis="冠心病 PCI", flags="术后")
     await seed(harness.settings, flagged)
     await enrol(harness, CHAT)
-    week2 = (await rows(harness))[("week2", 0)]
-    assert week2.plan_key == "chronic"  # the department rule still chooses the plan
-    harness.clock.advance(week2.send_at - harness.clock.now())
-    await harness.tick()  # the earlier steps, two weeks late, are recorded as missed
-    harness.clock.advance(timedelta(minutes=2))
-    await harness.tick()  # the check-in goes once no earlier step waits
-    for question, value in [
-        ("respondent", "patient"),
-        ("good_time", "yes"),
-        ("condition", "better"),
-        ("new_symptoms", "no"),
-    ]:
-        await answer(harness, question, value)
+    assert (await rows(harness))[("week2", 0)].plan_key == "chronic"  # the department rule
+    await answer_week2_opening(harness)
     await answer(harness, "wound", "healing")
     await answer(harness, "home_monitoring", "regular")
     [session] = await harness.services.store.surveys.open_for_chat(CHAT)
@@ -119,18 +124,7 @@ async def test_without_the_mark_a_chronic_patient_is_not_asked_about_a_wound(
 ) -> None:
     await seed(harness.settings, record(department="心内科", diagnosis="冠心病"))
     await enrol(harness, CHAT)
-    week2 = (await rows(harness))[("week2", 0)]
-    harness.clock.advance(week2.send_at - harness.clock.now())
-    await harness.tick()  # the earlier steps, two weeks late, are recorded as missed
-    harness.clock.advance(timedelta(minutes=2))
-    await harness.tick()  # the check-in goes once no earlier step waits
-    for question, value in [
-        ("respondent", "patient"),
-        ("good_time", "yes"),
-        ("condition", "better"),
-        ("new_symptoms", "no"),
-    ]:
-        await answer(harness, question, value)
+    await answer_week2_opening(harness)
     buttons = harness.telegram.latest_buttons(CHAT)
     assert any(":home_monitoring:" in b for b in buttons)
     assert not any(":wound:" in b for b in buttons)
