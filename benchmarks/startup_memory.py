@@ -26,7 +26,7 @@ READY = "READY"
 async def outbox_child(database: Path) -> None:
     """Start the real application on a database full of pending rows, then claim once."""
     from bot.app import build_app
-    from bot.context import AppContext
+    from bot.channels.telegram.context import AppContext
     from bot.demo.fake_telegram import TOKEN, FakeTelegram
     from bot.dispatch.jobs import dispatch_tick
     from tests.harness import make_settings

@@ -17,13 +17,13 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.context import AppContext, AppType, BotData, Services
-from bot.conversations.broadcast import on_broadcast, on_broadcast_button
-from bot.conversations.complaint import on_case_button, on_complain, on_praise
-from bot.conversations.consent import on_enrol_button
-from bot.conversations.reexam_date import on_visit_date_button
-from bot.conversations.survey import on_survey_button
-from bot.conversations.template_edit import (
+from bot.channels.telegram.context import AppContext, AppType, BotData
+from bot.channels.telegram.conversations.broadcast import on_broadcast, on_broadcast_button
+from bot.channels.telegram.conversations.complaint import on_case_button, on_complain, on_praise
+from bot.channels.telegram.conversations.consent import on_enrol_button
+from bot.channels.telegram.conversations.reexam_date import on_visit_date_button
+from bot.channels.telegram.conversations.survey import on_survey_button
+from bot.channels.telegram.conversations.template_edit import (
     on_edit,
     on_history,
     on_rollback,
@@ -31,6 +31,23 @@ from bot.conversations.template_edit import (
     on_template_button,
     on_templates,
 )
+from bot.channels.telegram.handlers.answers import on_answer_button
+from bot.channels.telegram.handlers.audit import on_audit
+from bot.channels.telegram.handlers.case_patient import on_handling_answer
+from bot.channels.telegram.handlers.case_staff import on_case_staff_button, on_staff_group_text
+from bot.channels.telegram.handlers.cases import on_case_ack
+from bot.channels.telegram.handlers.charts import on_chart
+from bot.channels.telegram.handlers.errors import on_error
+from bot.channels.telegram.handlers.language import on_language, on_language_button
+from bot.channels.telegram.handlers.medicines import on_stop_medicine
+from bot.channels.telegram.handlers.patient_facts import on_deceased, on_dispute, on_fact_button
+from bot.channels.telegram.handlers.plans import on_plan, on_plan_step, on_plans, with_saved_changes
+from bot.channels.telegram.handlers.report import on_report
+from bot.channels.telegram.handlers.staff import on_invite
+from bot.channels.telegram.handlers.start import on_help, on_private_text, on_start
+from bot.channels.telegram.handlers.stats import on_stats
+from bot.channels.telegram.handlers.stats_drill import on_drill
+from bot.channels.telegram.handlers.stop import on_stop, on_stop_button
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.jobs import dispatch_tick
@@ -38,23 +55,7 @@ from bot.dispatch.pacing import Pacer
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.plans.model import parse_duration
 from bot.domain.schedule import SendPolicy
-from bot.handlers.answers import on_answer_button
-from bot.handlers.audit import on_audit
-from bot.handlers.case_patient import on_handling_answer
-from bot.handlers.case_staff import on_case_staff_button, on_staff_group_text
-from bot.handlers.cases import on_case_ack
-from bot.handlers.charts import on_chart
-from bot.handlers.errors import on_error
-from bot.handlers.language import on_language, on_language_button
-from bot.handlers.medicines import on_stop_medicine
-from bot.handlers.patient_facts import on_deceased, on_dispute, on_fact_button
-from bot.handlers.plans import on_plan, on_plan_step, on_plans, with_saved_changes
-from bot.handlers.report import on_report
-from bot.handlers.staff import on_invite
-from bot.handlers.start import on_help, on_private_text, on_start
-from bot.handlers.stats import on_stats
-from bot.handlers.stats_drill import on_drill
-from bot.handlers.stop import on_stop, on_stop_button
+from bot.services.container import Services
 from bot.services.menus import set_menus
 from bot.services.planning import Scheduling, holiday_warning, load_scheduling
 from bot.services.template_edits import load_overrides, load_samples

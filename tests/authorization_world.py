@@ -14,11 +14,11 @@ from pathlib import Path
 
 from sqlalchemy import update
 
-from bot.context import Services
 from bot.demo.fake_telegram import Call
 from bot.demo.harness import BotHarness
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.roles import Role
+from bot.services.container import Services
 from bot.services.invitations import invite_patient
 from bot.services.planning import plan_contact
 from bot.services.template_edits import load_overrides

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.context import AppContext
+from bot.channels.telegram.context import AppContext
 from bot.demo.harness import BotHarness
 from bot.dispatch import jobs
 from tests.harness import START, local

@@ -15,11 +15,11 @@ from sqlalchemy import select
 from tornado.netutil import bind_sockets
 from typer.testing import CliRunner
 
+from bot.channels.telegram.webhook import SECRET_HEADER, webhook_server
 from bot.cli import app
 from bot.demo.harness import BotHarness
 from bot.demo.updates import callback_update, text_update
 from bot.storage.schema import survey_answers
-from bot.webhook import SECRET_HEADER, webhook_server
 from tests.harness import START, make_settings
 from tests.test_survey_flow import CHAT, HAPPY_PATH, start_checkin
 

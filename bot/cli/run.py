@@ -8,8 +8,9 @@ import typer
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
+from bot.channels.telegram.context import AppType
+from bot.channels.telegram.webhook import parse_listen, serve_webhook
 from bot.cli.common import EXIT_SETTINGS, fail, required, say, settings_or_exit, with_store
-from bot.context import AppType
 from bot.domain.office_holidays import HolidayFileError
 from bot.domain.plans.errors import PlanError
 from bot.domain.surveys.errors import SurveyError
@@ -18,7 +19,6 @@ from bot.settings import Settings
 from bot.storage.backup import BackupError, hold_run_lock
 from bot.storage.database import integrity_problem, sqlite_path
 from bot.storage.store import Store
-from bot.webhook import parse_listen, serve_webhook
 
 
 def run_command(

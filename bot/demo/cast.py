@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.conversations.enrolment import mask_name
+from bot.channels.telegram.conversations.enrolment import mask_name
 from bot.demo.simulation import STAFF_GROUP_SECTION, DemoError, Simulation
 from bot.demo.transcript import Person
 from bot.domain.roles import Role

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.app import build_app
-from bot.context import AppContext, AppType, Services
+from bot.channels.telegram.context import AppContext, AppType
 from bot.demo.fake_telegram import FakeTelegram
 from bot.demo.updates import callback_update, text_update
 from bot.dispatch.jobs import dispatch_tick
 from bot.domain.clock import FakeClock
+from bot.services.container import Services
 from bot.settings import Settings
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.context import AppContext
+from bot.channels.telegram.context import AppContext
 from bot.domain.roles import Role
 from bot.services.alerts import patient_variables
 from bot.services.case_cards import Posting, local_text, post_case, post_in_case

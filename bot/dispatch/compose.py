@@ -8,7 +8,11 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.conversations.survey_view import question_markup, question_text, question_variables
+from bot.channels.telegram.conversations.survey_view import (
+    question_markup,
+    question_text,
+    question_variables,
+)
 from bot.domain.clock import Clock
 from bot.domain.elapsed import Elapsed, days_between, elapsed_since
 from bot.domain.languages import effective_locale

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot.context import AppContext
+from bot.channels.telegram.context import AppContext
 from bot.dispatch.case_deadlines import sweep_cases
 from bot.dispatch.sweeps import expire_unanswered
 from bot.services.planning import extend_medicine_horizons, replan_changed

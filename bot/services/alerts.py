@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.context import AppContext
+from bot.channels.telegram.context import AppContext
 from bot.settings import Settings
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.records import Episode

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
-from bot.context import AppContext
+from bot.channels.telegram.context import AppContext
 from bot.services.alerts import patient_variables
 from bot.storage.cases import Case, StaffPost
 from bot.storage.records import Episode

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from markupsafe import Markup
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.context import AppContext
-from bot.conversations.complaint import open_patient_case
+from bot.channels.telegram.context import AppContext
+from bot.channels.telegram.conversations.complaint import open_patient_case
+from bot.channels.telegram.handlers.replies import send
 from bot.domain.surveys.model import ACTION_ACKS, STAFF_ALERTS, Action, Question
-from bot.handlers.replies import send
 from bot.services.alerts import post_to_staff
 from bot.storage.cases import CaseKind, NewCase
 from bot.storage.surveys import SurveySession

@@ -1,0 +1,1 @@
+"""Channel adapters: platform traffic in as neutral events, neutral messages out as calls."""

@@ -1,0 +1,1 @@
+"""The Telegram adapter: handlers, conversations, keyboards, forum topics, the webhook."""

@@ -1,0 +1,33 @@
+"""The typed context Telegram handlers receive: the services through bot_data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
+
+from bot.services.container import Services
+
+Data = dict[object, object]
+RateLimitArgs = dict[str, Any]
+
+
+@dataclass
+class BotData:
+    services: Services | None = field(default=None)
+
+
+class AppContext(CallbackContext[ExtBot[RateLimitArgs], Data, Data, BotData]):
+    """CallbackContext with typed access to the services."""
+
+    @property
+    def services(self) -> Services:
+        """Return the services created at start-up."""
+        services = self.bot_data.services
+        if services is None:
+            raise RuntimeError("services are created in post_init; the application is not started")
+        return services
+
+
+AppType = Application[ExtBot[RateLimitArgs], AppContext, Data, Data, BotData, JobQueue[AppContext]]

@@ -1,0 +1,131 @@
+"""Enrolment, second half: who is answering, then the consent decision."""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, Update
+
+from bot.channels.telegram.context import AppContext
+from bot.channels.telegram.conversations.enrolment import dialog_locale
+from bot.channels.telegram.handlers.replies import Button, refuse_button, send_in, settle
+from bot.domain.enrolment import DIALOG_KIND, ConsentDecision, EnrolStep, Relation, Respondent
+from bot.services.planning import plan_contact
+from bot.storage.contacts import NewContact
+from bot.storage.records import DialogState
+
+RELATION_BUTTONS: list[list[Button]] = [
+    [(f"buttons/relation_{r}", f"en:rel:{r}") for r in (Relation.SPOUSE, Relation.CHILD)],
+    [(f"buttons/relation_{r}", f"en:rel:{r}") for r in (Relation.PARENT, Relation.SIBLING)],
+    [(f"buttons/relation_{Relation.OTHER}", f"en:rel:{Relation.OTHER}")],
+]
+CONSENT_BUTTONS: list[list[Button]] = [
+    [("buttons/consent_agree", "en:c:yes"), ("buttons/consent_decline", "en:c:no")]
+]
+EXPECTED_STEP = {"r": EnrolStep.RESPONDENT, "rel": EnrolStep.RELATION, "c": EnrolStep.CONSENT}
+
+
+async def ask_consent(context: AppContext, chat_id: int, data: dict[str, object]) -> None:
+    """Store the dialog at the consent step and show the consent text."""
+    now = context.services.clock.now()
+    await context.services.store.dialogs.save(chat_id, DIALOG_KIND, EnrolStep.CONSENT, data, now)
+    hospital = context.services.settings.require_hospital_name()
+    locale = await dialog_locale(context, chat_id, data)
+    await send_in(context, locale, chat_id, "enrol/consent", CONSENT_BUTTONS, hospital=hospital)
+
+
+async def on_enrol_button(update: Update, context: AppContext) -> None:
+    """Route an enrolment button press, refusing it unless it answers the open question."""
+    query = update.callback_query
+    assert query is not None and update.effective_chat is not None
+    parts = (query.data or "").split(":")
+    state = await context.services.store.dialogs.get(update.effective_chat.id)
+    if not _answers_open_question(parts, state):
+        await refuse_button(context, query)
+        return
+    assert state is not None
+    await settle(query)
+    action, value = parts[1], parts[2]
+    if action == "r":
+        await _on_respondent(context, state, Respondent(value))
+    elif action == "rel":
+        await ask_consent(context, state.chat_id, {**state.data, "relation": Relation(value)})
+    else:
+        await _on_decision(context, query, state, value == "yes")
+
+
+def _answers_open_question(parts: list[str], state: DialogState | None) -> bool:
+    if len(parts) != 3 or state is None or state.kind != DIALOG_KIND:
+        return False
+    action, value = parts[1], parts[2]
+    valid_values: dict[str, set[str]] = {
+        "r": set(Respondent),
+        "rel": set(Relation),
+        "c": {"yes", "no"},
+    }
+    return (
+        action in EXPECTED_STEP
+        and state.step == EXPECTED_STEP[action]
+        and (value in valid_values[action])
+    )
+
+
+async def _on_respondent(context: AppContext, state: DialogState, who: Respondent) -> None:
+    data = {**state.data, "respondent": who.value}
+    if who is Respondent.PATIENT:
+        await ask_consent(context, state.chat_id, data)
+        return
+    now = context.services.clock.now()
+    await context.services.store.dialogs.save(
+        state.chat_id, DIALOG_KIND, EnrolStep.RELATION, data, now
+    )
+    locale = await dialog_locale(context, state.chat_id, state.data)
+    await send_in(context, locale, state.chat_id, "enrol/ask_relation", RELATION_BUTTONS)
+
+
+async def _on_decision(
+    context: AppContext, query: CallbackQuery, state: DialogState, agreed: bool
+) -> None:
+    decision = ConsentDecision.GRANTED if agreed else ConsentDecision.DECLINED
+    services = context.services
+    now = services.clock.now()
+    locale = await dialog_locale(context, state.chat_id, state.data)
+    if "contact_ids" in state.data:
+        ids = [int(i) for i in state.data["contact_ids"]]  # type: ignore[attr-defined]
+        await services.store.contacts.set_consent(ids, decision, now, via="start")
+    elif not await _link_invited_chat(context, query, state, decision, locale):
+        return
+    await services.store.dialogs.clear(state.chat_id)
+    if agreed:
+        for contact in await services.store.contacts.for_chat(state.chat_id):
+            if contact.consent == ConsentDecision.GRANTED:
+                await plan_contact(services.store, services.scheduling, contact, now)
+    await send_in(context, locale, state.chat_id, "enrol/agreed" if agreed else "enrol/declined")
+
+
+async def _link_invited_chat(
+    context: AppContext,
+    query: CallbackQuery,
+    state: DialogState,
+    decision: ConsentDecision,
+    locale: str,
+) -> bool:
+    store = context.services.store
+    now = context.services.clock.now()
+    invite_id = int(str(state.data["invite_id"]))
+    invite = await store.invites.get(invite_id)
+    episode = await store.episodes.get(invite.episode_id) if invite else None
+    if episode is None or not await store.invites.mark_used(invite_id, now):
+        await store.dialogs.clear(state.chat_id)
+        await send_in(context, locale, state.chat_id, "enrol/invalid_link")
+        return False
+    relation = state.data.get("relation")
+    new = NewContact(
+        patient_id=episode.patient_id,
+        episode_id=episode.id,
+        chat_id=state.chat_id,
+        user_id=query.from_user.id,
+        respondent=str(state.data.get("respondent", Respondent.PATIENT)),
+        relation=str(relation) if relation else None,
+        locale=locale,
+    )
+    await store.contacts.link(new, decision, now, via="invite")
+    return True

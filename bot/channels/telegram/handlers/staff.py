@@ -1,0 +1,65 @@
+"""Staff commands in private chat: /invite HOSPITAL_NO shows a patient's enrolment link."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bot.channels.telegram.context import AppContext
+from bot.channels.telegram.handlers.access import member_allowed, patient_in_scope
+from bot.channels.telegram.handlers.replies import send, text_of
+from bot.domain.roles import Permission
+from bot.services.invitations import InviteRefused, issue_invite
+from bot.services.links import bot_username
+from bot.storage.audit import Actor
+
+
+async def on_invite(update: Update, context: AppContext) -> None:
+    """Issue an invite for a patient, for staff allowed to see that patient's department."""
+    assert update.effective_chat is not None and update.effective_user is not None
+    chat_id = update.effective_chat.id
+    services = context.services
+    member = await member_allowed(update, context, Permission.ISSUE_INVITES)
+    if member is None:
+        return
+    if len(context.args or []) != 1:
+        await send(context, chat_id, "staff/invite_usage")
+        return
+    hospital_no = (context.args or [""])[0]
+    episode = await patient_in_scope(
+        context, chat_id, member, Permission.ISSUE_INVITES, hospital_no
+    )
+    if episode is None:
+        return
+    now = services.clock.now()
+    try:
+        issued = await issue_invite(
+            services.store,
+            episode,
+            now,
+            services.settings.invite_ttl_days,
+            Actor.staff(member.user_id),
+        )
+    except InviteRefused as refused:
+        await send(
+            context, chat_id, "staff/not_invitable", hospital_no=hospital_no, reason=refused.reason
+        )
+        return
+    link = issued.link(await bot_username(services.store, context.bot, now))
+    caption = text_of(
+        context,
+        "staff/invite_link",
+        hospital_no=hospital_no,
+        name=episode.name,
+        department=episode.department,
+        link=link,
+        days=services.settings.invite_ttl_days,
+    )
+    png = io.BytesIO()
+    segno.make(link, error="m").save(png, kind="png", scale=8, border=4)
+    await context.bot.send_photo(
+        chat_id, png.getvalue(), caption=caption, parse_mode=ParseMode.HTML
+    )

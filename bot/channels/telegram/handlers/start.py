@@ -1,0 +1,80 @@
+"""/start, /help and free text in private chats."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.channels.telegram.context import AppContext
+from bot.channels.telegram.conversations.complaint import DIALOG_KIND as CASE_DIALOG
+from bot.channels.telegram.conversations.complaint import take_case_text
+from bot.channels.telegram.conversations.consent import ask_consent
+from bot.channels.telegram.conversations.enrolment import answer_identity, begin_enrolment
+from bot.channels.telegram.conversations.reexam_date import DIALOG_KIND as REEXAM_DIALOG
+from bot.channels.telegram.conversations.reexam_date import take_visit_date
+from bot.channels.telegram.conversations.survey import answer_by_text, ask_current_question
+from bot.channels.telegram.conversations.template_edit import DIALOG_KIND as TEMPLATE_DIALOG
+from bot.channels.telegram.conversations.template_edit import take_template_text
+from bot.channels.telegram.handlers.case_patient import open_case_of_chat, relay_to_staff
+from bot.channels.telegram.handlers.replies import send
+from bot.domain.enrolment import DIALOG_KIND, ConsentDecision, EnrolStep
+from bot.services.patient_facts import all_stopped
+from bot.storage.surveys import SurveySession
+
+
+async def on_start(update: Update, context: AppContext) -> None:
+    """Open an invite from a deep link, or explain where the user stands."""
+    assert update.effective_chat is not None
+    if context.args:
+        await begin_enrolment(update, context, context.args[0])
+        return
+    chat_id = update.effective_chat.id
+    store = context.services.store
+    await store.dialogs.clear(chat_id)
+    contacts = await store.contacts.for_chat(chat_id)
+    hospital = context.services.settings.require_hospital_name()
+    if survey := await _open_survey(context, chat_id):
+        await ask_current_question(context, survey)
+    elif not contacts:
+        await send(context, chat_id, "start/how_to_enrol", hospital=hospital)
+    elif await all_stopped(store, [c.patient_id for c in contacts]):  # a death or a dispute
+        await send(context, chat_id, "start/no_follow_up", hospital=hospital)
+    elif any(c.consent == ConsentDecision.GRANTED for c in contacts):
+        await send(context, chat_id, "start/enrolled", hospital=hospital)
+    else:
+        await ask_consent(context, chat_id, {"contact_ids": [c.id for c in contacts]})
+
+
+async def on_help(update: Update, context: AppContext) -> None:
+    """Explain what the service does and which commands there are."""
+    assert update.effective_chat is not None
+    hospital = context.services.settings.require_hospital_name()
+    await send(context, update.effective_chat.id, "start/help", hospital=hospital)
+
+
+async def on_private_text(update: Update, context: AppContext) -> None:
+    """Take free text as an answer when the open question expects text."""
+    assert update.effective_chat is not None and update.effective_message is not None
+    chat_id = update.effective_chat.id
+    state = await context.services.store.dialogs.get(chat_id)
+    text = update.effective_message.text or ""
+    if state and state.kind == DIALOG_KIND and state.step == EnrolStep.IDENTITY:
+        await answer_identity(update, context, state.data, text)
+    elif state and state.kind == DIALOG_KIND:
+        await send(context, chat_id, "common/use_buttons")
+    elif state and state.kind == TEMPLATE_DIALOG:
+        await take_template_text(update, context, state)
+    elif state and state.kind == CASE_DIALOG:
+        await take_case_text(update, context, state)
+    elif state and state.kind == REEXAM_DIALOG:
+        await take_visit_date(context, state, text)
+    elif text and (survey := await _open_survey(context, chat_id)):
+        await answer_by_text(context, survey, text)
+    elif text and (case := await open_case_of_chat(context, chat_id)):
+        await relay_to_staff(context, case, chat_id, text)
+    else:
+        await send(context, chat_id, "common/not_understood")
+
+
+async def _open_survey(context: AppContext, chat_id: int) -> SurveySession | None:
+    sessions = await context.services.store.surveys.open_for_chat(chat_id)
+    return next((s for s in sessions if s.status == "open"), None)

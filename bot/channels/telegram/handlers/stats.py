@@ -1,0 +1,39 @@
+"""/stats for supervisors: the month's (or a range's) figures, scoped to their department."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bot.channels.telegram.context import AppContext
+from bot.channels.telegram.handlers.access import report_request
+from bot.channels.telegram.handlers.replies import send
+from bot.channels.telegram.handlers.stats_drill import drill_buttons
+from bot.services.statistics import compute_stats, department_id
+
+
+async def on_stats(update: Update, context: AppContext) -> None:
+    """Answer with the statistics; a supervisor with a department sees that department only."""
+    request = await report_request(update, context)
+    if request is None:
+        return
+    assert update.effective_chat is not None
+    services, chat_id = context.services, update.effective_chat.id
+    member, period, rest = request.member, request.period, request.rest
+    scope_id, scope_name = member.department_id, member.department
+    if scope_id is None and rest:
+        scope_name = " ".join(rest)
+        scope_id = await department_id(services.store, scope_name)
+        if scope_id is None:
+            await send(context, chat_id, "stats/usage", error=scope_name)
+            return
+    stats = await compute_stats(
+        services.store, services.scheduling.surveys, services.settings.zone, period, scope_id
+    )
+    name = scope_name or services.renderer.render("stats/whole_hospital", services.locale)
+    text = services.renderer.render(
+        "stats/summary", services.locale, period=period.label, department=name, s=stats
+    )
+    await context.bot.send_message(
+        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=drill_buttons(context, period)
+    )

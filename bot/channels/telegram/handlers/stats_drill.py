@@ -1,0 +1,129 @@
+"""Drill-down from /stats: the patients behind a figure, ten at a time (supervisors)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType, ParseMode
+
+from bot.channels.telegram.context import AppContext
+from bot.channels.telegram.handlers.replies import refuse_button, text_of
+from bot.domain.periods import Period
+from bot.domain.roles import Permission, is_allowed
+from bot.storage.audit import Actor
+from bot.storage.stats import Scope
+
+PAGE = 10
+FIGURES = ("failed", "unsatisfied", "overdue", "red_flags")
+
+
+def drill_buttons(context: AppContext, period: Period) -> InlineKeyboardMarkup:
+    """Return the buttons under /stats that open each drill-down."""
+    span = f"{period.first:%Y%m%d}:{period.last:%Y%m%d}"
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    text_of(context, f"buttons/drill_{figure}"),
+                    callback_data=f"sd:{figure}:{span}:0",
+                )
+            ]
+            for figure in FIGURES
+        ]
+    )
+
+
+async def on_drill(update: Update, context: AppContext) -> None:
+    """Show one page of the patients behind a figure, scoped to the supervisor's department."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    assert update.effective_chat is not None
+    services = context.services
+    member = await services.store.staff.get(update.effective_user.id)
+    parsed = _parse(query.data or "")
+    private = update.effective_chat.type == ChatType.PRIVATE  # never list patients in a group
+    if (
+        member is None
+        or not private
+        or not is_allowed(member.role, Permission.VIEW_STATS)
+        or parsed is None
+    ):
+        await refuse_button(context, query)
+        return
+    figure, period, page = parsed
+    start, end = period.bounds(services.settings.zone)
+    rows = await _rows(context, figure, Scope(start, end, member.department_id))
+    detail = f"{figure} page {page + 1}"
+    actor = Actor.staff(member.user_id)
+    await services.store.audit.record(services.clock.now(), actor, "stats.drill", detail=detail)
+    await query.answer()
+    shown = rows[page * PAGE : (page + 1) * PAGE]
+    text = text_of(
+        context,
+        "stats/drill",
+        figure=figure,
+        rows=shown,
+        page=page + 1,
+        pages=max(1, -(-len(rows) // PAGE)),
+        total=len(rows),
+    )
+    if isinstance(query.message, Message):
+        await query.message.reply_text(
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=_pager(context, query.data or "", page, len(rows)),
+        )
+
+
+def _parse(data: str) -> tuple[str, Period, int] | None:
+    parts = data.split(":")
+    if len(parts) != 5 or parts[1] not in FIGURES or not parts[4].isdecimal():
+        return None
+    try:
+        first, last = (datetime.strptime(p, "%Y%m%d").date() for p in parts[2:4])
+    except ValueError:
+        return None
+    if last < first or int(parts[4]) > 10_000:
+        return None
+    return parts[1], Period(first, last), int(parts[4])
+
+
+def _pager(context: AppContext, data: str, page: int, total: int) -> InlineKeyboardMarkup | None:
+    base = data.rsplit(":", 1)[0]
+    buttons = []
+    if page > 0:
+        buttons.append(
+            InlineKeyboardButton(
+                text_of(context, "buttons/page_previous"), callback_data=f"{base}:{page - 1}"
+            )
+        )
+    if (page + 1) * PAGE < total:
+        buttons.append(
+            InlineKeyboardButton(
+                text_of(context, "buttons/page_next"), callback_data=f"{base}:{page + 1}"
+            )
+        )
+    return InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+async def _rows(context: AppContext, figure: str, scope: Scope) -> list[str]:
+    reports = context.services.store.reports
+    zone = context.services.settings.zone
+    if figure == "failed":
+        found = await reports.failed_follow_ups(scope)
+        return [f"{r[0]}({r[1]},{r[3]})· {r[4]} · {r[6]}" for r in found]
+    if figure == "unsatisfied":
+        found = await reports.answers(scope)
+        return [f"{r[0]}({r[1]},{r[3]})· {r[6]}" for r in found if r[7] == "unsatisfied"]
+    kind = "complaint" if figure == "overdue" else "red_flag"
+    found = await reports.cases(scope, kind)
+    if figure == "overdue":  # not answered, and the answer date has passed
+        now = context.services.clock.now()
+        found = [r for r in found if r[14] is None and r[10] is not None and r[10] < now]
+    return [f"#{r[0]} {r[4]}({r[5]},{r[7]})· {_when(r[1], zone)}" for r in found]
+
+
+def _when(moment: Any, zone: Any) -> str:
+    return f"{moment.astimezone(zone):%m-%d %H:%M}" if isinstance(moment, datetime) else ""

@@ -1,0 +1,32 @@
+"""The services a running bot shares: settings, storage, templates, clock, plans, dispatcher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.dispatch.dispatcher import Dispatcher
+from bot.domain.clock import Clock
+from bot.services.planning import Scheduling
+from bot.settings import Settings
+from bot.storage.store import Store
+from bot.templating import Renderer
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    store: Store
+    renderer: Renderer
+    clock: Clock
+    scheduling: Scheduling
+    dispatcher: Dispatcher
+    samples: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def locale(self) -> str:
+        """Return the hospital's language: staff, the CLI, and chats that chose none.
+
+        A patient's chat is written to in its own (bot.services.languages.locale_of_chat).
+        """
+        return self.settings.locale
