@@ -48,16 +48,19 @@ from bot.channels.telegram.handlers.start import on_help, on_private_text, on_st
 from bot.channels.telegram.handlers.stats import on_stats
 from bot.channels.telegram.handlers.stats_drill import on_drill
 from bot.channels.telegram.handlers.stop import on_stop, on_stop_button
+from bot.channels.telegram.transport import TelegramChannel
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.jobs import dispatch_tick
 from bot.dispatch.pacing import Pacer
+from bot.dispatch.send_path import ChannelSender
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.plans.model import parse_duration
 from bot.domain.schedule import SendPolicy
 from bot.services.container import Services
 from bot.services.menus import set_menus
 from bot.services.planning import Scheduling, holiday_warning, load_scheduling
+from bot.services.ports import ChannelName
 from bot.services.template_edits import load_overrides, load_samples
 from bot.settings import Settings
 from bot.storage import migrate
@@ -114,7 +117,14 @@ def build_app(
         )
         current = await with_saved_changes(store, scheduling, renderer)
         app.bot_data.services = Services(
-            settings, store, renderer, chosen_clock, current, dispatcher, load_samples()
+            settings,
+            store,
+            renderer,
+            chosen_clock,
+            current,
+            dispatcher,
+            ChannelSender({ChannelName.TELEGRAM: TelegramChannel(app.bot)}),
+            load_samples(),
         )
         await load_overrides(store, renderer)
         await set_menus(app.bot, store, renderer, settings.locale)

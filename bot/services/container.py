@@ -8,6 +8,7 @@ from typing import Any
 from bot.dispatch.dispatcher import Dispatcher
 from bot.domain.clock import Clock
 from bot.services.planning import Scheduling
+from bot.services.ports import Sender
 from bot.settings import Settings
 from bot.storage.store import Store
 from bot.templating import Renderer
@@ -21,6 +22,7 @@ class Services:
     clock: Clock
     scheduling: Scheduling
     dispatcher: Dispatcher
+    sender: Sender  # the one send path (bot.dispatch.send_path)
     samples: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property

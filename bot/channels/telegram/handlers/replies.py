@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.constants import ParseMode
 
 from bot.channels.telegram.context import AppContext
 from bot.services.languages import locale_of_chat
+from bot.services.ports import Choice, Outgoing, Sent, telegram_chat
 from bot.templating import Renderer
 
 Button = tuple[str, str]  # (label template key, callback data)
@@ -59,7 +59,7 @@ async def send(
     buttons: list[list[Button]] | None = None,
     /,
     **variables: Any,
-) -> Message:
+) -> Sent | None:
     """Send a message template to a chat in its language, with optional buttons."""
     locale = await chat_locale(context, chat_id)
     return await send_in(context, locale, chat_id, template, buttons, **variables)
@@ -73,14 +73,15 @@ async def send_in(
     buttons: list[list[Button]] | None = None,
     /,
     **variables: Any,
-) -> Message:
+) -> Sent | None:
     """Send a message template to a chat in the given locale (labels get the variables too)."""
     renderer = context.services.renderer
-    markup = markup_in(renderer, locale, buttons, variables) if buttons else None
-    text = renderer.render(template, locale, **variables)
-    return await context.bot.send_message(
-        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+    choices = tuple(
+        tuple(Choice(data, renderer.render(label, locale, **variables)) for label, data in row)
+        for row in buttons or []
     )
+    message = Outgoing(renderer.render(template, locale, **variables), choices)
+    return await context.services.sender.send(telegram_chat(chat_id), message)
 
 
 async def settle(query: CallbackQuery) -> None:
