@@ -1,0 +1,1 @@
+"""The plain-text channel: choices as numbered options, replies read back (SMS, the phone)."""
