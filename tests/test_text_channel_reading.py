@@ -9,7 +9,11 @@ from bot.channels.text.render import plain_message
 from bot.services.ports import Choice, Outgoing
 from bot.templating import Renderer
 
-SATISFACTION = [Choice("sv:7:q:1", "满意"), Choice("sv:7:q:2", "基本满意"), Choice("sv:7:q:3", "不满意")]
+SATISFACTION = [
+    Choice("sv:7:q:1", "满意"),
+    Choice("sv:7:q:2", "基本满意"),
+    Choice("sv:7:q:3", "不满意"),
+]
 
 
 def test_choices_read_as_numbered_options_under_the_words() -> None:
@@ -20,11 +24,15 @@ def test_choices_read_as_numbered_options_under_the_words() -> None:
 
 def test_english_options_say_what_to_reply() -> None:
     message = Outgoing("How are you?", ((Choice("a", "Better"), Choice("b", "Worse")),))
-    assert plain_message(Renderer(), "en", message) == "How are you?\nReply 1 for Better, 2 for Worse"
+    assert (
+        plain_message(Renderer(), "en", message) == "How are you?\nReply 1 for Better, 2 for Worse"
+    )
 
 
 def test_a_message_without_choices_is_its_words() -> None:
-    assert plain_message(Renderer(), "zh_CN", Outgoing("请按时服药 &amp; 复查")) == "请按时服药 & 复查"
+    assert (
+        plain_message(Renderer(), "zh_CN", Outgoing("请按时服药 &amp; 复查")) == "请按时服药 & 复查"
+    )
 
 
 @pytest.mark.parametrize(

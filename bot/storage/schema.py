@@ -444,3 +444,18 @@ medicine_stops = Table(
     Column("at", UTCDateTime, nullable=False),
     UniqueConstraint("episode_id", "medicine", name="uq_medicine_stops_medicine"),
 )
+
+# Conversations on channels whose addresses are not Telegram chat ids (plain text, later SMS):
+# each gets a chat key of its own, far below any Telegram chat id, so that everything keyed
+# by chat (surveys, dialogs, pacing) works the same; and the choices last offered there, so
+# that a reply "2" can be read back.
+channel_chats = Table(
+    "channel_chats",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("address", String(128), nullable=False),
+    Column("offered", JSON),
+    Column("offered_at", UTCDateTime),
+    UniqueConstraint("channel", "address", name="uq_channel_chats_address"),
+)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.storage.audit import AuditRepository
 from bot.storage.cache import CacheRepository
 from bot.storage.cases import CaseRepository
+from bot.storage.channel_chats import ChannelChatRepository
 from bot.storage.contacts import ContactRepository
 from bot.storage.database import create_engine
 from bot.storage.dialogs import DialogRepository
@@ -49,6 +50,7 @@ class Store:
     medicine_stops: MedicineRepository
     revisits: RevisitRepository
     facts: PatientFactRepository
+    channel_chats: ChannelChatRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -75,6 +77,7 @@ class Store:
             medicine_stops=MedicineRepository(engine),
             revisits=RevisitRepository(engine),
             facts=PatientFactRepository(engine),
+            channel_chats=ChannelChatRepository(engine),
         )
 
     async def close(self) -> None:
