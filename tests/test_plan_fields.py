@@ -16,7 +16,7 @@ from bot.domain.step_hours import StepHours, step_hours_of
 from bot.domain.surveys.engine import applies
 from bot.domain.surveys.loader import load_surveys
 from bot.domain.surveys.model import SurveyContext
-from tests.test_plans import BASIC, RULES, load_error, template_exists, write_plans
+from tests.plan_files import BASIC, RULES, load_error, template_exists, write_plans
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 POLICY = SendPolicy(

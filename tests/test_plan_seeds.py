@@ -9,7 +9,7 @@ import pytest
 
 from bot.domain.plans.expand import expand_plan
 from bot.domain.plans.model import MAX_OCCURRENCES, Anchor, StepKind
-from tests.test_plans import BOOK
+from tests.plan_files import BOOK
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DISCHARGED = datetime(2026, 11, 18, 10, 30, tzinfo=SHANGHAI)  # a Wednesday

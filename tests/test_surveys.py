@@ -42,7 +42,7 @@ from bot.domain.surveys.model import (
 from bot.domain.surveys.nps import nps, nps_category
 from bot.domain.surveys.rescheduling import PICK_TIME_VALUES, offered_options, reschedule_target
 from bot.templating import LOCALES, MESSAGES_DIR
-from tests.test_plans import BOOK, renderer, template_exists
+from tests.plan_files import BOOK, renderer, template_exists
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SURVEYS_DIR = MESSAGES_DIR / "surveys"
