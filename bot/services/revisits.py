@@ -14,6 +14,7 @@ from bot.storage.outbox_records import MessageStatus, OutboxRow, PlannedMessage
 from bot.storage.records import Episode
 from bot.storage.revisits import ContactRows
 from bot.storage.store import Store
+from bot.storage.unit_of_work import Repositories
 
 
 async def reschedule_visit(
@@ -46,7 +47,7 @@ def _visit_rows(scheduling: Scheduling, episode: Episode, now: datetime) -> list
     ]
 
 
-async def close_visit(store: Store, row: OutboxRow, now: datetime) -> int:
+async def close_visit(store: Repositories, row: OutboxRow, now: datetime) -> int:
     """Cancel the pending reminders of the visit this row reminded of (and no other)."""
     return await store.revisits.cancel_visit(
         row.episode_id, visit_occurrences(row.occurrence), "attended", now

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import Join, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.storage.connections import Connections
 from bot.storage.schema import contacts, episodes, survey_answers, survey_sessions
 from bot.storage.tallies import count_answer
 
@@ -68,7 +69,7 @@ class NewSession:
 
 
 class SurveyRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def open_for_message(
