@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NamedTuple, TypeVar
+from typing import Literal, NamedTuple, TypeVar
+
+from bot.domain.visits import VisitChoice
 
 CALLBACK_BUDGET = 64  # bytes of Telegram callback data
 SESSION_ID_DIGITS = 10
@@ -160,3 +162,22 @@ def decode_survey(data: str) -> SurveyAnswer | None:
     if match is None:
         return None
     return SurveyAnswer(int(match.group(1)), match.group(2), match.group(3))
+
+
+ASK_STAFF: Literal["staff"] = (
+    "staff"  # "let staff call me" instead of a ready-made re-examination date
+)
+VisitDate = VisitChoice | Literal["staff"]
+
+
+def encode_visit_date(choice: VisitDate) -> str:
+    """Return the id of an answer to "which day instead?", e.g. "rd:1w" or "rd:staff"."""
+    return f"{Prefix.VISIT_DATE}:{choice}"
+
+
+def decode_visit_date(data: str) -> VisitDate | None:
+    """Return the answer a "which day instead?" id carries, or None."""
+    prefix, _, choice = data.partition(":")
+    if prefix != Prefix.VISIT_DATE:
+        return None
+    return ASK_STAFF if choice == ASK_STAFF else _member(VisitChoice, choice)

@@ -13,12 +13,16 @@ from bot.storage.audit import Actor
 from bot.storage.outbox_records import MessageStatus, OutboxRow, PlannedMessage
 from bot.storage.records import Episode
 from bot.storage.revisits import ContactRows
-from bot.storage.store import Store
 from bot.storage.unit_of_work import Repositories
 
 
 async def reschedule_visit(
-    store: Store, scheduling: Scheduling, episode_id: int, visit: date, actor: Actor, now: datetime
+    store: Repositories,
+    scheduling: Scheduling,
+    episode_id: int,
+    visit: date,
+    actor: Actor,
+    now: datetime,
 ) -> Episode | None:
     """Move a stay's re-examination to `visit` and plan its reminders for every contact of
     the stay (the old date's pending ones are cancelled); return the stay as it was."""

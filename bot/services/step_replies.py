@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.dispatch.sweeps import KEEP_ASKING
@@ -20,12 +20,13 @@ from bot.domain.plans.model import StepKind
 from bot.domain.step_answers import SNOOZE, StepAnswer
 from bot.services.medicine_plan import CHECK_KIND
 from bot.services.medicines import stop_medicine
-from bot.services.revisits import close_visit
+from bot.services.revisits import close_visit, reschedule_visit
 from bot.services.steps import mark_step_answered, still_answerable
 from bot.services.withdrawal import withdraw_in
 from bot.storage.audit import Actor
 from bot.storage.medicines import StopSource
 from bot.storage.outbox_records import MessageStatus, OutboxRow
+from bot.storage.records import Episode
 from bot.storage.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -122,3 +123,14 @@ async def answer_keep_asking(services: Services, row: OutboxRow, choice: KeepAsk
             now = services.clock.now()
             await withdraw_in(uow, [row.contact_id], ConsentVia.KEEP_ASKING, now)
     return Reply("keep/continue" if choice is KeepAskingChoice.YES else "stop/done")
+
+
+async def choose_visit_date(
+    services: Services, chat_id: int, episode_id: int, visit: date, actor: Actor
+) -> Episode | None:
+    """Move the re-examination to visit and end the date question; return the stay as it was."""
+    now = services.clock.now()
+    async with services.store.unit_of_work() as uow:
+        episode = await reschedule_visit(uow, services.scheduling, episode_id, visit, actor, now)
+        await uow.dialogs.clear(chat_id)
+    return episode
