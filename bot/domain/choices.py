@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal, NamedTuple, TypeVar
 
+from bot.domain.enrolment import Relation, Respondent
 from bot.domain.visits import VisitChoice
 
 CALLBACK_BUDGET = 64  # bytes of Telegram callback data
@@ -181,3 +182,30 @@ def decode_visit_date(data: str) -> VisitDate | None:
     if prefix != Prefix.VISIT_DATE:
         return None
     return ASK_STAFF if choice == ASK_STAFF else _member(VisitChoice, choice)
+
+
+class ConsentChoice(StrEnum):
+    YES = "yes"
+    NO = "no"
+
+
+EnrolAnswer = Respondent | Relation | ConsentChoice
+ENROL_FIELDS: dict[str, type[EnrolAnswer]] = {
+    "r": Respondent,  # who is answering
+    "rel": Relation,  # a family member's relation to the patient
+    "c": ConsentChoice,  # the consent decision
+}
+_ENROL_FIELD = {kind: field for field, kind in ENROL_FIELDS.items()}
+
+
+def encode_enrol(answer: EnrolAnswer) -> str:
+    """Return the id of an enrolment answer, e.g. "en:r:patient" or "en:c:yes"."""
+    return f"{Prefix.ENROL}:{_ENROL_FIELD[type(answer)]}:{answer}"
+
+
+def decode_enrol(data: str) -> EnrolAnswer | None:
+    """Return the enrolment answer an id carries, or None."""
+    parts = data.split(":")
+    if len(parts) != 3 or parts[0] != Prefix.ENROL or parts[1] not in ENROL_FIELDS:
+        return None
+    return _member(ENROL_FIELDS[parts[1]], parts[2])
