@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal, NamedTuple, TypeVar
 
@@ -209,3 +210,82 @@ def decode_enrol(data: str) -> EnrolAnswer | None:
     if len(parts) != 3 or parts[0] != Prefix.ENROL or parts[1] not in ENROL_FIELDS:
         return None
     return _member(ENROL_FIELDS[parts[1]], parts[2])
+
+
+def encode_language(locale: str) -> str:
+    """Return the id of a language choice, e.g. "lg:en"."""
+    return f"{Prefix.LANGUAGE}:{locale}"
+
+
+def decode_language(data: str) -> str | None:
+    """Return the locale a language choice id carries (unchecked), or None."""
+    prefix, _, locale = data.partition(":")
+    return locale if prefix == Prefix.LANGUAGE else None
+
+
+class TemplateEditChoice(StrEnum):
+    SAVE = "save"
+    CANCEL = "cancel"
+
+
+def encode_template_edit(choice: TemplateEditChoice) -> str:
+    """Return the id of an answer to "save this template?", e.g. "te:save"."""
+    return f"{Prefix.TEMPLATE}:{choice}"
+
+
+def decode_template_edit(data: str) -> TemplateEditChoice | None:
+    """Return the answer a template-edit id carries, or None."""
+    prefix, _, choice = data.partition(":")
+    return _member(TemplateEditChoice, choice) if prefix == Prefix.TEMPLATE else None
+
+
+class ConfirmChoice(StrEnum):
+    OK = "ok"
+    NO = "no"
+
+
+def encode_broadcast(choice: ConfirmChoice) -> str:
+    """Return the id of an answer to "send this broadcast?", e.g. "bc:ok"."""
+    return f"{Prefix.BROADCAST}:{choice}"
+
+
+def decode_broadcast(data: str) -> ConfirmChoice | None:
+    """Return the answer a broadcast confirmation id carries, or None."""
+    prefix, _, choice = data.partition(":")
+    return _member(ConfirmChoice, choice) if prefix == Prefix.BROADCAST else None
+
+
+def encode_fact(choice: ConfirmChoice, patient_id: int, fact: str, active: bool) -> str:
+    """Return the id of an answer to "record this patient fact?", e.g. "pf:ok:7:dec1"."""
+    return f"{Prefix.FACT}:{choice}:{patient_id}:{fact[:3]}{int(active)}"
+
+
+MAX_DRILL_PAGE = 10_000
+
+
+class DrillPage(NamedTuple):
+    """One page of the patients behind a figure of /stats, over a period."""
+
+    figure: str
+    first: date
+    last: date
+    page: int
+
+
+def encode_drill(drill: DrillPage) -> str:
+    """Return the id of a drill-down page, e.g. "sd:failed:20261101:20261130:0"."""
+    return f"{Prefix.DRILL}:{drill.figure}:{drill.first:%Y%m%d}:{drill.last:%Y%m%d}:{drill.page}"
+
+
+def decode_drill(data: str) -> DrillPage | None:
+    """Return the drill-down page an id carries (the figure unchecked), or None."""
+    parts = data.split(":")
+    if len(parts) != 5 or parts[0] != Prefix.DRILL or not parts[4].isdecimal():
+        return None
+    try:
+        first, last = (datetime.strptime(p, "%Y%m%d").date() for p in parts[2:4])
+    except ValueError:
+        return None
+    if last < first or int(parts[4]) > MAX_DRILL_PAGE:
+        return None
+    return DrillPage(parts[1], first, last, int(parts[4]))
