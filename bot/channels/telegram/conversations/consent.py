@@ -8,6 +8,7 @@ from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.conversations.enrolment import dialog_locale
 from bot.channels.telegram.handlers.replies import Button, refuse_button, send_in, settle
 from bot.domain.choices import ConsentChoice, EnrolAnswer, decode_enrol, encode_enrol
+from bot.domain.consent import ConsentVia
 from bot.domain.enrolment import DIALOG_KIND, ConsentDecision, EnrolStep, Relation, Respondent
 from bot.services.planning import plan_contact
 from bot.storage.contacts import NewContact
@@ -87,7 +88,7 @@ async def _on_decision(
     locale = await dialog_locale(context, state.chat_id, state.data)
     if "contact_ids" in state.data:
         ids = [int(i) for i in state.data["contact_ids"]]  # type: ignore[attr-defined]
-        await services.store.contacts.set_consent(ids, decision, now, via="start")
+        await services.store.contacts.set_consent(ids, decision, now, via=ConsentVia.START)
     elif not await _link_invited_chat(context, query, state, decision, locale):
         return
     await services.store.dialogs.clear(state.chat_id)
@@ -124,5 +125,5 @@ async def _link_invited_chat(
         relation=str(relation) if relation else None,
         locale=locale,
     )
-    await store.contacts.link(new, decision, now, via="invite")
+    await store.contacts.link(new, decision, now, via=ConsentVia.INVITE)
     return True
