@@ -17,7 +17,7 @@ from bot.storage.store import Store
 from bot.storage.surveys import NewSession, SurveySession
 from tests.backends import on_postgres
 from tests.harness import enrol, local, record, seed
-from tests.test_answers import GENERAL, go_to
+from tests.test_answers import go_to
 
 CHAT = 888
 FAIL_ON_SURVEY_UPDATE = {  # a database that refuses the last step of a withdrawal
@@ -40,7 +40,7 @@ class Interrupted(Exception):
 
 async def enrolled(harness: BotHarness) -> Contact:
     """Seed a discharge and enrol CHAT for it, with its plan's messages pending."""
-    await seed(harness.settings, record(**GENERAL))
+    await seed(harness.settings, record(department="呼吸科", discharged_at=local("2026-11-20")))
     return await enrol(harness, CHAT)
 
 
