@@ -54,6 +54,7 @@ from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.jobs import dispatch_tick
 from bot.dispatch.pacing import Pacer
 from bot.dispatch.send_path import ChannelSender
+from bot.domain.choices import ANSWER_CHOICES, Prefix, pattern
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.plans.model import parse_duration
 from bot.domain.schedule import SendPolicy
@@ -179,16 +180,16 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CommandHandler("help", on_help, filters=private))
     app.add_handler(CommandHandler("stop", on_stop, filters=private))
     app.add_handler(CommandHandler("language", on_language, filters=private))
-    app.add_handler(CallbackQueryHandler(on_language_button, pattern=r"^lg:"))
+    app.add_handler(CallbackQueryHandler(on_language_button, pattern=pattern(Prefix.LANGUAGE)))
     app.add_handler(CommandHandler("invite", on_invite, filters=private))
     app.add_handler(CommandHandler("deceased", on_deceased, filters=private))
     app.add_handler(CommandHandler("dispute", on_dispute, filters=private))
-    app.add_handler(CallbackQueryHandler(on_fact_button, pattern=r"^pf:"))
+    app.add_handler(CallbackQueryHandler(on_fact_button, pattern=pattern(Prefix.FACT)))
     app.add_handler(CommandHandler("stats", on_stats, filters=private))
     app.add_handler(CommandHandler("report", on_report, filters=private))
     app.add_handler(CommandHandler("chart", on_chart, filters=private))
     app.add_handler(CommandHandler("audit", on_audit, filters=private))
-    app.add_handler(CallbackQueryHandler(on_drill, pattern=r"^sd:"))
+    app.add_handler(CallbackQueryHandler(on_drill, pattern=pattern(Prefix.DRILL)))
     for name, callback in (
         ("templates", on_templates),
         ("template", on_template),
@@ -197,24 +198,24 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
         ("rollback", on_rollback),
     ):
         app.add_handler(CommandHandler(name, callback, filters=private))
-    app.add_handler(CallbackQueryHandler(on_template_button, pattern=r"^te:"))
+    app.add_handler(CallbackQueryHandler(on_template_button, pattern=pattern(Prefix.TEMPLATE)))
     app.add_handler(CommandHandler("broadcast", on_broadcast, filters=private))
     app.add_handler(CommandHandler("plans", on_plans, filters=private))
     app.add_handler(CommandHandler("plan", on_plan, filters=private))
     app.add_handler(CommandHandler("planstep", on_plan_step, filters=private))
-    app.add_handler(CallbackQueryHandler(on_broadcast_button, pattern=r"^bc:"))
+    app.add_handler(CallbackQueryHandler(on_broadcast_button, pattern=pattern(Prefix.BROADCAST)))
     app.add_handler(CommandHandler("complain", on_complain, filters=private))
     app.add_handler(CommandHandler("praise", on_praise, filters=private))
-    app.add_handler(CallbackQueryHandler(on_case_button, pattern=r"^cp:"))
-    app.add_handler(CallbackQueryHandler(on_case_staff_button, pattern=r"^cs:"))
-    app.add_handler(CallbackQueryHandler(on_handling_answer, pattern=r"^ch:"))
-    app.add_handler(CallbackQueryHandler(on_enrol_button, pattern=r"^en:"))
-    app.add_handler(CallbackQueryHandler(on_stop_button, pattern=r"^stop:"))
-    app.add_handler(CallbackQueryHandler(on_answer_button, pattern=r"^(md|mc|rx|ka):"))
-    app.add_handler(CallbackQueryHandler(on_visit_date_button, pattern=r"^rd:"))
+    app.add_handler(CallbackQueryHandler(on_case_button, pattern=pattern(Prefix.CASE_PATIENT)))
+    app.add_handler(CallbackQueryHandler(on_case_staff_button, pattern=pattern(Prefix.CASE_STAFF)))
+    app.add_handler(CallbackQueryHandler(on_handling_answer, pattern=pattern(Prefix.HANDLING)))
+    app.add_handler(CallbackQueryHandler(on_enrol_button, pattern=pattern(Prefix.ENROL)))
+    app.add_handler(CallbackQueryHandler(on_stop_button, pattern=pattern(Prefix.STOP)))
+    app.add_handler(CallbackQueryHandler(on_answer_button, pattern=pattern(*ANSWER_CHOICES)))
+    app.add_handler(CallbackQueryHandler(on_visit_date_button, pattern=pattern(Prefix.VISIT_DATE)))
     app.add_handler(CommandHandler("stopmed", on_stop_medicine, filters=private))
-    app.add_handler(CallbackQueryHandler(on_survey_button, pattern=r"^sv:"))
-    app.add_handler(CallbackQueryHandler(on_case_ack, pattern=r"^ack:"))
+    app.add_handler(CallbackQueryHandler(on_survey_button, pattern=pattern(Prefix.SURVEY)))
+    app.add_handler(CallbackQueryHandler(on_case_ack, pattern=pattern(Prefix.CASE_ACK)))
     patient_says = private & (filters.TEXT | filters.PHOTO) & ~filters.COMMAND
     app.add_handler(MessageHandler(patient_says, on_private_text))
     if staff_chat_id is not None:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
+from bot.domain.choices import decode_survey, encode_survey
 from bot.domain.surveys import callbacks as surveys
 from bot.domain.surveys.answers import (
     ANSWER_ERROR_TEMPLATES,
@@ -22,7 +23,6 @@ from bot.domain.surveys.answers import (
     skip_answer,
     validate_answer,
 )
-from bot.domain.surveys.callbacks import callback_data, parse_callback_data
 from bot.domain.surveys.engine import actions_for, effective_respondent, is_complete, next_question
 from bot.domain.surveys.errors import SurveyError
 from bot.domain.surveys.loader import COMMON_TEMPLATES, load_surveys
@@ -371,9 +371,9 @@ def test_every_shipped_button_fits_the_callback_budget() -> None:
     for survey in SURVEYS.values():
         for question in survey.questions:
             for value in (*question.values(), "skip"):
-                data = callback_data(9_999_999_999, question.key, value)
+                data = encode_survey(9_999_999_999, question.key, value)
                 assert len(data.encode()) <= 64
-                assert parse_callback_data(data) == (9_999_999_999, question.key, value)
+                assert decode_survey(data) == (9_999_999_999, question.key, value)
 
 
 # ---------------------------------------------------------------- walking the check-ins
@@ -723,17 +723,17 @@ def test_nps() -> None:
 
 
 def test_callback_data_round_trip_and_limits() -> None:
-    assert callback_data(42, "condition", "worse") == "sv:42:condition:worse"
-    assert parse_callback_data("sv:42:condition:worse") == (42, "condition", "worse")
+    assert encode_survey(42, "condition", "worse") == "sv:42:condition:worse"
+    assert decode_survey("sv:42:condition:worse") == (42, "condition", "worse")
     for junk in ("ci:good:1", "sv:x:condition:worse", "sv:1:Condition:worse", "sv:1:a:b:c", ""):
-        assert parse_callback_data(junk) is None
-    assert parse_callback_data("sv:12345678901:a:b") is None
+        assert decode_survey(junk) is None
+    assert decode_survey("sv:12345678901:a:b") is None
     with pytest.raises(ValueError):
-        callback_data(10**10, "a", "b")
+        encode_survey(10**10, "a", "b")
     with pytest.raises(ValueError):
-        callback_data(-1, "a", "b")
+        encode_survey(-1, "a", "b")
     with pytest.raises(ValueError, match="64 bytes"):
-        callback_data(1, "k" * 60, "v")
+        encode_survey(1, "k" * 60, "v")
 
 
 # ---------------------------------------------------------------- loading errors
@@ -1211,7 +1211,7 @@ def test_the_callback_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     longest["questions"][0]["options"][0] = {"value": "v" * 16, "label": "l/v"}
     longest["questions"][1]["condition"]["question"] = "k" * 32
     assert q(load(tmp_path, longest)["demo"], "k" * 32).values()[0] == "v" * 16
-    assert len(callback_data(9_999_999_999, "k" * 32, "v" * 16)) == 63
+    assert len(encode_survey(9_999_999_999, "k" * 32, "v" * 16)) == 63
     monkeypatch.setattr(surveys, "CALLBACK_BUDGET", 62)
     error = failure(tmp_path, longest)
     assert (error.question, error.field) == ("k" * 32, "key")

@@ -13,6 +13,14 @@ from bot.channels.telegram.conversations.survey_view import (
     question_text,
     question_variables,
 )
+from bot.domain.choices import (
+    AnswerChoice,
+    KeepAskingChoice,
+    MedicationChoice,
+    ReexamChoice,
+    StillTakingChoice,
+    encode_answer,
+)
 from bot.domain.clock import Clock
 from bot.domain.elapsed import Elapsed, days_between, elapsed_since
 from bot.domain.languages import effective_locale
@@ -34,23 +42,28 @@ class SurveyBook:
 
 
 SINCE_DISCHARGE_TEMPLATE = "plans/since_discharge"  # "3天", "两周", "一个多月" in words
-# kind -> rows of (label template, callback action); the row id is added to the data
-ANSWER_BUTTONS: dict[str, list[list[tuple[str, str]]]] = {
+# kind -> rows of (label template, answer); the row id is added to the choice id
+ANSWER_BUTTONS: dict[str, list[list[tuple[str, AnswerChoice]]]] = {
     "medication": [
         [
-            ("buttons/med_taken", "md:taken"),
-            ("buttons/med_snooze", "md:snooze"),
-            ("buttons/med_skip", "md:skip"),
+            ("buttons/med_taken", MedicationChoice.TAKEN),
+            ("buttons/med_snooze", MedicationChoice.SNOOZE),
+            ("buttons/med_skip", MedicationChoice.SKIP),
         ]
     ],
     "medication_check": [
-        [("buttons/med_still_taking", "mc:yes"), ("buttons/med_stopped", "mc:stopped")]
+        [
+            ("buttons/med_still_taking", StillTakingChoice.YES),
+            ("buttons/med_stopped", StillTakingChoice.STOPPED),
+        ]
     ],
     "reexam_reminder": [
-        [("buttons/reexam_confirm", "rx:confirm")],
-        [("buttons/reexam_other", "rx:other"), ("buttons/reexam_done", "rx:done")],
+        [("buttons/reexam_confirm", ReexamChoice.CONFIRM)],
+        [("buttons/reexam_other", ReexamChoice.OTHER), ("buttons/reexam_done", ReexamChoice.DONE)],
     ],
-    "keep_asking": [[("buttons/keep_yes", "ka:yes"), ("buttons/keep_no", "ka:no")]],
+    "keep_asking": [
+        [("buttons/keep_yes", KeepAskingChoice.YES), ("buttons/keep_no", KeepAskingChoice.NO)]
+    ],
 }
 
 
@@ -94,7 +107,7 @@ def compose_buttons(renderer: Renderer, row: OutboxRow) -> InlineKeyboardMarkup 
         [
             [
                 InlineKeyboardButton(
-                    renderer.render(label, row.locale), callback_data=f"{action}:{row.id}"
+                    renderer.render(label, row.locale), callback_data=encode_answer(action, row.id)
                 )
                 for label, action in line
             ]

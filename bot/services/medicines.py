@@ -12,6 +12,7 @@ from bot.storage.audit import Actor
 from bot.storage.medicines import StopSource
 from bot.storage.records import Episode
 from bot.storage.store import Store
+from bot.storage.unit_of_work import Repositories
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ async def medicines_of(store: Store, episode: Episode) -> list[Medicine]:
 
 
 async def stop_medicine(
-    store: Store,
+    store: Repositories,
     episode_id: int,
     medicine: int,
     source: StopSource,

@@ -13,11 +13,16 @@ from bot.storage.audit import Actor
 from bot.storage.outbox_records import MessageStatus, OutboxRow, PlannedMessage
 from bot.storage.records import Episode
 from bot.storage.revisits import ContactRows
-from bot.storage.store import Store
+from bot.storage.unit_of_work import Repositories
 
 
 async def reschedule_visit(
-    store: Store, scheduling: Scheduling, episode_id: int, visit: date, actor: Actor, now: datetime
+    store: Repositories,
+    scheduling: Scheduling,
+    episode_id: int,
+    visit: date,
+    actor: Actor,
+    now: datetime,
 ) -> Episode | None:
     """Move a stay's re-examination to `visit` and plan its reminders for every contact of
     the stay (the old date's pending ones are cancelled); return the stay as it was."""
@@ -46,7 +51,7 @@ def _visit_rows(scheduling: Scheduling, episode: Episode, now: datetime) -> list
     ]
 
 
-async def close_visit(store: Store, row: OutboxRow, now: datetime) -> int:
+async def close_visit(store: Repositories, row: OutboxRow, now: datetime) -> int:
     """Cancel the pending reminders of the visit this row reminded of (and no other)."""
     return await store.revisits.cancel_visit(
         row.episode_id, visit_occurrences(row.occurrence), "attended", now

@@ -4,34 +4,47 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.storage.outbox_records import MessageStatus
-from bot.storage.store import Store
+from bot.domain.step_answers import StepAnswer
+from bot.storage.outbox_records import MessageStatus, OutboxRow
+from bot.storage.unit_of_work import Repositories
 
-WAITING = ("pending", "sent")
+WAITING = (MessageStatus.PENDING, MessageStatus.SENT)
+NO_ANSWER = "no_answer"  # why a question nobody answered failed
 
 
-async def mark_step_answered(store: Store, row_id: int, now: datetime) -> None:
+def still_answerable(row: OutboxRow) -> bool:
+    """Say whether a sent question still takes answers (late answers to silence count too)."""
+    if row.tries < 1:
+        return False
+    if row.status in WAITING:
+        return True
+    return row.status == MessageStatus.FAILED and row.failure_reason == NO_ANSWER
+
+
+async def mark_step_answered(store: Repositories, row_id: int, now: datetime) -> None:
     """Mark a step answered ("reached"), and the same step sent to the patient's other chats."""
     row = await store.outbox.get(row_id)
     if row is None:
         return
     same_step = await store.outbox.waiting_for_step(row.patient_id, row.step_key, row.occurrence)
     others = [r.id for r in same_step if r.id != row.id]
-    late_answer = row.status == MessageStatus.FAILED and row.failure_reason == "no_answer"
+    late_answer = row.status == MessageStatus.FAILED and row.failure_reason == NO_ANSWER
     if row.status in WAITING or late_answer:
         await store.outbox.set_status([row.id], MessageStatus.ANSWERED, None, now)
         await store.outbox.count_answered(row.id, now, late=late_answer)
     await store.outbox.set_status(others, MessageStatus.ANSWERED, "other_contact", now)
 
 
-async def reschedule_step(store: Store, row_id: int, send_at: datetime, now: datetime) -> None:
+async def reschedule_step(
+    store: Repositories, row_id: int, send_at: datetime, now: datetime
+) -> None:
     """Send a step again at send_at (the patient asked for another time)."""
     row = await store.outbox.get(row_id)
     if row is None:
         return
     await store.outbox.record_answer(
         row,
-        "reschedule",
+        StepAnswer.RESCHEDULE,
         now,
         status=MessageStatus.PENDING.value,
         send_at=send_at,

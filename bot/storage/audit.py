@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.storage.connections import Connections
 from bot.storage.schema import audit_events as a
 
 DETAIL_LIMIT = 500
@@ -80,7 +81,7 @@ async def write_audit(
 
 
 class AuditRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def record(

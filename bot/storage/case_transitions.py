@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, insert, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.audit import Actor, write_audit
+from bot.storage.connections import Connections
 from bot.storage.schema import case_events, cases
 
 DEADLINE_COLUMNS = {  # which deadline -> (reminded column, overdue column)
@@ -17,7 +18,7 @@ DEADLINE_COLUMNS = {  # which deadline -> (reminded column, overdue column)
 
 
 class CaseTransitions:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def change(

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.services.ports import Address, ChannelName, Choice
+from bot.storage.connections import Connections
 from bot.storage.schema import channel_chats as chats
 
 # Telegram's chat ids stay within 52 bits either side of zero: these keys never meet them.
@@ -26,7 +26,7 @@ def is_channel_chat(chat_id: int) -> bool:
 
 
 class ChannelChatRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def key_for(self, address: Address) -> int:

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.enrolment import ConsentDecision
 from bot.storage.audit import Actor, write_audit
+from bot.storage.connections import Connections
 from bot.storage.outbox import eligible, followed_patients
 from bot.storage.records import Contact
 from bot.storage.schema import consent_events, contacts, departments, episodes, patients
@@ -39,7 +40,7 @@ class NewContact:
 
 
 class ContactRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def link(

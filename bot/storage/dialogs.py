@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.connections import Connections
 from bot.storage.records import DialogState
 from bot.storage.schema import dialog_states
 
 
 class DialogRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def get(self, chat_id: int) -> DialogState | None:

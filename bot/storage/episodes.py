@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.connections import Connections
 from bot.storage.records import Episode
 from bot.storage.schema import departments, episodes, patients
 
@@ -40,7 +40,7 @@ def _episode_query() -> Select[Any]:
 
 
 class EpisodeRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def latest_for(self, hospital_no: str) -> Episode | None:

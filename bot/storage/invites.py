@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.audit import Actor, write_audit
+from bot.storage.connections import Connections
 from bot.storage.records import Invite
 from bot.storage.schema import invites
 
@@ -22,7 +22,7 @@ _COLUMNS = (
 
 
 class InviteRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def create(

@@ -6,14 +6,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.connections import Connections
 from bot.storage.schema import job_leases as j
 from bot.storage.schema import seen_updates as seen
 
 
 class LeaseRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def take(self, name: str, owner: str, now: datetime, duration: timedelta) -> bool:
@@ -42,7 +42,7 @@ class LeaseRepository:
 class SeenUpdates:
     """The update ids workers have handled, so that a redelivered one is skipped."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def already(self, update_id: int) -> bool:

@@ -6,9 +6,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.audit import Actor, write_audit
+from bot.storage.connections import Connections
 from bot.storage.outbox_records import MessageStatus
 from bot.storage.schema import medicine_stops as s
 from bot.storage.schema import scheduled_messages as m
@@ -22,7 +22,7 @@ class StopSource(StrEnum):
 
 
 class MedicineRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def stopped(self, episode_id: int) -> frozenset[int]:

@@ -18,10 +18,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.catch_up import OpenStep
 from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS
+from bot.storage.connections import Connections
 from bot.storage.outbox_records import (
     MessageStatus,
     OutboxRow,
@@ -135,7 +136,7 @@ ROW_COLUMNS = (
 
 
 class OutboxRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def plan(

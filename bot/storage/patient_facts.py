@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.patient_facts import FactChange, FactEffect, FactState, PatientFact, effect_of
 from bot.storage.audit import Actor, write_audit
+from bot.storage.connections import Connections
 from bot.storage.outbox_records import MessageStatus
 from bot.storage.schema import (
     contacts,
@@ -118,7 +119,7 @@ async def _mark_for_replanning(conn: AsyncConnection, patient_id: int) -> None:
 
 
 class PatientFactRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def record(

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.audit import Actor, write_audit
+from bot.storage.connections import Connections
 from bot.storage.schema import plan_overrides as o
 
 
@@ -21,7 +21,7 @@ class PlanChange:
 
 
 class PlanEditRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def add(self, change: PlanChange, author_id: int, now: datetime) -> None:

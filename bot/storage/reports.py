@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.connections import Connections
 from bot.storage.schema import (
     cases,
     departments,
@@ -31,7 +31,7 @@ def _with_patient(query: Select[Any], table: Any) -> Select[Any]:
 
 
 class ReportRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def cases(self, scope: Scope, kind: str) -> list[tuple[Any, ...]]:

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.visits import visit_occurrence, visit_occurrences
 from bot.storage.audit import Actor, write_audit
+from bot.storage.connections import Connections
 from bot.storage.outbox import insert_values
 from bot.storage.outbox_records import MessageStatus, PlannedMessage
 from bot.storage.schema import episodes
@@ -29,7 +30,7 @@ class ContactRows:
 
 
 class RevisitRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def reschedule(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.roles import Role
+from bot.storage.connections import Connections
 from bot.storage.records import StaffMember
 from bot.storage.schema import departments, staff_members
 
@@ -21,7 +21,7 @@ _QUERY = select(
 
 
 class StaffRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def upsert(

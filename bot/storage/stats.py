@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, and_, case, func, literal_column, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS, PatientFact
 from bot.domain.stats import Satisfaction, Stats, StepReplies, rank_departments
+from bot.storage.connections import Connections
 from bot.storage.outbox_records import MessageStatus
 from bot.storage.schema import (
     answer_tallies,
@@ -60,7 +61,7 @@ class Scope:
 
 
 class StatsRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def compute(self, scope: Scope, measures: dict[str, str]) -> Stats:

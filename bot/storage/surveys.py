@@ -7,13 +7,15 @@ from datetime import datetime
 
 from sqlalchemy import Join, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.surveys.status import FINISHED, UNFINISHED, SurveyStatus
+from bot.storage.connections import Connections
 from bot.storage.schema import contacts, episodes, survey_answers, survey_sessions
 from bot.storage.tallies import count_answer
 
 s = survey_sessions
-OPEN_STATUSES = ("open", "paused")
+OPEN_STATUSES = UNFINISHED
 _COLUMNS = (
     s.c.id,
     s.c.message_id,
@@ -68,7 +70,7 @@ class NewSession:
 
 
 class SurveyRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def open_for_message(
@@ -151,12 +153,12 @@ class SurveyRepository:
             moved = await conn.execute(
                 update(s)
                 .where(s.c.id == session.id, s.c.current_question == question)
-                .where(s.c.status == "open")
+                .where(s.c.status == SurveyStatus.OPEN)
                 .values(
                     current_question=next_question,
                     status=status,
                     updated_at=now,
-                    finished_at=now if status in ("completed", "partial") else None,
+                    finished_at=now if status in FINISHED else None,
                 )
             )
             if moved.rowcount != 1:
@@ -184,7 +186,9 @@ class SurveyRepository:
         """Pause a session until its check-in is sent again."""
         async with self._engine.begin() as conn:
             await conn.execute(
-                update(s).where(s.c.id == session_id).values(status="paused", updated_at=now)
+                update(s)
+                .where(s.c.id == session_id)
+                .values(status=SurveyStatus.PAUSED, updated_at=now)
             )
 
     async def close_for_contacts(self, contact_ids: list[int], now: datetime) -> None:
@@ -193,7 +197,7 @@ class SurveyRepository:
             await conn.execute(
                 update(s)
                 .where(s.c.contact_id.in_(contact_ids), s.c.status.in_(OPEN_STATUSES))
-                .values(status="partial", finished_at=now, updated_at=now)
+                .values(status=SurveyStatus.PARTIAL, finished_at=now, updated_at=now)
             )
 
     async def expire(self, now: datetime) -> list[int]:
@@ -205,14 +209,14 @@ class SurveyRepository:
                 await conn.execute(
                     update(s)
                     .where(s.c.id.in_(ids))
-                    .values(status="partial", finished_at=now, updated_at=now)
+                    .values(status=SurveyStatus.PARTIAL, finished_at=now, updated_at=now)
                 )
         return ids
 
 
 async def _other_open(conn: AsyncConnection, chat_id: int, message_id: int | None) -> bool:
     """Say whether another survey than the message's own is open in the chat."""
-    query = select(s.c.id).where(s.c.chat_id == chat_id, s.c.status == "open")
+    query = select(s.c.id).where(s.c.chat_id == chat_id, s.c.status == SurveyStatus.OPEN)
     if message_id is not None:
         query = query.where(or_(s.c.message_id.is_(None), s.c.message_id != message_id))
     return (await conn.execute(query.limit(1))).first() is not None
@@ -231,13 +235,15 @@ async def _open_or_start(
         query = select(s.c.id).where(s.c.message_id == new.message_id)
         found = (await conn.execute(query.where(s.c.status.in_(OPEN_STATUSES)))).scalar()
     if found is not None:
-        await conn.execute(update(s).where(s.c.id == found).values(status="open", updated_at=now))
+        await conn.execute(
+            update(s).where(s.c.id == found).values(status=SurveyStatus.OPEN, updated_at=now)
+        )
         return int(found)
     chat = select(contacts.c.chat_id).where(contacts.c.id == new.contact_id).scalar_subquery()
     values = {
         **new.__dict__,
         "chat_id": chat,
-        "status": "open",
+        "status": SurveyStatus.OPEN,
         "current_question": first_question,
         "started_at": now,
         "updated_at": now,

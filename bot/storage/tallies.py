@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, case, delete, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.storage.connections import Connections
 from bot.storage.schema import (
     answer_tallies,
     consent_events,
@@ -90,7 +91,7 @@ async def mark_episode(conn: AsyncConnection, episode_id: int, mark: str, now: d
     )
 
 
-async def rebuild_if_needed(engine: AsyncEngine, now: datetime) -> bool:
+async def rebuild_if_needed(engine: Connections, now: datetime) -> bool:
     """Compute every count from the stored rows once (databases from before the tallies)."""
     async with engine.begin() as conn:
         query = select(settings_cache.c.value).where(settings_cache.c.key == VERSION_KEY)

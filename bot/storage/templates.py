@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.audit import Actor, write_audit
+from bot.storage.connections import Connections
 from bot.storage.schema import template_versions as t
 
 
@@ -23,7 +23,7 @@ class TemplateVersion:
 
 
 class TemplateRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def save(self, key: str, locale: str, body: str, author_id: int, now: datetime) -> int:

@@ -9,6 +9,7 @@ from telegram.constants import ParseMode
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.replies import keyboard, refuse_button, send, settle
+from bot.domain.choices import ConfirmChoice, decode_broadcast, encode_broadcast
 from bot.domain.roles import Permission, is_allowed
 from bot.domain.template_check import variables_of
 from bot.services.broadcasts import (
@@ -20,7 +21,12 @@ from bot.services.broadcasts import (
 )
 
 DIALOG_KIND = "broadcast"
-CONFIRM = [[("buttons/submit", "bc:ok"), ("buttons/cancel", "bc:no")]]
+CONFIRM = [
+    [
+        ("buttons/submit", encode_broadcast(ConfirmChoice.OK)),
+        ("buttons/cancel", encode_broadcast(ConfirmChoice.NO)),
+    ]
+]
 
 
 async def on_broadcast(update: Update, context: AppContext) -> None:
@@ -93,7 +99,7 @@ async def on_broadcast_button(update: Update, context: AppContext) -> None:
         return
     await settle(query)
     await services.store.dialogs.clear(state.chat_id)
-    if query.data != "bc:ok":
+    if decode_broadcast(query.data or "") is not ConfirmChoice.OK:
         await send(context, state.chat_id, "broadcast/cancelled")
         return
     words = [

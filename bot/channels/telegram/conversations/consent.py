@@ -7,20 +7,29 @@ from telegram import CallbackQuery, Update
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.conversations.enrolment import dialog_locale
 from bot.channels.telegram.handlers.replies import Button, refuse_button, send_in, settle
+from bot.domain.choices import ConsentChoice, EnrolAnswer, decode_enrol, encode_enrol
+from bot.domain.consent import ConsentVia
 from bot.domain.enrolment import DIALOG_KIND, ConsentDecision, EnrolStep, Relation, Respondent
 from bot.services.planning import plan_contact
 from bot.storage.contacts import NewContact
 from bot.storage.records import DialogState
 
 RELATION_BUTTONS: list[list[Button]] = [
-    [(f"buttons/relation_{r}", f"en:rel:{r}") for r in (Relation.SPOUSE, Relation.CHILD)],
-    [(f"buttons/relation_{r}", f"en:rel:{r}") for r in (Relation.PARENT, Relation.SIBLING)],
-    [(f"buttons/relation_{Relation.OTHER}", f"en:rel:{Relation.OTHER}")],
+    [(f"buttons/relation_{r}", encode_enrol(r)) for r in (Relation.SPOUSE, Relation.CHILD)],
+    [(f"buttons/relation_{r}", encode_enrol(r)) for r in (Relation.PARENT, Relation.SIBLING)],
+    [(f"buttons/relation_{Relation.OTHER}", encode_enrol(Relation.OTHER))],
 ]
 CONSENT_BUTTONS: list[list[Button]] = [
-    [("buttons/consent_agree", "en:c:yes"), ("buttons/consent_decline", "en:c:no")]
+    [
+        ("buttons/consent_agree", encode_enrol(ConsentChoice.YES)),
+        ("buttons/consent_decline", encode_enrol(ConsentChoice.NO)),
+    ]
 ]
-EXPECTED_STEP = {"r": EnrolStep.RESPONDENT, "rel": EnrolStep.RELATION, "c": EnrolStep.CONSENT}
+EXPECTED_STEP: dict[type[EnrolAnswer], EnrolStep] = {
+    Respondent: EnrolStep.RESPONDENT,
+    Relation: EnrolStep.RELATION,
+    ConsentChoice: EnrolStep.CONSENT,
+}
 
 
 async def ask_consent(context: AppContext, chat_id: int, data: dict[str, object]) -> None:
@@ -36,36 +45,25 @@ async def on_enrol_button(update: Update, context: AppContext) -> None:
     """Route an enrolment button press, refusing it unless it answers the open question."""
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
-    parts = (query.data or "").split(":")
+    answer = decode_enrol(query.data or "")
     state = await context.services.store.dialogs.get(update.effective_chat.id)
-    if not _answers_open_question(parts, state):
+    if answer is None or not _answers_open_question(answer, state):
         await refuse_button(context, query)
         return
     assert state is not None
     await settle(query)
-    action, value = parts[1], parts[2]
-    if action == "r":
-        await _on_respondent(context, state, Respondent(value))
-    elif action == "rel":
-        await ask_consent(context, state.chat_id, {**state.data, "relation": Relation(value)})
+    if isinstance(answer, Respondent):
+        await _on_respondent(context, state, answer)
+    elif isinstance(answer, Relation):
+        await ask_consent(context, state.chat_id, {**state.data, "relation": answer})
     else:
-        await _on_decision(context, query, state, value == "yes")
+        await _on_decision(context, query, state, answer is ConsentChoice.YES)
 
 
-def _answers_open_question(parts: list[str], state: DialogState | None) -> bool:
-    if len(parts) != 3 or state is None or state.kind != DIALOG_KIND:
+def _answers_open_question(answer: EnrolAnswer, state: DialogState | None) -> bool:
+    if state is None or state.kind != DIALOG_KIND:
         return False
-    action, value = parts[1], parts[2]
-    valid_values: dict[str, set[str]] = {
-        "r": set(Respondent),
-        "rel": set(Relation),
-        "c": {"yes", "no"},
-    }
-    return (
-        action in EXPECTED_STEP
-        and state.step == EXPECTED_STEP[action]
-        and (value in valid_values[action])
-    )
+    return state.step == EXPECTED_STEP[type(answer)]
 
 
 async def _on_respondent(context: AppContext, state: DialogState, who: Respondent) -> None:
@@ -90,7 +88,7 @@ async def _on_decision(
     locale = await dialog_locale(context, state.chat_id, state.data)
     if "contact_ids" in state.data:
         ids = [int(i) for i in state.data["contact_ids"]]  # type: ignore[attr-defined]
-        await services.store.contacts.set_consent(ids, decision, now, via="start")
+        await services.store.contacts.set_consent(ids, decision, now, via=ConsentVia.START)
     elif not await _link_invited_chat(context, query, state, decision, locale):
         return
     await services.store.dialogs.clear(state.chat_id)
@@ -127,5 +125,5 @@ async def _link_invited_chat(
         relation=str(relation) if relation else None,
         locale=locale,
     )
-    await store.contacts.link(new, decision, now, via="invite")
+    await store.contacts.link(new, decision, now, via=ConsentVia.INVITE)
     return True

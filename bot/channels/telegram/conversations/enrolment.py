@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.replies import Button, chat_locale, send_in
+from bot.domain.choices import encode_enrol
 from bot.domain.enrolment import DIALOG_KIND, EnrolStep, Respondent
 from bot.domain.invites import (
     IdentityQuestion,
@@ -21,8 +22,8 @@ from bot.services.languages import enrolment_locale
 from bot.storage.records import Episode, Invite
 
 RESPONDENT_BUTTONS: list[list[Button]] = [
-    [("buttons/respondent_patient", f"en:r:{Respondent.PATIENT}")],
-    [("buttons/respondent_family", f"en:r:{Respondent.FAMILY}")],
+    [("buttons/respondent_patient", encode_enrol(Respondent.PATIENT))],
+    [("buttons/respondent_family", encode_enrol(Respondent.FAMILY))],
 ]
 
 

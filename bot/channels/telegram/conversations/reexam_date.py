@@ -8,19 +8,22 @@ from telegram import Update
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.replies import Button, refuse_button, send, settle
+from bot.domain.choices import ASK_STAFF, decode_visit_date, encode_visit_date
 from bot.domain.visits import VisitChoice, choice_date, read_visit_date
 from bot.services.alerts import post_to_staff
-from bot.services.revisits import reschedule_visit
+from bot.services.step_replies import choose_visit_date
 from bot.storage.audit import Actor
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.records import DialogState
 
 DIALOG_KIND = "reexam_date"
-ASK_STAFF = "staff"
 BUTTONS: list[list[Button]] = [
-    [("buttons/reexam_in_1w", "rd:1w"), ("buttons/reexam_in_2w", "rd:2w")],
-    [("buttons/reexam_in_1mo", "rd:1mo")],
-    [("buttons/reexam_ask_staff", f"rd:{ASK_STAFF}")],
+    [
+        ("buttons/reexam_in_1w", encode_visit_date(VisitChoice.IN_1W)),
+        ("buttons/reexam_in_2w", encode_visit_date(VisitChoice.IN_2W)),
+    ],
+    [("buttons/reexam_in_1mo", encode_visit_date(VisitChoice.IN_1MO))],
+    [("buttons/reexam_ask_staff", encode_visit_date(ASK_STAFF))],
 ]
 
 
@@ -53,16 +56,15 @@ async def on_visit_date_button(update: Update, context: AppContext) -> None:
     assert query is not None and update.effective_chat is not None
     chat_id = update.effective_chat.id
     state = await context.services.store.dialogs.get(chat_id)
-    choice = (query.data or "").removeprefix("rd:")
-    known = choice == ASK_STAFF or choice in set(VisitChoice)
-    if state is None or state.kind != DIALOG_KIND or not known:
+    choice = decode_visit_date(query.data or "")
+    if state is None or state.kind != DIALOG_KIND or choice is None:
         await refuse_button(context, query)
         return
     await settle(query)
-    if choice == ASK_STAFF:
+    if not isinstance(choice, VisitChoice):  # "let staff call me"
         await _leave_to_staff(context, state)
         return
-    await _move_visit(context, state, choice_date(VisitChoice(choice), _today(context)))
+    await _move_visit(context, state, choice_date(choice, _today(context)))
 
 
 async def take_visit_date(context: AppContext, state: DialogState, text: str) -> None:
@@ -78,15 +80,8 @@ async def take_visit_date(context: AppContext, state: DialogState, text: str) ->
 async def _move_visit(context: AppContext, state: DialogState, visit: date) -> None:
     services = context.services
     actor = Actor.contact(int(str(state.data["contact"])))
-    episode = await reschedule_visit(
-        services.store,
-        services.scheduling,
-        int(str(state.data["episode"])),
-        visit,
-        actor,
-        services.clock.now(),
-    )
-    await services.store.dialogs.clear(state.chat_id)
+    episode_id = int(str(state.data["episode"]))
+    episode = await choose_visit_date(services, state.chat_id, episode_id, visit, actor)
     await send(context, state.chat_id, "reexam/rescheduled", new_date=visit.isoformat())
     if episode is not None:
         old = episode.revisit_at.isoformat() if episode.revisit_at else str(state.data["old"])

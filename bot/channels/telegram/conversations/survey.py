@@ -12,9 +12,9 @@ from bot.channels.telegram.conversations.survey_view import (
     question_variables,
 )
 from bot.channels.telegram.handlers.replies import chat_locale, refuse_button, send, settle
+from bot.domain.choices import decode_survey
 from bot.domain.schedule import next_send_time
 from bot.domain.surveys.answers import AnswerError, skip_answer, validate_answer
-from bot.domain.surveys.callbacks import parse_callback_data
 from bot.domain.surveys.engine import actions_for, next_question
 from bot.domain.surveys.model import (
     RESCHEDULED_TEMPLATE,
@@ -40,7 +40,7 @@ async def on_survey_button(update: Update, context: AppContext) -> None:
     """Take a pressed answer button, if it answers the session's open question."""
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
-    parsed = parse_callback_data(query.data or "")
+    parsed = decode_survey(query.data or "")
     session = await context.services.store.surveys.get(parsed[0]) if parsed else None
     question = _open_question(context, session, update.effective_chat.id)
     if parsed is None or session is None or question is None or question.key != parsed[1]:

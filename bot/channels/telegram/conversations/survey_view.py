@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.surveys.callbacks import callback_data
+from bot.domain.choices import encode_survey
 from bot.domain.surveys.engine import effective_respondent
 from bot.domain.surveys.model import SKIP_LABEL, SKIP_VALUE, Question, QuestionType, SurveyContext
 from bot.domain.surveys.rescheduling import offered_options
@@ -48,7 +48,7 @@ def question_markup(
 
     def button(label: str, value: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(
-            label, callback_data=callback_data(session_id, question.key, value)
+            label, callback_data=encode_survey(session_id, question.key, value)
         )
 
     rows: list[list[InlineKeyboardButton]] = []

@@ -11,13 +11,19 @@ from telegram.constants import ParseMode
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.access import member_allowed
 from bot.channels.telegram.handlers.replies import keyboard, refuse_button, send, settle, text_of
+from bot.domain.choices import TemplateEditChoice, decode_template_edit, encode_template_edit
 from bot.domain.roles import Permission, is_allowed
 from bot.services.template_edits import preview, rollback, save_edit, validate
 from bot.storage.records import DialogState
 from bot.templating import LOCALES
 
 DIALOG_KIND = "template"
-EDIT_BUTTONS = [[("buttons/template_save", "te:save"), ("buttons/template_cancel", "te:cancel")]]
+EDIT_BUTTONS = [
+    [
+        ("buttons/template_save", encode_template_edit(TemplateEditChoice.SAVE)),
+        ("buttons/template_cancel", encode_template_edit(TemplateEditChoice.CANCEL)),
+    ]
+]
 
 
 def _known(context: AppContext, key: str) -> bool:
@@ -122,7 +128,7 @@ async def on_template_button(update: Update, context: AppContext) -> None:
     services = context.services
     await services.store.dialogs.clear(state.chat_id)
     key, locale = str(state.data["key"]), str(state.data["locale"])
-    if query.data != "te:save":
+    if decode_template_edit(query.data or "") is not TemplateEditChoice.SAVE:
         await send(context, state.chat_id, "templates/cancelled")
         return
     version = await save_edit(

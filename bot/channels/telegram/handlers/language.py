@@ -13,12 +13,12 @@ from bot.channels.telegram.handlers.replies import (
     send_in,
     settle,
 )
+from bot.domain.choices import decode_language, encode_language
 from bot.services.languages import choose_language
 from bot.templating import LOCALES
 
-PREFIX = "lg:"
 LANGUAGE_BUTTONS: list[list[Button]] = [
-    [(f"buttons/language_{locale}", f"{PREFIX}{locale}") for locale in LOCALES]
+    [(f"buttons/language_{locale}", encode_language(locale)) for locale in LOCALES]
 ]
 
 
@@ -41,10 +41,12 @@ async def on_language_button(update: Update, context: AppContext) -> None:
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
     chat_id = update.effective_chat.id
-    chosen = (query.data or "").removeprefix(PREFIX)
+    chosen = decode_language(query.data or "")
     now = context.services.clock.now()
-    if chosen not in LOCALES or not await choose_language(
-        context.services.store, chat_id, chosen, now
+    if (
+        chosen is None
+        or chosen not in LOCALES
+        or not await choose_language(context.services.store, chat_id, chosen, now)
     ):
         await refuse_button(context, query)
         return

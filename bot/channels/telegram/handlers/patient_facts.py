@@ -7,6 +7,7 @@ from telegram import Update
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.access import member_allowed, patient_in_scope
 from bot.channels.telegram.handlers.replies import Button, refuse_button, send, settle
+from bot.domain.choices import ConfirmChoice, encode_fact
 from bot.domain.patient_facts import FactChange, FactEffect, PatientFact, effect_of
 from bot.domain.roles import Permission, is_allowed
 from bot.services.alerts import patient_variables
@@ -20,8 +21,13 @@ SWITCHES = {"on": True, "off": False}
 
 
 def _buttons(patient_id: int, change: FactChange) -> list[list[Button]]:
-    code = f"{patient_id}:{change.fact.value[:3]}{int(change.active)}"
-    return [[("buttons/fact_confirm", f"pf:ok:{code}"), ("buttons/cancel", f"pf:no:{code}")]]
+    fact, active = change.fact.value, change.active
+    return [
+        [
+            ("buttons/fact_confirm", encode_fact(ConfirmChoice.OK, patient_id, fact, active)),
+            ("buttons/cancel", encode_fact(ConfirmChoice.NO, patient_id, fact, active)),
+        ]
+    ]
 
 
 def _change(command: str, args: list[str]) -> FactChange | None:

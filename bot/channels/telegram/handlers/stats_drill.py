@@ -10,6 +10,7 @@ from telegram.constants import ChatType, ParseMode
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.replies import refuse_button, text_of
+from bot.domain.choices import DrillPage, decode_drill, encode_drill
 from bot.domain.periods import Period
 from bot.domain.roles import Permission, is_allowed
 from bot.storage.audit import Actor
@@ -21,13 +22,12 @@ FIGURES = ("failed", "unsatisfied", "overdue", "red_flags")
 
 def drill_buttons(context: AppContext, period: Period) -> InlineKeyboardMarkup:
     """Return the buttons under /stats that open each drill-down."""
-    span = f"{period.first:%Y%m%d}:{period.last:%Y%m%d}"
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
                     text_of(context, f"buttons/drill_{figure}"),
-                    callback_data=f"sd:{figure}:{span}:0",
+                    callback_data=encode_drill(DrillPage(figure, period.first, period.last, 0)),
                 )
             ]
             for figure in FIGURES
@@ -78,31 +78,28 @@ async def on_drill(update: Update, context: AppContext) -> None:
 
 
 def _parse(data: str) -> tuple[str, Period, int] | None:
-    parts = data.split(":")
-    if len(parts) != 5 or parts[1] not in FIGURES or not parts[4].isdecimal():
+    drill = decode_drill(data)
+    if drill is None or drill.figure not in FIGURES:
         return None
-    try:
-        first, last = (datetime.strptime(p, "%Y%m%d").date() for p in parts[2:4])
-    except ValueError:
-        return None
-    if last < first or int(parts[4]) > 10_000:
-        return None
-    return parts[1], Period(first, last), int(parts[4])
+    return drill.figure, Period(drill.first, drill.last), drill.page
 
 
 def _pager(context: AppContext, data: str, page: int, total: int) -> InlineKeyboardMarkup | None:
-    base = data.rsplit(":", 1)[0]
+    drill = decode_drill(data)
+    assert drill is not None  # the page shown was decoded from the same data
     buttons = []
     if page > 0:
         buttons.append(
             InlineKeyboardButton(
-                text_of(context, "buttons/page_previous"), callback_data=f"{base}:{page - 1}"
+                text_of(context, "buttons/page_previous"),
+                callback_data=encode_drill(drill._replace(page=page - 1)),
             )
         )
     if (page + 1) * PAGE < total:
         buttons.append(
             InlineKeyboardButton(
-                text_of(context, "buttons/page_next"), callback_data=f"{base}:{page + 1}"
+                text_of(context, "buttons/page_next"),
+                callback_data=encode_drill(drill._replace(page=page + 1)),
             )
         )
     return InlineKeyboardMarkup([buttons]) if buttons else None

@@ -7,7 +7,10 @@ from telegram import Update
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.patient_facts import DIALOG_KIND as FACT_DIALOG
 from bot.channels.telegram.handlers.replies import Button, refuse_button, send, settle
-from bot.domain.enrolment import DIALOG_KIND, ConsentDecision
+from bot.domain.choices import StopChoice, decode_stop, encode_stop
+from bot.domain.consent import ConsentVia
+from bot.domain.enrolment import DIALOG_KIND
+from bot.services.withdrawal import granted_contacts, withdraw_consent
 
 CANCELLED = {
     DIALOG_KIND: "enrol/cancelled",
@@ -17,7 +20,10 @@ CANCELLED = {
     FACT_DIALOG: "facts/cancelled",
 }
 STOP_BUTTONS: list[list[Button]] = [
-    [("buttons/stop_confirm", "stop:yes"), ("buttons/stop_keep", "stop:no")]
+    [
+        ("buttons/stop_confirm", encode_stop(StopChoice.YES)),
+        ("buttons/stop_keep", encode_stop(StopChoice.NO)),
+    ]
 ]
 
 
@@ -31,8 +37,7 @@ async def on_stop(update: Update, context: AppContext) -> None:
         await store.dialogs.clear(chat_id)  # /stop first ends a dialog under way
         await send(context, chat_id, CANCELLED[state.kind])
         return
-    contacts = await store.contacts.for_chat(chat_id)
-    if not any(c.consent == ConsentDecision.GRANTED for c in contacts):
+    if not await granted_contacts(context.services, chat_id):
         await send(context, chat_id, "stop/not_enrolled")
         return
     await send(context, chat_id, "stop/confirm", STOP_BUTTONS)
@@ -43,19 +48,14 @@ async def on_stop_button(update: Update, context: AppContext) -> None:
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
     chat_id = update.effective_chat.id
-    store = context.services.store
-    granted = [
-        c.id for c in await store.contacts.for_chat(chat_id) if c.consent == ConsentDecision.GRANTED
-    ]
-    if query.data not in ("stop:yes", "stop:no") or not granted:
+    granted = await granted_contacts(context.services, chat_id)
+    choice = decode_stop(query.data or "")
+    if choice is None or not granted:
         await refuse_button(context, query)
         return
     await settle(query)
-    if query.data == "stop:no":
+    if choice is StopChoice.NO:
         await send(context, chat_id, "stop/kept")
         return
-    now = context.services.clock.now()
-    await store.contacts.set_consent(granted, ConsentDecision.WITHDRAWN, now, via="stop")
-    await store.outbox.cancel_pending_for_contacts(granted, now, "withdrawn")
-    await store.surveys.close_for_contacts(granted, now)
+    await withdraw_consent(context.services, granted, ConsentVia.STOP)
     await send(context, chat_id, "stop/done")

@@ -1,0 +1,15 @@
+"""Where a consent decision was made (kept with each decision in its history)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ConsentVia(StrEnum):
+    INVITE = "invite"  # the enrolment link's consent question
+    START = "start"  # /start by a chat that had withdrawn
+    STOP = "stop"  # /stop, confirmed
+    KEEP_ASKING = "keep_asking"  # "no" to "do you still want to receive messages?"
+
+
+WITHDRAWN_REASON = "withdrawn"  # why the pending messages of a withdrawn contact were cancelled

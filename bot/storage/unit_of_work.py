@@ -1,0 +1,102 @@
+"""A unit of work: the repositories over one connection, committed once or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, Self
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.storage.audit import AuditRepository
+from bot.storage.cache import CacheRepository
+from bot.storage.cases import CaseRepository
+from bot.storage.channel_chats import ChannelChatRepository
+from bot.storage.connections import Connections, SharedConnection
+from bot.storage.contacts import ContactRepository
+from bot.storage.dialogs import DialogRepository
+from bot.storage.episodes import EpisodeRepository
+from bot.storage.invites import InviteRepository
+from bot.storage.leases import LeaseRepository, SeenUpdates
+from bot.storage.medicines import MedicineRepository
+from bot.storage.outbox import OutboxRepository
+from bot.storage.patient_facts import PatientFactRepository
+from bot.storage.plan_edits import PlanEditRepository
+from bot.storage.reports import ReportRepository
+from bot.storage.revisits import RevisitRepository
+from bot.storage.staff import StaffRepository
+from bot.storage.stats import StatsRepository
+from bot.storage.surveys import SurveyRepository
+from bot.storage.templates import TemplateRepository
+
+
+@dataclass(frozen=True)
+class Repositories:
+    """Every repository, all taking their connections from the same place."""
+
+    episodes: EpisodeRepository
+    invites: InviteRepository
+    contacts: ContactRepository
+    dialogs: DialogRepository
+    staff: StaffRepository
+    cache: CacheRepository
+    outbox: OutboxRepository
+    surveys: SurveyRepository
+    cases: CaseRepository
+    stats: StatsRepository
+    reports: ReportRepository
+    templates: TemplateRepository
+    plan_edits: PlanEditRepository
+    audit: AuditRepository
+    leases: LeaseRepository
+    seen_updates: SeenUpdates
+    medicine_stops: MedicineRepository
+    revisits: RevisitRepository
+    facts: PatientFactRepository
+    channel_chats: ChannelChatRepository
+
+    @classmethod
+    def over(cls, connections: Connections, **extra: Any) -> Self:
+        """Build every repository over connections (extra: the subclass's own fields)."""
+        return cls(
+            episodes=EpisodeRepository(connections),
+            invites=InviteRepository(connections),
+            contacts=ContactRepository(connections),
+            dialogs=DialogRepository(connections),
+            staff=StaffRepository(connections),
+            cache=CacheRepository(connections),
+            outbox=OutboxRepository(connections),
+            surveys=SurveyRepository(connections),
+            cases=CaseRepository(connections),
+            stats=StatsRepository(connections),
+            reports=ReportRepository(connections),
+            templates=TemplateRepository(connections),
+            plan_edits=PlanEditRepository(connections),
+            audit=AuditRepository(connections),
+            leases=LeaseRepository(connections),
+            seen_updates=SeenUpdates(connections),
+            medicine_stops=MedicineRepository(connections),
+            revisits=RevisitRepository(connections),
+            facts=PatientFactRepository(connections),
+            channel_chats=ChannelChatRepository(connections),
+            **extra,
+        )
+
+
+@dataclass(frozen=True)
+class UnitOfWork(Repositories):
+    """The repositories of one use case, sharing one connection and one transaction.
+
+    Every write through them commits together when the `async with` block ends, or none
+    does when it raises. Reads see the writes made before them in the same block.
+    """
+
+    connection: AsyncConnection
+
+
+@asynccontextmanager
+async def unit_of_work(engine: AsyncEngine) -> AsyncIterator[UnitOfWork]:
+    """Open one transaction; commit it when the block ends, roll it back if it raises."""
+    async with engine.begin() as connection:
+        yield UnitOfWork.over(SharedConnection(connection), connection=connection)
