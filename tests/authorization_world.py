@@ -16,6 +16,7 @@ from sqlalchemy import update
 
 from bot.demo.fake_telegram import Call
 from bot.demo.harness import BotHarness
+from bot.domain.cases import CaseKind
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.roles import Role
 from bot.services.container import Services
@@ -23,7 +24,7 @@ from bot.services.invitations import invite_patient
 from bot.services.planning import plan_contact
 from bot.services.template_edits import load_overrides
 from bot.storage.audit import Actor
-from bot.storage.cases import CaseKind, NewCase
+from bot.storage.cases import NewCase
 from bot.storage.contacts import NewContact
 from bot.storage.outbox_records import PlannedMessage
 from bot.storage.records import Contact
