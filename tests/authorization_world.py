@@ -16,7 +16,7 @@ from sqlalchemy import update
 
 from bot.demo.fake_telegram import Call
 from bot.demo.harness import BotHarness
-from bot.domain.cases import CaseKind
+from bot.domain.cases import CaseKind, CaseSource
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.roles import Role
 from bot.services.container import Services
@@ -224,7 +224,12 @@ async def _red_flags(harness: BotHarness, family: Contact, other: Contact) -> di
     flags = [c for c in await store.cases.for_patient(family.patient_id) if c.kind == "red_flag"]
     assert [c.id for c in flags] == [3] and flags[0].staff_message_id is not None
     other_flag = NewCase(
-        CaseKind.RED_FLAG, other.patient_id, other.episode_id, other.id, "survey", answer="worse"
+        CaseKind.RED_FLAG,
+        other.patient_id,
+        other.episode_id,
+        other.id,
+        CaseSource.SURVEY,
+        answer="worse",
     )
     assert (await store.cases.open(other_flag, now)).id == 4
     return {"session": session.id, "red_flag": 3}

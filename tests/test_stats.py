@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.demo.harness import BotHarness
-from bot.domain.cases import CaseChange, CaseEventKind, CaseKind, CaseStatus, Deadline
+from bot.domain.cases import CaseChange, CaseEventKind, CaseKind, CaseSource, CaseStatus, Deadline
 from bot.domain.discharge.model import ExclusionReason
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.periods import month_period
@@ -132,7 +132,14 @@ async def _cases(harness: BotHarness) -> None:
     async def case(chat: int, kind: CaseKind) -> int:
         c = contacts[chat]
         opened = await store.cases.open(
-            NewCase(kind, c.patient_id, c.episode_id, c.id, "test", due_at=now + timedelta(days=7)),
+            NewCase(
+                kind,
+                c.patient_id,
+                c.episode_id,
+                c.id,
+                CaseSource.PATIENT,
+                due_at=now + timedelta(days=7),
+            ),
             now,
         )
         return opened.id

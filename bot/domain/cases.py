@@ -22,6 +22,13 @@ class CaseKind(StrEnum):
 WORKED_KINDS = (CaseKind.COMPLAINT, CaseKind.QUESTION)  # staff reply to these, with deadlines
 
 
+class CaseSource(StrEnum):
+    """Where a case came from."""
+
+    PATIENT = "patient"  # /complain or /praise
+    SURVEY = "survey"  # an answer in a check-in
+
+
 class CaseStatus(StrEnum):
     NEW = "new"
     ACKNOWLEDGED = "acknowledged"
@@ -96,6 +103,7 @@ class Refusal(StrEnum):
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
     ALREADY_RATED = "already_rated"
     NOT_WORKED = "not_worked"  # praise is shown to staff, not worked
+    GONE = "gone"  # no such case
     BUSY = "busy"  # the case kept changing while the decision was taken: try again
 
 
@@ -178,7 +186,7 @@ class Case:
     assignee_id: int | None
     outcome: Outcome | None
     summary: str | None
-    handling_satisfaction: str | None
+    handling_satisfaction: HandlingSatisfaction | None
     ack_due_at: datetime | None
     answered_at: datetime | None
     closed_at: datetime | None

@@ -16,6 +16,7 @@ from bot.domain.cases import (
     CaseChange,
     CaseEventKind,
     CaseKind,
+    CaseSource,
     Decision,
     IllegalTransition,
     Outcome,
@@ -45,7 +46,7 @@ async def open_patient_case(
     text: str,
     concerned: str,
     photo: str | None,
-    source: str = "patient",
+    source: CaseSource = CaseSource.PATIENT,
     session_id: int | None = None,
 ) -> Case:
     """Register a case raised by a patient or relative, with its deadlines, and post it."""
@@ -105,7 +106,7 @@ async def apply(
     for _ in range(ATTEMPTS):
         case = await services.store.cases.get(case_id)
         if case is None:
-            return IllegalTransition(Refusal.CLOSED)
+            return IllegalTransition(Refusal.GONE)
         decision = decide(case)
         if isinstance(decision, IllegalTransition):
             return decision

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from bot.domain.cases import CaseKind
+from bot.domain.cases import CaseKind, CaseSource
 from bot.domain.surveys.model import ACTION_ACKS, STAFF_ALERTS, Action, Question
 from bot.services.case_replies import tell_patient
 from bot.services.cases import open_patient_case
@@ -20,7 +20,6 @@ CASE_KINDS = {
     Action.RECORD_PRAISE: CaseKind.PRAISE,
     Action.ASK_DOCTOR: CaseKind.QUESTION,
 }
-SOURCE = "survey"
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,14 @@ async def _open_case(
         contact = await services.store.contacts.get(session.contact_id)
         assert contact is not None
         await open_patient_case(
-            services, contact, kind, answer, "", None, source=SOURCE, session_id=session.id
+            services,
+            contact,
+            kind,
+            answer,
+            "",
+            None,
+            source=CaseSource.SURVEY,
+            session_id=session.id,
         )
     if not earlier:  # one acknowledgement per kind and session, however many answers flag
         await tell_patient(services, session.chat_id, ACTION_ACKS[action])
@@ -80,7 +86,7 @@ async def _raise_red_flag(
             patient_id=session.patient_id,
             episode_id=session.episode_id,
             contact_id=session.contact_id,
-            source=SOURCE,
+            source=CaseSource.SURVEY,
             session_id=session.id,
             question=question.key,
             answer=answer,

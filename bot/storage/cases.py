@@ -14,7 +14,9 @@ from bot.domain.cases import (
     CaseEvent,
     CaseEventKind,
     CaseKind,
+    CaseSource,
     CaseStatus,
+    HandlingSatisfaction,
     Outcome,
     StaffPost,
 )
@@ -28,7 +30,7 @@ class NewCase:
     patient_id: int
     episode_id: int
     contact_id: int | None
-    source: str
+    source: CaseSource
     session_id: int | None = None
     question: str | None = None
     answer: str | None = None
@@ -43,13 +45,14 @@ class NewCase:
 
 def case_of(row: RowMapping) -> Case:
     """Build a case from its row, its codes as enums."""
-    outcome = row["outcome"]
+    outcome, rating = row["outcome"], row["handling_satisfaction"]
     return Case(
         **{
             **row,
             "kind": CaseKind(row["kind"]),
             "status": CaseStatus(row["status"]),
             "outcome": Outcome(outcome) if outcome is not None else None,
+            "handling_satisfaction": HandlingSatisfaction(rating) if rating else None,
         }
     )
 
@@ -57,7 +60,12 @@ def case_of(row: RowMapping) -> Case:
 class CaseRepository(CaseTransitions):
     async def open(self, new: NewCase, now: datetime) -> Case:
         """Register a new case."""
-        values = {**new.__dict__, "kind": new.kind.value, "status": CaseStatus.NEW.value}
+        values = {
+            **new.__dict__,
+            "kind": new.kind.value,
+            "source": new.source.value,
+            "status": CaseStatus.NEW.value,
+        }
         values["created_at"] = now
         async with self._engine.begin() as conn:
             result = await conn.execute(insert(cases).values(values).returning(cases.c.id))
