@@ -48,6 +48,7 @@ from bot.channels.telegram.handlers.start import on_help, on_private_text, on_st
 from bot.channels.telegram.handlers.stats import on_stats
 from bot.channels.telegram.handlers.stats_drill import on_drill
 from bot.channels.telegram.handlers.stop import on_stop, on_stop_button
+from bot.channels.telegram.staff_desk import TelegramStaffDesk
 from bot.channels.telegram.transport import TelegramChannel
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
@@ -117,6 +118,8 @@ def build_app(
             dispatch_config(settings, scheduling.policy),
         )
         current = await with_saved_changes(store, scheduling, renderer)
+        sender = ChannelSender({ChannelName.TELEGRAM: TelegramChannel(app.bot)})
+        desk = TelegramStaffDesk(app.bot, settings, store, renderer, chosen_clock, sender)
         app.bot_data.services = Services(
             settings,
             store,
@@ -124,7 +127,8 @@ def build_app(
             chosen_clock,
             current,
             dispatcher,
-            ChannelSender({ChannelName.TELEGRAM: TelegramChannel(app.bot)}),
+            sender,
+            desk,
             load_samples(),
         )
         await load_overrides(store, renderer)

@@ -16,6 +16,7 @@ from sqlalchemy import update
 
 from bot.demo.fake_telegram import Call
 from bot.demo.harness import BotHarness
+from bot.domain.cases import CaseKind, CaseSource
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.roles import Role
 from bot.services.container import Services
@@ -23,7 +24,7 @@ from bot.services.invitations import invite_patient
 from bot.services.planning import plan_contact
 from bot.services.template_edits import load_overrides
 from bot.storage.audit import Actor
-from bot.storage.cases import CaseKind, NewCase
+from bot.storage.cases import NewCase
 from bot.storage.contacts import NewContact
 from bot.storage.outbox_records import PlannedMessage
 from bot.storage.records import Contact
@@ -223,7 +224,12 @@ async def _red_flags(harness: BotHarness, family: Contact, other: Contact) -> di
     flags = [c for c in await store.cases.for_patient(family.patient_id) if c.kind == "red_flag"]
     assert [c.id for c in flags] == [3] and flags[0].staff_message_id is not None
     other_flag = NewCase(
-        CaseKind.RED_FLAG, other.patient_id, other.episode_id, other.id, "survey", answer="worse"
+        CaseKind.RED_FLAG,
+        other.patient_id,
+        other.episode_id,
+        other.id,
+        CaseSource.SURVEY,
+        answer="worse",
     )
     assert (await store.cases.open(other_flag, now)).id == 4
     return {"session": session.id, "red_flag": 3}

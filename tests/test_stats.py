@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.demo.harness import BotHarness
+from bot.domain.cases import CaseChange, CaseEventKind, CaseKind, CaseSource, CaseStatus, Deadline
 from bot.domain.discharge.model import ExclusionReason
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.periods import month_period
@@ -20,7 +21,7 @@ from bot.domain.roles import Role
 from bot.domain.stats import Stats
 from bot.services.statistics import compute_stats, department_id
 from bot.services.steps import mark_step_answered
-from bot.storage.cases import CaseKind, NewCase
+from bot.storage.cases import NewCase
 from bot.storage.contacts import NewContact
 from bot.storage.outbox_records import PlannedMessage
 from bot.storage.schema import scheduled_messages as m
@@ -131,23 +132,34 @@ async def _cases(harness: BotHarness) -> None:
     async def case(chat: int, kind: CaseKind) -> int:
         c = contacts[chat]
         opened = await store.cases.open(
-            NewCase(kind, c.patient_id, c.episode_id, c.id, "test", due_at=now + timedelta(days=7)),
+            NewCase(
+                kind,
+                c.patient_id,
+                c.episode_id,
+                c.id,
+                CaseSource.PATIENT,
+                due_at=now + timedelta(days=7),
+            ),
             now,
         )
         return opened.id
 
     on_time = await case(1, CaseKind.COMPLAINT)
-    await store.cases.change(
-        on_time, now, None, "replied", None, answered_at=now + timedelta(days=2)
-    )
+    replied = CaseChange(CaseEventKind.REPLIED, now + timedelta(days=2), answer=True)
+    assert await store.cases.transition(on_time, CaseStatus.NEW, replied)
     late = await case(3, CaseKind.COMPLAINT)
-    await store.cases.change(
-        late, now, None, "answer_overdue", None, answer_overdue_at=now + timedelta(days=8)
-    )
+    assert await store.cases.mark_overdue(late, Deadline.ANSWER, now + timedelta(days=8))
     await case(3, CaseKind.PRAISE)
     for chat, minutes in ((1, 10), (2, 20)):
         flag = await case(chat, CaseKind.RED_FLAG)
-        await store.cases.acknowledge(flag, 9, now + timedelta(minutes=minutes))
+        ack = CaseChange(
+            CaseEventKind.ACKNOWLEDGED,
+            now + timedelta(minutes=minutes),
+            9,
+            status=CaseStatus.ACKNOWLEDGED,
+            acknowledge=True,
+        )
+        assert await store.cases.transition(flag, CaseStatus.NEW, ack)
 
 
 def cohort_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

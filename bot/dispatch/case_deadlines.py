@@ -9,24 +9,23 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.channels.telegram.context import AppContext
+from bot.domain.cases import WORKED_KINDS, Case, CaseEventKind, Deadline, Posting
 from bot.domain.roles import Role
 from bot.services.alerts import patient_variables
-from bot.services.case_cards import Posting, local_text, post_case, post_in_case
-from bot.storage.cases import Case
+from bot.services.case_texts import local_text
 
 log = logging.getLogger(__name__)
 REMIND_BEFORE = timedelta(hours=24)
-WORKED_KINDS = ("complaint", "question")
 DEADLINES = {  # which -> (due column, done column)
-    "ack": ("ack_due_at", "acknowledged_at"),
-    "answer": ("due_at", "answered_at"),
+    Deadline.ACK: ("ack_due_at", "acknowledged_at"),
+    Deadline.ANSWER: ("due_at", "answered_at"),
 }
 
 
 async def sweep_cases(context: AppContext) -> None:
     """Run once per dispatcher tick; each reminder and escalation happens once, restart-safe."""
     store = context.services.store
-    open_cases = await store.cases.open_of_kinds(WORKED_KINDS)
+    open_cases = await store.cases.open_of_kinds([kind.value for kind in WORKED_KINDS])
     for case in open_cases:
         if case.staff_message_id is None and not await _post_unposted(context, case):
             continue
@@ -36,33 +35,38 @@ async def sweep_cases(context: AppContext) -> None:
 
 async def _post_unposted(context: AppContext, case: Case) -> bool:
     """Post a case not posted yet; False if it failed or another post of it is under way."""
-    posting = await post_case(context, case)
+    posting = await context.services.staff_desk.post_case(case)
     if posting is Posting.FAILED:
-        await _tell_supervisors_once(context, case, "unposted", "staff/group_unreachable")
+        await _tell_supervisors_once(context, case, "staff/group_unreachable")
     return posting is Posting.POSTED
 
 
-async def _check_deadline(context: AppContext, case: Case, which: str, now: datetime) -> None:
+async def _check_deadline(context: AppContext, case: Case, which: Deadline, now: datetime) -> None:
     due_column, done_column = DEADLINES[which]
     due: datetime | None = getattr(case, due_column)
     if due is None or getattr(case, done_column) is not None:
         return
     store = context.services.store
     if now >= due - REMIND_BEFORE and await store.cases.mark_reminded(case.id, which, now):
-        await post_in_case(
-            context, case, "staff/case_reminder", which=which, due=local_text(context, due)
+        due_text = local_text(context.services.settings.zone, due)
+        await context.services.staff_desk.post_note(
+            case, "staff/case_reminder", which=which.value, due=due_text
         )
     if now > due and await store.cases.mark_overdue(case.id, which, now):
         await _tell_supervisors(
-            context, case, "staff/case_overdue", which=which, due=local_text(context, due)
+            context,
+            case,
+            "staff/case_overdue",
+            which=which.value,
+            due=local_text(context.services.settings.zone, due),
         )
 
 
-async def _tell_supervisors_once(context: AppContext, case: Case, event: str, key: str) -> None:
-    events = await context.services.store.cases.events(case.id)
-    if any(e.kind == event for e in events):
+async def _tell_supervisors_once(context: AppContext, case: Case, key: str) -> None:
+    store, event = context.services.store, CaseEventKind.UNPOSTED
+    if any(e.kind == event for e in await store.cases.events(case.id)):
         return
-    await context.services.store.cases.change(case.id, context.services.clock.now(), None, event)
+    await store.cases.record_event(case.id, event, context.services.clock.now())
     await _tell_supervisors(context, case, key)
 
 
@@ -96,4 +100,4 @@ async def _tell_supervisors(context: AppContext, case: Case, key: str, **variabl
             )
     if not supervisors:
         patient = patient_variables(services.settings, episode)
-        await post_in_case(context, case, key, **patient, **variables)
+        await context.services.staff_desk.post_note(case, key, **patient, **variables)

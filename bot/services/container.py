@@ -8,7 +8,7 @@ from typing import Any
 from bot.dispatch.dispatcher import Dispatcher
 from bot.domain.clock import Clock
 from bot.services.planning import Scheduling
-from bot.services.ports import Sender
+from bot.services.ports import Sender, StaffDesk
 from bot.settings import Settings
 from bot.storage.store import Store
 from bot.templating import Renderer
@@ -23,6 +23,7 @@ class Services:
     scheduling: Scheduling
     dispatcher: Dispatcher
     sender: Sender  # the one send path (bot.dispatch.send_path)
+    staff_desk: StaffDesk  # where cases are posted and worked (the Telegram staff group)
     samples: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from bot.domain.cases import Case, Posting, StaffPost
+    from bot.storage.records import Episode
 
 
 class ChannelName(StrEnum):
@@ -125,3 +129,33 @@ class Sender(Protocol):
 def telegram_chat(chat_id: int, thread: int | None = None) -> Address:
     """Return the address of a Telegram chat (and forum topic)."""
     return Address(ChannelName.TELEGRAM, str(chat_id), None if thread is None else str(thread))
+
+
+class StaffDesk(Protocol):
+    """The staff side (today a Telegram group): where cases are posted and worked.
+
+    Every message it posts goes through the one send path; its texts are templates in the
+    hospital's language.
+    """
+
+    async def post_case(self, case: Case) -> Posting:
+        """Post a case (its thread and card) once, whoever calls first."""
+        ...
+
+    async def post_note(self, case: Case, key: str, /, **variables: object) -> str | None:
+        """Post a note in a posted case's thread; return its id, None if not posted."""
+        ...
+
+    async def offer_outcomes(self, case: Case) -> None:
+        """Ask in the case's thread which outcome closes it."""
+        ...
+
+    async def refresh_card(self, case_id: int) -> None:
+        """Show the case's current status and choices on its card."""
+        ...
+
+    async def post_alert(
+        self, key: str, episode: Episode, /, acknowledge: int | None = None, **variables: object
+    ) -> StaffPost | None:
+        """Post an alert about a patient (with a choice to acknowledge case `acknowledge`)."""
+        ...

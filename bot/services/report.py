@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from bot.domain.cases import CaseKind
 from bot.domain.periods import Period
 from bot.domain.surveys.model import Survey
 from bot.services.statistics import compute_stats, stats_as_dict
@@ -38,8 +39,8 @@ async def build_report(
             parse_words(renderer.render("report/figures", locale)),
         ),
         "departments": await _departments(store, surveys, zone, period, department),
-        "complaints": await store.reports.cases(scope, "complaint"),
-        "praise": await store.reports.cases(scope, "praise"),
+        "complaints": await store.reports.cases(scope, CaseKind.COMPLAINT),
+        "praise": await store.reports.cases(scope, CaseKind.PRAISE),
         "failed": await store.reports.failed_follow_ups(scope),
         "answers": await store.reports.answers(scope),
     }

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from markupsafe import Markup
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.channels.telegram.context import AppContext
-from bot.channels.telegram.conversations.complaint import open_patient_case
-from bot.channels.telegram.handlers.replies import send
+from bot.domain.cases import CaseKind, CaseSource
 from bot.domain.surveys.model import ACTION_ACKS, STAFF_ALERTS, Action, Question
-from bot.services.alerts import post_to_staff
-from bot.storage.cases import CaseKind, NewCase
+from bot.services.case_replies import tell_patient
+from bot.services.cases import open_patient_case
+from bot.services.container import Services
+from bot.storage.cases import NewCase
 from bot.storage.surveys import SurveySession
 
 CASE_KINDS = {
@@ -21,7 +20,6 @@ CASE_KINDS = {
     Action.RECORD_PRAISE: CaseKind.PRAISE,
     Action.ASK_DOCTOR: CaseKind.QUESTION,
 }
-ACK_LABEL = "buttons/case_ack"
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,7 @@ class Shown:
 
 
 async def run_actions(
-    context: AppContext,
+    services: Services,
     session: SurveySession,
     question: Question,
     answer: str,
@@ -43,79 +41,69 @@ async def run_actions(
     """Open a case per action, tell the staff group, and acknowledge to the patient once."""
     for action in actions:
         if action in CASE_KINDS:
-            await _open_case(context, session, question, answer, action, shown)
+            await _open_case(services, session, question, answer, action, shown)
 
 
 async def _open_case(
-    context: AppContext,
+    services: Services,
     session: SurveySession,
     question: Question,
     answer: str,
     action: Action,
     shown: Shown,
 ) -> None:
-    services = context.services
     kind = CASE_KINDS[action]
     earlier = [
         c
         for c in await services.store.cases.for_patient(session.patient_id)
-        if c.session_id == session.id and c.kind == kind
+        if c.session_id == session.id and c.kind is kind
     ]
     if kind is CaseKind.RED_FLAG:
-        await _raise_red_flag(context, session, question, answer, shown)
+        await _raise_red_flag(services, session, question, answer, shown)
     else:  # complaints, praise and questions are worked like any other case
         contact = await services.store.contacts.get(session.contact_id)
         assert contact is not None
         await open_patient_case(
-            context, contact, kind, answer, "", None, source="survey", session_id=session.id
+            services,
+            contact,
+            kind,
+            answer,
+            "",
+            None,
+            source=CaseSource.SURVEY,
+            session_id=session.id,
         )
     if not earlier:  # one acknowledgement per kind and session, however many answers flag
-        await send(context, session.chat_id, ACTION_ACKS[action])
+        await tell_patient(services, session.chat_id, ACTION_ACKS[action])
 
 
 async def _raise_red_flag(
-    context: AppContext, session: SurveySession, question: Question, answer: str, shown: Shown
+    services: Services, session: SurveySession, question: Question, answer: str, shown: Shown
 ) -> None:
-    services = context.services
     case = await services.store.cases.open(
         NewCase(
             kind=CaseKind.RED_FLAG,
             patient_id=session.patient_id,
             episode_id=session.episode_id,
             contact_id=session.contact_id,
-            source="survey",
+            source=CaseSource.SURVEY,
             session_id=session.id,
             question=question.key,
             answer=answer,
         ),
         services.clock.now(),
     )
-    await _tell_staff(context, session, case.id, Action.RED_FLAG, shown)
-
-
-async def _tell_staff(
-    context: AppContext,
-    session: SurveySession,
-    case_id: int,
-    action: Action,
-    shown: Shown,
-) -> None:
-    key = STAFF_ALERTS.get(action)
-    episode = await context.services.store.episodes.get(session.episode_id)
+    key = STAFF_ALERTS.get(Action.RED_FLAG)
+    episode = await services.store.episodes.get(session.episode_id)
     if key is None or episode is None:
         return
-    label = context.services.renderer.render(ACK_LABEL, context.services.locale)
-    markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=f"ack:{case_id}")]])
-    message = await post_to_staff(
-        context,
+    posted = await services.staff_desk.post_alert(
         key,
         episode,
-        markup,
+        acknowledge=case.id,
         question=Markup(shown.question),
         answer=shown.answer,
         text=shown.answer,
     )
-    if message is not None:
-        await context.services.store.cases.set_staff_message(
-            case_id, message.chat_id, message.message_id
-        )
+    if posted is not None:
+        await services.store.cases.set_staff_message(case.id, posted.chat_id, posted.message_id)

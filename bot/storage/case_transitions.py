@@ -7,13 +7,21 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.cases import (
+    OVERDUE_EVENTS,
+    REMINDER_EVENTS,
+    CaseChange,
+    CaseEventKind,
+    CaseStatus,
+    Deadline,
+)
 from bot.storage.audit import Actor, write_audit
 from bot.storage.connections import Connections
 from bot.storage.schema import case_events, cases
 
 DEADLINE_COLUMNS = {  # which deadline -> (reminded column, overdue column)
-    "ack": ("ack_reminded_at", "ack_overdue_at"),
-    "answer": ("answer_reminded_at", "answer_overdue_at"),
+    Deadline.ACK: (cases.c.ack_reminded_at, cases.c.ack_overdue_at),
+    Deadline.ANSWER: (cases.c.answer_reminded_at, cases.c.answer_overdue_at),
 }
 
 
@@ -21,105 +29,84 @@ class CaseTransitions:
     def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
-    async def change(
-        self,
-        case_id: int,
-        now: datetime,
-        actor_id: int | None,
-        event: str,
-        detail: str | None = None,
-        *only_if: ColumnElement[bool],
-        **values: object,
-    ) -> bool:
-        """Change a case and record the event, in one transaction; False if only_if failed."""
+    async def transition(self, case_id: int, expected: CaseStatus, change: CaseChange) -> bool:
+        """Apply a change and record its event if the case is still in the expected status."""
+        values, guards = _values_and_guards(change)
         async with self._engine.begin() as conn:
-            if values:
-                result = await conn.execute(
-                    update(cases).where(cases.c.id == case_id, *only_if).values(**values)
-                )
-                if result.rowcount != 1:
-                    return False
-            await add_event(conn, case_id, now, actor_id, event, detail)
+            result = await conn.execute(
+                update(cases)
+                .where(cases.c.id == case_id, cases.c.status == expected.value, *guards)
+                .values(values)
+            )
+            if result.rowcount != 1:
+                return False
+            await add_event(conn, case_id, change.at, change.actor_id, change.event, change.detail)
         return True
 
-    async def take(
-        self, case_id: int, now: datetime, user_id: int, status: str, first_ack: bool
-    ) -> bool:
-        """Assign an unclosed case to a staff member (and acknowledge it if nobody had)."""
-        ack = {"acknowledged_by": user_id, "acknowledged_at": now} if first_ack else {}
-        values = {"assignee_id": user_id, "status": status, **ack}
-        only_open = cases.c.status != "closed"
-        return await self.change(case_id, now, user_id, "taken", None, only_open, **values)
+    async def record_event(
+        self,
+        case_id: int,
+        kind: CaseEventKind,
+        now: datetime,
+        actor_id: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Record an event that changes nothing else (a prompt posted, a patient's reply)."""
+        async with self._engine.begin() as conn:
+            await add_event(conn, case_id, now, actor_id, kind, detail)
 
-    async def record_reply(
-        self, case_id: int, now: datetime, user_id: int, text: str | None, first: bool
-    ) -> bool:
-        """Record a staff reply relayed to the patient; the first one answers the case."""
-        values: dict[str, object] = {"status": "answered"}
-        if first:
-            values["answered_at"] = now
-        return await self.change(case_id, now, user_id, "replied", text, **values)
-
-    async def choose_outcome(self, case_id: int, now: datetime, user_id: int, outcome: str) -> bool:
-        """Set the outcome of an unclosed case and start closing it; False if it was closed."""
-        return await self.change(
-            case_id,
-            now,
-            user_id,
-            "outcome",
-            outcome,
-            cases.c.status != "closed",
-            outcome=outcome,
-            status="closing",
-            assignee_id=user_id,
-        )
-
-    async def close(self, case_id: int, now: datetime, user_id: int, summary: str) -> bool:
-        """Close a case being closed, with its summary; False if it was not being closed."""
-        return await self.change(
-            case_id,
-            now,
-            user_id,
-            "closed",
-            summary,
-            cases.c.status == "closing",
-            status="closed",
-            summary=summary,
-            closed_at=now,
-        )
-
-    async def reopen(self, case_id: int, now: datetime, user_id: int) -> bool:
-        """Reopen a closed case as taken; False if it was not closed."""
-        closed = cases.c.status == "closed"
-        values = {"status": "taken", "closed_at": None, "outcome": None}
-        return await self.change(case_id, now, user_id, "reopened", None, closed, **values)
-
-    async def rate_handling(self, case_id: int, now: datetime, satisfied: bool) -> bool:
-        """Record the patient's one answer on a closed case's handling; False if not allowed."""
-        return await self.change(
-            case_id,
-            now,
-            None,
-            "handling_feedback",
-            "yes" if satisfied else "no",
-            cases.c.handling_satisfaction.is_(None),
-            cases.c.status == "closed",
-            handling_satisfaction="satisfied" if satisfied else "unsatisfied",
-        )
-
-    async def mark_reminded(self, case_id: int, which: str, now: datetime) -> bool:
-        """Note the reminder of a deadline ("ack" or "answer") once; False if already noted."""
+    async def mark_reminded(self, case_id: int, which: Deadline, now: datetime) -> bool:
+        """Note the reminder of a deadline once; False if already noted."""
         column = DEADLINE_COLUMNS[which][0]
-        not_yet = cases.c[column].is_(None)
-        values = {column: now}
-        return await self.change(case_id, now, None, f"{which}_reminder", None, not_yet, **values)
+        return await self._mark_once(case_id, column, REMINDER_EVENTS[which], now)
 
-    async def mark_overdue(self, case_id: int, which: str, now: datetime) -> bool:
-        """Note that a deadline ("ack" or "answer") passed, once; False if already noted."""
+    async def mark_overdue(self, case_id: int, which: Deadline, now: datetime) -> bool:
+        """Note that a deadline passed, once; False if already noted."""
         column = DEADLINE_COLUMNS[which][1]
-        not_yet = cases.c[column].is_(None)
-        values = {column: now}
-        return await self.change(case_id, now, None, f"{which}_overdue", None, not_yet, **values)
+        return await self._mark_once(case_id, column, OVERDUE_EVENTS[which], now)
+
+    async def _mark_once(
+        self, case_id: int, column: ColumnElement[datetime], event: CaseEventKind, now: datetime
+    ) -> bool:
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                update(cases)
+                .where(cases.c.id == case_id, column.is_(None))
+                .values({column.key: now})
+            )
+            if result.rowcount != 1:
+                return False
+            await add_event(conn, case_id, now, None, event)
+        return True
+
+
+def _values_and_guards(change: CaseChange) -> tuple[dict[str, object], list[ColumnElement[bool]]]:
+    """Translate a change into column values, and the once-only fields into guards."""
+    values: dict[str, object] = {}
+    guards: list[ColumnElement[bool]] = []
+    if change.status is not None:
+        values["status"] = change.status.value
+    if change.assignee_id is not None:
+        values["assignee_id"] = change.assignee_id
+    if change.acknowledge:
+        values |= {"acknowledged_by": change.actor_id, "acknowledged_at": change.at}
+        guards.append(cases.c.acknowledged_at.is_(None))
+    if change.answer:
+        values["answered_at"] = change.at
+    if change.outcome is not None:
+        values["outcome"] = change.outcome.value
+    if change.summary is not None:
+        values["summary"] = change.summary
+    if change.close:
+        values["closed_at"] = change.at
+    if change.reopen:
+        values |= {"closed_at": None, "outcome": None}
+    if change.rating is not None:
+        values["handling_satisfaction"] = change.rating.value
+        guards.append(cases.c.handling_satisfaction.is_(None))
+    if not values:  # the update must touch the row for its count to say the guard held
+        values["status"] = cases.c.status
+    return values, guards
 
 
 async def add_event(
@@ -127,11 +114,12 @@ async def add_event(
     case_id: int,
     now: datetime,
     actor_id: int | None,
-    kind: str,
+    kind: CaseEventKind,
     detail: str | None = None,
 ) -> None:
     """Record an event of a case and audit it."""
-    values = {"case_id": case_id, "at": now, "actor_id": actor_id, "kind": kind, "detail": detail}
-    await conn.execute(insert(case_events).values(values))
+    values = {"case_id": case_id, "at": now, "actor_id": actor_id, "kind": kind.value}
+    await conn.execute(insert(case_events).values({**values, "detail": detail}))
     # the event's detail may quote the patient; the audit names only the case and the change
-    await write_audit(conn, now, Actor.staff_or_bot(actor_id), f"case.{kind}", f"case:{case_id}")
+    audit_kind = f"case.{kind.value}"
+    await write_audit(conn, now, Actor.staff_or_bot(actor_id), audit_kind, f"case:{case_id}")

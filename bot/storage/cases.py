@@ -5,21 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-from sqlalchemy import ColumnElement, insert, or_, select, update
+from sqlalchemy import ColumnElement, RowMapping, insert, or_, select, update
 
+from bot.domain.cases import (
+    PROMPT_EVENTS,
+    Case,
+    CaseEvent,
+    CaseEventKind,
+    CaseKind,
+    CaseSource,
+    CaseStatus,
+    HandlingSatisfaction,
+    Outcome,
+    StaffPost,
+)
 from bot.storage.case_transitions import CaseTransitions, add_event
 from bot.storage.schema import case_events, cases
-
-PROMPT_EVENTS = ("reply_prompt", "summary_prompt")
-
-
-class CaseKind(StrEnum):
-    RED_FLAG = "red_flag"
-    COMPLAINT = "complaint"
-    PRAISE = "praise"
-    QUESTION = "question"
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class NewCase:
     patient_id: int
     episode_id: int
     contact_id: int | None
-    source: str
+    source: CaseSource
     session_id: int | None = None
     question: str | None = None
     answer: str | None = None
@@ -41,72 +43,34 @@ class NewCase:
     photo_file_id: str | None = None
 
 
-@dataclass(frozen=True)
-class Case:
-    id: int
-    kind: str
-    patient_id: int
-    episode_id: int
-    contact_id: int | None
-    session_id: int | None
-    source: str
-    question: str | None
-    answer: str | None
-    text: str | None
-    status: str
-    created_at: datetime
-    due_at: datetime | None
-    staff_chat_id: int | None
-    staff_message_id: int | None
-    acknowledged_by: int | None
-    acknowledged_at: datetime | None
-    respondent: str | None
-    relation: str | None
-    concerned: str | None
-    photo_file_id: str | None
-    topic_id: int | None
-    assignee_id: int | None
-    outcome: str | None
-    summary: str | None
-    handling_satisfaction: str | None
-    ack_due_at: datetime | None
-    answered_at: datetime | None
-    closed_at: datetime | None
-    ack_reminded_at: datetime | None
-    answer_reminded_at: datetime | None
-    ack_overdue_at: datetime | None
-    answer_overdue_at: datetime | None
-    post_claimed_until: datetime | None = None
-
-    @property
-    def closed(self) -> bool:
-        """Say whether the case is closed."""
-        return self.status == "closed"
-
-
-@dataclass(frozen=True)
-class StaffPost:
-    chat_id: int
-    message_id: int
-    topic_id: int | None
-
-
-@dataclass(frozen=True)
-class CaseEvent:
-    at: datetime
-    actor_id: int | None
-    kind: str
-    detail: str | None
+def case_of(row: RowMapping) -> Case:
+    """Build a case from its row, its codes as enums."""
+    outcome, rating = row["outcome"], row["handling_satisfaction"]
+    return Case(
+        **{
+            **row,
+            "kind": CaseKind(row["kind"]),
+            "status": CaseStatus(row["status"]),
+            "outcome": Outcome(outcome) if outcome is not None else None,
+            "handling_satisfaction": HandlingSatisfaction(rating) if rating else None,
+        }
+    )
 
 
 class CaseRepository(CaseTransitions):
     async def open(self, new: NewCase, now: datetime) -> Case:
         """Register a new case."""
-        values = {**new.__dict__, "kind": new.kind.value, "status": "new", "created_at": now}
+        values = {
+            **new.__dict__,
+            "kind": new.kind.value,
+            "source": new.source.value,
+            "status": CaseStatus.NEW.value,
+        }
+        values["created_at"] = now
         async with self._engine.begin() as conn:
             result = await conn.execute(insert(cases).values(values).returning(cases.c.id))
             case_id = int(result.scalar_one())
-            await add_event(conn, case_id, now, None, "created", new.source)
+            await add_event(conn, case_id, now, None, CaseEventKind.CREATED, new.source)
         case = await self.get(case_id)
         assert case is not None
         return case
@@ -116,13 +80,13 @@ class CaseRepository(CaseTransitions):
         async with self._engine.connect() as conn:
             row = (await conn.execute(select(cases).where(cases.c.id == case_id))).mappings()
             found = row.first()
-        return Case(**found) if found else None
+        return case_of(found) if found else None
 
     async def for_patient(self, patient_id: int) -> list[Case]:
         """Return a patient's cases, oldest first."""
         query = select(cases).where(cases.c.patient_id == patient_id).order_by(cases.c.id)
         async with self._engine.connect() as conn:
-            return [Case(**row) for row in (await conn.execute(query)).mappings()]
+            return [case_of(row) for row in (await conn.execute(query)).mappings()]
 
     async def set_staff_message(self, case_id: int, chat_id: int, message_id: int) -> None:
         """Remember where the case was posted in the staff group."""
@@ -144,6 +108,11 @@ class CaseRepository(CaseTransitions):
             )
         return result.rowcount == 1
 
+    async def record_topic(self, case_id: int, topic_id: int) -> None:
+        """Remember the case's forum topic before its card is posted, so a retry reuses it."""
+        async with self._engine.begin() as conn:
+            await conn.execute(update(cases).where(cases.c.id == case_id).values(topic_id=topic_id))
+
     async def release_posting(self, case_id: int) -> None:
         """Give up a claim on posting a case (the post failed), so the sweep retries it."""
         async with self._engine.begin() as conn:
@@ -164,7 +133,7 @@ class CaseRepository(CaseTransitions):
                     post_claimed_until=None,
                 )
             )
-            await add_event(conn, case_id, now, None, "posted")
+            await add_event(conn, case_id, now, None, CaseEventKind.POSTED)
 
     async def events(self, case_id: int) -> list[CaseEvent]:
         """Return a case's events, oldest first."""
@@ -175,24 +144,24 @@ class CaseRepository(CaseTransitions):
             rows = await conn.execute(query.order_by(case_events.c.id))
             return [CaseEvent(**row) for row in rows.mappings()]
 
-    async def find(self, *conditions: ColumnElement[bool]) -> list[Case]:
+    async def _find(self, *conditions: ColumnElement[bool]) -> list[Case]:
         """Return cases matching conditions, oldest first."""
         query = select(cases).where(*conditions).order_by(cases.c.id)
         async with self._engine.connect() as conn:
-            return [Case(**row) for row in (await conn.execute(query)).mappings()]
+            return [case_of(row) for row in (await conn.execute(query)).mappings()]
 
     async def open_of_kinds(self, kinds: Sequence[str]) -> list[Case]:
         """Return the unclosed cases of these kinds, oldest first."""
-        return await self.find(cases.c.kind.in_(kinds), cases.c.status != "closed")
+        return await self._find(cases.c.kind.in_(kinds), cases.c.status != CaseStatus.CLOSED.value)
 
     async def open_posted_for_contacts(
         self, contact_ids: Sequence[int], kinds: Sequence[str]
     ) -> list[Case]:
         """Return the unclosed, posted cases of these kinds raised by these contacts."""
-        return await self.find(
+        return await self._find(
             cases.c.contact_id.in_(contact_ids),
             cases.c.kind.in_(kinds),
-            cases.c.status != "closed",
+            cases.c.status != CaseStatus.CLOSED.value,
             cases.c.staff_message_id.is_not(None),
         )
 
@@ -201,31 +170,22 @@ class CaseRepository(CaseTransitions):
     ) -> Case | None:
         """Find the case a staff-group message belongs to: its topic, card or a bot prompt."""
         if thread_id is not None:
-            found = await self.find(cases.c.staff_chat_id == chat_id, cases.c.topic_id == thread_id)
+            found = await self._find(
+                cases.c.staff_chat_id == chat_id, cases.c.topic_id == thread_id
+            )
             if found:
                 return found[-1]
         if reply_to is None:
             return None
-        found = await self.find(
+        found = await self._find(
             cases.c.staff_chat_id == chat_id, cases.c.staff_message_id == reply_to
         )
         if found:
             return found[-1]
         query = select(case_events.c.case_id).where(
-            case_events.c.kind.in_(PROMPT_EVENTS), case_events.c.detail == str(reply_to)
+            case_events.c.kind.in_([e.value for e in PROMPT_EVENTS]),
+            case_events.c.detail == str(reply_to),
         )
         async with self._engine.connect() as conn:
             case_id = (await conn.execute(query)).scalar()
         return await self.get(case_id) if case_id is not None else None
-
-    async def acknowledge(self, case_id: int, user_id: int, now: datetime) -> bool:
-        """Record who acknowledged a case first; False if it already was."""
-        async with self._engine.begin() as conn:
-            result = await conn.execute(
-                update(cases)
-                .where(cases.c.id == case_id, cases.c.acknowledged_at.is_(None))
-                .values(acknowledged_by=user_id, acknowledged_at=now, status="acknowledged")
-            )
-            if result.rowcount == 1:
-                await add_event(conn, case_id, now, user_id, "acknowledged")
-            return result.rowcount == 1

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
+from bot.domain.cases import CaseKind
 from bot.storage.connections import Connections
 from bot.storage.schema import (
     cases,
@@ -34,7 +35,7 @@ class ReportRepository:
     def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
-    async def cases(self, scope: Scope, kind: str) -> list[tuple[Any, ...]]:
+    async def cases(self, scope: Scope, kind: CaseKind) -> list[tuple[Any, ...]]:
         """Return the register of complaints or praise raised in the period."""
         query = _with_patient(
             select(
@@ -56,7 +57,7 @@ class ReportRepository:
             cases,
         )
         return await self._rows(
-            query.where(*scope.cases(), cases.c.kind == kind).order_by(cases.c.id)
+            query.where(*scope.cases(), cases.c.kind == kind.value).order_by(cases.c.id)
         )
 
     async def failed_follow_ups(self, scope: Scope) -> list[tuple[Any, ...]]:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, and_, case, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.cases import CaseKind
 from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS, PatientFact
 from bot.domain.stats import Satisfaction, Stats, StepReplies, rank_departments
 from bot.storage.connections import Connections
@@ -199,14 +200,14 @@ async def _cases(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
     for kind, due, answered, overdue, created, acknowledged in (
         await conn.execute(query.where(*scope.cases()))
     ).all():
-        if kind == "complaint":
+        if kind == CaseKind.COMPLAINT:
             stats.complaints += 1
             stats.complaints_answered += answered is not None
             stats.complaints_on_time += bool(answered and due and answered <= due)
             stats.complaints_overdue += overdue is not None
-        elif kind == "praise":
+        elif kind == CaseKind.PRAISE:
             stats.praise += 1
-        elif kind == "red_flag":
+        elif kind == CaseKind.RED_FLAG:
             stats.red_flags += 1
             if acknowledged is not None:
                 stats.red_flag_ack_minutes.append((acknowledged - created).total_seconds() / 60)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from telegram import Update
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.replies import chat_locale, refuse_button, send, send_in, settle
+from bot.domain.cases import CaseKind
 from bot.domain.enrolment import ConsentDecision
-from bot.domain.schedule import add_working_days
-from bot.services.case_cards import local_text, post_case
-from bot.storage.cases import Case, CaseKind, NewCase
+from bot.services.case_texts import local_text
+from bot.services.cases import open_patient_case
 from bot.storage.records import Contact, DialogState
 
 DIALOG_KIND = "case"
@@ -147,7 +145,7 @@ async def _submit(context: AppContext, state: DialogState) -> None:
     contact_id = int(str(state.data["contact_id"]))
     contact = await _contact(context, contact_id)
     case = await open_patient_case(
-        context,
+        services,
         contact,
         kind,
         str(state.data["text"]),
@@ -160,7 +158,7 @@ async def _submit(context: AppContext, state: DialogState) -> None:
         state.chat_id,
         f"{PREFIX[kind]}/submitted",
         number=case.id,
-        due=local_text(context, case.due_at)[:10],
+        due=local_text(services.settings.zone, case.due_at)[:10],
     )
 
 
@@ -168,42 +166,3 @@ async def _contact(context: AppContext, contact_id: int) -> Contact:
     contact = await context.services.store.contacts.get(contact_id)
     assert contact is not None
     return contact
-
-
-async def open_patient_case(
-    context: AppContext,
-    contact: Contact,
-    kind: CaseKind,
-    text: str,
-    concerned: str,
-    photo: str | None,
-    source: str = "patient",
-    session_id: int | None = None,
-) -> Case:
-    """Register a case raised by a patient or relative, with its deadlines, and post it."""
-    services = context.services
-    now = services.clock.now()
-    policy = services.scheduling.policy
-    complaint = kind is not CaseKind.PRAISE
-    new = NewCase(
-        kind=kind,
-        patient_id=contact.patient_id,
-        episode_id=contact.episode_id,
-        contact_id=contact.id,
-        source=source,
-        session_id=session_id,
-        text=text,
-        due_at=now + timedelta(days=services.settings.answer_days) if complaint else None,
-        ack_due_at=add_working_days(
-            now, services.settings.ack_working_days, policy.zone, policy.holidays
-        )
-        if complaint
-        else None,
-        respondent=contact.respondent,
-        relation=contact.relation,
-        concerned=concerned or None,
-        photo_file_id=photo,
-    )
-    case = await services.store.cases.open(new, now)
-    await post_case(context, case)
-    return case

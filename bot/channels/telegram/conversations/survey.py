@@ -121,7 +121,7 @@ async def advance(
         services.renderer.render(question.text, services.locale, **variables),
         _answer_label(context, question, answer),
     )
-    await run_actions(context, session, question, answer, actions, shown)
+    await run_actions(services, session, question, answer, actions, shown)
     if rescheduling:
         await _reschedule(context, session, answer)
         return

@@ -10,6 +10,7 @@ from telegram.constants import ChatType, ParseMode
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.replies import refuse_button, text_of
+from bot.domain.cases import CaseKind
 from bot.domain.choices import DrillPage, decode_drill, encode_drill
 from bot.domain.periods import Period
 from bot.domain.roles import Permission, is_allowed
@@ -114,7 +115,7 @@ async def _rows(context: AppContext, figure: str, scope: Scope) -> list[str]:
     if figure == "unsatisfied":
         found = await reports.answers(scope)
         return [f"{r[0]}({r[1]},{r[3]})· {r[6]}" for r in found if r[7] == "unsatisfied"]
-    kind = "complaint" if figure == "overdue" else "red_flag"
+    kind = CaseKind.COMPLAINT if figure == "overdue" else CaseKind.RED_FLAG
     found = await reports.cases(scope, kind)
     if figure == "overdue":  # not answered, and the answer date has passed
         now = context.services.clock.now()

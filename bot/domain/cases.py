@@ -1,0 +1,279 @@
+"""Cases staff must handle, and the rules of their lifecycle: who may do what, and when.
+
+Each transition returns the change to store (a `CaseChange`) or refuses (an
+`IllegalTransition`); storage applies a change only if the case's status is still the one
+the decision was taken on, so two staff pressing at once cannot both win.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class CaseKind(StrEnum):
+    RED_FLAG = "red_flag"
+    COMPLAINT = "complaint"
+    PRAISE = "praise"
+    QUESTION = "question"
+
+
+WORKED_KINDS = (CaseKind.COMPLAINT, CaseKind.QUESTION)  # staff reply to these, with deadlines
+
+
+class CaseSource(StrEnum):
+    """Where a case came from."""
+
+    PATIENT = "patient"  # /complain or /praise
+    SURVEY = "survey"  # an answer in a check-in
+
+
+class CaseStatus(StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    TAKEN = "taken"
+    ANSWERED = "answered"
+    CLOSING = "closing"  # an outcome is chosen; the next staff message is the summary
+    CLOSED = "closed"
+
+
+class Outcome(StrEnum):
+    SUBSTANTIATED = "substantiated"
+    NOT_SUBSTANTIATED = "not_substantiated"
+    RESOLVED = "resolved"
+    REFERRED = "referred"
+
+
+class HandlingSatisfaction(StrEnum):
+    SATISFIED = "satisfied"
+    UNSATISFIED = "unsatisfied"
+
+
+class Deadline(StrEnum):
+    ACK = "ack"  # someone must acknowledge the case
+    ANSWER = "answer"  # someone must answer the patient
+
+
+class CaseEventKind(StrEnum):
+    CREATED = "created"
+    POSTED = "posted"
+    UNPOSTED = "unposted"  # supervisors were told the staff group is unreachable
+    ACKNOWLEDGED = "acknowledged"
+    TAKEN = "taken"
+    REPLY_PROMPT = "reply_prompt"
+    REPLIED = "replied"
+    PATIENT_REPLY = "patient_reply"
+    OUTCOME = "outcome"
+    SUMMARY_PROMPT = "summary_prompt"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    HANDLING_FEEDBACK = "handling_feedback"
+    ACK_REMINDER = "ack_reminder"
+    ANSWER_REMINDER = "answer_reminder"
+    ACK_OVERDUE = "ack_overdue"
+    ANSWER_OVERDUE = "answer_overdue"
+
+
+PROMPT_EVENTS = (CaseEventKind.REPLY_PROMPT, CaseEventKind.SUMMARY_PROMPT)
+REMINDER_EVENTS = {
+    Deadline.ACK: CaseEventKind.ACK_REMINDER,
+    Deadline.ANSWER: CaseEventKind.ANSWER_REMINDER,
+}
+OVERDUE_EVENTS = {
+    Deadline.ACK: CaseEventKind.ACK_OVERDUE,
+    Deadline.ANSWER: CaseEventKind.ANSWER_OVERDUE,
+}
+
+
+class Posting(StrEnum):
+    """What came of trying to post a case to the staff group."""
+
+    POSTED = "posted"
+    FAILED = "failed"  # no group, or the staff side refused: the sweep tries again
+    CLAIMED = "claimed"  # posted already, or another post of it is under way
+
+
+class Refusal(StrEnum):
+    """Why a transition is not allowed."""
+
+    CLOSED = "closed"  # the case is closed
+    NOT_CLOSED = "not_closed"  # only a closed case can be reopened or rated
+    NOT_CLOSING = "not_closing"  # no outcome was chosen: there is nothing to close
+    ALREADY_ACKNOWLEDGED = "already_acknowledged"
+    ALREADY_RATED = "already_rated"
+    NOT_WORKED = "not_worked"  # praise is shown to staff, not worked
+    GONE = "gone"  # no such case
+    BUSY = "busy"  # the case kept changing while the decision was taken: try again
+
+
+@dataclass(frozen=True)
+class IllegalTransition:
+    """A refused transition and why."""
+
+    reason: Refusal
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """What a transition sets on a case, and the event it records; None leaves a field as is.
+
+    `acknowledge`, `answer` and `rating` are set only once: storage refuses the change if
+    someone else set them meanwhile.
+    """
+
+    event: CaseEventKind
+    at: datetime
+    actor_id: int | None = None
+    detail: str | None = None
+    status: CaseStatus | None = None
+    assignee_id: int | None = None
+    acknowledge: bool = False  # acknowledged_by = actor, acknowledged_at = at
+    answer: bool = False  # answered_at = at
+    outcome: Outcome | None = None
+    summary: str | None = None
+    close: bool = False  # closed_at = at
+    reopen: bool = False  # clear closed_at and the outcome
+    rating: HandlingSatisfaction | None = None
+
+
+Decision = CaseChange | IllegalTransition
+
+
+@dataclass(frozen=True)
+class StaffPost:
+    """Where a case (or an alert about it) was posted on the staff side."""
+
+    chat_id: int
+    message_id: int
+    topic_id: int | None
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    at: datetime
+    actor_id: int | None
+    kind: str
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case as stored; its methods decide transitions without changing it."""
+
+    id: int
+    kind: CaseKind
+    patient_id: int
+    episode_id: int
+    contact_id: int | None
+    session_id: int | None
+    source: str
+    question: str | None
+    answer: str | None
+    text: str | None
+    status: CaseStatus
+    created_at: datetime
+    due_at: datetime | None
+    staff_chat_id: int | None
+    staff_message_id: int | None
+    acknowledged_by: int | None
+    acknowledged_at: datetime | None
+    respondent: str | None
+    relation: str | None
+    concerned: str | None
+    photo_file_id: str | None
+    topic_id: int | None
+    assignee_id: int | None
+    outcome: Outcome | None
+    summary: str | None
+    handling_satisfaction: HandlingSatisfaction | None
+    ack_due_at: datetime | None
+    answered_at: datetime | None
+    closed_at: datetime | None
+    ack_reminded_at: datetime | None
+    answer_reminded_at: datetime | None
+    ack_overdue_at: datetime | None
+    answer_overdue_at: datetime | None
+    post_claimed_until: datetime | None = None
+
+    @property
+    def closed(self) -> bool:
+        """Say whether the case is closed."""
+        return self.status is CaseStatus.CLOSED
+
+    @property
+    def posted(self) -> bool:
+        """Say whether the case has its card (or alert) on the staff side."""
+        return self.staff_message_id is not None
+
+    def take(self, by: int, now: datetime) -> Decision:
+        """Assign the case to a staff member (acknowledging it if nobody had)."""
+        if self.closed:
+            return IllegalTransition(Refusal.CLOSED)
+        status = CaseStatus.TAKEN if self.status is CaseStatus.NEW else None
+        first = self.acknowledged_at is None
+        return CaseChange(
+            CaseEventKind.TAKEN, now, by, status=status, assignee_id=by, acknowledge=first
+        )
+
+    def acknowledge(self, by: int, now: datetime) -> Decision:
+        """Record who acknowledged the case first."""
+        if self.acknowledged_at is not None:
+            return IllegalTransition(Refusal.ALREADY_ACKNOWLEDGED)
+        status = CaseStatus.ACKNOWLEDGED if self.status is CaseStatus.NEW else None
+        return CaseChange(CaseEventKind.ACKNOWLEDGED, now, by, status=status, acknowledge=True)
+
+    def reply(self, by: int, now: datetime, text: str) -> Decision:
+        """Record a staff reply relayed to the patient; the first one answers the case."""
+        if self.kind is CaseKind.PRAISE:
+            return IllegalTransition(Refusal.NOT_WORKED)
+        if self.closed or self.status is CaseStatus.CLOSING:
+            return IllegalTransition(Refusal.CLOSED)
+        first = self.answered_at is None
+        return CaseChange(
+            CaseEventKind.REPLIED, now, by, text, status=CaseStatus.ANSWERED, answer=first
+        )
+
+    def choose_outcome(self, by: int, now: datetime, outcome: Outcome) -> Decision:
+        """Set the outcome and start closing: the next staff message is the summary."""
+        if self.closed:
+            return IllegalTransition(Refusal.CLOSED)
+        return CaseChange(
+            CaseEventKind.OUTCOME,
+            now,
+            by,
+            outcome.value,
+            status=CaseStatus.CLOSING,
+            assignee_id=by,
+            outcome=outcome,
+        )
+
+    def close(self, by: int, now: datetime, summary: str) -> Decision:
+        """Close a case being closed, with its summary."""
+        if self.status is not CaseStatus.CLOSING:
+            return IllegalTransition(Refusal.NOT_CLOSING)
+        return CaseChange(
+            CaseEventKind.CLOSED,
+            now,
+            by,
+            summary,
+            status=CaseStatus.CLOSED,
+            summary=summary,
+            close=True,
+        )
+
+    def reopen(self, by: int, now: datetime) -> Decision:
+        """Reopen a closed case as taken."""
+        if not self.closed:
+            return IllegalTransition(Refusal.NOT_CLOSED)
+        return CaseChange(CaseEventKind.REOPENED, now, by, status=CaseStatus.TAKEN, reopen=True)
+
+    def rate_handling(self, satisfied: bool, now: datetime) -> Decision:
+        """Record the patient's one answer on how a closed case was handled."""
+        if not self.closed:
+            return IllegalTransition(Refusal.NOT_CLOSED)
+        if self.handling_satisfaction is not None:
+            return IllegalTransition(Refusal.ALREADY_RATED)
+        rating = HandlingSatisfaction.SATISFIED if satisfied else HandlingSatisfaction.UNSATISFIED
+        detail = "yes" if satisfied else "no"
+        return CaseChange(CaseEventKind.HANDLING_FEEDBACK, now, None, detail, rating=rating)

@@ -1,0 +1,161 @@
+"""Use cases between staff and the patient of a case: replies both ways, the closing word.
+
+Staff write in the case's thread; the patient reads it in their own language, signed by the
+hospital and department only. The patient's own messages go back to the thread.
+"""
+
+from __future__ import annotations
+
+from bot.domain.cases import (
+    WORKED_KINDS,
+    Case,
+    CaseEventKind,
+    CaseKind,
+    CaseStatus,
+    IllegalTransition,
+)
+from bot.services.cases import apply, member_name
+from bot.services.container import Services
+from bot.services.languages import locale_of_chat
+from bot.services.ports import Choice, Outgoing, telegram_chat
+from bot.storage.records import Contact, Episode, StaffMember
+
+STOPPED_NOTE = "staff/case_patient_stopped"
+SHOWN_TEXT = 3000  # a reply or summary shown to others fits one message with its heading
+
+
+async def on_staff_message(services: Services, case: Case, member: StaffMember, text: str) -> None:
+    """Take a staff message in a case's thread: the summary that closes it, or a reply."""
+    if case.kind is CaseKind.PRAISE:
+        return  # praise is shown, not worked
+    if case.status is CaseStatus.CLOSING:
+        await close_case(services, case, member, text)
+    elif not case.closed:
+        await relay_to_patient(services, case, member, text)
+
+
+async def _reachable(services: Services, case: Case) -> tuple[Contact, Episode] | None:
+    """Return the case's contact and episode; None if the patient must not be written to."""
+    contact = await services.store.contacts.get(case.contact_id) if case.contact_id else None
+    episode = await services.store.episodes.get(case.episode_id)
+    if contact is None or episode is None:
+        return None
+    if episode.patient_fact is not None:  # a death or a dispute: nothing reaches the patient
+        await services.staff_desk.post_note(case, STOPPED_NOTE, fact=episode.patient_fact.value)
+        return None
+    return contact, episode
+
+
+async def tell_patient(
+    services: Services,
+    chat_id: int,
+    key: str,
+    choices: tuple[tuple[Choice, ...], ...] = (),
+    /,
+    **variables: object,
+) -> bool:
+    """Send a template to a patient's chat in its language; False if it was refused."""
+    locale = await locale_of_chat(services.store, services.settings, chat_id)
+    text = services.renderer.render(key, locale, **variables)
+    return await services.sender.send(telegram_chat(chat_id), Outgoing(text, choices)) is not None
+
+
+async def relay_to_patient(services: Services, case: Case, member: StaffMember, text: str) -> None:
+    """Send a staff reply to the patient, then record it and say so in the thread."""
+    reachable = await _reachable(services, case)
+    if reachable is None:
+        return
+    contact, episode = reachable
+    sent = await tell_patient(
+        services,
+        contact.chat_id,
+        "case/staff_reply",
+        number=case.id,
+        hospital=services.settings.require_hospital_name(),
+        department=episode.department,
+        text=text[:SHOWN_TEXT],
+    )
+    if not sent:
+        return
+    now = services.clock.now()
+    done = await apply(services, case.id, lambda fresh: fresh.reply(member.user_id, now, text))
+    if isinstance(done, IllegalTransition):
+        return  # closed meanwhile: the patient has it, the record stays as the closing left it
+    await services.staff_desk.post_note(case, "staff/case_relayed")
+    await services.staff_desk.refresh_card(case.id)
+
+
+async def close_case(services: Services, case: Case, member: StaffMember, summary: str) -> None:
+    """Close with the chosen outcome and this summary; tell the patient and ask one question."""
+    now = services.clock.now()
+    done = await apply(services, case.id, lambda fresh: fresh.close(member.user_id, now, summary))
+    if isinstance(done, IllegalTransition):
+        return
+    closed, shown = done.case, summary[:SHOWN_TEXT]
+    reachable = await _reachable(services, closed)
+    if reachable is not None:
+        await _tell_patient_closed(services, closed, reachable[0].chat_id, shown)
+    render = services.renderer.render
+    outcome = render(f"outcomes/{closed.outcome}", services.locale) if closed.outcome else ""
+    await services.staff_desk.post_note(
+        closed,
+        "staff/case_closed_note",
+        outcome=outcome,
+        summary=shown,
+        who=member_name(member),
+    )
+    await services.staff_desk.refresh_card(case.id)
+
+
+async def _tell_patient_closed(services: Services, case: Case, chat_id: int, shown: str) -> None:
+    """Tell the patient, in their language, how the case ended and ask if they are satisfied."""
+    locale = await locale_of_chat(services.store, services.settings, chat_id)
+    render = services.renderer.render
+    outcome = render(f"outcomes/{case.outcome}", locale) if case.outcome else ""
+    await tell_patient(
+        services, chat_id, "case/closed", number=case.id, outcome=outcome, summary=shown
+    )
+    choices = (
+        (
+            Choice(f"ch:{case.id}:yes", render("buttons/handling_satisfied", locale)),
+            Choice(f"ch:{case.id}:no", render("buttons/handling_unsatisfied", locale)),
+        ),
+    )
+    await tell_patient(services, chat_id, "case/handling_question", choices, number=case.id)
+
+
+async def open_case_of_chat(services: Services, chat_id: int) -> Case | None:
+    """Return the newest unclosed, posted complaint or question raised from this chat."""
+    contact_ids = [c.id for c in await services.store.contacts.for_chat(chat_id)]
+    if not contact_ids:
+        return None
+    kinds = [kind.value for kind in WORKED_KINDS]
+    found = await services.store.cases.open_posted_for_contacts(contact_ids, kinds)
+    return found[-1] if found else None
+
+
+async def relay_to_staff(services: Services, case: Case, chat_id: int, text: str) -> None:
+    """Post the patient's message into the case thread and tell the patient it went."""
+    shown = text[:SHOWN_TEXT]
+    await services.staff_desk.post_note(case, "staff/case_patient_reply", text=shown)
+    await services.store.cases.record_event(
+        case.id, CaseEventKind.PATIENT_REPLY, services.clock.now(), None, shown
+    )
+    await tell_patient(services, chat_id, "case/patient_reply_sent", number=case.id)
+
+
+async def rate_handling(services: Services, case_id: int, chat_id: int, satisfied: bool) -> bool:
+    """Record the patient's one answer on how their case was handled; False if not theirs."""
+    case = await services.store.cases.get(case_id)
+    contact = (
+        await services.store.contacts.get(case.contact_id) if case and case.contact_id else None
+    )
+    if case is None or contact is None or contact.chat_id != chat_id:
+        return False
+    now = services.clock.now()
+    done = await apply(services, case.id, lambda fresh: fresh.rate_handling(satisfied, now))
+    if isinstance(done, IllegalTransition):
+        return False
+    await tell_patient(services, chat_id, "case/handling_thanks", satisfied=satisfied)
+    await services.staff_desk.post_note(case, "staff/case_handling_feedback", satisfied=satisfied)
+    return True

@@ -1,0 +1,24 @@
+"""How a case reads to people: moments in the hospital's time, who raised it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.cases import Case
+from bot.templating import Renderer
+
+
+def local_text(zone: ZoneInfo, moment: datetime | None) -> str:
+    """Format a moment in the hospital's time zone, or "" for none."""
+    if moment is None:
+        return ""
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M}"
+
+
+def who_raised(renderer: Renderer, locale: str, case: Case) -> str:
+    """Say who raised the case: the patient, or a relative (and which)."""
+    if case.respondent != "family":
+        return renderer.render("buttons/respondent_patient", locale)
+    relation = renderer.render(f"buttons/relation_{case.relation}", locale) if case.relation else ""
+    return f"{renderer.render('buttons/respondent_family', locale)} {relation}".strip()
