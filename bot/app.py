@@ -107,13 +107,11 @@ def build_app(
         composer = MessageComposer(
             store, renderer, hospital, chosen_clock, surveys, settings.locale
         )
+        telegram = TelegramChannel(app.bot)
+        pacer = Pacer(settings.rate, settings.per_chat_interval)  # shared: replies and bulk
+        channels = {ChannelName.TELEGRAM: telegram}
         dispatcher = Dispatcher(
-            store,
-            composer,
-            app.bot,
-            chosen_clock,
-            Pacer(settings.rate, settings.per_chat_interval),
-            dispatch_config(settings, scheduling.policy),
+            store, composer, channels, chosen_clock, pacer, dispatch_config(settings, scheduling.policy)
         )
         current = await with_saved_changes(store, scheduling, renderer)
         app.bot_data.services = Services(
@@ -123,7 +121,7 @@ def build_app(
             chosen_clock,
             current,
             dispatcher,
-            ChannelSender({ChannelName.TELEGRAM: TelegramChannel(app.bot)}),
+            ChannelSender(channels, store, chosen_clock, {ChannelName.TELEGRAM: pacer}),
             load_samples(),
         )
         await load_overrides(store, renderer)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from markupsafe import Markup
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.conversations.complaint import open_patient_case
 from bot.channels.telegram.handlers.replies import send
 from bot.domain.surveys.model import ACTION_ACKS, STAFF_ALERTS, Action, Question
 from bot.services.alerts import post_to_staff
+from bot.services.ports import Choice
 from bot.storage.cases import CaseKind, NewCase
 from bot.storage.surveys import SurveySession
 
@@ -105,17 +105,17 @@ async def _tell_staff(
     if key is None or episode is None:
         return
     label = context.services.renderer.render(ACK_LABEL, context.services.locale)
-    markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=f"ack:{case_id}")]])
-    message = await post_to_staff(
+    choices = ((Choice(f"ack:{case_id}", label),),)
+    sent = await post_to_staff(
         context,
         key,
         episode,
-        markup,
+        choices,
         question=Markup(shown.question),
         answer=shown.answer,
         text=shown.answer,
     )
-    if message is not None:
+    if sent is not None:
         await context.services.store.cases.set_staff_message(
-            case_id, message.chat_id, message.message_id
+            case_id, int(sent.address.chat), int(sent.ref)
         )

@@ -11,6 +11,7 @@ from bot.storage.cache import CacheRepository
 from bot.storage.cases import CaseRepository
 from bot.storage.contacts import ContactRepository
 from bot.storage.database import create_engine
+from bot.storage.deliveries import DeliveryRepository
 from bot.storage.dialogs import DialogRepository
 from bot.storage.episodes import EpisodeRepository
 from bot.storage.invites import InviteRepository
@@ -49,6 +50,7 @@ class Store:
     medicine_stops: MedicineRepository
     revisits: RevisitRepository
     facts: PatientFactRepository
+    deliveries: DeliveryRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -75,6 +77,7 @@ class Store:
             medicine_stops=MedicineRepository(engine),
             revisits=RevisitRepository(engine),
             facts=PatientFactRepository(engine),
+            deliveries=DeliveryRepository(engine),
         )
 
     async def close(self) -> None:

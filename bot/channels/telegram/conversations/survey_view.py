@@ -1,39 +1,19 @@
-"""How a survey question looks in Telegram: its text and its answer buttons."""
+"""How a survey question looks in Telegram: its text and its choices as inline buttons."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
-from bot.domain.surveys.callbacks import callback_data
-from bot.domain.surveys.engine import effective_respondent
-from bot.domain.surveys.model import SKIP_LABEL, SKIP_VALUE, Question, QuestionType, SurveyContext
-from bot.domain.surveys.rescheduling import offered_options
-from bot.storage.surveys import SurveySession
+from bot.channels.telegram.transport import inline_keyboard
+from bot.domain.surveys.model import Question
+from bot.services.ports import Outgoing
+from bot.services.survey_questions import question_choices, question_text, question_variables
 from bot.templating import Renderer
 
-SCALE_ROWS = (tuple(range(0, 6)), tuple(range(6, 11)))
-OPTIONS_PER_ROW = 2
-
-
-def question_variables(
-    session: SurveySession,
-    answers: Mapping[str, str],
-    hospital: str,
-    department: str,
-    patient_name: str,
-) -> dict[str, object]:
-    """Return what question templates receive."""
-    context = SurveyContext(session.plan_key or "", session.respondent, session.flags)
-    return {
-        "hospital": hospital,
-        "department": department,
-        "patient_name": patient_name,
-        "respondent": effective_respondent(answers, context),
-    }
+__all__ = ["question_markup", "question_text", "question_variables"]
 
 
 def question_markup(
@@ -45,33 +25,5 @@ def question_markup(
     zone: ZoneInfo,
 ) -> InlineKeyboardMarkup | None:
     """Return the answer buttons of a question (none for free text without a skip)."""
-
-    def button(label: str, value: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            label, callback_data=callback_data(session_id, question.key, value)
-        )
-
-    rows: list[list[InlineKeyboardButton]] = []
-    if question.type is QuestionType.SCALE:
-        rows = [[button(str(n), str(n)) for n in line] for line in SCALE_ROWS]
-    elif question.type is not QuestionType.FREE_TEXT:
-        options = [
-            button(renderer.render(o.label, locale), o.value)
-            for o in offered_options(question, now, zone)
-        ]
-        rows = [options[i : i + OPTIONS_PER_ROW] for i in range(0, len(options), OPTIONS_PER_ROW)]
-    if not question.required:
-        rows.append([button(renderer.render(SKIP_LABEL, locale), SKIP_VALUE)])
-    return InlineKeyboardMarkup(rows) if rows else None
-
-
-def question_text(
-    renderer: Renderer,
-    locale: str,
-    question: Question,
-    variables: Mapping[str, object],
-    lead: str | None = None,
-) -> str:
-    """Render a question, after an optional leading paragraph (a greeting, an intro)."""
-    text = renderer.render(question.text, locale, **variables)
-    return f"{lead}\n\n{text}" if lead else text
+    choices = question_choices(renderer, locale, session_id, question, now, zone)
+    return inline_keyboard(Outgoing("", choices))
