@@ -111,7 +111,12 @@ def build_app(
         pacer = Pacer(settings.rate, settings.per_chat_interval)  # shared: replies and bulk
         channels = {ChannelName.TELEGRAM: telegram}
         dispatcher = Dispatcher(
-            store, composer, channels, chosen_clock, pacer, dispatch_config(settings, scheduling.policy)
+            store,
+            composer,
+            channels,
+            chosen_clock,
+            pacer,
+            dispatch_config(settings, scheduling.policy),
         )
         current = await with_saved_changes(store, scheduling, renderer)
         app.bot_data.services = Services(

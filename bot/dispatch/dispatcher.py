@@ -86,7 +86,10 @@ class Dispatcher:
 
     async def _send_batch(self, rows: list[OutboxRow], stats: DispatchStats) -> None:
         ordered = await sort_claimed(self.store, rows, self.clock.now())
-        slots = [(self.pacer.reserve(address_of(row).chat), row) for row in interleave_chats(ordered.send)]
+        slots = [
+            (self.pacer.reserve(address_of(row).chat), row)
+            for row in interleave_chats(ordered.send)
+        ]
         loop = asyncio.get_running_loop()
         went: dict[int, asyncio.Future[bool]] = {
             row.id: loop.create_future() for row in ordered.send

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
+from telegram import Message, Update
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.replies import Button, chat_locale, send_in, text_of
 from bot.domain.roles import Permission, is_allowed
 from bot.services.case_cards import post_in_case, refresh_card
+from bot.services.ports import Choice, Outgoing, telegram_chat
 from bot.storage.cases import Case
 from bot.storage.records import StaffMember
 
@@ -87,25 +87,13 @@ async def _ask_outcome(context: AppContext, case: Case, member: StaffMember) -> 
     if case.closed or case.staff_chat_id is None:
         return
     render, locale = context.services.renderer.render, context.services.locale
-    markup = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    render(f"buttons/outcome_{o}", locale),
-                    callback_data=f"cs:outcome:{case.id}:{o}",
-                )
-            ]
-            for o in OUTCOMES
-        ]
+    choices = tuple(
+        (Choice(f"cs:outcome:{case.id}:{o}", render(f"buttons/outcome_{o}", locale)),)
+        for o in OUTCOMES
     )
     text = render("staff/case_outcome_prompt", locale, number=case.id)
-    await context.bot.send_message(
-        case.staff_chat_id,
-        text,
-        parse_mode=ParseMode.HTML,
-        message_thread_id=case.topic_id,
-        reply_markup=markup,
-    )
+    where = telegram_chat(case.staff_chat_id, case.topic_id)
+    await context.services.sender.send(where, Outgoing(text, choices))
 
 
 async def _choose_outcome(
@@ -165,7 +153,9 @@ async def relay_to_patient(
         department=episode.department,
         text=(message.text or "")[:SHOWN_TEXT],
     )
-    await context.bot.send_message(contact.chat_id, text, parse_mode=ParseMode.HTML)
+    if await services.sender.send(contact.address, Outgoing(text)) is None:
+        await send_in(context, services.locale, message.chat_id, "common/error")
+        return
     now = services.clock.now()
     first = case.answered_at is None
     await services.store.cases.record_reply(case.id, now, member.user_id, message.text, first)

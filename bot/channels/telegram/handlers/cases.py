@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.constants import ParseMode
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.case_staff import staff_member_for
-from bot.channels.telegram.handlers.replies import text_of
+from bot.channels.telegram.handlers.replies import answer_message, text_of
 from bot.domain.roles import Permission, is_allowed
+from bot.services.ports import Outgoing
 
 
 async def on_case_ack(update: Update, context: AppContext) -> None:
@@ -42,4 +42,4 @@ async def on_case_ack(update: Update, context: AppContext) -> None:
             at=f"{local:%m-%d %H:%M}",
         )
         await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.reply_text(note, parse_mode=ParseMode.HTML)
+        await answer_message(context, query.message, Outgoing(note))
