@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3  # a reply is wanted now: a message still refused after three tries is dropped
 MAX_RETRY_WAIT = 30.0  # seconds; a channel asking for longer is not waited for
 NETWORK_BACKOFF = (0.5, 2.0)  # seconds before the second and the third try
-PRIORITY = frozenset({SendPurpose.REPLY})
+# Someone is waiting on these (a person who just wrote, staff told of a red flag): they go
+# ahead of the dispatcher's queued bulk sends.
+PRIORITY = frozenset({SendPurpose.REPLY, SendPurpose.NOTICE})
 
 
 class ChannelSender:

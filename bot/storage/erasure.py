@@ -195,6 +195,8 @@ async def _erase_contacts(
     )
     if chats:
         await conn.execute(delete(dialog_states).where(dialog_states.c.chat_id.in_(chats)))
+        replies = deliveries.c.chat_id.in_(chats) & deliveries.c.message_id.is_(None)
+        await conn.execute(update(deliveries).where(replies).values(chat_id=0, address="0"))
     episode_ids = select(episodes.c.id).where(episodes.c.patient_id == patient_id)
     await conn.execute(
         update(invites)
