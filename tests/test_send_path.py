@@ -13,7 +13,8 @@ from bot.demo.harness import BotHarness
 from bot.dispatch.pacing import Pacer
 from bot.domain.roles import Role
 from bot.storage.schema import contacts, deliveries
-from tests.harness import enrol, record, seed
+from tests import test_complaints as complaints
+from tests.harness import enrol, local, record, seed
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
 SENDING_CALLS = frozenset(
@@ -79,6 +80,18 @@ async def test_a_reply_to_staff_is_recorded_in_deliveries(harness: BotHarness) -
     await harness.text(SUPERVISOR, "/stats 2026-11")
     assert "全院" in harness.telegram.last_text(SUPERVISOR)
     assert await recorded(harness) == [("reply", "sent", None, str(SUPERVISOR))]
+
+
+async def test_a_deadline_notice_to_a_supervisor_is_recorded(harness: BotHarness) -> None:
+    harness.clock.advance(local("2026-11-20", "10:00") - harness.clock.now())  # a Friday
+    await complaints.setup(harness)
+    await complaints.complain(harness)
+    harness.clock.advance(local("2026-11-23", "10:01") - harness.clock.now())  # ack overdue
+    await harness.tick()
+    supervisor_chat = str(complaints.SUPERVISOR)
+    assert len(harness.telegram.sent(complaints.SUPERVISOR)) == 1
+    told = [send for send in await recorded(harness) if send[3] == supervisor_chat]
+    assert told == [("notice", "sent", None, supervisor_chat)]
 
 
 async def test_a_429_is_waited_out_and_sent_once(harness: BotHarness) -> None:
