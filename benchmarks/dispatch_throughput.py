@@ -25,10 +25,12 @@ from benchmarks.common import (
     minutes_ago,
     start_fake_botapi,
 )
+from bot.channels.telegram.transport import TelegramChannel
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.pacing import Pacer
 from bot.domain.clock import SystemClock
+from bot.services.ports import ChannelName
 from bot.storage.store import Store
 from bot.templating import Renderer
 
@@ -58,7 +60,9 @@ async def dispatch_all(
     async with bot:
         surveys = SurveyBook({}, timedelta(days=3), ZoneInfo("Asia/Shanghai"))
         composer = MessageComposer(store, renderer, "基准医院", SystemClock(), surveys)
-        dispatcher = Dispatcher(store, composer, bot, SystemClock(), Pacer(rate, per_chat), config)
+        channels = {ChannelName.TELEGRAM: TelegramChannel(bot)}
+        pacer = Pacer(rate, per_chat)
+        dispatcher = Dispatcher(store, composer, channels, SystemClock(), pacer, config)
         started = time.perf_counter()
         while await store.outbox.count_pending():  # rows of other processes and retries too
             if not (await dispatcher.run_once(budget_seconds=30)).sent:

@@ -109,16 +109,19 @@ def build_app(
         composer = MessageComposer(
             store, renderer, hospital, chosen_clock, surveys, settings.locale
         )
+        telegram = TelegramChannel(app.bot)
+        pacer = Pacer(settings.rate, settings.per_chat_interval)  # shared: replies and bulk
+        channels = {ChannelName.TELEGRAM: telegram}
         dispatcher = Dispatcher(
             store,
             composer,
-            app.bot,
+            channels,
             chosen_clock,
-            Pacer(settings.rate, settings.per_chat_interval),
+            pacer,
             dispatch_config(settings, scheduling.policy),
         )
         current = await with_saved_changes(store, scheduling, renderer)
-        sender = ChannelSender({ChannelName.TELEGRAM: TelegramChannel(app.bot)})
+        sender = ChannelSender(channels, store, chosen_clock, {ChannelName.TELEGRAM: pacer})
         desk = TelegramStaffDesk(app.bot, settings, store, renderer, chosen_clock, sender)
         app.bot_data.services = Services(
             settings,

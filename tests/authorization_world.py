@@ -6,6 +6,7 @@ it over days), then saved; a cell that changes the database gets the snapshot ba
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
@@ -85,10 +86,18 @@ class World:
         return self.harness.telegram.calls
 
     def version(self) -> int:
-        """Return SQLite's data_version: it moves whenever the bot commits a change."""
+        """Return a digest of what the bot keeps: every table but the record of sends
+        (`deliveries`: every message, a refusal too, is recorded there)."""
         if self._watch is None:
             self._watch = sqlite3.connect(self.live)
-        return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+        tables = self._watch.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'deliveries'"
+        ).fetchall()
+        digest = hashlib.sha256()
+        for (table,) in sorted(tables):
+            for row in self._watch.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
+                digest.update(repr((table, row)).encode())
+        return int.from_bytes(digest.digest()[:8], "big")
 
     @property
     def changed(self) -> bool:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
-
 from bot.channels.telegram.context import AppContext
 from bot.domain.cases import WORKED_KINDS, Case, CaseEventKind, Deadline, Posting
 from bot.domain.roles import Role
 from bot.services.alerts import patient_variables
 from bot.services.case_texts import local_text
+from bot.services.ports import Outgoing, SendPurpose, telegram_chat
 
 log = logging.getLogger(__name__)
 REMIND_BEFORE = timedelta(hours=24)
@@ -89,15 +87,10 @@ async def _tell_supervisors(context: AppContext, case: Case, key: str, **variabl
         **variables,
     )
     for member in supervisors:
-        try:
-            await context.bot.send_message(member.user_id, text, parse_mode=ParseMode.HTML)
-        except TelegramError as error:  # e.g. a supervisor who never opened the bot
-            log.warning(
-                "supervisor %s not told about case %s: %s",
-                member.user_id,
-                case.id,
-                type(error).__name__,
-            )
+        address = telegram_chat(member.user_id)
+        if await services.sender.send(address, Outgoing(text), SendPurpose.NOTICE) is None:
+            # e.g. a supervisor who never opened the bot
+            log.warning("supervisor %s not told about case %s", member.user_id, case.id)
     if not supervisors:
         patient = patient_variables(services.settings, episode)
         await context.services.staff_desk.post_note(case, key, **patient, **variables)

@@ -1,4 +1,4 @@
-"""Turn an outbox row into message text and answer buttons."""
+"""Turn an outbox row into a neutral message: its text and its answer choices."""
 
 from __future__ import annotations
 
@@ -6,13 +6,6 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
-from bot.channels.telegram.conversations.survey_view import (
-    question_markup,
-    question_text,
-    question_variables,
-)
 from bot.domain.choices import (
     AnswerChoice,
     KeepAskingChoice,
@@ -26,6 +19,13 @@ from bot.domain.elapsed import Elapsed, days_between, elapsed_since
 from bot.domain.languages import effective_locale
 from bot.domain.surveys.engine import next_question
 from bot.domain.surveys.model import RESUMED_TEMPLATE, Survey, SurveyContext
+from bot.services.ports import Choice, Outgoing
+from bot.services.survey_questions import (
+    Choices,
+    question_choices,
+    question_text,
+    question_variables,
+)
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.store import Store
 from bot.storage.surveys import NewSession
@@ -98,28 +98,16 @@ def compose_text(
     return renderer.render(row.template, row.locale, **variables)
 
 
-def compose_buttons(renderer: Renderer, row: OutboxRow) -> InlineKeyboardMarkup | None:
-    """Return the answer buttons for the row's kind, or None."""
-    layout = ANSWER_BUTTONS.get(row.kind)
-    if layout is None:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    renderer.render(label, row.locale), callback_data=encode_answer(action, row.id)
-                )
-                for label, action in line
-            ]
-            for line in layout
-        ]
+def compose_choices(renderer: Renderer, row: OutboxRow) -> Choices:
+    """Return the answer choices for the row's kind (none for most kinds)."""
+    layout = ANSWER_BUTTONS.get(row.kind, [])
+    return tuple(
+        tuple(
+            Choice(encode_answer(action, row.id), renderer.render(label, row.locale))
+            for label, action in line
+        )
+        for line in layout
     )
-
-
-@dataclass(frozen=True)
-class Composed:
-    text: str
-    markup: InlineKeyboardMarkup | None
 
 
 class MessageComposer:
@@ -140,20 +128,20 @@ class MessageComposer:
     def _text(self, row: OutboxRow) -> str:
         return compose_text(self.renderer, row, self.hospital, self.clock.now(), self.surveys.zone)
 
-    async def compose(self, row: OutboxRow) -> Composed | None:
+    async def compose(self, row: OutboxRow) -> Outgoing | None:
         """Return the message for a row in its contact's language (or None to wait)."""
         row = replace(row, locale=effective_locale(row.locale, self.default_locale))
         survey = self.surveys.surveys.get(row.survey or "")
         if survey is None:
-            return Composed(self._text(row), compose_buttons(self.renderer, row))
+            return Outgoing(self._text(row), compose_choices(self.renderer, row))
         return await self._survey_opening(row, survey)
 
-    async def _survey_opening(self, row: OutboxRow, survey: Survey) -> Composed | None:
+    async def _survey_opening(self, row: OutboxRow, survey: Survey) -> Outgoing | None:
         context = SurveyContext(row.plan_key or "", row.respondent, row.flags)
         first = next_question(survey, {}, context)
         if first is None:  # nothing to ask: the text alone, once the chat is free
             busy = await self.store.surveys.busy(row.chat_id, row.id)
-            return None if busy else Composed(self._text(row), None)
+            return None if busy else Outgoing(self._text(row))
         now = self.clock.now()
         new = NewSession(
             row.id,
@@ -182,9 +170,9 @@ class MessageComposer:
             if answers
             else self._text(row)
         )
-        return Composed(
+        return Outgoing(
             question_text(self.renderer, row.locale, question, variables, lead),
-            question_markup(
+            question_choices(
                 self.renderer, row.locale, session.id, question, now, self.surveys.zone
             ),
         )

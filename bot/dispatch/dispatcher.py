@@ -7,13 +7,11 @@ import logging
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from jinja2 import TemplateError
-from telegram import Bot
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
 
 from bot.dispatch.compose import MessageComposer
 from bot.dispatch.faults import Verdict, classify
@@ -24,6 +22,7 @@ from bot.domain.catch_up import ORDER_GAP
 from bot.domain.clock import Clock
 from bot.domain.schedule import SendPolicy, lateness_limit, next_send_time
 from bot.domain.step_hours import step_hours_of
+from bot.services.ports import Address, Channel, ChannelName, SendFault
 from bot.storage.outbox_records import Delivery, MessageStatus, OutboxRow, Outcome
 from bot.storage.store import Store
 
@@ -59,12 +58,13 @@ class Dispatcher:
         self,
         store: Store,
         composer: MessageComposer,
-        bot: Bot,
+        channels: Mapping[ChannelName, Channel],
         clock: Clock,
         pacer: Pacer,
         config: DispatchConfig,
     ) -> None:
-        self.store, self.composer, self.bot, self.clock = store, composer, bot, clock
+        self.store, self.composer, self.clock = store, composer, clock
+        self.channels = dict(channels)
         self.pacer, self.config = pacer, config
         self.owner = uuid.uuid4().hex
         self.outcomes = OutcomeBuffer(store, clock, self.owner)
@@ -86,7 +86,10 @@ class Dispatcher:
 
     async def _send_batch(self, rows: list[OutboxRow], stats: DispatchStats) -> None:
         ordered = await sort_claimed(self.store, rows, self.clock.now())
-        slots = [(self.pacer.reserve(row.chat_id), row) for row in interleave_chats(ordered.send)]
+        slots = [
+            (self.pacer.reserve(address_of(row).chat), row)
+            for row in interleave_chats(ordered.send)
+        ]
         loop = asyncio.get_running_loop()
         went: dict[int, asyncio.Future[bool]] = {
             row.id: loop.create_future() for row in ordered.send
@@ -104,7 +107,7 @@ class Dispatcher:
             )
 
     def _hold(self, row: OutboxRow, until: datetime) -> None:
-        delivery = Delivery(row.chat_id, "retry", "earlier_step_first")
+        delivery = delivery_of(row, "retry", "earlier_step_first")
         self.outcomes.add(Outcome(row.id, delivery, {"send_at": until, "attempts": row.attempts}))
 
     async def _deliver_in_turn(
@@ -131,7 +134,7 @@ class Dispatcher:
         try:
             async with self._in_flight:
                 return await self._deliver(row, stats)
-        except (TelegramError, asyncio.CancelledError):
+        except (SendFault, asyncio.CancelledError):
             raise
         except Exception:  # one bad row must never stop the dispatcher
             log.exception("outbox row %s failed unexpectedly", row.id)
@@ -144,7 +147,7 @@ class Dispatcher:
             await self._close(row, stats, MessageStatus.MISSED, "late")
             return False
         if (later := self._next_window(row, now)) is not None:  # e.g. after the bot was down
-            delivery = Delivery(row.chat_id, "retry", "outside_window")
+            delivery = delivery_of(row, "retry", "outside_window")
             self.outcomes.add(Outcome(row.id, delivery, {"send_at": later}))
             return False
         try:
@@ -155,20 +158,16 @@ class Dispatcher:
             return False
         if composed is None:  # another survey is under way in this chat: one after the other
             wait = {"send_at": now + SURVEY_WAIT, "attempts": row.attempts}
-            self.outcomes.add(Outcome(row.id, Delivery(row.chat_id, "retry", "survey_busy"), wait))
+            self.outcomes.add(Outcome(row.id, delivery_of(row, "retry", "survey_busy"), wait))
             stats.retried += 1
             return False
+        address = address_of(row)
         try:
-            message = await self.bot.send_message(
-                row.chat_id,
-                composed.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=composed.markup,
-            )
-        except TelegramError as error:
-            await self._on_fault(row, error, stats)
+            sent = await self.channels[address.channel].transmit(address, composed)
+        except SendFault as fault:
+            await self._on_fault(row, fault, stats)
             return False
-        await self._on_sent(row, message.message_id, stats)
+        await self._on_sent(row, sent.ref, stats)
         return True
 
     def _next_window(self, row: OutboxRow, now: datetime) -> datetime | None:
@@ -179,7 +178,8 @@ class Dispatcher:
         later = next_send_time(now, self.config.windows, spread_key=row.id, step=own)
         return None if later == now else later
 
-    async def _on_sent(self, row: OutboxRow, telegram_id: int, stats: DispatchStats) -> None:
+    async def _on_sent(self, row: OutboxRow, ref: str, stats: DispatchStats) -> None:
+        telegram_id = int(ref) if row.channel == ChannelName.TELEGRAM else None
         now = self.clock.now()
         values: dict[str, object] = {
             "status": MessageStatus.SENT.value,
@@ -191,17 +191,17 @@ class Dispatcher:
         }
         if row.kind in AWAITS_ANSWER:
             values["answer_due_at"] = now + timedelta(seconds=row.answer_timeout_s)
-        delivery = Delivery(row.chat_id, "sent", telegram_message_id=telegram_id)
+        delivery = delivery_of(row, "sent", None, telegram_id)
         self.outcomes.add(Outcome(row.id, delivery, values))
         stats.sent += 1
 
-    async def _on_fault(self, row: OutboxRow, error: TelegramError, stats: DispatchStats) -> None:
+    async def _on_fault(self, row: OutboxRow, fault: SendFault, stats: DispatchStats) -> None:
         attempts = row.attempts + 1
-        outcome = classify(error, attempts)
+        outcome = classify(fault, attempts)
         if outcome.verdict is Verdict.RETRY:
             retry_at = self.clock.now() + outcome.delay
             values: dict[str, object] = {"send_at": retry_at, "attempts": attempts}
-            delivery = Delivery(row.chat_id, "retry", outcome.reason)
+            delivery = delivery_of(row, "retry", outcome.reason)
             self.outcomes.add(Outcome(row.id, delivery, values))
             stats.retried += 1
             stats.reasons[outcome.reason] += 1
@@ -232,7 +232,7 @@ class Dispatcher:
         reason: str,
         then: FollowUp | None = None,
     ) -> None:
-        delivery = Delivery(row.chat_id, status.value, reason)
+        delivery = delivery_of(row, status.value, reason)
         values: dict[str, object] = {"status": status.value, "failure_reason": reason}
         self.outcomes.add(Outcome(row.id, delivery, values), then)
         if status is MessageStatus.MISSED:
@@ -242,6 +242,18 @@ class Dispatcher:
         else:
             stats.failed += 1
         stats.reasons[reason] += 1
+
+
+def delivery_of(
+    row: OutboxRow, outcome: str, detail: str | None = None, telegram_id: int | None = None
+) -> Delivery:
+    """Return the record of one delivery attempt of a row."""
+    return Delivery(row.chat_id, outcome, detail, telegram_id, row.channel, row.handle)
+
+
+def address_of(row: OutboxRow) -> Address:
+    """Return where a row's contact is written to."""
+    return Address(ChannelName(row.channel), row.handle or str(row.chat_id))
 
 
 def interleave_chats(rows: list[OutboxRow]) -> list[OutboxRow]:

@@ -1,13 +1,12 @@
-"""What a Bot API error means for an outbox row: retry, give up, or stop the chat."""
+"""What a channel's refusal means for an outbox row: retry, give up, or stop the contact."""
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from bot.services.ports import FaultKind, SendFault
 
 BACKOFF = (
     timedelta(seconds=15),
@@ -16,7 +15,6 @@ BACKOFF = (
     timedelta(minutes=15),
     timedelta(hours=1),
 )
-UNREACHABLE_PHRASES = ("chat not found", "user is deactivated", "bot was blocked", "have no rights")
 
 
 class Verdict(StrEnum):
@@ -32,23 +30,14 @@ class FaultOutcome:
     delay: timedelta = timedelta(0)
 
 
-def classify(error: TelegramError, attempts: int) -> FaultOutcome:
-    """Decide what to do after the attempts-th failed delivery of a row."""
-    if isinstance(error, RetryAfter):
-        with warnings.catch_warnings():  # PTB 22 warns that the type becomes timedelta
-            warnings.simplefilter("ignore")
-            wait = error.retry_after
-        delay = wait if isinstance(wait, timedelta) else timedelta(seconds=float(wait))
-        return FaultOutcome(Verdict.RETRY, "rate_limited", delay)
-    if isinstance(error, Forbidden):
-        return FaultOutcome(Verdict.UNREACHABLE, "blocked")
-    if isinstance(error, BadRequest):
-        text = error.message.lower()
-        if any(phrase in text for phrase in UNREACHABLE_PHRASES):
-            return FaultOutcome(Verdict.UNREACHABLE, "chat_not_found")
-        return FaultOutcome(Verdict.FAILED, "bad_request: " + error.message[:150])
-    if isinstance(error, NetworkError) and attempts <= len(BACKOFF):
-        return FaultOutcome(Verdict.RETRY, "network", BACKOFF[attempts - 1])
-    if isinstance(error, NetworkError):
-        return FaultOutcome(Verdict.FAILED, "network: " + error.message[:150])
-    return FaultOutcome(Verdict.FAILED, f"{type(error).__name__}: {error.message[:150]}")
+def classify(fault: SendFault, attempts: int) -> FaultOutcome:
+    """Decide what to do after the attempts-th refused delivery of a row."""
+    if fault.kind is FaultKind.UNREACHABLE:
+        return FaultOutcome(Verdict.UNREACHABLE, fault.reason)
+    if fault.kind is FaultKind.FAILED:
+        return FaultOutcome(Verdict.FAILED, fault.reason)
+    if fault.retry_after is not None:  # the channel said how long to wait
+        return FaultOutcome(Verdict.RETRY, fault.reason, timedelta(seconds=fault.retry_after))
+    if attempts <= len(BACKOFF):
+        return FaultOutcome(Verdict.RETRY, fault.reason, BACKOFF[attempts - 1])
+    return FaultOutcome(Verdict.FAILED, f"{fault.reason}: {fault.detail}")

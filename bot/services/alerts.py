@@ -5,11 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
-
 from bot.channels.telegram.context import AppContext
+from bot.services.ports import Choice, Outgoing, SendPurpose, Sent, telegram_chat
 from bot.settings import Settings
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.records import Episode
@@ -40,9 +37,9 @@ async def post_to_staff(
     context: AppContext,
     key: str,
     episode: Episode,
-    markup: InlineKeyboardMarkup | None = None,
+    choices: tuple[tuple[Choice, ...], ...] = (),
     **variables: Any,
-) -> Message | None:
+) -> Sent | None:
     """Post a template about a patient to the staff group; None if it could not be posted."""
     services = context.services
     chat_id = services.settings.staff_chat_id
@@ -52,13 +49,11 @@ async def post_to_staff(
     text = services.renderer.render(
         key, services.locale, **patient_variables(services.settings, episode), **variables
     )
-    try:
-        return await context.bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
-    except TelegramError as error:
-        log.warning("staff post %s failed: %s", key, type(error).__name__)
-        return None
+    message = Outgoing(text, choices)
+    sent = await services.sender.send(telegram_chat(chat_id), message, SendPurpose.NOTICE)
+    if sent is None:
+        log.warning("staff post %s failed", key)
+    return sent
 
 
 async def alert_staff(context: AppContext, key: str, row: OutboxRow) -> bool:

@@ -66,6 +66,7 @@ class Outgoing:
     choices: tuple[tuple[Choice, ...], ...] = ()
     media: Media | None = None
     reply_to: str | None = None  # the channel's id of a message this one answers
+    album: tuple[Media, ...] = ()  # several photos shown together, the text under the first
 
     def all_choices(self) -> list[Choice]:
         """Return the choices in reading order (row after row)."""
@@ -101,11 +102,24 @@ class FaultKind(StrEnum):
 
 
 class SendFault(Exception):
-    """A channel's refusal in neutral terms; `reason` is a short code for the record."""
+    """A channel's refusal in neutral terms: `reason` is a short code for the record,
+    `retry_after` the seconds the channel asked to wait (None: the send path's own backoff),
+    `detail` the channel's words (never the message's content)."""
 
-    def __init__(self, kind: FaultKind, reason: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self, kind: FaultKind, reason: str, retry_after: float | None = None, detail: str = ""
+    ) -> None:
         super().__init__(reason)
-        self.kind, self.reason, self.retry_after = kind, reason, retry_after
+        self.kind, self.reason, self.retry_after, self.detail = kind, reason, retry_after, detail
+
+
+class SendPurpose(StrEnum):
+    """Why a message is sent: recorded with it, and replies go ahead of bulk sends."""
+
+    OUTBOX = "outbox"  # a planned message of the outbox (the dispatcher)
+    REPLY = "reply"  # an answer to someone who just wrote or pressed a button
+    NOTICE = "notice"  # a notice no one is waiting on (deadlines, staff alerts)
+    BROADCAST = "broadcast"  # one message to many
 
 
 class Channel(Protocol):
@@ -121,8 +135,10 @@ class Channel(Protocol):
 class Sender(Protocol):
     """The one send path: every message to a patient or to staff goes through it."""
 
-    async def send(self, address: Address, message: Outgoing) -> Sent | None:
-        """Send a message; None when the channel refused it (the refusal is logged)."""
+    async def send(
+        self, address: Address, message: Outgoing, purpose: SendPurpose = SendPurpose.REPLY
+    ) -> Sent | None:
+        """Send a message; None when the channel refused it (the refusal is recorded)."""
         ...
 
 

@@ -25,6 +25,8 @@ _COLUMNS = (
     contacts.c.relation,
     contacts.c.consent,
     contacts.c.locale,
+    contacts.c.channel,
+    contacts.c.address.label("handle"),
 )
 
 
@@ -37,6 +39,8 @@ class NewContact:
     respondent: str
     relation: str | None
     locale: str
+    channel: str = "telegram"
+    handle: str | None = None  # the address on its channel; the chat id on Telegram
 
 
 class ContactRepository:
@@ -60,6 +64,7 @@ class ContactRepository:
             existing = await self._find(conn, new.patient_id, new.chat_id)
             if existing is None:
                 row = {**values, "patient_id": new.patient_id, "chat_id": new.chat_id}
+                row.update(channel=new.channel, address=new.handle or str(new.chat_id))
                 await conn.execute(insert(contacts).values(**row, created_at=now))
             else:
                 await conn.execute(
@@ -77,6 +82,15 @@ class ContactRepository:
         async with self._engine.connect() as conn:
             query = select(*_COLUMNS).where(contacts.c.chat_id == chat_id).order_by(contacts.c.id)
             return [Contact(**row) for row in (await conn.execute(query)).mappings()]
+
+    async def at_address(self, channel: str, address: str) -> list[Contact]:
+        """Return every patient link reached at an address on a channel."""
+        query = select(*_COLUMNS).where(
+            contacts.c.channel == channel, contacts.c.address == address
+        )
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query.order_by(contacts.c.id))).mappings()
+            return [Contact(**row) for row in rows]
 
     async def locale_of_chat(self, chat_id: int) -> str | None:
         """Return the language stored for a chat (its newest contact's), or None if none."""

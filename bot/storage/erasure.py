@@ -142,7 +142,9 @@ async def _cancel_messages(conn: AsyncConnection, patient_id: int, now: datetime
     await conn.execute(update(m).where(mine).values(payload={}))
     sent = select(m.c.id).where(mine)
     await conn.execute(
-        update(deliveries).where(deliveries.c.message_id.in_(sent)).values(chat_id=0, detail=None)
+        update(deliveries)
+        .where(deliveries.c.message_id.in_(sent))
+        .values(chat_id=0, address="0", detail=None)
     )
 
 
@@ -182,10 +184,19 @@ async def _erase_contacts(
     await conn.execute(
         update(contacts)
         .where(contacts.c.patient_id == patient_id)
-        .values(chat_id=0, user_id=0, relation=None, reachable=False, unreachable_reason="erased")
+        .values(
+            chat_id=0,
+            address="0",
+            user_id=0,
+            relation=None,
+            reachable=False,
+            unreachable_reason="erased",
+        )
     )
     if chats:
         await conn.execute(delete(dialog_states).where(dialog_states.c.chat_id.in_(chats)))
+        replies = deliveries.c.chat_id.in_(chats) & deliveries.c.message_id.is_(None)
+        await conn.execute(update(deliveries).where(replies).values(chat_id=0, address="0"))
     episode_ids = select(episodes.c.id).where(episodes.c.patient_id == patient_id)
     await conn.execute(
         update(invites)

@@ -132,6 +132,8 @@ ROW_COLUMNS = (
     contacts.c.relation,
     episodes.c.flags,
     episodes.c.discharged_at,
+    contacts.c.channel,
+    contacts.c.address.label("handle"),
 )
 
 
@@ -406,6 +408,9 @@ def _delivery_row(outcome: Outcome, now: datetime) -> dict[str, object]:
         "outcome": delivery.outcome,
         "detail": delivery.detail,
         "telegram_message_id": delivery.telegram_message_id,
+        "purpose": "outbox",
+        "channel": delivery.channel,
+        "address": delivery.address or str(delivery.chat_id),
     }
 
 

@@ -59,6 +59,8 @@ class OutboxRow:
     relation: str | None
     discharged_at: datetime
     flags: str | None = None  # the stay's 特殊标记 (plan-specific questions)
+    channel: str = "telegram"  # the contact's channel and address there
+    handle: str | None = None
 
 
 @dataclass
@@ -76,6 +78,8 @@ class Delivery:
     outcome: str  # sent | retry | failed | unreachable | missed
     detail: str | None = None
     telegram_message_id: int | None = None
+    channel: str = "telegram"
+    address: str | None = None  # the address on its channel; None: the chat id
 
 
 @dataclass(frozen=True)

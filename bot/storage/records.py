@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS, PatientFact
 from bot.domain.roles import Role
+from bot.services.ports import Address, ChannelName
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,13 @@ class Contact:
     relation: str | None
     consent: str
     locale: str
+    channel: str = ChannelName.TELEGRAM.value
+    handle: str | None = None  # the address on its channel (the chat as text on Telegram)
+
+    @property
+    def address(self) -> Address:
+        """Return where this contact is written to."""
+        return Address(ChannelName(self.channel), self.handle or str(self.chat_id))
 
 
 @dataclass(frozen=True)

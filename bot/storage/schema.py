@@ -133,6 +133,10 @@ contacts = Table(
     Column("patient_id", ForeignKey("patients.id"), nullable=False, index=True),
     Column("episode_id", ForeignKey("episodes.id"), nullable=False),
     Column("chat_id", BigInteger, nullable=False, index=True),
+    # The channel the contact is reached on and its address there (the chat, as text, on
+    # Telegram; a phone number on SMS). chat_id stays the Telegram chat for the joins.
+    Column("channel", String(16), nullable=False, server_default="telegram"),
+    Column("address", String(64)),
     Column("user_id", BigInteger, nullable=False),
     Column("respondent", String(16), nullable=False),
     Column("relation", String(32)),
@@ -226,12 +230,16 @@ deliveries = Table(
     "deliveries",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("message_id", ForeignKey("scheduled_messages.id"), nullable=False, index=True),
-    Column("chat_id", BigInteger, nullable=False),
+    # Every send is recorded: an outbox row's, or a reply or staff notice without one.
+    Column("message_id", ForeignKey("scheduled_messages.id"), index=True),
+    Column("chat_id", BigInteger),
     Column("at", UTCDateTime, nullable=False),
     Column("outcome", String(16), nullable=False),
     Column("detail", String(200)),
     Column("telegram_message_id", BigInteger),
+    Column("purpose", String(16), nullable=False, server_default="outbox"),
+    Column("channel", String(16), nullable=False, server_default="telegram"),
+    Column("address", String(64)),
 )
 
 step_answers = Table(

@@ -15,6 +15,7 @@ from bot.storage.cases import CaseRepository
 from bot.storage.channel_chats import ChannelChatRepository
 from bot.storage.connections import Connections, SharedConnection
 from bot.storage.contacts import ContactRepository
+from bot.storage.deliveries import DeliveryRepository
 from bot.storage.dialogs import DialogRepository
 from bot.storage.episodes import EpisodeRepository
 from bot.storage.invites import InviteRepository
@@ -55,6 +56,7 @@ class Repositories:
     revisits: RevisitRepository
     facts: PatientFactRepository
     channel_chats: ChannelChatRepository
+    deliveries: DeliveryRepository
 
     @classmethod
     def over(cls, connections: Connections, **extra: Any) -> Self:
@@ -80,6 +82,7 @@ class Repositories:
             revisits=RevisitRepository(connections),
             facts=PatientFactRepository(connections),
             channel_chats=ChannelChatRepository(connections),
+            deliveries=DeliveryRepository(connections),
             **extra,
         )
 

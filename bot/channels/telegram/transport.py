@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Message
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.dispatch.faults import Verdict, classify
+from bot.channels.telegram.faults import fault_of
 from bot.services.ports import (
     Address,
     ChannelName,
     FaultKind,
+    Media,
     MediaKind,
     Outgoing,
     SendFault,
     Sent,
 )
-
-FAULT_KINDS = {
-    Verdict.RETRY: FaultKind.RETRY,
-    Verdict.UNREACHABLE: FaultKind.UNREACHABLE,
-    Verdict.FAILED: FaultKind.FAILED,
-}
 
 
 def inline_keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
@@ -36,11 +31,12 @@ def inline_keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
     )
 
 
-def fault_of(error: TelegramError) -> SendFault:
-    """Translate a Bot API error into the send path's neutral terms."""
-    outcome = classify(error, 1)
-    retry_after = outcome.delay.total_seconds() if outcome.reason == "rate_limited" else None
-    return SendFault(FAULT_KINDS[outcome.verdict], outcome.reason, retry_after)
+def content_of(media: Media) -> str | bytes:
+    """Return what the Bot API takes for a photo or file: its bytes or Telegram's file id."""
+    content = media.content if media.content is not None else media.ref
+    if content is None:
+        raise SendFault(FaultKind.FAILED, "media_without_content")
+    return content
 
 
 class TelegramChannel:
@@ -64,6 +60,8 @@ class TelegramChannel:
         thread = int(address.thread) if address.thread is not None else None
         reply_to = int(message.reply_to) if message.reply_to is not None else None
         media = message.media
+        if message.album:
+            return await self._album(chat, thread, message)
         if media is None:
             return await self.bot.send_message(
                 chat,
@@ -73,9 +71,7 @@ class TelegramChannel:
                 message_thread_id=thread,
                 reply_to_message_id=reply_to,
             )
-        content = media.content if media.content is not None else media.ref
-        if content is None:
-            raise SendFault(FaultKind.FAILED, "media_without_content")
+        content = content_of(media)
         if media.kind is MediaKind.PHOTO:
             return await self.bot.send_photo(
                 chat,
@@ -96,3 +92,15 @@ class TelegramChannel:
             message_thread_id=thread,
             reply_to_message_id=reply_to,
         )
+
+    async def _album(self, chat: int, thread: int | None, message: Outgoing) -> Message:
+        """Send several photos as one album, the text as the first one's caption."""
+        captions = [message.text or None] + [None] * (len(message.album) - 1)
+        photos = [
+            InputMediaPhoto(content_of(media), caption=caption, parse_mode=ParseMode.HTML)
+            if caption
+            else InputMediaPhoto(content_of(media))
+            for media, caption in zip(message.album, captions, strict=True)
+        ]
+        sent = await self.bot.send_media_group(chat, photos, message_thread_id=thread)
+        return sent[0]

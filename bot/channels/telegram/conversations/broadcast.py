@@ -5,10 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.channels.telegram.context import AppContext
-from bot.channels.telegram.handlers.replies import keyboard, refuse_button, send, settle
+from bot.channels.telegram.handlers.replies import (
+    choices_of,
+    refuse_button,
+    send,
+    send_text,
+    settle,
+)
 from bot.domain.choices import ConfirmChoice, decode_broadcast, encode_broadcast
 from bot.domain.roles import Permission, is_allowed
 from bot.domain.template_check import variables_of
@@ -19,6 +24,7 @@ from bot.services.broadcasts import (
     enqueue_broadcast,
     parse_cohort,
 )
+from bot.services.ports import Outgoing
 
 DIALOG_KIND = "broadcast"
 CONFIRM = [
@@ -58,9 +64,7 @@ async def on_broadcast(update: Update, context: AppContext) -> None:
     text = services.renderer.render(
         template, services.locale, **services.samples.get(template, _sample(context))
     )
-    await context.bot.send_message(
-        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard(context, CONFIRM)
-    )
+    await send_text(context, chat_id, Outgoing(text, choices_of(context, CONFIRM)))
 
 
 def _broadcastable(context: AppContext, template: str) -> bool:

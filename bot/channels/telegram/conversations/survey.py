@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.channels.telegram.context import AppContext
-from bot.channels.telegram.conversations.survey_view import (
-    question_markup,
-    question_text,
-    question_variables,
+from bot.channels.telegram.handlers.replies import (
+    chat_locale,
+    refuse_button,
+    send,
+    send_text,
+    settle,
 )
-from bot.channels.telegram.handlers.replies import chat_locale, refuse_button, send, settle
 from bot.domain.choices import decode_survey
 from bot.domain.schedule import next_send_time
 from bot.domain.surveys.answers import AnswerError, skip_answer, validate_answer
@@ -28,8 +28,10 @@ from bot.domain.surveys.model import (
     SurveyContext,
 )
 from bot.domain.surveys.rescheduling import reschedule_target
+from bot.services.ports import Outgoing
 from bot.services.steps import mark_step_answered, reschedule_step
 from bot.services.survey_actions import Shown, run_actions
+from bot.services.survey_questions import question_choices, question_text, question_variables
 from bot.storage.surveys import SurveySession
 
 TEXT_TYPES = (QuestionType.FREE_TEXT, QuestionType.SCALE)
@@ -171,7 +173,7 @@ async def _send_question(
     services = context.services
     locale = await chat_locale(context, session.chat_id)
     text = question_text(services.renderer, locale, question, variables, lead)
-    markup = question_markup(
+    choices = question_choices(
         services.renderer,
         locale,
         session.id,
@@ -179,9 +181,7 @@ async def _send_question(
         services.clock.now(),
         services.scheduling.zone,
     )
-    await context.bot.send_message(
-        session.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-    )
+    await send_text(context, session.chat_id, Outgoing(text, choices))
 
 
 async def _reschedule(context: AppContext, session: SurveySession, answer: str) -> None:

@@ -6,13 +6,20 @@ from collections import Counter
 from html import escape
 
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.access import member_allowed
-from bot.channels.telegram.handlers.replies import keyboard, refuse_button, send, settle, text_of
+from bot.channels.telegram.handlers.replies import (
+    choices_of,
+    refuse_button,
+    send,
+    send_text,
+    settle,
+    text_of,
+)
 from bot.domain.choices import TemplateEditChoice, decode_template_edit, encode_template_edit
 from bot.domain.roles import Permission, is_allowed
+from bot.services.ports import Outgoing
 from bot.services.template_edits import preview, rollback, save_edit, validate
 from bot.storage.records import DialogState
 from bot.templating import LOCALES
@@ -106,12 +113,7 @@ async def take_template_text(update: Update, context: AppContext, state: DialogS
     shown = preview(services.renderer, services.samples, key, locale, source)
     if not services.renderer.is_html(key, locale):
         shown = escape(shown)
-    await context.bot.send_message(
-        state.chat_id,
-        shown,
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboard(context, EDIT_BUTTONS),
-    )
+    await send_text(context, state.chat_id, Outgoing(shown, choices_of(context, EDIT_BUTTONS)))
 
 
 async def on_template_button(update: Update, context: AppContext) -> None:

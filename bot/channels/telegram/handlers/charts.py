@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from telegram import InputMediaPhoto, Update
-from telegram.constants import ParseMode
+from telegram import Update
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.access import report_request
-from bot.channels.telegram.handlers.replies import text_of
+from bot.channels.telegram.handlers.replies import send_text, text_of
 from bot.domain.periods import Period, month_period
+from bot.services.ports import Media, MediaKind, Outgoing
 from bot.services.statistics import compute_stats
 
 if TYPE_CHECKING:  # matplotlib loads at the first chart, not at every start of the bot
@@ -39,13 +39,8 @@ async def on_chart(update: Update, context: AppContext) -> None:
     )
     name = member.department or text_of(context, "stats/whole_hospital")
     caption = text_of(context, "charts/caption", period=f"{period.first:%Y-%m}", department=name)
-    await context.bot.send_media_group(
-        chat_id,
-        [
-            InputMediaPhoto(images[0], caption=caption, parse_mode=ParseMode.HTML),
-            InputMediaPhoto(images[1]),
-        ],
-    )
+    album = tuple(Media(MediaKind.PHOTO, content=image) for image in images)
+    await send_text(context, chat_id, Outgoing(caption, album=album))
 
 
 async def _trend(context: AppContext, period: Period, department: int | None) -> list[MonthPoint]:

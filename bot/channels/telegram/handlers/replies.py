@@ -6,16 +6,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import ChatType
 
 from bot.channels.telegram.context import AppContext
 from bot.services.languages import locale_of_chat
-from bot.services.ports import Choice, Outgoing, Sent, telegram_chat
+from bot.services.ports import Choice, Outgoing, SendPurpose, Sent, telegram_chat
 from bot.templating import Renderer
 
 Button = tuple[str, str]  # (label template key, callback data)
+Choices = tuple[tuple[Choice, ...], ...]
 
 
 def markup_in(
@@ -40,6 +43,33 @@ def keyboard(
 ) -> InlineKeyboardMarkup:
     """Build an inline keyboard in the hospital's language (for staff)."""
     return markup_in(context.services.renderer, context.services.locale, rows, variables)
+
+
+def choices_of(context: AppContext, rows: list[list[Button]], /, **variables: Any) -> Choices:
+    """Build choices whose labels are templates in the hospital's language (for staff)."""
+    renderer, locale = context.services.renderer, context.services.locale
+    return tuple(
+        tuple(Choice(data, renderer.render(label, locale, **variables)) for label, data in row)
+        for row in rows
+    )
+
+
+async def send_text(
+    context: AppContext,
+    chat_id: int,
+    message: Outgoing,
+    purpose: SendPurpose = SendPurpose.REPLY,
+) -> Sent | None:
+    """Send a message already rendered to a chat through the send path."""
+    return await context.services.sender.send(telegram_chat(chat_id), message, purpose)
+
+
+async def answer_message(context: AppContext, to: Message, message: Outgoing) -> Sent | None:
+    """Answer a message as Telegram's reply does: in its topic, quoting it outside private chats."""
+    thread = to.message_thread_id if to.is_topic_message else None
+    quoted = None if to.chat.type == ChatType.PRIVATE else str(to.message_id)
+    address = telegram_chat(to.chat.id, thread)
+    return await context.services.sender.send(address, replace(message, reply_to=quoted))
 
 
 def text_of(context: AppContext, template: str, /, **variables: Any) -> str:

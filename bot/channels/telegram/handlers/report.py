@@ -6,7 +6,8 @@ from telegram import Update
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.access import report_request
-from bot.channels.telegram.handlers.replies import text_of
+from bot.channels.telegram.handlers.replies import send_text, text_of
+from bot.services.ports import Media, MediaKind, Outgoing
 from bot.storage.audit import Actor
 
 
@@ -34,10 +35,7 @@ async def on_report(update: Update, context: AppContext) -> None:
     )
     department = member.department or text_of(context, "stats/whole_hospital")
     caption = text_of(context, "report/caption", period=period.label, department=department)
-    await context.bot.send_document(
-        chat_id,
-        content,
-        filename=f"followup-{period.first:%Y-%m}.xlsx",
-        caption=caption,
-        parse_mode="HTML",
+    workbook = Media(
+        MediaKind.DOCUMENT, content=content, filename=f"followup-{period.first:%Y-%m}.xlsx"
     )
+    await send_text(context, chat_id, Outgoing(caption, media=workbook))

@@ -6,14 +6,14 @@ import io
 
 import segno
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.access import member_allowed, patient_in_scope
-from bot.channels.telegram.handlers.replies import send, text_of
+from bot.channels.telegram.handlers.replies import send, send_text, text_of
 from bot.domain.roles import Permission
 from bot.services.invitations import InviteRefused, issue_invite
 from bot.services.links import bot_username
+from bot.services.ports import Media, MediaKind, Outgoing
 from bot.storage.audit import Actor
 
 
@@ -60,6 +60,5 @@ async def on_invite(update: Update, context: AppContext) -> None:
     )
     png = io.BytesIO()
     segno.make(link, error="m").save(png, kind="png", scale=8, border=4)
-    await context.bot.send_photo(
-        chat_id, png.getvalue(), caption=caption, parse_mode=ParseMode.HTML
-    )
+    code = Media(MediaKind.PHOTO, content=png.getvalue())
+    await send_text(context, chat_id, Outgoing(caption, media=code))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.access import report_request
-from bot.channels.telegram.handlers.replies import send
+from bot.channels.telegram.handlers.replies import send, send_text
 from bot.channels.telegram.handlers.stats_drill import drill_buttons
+from bot.services.ports import Outgoing
 from bot.services.statistics import compute_stats, department_id
 
 
@@ -34,6 +34,4 @@ async def on_stats(update: Update, context: AppContext) -> None:
     text = services.renderer.render(
         "stats/summary", services.locale, period=period.label, department=name, s=stats
     )
-    await context.bot.send_message(
-        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=drill_buttons(context, period)
-    )
+    await send_text(context, chat_id, Outgoing(text, drill_buttons(context, period)))

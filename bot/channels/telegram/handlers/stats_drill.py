@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType, ParseMode
+from telegram import Message, Update
+from telegram.constants import ChatType
 
 from bot.channels.telegram.context import AppContext
-from bot.channels.telegram.handlers.replies import refuse_button, text_of
+from bot.channels.telegram.handlers.replies import Choices, answer_message, refuse_button, text_of
 from bot.domain.cases import CaseKind
 from bot.domain.choices import DrillPage, decode_drill, encode_drill
 from bot.domain.periods import Period
 from bot.domain.roles import Permission, is_allowed
+from bot.services.ports import Choice, Outgoing
 from bot.storage.audit import Actor
 from bot.storage.stats import Scope
 
@@ -21,18 +22,16 @@ PAGE = 10
 FIGURES = ("failed", "unsatisfied", "overdue", "red_flags")
 
 
-def drill_buttons(context: AppContext, period: Period) -> InlineKeyboardMarkup:
+def drill_buttons(context: AppContext, period: Period) -> Choices:
     """Return the buttons under /stats that open each drill-down."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    text_of(context, f"buttons/drill_{figure}"),
-                    callback_data=encode_drill(DrillPage(figure, period.first, period.last, 0)),
-                )
-            ]
-            for figure in FIGURES
-        ]
+    return tuple(
+        (
+            Choice(
+                encode_drill(DrillPage(figure, period.first, period.last, 0)),
+                text_of(context, f"buttons/drill_{figure}"),
+            ),
+        )
+        for figure in FIGURES
     )
 
 
@@ -71,11 +70,8 @@ async def on_drill(update: Update, context: AppContext) -> None:
         total=len(rows),
     )
     if isinstance(query.message, Message):
-        await query.message.reply_text(
-            text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=_pager(context, query.data or "", page, len(rows)),
-        )
+        pager = _pager(context, query.data or "", page, len(rows))
+        await answer_message(context, query.message, Outgoing(text, pager))
 
 
 def _parse(data: str) -> tuple[str, Period, int] | None:
@@ -85,25 +81,17 @@ def _parse(data: str) -> tuple[str, Period, int] | None:
     return drill.figure, Period(drill.first, drill.last), drill.page
 
 
-def _pager(context: AppContext, data: str, page: int, total: int) -> InlineKeyboardMarkup | None:
+def _pager(context: AppContext, data: str, page: int, total: int) -> Choices:
     drill = decode_drill(data)
     assert drill is not None  # the page shown was decoded from the same data
     buttons = []
     if page > 0:
-        buttons.append(
-            InlineKeyboardButton(
-                text_of(context, "buttons/page_previous"),
-                callback_data=encode_drill(drill._replace(page=page - 1)),
-            )
-        )
+        previous = encode_drill(drill._replace(page=page - 1))
+        buttons.append(Choice(previous, text_of(context, "buttons/page_previous")))
     if (page + 1) * PAGE < total:
-        buttons.append(
-            InlineKeyboardButton(
-                text_of(context, "buttons/page_next"),
-                callback_data=encode_drill(drill._replace(page=page + 1)),
-            )
-        )
-    return InlineKeyboardMarkup([buttons]) if buttons else None
+        following = encode_drill(drill._replace(page=page + 1))
+        buttons.append(Choice(following, text_of(context, "buttons/page_next")))
+    return (tuple(buttons),) if buttons else ()
 
 
 async def _rows(context: AppContext, figure: str, scope: Scope) -> list[str]:

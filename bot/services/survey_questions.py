@@ -1,4 +1,4 @@
-"""How a survey question looks in Telegram: its text and its answer buttons."""
+"""How a survey question is put to a person: its text and its answer choices (any channel)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,17 @@ from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.domain.choices import encode_survey
 from bot.domain.surveys.engine import effective_respondent
 from bot.domain.surveys.model import SKIP_LABEL, SKIP_VALUE, Question, QuestionType, SurveyContext
 from bot.domain.surveys.rescheduling import offered_options
+from bot.services.ports import Choice
 from bot.storage.surveys import SurveySession
 from bot.templating import Renderer
 
 SCALE_ROWS = (tuple(range(0, 6)), tuple(range(6, 11)))
 OPTIONS_PER_ROW = 2
+Choices = tuple[tuple[Choice, ...], ...]
 
 
 def question_variables(
@@ -36,33 +36,33 @@ def question_variables(
     }
 
 
-def question_markup(
+def question_choices(
     renderer: Renderer,
     locale: str,
     session_id: int,
     question: Question,
     now: datetime,
     zone: ZoneInfo,
-) -> InlineKeyboardMarkup | None:
-    """Return the answer buttons of a question (none for free text without a skip)."""
+) -> Choices:
+    """Return the answer choices of a question in rows (none for free text without a skip)."""
 
-    def button(label: str, value: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            label, callback_data=encode_survey(session_id, question.key, value)
-        )
+    def choice(label: str, value: str) -> Choice:
+        return Choice(encode_survey(session_id, question.key, value), label)
 
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[tuple[Choice, ...]] = []
     if question.type is QuestionType.SCALE:
-        rows = [[button(str(n), str(n)) for n in line] for line in SCALE_ROWS]
+        rows = [tuple(choice(str(n), str(n)) for n in line) for line in SCALE_ROWS]
     elif question.type is not QuestionType.FREE_TEXT:
         options = [
-            button(renderer.render(o.label, locale), o.value)
+            choice(renderer.render(o.label, locale), o.value)
             for o in offered_options(question, now, zone)
         ]
-        rows = [options[i : i + OPTIONS_PER_ROW] for i in range(0, len(options), OPTIONS_PER_ROW)]
+        rows = [
+            tuple(options[i : i + OPTIONS_PER_ROW]) for i in range(0, len(options), OPTIONS_PER_ROW)
+        ]
     if not question.required:
-        rows.append([button(renderer.render(SKIP_LABEL, locale), SKIP_VALUE)])
-    return InlineKeyboardMarkup(rows) if rows else None
+        rows.append((choice(renderer.render(SKIP_LABEL, locale), SKIP_VALUE),))
+    return tuple(rows)
 
 
 def question_text(

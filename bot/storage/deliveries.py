@@ -1,0 +1,49 @@
+"""The record of sends that have no outbox row: replies, notices to staff, broadcasts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert
+
+from bot.storage.connections import Connections
+from bot.storage.schema import deliveries
+
+
+@dataclass(frozen=True)
+class SendRecord:
+    """One attempt of the send path: where, why, and what became of it."""
+
+    channel: str
+    address: str
+    purpose: str
+    outcome: str  # sent | retry | failed | unreachable
+    detail: str | None = None
+    ref: str | None = None  # the channel's id of the sent message
+
+
+class DeliveryRepository:
+    def __init__(self, engine: Connections) -> None:
+        self._engine = engine
+
+    async def record(self, sent: SendRecord, now: datetime) -> None:
+        """Record one send (or refusal) of the send path."""
+        async with self._engine.begin() as conn:
+            await conn.execute(insert(deliveries).values(**_columns(sent, now)))
+
+
+def _columns(sent: SendRecord, now: datetime) -> dict[str, object]:
+    numeric = sent.channel == "telegram" and sent.address.lstrip("-").isdigit()
+    has_ref = sent.ref is not None and sent.ref.lstrip("-").isdigit()
+    return {
+        "message_id": None,
+        "chat_id": int(sent.address) if numeric else None,
+        "at": now,
+        "outcome": sent.outcome,
+        "detail": sent.detail,
+        "telegram_message_id": int(sent.ref) if has_ref and sent.ref is not None else None,
+        "purpose": sent.purpose,
+        "channel": sent.channel,
+        "address": sent.address,
+    }
