@@ -81,7 +81,8 @@ async def test_a_card_that_failed_is_posted_again_in_the_same_topic(
     harness: BotHarness,
 ) -> None:
     await setup(harness)
-    harness.telegram.faults.append(Fault(method="sendMessage", chat_id=GROUP, status=500))
+    refused = Fault(method="sendMessage", chat_id=GROUP, status=400, description="Bad Request")
+    harness.telegram.faults.append(refused)  # not retried by the send path: the card fails
     await complain(harness)
     [topic] = group_calls(harness, "createForumTopic")
     case = await harness.services.store.cases.get(1)
