@@ -7,6 +7,7 @@ import re
 from bot.demo.cast import Cast, Patient
 from bot.demo.simulation import DemoError, Simulation
 from bot.demo.transcript import Person
+from bot.domain.messages import MessageKind, MessageStatus
 from bot.services.invitations import invite_patient
 from bot.storage.audit import Actor
 
@@ -142,8 +143,8 @@ async def silent_patient(sim: Simulation, cast: Cast) -> None:
     person = cast["silent"].person
     store = sim.harness.services.store
     [contact] = await store.contacts.for_chat(person.chat_id)
-    for row in await store.outbox.of_kind_for_contact(contact.id, "checkin"):
-        if row.status == "failed":
+    for row in await store.outbox.of_kind_for_contact(contact.id, MessageKind.CHECKIN):
+        if row.status is MessageStatus.FAILED:
             note = sim.transcript.text("cli/demo/failed_note", step=row.step_key, tries=row.tries)
             sim.note(person, note)
 

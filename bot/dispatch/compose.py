@@ -17,6 +17,7 @@ from bot.domain.choices import (
 from bot.domain.clock import Clock
 from bot.domain.elapsed import Elapsed, days_between, elapsed_since
 from bot.domain.languages import effective_locale
+from bot.domain.messages import MessageKind
 from bot.domain.surveys.engine import next_question
 from bot.domain.surveys.model import RESUMED_TEMPLATE, Survey, SurveyContext
 from bot.services.ports import Choice, Outgoing
@@ -43,25 +44,25 @@ class SurveyBook:
 
 SINCE_DISCHARGE_TEMPLATE = "plans/since_discharge"  # "3天", "两周", "一个多月" in words
 # kind -> rows of (label template, answer); the row id is added to the choice id
-ANSWER_BUTTONS: dict[str, list[list[tuple[str, AnswerChoice]]]] = {
-    "medication": [
+ANSWER_BUTTONS: dict[MessageKind, list[list[tuple[str, AnswerChoice]]]] = {
+    MessageKind.MEDICATION: [
         [
             ("buttons/med_taken", MedicationChoice.TAKEN),
             ("buttons/med_snooze", MedicationChoice.SNOOZE),
             ("buttons/med_skip", MedicationChoice.SKIP),
         ]
     ],
-    "medication_check": [
+    MessageKind.MEDICATION_CHECK: [
         [
             ("buttons/med_still_taking", StillTakingChoice.YES),
             ("buttons/med_stopped", StillTakingChoice.STOPPED),
         ]
     ],
-    "reexam_reminder": [
+    MessageKind.REEXAM_REMINDER: [
         [("buttons/reexam_confirm", ReexamChoice.CONFIRM)],
         [("buttons/reexam_other", ReexamChoice.OTHER), ("buttons/reexam_done", ReexamChoice.DONE)],
     ],
-    "keep_asking": [
+    MessageKind.KEEP_ASKING: [
         [("buttons/keep_yes", KeepAskingChoice.YES), ("buttons/keep_no", KeepAskingChoice.NO)]
     ],
 }

@@ -20,17 +20,24 @@ from bot.dispatch.outcomes import FollowUp, OutcomeBuffer
 from bot.dispatch.pacing import Pacer
 from bot.domain.catch_up import ORDER_GAP
 from bot.domain.clock import Clock
+from bot.domain.messages import (
+    DeliveryOutcome,
+    FailureReason,
+    MessageKind,
+    MessageStatus,
+    WaitReason,
+)
 from bot.domain.schedule import SendPolicy, lateness_limit, next_send_time
 from bot.domain.step_hours import step_hours_of
 from bot.services.ports import Address, Channel, ChannelName, SendFault
-from bot.storage.outbox_records import Delivery, MessageStatus, OutboxRow, Outcome
+from bot.storage.outbox_records import Delivery, OutboxRow, Outcome
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
-AWAITS_ANSWER = frozenset({"checkin", "keep_asking"})
+AWAITS_ANSWER = frozenset({MessageKind.CHECKIN, MessageKind.KEEP_ASKING})
 SURVEY_WAIT = timedelta(minutes=30)
 # Medicines keep their own times (never at night); the still-taking question follows one.
-WINDOWLESS = frozenset({"medication", "medication_check"})
+WINDOWLESS = frozenset({MessageKind.MEDICATION, MessageKind.MEDICATION_CHECK})
 MAX_IN_FLIGHT = 32  # requests open at once; below the HTTP connection pool's size
 
 
@@ -98,7 +105,7 @@ class Dispatcher:
             for row, until in ordered.held:  # an earlier step of this contact goes first
                 self._hold(row, until)
             for row in ordered.superseded:
-                await self._close(row, stats, MessageStatus.SUPERSEDED, "caught_up")
+                await self._close(row, stats, MessageStatus.SUPERSEDED, FailureReason.CAUGHT_UP)
             await asyncio.gather(
                 *(
                     self._deliver_in_turn(slot, row, stats, ordered.after, went)
@@ -107,7 +114,7 @@ class Dispatcher:
             )
 
     def _hold(self, row: OutboxRow, until: datetime) -> None:
-        delivery = delivery_of(row, "retry", "earlier_step_first")
+        delivery = delivery_of(row, DeliveryOutcome.RETRY, WaitReason.EARLIER_STEP_FIRST)
         self.outcomes.add(Outcome(row.id, delivery, {"send_at": until, "attempts": row.attempts}))
 
     async def _deliver_in_turn(
@@ -138,27 +145,31 @@ class Dispatcher:
             raise
         except Exception:  # one bad row must never stop the dispatcher
             log.exception("outbox row %s failed unexpectedly", row.id)
-            await self._close(row, stats, MessageStatus.FAILED, "internal_error")
+            await self._close(row, stats, MessageStatus.FAILED, FailureReason.INTERNAL_ERROR)
             return False
 
     async def _deliver(self, row: OutboxRow, stats: DispatchStats) -> bool:
         now = self.clock.now()
         if now - row.send_at > lateness_limit(row.kind, self.config.catch_up):
-            await self._close(row, stats, MessageStatus.MISSED, "late")
+            await self._close(row, stats, MessageStatus.MISSED, FailureReason.LATE)
             return False
         if (later := self._next_window(row, now)) is not None:  # e.g. after the bot was down
-            delivery = delivery_of(row, "retry", "outside_window")
+            delivery = delivery_of(row, DeliveryOutcome.RETRY, WaitReason.OUTSIDE_WINDOW)
             self.outcomes.add(Outcome(row.id, delivery, {"send_at": later}))
             return False
         try:
             composed = await self.composer.compose(row)
         except (TemplateError, KeyError, ValueError) as error:  # recorded against its row
             log.warning("outbox row %s: template %s failed: %s", row.id, row.template, error)
-            await self._close(row, stats, MessageStatus.FAILED, "template_error")
+            await self._close(row, stats, MessageStatus.FAILED, FailureReason.TEMPLATE_ERROR)
             return False
         if composed is None:  # another survey is under way in this chat: one after the other
             wait = {"send_at": now + SURVEY_WAIT, "attempts": row.attempts}
-            self.outcomes.add(Outcome(row.id, delivery_of(row, "retry", "survey_busy"), wait))
+            self.outcomes.add(
+                Outcome(
+                    row.id, delivery_of(row, DeliveryOutcome.RETRY, WaitReason.SURVEY_BUSY), wait
+                )
+            )
             stats.retried += 1
             return False
         address = address_of(row)
@@ -191,7 +202,7 @@ class Dispatcher:
         }
         if row.kind in AWAITS_ANSWER:
             values["answer_due_at"] = now + timedelta(seconds=row.answer_timeout_s)
-        delivery = delivery_of(row, "sent", None, telegram_id)
+        delivery = delivery_of(row, DeliveryOutcome.SENT, None, telegram_id)
         self.outcomes.add(Outcome(row.id, delivery, values))
         stats.sent += 1
 
@@ -201,7 +212,7 @@ class Dispatcher:
         if outcome.verdict is Verdict.RETRY:
             retry_at = self.clock.now() + outcome.delay
             values: dict[str, object] = {"send_at": retry_at, "attempts": attempts}
-            delivery = delivery_of(row, "retry", outcome.reason)
+            delivery = delivery_of(row, DeliveryOutcome.RETRY, outcome.reason)
             self.outcomes.add(Outcome(row.id, delivery, values))
             stats.retried += 1
             stats.reasons[outcome.reason] += 1
@@ -221,7 +232,7 @@ class Dispatcher:
     async def _stop_contact(self, row: OutboxRow, reason: str) -> None:
         await self.store.contacts.mark_unreachable(row.contact_id, reason)
         await self.store.outbox.cancel_pending_for_contacts(
-            [row.contact_id], self.clock.now(), "unreachable"
+            [row.contact_id], self.clock.now(), FailureReason.UNREACHABLE
         )
 
     async def _close(
@@ -232,7 +243,7 @@ class Dispatcher:
         reason: str,
         then: FollowUp | None = None,
     ) -> None:
-        delivery = delivery_of(row, status.value, reason)
+        delivery = delivery_of(row, DeliveryOutcome(status.value), reason)
         values: dict[str, object] = {"status": status.value, "failure_reason": reason}
         self.outcomes.add(Outcome(row.id, delivery, values), then)
         if status is MessageStatus.MISSED:
@@ -245,7 +256,10 @@ class Dispatcher:
 
 
 def delivery_of(
-    row: OutboxRow, outcome: str, detail: str | None = None, telegram_id: int | None = None
+    row: OutboxRow,
+    outcome: DeliveryOutcome,
+    detail: str | None = None,
+    telegram_id: int | None = None,
 ) -> Delivery:
     """Return the record of one delivery attempt of a row."""
     return Delivery(row.chat_id, outcome, detail, telegram_id, row.channel, row.handle)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.dispatch.pacing import Pacer
 from bot.domain.clock import Clock
+from bot.domain.messages import DeliveryOutcome, FailureReason
 from bot.services.ports import (
     Address,
     Channel,
@@ -62,14 +63,16 @@ class ChannelSender:
                 sent = await channel.transmit(address, message)
             except SendFault as fault:
                 wait = retry_wait(fault, attempt)
-                outcome = "retry" if wait is not None else _final_outcome(fault)
+                outcome = DeliveryOutcome.RETRY if wait is not None else _final_outcome(fault)
                 await self._record(SendRecord(*_where(address, purpose), outcome, fault.reason))
                 if wait is None:
                     await self._refused(address, fault)
                     return None
                 await self.sleep(wait)
                 continue
-            await self._record(SendRecord(*_where(address, purpose), "sent", ref=sent.ref))
+            await self._record(
+                SendRecord(*_where(address, purpose), DeliveryOutcome.SENT, ref=sent.ref)
+            )
             return sent
         return None  # unreachable: the last attempt never asks to wait
 
@@ -92,7 +95,7 @@ class ChannelSender:
             await self.store.contacts.mark_unreachable(contact.id, fault.reason)
         if contacts:
             ids = [contact.id for contact in contacts]
-            await self.store.outbox.cancel_pending_for_contacts(ids, now, "unreachable")
+            await self.store.outbox.cancel_pending_for_contacts(ids, now, FailureReason.UNREACHABLE)
 
     async def _record(self, record: SendRecord) -> None:
         try:
@@ -110,8 +113,10 @@ def retry_wait(fault: SendFault, attempt: int) -> float | None:
     return NETWORK_BACKOFF[min(attempt, len(NETWORK_BACKOFF)) - 1]
 
 
-def _final_outcome(fault: SendFault) -> str:
-    return "unreachable" if fault.kind is FaultKind.UNREACHABLE else "failed"
+def _final_outcome(fault: SendFault) -> DeliveryOutcome:
+    if fault.kind is FaultKind.UNREACHABLE:
+        return DeliveryOutcome.UNREACHABLE
+    return DeliveryOutcome.FAILED
 
 
 def _where(address: Address, purpose: SendPurpose) -> tuple[str, str, str]:

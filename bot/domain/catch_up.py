@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.domain.messages import MessageKind
+
 # A patient caught up on day 9 needs one check-in and one piece of advice, not a pile of them.
-CAUGHT_UP_KINDS = frozenset({"checkin", "education"})
+CAUGHT_UP_KINDS = frozenset({MessageKind.CHECKIN, MessageKind.EDUCATION})
 # Follow-up steps go out in plan order; reminders keep their own anchors (revisit, medicines).
 ORDERED_KINDS = CAUGHT_UP_KINDS
 ORDER_GAP = timedelta(minutes=1)  # a later step goes at least this long after an earlier one
@@ -38,12 +40,12 @@ def superseded(steps: Sequence[StepTiming], now: datetime) -> set[int]:
 
 def replacement(steps: Sequence[StepTiming], gone: set[int], now: datetime) -> int | None:
     """Return the index of the check-in that goes out instead of the superseded ones."""
-    if not any(steps[index].kind == "checkin" for index in gone):
+    if not any(steps[index].kind == MessageKind.CHECKIN for index in gone):
         return None
     due = [
         index
         for index, step in enumerate(steps)
-        if step.kind == "checkin" and step.due_at <= now and index not in gone
+        if step.kind == MessageKind.CHECKIN and step.due_at <= now and index not in gone
     ]
     return max(due, key=lambda index: steps[index].due_at) if due else None
 

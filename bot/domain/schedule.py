@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.domain.holidays import HolidayCalendar, WorkdayCalendar
+from bot.domain.messages import MessageKind
 
 if TYPE_CHECKING:
     from bot.domain.step_hours import StepHours
@@ -160,10 +161,13 @@ def is_overdue_beyond_catch_up(due: datetime, now: datetime, policy: SendPolicy)
 
 
 WEEKEND_START = 5  # Saturday, as date.weekday() counts
-LATENESS_BY_KIND = {"medication": timedelta(hours=2), "reexam_reminder": timedelta(hours=12)}
+LATENESS_BY_KIND = {
+    MessageKind.MEDICATION: timedelta(hours=2),
+    MessageKind.REEXAM_REMINDER: timedelta(hours=12),
+}
 
 
-def lateness_limit(kind: str, catch_up: timedelta) -> timedelta:
+def lateness_limit(kind: MessageKind, catch_up: timedelta) -> timedelta:
     """Return how late a message of this kind may still be sent (a stale one is missed)."""
     return min(LATENESS_BY_KIND.get(kind, catch_up), catch_up)
 

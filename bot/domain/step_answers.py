@@ -21,3 +21,4 @@ class StepAnswer(StrEnum):
     STOPPED = "stopped"
     YES = "yes"  # keep receiving messages?
     NO = "no"
+    NO_ANSWER = "no_answer"  # recorded when a question went unanswered

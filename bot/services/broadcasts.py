@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.messages import MessageKind
 from bot.domain.schedule import next_send_time
 from bot.services.planning import Scheduling
 from bot.storage.outbox_records import PlannedMessage
@@ -67,7 +68,7 @@ async def enqueue_broadcast(
     step = f"bc:{template}:{now:%Y%m%d%H%M%S}"[:64]
     for contact in recipients:
         send_at = next_send_time(now, scheduling.policy, spread_key=contact.id)
-        message = PlannedMessage(step, 0, "message", template, now, send_at)
+        message = PlannedMessage(step, 0, MessageKind.MESSAGE, template, now, send_at)
         await store.outbox.add(contact.id, contact.episode_id, contact.patient_id, message, now)
     return len(recipients)
 

@@ -13,8 +13,9 @@ from bot.domain.catch_up import (
     replacement,
     superseded,
 )
+from bot.domain.messages import MessageKind, MessageStatus
 from bot.domain.schedule import SendPolicy, next_send_time
-from bot.storage.outbox_records import MessageStatus, PlannedMessage
+from bot.storage.outbox_records import PlannedMessage
 
 StepId = tuple[str, int]
 
@@ -53,11 +54,13 @@ def caught_up(
 
 
 def _checked_in(messages: list[PlannedMessage], done: Set[StepId]) -> bool:
-    return any(p.kind == "checkin" and (p.step_key, p.occurrence) in done for p in messages)
+    return any(
+        p.kind is MessageKind.CHECKIN and (p.step_key, p.occurrence) in done for p in messages
+    )
 
 
 def _first_checkin(messages: list[PlannedMessage]) -> int | None:
-    checkins = [i for i, p in enumerate(messages) if p.kind == "checkin"]
+    checkins = [i for i, p in enumerate(messages) if p.kind is MessageKind.CHECKIN]
     return min(checkins, key=lambda i: messages[i].due_at) if checkins else None
 
 

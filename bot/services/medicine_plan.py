@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from bot.domain.medications.model import Frequency, MedicationEntry
 from bot.domain.medications.parsing import parse_medications
 from bot.domain.medications.reminders import course_end, reminder_times
-from bot.domain.plans.model import StepKind
+from bot.domain.messages import MessageKind
 from bot.storage.outbox_records import PlannedMessage
 from bot.storage.records import Episode
 
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
 MEDICATION_TEMPLATE = "medication/reminder"
 CHECK_TEMPLATE = "medication/still_taking"
-CHECK_KIND = "medication_check"
 # Open-ended medicines cannot have every reminder in the outbox: rows are planned this far
 # ahead, and the sweeps plan further once fewer than EXTEND_WITHIN remain.
 HORIZON = timedelta(days=60)
@@ -106,7 +105,7 @@ def _reminders(
         PlannedMessage(
             step_key=reminder_key(index),
             occurrence=occurrence,
-            kind=StepKind.MEDICATION.value,
+            kind=MessageKind.MEDICATION,
             template=MEDICATION_TEMPLATE,
             due_at=moment,
             send_at=moment,
@@ -145,7 +144,7 @@ def _checks(
             PlannedMessage(
                 step_key=check_key(index),
                 occurrence=month,
-                kind=CHECK_KIND,
+                kind=MessageKind.MEDICATION_CHECK,
                 template=CHECK_TEMPLATE,
                 due_at=due,
                 send_at=due,

@@ -18,6 +18,7 @@ from bot.domain.medications.times import (
     parse_quiet_hours,
     parse_times_setting,
 )
+from bot.domain.messages import MessageKind
 from bot.domain.plans.errors import PlanError
 from bot.domain.plans.expand import DueStep, expand_plan
 from bot.domain.plans.loader import load_plan_book
@@ -212,14 +213,14 @@ def _step_message(
         payload["revisit_date"] = episode.revisit_at.isoformat()
     if step.contact is not None:
         payload[STEP_HOURS_KEY] = str(step.contact)  # retries and late sends keep to them
-    missed = now - step.due_at > lateness_limit(step.kind.value, policy.catch_up)
+    missed = now - step.due_at > lateness_limit(MessageKind(step.kind), policy.catch_up)
     spread_key = zlib.crc32(f"{episode.id}:{step.step_key}:{step.occurrence}".encode())
     earliest = max(step.due_at, now)
     send_at = step.due_at if missed else next_send_time(earliest, policy, spread_key, step.contact)
     return PlannedMessage(
         step_key=step.step_key,
         occurrence=step.occurrence,
-        kind=step.kind.value,
+        kind=MessageKind(step.kind),
         template=step.template,
         survey=step.survey,
         due_at=step.due_at,

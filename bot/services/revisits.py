@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from bot.domain.enrolment import ConsentDecision
-from bot.domain.plans.model import StepKind
+from bot.domain.messages import FailureReason, MessageKind
 from bot.domain.visits import PER_VISIT, visit_occurrences
 from bot.services.planning import Scheduling, planned_messages
 from bot.storage.audit import Actor
@@ -45,7 +45,7 @@ def _visit_rows(scheduling: Scheduling, episode: Episode, now: datetime) -> list
     return [
         message
         for message in messages
-        if message.kind == StepKind.REEXAM_REMINDER.value
+        if message.kind is MessageKind.REEXAM_REMINDER
         and message.occurrence >= PER_VISIT
         and message.status == MessageStatus.PENDING
     ]
@@ -54,5 +54,5 @@ def _visit_rows(scheduling: Scheduling, episode: Episode, now: datetime) -> list
 async def close_visit(store: Repositories, row: OutboxRow, now: datetime) -> int:
     """Cancel the pending reminders of the visit this row reminded of (and no other)."""
     return await store.revisits.cancel_visit(
-        row.episode_id, visit_occurrences(row.occurrence), "attended", now
+        row.episode_id, visit_occurrences(row.occurrence), FailureReason.ATTENDED, now
     )

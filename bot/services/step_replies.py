@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.dispatch.sweeps import KEEP_ASKING
 from bot.domain.choices import (
     AnswerButton,
     KeepAskingChoice,
@@ -16,27 +15,26 @@ from bot.domain.choices import (
     StillTakingChoice,
 )
 from bot.domain.consent import ConsentVia
-from bot.domain.plans.model import StepKind
+from bot.domain.messages import MessageKind, MessageStatus
 from bot.domain.step_answers import SNOOZE, StepAnswer
-from bot.services.medicine_plan import CHECK_KIND
 from bot.services.medicines import stop_medicine
 from bot.services.revisits import close_visit, reschedule_visit
 from bot.services.steps import mark_step_answered, still_answerable
 from bot.services.withdrawal import withdraw_in
 from bot.storage.audit import Actor
 from bot.storage.medicines import StopSource
-from bot.storage.outbox_records import MessageStatus, OutboxRow
+from bot.storage.outbox_records import OutboxRow
 from bot.storage.records import Episode
 from bot.storage.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from bot.services.container import Services
 
-ROW_KINDS: dict[Prefix, str] = {  # which kind of sent row each answer prefix answers
-    Prefix.MEDICATION: StepKind.MEDICATION,
-    Prefix.STILL_TAKING: CHECK_KIND,
-    Prefix.REEXAM: StepKind.REEXAM_REMINDER,
-    Prefix.KEEP_ASKING: KEEP_ASKING,
+ROW_KINDS: dict[Prefix, MessageKind] = {  # which kind of sent row each answer prefix answers
+    Prefix.MEDICATION: MessageKind.MEDICATION,
+    Prefix.STILL_TAKING: MessageKind.MEDICATION_CHECK,
+    Prefix.REEXAM: MessageKind.REEXAM_REMINDER,
+    Prefix.KEEP_ASKING: MessageKind.KEEP_ASKING,
 }
 REEXAM_ANSWERS = {
     ReexamChoice.CONFIRM: StepAnswer.CONFIRMED,

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import insert
 
+from bot.domain.messages import DeliveryOutcome
 from bot.storage.connections import Connections
 from bot.storage.schema import deliveries
 
@@ -18,7 +19,7 @@ class SendRecord:
     channel: str
     address: str
     purpose: str
-    outcome: str  # sent | retry | failed | unreachable
+    outcome: DeliveryOutcome
     detail: str | None = None
     ref: str | None = None  # the channel's id of the sent message
 
@@ -40,7 +41,7 @@ def _columns(sent: SendRecord, now: datetime) -> dict[str, object]:
         "message_id": None,
         "chat_id": int(sent.address) if numeric else None,
         "at": now,
-        "outcome": sent.outcome,
+        "outcome": sent.outcome.value,
         "detail": sent.detail,
         "telegram_message_id": int(sent.ref) if has_ref and sent.ref is not None else None,
         "purpose": sent.purpose,

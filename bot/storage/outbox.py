@@ -21,7 +21,10 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.catch_up import OpenStep
+from bot.domain.enrolment import ConsentDecision
+from bot.domain.messages import FailureReason, MessageKind
 from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS
+from bot.services.ports import SendPurpose
 from bot.storage.connections import Connections
 from bot.storage.outbox_records import (
     MessageStatus,
@@ -55,7 +58,7 @@ PLANNED_FIELDS = (
 
 
 def _contact_ok() -> ColumnElement[bool]:
-    return and_(contacts.c.consent == "granted", contacts.c.reachable.is_(True))
+    return and_(contacts.c.consent == ConsentDecision.GRANTED.value, contacts.c.reachable.is_(True))
 
 
 def _episode_ok() -> ColumnElement[bool]:
@@ -155,15 +158,21 @@ class OutboxRepository:
             await conn.execute(
                 update(m)
                 .where(m.c.contact_id == contact_id, m.c.episode_id != episode_id)
-                .where(m.c.status == "pending")
-                .values(status="cancelled", failure_reason="new_episode", updated_at=now)
+                .where(m.c.status == MessageStatus.PENDING.value)
+                .values(
+                    status=MessageStatus.CANCELLED.value,
+                    failure_reason=FailureReason.NEW_EPISODE.value,
+                    updated_at=now,
+                )
             )
             existing = await _existing_steps(conn, contact_id, episode_id)
             wanted = {(p.step_key, p.occurrence): p for p in planned}
             for key, (row_id, status) in existing.items():
                 open_row = status in (MessageStatus.PENDING, MessageStatus.CANCELLED)
                 if key not in wanted and status == MessageStatus.PENDING:
-                    await _set_status(conn, row_id, MessageStatus.CANCELLED, "replanned", now)
+                    await _set_status(
+                        conn, row_id, MessageStatus.CANCELLED, FailureReason.REPLANNED, now
+                    )
                     counts.cancelled += 1
                 elif key in wanted and open_row:
                     await _update_planned(conn, row_id, wanted[key], episode_id, now)
@@ -220,7 +229,9 @@ class OutboxRepository:
         async with self._engine.begin() as conn:
             await _cancel_ineligible(conn, now, due_only=True)
             free = or_(m.c.lease_until.is_(None), m.c.lease_until < now)
-            due = select(m.c.id).where(m.c.status == "pending", m.c.send_at <= now, free)
+            due = select(m.c.id).where(
+                m.c.status == MessageStatus.PENDING.value, m.c.send_at <= now, free
+            )
             # PostgreSQL: rows another dispatcher is claiming right now are skipped, not
             # waited for; SQLite (one writer at a time) renders no FOR UPDATE at all.
             due = due.order_by(m.c.send_at).limit(limit).with_for_update(skip_locked=True)
@@ -229,7 +240,7 @@ class OutboxRepository:
                 return []
             await conn.execute(
                 update(m)
-                .where(m.c.id.in_(ids), m.c.status == "pending", free)
+                .where(m.c.id.in_(ids), m.c.status == MessageStatus.PENDING.value, free)
                 .values(lease_until=now + lease, lease_owner=owner)
             )
             query = select(*ROW_COLUMNS).select_from(_joined())
@@ -258,8 +269,12 @@ class OutboxRepository:
                 await conn.execute(statement, [{"_row": o.row_id, **o.values} for o in group])
             if kept:
                 await conn.execute(insert(deliveries), [_delivery_row(o, now) for o in kept])
-            await _count_sent(conn, [o for o in kept if o.values.get("status") == "sent"], now)
-            await _count_failed(conn, [o for o in kept if o.values.get("status") == "failed"])
+            await _count_sent(
+                conn, [o for o in kept if o.values.get("status") == MessageStatus.SENT], now
+            )
+            await _count_failed(
+                conn, [o for o in kept if o.values.get("status") == MessageStatus.FAILED]
+            )
         return len(kept)
 
     async def count_answered(self, row_id: int, now: datetime, late: bool = False) -> None:
@@ -267,9 +282,9 @@ class OutboxRepository:
         async with self._engine.begin() as conn:
             query = select(m.c.kind, m.c.step_key, m.c.episode_id).where(m.c.id == row_id)
             row = (await conn.execute(query)).first()
-            if row is not None and row.kind == "checkin" and late:
-                await count_failure(conn, row.episode_id, "no_answer", change=-1)
-            if row is not None and row.kind == "checkin":
+            if row is not None and row.kind == MessageKind.CHECKIN and late:
+                await count_failure(conn, row.episode_id, FailureReason.NO_ANSWER, change=-1)
+            if row is not None and row.kind == MessageKind.CHECKIN:
                 await count_step(conn, row.episode_id, row.step_key, answered=1)
                 await mark_episode(conn, row.episode_id, "reached_at", now)
 
@@ -295,7 +310,7 @@ class OutboxRepository:
                 await conn.execute(
                     update(m).where(m.c.id == row.id).values(**values, updated_at=now)
                 )
-            if values.get("status") == "failed" and row.kind == "checkin":
+            if values.get("status") == MessageStatus.FAILED and row.kind is MessageKind.CHECKIN:
                 await count_failure(conn, row.episode_id, str(values.get("failure_reason")))
 
     async def answers(self, row_id: int) -> list[str]:
@@ -311,8 +326,8 @@ class OutboxRepository:
         async with self._engine.begin() as conn:
             result = await conn.execute(
                 update(m)
-                .where(m.c.status == "pending", *conditions)
-                .values(status="cancelled", failure_reason=reason, updated_at=now)
+                .where(m.c.status == MessageStatus.PENDING.value, *conditions)
+                .values(status=MessageStatus.CANCELLED.value, failure_reason=reason, updated_at=now)
             )
             return int(result.rowcount)
 
@@ -333,25 +348,30 @@ class OutboxRepository:
             m.c.status.in_((MessageStatus.PENDING.value, MessageStatus.SENT.value)),
         )
 
-    async def unanswered_past_due(self, now: datetime, kinds: Sequence[str]) -> list[OutboxRow]:
+    async def unanswered_past_due(
+        self, now: datetime, kinds: Sequence[MessageKind]
+    ) -> list[OutboxRow]:
         """Return sent questions of these kinds whose time to answer ran out before now."""
         return await self.rows(
             m.c.status == MessageStatus.SENT.value, m.c.kind.in_(kinds), m.c.answer_due_at < now
         )
 
     async def answered_or_unanswered(
-        self, contact_id: int, kinds: Sequence[str]
+        self, contact_id: int, kinds: Sequence[MessageKind]
     ) -> list[OutboxRow]:
         """Return a contact's rows of these kinds that were answered or failed unanswered."""
         return await self.rows(
             m.c.contact_id == contact_id,
             m.c.kind.in_(kinds),
-            or_(m.c.status == "answered", m.c.failure_reason == "no_answer"),
+            or_(
+                m.c.status == MessageStatus.ANSWERED.value,
+                m.c.failure_reason == FailureReason.NO_ANSWER.value,
+            ),
         )
 
-    async def of_kind_for_contact(self, contact_id: int, kind: str) -> list[OutboxRow]:
+    async def of_kind_for_contact(self, contact_id: int, kind: MessageKind) -> list[OutboxRow]:
         """Return a contact's rows of one kind, oldest send time first."""
-        return await self.rows(m.c.contact_id == contact_id, m.c.kind == kind)
+        return await self.rows(m.c.contact_id == contact_id, m.c.kind == kind.value)
 
     async def cancel_ineligible(self, now: datetime) -> int:
         """Cancel every pending row whose contact or patient may no longer be contacted."""
@@ -360,7 +380,7 @@ class OutboxRepository:
 
     async def count_pending(self) -> int:
         """Return how many rows wait to be sent (leased ones included)."""
-        query = select(func.count()).select_from(m).where(m.c.status == "pending")
+        query = select(func.count()).select_from(m).where(m.c.status == MessageStatus.PENDING.value)
         async with self._engine.connect() as conn:
             return int((await conn.execute(query)).scalar() or 0)
 
@@ -375,16 +395,18 @@ class OutboxRepository:
 async def _count_failed(conn: AsyncConnection, failed: Sequence[Outcome]) -> None:
     """Count check-ins that failed, by reason."""
     reasons = {o.row_id: o.values.get("failure_reason") for o in failed}
-    query = select(m.c.id, m.c.episode_id).where(m.c.id.in_(list(reasons)), m.c.kind == "checkin")
+    query = select(m.c.id, m.c.episode_id).where(
+        m.c.id.in_(list(reasons)), m.c.kind == MessageKind.CHECKIN.value
+    )
     for row_id, episode_id in (await conn.execute(query)).all():
-        await count_failure(conn, episode_id, str(reasons[row_id] or "unknown"))
+        await count_failure(conn, episode_id, str(reasons[row_id] or FailureReason.UNKNOWN))
 
 
 async def _count_sent(conn: AsyncConnection, sent: Sequence[Outcome], now: datetime) -> None:
     """Count check-ins sent (the first try counts the step; any try marks followed up)."""
     first = {o.row_id for o in sent if o.values.get("tries") == 1}
     query = select(m.c.id, m.c.step_key, m.c.episode_id).where(
-        m.c.id.in_([o.row_id for o in sent]), m.c.kind == "checkin"
+        m.c.id.in_([o.row_id for o in sent]), m.c.kind == MessageKind.CHECKIN.value
     )
     for row_id, step, episode_id in (await conn.execute(query)).all():
         await mark_episode(conn, episode_id, "followed_up_at", now)
@@ -405,10 +427,10 @@ def _delivery_row(outcome: Outcome, now: datetime) -> dict[str, object]:
         "message_id": outcome.row_id,
         "chat_id": delivery.chat_id,
         "at": now,
-        "outcome": delivery.outcome,
+        "outcome": delivery.outcome.value,
         "detail": delivery.detail,
         "telegram_message_id": delivery.telegram_message_id,
-        "purpose": "outbox",
+        "purpose": SendPurpose.OUTBOX.value,
         "channel": delivery.channel,
         "address": delivery.address or str(delivery.chat_id),
     }
@@ -435,7 +457,7 @@ def insert_values(
         "patient_id": patient_id,
         "attempts": 0,
         "tries": 0,
-        "failure_reason": "late" if p.status == MessageStatus.MISSED else None,
+        "failure_reason": FailureReason.LATE.value if p.status == MessageStatus.MISSED else None,
         "created_at": now,
         "updated_at": now,
     }
@@ -446,7 +468,9 @@ async def _existing_steps(
 ) -> dict[tuple[str, int], tuple[int, str]]:
     """Return the planned rows of a contact's episode (not the ad-hoc keep-asking ones)."""
     query = select(m.c.step_key, m.c.occurrence, m.c.id, m.c.status).where(
-        m.c.contact_id == contact_id, m.c.episode_id == episode_id, m.c.kind != "keep_asking"
+        m.c.contact_id == contact_id,
+        m.c.episode_id == episode_id,
+        m.c.kind != MessageKind.KEEP_ASKING.value,
     )
     rows = await conn.execute(query)
     return {(key, occ): (id_, status) for key, occ, id_, status in rows.all()}
@@ -456,7 +480,7 @@ async def _update_planned(
     conn: AsyncConnection, row_id: int, p: PlannedMessage, episode_id: int, now: datetime
 ) -> None:
     values = {name: getattr(p, name) for name in PLANNED_FIELDS}
-    reason = "late" if p.status == MessageStatus.MISSED else None
+    reason = FailureReason.LATE.value if p.status == MessageStatus.MISSED else None
     await conn.execute(
         update(m)
         .where(m.c.id == row_id)
@@ -482,12 +506,16 @@ async def _set_status(
 
 
 async def _cancel_ineligible(conn: AsyncConnection, now: datetime, *, due_only: bool) -> int:
-    conditions = [m.c.status == "pending", not_(eligible_row())]
+    conditions = [m.c.status == MessageStatus.PENDING.value, not_(eligible_row())]
     if due_only:
         conditions.append(m.c.send_at <= now)
     result = await conn.execute(
         update(m)
         .where(*conditions)
-        .values(status="cancelled", failure_reason="not_eligible", updated_at=now)
+        .values(
+            status=MessageStatus.CANCELLED.value,
+            failure_reason=FailureReason.NOT_ELIGIBLE.value,
+            updated_at=now,
+        )
     )
     return int(result.rowcount)

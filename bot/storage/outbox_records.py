@@ -4,24 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
+from bot.domain.messages import DeliveryOutcome, MessageKind, MessageStatus
 
-class MessageStatus(StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    ANSWERED = "answered"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    MISSED = "missed"
-    SUPERSEDED = "superseded"  # caught up late: a later step of its kind went instead
+__all__ = ["Delivery", "MessageStatus", "OutboxRow", "Outcome", "PlanCounts", "PlannedMessage"]
 
 
 @dataclass(frozen=True)
 class PlannedMessage:
     step_key: str
     occurrence: int
-    kind: str
+    kind: MessageKind
     template: str
     due_at: datetime
     send_at: datetime
@@ -29,6 +22,9 @@ class PlannedMessage:
     survey: str | None = None
     payload: dict[str, object] = field(default_factory=dict)
     answer_timeout_s: int = 86400
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", MessageKind(self.kind))
 
 
 @dataclass(frozen=True)
@@ -41,13 +37,13 @@ class OutboxRow:
     locale: str
     step_key: str
     occurrence: int
-    kind: str
+    kind: MessageKind
     template: str
     survey: str | None
     payload: dict[str, object]
     due_at: datetime
     send_at: datetime
-    status: str
+    status: MessageStatus
     attempts: int
     tries: int
     answer_timeout_s: int
@@ -62,6 +58,10 @@ class OutboxRow:
     channel: str = "telegram"  # the contact's channel and address there
     handle: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", MessageKind(self.kind))
+        object.__setattr__(self, "status", MessageStatus(self.status))
+
 
 @dataclass
 class PlanCounts:
@@ -75,7 +75,7 @@ class PlanCounts:
 @dataclass(frozen=True)
 class Delivery:
     chat_id: int
-    outcome: str  # sent | retry | failed | unreachable | missed
+    outcome: DeliveryOutcome
     detail: str | None = None
     telegram_message_id: int | None = None
     channel: str = "telegram"

@@ -9,15 +9,14 @@ from datetime import date, datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.messages import FailureReason, MessageKind, MessageStatus
 from bot.domain.visits import visit_occurrence, visit_occurrences
 from bot.storage.audit import Actor, write_audit
 from bot.storage.connections import Connections
 from bot.storage.outbox import insert_values
-from bot.storage.outbox_records import MessageStatus, PlannedMessage
+from bot.storage.outbox_records import PlannedMessage
 from bot.storage.schema import episodes
 from bot.storage.schema import scheduled_messages as m
-
-REEXAM = "reexam_reminder"
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ class RevisitRepository:
             )
             if old is not None and old != visit:
                 old_visit = visit_occurrences(visit_occurrence(old, 0))
-                await _cancel_range(conn, episode_id, old_visit, "rescheduled", now)
+                await _cancel_range(conn, episode_id, old_visit, FailureReason.RESCHEDULED, now)
             for contact in new_rows:
                 await _plan_rows(conn, episode_id, contact, now)
             subject = f"episode:{episode_id}"
@@ -71,10 +70,10 @@ async def _cancel_range(
     """Cancel a stay's pending re-exam reminders whose occurrence is in the range."""
     result = await conn.execute(
         update(m)
-        .where(m.c.episode_id == episode_id, m.c.kind == REEXAM)
+        .where(m.c.episode_id == episode_id, m.c.kind == MessageKind.REEXAM_REMINDER.value)
         .where(m.c.status == MessageStatus.PENDING.value)
         .where(m.c.occurrence >= occurrences.start, m.c.occurrence < occurrences.stop)
-        .values(status="cancelled", failure_reason=reason, updated_at=now)
+        .values(status=MessageStatus.CANCELLED.value, failure_reason=reason, updated_at=now)
     )
     return int(result.rowcount)
 
