@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-DIALOG_KIND = "enrol"
+from bot.domain.dialogs import DialogKind
+
+DIALOG_KIND = DialogKind.ENROL
 
 
 class EnrolStep(StrEnum):

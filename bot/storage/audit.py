@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.actors import ActorKind
 from bot.storage.connections import Connections
 from bot.storage.schema import audit_events as a
 
@@ -23,24 +24,24 @@ DETAIL_LIMIT = 500
 class Actor:
     """Who did it: a staff member (Telegram user id), a CLI user, a patient's contact or the bot."""
 
-    kind: str
+    kind: ActorKind
     id: str
 
     @classmethod
     def staff(cls, user_id: int) -> Actor:
-        return cls("staff", str(user_id))
+        return cls(ActorKind.STAFF, str(user_id))
 
     @classmethod
     def cli(cls) -> Actor:
-        return cls("cli", _os_user())
+        return cls(ActorKind.CLI, _os_user())
 
     @classmethod
     def contact(cls, contact_id: int) -> Actor:
-        return cls("contact", str(contact_id))
+        return cls(ActorKind.CONTACT, str(contact_id))
 
     @classmethod
     def bot(cls) -> Actor:
-        return cls("bot", "bot")
+        return cls(ActorKind.BOT, ActorKind.BOT.value)
 
     @classmethod
     def staff_or_bot(cls, user_id: int | None) -> Actor:
@@ -71,7 +72,7 @@ async def write_audit(
     """Record one entry inside the caller's transaction (it lands or fails with the change)."""
     values = {
         "at": now,
-        "actor_kind": actor.kind,
+        "actor_kind": actor.kind.value,
         "actor_id": actor.id,
         "action": action,
         "subject": subject,

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
+from bot.domain.dialogs import DialogKind
 from bot.storage.connections import Connections
 from bot.storage.records import DialogState
 from bot.storage.schema import dialog_states
@@ -28,10 +29,16 @@ class DialogRepository:
         return DialogState(**row) if row else None
 
     async def save(
-        self, chat_id: int, kind: str, step: str, data: dict[str, object], now: datetime
+        self, chat_id: int, kind: DialogKind, step: str, data: dict[str, object], now: datetime
     ) -> None:
         """Store the chat's dialog at a step, replacing what was there."""
-        values = {"chat_id": chat_id, "kind": kind, "step": step, "data": data, "updated_at": now}
+        values = {
+            "chat_id": chat_id,
+            "kind": kind.value,
+            "step": str(step),
+            "data": data,
+            "updated_at": now,
+        }
         async with self._engine.begin() as conn:
             await conn.execute(delete(dialog_states).where(dialog_states.c.chat_id == chat_id))
             await conn.execute(dialog_states.insert().values(values))

@@ -15,7 +15,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.domain.messages import FailureReason, MessageStatus
 from bot.domain.privacy import erased_marker, pseudonym
+from bot.domain.surveys.status import SurveyStatus
 from bot.storage.audit import Actor, write_audit
 from bot.storage.schema import (
     case_events,
@@ -82,7 +84,7 @@ async def erasure_scope(engine: AsyncEngine, hospital_no: str) -> ErasureScope |
                 conn,
                 scheduled_messages,
                 scheduled_messages.c.patient_id == patient_id,
-                scheduled_messages.c.status == "pending",
+                scheduled_messages.c.status == MessageStatus.PENDING.value,
             ),
         )
 
@@ -136,8 +138,12 @@ async def _cancel_messages(conn: AsyncConnection, patient_id: int, now: datetime
     mine = m.c.patient_id == patient_id
     await conn.execute(
         update(m)
-        .where(mine, m.c.status == "pending")
-        .values(status="cancelled", failure_reason="erased", updated_at=now)
+        .where(mine, m.c.status == MessageStatus.PENDING.value)
+        .values(
+            status=MessageStatus.CANCELLED.value,
+            failure_reason=FailureReason.ERASED.value,
+            updated_at=now,
+        )
     )
     await conn.execute(update(m).where(mine).values(payload={}))
     sent = select(m.c.id).where(mine)
@@ -160,7 +166,7 @@ async def _erase_answers(conn: AsyncConnection, patient_id: int, now: datetime) 
     await conn.execute(
         update(ss)
         .where(mine, ss.c.status.in_(OPEN_STATUSES))
-        .values(status="partial", finished_at=now, updated_at=now)
+        .values(status=SurveyStatus.PARTIAL.value, finished_at=now, updated_at=now)
     )
     await conn.execute(update(ss).where(mine).values(relation=None, chat_id=0))
 
@@ -190,7 +196,7 @@ async def _erase_contacts(
             user_id=0,
             relation=None,
             reachable=False,
-            unreachable_reason="erased",
+            unreachable_reason=FailureReason.ERASED.value,
         )
     )
     if chats:

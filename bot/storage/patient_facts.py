@@ -9,6 +9,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.patient_facts import FactChange, FactEffect, FactState, PatientFact, effect_of
+from bot.domain.surveys.status import SurveyStatus
 from bot.storage.audit import Actor, write_audit
 from bot.storage.connections import Connections
 from bot.storage.outbox_records import MessageStatus
@@ -20,8 +21,6 @@ from bot.storage.schema import (
     survey_sessions,
 )
 from bot.storage.surveys import OPEN_STATUSES
-
-PARTIAL = "partial"  # how a survey cut short is closed (as /stop and expiry close them)
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,7 @@ def _fact_row(
         "active": change.active,
         "on_date": change.on_date,
         "source": change.source[:300],
-        "actor_kind": actor.kind,
+        "actor_kind": actor.kind.value,
         "actor_id": actor.id,
         "recorded_at": now,
     }
@@ -106,7 +105,7 @@ async def _stop_everything(
     closed = await conn.execute(
         update(s)
         .where(s.c.patient_id == patient_id, s.c.status.in_(OPEN_STATUSES))
-        .values(status=PARTIAL, finished_at=now, updated_at=now)
+        .values(status=SurveyStatus.PARTIAL.value, finished_at=now, updated_at=now)
     )
     return FactOutcome(FactEffect.STOP, int(cancelled.rowcount), int(closed.rowcount))
 

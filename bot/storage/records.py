@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bot.domain.dialogs import DialogKind
 from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS, PatientFact
 from bot.domain.roles import Role
 from bot.services.ports import Address, ChannelName
@@ -89,9 +90,12 @@ class Contact:
 @dataclass(frozen=True)
 class DialogState:
     chat_id: int
-    kind: str
-    step: str
+    kind: DialogKind
+    step: str  # an EnrolStep or a DialogStep
     data: dict[str, object]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", DialogKind(self.kind))
 
 
 @dataclass(frozen=True)

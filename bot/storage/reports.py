@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from bot.domain.cases import CaseKind
+from bot.domain.messages import MessageKind, MessageStatus
 from bot.storage.connections import Connections
 from bot.storage.schema import (
     cases,
@@ -66,9 +67,11 @@ class ReportRepository:
             select(*PERSON, m.c.step_key, m.c.tries, m.c.failure_reason, m.c.updated_at), m
         )
         return await self._rows(
-            query.where(*scope.episodes(), m.c.kind == "checkin", m.c.status == "failed").order_by(
-                m.c.id
-            )
+            query.where(
+                *scope.episodes(),
+                m.c.kind == MessageKind.CHECKIN.value,
+                m.c.status == MessageStatus.FAILED.value,
+            ).order_by(m.c.id)
         )
 
     async def answers(self, scope: Scope) -> list[tuple[Any, ...]]:

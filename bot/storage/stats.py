@@ -12,10 +12,11 @@ from sqlalchemy import ColumnElement, Table, and_, case, func, literal_column, s
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.cases import CaseKind
+from bot.domain.messages import MessageKind, MessageStatus
 from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS, PatientFact
 from bot.domain.stats import Satisfaction, Stats, StepReplies, rank_departments
+from bot.domain.step_answers import StepAnswer
 from bot.storage.connections import Connections
-from bot.storage.outbox_records import MessageStatus
 from bot.storage.schema import (
     answer_tallies,
     cases,
@@ -31,6 +32,18 @@ from bot.storage.tallies import rebuild_if_needed
 
 m = scheduled_messages
 OVERALL = "satisfaction_hospital"
+REMINDER_KINDS = (MessageKind.MEDICATION.value, MessageKind.REEXAM_REMINDER.value)
+REACHED = (MessageStatus.SENT.value, MessageStatus.ANSWERED.value)
+# A reminder's last answer of these counts (a snooze or a "still taking" does not).
+FINAL_ANSWERS = frozenset(
+    {
+        StepAnswer.TAKEN,
+        StepAnswer.SKIPPED,
+        StepAnswer.CONFIRMED,
+        StepAnswer.RESCHEDULE,
+        StepAnswer.ATTENDED,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -222,18 +235,18 @@ async def _reminders(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
         .select_from(joined)
         .where(
             *scope.episodes(),
-            m.c.kind.in_(("medication", "reexam_reminder")),
-            m.c.status.in_(("sent", "answered")),
+            m.c.kind.in_(REMINDER_KINDS),
+            m.c.status.in_(REACHED),
         )
         .order_by(m.c.id, step_answers.c.id)
     )
     final: dict[int, tuple[str, str | None]] = {}
     for row_id, kind, _status, answer in (await conn.execute(query)).all():
         keep = final.get(row_id, (kind, None))[1]
-        if answer in ("taken", "skipped", "confirmed", "reschedule", "attended"):
+        if answer in FINAL_ANSWERS:
             keep = answer
         final[row_id] = (kind, keep)
     for kind, answer in final.values():
-        bucket = stats.medication if kind == "medication" else stats.reexam
+        bucket = stats.medication if kind == MessageKind.MEDICATION else stats.reexam
         key = answer or "unanswered"
         bucket[key] = bucket.get(key, 0) + 1

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Table, case, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.enrolment import ConsentDecision
+from bot.domain.messages import FailureReason, MessageKind, MessageStatus
 from bot.storage.connections import Connections
 from bot.storage.schema import (
     answer_tallies,
@@ -77,7 +79,10 @@ async def count_failure(
     key = await _episode_key(conn, episode_id)
     if key is not None:
         await _bump(
-            conn, failure_tallies, {**key, "reason": (reason or "unknown")[:64]}, {"count": change}
+            conn,
+            failure_tallies,
+            {**key, "reason": (reason or FailureReason.UNKNOWN.value)[:64]},
+            {"count": change},
         )
 
 
@@ -134,34 +139,35 @@ async def _rebuild(conn: AsyncConnection, now: datetime) -> None:
             episodes.c.department_id,
             m.c.step_key,
             func.sum(case((m.c.tries >= 1, 1), else_=0)),
-            func.sum(case((m.c.status == "answered", 1), else_=0)),
+            func.sum(case((m.c.status == MessageStatus.ANSWERED.value, 1), else_=0)),
         )
         .select_from(m.join(episodes, episodes.c.id == m.c.episode_id))
-        .where(m.c.kind == "checkin")
+        .where(m.c.kind == MessageKind.CHECKIN.value)
         .group_by(hour, episodes.c.department_id, m.c.step_key)
     )
+    t = step_tallies
     await conn.execute(
-        insert(step_tallies).from_select(
-            ["hour", "department_id", "step_key", "sent", "answered"], steps
+        insert(t).from_select(
+            [t.c.hour, t.c.department_id, t.c.step_key, t.c.sent, t.c.answered], steps
         )
     )
-    reason = func.coalesce(m.c.failure_reason, "unknown")
+    reason = func.coalesce(m.c.failure_reason, FailureReason.UNKNOWN.value)
     failures = (
         select(hour, episodes.c.department_id, reason, func.count())
         .select_from(m.join(episodes, episodes.c.id == m.c.episode_id))
-        .where(m.c.kind == "checkin", m.c.status == "failed")
+        .where(m.c.kind == MessageKind.CHECKIN.value, m.c.status == MessageStatus.FAILED.value)
         .group_by(hour, episodes.c.department_id, reason)
     )
     await conn.execute(
         insert(failure_tallies).from_select(["hour", "department_id", "reason", "count"], failures)
     )
-    checkins = select(m.c.episode_id).where(m.c.kind == "checkin")
+    checkins = select(m.c.episode_id).where(m.c.kind == MessageKind.CHECKIN.value)
     marks = {
         "followed_up_at": checkins.where(m.c.tries >= 1),
-        "reached_at": checkins.where(m.c.status == "answered"),
+        "reached_at": checkins.where(m.c.status == MessageStatus.ANSWERED.value),
         "enrolled_at": select(contacts.c.episode_id)
         .select_from(contacts.join(consent_events))
-        .where(consent_events.c.decision == "granted"),
+        .where(consent_events.c.decision == ConsentDecision.GRANTED.value),
     }
     for mark, having in marks.items():
         await conn.execute(

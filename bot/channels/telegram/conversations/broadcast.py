@@ -15,6 +15,7 @@ from bot.channels.telegram.handlers.replies import (
     settle,
 )
 from bot.domain.choices import ConfirmChoice, decode_broadcast, encode_broadcast
+from bot.domain.dialogs import DialogKind, DialogStep
 from bot.domain.roles import Permission, is_allowed
 from bot.domain.template_check import variables_of
 from bot.services.broadcasts import (
@@ -26,7 +27,7 @@ from bot.services.broadcasts import (
 )
 from bot.services.ports import Outgoing
 
-DIALOG_KIND = "broadcast"
+DIALOG_KIND = DialogKind.BROADCAST
 CONFIRM = [
     [
         ("buttons/submit", encode_broadcast(ConfirmChoice.OK)),
@@ -59,7 +60,9 @@ async def on_broadcast(update: Update, context: AppContext) -> None:
         cohort = replace(cohort, department=member.department)
     recipients = await cohort_contacts(services.store, cohort, services.settings.zone)
     data: dict[str, object] = {"template": template, **_cohort_data(cohort)}
-    await services.store.dialogs.save(chat_id, DIALOG_KIND, "confirm", data, services.clock.now())
+    await services.store.dialogs.save(
+        chat_id, DIALOG_KIND, DialogStep.CONFIRM, data, services.clock.now()
+    )
     await send(context, chat_id, "broadcast/confirm", count=len(recipients), template=template)
     text = services.renderer.render(
         template, services.locale, **services.samples.get(template, _sample(context))

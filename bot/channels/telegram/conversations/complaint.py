@@ -7,12 +7,13 @@ from telegram import Update
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.replies import chat_locale, refuse_button, send, send_in, settle
 from bot.domain.cases import CaseKind
+from bot.domain.dialogs import DialogKind, DialogStep
 from bot.domain.enrolment import ConsentDecision
 from bot.services.case_texts import local_text
 from bot.services.cases import open_patient_case
 from bot.storage.records import Contact, DialogState
 
-DIALOG_KIND = "case"
+DIALOG_KIND = DialogKind.CASE
 PREFIX = {CaseKind.COMPLAINT: "complain", CaseKind.PRAISE: "praise"}
 CONCERNED = ("department", "doctor", "nurse", "other")
 
@@ -36,7 +37,7 @@ async def _start(update: Update, context: AppContext, kind: CaseKind) -> None:
         return
     data: dict[str, object] = {"kind": kind.value, "contact_id": contact.id}
     now = context.services.clock.now()
-    await context.services.store.dialogs.save(chat_id, DIALOG_KIND, "text", data, now)
+    await context.services.store.dialogs.save(chat_id, DIALOG_KIND, DialogStep.TEXT, data, now)
     await send(context, chat_id, f"{PREFIX[kind]}/ask_text")
 
 
@@ -52,17 +53,19 @@ async def take_case_text(update: Update, context: AppContext, state: DialogState
     message = update.effective_message
     assert message is not None
     text = (message.text or message.caption or "").strip()[:2000]
-    if state.step != "text" or not text:
+    if state.step != DialogStep.TEXT or not text:
         await send(
             context,
             state.chat_id,
-            "complain/text_needed" if state.step == "text" else "common/use_buttons",
+            "complain/text_needed" if state.step == DialogStep.TEXT else "common/use_buttons",
         )
         return
     photo = message.photo[-1].file_id if message.photo else None
     data = {**state.data, "text": text, "photo": photo}
     now = context.services.clock.now()
-    await context.services.store.dialogs.save(state.chat_id, DIALOG_KIND, "concerned", data, now)
+    await context.services.store.dialogs.save(
+        state.chat_id, DIALOG_KIND, DialogStep.CONCERNED, data, now
+    )
     kind = CaseKind(str(state.data["kind"]))
     values = await _concerned_values(context, state)
     buttons = [
@@ -91,7 +94,7 @@ async def on_case_button(update: Update, context: AppContext) -> None:
     assert query is not None and update.effective_chat is not None
     state = await context.services.store.dialogs.get(update.effective_chat.id)
     parts = (query.data or "").split(":")
-    expected = {"c": "concerned", "ok": "confirm", "no": "confirm"}
+    expected = {"c": DialogStep.CONCERNED, "ok": DialogStep.CONFIRM, "no": DialogStep.CONFIRM}
     if (
         state is None
         or state.kind != DIALOG_KIND
@@ -117,7 +120,9 @@ async def _confirm(context: AppContext, state: DialogState, choice: str) -> None
     locale = await chat_locale(context, state.chat_id)
     data = {**state.data, "concerned": await _concerned_label(context, state, choice)}
     now = context.services.clock.now()
-    await context.services.store.dialogs.save(state.chat_id, DIALOG_KIND, "confirm", data, now)
+    await context.services.store.dialogs.save(
+        state.chat_id, DIALOG_KIND, DialogStep.CONFIRM, data, now
+    )
     kind = CaseKind(str(state.data["kind"]))
     await send_in(
         context,

@@ -9,6 +9,7 @@ from telegram import Update
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.replies import Button, refuse_button, send, settle
 from bot.domain.choices import ASK_STAFF, decode_visit_date, encode_visit_date
+from bot.domain.dialogs import DialogKind, DialogStep
 from bot.domain.visits import VisitChoice, choice_date, read_visit_date
 from bot.services.alerts import post_to_staff
 from bot.services.step_replies import choose_visit_date
@@ -16,7 +17,7 @@ from bot.storage.audit import Actor
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.records import DialogState
 
-DIALOG_KIND = "reexam_date"
+DIALOG_KIND = DialogKind.REEXAM_DATE
 BUTTONS: list[list[Button]] = [
     [
         ("buttons/reexam_in_1w", encode_visit_date(VisitChoice.IN_1W)),
@@ -40,7 +41,9 @@ async def ask_visit_date(context: AppContext, row: OutboxRow) -> None:
         "contact": row.contact_id,
         "old": str(row.payload.get("revisit_date", "")),
     }
-    await services.store.dialogs.save(row.chat_id, DIALOG_KIND, "date", data, services.clock.now())
+    await services.store.dialogs.save(
+        row.chat_id, DIALOG_KIND, DialogStep.DATE, data, services.clock.now()
+    )
     await _prompt(context, row.chat_id, "reexam/ask_date")
 
 

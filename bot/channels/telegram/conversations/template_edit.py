@@ -18,13 +18,14 @@ from bot.channels.telegram.handlers.replies import (
     text_of,
 )
 from bot.domain.choices import TemplateEditChoice, decode_template_edit, encode_template_edit
+from bot.domain.dialogs import DialogKind, DialogStep
 from bot.domain.roles import Permission, is_allowed
 from bot.services.ports import Outgoing
 from bot.services.template_edits import preview, rollback, save_edit, validate
 from bot.storage.records import DialogState
 from bot.templating import LOCALES
 
-DIALOG_KIND = "template"
+DIALOG_KIND = DialogKind.TEMPLATE
 EDIT_BUTTONS = [
     [
         ("buttons/template_save", encode_template_edit(TemplateEditChoice.SAVE)),
@@ -86,7 +87,7 @@ async def on_edit(update: Update, context: AppContext) -> None:
     data: dict[str, object] = {"key": args[0], "locale": args[1]}
     now = context.services.clock.now()
     await context.services.store.dialogs.save(
-        update.effective_chat.id, DIALOG_KIND, "text", data, now
+        update.effective_chat.id, DIALOG_KIND, DialogStep.TEXT, data, now
     )
     await send(context, update.effective_chat.id, "templates/send_new", key=args[0], locale=args[1])
 
@@ -107,7 +108,7 @@ async def take_template_text(update: Update, context: AppContext, state: DialogS
         return
     now = services.clock.now()
     await services.store.dialogs.save(
-        state.chat_id, DIALOG_KIND, "confirm", {**state.data, "source": source}, now
+        state.chat_id, DIALOG_KIND, DialogStep.CONFIRM, {**state.data, "source": source}, now
     )
     await send(context, state.chat_id, "templates/preview_intro", key=key, locale=locale)
     shown = preview(services.renderer, services.samples, key, locale, source)
@@ -123,7 +124,12 @@ async def on_template_button(update: Update, context: AppContext) -> None:
     state = await context.services.store.dialogs.get(update.effective_chat.id)
     member = await context.services.store.staff.get(update.effective_user.id)
     allowed = member is not None and is_allowed(member.role, Permission.EDIT_TEMPLATES)
-    if not allowed or state is None or state.kind != DIALOG_KIND or state.step != "confirm":
+    if (
+        not allowed
+        or state is None
+        or state.kind != DIALOG_KIND
+        or state.step != DialogStep.CONFIRM
+    ):
         await refuse_button(context, query)
         return
     await settle(query)

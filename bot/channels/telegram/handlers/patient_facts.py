@@ -8,6 +8,7 @@ from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.access import member_allowed, patient_in_scope
 from bot.channels.telegram.handlers.replies import Button, refuse_button, send, settle
 from bot.domain.choices import ConfirmChoice, encode_fact
+from bot.domain.dialogs import DialogKind, DialogStep
 from bot.domain.patient_facts import FactChange, FactEffect, PatientFact, effect_of
 from bot.domain.roles import Permission, is_allowed
 from bot.services.alerts import patient_variables
@@ -15,7 +16,7 @@ from bot.services.patient_facts import death, dispute, record_patient_fact
 from bot.storage.audit import Actor
 from bot.storage.records import StaffMember
 
-DIALOG_KIND = "patient_fact"
+DIALOG_KIND = DialogKind.PATIENT_FACT
 CHAT_SOURCE = "chat"
 SWITCHES = {"on": True, "off": False}
 
@@ -83,7 +84,9 @@ async def _ask(update: Update, context: AppContext, command: str) -> None:
         await send(context, chat_id, "facts/done", effect=FactEffect.UNCHANGED.value, **shown)
         return
     data: dict[str, object] = {**shown, "patient_id": episode.patient_id}
-    await services.store.dialogs.save(chat_id, DIALOG_KIND, "confirm", data, services.clock.now())
+    await services.store.dialogs.save(
+        chat_id, DIALOG_KIND, DialogStep.CONFIRM, data, services.clock.now()
+    )
     variables = {**patient_variables(services.settings, episode), **shown}
     await send(context, chat_id, "facts/confirm", _buttons(episode.patient_id, change), **variables)
 

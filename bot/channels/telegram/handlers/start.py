@@ -5,18 +5,17 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.channels.telegram.context import AppContext
-from bot.channels.telegram.conversations.complaint import DIALOG_KIND as CASE_DIALOG
 from bot.channels.telegram.conversations.complaint import take_case_text
 from bot.channels.telegram.conversations.consent import ask_consent
 from bot.channels.telegram.conversations.enrolment import answer_identity, begin_enrolment
-from bot.channels.telegram.conversations.reexam_date import DIALOG_KIND as REEXAM_DIALOG
 from bot.channels.telegram.conversations.reexam_date import take_visit_date
 from bot.channels.telegram.conversations.survey import answer_by_text, ask_current_question
-from bot.channels.telegram.conversations.template_edit import DIALOG_KIND as TEMPLATE_DIALOG
 from bot.channels.telegram.conversations.template_edit import take_template_text
 from bot.channels.telegram.handlers.case_patient import open_case_of_chat, relay_to_staff
 from bot.channels.telegram.handlers.replies import send
-from bot.domain.enrolment import DIALOG_KIND, ConsentDecision, EnrolStep
+from bot.domain.dialogs import DialogKind
+from bot.domain.enrolment import ConsentDecision, EnrolStep
+from bot.domain.surveys.status import SurveyStatus
 from bot.services.patient_facts import all_stopped
 from bot.storage.surveys import SurveySession
 
@@ -57,15 +56,15 @@ async def on_private_text(update: Update, context: AppContext) -> None:
     chat_id = update.effective_chat.id
     state = await context.services.store.dialogs.get(chat_id)
     text = update.effective_message.text or ""
-    if state and state.kind == DIALOG_KIND and state.step == EnrolStep.IDENTITY:
+    if state and state.kind == DialogKind.ENROL and state.step == EnrolStep.IDENTITY:
         await answer_identity(update, context, state.data, text)
-    elif state and state.kind == DIALOG_KIND:
+    elif state and state.kind == DialogKind.ENROL:
         await send(context, chat_id, "common/use_buttons")
-    elif state and state.kind == TEMPLATE_DIALOG:
+    elif state and state.kind == DialogKind.TEMPLATE:
         await take_template_text(update, context, state)
-    elif state and state.kind == CASE_DIALOG:
+    elif state and state.kind == DialogKind.CASE:
         await take_case_text(update, context, state)
-    elif state and state.kind == REEXAM_DIALOG:
+    elif state and state.kind == DialogKind.REEXAM_DATE:
         await take_visit_date(context, state, text)
     elif text and (survey := await _open_survey(context, chat_id)):
         await answer_by_text(context, survey, text)
@@ -77,4 +76,4 @@ async def on_private_text(update: Update, context: AppContext) -> None:
 
 async def _open_survey(context: AppContext, chat_id: int) -> SurveySession | None:
     sessions = await context.services.store.surveys.open_for_chat(chat_id)
-    return next((s for s in sessions if s.status == "open"), None)
+    return next((s for s in sessions if s.status == SurveyStatus.OPEN), None)

@@ -5,19 +5,18 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.channels.telegram.context import AppContext
-from bot.channels.telegram.handlers.patient_facts import DIALOG_KIND as FACT_DIALOG
 from bot.channels.telegram.handlers.replies import Button, refuse_button, send, settle
 from bot.domain.choices import StopChoice, decode_stop, encode_stop
 from bot.domain.consent import ConsentVia
-from bot.domain.enrolment import DIALOG_KIND
+from bot.domain.dialogs import DialogKind
 from bot.services.withdrawal import granted_contacts, withdraw_consent
 
 CANCELLED = {
-    DIALOG_KIND: "enrol/cancelled",
-    "case": "complain/cancelled",
-    "template": "templates/cancelled",
-    "broadcast": "broadcast/cancelled",
-    FACT_DIALOG: "facts/cancelled",
+    DialogKind.ENROL: "enrol/cancelled",
+    DialogKind.CASE: "complain/cancelled",
+    DialogKind.TEMPLATE: "templates/cancelled",
+    DialogKind.BROADCAST: "broadcast/cancelled",
+    DialogKind.PATIENT_FACT: "facts/cancelled",
 }
 STOP_BUTTONS: list[list[Button]] = [
     [
