@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.domain.messages import FailureReason
+
 
 class ConsentVia(StrEnum):
     INVITE = "invite"  # the enrolment link's consent question
@@ -12,4 +14,6 @@ class ConsentVia(StrEnum):
     KEEP_ASKING = "keep_asking"  # "no" to "do you still want to receive messages?"
 
 
-WITHDRAWN_REASON = "withdrawn"  # why the pending messages of a withdrawn contact were cancelled
+WITHDRAWN_REASON = (
+    FailureReason.WITHDRAWN
+)  # why the pending messages of a withdrawn contact were cancelled

@@ -54,6 +54,7 @@ class FailureReason(StrEnum):
     REPLANNED = "replanned"
     RESCHEDULED = "rescheduled"  # the re-examination moved
     ATTENDED = "attended"  # the patient went to the re-examination
+    WITHDRAWN = "withdrawn"  # the contact withdrew consent
     ERASED = "erased"  # the patient's data was erased
     MEDICINE_STOPPED = "medicine_stopped"
     UNKNOWN = "unknown"  # counted for a failure that gave no reason

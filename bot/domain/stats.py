@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from bot.domain.step_answers import StepAnswer
 from bot.domain.surveys.nps import nps_of_counts
 
 SATISFACTION_LEVELS = ("satisfied", "basically", "unsatisfied")
@@ -121,7 +122,7 @@ class Stats:
     def adherence(self) -> float | None:
         """Return medicines taken / reminders answered or due, in %."""
         due = sum(self.medication.values())
-        return rate(self.medication.get("taken", 0), due)
+        return rate(self.medication.get(StepAnswer.TAKEN, 0), due)
 
 
 def rank_departments(

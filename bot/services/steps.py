@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.messages import FailureReason, MessageStatus
 from bot.domain.step_answers import StepAnswer
-from bot.storage.outbox_records import MessageStatus, OutboxRow
+from bot.storage.outbox_records import OutboxRow
 from bot.storage.unit_of_work import Repositories
 
 WAITING = (MessageStatus.PENDING, MessageStatus.SENT)
-NO_ANSWER = "no_answer"  # why a question nobody answered failed
+NO_ANSWER = FailureReason.NO_ANSWER  # why a question nobody answered failed
 
 
 def still_answerable(row: OutboxRow) -> bool:
@@ -32,7 +33,7 @@ async def mark_step_answered(store: Repositories, row_id: int, now: datetime) ->
     if row.status in WAITING or late_answer:
         await store.outbox.set_status([row.id], MessageStatus.ANSWERED, None, now)
         await store.outbox.count_answered(row.id, now, late=late_answer)
-    await store.outbox.set_status(others, MessageStatus.ANSWERED, "other_contact", now)
+    await store.outbox.set_status(others, MessageStatus.ANSWERED, FailureReason.OTHER_CONTACT, now)
 
 
 async def reschedule_step(

@@ -9,6 +9,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.enrolment import ConsentDecision
+from bot.services.ports import ChannelName
 from bot.storage.audit import Actor, write_audit
 from bot.storage.connections import Connections
 from bot.storage.outbox import eligible, followed_patients
@@ -39,7 +40,7 @@ class NewContact:
     respondent: str
     relation: str | None
     locale: str
-    channel: str = "telegram"
+    channel: str = ChannelName.TELEGRAM.value
     handle: str | None = None  # the address on its channel; the chat id on Telegram
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -11,15 +12,27 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-STORAGE_PROBLEMS = (  # words of SQLite's and the drivers' errors -> a message template
-    ("readonly database", "readonly"),
-    ("read-only", "readonly"),
-    ("disk is full", "full"),
-    ("no space left", "full"),
-    ("unable to open database", "unreachable"),
-    ("database is locked", "locked"),
-    ("malformed", "damaged"),
-    ("file is not a database", "damaged"),
+
+
+class StorageProblem(StrEnum):
+    """A storage failure people can fix (its message template is cli/storage_<value>)."""
+
+    READONLY = "readonly"
+    FULL = "full"
+    UNREACHABLE = "unreachable"
+    LOCKED = "locked"
+    DAMAGED = "damaged"
+
+
+STORAGE_PROBLEMS = (  # words of SQLite's and the drivers' errors -> the problem
+    ("readonly database", StorageProblem.READONLY),
+    ("read-only", StorageProblem.READONLY),
+    ("disk is full", StorageProblem.FULL),
+    ("no space left", StorageProblem.FULL),
+    ("unable to open database", StorageProblem.UNREACHABLE),
+    ("database is locked", StorageProblem.LOCKED),
+    ("malformed", StorageProblem.DAMAGED),
+    ("file is not a database", StorageProblem.DAMAGED),
 )
 
 
@@ -68,7 +81,7 @@ def safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def storage_problem(error: BaseException) -> str | None:
+def storage_problem(error: BaseException) -> StorageProblem | None:
     """Name a storage failure people can fix (read-only, full, unreachable), else None."""
     text = str(error).lower()
     for needle, problem in STORAGE_PROBLEMS:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import insert
 
 from bot.domain.messages import DeliveryOutcome
+from bot.services.ports import ChannelName
 from bot.storage.connections import Connections
 from bot.storage.schema import deliveries
 
@@ -35,7 +36,7 @@ class DeliveryRepository:
 
 
 def _columns(sent: SendRecord, now: datetime) -> dict[str, object]:
-    numeric = sent.channel == "telegram" and sent.address.lstrip("-").isdigit()
+    numeric = sent.channel == ChannelName.TELEGRAM and sent.address.lstrip("-").isdigit()
     has_ref = sent.ref is not None and sent.ref.lstrip("-").isdigit()
     return {
         "message_id": None,

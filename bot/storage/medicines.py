@@ -7,13 +7,14 @@ from enum import StrEnum
 
 from sqlalchemy import insert, select, update
 
+from bot.domain.messages import FailureReason
 from bot.storage.audit import Actor, write_audit
 from bot.storage.connections import Connections
 from bot.storage.outbox_records import MessageStatus
 from bot.storage.schema import medicine_stops as s
 from bot.storage.schema import scheduled_messages as m
 
-STOPPED_REASON = "medicine_stopped"
+STOPPED_REASON = FailureReason.MEDICINE_STOPPED.value
 
 
 class StopSource(StrEnum):

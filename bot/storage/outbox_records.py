@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain.messages import DeliveryOutcome, MessageKind, MessageStatus
+from bot.services.ports import ChannelName
 
 __all__ = ["Delivery", "MessageStatus", "OutboxRow", "Outcome", "PlanCounts", "PlannedMessage"]
 
@@ -55,7 +56,7 @@ class OutboxRow:
     relation: str | None
     discharged_at: datetime
     flags: str | None = None  # the stay's 特殊标记 (plan-specific questions)
-    channel: str = "telegram"  # the contact's channel and address there
+    channel: str = ChannelName.TELEGRAM.value  # the contact's channel and address there
     handle: str | None = None
 
     def __post_init__(self) -> None:
@@ -78,7 +79,7 @@ class Delivery:
     outcome: DeliveryOutcome
     detail: str | None = None
     telegram_message_id: int | None = None
-    channel: str = "telegram"
+    channel: str = ChannelName.TELEGRAM.value
     address: str | None = None  # the address on its channel; None: the chat id
 
 

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.medications.model import DEFAULT_TIMES, MAX_DAYS, WEEK, Frequency, MedicationEntry
 from bot.domain.medications.times import QuietHours
+from bot.domain.step_answers import StepAnswer
 
-ANSWERS = ("taken", "skipped", "snoozed")
+ANSWERS = (StepAnswer.TAKEN, StepAnswer.SKIPPED, StepAnswer.SNOOZED)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,12 @@ def adherence(answers: Iterable[str | None]) -> Adherence:
         if answer is None:
             unanswered += 1
         elif answer in counts:
-            counts[answer] += 1
+            counts[StepAnswer(answer)] += 1
         else:
-            raise ValueError(f"unknown reminder answer {answer!r}; expected one of {ANSWERS}")
-    return Adherence(counts["taken"], counts["skipped"], unanswered + counts["snoozed"])
+            expected = tuple(known.value for known in ANSWERS)
+            raise ValueError(f"unknown reminder answer {answer!r}; expected one of {expected}")
+    return Adherence(
+        counts[StepAnswer.TAKEN],
+        counts[StepAnswer.SKIPPED],
+        unanswered + counts[StepAnswer.SNOOZED],
+    )
