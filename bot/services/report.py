@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,20 @@ from bot.storage.stats import Scope
 from bot.storage.store import Store
 from bot.templating import Renderer, parse_words
 
-SHEETS = ("summary", "departments", "complaints", "praise", "failed", "answers")
+
+
+class Sheet(StrEnum):
+    """A sheet of the report, in order (its title and headers are report/<value>)."""
+
+    SUMMARY = "summary"
+    DEPARTMENTS = "departments"
+    COMPLAINTS = "complaints"
+    PRAISE = "praise"
+    FAILED = "failed"
+    ANSWERS = "answers"
+
+
+SHEETS = tuple(Sheet)
 
 
 async def build_report(
@@ -34,15 +48,15 @@ async def build_report(
     start, end = period.bounds(zone)
     scope = Scope(start, end, department)
     rows = {
-        "summary": _summary(
+        Sheet.SUMMARY: _summary(
             await compute_stats(store, surveys, zone, period, department),
             parse_words(renderer.render("report/figures", locale)),
         ),
-        "departments": await _departments(store, surveys, zone, period, department),
-        "complaints": await store.reports.cases(scope, CaseKind.COMPLAINT),
-        "praise": await store.reports.cases(scope, CaseKind.PRAISE),
-        "failed": await store.reports.failed_follow_ups(scope),
-        "answers": await store.reports.answers(scope),
+        Sheet.DEPARTMENTS: await _departments(store, surveys, zone, period, department),
+        Sheet.COMPLAINTS: await store.reports.cases(scope, CaseKind.COMPLAINT),
+        Sheet.PRAISE: await store.reports.cases(scope, CaseKind.PRAISE),
+        Sheet.FAILED: await store.reports.failed_follow_ups(scope),
+        Sheet.ANSWERS: await store.reports.answers(scope),
     }
     book = Workbook(write_only=True)
     for key in SHEETS:

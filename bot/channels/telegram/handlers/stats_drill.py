@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from telegram import Message, Update
@@ -19,7 +20,18 @@ from bot.storage.audit import Actor
 from bot.storage.stats import Scope
 
 PAGE = 10
-FIGURES = ("failed", "unsatisfied", "overdue", "red_flags")
+
+
+class Figure(StrEnum):
+    """A figure of /stats that opens a list of the people behind it."""
+
+    FAILED = "failed"  # check-ins that failed
+    UNSATISFIED = "unsatisfied"  # unsatisfied answers
+    OVERDUE = "overdue"  # complaints not answered in time
+    RED_FLAGS = "red_flags"
+
+
+FIGURES = tuple(Figure)
 
 
 def drill_buttons(context: AppContext, period: Period) -> Choices:
@@ -97,15 +109,15 @@ def _pager(context: AppContext, data: str, page: int, total: int) -> Choices:
 async def _rows(context: AppContext, figure: str, scope: Scope) -> list[str]:
     reports = context.services.store.reports
     zone = context.services.settings.zone
-    if figure == "failed":
+    if figure == Figure.FAILED:
         found = await reports.failed_follow_ups(scope)
         return [f"{r[0]}({r[1]},{r[3]})· {r[4]} · {r[6]}" for r in found]
-    if figure == "unsatisfied":
+    if figure == Figure.UNSATISFIED:
         found = await reports.answers(scope)
         return [f"{r[0]}({r[1]},{r[3]})· {r[6]}" for r in found if r[7] == "unsatisfied"]
-    kind = CaseKind.COMPLAINT if figure == "overdue" else CaseKind.RED_FLAG
+    kind = CaseKind.COMPLAINT if figure == Figure.OVERDUE else CaseKind.RED_FLAG
     found = await reports.cases(scope, kind)
-    if figure == "overdue":  # not answered, and the answer date has passed
+    if figure == Figure.OVERDUE:  # not answered, and the answer date has passed
         now = context.services.clock.now()
         found = [r for r in found if r[14] is None and r[10] is not None and r[10] < now]
     return [f"#{r[0]} {r[4]}({r[5]},{r[7]})· {_when(r[1], zone)}" for r in found]
