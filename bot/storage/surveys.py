@@ -50,11 +50,14 @@ class SurveySession:
     plan_key: str | None
     respondent: str
     relation: str | None
-    status: str
+    status: SurveyStatus
     current_question: str | None
     expires_at: datetime
     chat_id: int
     flags: str | None = None  # the stay's 特殊标记 (plan-specific questions)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", SurveyStatus(self.status))
 
 
 @dataclass(frozen=True)
