@@ -20,7 +20,6 @@ from bot.storage.store import Store
 from bot.templating import Renderer, parse_words
 
 
-
 class Sheet(StrEnum):
     """A sheet of the report, in order (its title and headers are report/<value>)."""
 
