@@ -11,12 +11,13 @@ from bot.channels.telegram.conversations.consent import ask_consent
 from bot.channels.telegram.conversations.enrolment import answer_identity, begin_enrolment
 from bot.channels.telegram.conversations.reexam_date import DIALOG_KIND as REEXAM_DIALOG
 from bot.channels.telegram.conversations.reexam_date import take_visit_date
-from bot.channels.telegram.conversations.survey import answer_by_text, ask_current_question
 from bot.channels.telegram.conversations.template_edit import DIALOG_KIND as TEMPLATE_DIALOG
 from bot.channels.telegram.conversations.template_edit import take_template_text
 from bot.channels.telegram.handlers.case_patient import open_case_of_chat, relay_to_staff
 from bot.channels.telegram.handlers.replies import send
 from bot.domain.enrolment import DIALOG_KIND, ConsentDecision, EnrolStep
+from bot.services.answering import answer_text
+from bot.services.asking import ask_current_question
 from bot.services.patient_facts import all_stopped
 from bot.storage.surveys import SurveySession
 
@@ -33,7 +34,7 @@ async def on_start(update: Update, context: AppContext) -> None:
     contacts = await store.contacts.for_chat(chat_id)
     hospital = context.services.settings.require_hospital_name()
     if survey := await _open_survey(context, chat_id):
-        await ask_current_question(context, survey)
+        await ask_current_question(context.services, survey)
     elif not contacts:
         await send(context, chat_id, "start/how_to_enrol", hospital=hospital)
     elif await all_stopped(store, [c.patient_id for c in contacts]):  # a death or a dispute
@@ -68,7 +69,7 @@ async def on_private_text(update: Update, context: AppContext) -> None:
     elif state and state.kind == REEXAM_DIALOG:
         await take_visit_date(context, state, text)
     elif text and (survey := await _open_survey(context, chat_id)):
-        await answer_by_text(context, survey, text)
+        await answer_text(context.services, survey, text)
     elif text and (case := await open_case_of_chat(context, chat_id)):
         await relay_to_staff(context, case, chat_id, text)
     else:
