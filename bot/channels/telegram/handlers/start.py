@@ -13,13 +13,11 @@ from bot.channels.telegram.conversations.reexam_date import DIALOG_KIND as REEXA
 from bot.channels.telegram.conversations.reexam_date import take_visit_date
 from bot.channels.telegram.conversations.template_edit import DIALOG_KIND as TEMPLATE_DIALOG
 from bot.channels.telegram.conversations.template_edit import take_template_text
-from bot.channels.telegram.handlers.case_patient import open_case_of_chat, relay_to_staff
 from bot.channels.telegram.handlers.replies import send
 from bot.domain.enrolment import DIALOG_KIND, ConsentDecision, EnrolStep
-from bot.services.answering import answer_text
 from bot.services.asking import ask_current_question
 from bot.services.patient_facts import all_stopped
-from bot.storage.surveys import SurveySession
+from bot.services.patient_text import open_survey, take_patient_text
 
 
 async def on_start(update: Update, context: AppContext) -> None:
@@ -33,7 +31,7 @@ async def on_start(update: Update, context: AppContext) -> None:
     await store.dialogs.clear(chat_id)
     contacts = await store.contacts.for_chat(chat_id)
     hospital = context.services.settings.require_hospital_name()
-    if survey := await _open_survey(context, chat_id):
+    if survey := await open_survey(context.services, chat_id):
         await ask_current_question(context.services, survey)
     elif not contacts:
         await send(context, chat_id, "start/how_to_enrol", hospital=hospital)
@@ -68,14 +66,5 @@ async def on_private_text(update: Update, context: AppContext) -> None:
         await take_case_text(update, context, state)
     elif state and state.kind == REEXAM_DIALOG:
         await take_visit_date(context, state, text)
-    elif text and (survey := await _open_survey(context, chat_id)):
-        await answer_text(context.services, survey, text)
-    elif text and (case := await open_case_of_chat(context, chat_id)):
-        await relay_to_staff(context, case, chat_id, text)
-    else:
-        await send(context, chat_id, "common/not_understood")
-
-
-async def _open_survey(context: AppContext, chat_id: int) -> SurveySession | None:
-    sessions = await context.services.store.surveys.open_for_chat(chat_id)
-    return next((s for s in sessions if s.status == "open"), None)
+    else:  # what every channel does with typed text
+        await take_patient_text(context.services, chat_id, text)
