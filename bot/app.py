@@ -50,6 +50,7 @@ from bot.channels.telegram.handlers.stats_drill import on_drill
 from bot.channels.telegram.handlers.stop import on_stop, on_stop_button
 from bot.channels.telegram.staff_desk import TelegramStaffDesk
 from bot.channels.telegram.transport import TelegramChannel
+from bot.channels.text.channel import TextChannel, TextLine
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.jobs import dispatch_tick
@@ -62,7 +63,7 @@ from bot.domain.schedule import SendPolicy
 from bot.services.container import Services
 from bot.services.menus import set_menus
 from bot.services.planning import Scheduling, holiday_warning, load_scheduling
-from bot.services.ports import ChannelName
+from bot.services.ports import Channel, ChannelName
 from bot.services.template_edits import load_overrides, load_samples
 from bot.settings import Settings
 from bot.storage import migrate
@@ -95,6 +96,7 @@ def build_app(
     clock: Clock | None = None,
     request: BaseRequest | None = None,
     rate_limit: bool = True,
+    text_line: TextLine | None = None,
 ) -> AppType:
     """Build the Application; services are opened in post_init and closed in post_shutdown."""
     chosen_clock = clock or SystemClock()
@@ -111,7 +113,10 @@ def build_app(
         )
         telegram = TelegramChannel(app.bot)
         pacer = Pacer(settings.rate, settings.per_chat_interval)  # shared: replies and bulk
-        channels = {ChannelName.TELEGRAM: telegram}
+        channels: dict[ChannelName, Channel] = {ChannelName.TELEGRAM: telegram}
+        if text_line is not None:  # a plain-text line (the tests'; later an SMS gateway)
+            text = TextChannel(store, renderer, chosen_clock, text_line, settings.locale)
+            channels[ChannelName.TEXT] = text
         dispatcher = Dispatcher(
             store,
             composer,

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.app import build_app
 from bot.channels.telegram.context import AppContext, AppType
+from bot.channels.text.channel import TextLine
 from bot.demo.fake_telegram import FakeTelegram
 from bot.demo.updates import callback_update, text_update
 from bot.dispatch.jobs import dispatch_tick
@@ -21,12 +22,17 @@ class BotHarness:
         self.settings = settings
         self.clock = FakeClock(start)
         self.telegram = FakeTelegram()
+        self.text_line: TextLine | None = None  # set before start() to reach text contacts
         self.app: AppType | None = None
 
     async def start(self) -> None:
         """Build and initialise the application as `run` would, without polling."""
         self.app = build_app(
-            self.settings, clock=self.clock, request=self.telegram, rate_limit=False
+            self.settings,
+            clock=self.clock,
+            request=self.telegram,
+            rate_limit=False,
+            text_line=self.text_line,
         )
         await self.app.initialize()
         assert self.app.post_init is not None
