@@ -10,7 +10,6 @@ from bot.domain.roles import Role
 from bot.services.alerts import patient_variables
 from bot.services.case_texts import local_text
 from bot.services.container import Services
-from bot.services.ports import Outgoing, SendPurpose, telegram_chat
 
 log = logging.getLogger(__name__)
 REMIND_BEFORE = timedelta(hours=24)
@@ -77,18 +76,11 @@ async def _tell_supervisors(services: Services, case: Case, key: str, **variable
         for m in await services.store.staff.all()
         if m.role is Role.SUPERVISOR and m.department_id in (None, episode.department_id)
     ]
-    text = services.renderer.render(
-        key,
-        services.locale,
-        number=case.id,
-        **patient_variables(services.settings, episode),
-        **variables,
-    )
+    patient = patient_variables(services.settings, episode)
+    desk = services.staff_desk
     for member in supervisors:
-        address = telegram_chat(member.user_id)
-        if await services.sender.send(address, Outgoing(text), SendPurpose.NOTICE) is None:
+        if not await desk.tell_member(member.user_id, key, number=case.id, **patient, **variables):
             # e.g. a supervisor who never opened the bot
             log.warning("supervisor %s not told about case %s", member.user_id, case.id)
     if not supervisors:
-        patient = patient_variables(services.settings, episode)
-        await services.staff_desk.post_note(case, key, **patient, **variables)
+        await desk.post_note(case, key, **patient, **variables)

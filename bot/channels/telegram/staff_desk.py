@@ -209,3 +209,10 @@ class TelegramStaffDesk:
         if sent is None:
             log.warning("staff post %s failed", key)
         return StaffPost(chat_id, int(sent.ref), None) if sent is not None else None
+
+    async def tell_member(self, user_id: int, key: str, /, **variables: object) -> bool:
+        """Write to a staff member's private chat with the bot; False if refused."""
+        message = Outgoing(self._render(key, **variables))
+        return (
+            await self.sender.send(telegram_chat(user_id), message, SendPurpose.NOTICE) is not None
+        )
