@@ -48,12 +48,13 @@ from bot.channels.telegram.handlers.start import on_help, on_private_text, on_st
 from bot.channels.telegram.handlers.stats import on_stats
 from bot.channels.telegram.handlers.stats_drill import on_drill
 from bot.channels.telegram.handlers.stop import on_stop, on_stop_button
+from bot.channels.telegram.jobs import on_dispatch_job
+from bot.channels.telegram.menus import set_menus
 from bot.channels.telegram.staff_desk import TelegramStaffDesk
 from bot.channels.telegram.transport import TelegramChannel
 from bot.channels.text.channel import TextChannel, TextLine
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
-from bot.dispatch.jobs import dispatch_tick
 from bot.dispatch.pacing import Pacer
 from bot.dispatch.send_path import ChannelSender
 from bot.domain.choices import ANSWER_CHOICES, Prefix, pattern
@@ -61,7 +62,6 @@ from bot.domain.clock import Clock, SystemClock
 from bot.domain.plans.model import parse_duration
 from bot.domain.schedule import SendPolicy
 from bot.services.container import Services
-from bot.services.menus import set_menus
 from bot.services.planning import Scheduling, holiday_warning, load_scheduling
 from bot.services.ports import Channel, ChannelName
 from bot.services.template_edits import load_overrides, load_samples
@@ -144,7 +144,7 @@ def build_app(
         log_holiday_warning(scheduling, chosen_clock.now().date())
         if app.job_queue is not None:
             app.job_queue.run_repeating(
-                dispatch_tick,
+                on_dispatch_job,
                 interval=settings.dispatch_interval,
                 first=1.0,
                 name="dispatch",

@@ -6,10 +6,10 @@ from datetime import datetime
 
 from bot.app import build_app
 from bot.channels.telegram.context import AppContext, AppType
+from bot.channels.telegram.jobs import on_dispatch_job
 from bot.channels.text.channel import TextLine
 from bot.demo.fake_telegram import FakeTelegram
 from bot.demo.updates import callback_update, text_update
-from bot.dispatch.jobs import dispatch_tick
 from bot.domain.clock import FakeClock
 from bot.services.container import Services
 from bot.settings import Settings
@@ -60,7 +60,7 @@ class BotHarness:
     async def tick(self) -> None:
         """Run the dispatcher job once, as the JobQueue would."""
         assert self.app is not None
-        await dispatch_tick(AppContext(self.app))
+        await on_dispatch_job(AppContext(self.app))
 
     async def text(
         self,
