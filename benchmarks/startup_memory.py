@@ -27,8 +27,8 @@ async def outbox_child(database: Path) -> None:
     """Start the real application on a database full of pending rows, then claim once."""
     from bot.app import build_app
     from bot.channels.telegram.context import AppContext
+    from bot.channels.telegram.jobs import on_dispatch_job
     from bot.demo.fake_telegram import TOKEN, FakeTelegram
-    from bot.dispatch.jobs import dispatch_tick
     from tests.harness import make_settings
 
     url = f"sqlite+aiosqlite:///{database}"
@@ -38,7 +38,7 @@ async def outbox_child(database: Path) -> None:
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)
-    await dispatch_tick(AppContext(app))  # type: ignore[arg-type]  # nothing is due yet
+    await on_dispatch_job(AppContext(app))  # type: ignore[arg-type]  # nothing is due yet
     _report()
 
 

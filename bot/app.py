@@ -48,11 +48,13 @@ from bot.channels.telegram.handlers.start import on_help, on_private_text, on_st
 from bot.channels.telegram.handlers.stats import on_stats
 from bot.channels.telegram.handlers.stats_drill import on_drill
 from bot.channels.telegram.handlers.stop import on_stop, on_stop_button
+from bot.channels.telegram.jobs import on_dispatch_job
+from bot.channels.telegram.menus import set_menus
 from bot.channels.telegram.staff_desk import TelegramStaffDesk
 from bot.channels.telegram.transport import TelegramChannel
+from bot.channels.text.channel import TextChannel, TextLine
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
-from bot.dispatch.jobs import dispatch_tick
 from bot.dispatch.pacing import Pacer
 from bot.dispatch.send_path import ChannelSender
 from bot.domain.choices import ANSWER_CHOICES, Prefix, pattern
@@ -60,9 +62,8 @@ from bot.domain.clock import Clock, SystemClock
 from bot.domain.plans.model import parse_duration
 from bot.domain.schedule import SendPolicy
 from bot.services.container import Services
-from bot.services.menus import set_menus
 from bot.services.planning import Scheduling, holiday_warning, load_scheduling
-from bot.services.ports import ChannelName
+from bot.services.ports import Channel, ChannelName
 from bot.services.template_edits import load_overrides, load_samples
 from bot.settings import Settings
 from bot.storage import migrate
@@ -95,6 +96,7 @@ def build_app(
     clock: Clock | None = None,
     request: BaseRequest | None = None,
     rate_limit: bool = True,
+    text_line: TextLine | None = None,
 ) -> AppType:
     """Build the Application; services are opened in post_init and closed in post_shutdown."""
     chosen_clock = clock or SystemClock()
@@ -111,7 +113,10 @@ def build_app(
         )
         telegram = TelegramChannel(app.bot)
         pacer = Pacer(settings.rate, settings.per_chat_interval)  # shared: replies and bulk
-        channels = {ChannelName.TELEGRAM: telegram}
+        channels: dict[ChannelName, Channel] = {ChannelName.TELEGRAM: telegram}
+        if text_line is not None:  # a plain-text line (the tests'; later an SMS gateway)
+            text = TextChannel(store, renderer, chosen_clock, text_line, settings.locale)
+            channels[ChannelName.TEXT] = text
         dispatcher = Dispatcher(
             store,
             composer,
@@ -139,7 +144,7 @@ def build_app(
         log_holiday_warning(scheduling, chosen_clock.now().date())
         if app.job_queue is not None:
             app.job_queue.run_repeating(
-                dispatch_tick,
+                on_dispatch_job,
                 interval=settings.dispatch_interval,
                 first=1.0,
                 name="dispatch",

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.channels.telegram.context import AppContext
 from bot.demo.harness import BotHarness
 from bot.dispatch import jobs
+from bot.services.container import Services
 from tests.harness import START, local
 from tests.test_complaints import SUPERVISOR, complain, group_calls, setup
 
@@ -32,9 +32,9 @@ async def test_two_processes_sweep_once_per_tick_and_remind_once(
     swept: list[str] = []
     real_sweeps = jobs.run_sweeps
 
-    async def counted(context: AppContext) -> None:
-        swept.append(context.services.dispatcher.owner)
-        await real_sweeps(context)
+    async def counted(services: Services) -> None:
+        swept.append(services.dispatcher.owner)
+        await real_sweeps(services)
 
     monkeypatch.setattr(jobs, "run_sweeps", counted)
     harness.clock.advance(local("2026-11-20", "10:00") - harness.clock.now())

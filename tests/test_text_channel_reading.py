@@ -54,3 +54,16 @@ def test_a_reply_names_a_choice_by_number_or_label(reply: str, expected: str) ->
 @pytest.mark.parametrize("reply", ["4", "0", "12", "还行", "", "满意吧"])
 def test_other_replies_choose_nothing(reply: str) -> None:
     assert chosen(reply, SATISFACTION) is None
+
+
+SCALE = [Choice(f"sv:7:nps:{n}", str(n)) for n in range(11)] + [Choice("sv:7:nps:skip", "跳过")]
+
+
+def test_a_scale_is_answered_with_the_number_itself() -> None:
+    message = Outgoing("您有多大可能向亲友推荐本院?", (tuple(SCALE),))
+    text = plain_message(Renderer(), "zh_CN", message)
+    assert text.endswith("回复 0 到 10 之间的数字,或回复“跳过”")
+    for reply, expected in (("8", "sv:7:nps:8"), ("０", "sv:7:nps:0"), ("跳过", "sv:7:nps:skip")):
+        choice = chosen(reply, SCALE)
+        assert choice is not None and choice.id == expected
+    assert chosen("11", SCALE) is None and chosen("12", SCALE) is None

@@ -13,10 +13,10 @@ import typer
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.channels.telegram.links import BOT_USERNAME_KEY, cache_bot_username
 from bot.cli.common import fail, required, say, settings_or_exit, with_store
 from bot.domain.clock import SystemClock
 from bot.services.invitations import InviteRefused, check_invitable, invite_patient, issue_invite
-from bot.services.links import BOT_USERNAME_KEY, cache_bot_username
 from bot.settings import Settings
 from bot.storage.audit import Actor
 from bot.storage.store import Store

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from bot.app import build_app
 from bot.channels.telegram.context import AppContext, AppType
+from bot.channels.telegram.jobs import on_dispatch_job
+from bot.channels.text.channel import TextLine
 from bot.demo.fake_telegram import FakeTelegram
 from bot.demo.updates import callback_update, text_update
-from bot.dispatch.jobs import dispatch_tick
 from bot.domain.clock import FakeClock
 from bot.services.container import Services
 from bot.settings import Settings
@@ -21,12 +22,17 @@ class BotHarness:
         self.settings = settings
         self.clock = FakeClock(start)
         self.telegram = FakeTelegram()
+        self.text_line: TextLine | None = None  # set before start() to reach text contacts
         self.app: AppType | None = None
 
     async def start(self) -> None:
         """Build and initialise the application as `run` would, without polling."""
         self.app = build_app(
-            self.settings, clock=self.clock, request=self.telegram, rate_limit=False
+            self.settings,
+            clock=self.clock,
+            request=self.telegram,
+            rate_limit=False,
+            text_line=self.text_line,
         )
         await self.app.initialize()
         assert self.app.post_init is not None
@@ -54,7 +60,7 @@ class BotHarness:
     async def tick(self) -> None:
         """Run the dispatcher job once, as the JobQueue would."""
         assert self.app is not None
-        await dispatch_tick(AppContext(self.app))
+        await on_dispatch_job(AppContext(self.app))
 
     async def text(
         self,

@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.channels.telegram.context import AppContext
 from bot.domain.cases import WORKED_KINDS, Case, CaseEventKind, Deadline, Posting
 from bot.domain.roles import Role
 from bot.services.alerts import patient_variables
 from bot.services.case_texts import local_text
-from bot.services.ports import Outgoing, SendPurpose, telegram_chat
+from bot.services.container import Services
 
 log = logging.getLogger(__name__)
 REMIND_BEFORE = timedelta(hours=24)
@@ -20,57 +19,55 @@ DEADLINES = {  # which -> (due column, done column)
 }
 
 
-async def sweep_cases(context: AppContext) -> None:
+async def sweep_cases(services: Services) -> None:
     """Run once per dispatcher tick; each reminder and escalation happens once, restart-safe."""
-    store = context.services.store
-    open_cases = await store.cases.open_of_kinds([kind.value for kind in WORKED_KINDS])
+    open_cases = await services.store.cases.open_of_kinds([kind.value for kind in WORKED_KINDS])
     for case in open_cases:
-        if case.staff_message_id is None and not await _post_unposted(context, case):
+        if case.staff_message_id is None and not await _post_unposted(services, case):
             continue
         for which in DEADLINES:
-            await _check_deadline(context, case, which, context.services.clock.now())
+            await _check_deadline(services, case, which, services.clock.now())
 
 
-async def _post_unposted(context: AppContext, case: Case) -> bool:
+async def _post_unposted(services: Services, case: Case) -> bool:
     """Post a case not posted yet; False if it failed or another post of it is under way."""
-    posting = await context.services.staff_desk.post_case(case)
+    posting = await services.staff_desk.post_case(case)
     if posting is Posting.FAILED:
-        await _tell_supervisors_once(context, case, "staff/group_unreachable")
+        await _tell_supervisors_once(services, case, "staff/group_unreachable")
     return posting is Posting.POSTED
 
 
-async def _check_deadline(context: AppContext, case: Case, which: Deadline, now: datetime) -> None:
+async def _check_deadline(services: Services, case: Case, which: Deadline, now: datetime) -> None:
     due_column, done_column = DEADLINES[which]
     due: datetime | None = getattr(case, due_column)
     if due is None or getattr(case, done_column) is not None:
         return
-    store = context.services.store
+    store = services.store
     if now >= due - REMIND_BEFORE and await store.cases.mark_reminded(case.id, which, now):
-        due_text = local_text(context.services.settings.zone, due)
-        await context.services.staff_desk.post_note(
+        due_text = local_text(services.settings.zone, due)
+        await services.staff_desk.post_note(
             case, "staff/case_reminder", which=which.value, due=due_text
         )
     if now > due and await store.cases.mark_overdue(case.id, which, now):
         await _tell_supervisors(
-            context,
+            services,
             case,
             "staff/case_overdue",
             which=which.value,
-            due=local_text(context.services.settings.zone, due),
+            due=local_text(services.settings.zone, due),
         )
 
 
-async def _tell_supervisors_once(context: AppContext, case: Case, key: str) -> None:
-    store, event = context.services.store, CaseEventKind.UNPOSTED
+async def _tell_supervisors_once(services: Services, case: Case, key: str) -> None:
+    store, event = services.store, CaseEventKind.UNPOSTED
     if any(e.kind == event for e in await store.cases.events(case.id)):
         return
-    await store.cases.record_event(case.id, event, context.services.clock.now())
-    await _tell_supervisors(context, case, key)
+    await store.cases.record_event(case.id, event, services.clock.now())
+    await _tell_supervisors(services, case, key)
 
 
-async def _tell_supervisors(context: AppContext, case: Case, key: str, **variables: object) -> None:
+async def _tell_supervisors(services: Services, case: Case, key: str, **variables: object) -> None:
     """Message each supervisor of the case's department (or hospital-wide) privately."""
-    services = context.services
     episode = await services.store.episodes.get(case.episode_id)
     if episode is None:
         return
@@ -79,18 +76,11 @@ async def _tell_supervisors(context: AppContext, case: Case, key: str, **variabl
         for m in await services.store.staff.all()
         if m.role is Role.SUPERVISOR and m.department_id in (None, episode.department_id)
     ]
-    text = services.renderer.render(
-        key,
-        services.locale,
-        number=case.id,
-        **patient_variables(services.settings, episode),
-        **variables,
-    )
+    patient = patient_variables(services.settings, episode)
+    desk = services.staff_desk
     for member in supervisors:
-        address = telegram_chat(member.user_id)
-        if await services.sender.send(address, Outgoing(text), SendPurpose.NOTICE) is None:
+        if not await desk.tell_member(member.user_id, key, number=case.id, **patient, **variables):
             # e.g. a supervisor who never opened the bot
             log.warning("supervisor %s not told about case %s", member.user_id, case.id)
     if not supervisors:
-        patient = patient_variables(services.settings, episode)
-        await context.services.staff_desk.post_note(case, key, **patient, **variables)
+        await desk.post_note(case, key, **patient, **variables)

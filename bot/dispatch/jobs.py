@@ -1,50 +1,45 @@
-"""The periodic job: sweep unanswered check-ins, then send what is due."""
+"""The periodic work: sweep unanswered check-ins and case deadlines, then send what is due."""
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 
-from bot.channels.telegram.context import AppContext
 from bot.dispatch.case_deadlines import sweep_cases
 from bot.dispatch.sweeps import expire_unanswered
+from bot.services.container import Services
 from bot.services.planning import extend_medicine_horizons, replan_changed
 
 log = logging.getLogger(__name__)
-
-
-async def _holds_sweeps(context: AppContext) -> bool:
-    services = context.services
-    duration = timedelta(seconds=services.settings.dispatch_interval * LEASE_SHARE)
-    owner = services.dispatcher.owner
-    return await services.store.leases.take(SWEEPS, owner, services.clock.now(), duration)
-
-
-async def run_sweeps(context: AppContext) -> None:
-    """Re-plan changed plans, expire unanswered steps and surveys, watch case deadlines."""
-    services = context.services
-    await replan_changed(services.store, services.scheduling, services.clock.now())
-    await extend_medicine_horizons(services.store, services.scheduling, services.clock.now())
-    await expire_unanswered(services.store, services.scheduling.policy, services.clock.now())
-    await services.store.surveys.expire(services.clock.now())
-    await sweep_cases(context)
-    await services.store.seen_updates.prune(services.clock.now() - SEEN_UPDATES_KEPT)
-
-
 SWEEPS = "sweeps"
 SEEN_UPDATES_KEPT = timedelta(days=2)  # Telegram keeps an unanswered update for 24 hours
 LEASE_SHARE = 0.9  # of the tick: the holder renews it every tick, a survivor takes over
 
 
-async def dispatch_tick(context: AppContext) -> None:
-    """Run one dispatcher tick (the JobQueue calls this every FOLLOWUP_DISPATCH_INTERVAL).
+async def _holds_sweeps(services: Services) -> bool:
+    duration = timedelta(seconds=services.settings.dispatch_interval * LEASE_SHARE)
+    owner = services.dispatcher.owner
+    return await services.store.leases.take(SWEEPS, owner, services.clock.now(), duration)
+
+
+async def run_sweeps(services: Services) -> None:
+    """Re-plan changed plans, expire unanswered steps and surveys, watch case deadlines."""
+    await replan_changed(services.store, services.scheduling, services.clock.now())
+    await extend_medicine_horizons(services.store, services.scheduling, services.clock.now())
+    await expire_unanswered(services.store, services.scheduling.policy, services.clock.now())
+    await services.store.surveys.expire(services.clock.now())
+    await sweep_cases(services)
+    await services.store.seen_updates.prune(services.clock.now() - SEEN_UPDATES_KEPT)
+
+
+async def dispatch_tick(services: Services) -> None:
+    """Run one dispatcher tick (every FOLLOWUP_DISPATCH_INTERVAL).
 
     Every process sends what is due (the claim shares the rows out); the sweeps run in one
     process per tick, the one holding their lease.
     """
-    services = context.services
-    if await _holds_sweeps(context):
-        await run_sweeps(context)
+    if await _holds_sweeps(services):
+        await run_sweeps(services)
     stats = await services.dispatcher.run_once()
     if stats.sent or stats.failed or stats.retried or stats.missed:
         log.info(

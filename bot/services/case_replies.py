@@ -17,11 +17,12 @@ from bot.domain.cases import (
 from bot.services.cases import apply, member_name
 from bot.services.container import Services
 from bot.services.languages import locale_of_chat
-from bot.services.ports import Choice, Outgoing, telegram_chat
+from bot.services.ports import Address, Choice, Outgoing, telegram_chat
 from bot.storage.records import Contact, Episode, StaffMember
 
 STOPPED_NOTE = "staff/case_patient_stopped"
 SHOWN_TEXT = 3000  # a reply or summary shown to others fits one message with its heading
+Rows = tuple[tuple[Choice, ...], ...]
 
 
 async def on_staff_message(services: Services, case: Case, member: StaffMember, text: str) -> None:
@@ -50,14 +51,28 @@ async def tell_patient(
     services: Services,
     chat_id: int,
     key: str,
-    choices: tuple[tuple[Choice, ...], ...] = (),
+    choices: Rows = (),
     /,
     **variables: object,
 ) -> bool:
-    """Send a template to a patient's chat in its language; False if it was refused."""
+    """Send a template to a patient's chat (on its channel) in its language; False if refused."""
+    address = await services.store.channel_chats.address_of(chat_id) or telegram_chat(chat_id)
+    return await _tell(services, address, chat_id, key, choices, **variables)
+
+
+async def tell_contact(
+    services: Services, contact: Contact, key: str, choices: Rows = (), /, **variables: object
+) -> bool:
+    """Send a template to a contact at its address on its channel; False if it was refused."""
+    return await _tell(services, contact.address, contact.chat_id, key, choices, **variables)
+
+
+async def _tell(
+    services: Services, to: Address, chat_id: int, key: str, choices: Rows, /, **variables: object
+) -> bool:
     locale = await locale_of_chat(services.store, services.settings, chat_id)
     text = services.renderer.render(key, locale, **variables)
-    return await services.sender.send(telegram_chat(chat_id), Outgoing(text, choices)) is not None
+    return await services.sender.send(to, Outgoing(text, choices)) is not None
 
 
 async def relay_to_patient(services: Services, case: Case, member: StaffMember, text: str) -> None:
@@ -66,9 +81,9 @@ async def relay_to_patient(services: Services, case: Case, member: StaffMember, 
     if reachable is None:
         return
     contact, episode = reachable
-    sent = await tell_patient(
+    sent = await tell_contact(
         services,
-        contact.chat_id,
+        contact,
         "case/staff_reply",
         number=case.id,
         hospital=services.settings.require_hospital_name(),
@@ -94,7 +109,7 @@ async def close_case(services: Services, case: Case, member: StaffMember, summar
     closed, shown = done.case, summary[:SHOWN_TEXT]
     reachable = await _reachable(services, closed)
     if reachable is not None:
-        await _tell_patient_closed(services, closed, reachable[0].chat_id, shown)
+        await _tell_patient_closed(services, closed, reachable[0], shown)
     render = services.renderer.render
     outcome = render(f"outcomes/{closed.outcome}", services.locale) if closed.outcome else ""
     await services.staff_desk.post_note(
@@ -107,13 +122,15 @@ async def close_case(services: Services, case: Case, member: StaffMember, summar
     await services.staff_desk.refresh_card(case.id)
 
 
-async def _tell_patient_closed(services: Services, case: Case, chat_id: int, shown: str) -> None:
+async def _tell_patient_closed(
+    services: Services, case: Case, contact: Contact, shown: str
+) -> None:
     """Tell the patient, in their language, how the case ended and ask if they are satisfied."""
-    locale = await locale_of_chat(services.store, services.settings, chat_id)
+    locale = await locale_of_chat(services.store, services.settings, contact.chat_id)
     render = services.renderer.render
     outcome = render(f"outcomes/{case.outcome}", locale) if case.outcome else ""
-    await tell_patient(
-        services, chat_id, "case/closed", number=case.id, outcome=outcome, summary=shown
+    await tell_contact(
+        services, contact, "case/closed", number=case.id, outcome=outcome, summary=shown
     )
     choices = (
         (
@@ -121,7 +138,7 @@ async def _tell_patient_closed(services: Services, case: Case, chat_id: int, sho
             Choice(f"ch:{case.id}:no", render("buttons/handling_unsatisfied", locale)),
         ),
     )
-    await tell_patient(services, chat_id, "case/handling_question", choices, number=case.id)
+    await tell_contact(services, contact, "case/handling_question", choices, number=case.id)
 
 
 async def open_case_of_chat(services: Services, chat_id: int) -> Case | None:

@@ -39,7 +39,7 @@ class Applied:
     change: CaseChange
 
 
-async def open_patient_case(
+def patient_case(
     services: Services,
     contact: Contact,
     kind: CaseKind,
@@ -48,13 +48,13 @@ async def open_patient_case(
     photo: str | None,
     source: CaseSource = CaseSource.PATIENT,
     session_id: int | None = None,
-) -> Case:
-    """Register a case raised by a patient or relative, with its deadlines, and post it."""
+) -> NewCase:
+    """Return a case raised by a patient or relative, with its deadlines from now."""
     now = services.clock.now()
     policy = services.scheduling.policy
     worked = kind is not CaseKind.PRAISE
     settings = services.settings
-    new = NewCase(
+    return NewCase(
         kind=kind,
         patient_id=contact.patient_id,
         episode_id=contact.episode_id,
@@ -71,7 +71,19 @@ async def open_patient_case(
         concerned=concerned or None,
         photo_file_id=photo,
     )
-    case = await services.store.cases.open(new, now)
+
+
+async def open_patient_case(
+    services: Services,
+    contact: Contact,
+    kind: CaseKind,
+    text: str,
+    concerned: str,
+    photo: str | None,
+) -> Case:
+    """Register a case raised by a patient or relative, and post it to staff."""
+    new = patient_case(services, contact, kind, text, concerned, photo)
+    case = await services.store.cases.open(new, services.clock.now())
     await services.staff_desk.post_case(case)
     return case
 

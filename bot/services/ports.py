@@ -175,3 +175,7 @@ class StaffDesk(Protocol):
     ) -> StaffPost | None:
         """Post an alert about a patient (with a choice to acknowledge case `acknowledge`)."""
         ...
+
+    async def tell_member(self, user_id: int, key: str, /, **variables: object) -> bool:
+        """Write to one staff member privately; False if it could not be delivered."""
+        ...

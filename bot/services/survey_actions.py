@@ -1,4 +1,9 @@
-"""What survey answers set in motion: red flags, complaints, praise, questions for staff."""
+"""What survey answers set in motion: red flags, complaints, praise, questions for staff.
+
+Cases are opened inside the answer's unit of work (`open_cases`), so the answer, its cases
+and the step marked answered are stored together or not at all; staff and the patient are
+told after the commit (`announce`).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,14 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from bot.domain.cases import CaseKind, CaseSource
+from bot.domain.cases import Case, CaseKind, CaseSource
 from bot.domain.surveys.model import ACTION_ACKS, STAFF_ALERTS, Action, Question
-from bot.services.case_replies import tell_patient
-from bot.services.cases import open_patient_case
+from bot.services.cases import patient_case
 from bot.services.container import Services
+from bot.services.messaging import say
 from bot.storage.cases import NewCase
 from bot.storage.surveys import SurveySession
+from bot.storage.unit_of_work import Repositories
 
 CASE_KINDS = {
     Action.RED_FLAG: CaseKind.RED_FLAG,
@@ -30,69 +36,81 @@ class Shown:
     answer: str
 
 
-async def run_actions(
+@dataclass(frozen=True)
+class Opened:
+    """A case an answer opened, and whether it is the first of its kind in the session."""
+
+    action: Action
+    case: Case
+    first_of_kind: bool
+
+
+async def open_cases(
+    repos: Repositories,
     services: Services,
     session: SurveySession,
     question: Question,
     answer: str,
     actions: tuple[Action, ...],
-    shown: Shown,
-) -> None:
-    """Open a case per action, tell the staff group, and acknowledge to the patient once."""
+) -> list[Opened]:
+    """Store a case per action of the answer (within the caller's unit of work)."""
+    opened = []
     for action in actions:
-        if action in CASE_KINDS:
-            await _open_case(services, session, question, answer, action, shown)
+        if action not in CASE_KINDS:
+            continue
+        kind = CASE_KINDS[action]
+        earlier = [
+            c
+            for c in await repos.cases.for_patient(session.patient_id)
+            if c.session_id == session.id and c.kind is kind
+        ]
+        new = await _new_case(repos, services, session, question, answer, kind)
+        case = await repos.cases.open(new, services.clock.now())
+        opened.append(Opened(action, case, not earlier))
+    return opened
 
 
-async def _open_case(
+async def _new_case(
+    repos: Repositories,
     services: Services,
     session: SurveySession,
     question: Question,
     answer: str,
-    action: Action,
-    shown: Shown,
-) -> None:
-    kind = CASE_KINDS[action]
-    earlier = [
-        c
-        for c in await services.store.cases.for_patient(session.patient_id)
-        if c.session_id == session.id and c.kind is kind
-    ]
-    if kind is CaseKind.RED_FLAG:
-        await _raise_red_flag(services, session, question, answer, shown)
-    else:  # complaints, praise and questions are worked like any other case
-        contact = await services.store.contacts.get(session.contact_id)
+    kind: CaseKind,
+) -> NewCase:
+    if kind is not CaseKind.RED_FLAG:  # complaints, praise and questions are worked cases
+        contact = await repos.contacts.get(session.contact_id)
         assert contact is not None
-        await open_patient_case(
-            services,
-            contact,
-            kind,
-            answer,
-            "",
-            None,
-            source=CaseSource.SURVEY,
-            session_id=session.id,
-        )
-    if not earlier:  # one acknowledgement per kind and session, however many answers flag
-        await tell_patient(services, session.chat_id, ACTION_ACKS[action])
-
-
-async def _raise_red_flag(
-    services: Services, session: SurveySession, question: Question, answer: str, shown: Shown
-) -> None:
-    case = await services.store.cases.open(
-        NewCase(
-            kind=CaseKind.RED_FLAG,
-            patient_id=session.patient_id,
-            episode_id=session.episode_id,
-            contact_id=session.contact_id,
-            source=CaseSource.SURVEY,
-            session_id=session.id,
-            question=question.key,
-            answer=answer,
-        ),
-        services.clock.now(),
+        source, session_id = CaseSource.SURVEY, session.id
+        return patient_case(services, contact, kind, answer, "", None, source, session_id)
+    return NewCase(
+        kind=CaseKind.RED_FLAG,
+        patient_id=session.patient_id,
+        episode_id=session.episode_id,
+        contact_id=session.contact_id,
+        source=CaseSource.SURVEY,
+        session_id=session.id,
+        question=question.key,
+        answer=answer,
     )
+
+
+async def announce(
+    services: Services, session: SurveySession, opened: list[Opened], shown: Shown
+) -> None:
+    """Tell staff of each case, and acknowledge to the patient once per kind and session."""
+    for each in opened:
+        if each.case.kind is CaseKind.RED_FLAG:
+            await _alert_staff(services, session, each.case, shown)
+        else:
+            await services.staff_desk.post_case(each.case)
+        if each.first_of_kind:
+            await say(services, session.chat_id, ACTION_ACKS[each.action])
+
+
+async def _alert_staff(
+    services: Services, session: SurveySession, case: Case, shown: Shown
+) -> None:
     key = STAFF_ALERTS.get(Action.RED_FLAG)
     episode = await services.store.episodes.get(session.episode_id)
     if key is None or episode is None:

@@ -18,7 +18,15 @@ from bot.domain.cases import Case, CaseKind, CaseStatus, Outcome, Posting, Staff
 from bot.domain.clock import Clock
 from bot.services.alerts import patient_variables
 from bot.services.case_texts import local_text, who_raised
-from bot.services.ports import Choice, Media, MediaKind, Outgoing, Sender, telegram_chat
+from bot.services.ports import (
+    Choice,
+    Media,
+    MediaKind,
+    Outgoing,
+    Sender,
+    SendPurpose,
+    telegram_chat,
+)
 from bot.settings import Settings
 from bot.storage.records import Episode
 from bot.storage.store import Store
@@ -196,5 +204,15 @@ class TelegramStaffDesk:
         choices: Rows = ()
         if acknowledge is not None:
             choices = ((Choice(f"ack:{acknowledge}", self._render(ACK_LABEL)),),)
-        sent = await self.sender.send(telegram_chat(chat_id), Outgoing(text, choices))
+        message = Outgoing(text, choices)
+        sent = await self.sender.send(telegram_chat(chat_id), message, SendPurpose.NOTICE)
+        if sent is None:
+            log.warning("staff post %s failed", key)
         return StaffPost(chat_id, int(sent.ref), None) if sent is not None else None
+
+    async def tell_member(self, user_id: int, key: str, /, **variables: object) -> bool:
+        """Write to a staff member's private chat with the bot; False if refused."""
+        message = Outgoing(self._render(key, **variables))
+        return (
+            await self.sender.send(telegram_chat(user_id), message, SendPurpose.NOTICE) is not None
+        )

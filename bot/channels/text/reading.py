@@ -14,11 +14,20 @@ def normalized(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().strip(TRIMMED)
 
 
+def is_number(label: str) -> bool:
+    """Say whether a choice's label is a number (then the number itself answers it)."""
+    folded = normalized(label)
+    return folded.isdecimal() and folded.isascii()
+
+
 def chosen(text: str, offered: list[Choice]) -> Choice | None:
-    """Return the choice a reply names by its number or its exact label, else None."""
+    """Return the choice a reply names by its exact label, or by its position when no
+    choice is a number itself; else None."""
     reply = normalized(text)
-    if reply.isdecimal() and reply.isascii():
-        number = int(reply)
-        return offered[number - 1] if 1 <= number <= len(offered) else None
     by_label = [choice for choice in offered if normalized(choice.label) == reply]
-    return by_label[0] if len(by_label) == 1 else None
+    if len(by_label) == 1:
+        return by_label[0]
+    if not is_number(reply) or any(is_number(choice.label) for choice in offered):
+        return None
+    position = int(reply)
+    return offered[position - 1] if 1 <= position <= len(offered) else None

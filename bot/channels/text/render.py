@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from bot.channels.text.reading import is_number
 from bot.domain.telegram_html import HtmlRefused, visible_text
 from bot.services.ports import Choice, Outgoing
 from bot.templating import Renderer
 
 OPTIONS_TEMPLATE = "channels/numbered_options"
 OPTION_TEMPLATE = "channels/numbered_option"
+SCALE_TEMPLATE = "channels/scale_options"
 
 
 def plain_words(html: str) -> str:
@@ -19,7 +21,14 @@ def plain_words(html: str) -> str:
 
 
 def numbered(renderer: Renderer, locale: str, choices: list[Choice]) -> str:
-    """Return "回复 1 满意、2 基本满意、3 不满意" for the choices, in their order."""
+    """Return "回复 1 满意、2 基本满意、3 不满意" for the choices, in their order; choices that
+    are numbers themselves (a 0-10 scale) are answered with the number, others by their label."""
+    scale = [int(choice.label) for choice in choices if is_number(choice.label)]
+    if scale:
+        others = [choice.label for choice in choices if not is_number(choice.label)]
+        return renderer.render(
+            SCALE_TEMPLATE, locale, low=min(scale), high=max(scale), others=others
+        )
     options = [
         renderer.render(OPTION_TEMPLATE, locale, number=number, label=choice.label)
         for number, choice in enumerate(choices, start=1)

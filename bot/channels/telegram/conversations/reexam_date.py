@@ -11,7 +11,6 @@ from bot.channels.telegram.handlers.replies import Button, refuse_button, send, 
 from bot.domain.choices import ASK_STAFF, decode_visit_date, encode_visit_date
 from bot.domain.dialogs import DialogKind, DialogStep
 from bot.domain.visits import VisitChoice, choice_date, read_visit_date
-from bot.services.alerts import post_to_staff
 from bot.services.step_replies import choose_visit_date
 from bot.storage.audit import Actor
 from bot.storage.outbox_records import OutboxRow
@@ -88,8 +87,8 @@ async def _move_visit(context: AppContext, state: DialogState, visit: date) -> N
     await send(context, state.chat_id, "reexam/rescheduled", new_date=visit.isoformat())
     if episode is not None:
         old = episode.revisit_at.isoformat() if episode.revisit_at else str(state.data["old"])
-        await post_to_staff(
-            context, "staff/reexam_rescheduled", episode, old_date=old, new_date=visit.isoformat()
+        await services.staff_desk.post_alert(
+            "staff/reexam_rescheduled", episode, old_date=old, new_date=visit.isoformat()
         )
 
 
@@ -100,5 +99,7 @@ async def _leave_to_staff(context: AppContext, state: DialogState) -> None:
     episode = await store.episodes.get(int(str(state.data["episode"])))
     if episode is not None:
         payload = {"revisit_date": str(state.data["old"])}
-        await post_to_staff(context, "staff/reexam_reschedule", episode, payload=payload)
+        await context.services.staff_desk.post_alert(
+            "staff/reexam_reschedule", episode, payload=payload
+        )
     await send(context, state.chat_id, "reexam/reschedule_requested")

@@ -52,7 +52,7 @@ async def _answer(context: AppContext, row: OutboxRow, button: AnswerButton) -> 
         reply = await answer_still_taking(services, row, choice)
         if choice is StillTakingChoice.STOPPED:
             await send(context, row.chat_id, reply.template, **reply.variables)
-            await alert_staff(context, "staff/medicine_stopped", row)
+            await alert_staff(services, "staff/medicine_stopped", row)
             return None
         return reply
     if isinstance(choice, ReexamChoice):

@@ -6,20 +6,9 @@ from telegram import Update
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.replies import refuse_button, settle
-from bot.domain.cases import Case
 from bot.services import case_replies
 
 ANSWERS = {"yes": True, "no": False}
-
-
-async def open_case_of_chat(context: AppContext, chat_id: int) -> Case | None:
-    """Return the newest unclosed complaint or question raised from this chat."""
-    return await case_replies.open_case_of_chat(context.services, chat_id)
-
-
-async def relay_to_staff(context: AppContext, case: Case, chat_id: int, text: str) -> None:
-    """Post the patient's message into the case thread and tell the patient it went."""
-    await case_replies.relay_to_staff(context.services, case, chat_id, text)
 
 
 async def on_handling_answer(update: Update, context: AppContext) -> None:

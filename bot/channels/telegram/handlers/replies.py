@@ -14,6 +14,7 @@ from telegram.constants import ChatType
 
 from bot.channels.telegram.context import AppContext
 from bot.services.languages import locale_of_chat
+from bot.services.messaging import say, say_in
 from bot.services.ports import Choice, Outgoing, SendPurpose, Sent, telegram_chat
 from bot.templating import Renderer
 
@@ -91,8 +92,7 @@ async def send(
     **variables: Any,
 ) -> Sent | None:
     """Send a message template to a chat in its language, with optional buttons."""
-    locale = await chat_locale(context, chat_id)
-    return await send_in(context, locale, chat_id, template, buttons, **variables)
+    return await say(context.services, chat_id, template, buttons, **variables)
 
 
 async def send_in(
@@ -105,13 +105,7 @@ async def send_in(
     **variables: Any,
 ) -> Sent | None:
     """Send a message template to a chat in the given locale (labels get the variables too)."""
-    renderer = context.services.renderer
-    choices = tuple(
-        tuple(Choice(data, renderer.render(label, locale, **variables)) for label, data in row)
-        for row in buttons or []
-    )
-    message = Outgoing(renderer.render(template, locale, **variables), choices)
-    return await context.services.sender.send(telegram_chat(chat_id), message)
+    return await say_in(context.services, locale, chat_id, template, buttons, **variables)
 
 
 async def settle(query: CallbackQuery) -> None:

@@ -9,15 +9,13 @@ from bot.channels.telegram.conversations.complaint import take_case_text
 from bot.channels.telegram.conversations.consent import ask_consent
 from bot.channels.telegram.conversations.enrolment import answer_identity, begin_enrolment
 from bot.channels.telegram.conversations.reexam_date import take_visit_date
-from bot.channels.telegram.conversations.survey import answer_by_text, ask_current_question
 from bot.channels.telegram.conversations.template_edit import take_template_text
-from bot.channels.telegram.handlers.case_patient import open_case_of_chat, relay_to_staff
 from bot.channels.telegram.handlers.replies import send
 from bot.domain.dialogs import DialogKind
 from bot.domain.enrolment import ConsentDecision, EnrolStep
-from bot.domain.surveys.status import SurveyStatus
+from bot.services.asking import ask_current_question
 from bot.services.patient_facts import all_stopped
-from bot.storage.surveys import SurveySession
+from bot.services.patient_text import open_survey, take_patient_text
 
 
 async def on_start(update: Update, context: AppContext) -> None:
@@ -31,8 +29,8 @@ async def on_start(update: Update, context: AppContext) -> None:
     await store.dialogs.clear(chat_id)
     contacts = await store.contacts.for_chat(chat_id)
     hospital = context.services.settings.require_hospital_name()
-    if survey := await _open_survey(context, chat_id):
-        await ask_current_question(context, survey)
+    if survey := await open_survey(context.services, chat_id):
+        await ask_current_question(context.services, survey)
     elif not contacts:
         await send(context, chat_id, "start/how_to_enrol", hospital=hospital)
     elif await all_stopped(store, [c.patient_id for c in contacts]):  # a death or a dispute
@@ -66,14 +64,5 @@ async def on_private_text(update: Update, context: AppContext) -> None:
         await take_case_text(update, context, state)
     elif state and state.kind == DialogKind.REEXAM_DATE:
         await take_visit_date(context, state, text)
-    elif text and (survey := await _open_survey(context, chat_id)):
-        await answer_by_text(context, survey, text)
-    elif text and (case := await open_case_of_chat(context, chat_id)):
-        await relay_to_staff(context, case, chat_id, text)
-    else:
-        await send(context, chat_id, "common/not_understood")
-
-
-async def _open_survey(context: AppContext, chat_id: int) -> SurveySession | None:
-    sessions = await context.services.store.surveys.open_for_chat(chat_id)
-    return next((s for s in sessions if s.status == SurveyStatus.OPEN), None)
+    else:  # what every channel does with typed text
+        await take_patient_text(context.services, chat_id, text)

@@ -1,0 +1,70 @@
+"""What arrives on a plain-text channel: a numbered option, a command word or free text,
+handed to the same use cases as every other channel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.channels.text.reading import chosen, normalized
+from bot.domain.cases import CaseKind
+from bot.services import complaint_dialog
+from bot.services.answering import advance, read_choice
+from bot.services.container import Services
+from bot.services.messaging import say
+from bot.services.patient_text import take_patient_text
+from bot.services.ports import Address
+from bot.templating import MESSAGES_DIR
+
+COMMANDS_FILE = MESSAGES_DIR / "text_commands.yaml"
+CASE_COMMANDS = {"complain": CaseKind.COMPLAINT, "praise": CaseKind.PRAISE}
+
+
+def load_commands(path: Path = COMMANDS_FILE) -> dict[str, str]:
+    """Return the command each word stands for, from the words file (folded like replies)."""
+    listed = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {normalized(word): command for command, words in listed.items() for word in words}
+
+
+class TextInbox:
+    """Reads what people send on a plain-text channel and answers through the send path."""
+
+    def __init__(self, services: Services, commands: dict[str, str] | None = None) -> None:
+        self.services = services
+        self.commands = load_commands() if commands is None else commands
+
+    async def receive(self, address: Address, text: str) -> None:
+        """Take one message from an address: an option, a command, or text for what waits."""
+        services = self.services
+        chat = await services.store.channel_chats.key_for(address)
+        if not await services.store.contacts.for_chat(chat):
+            hospital = services.settings.require_hospital_name()
+            await say(services, chat, "channels/unknown_sender", hospital=hospital)
+            return
+        choice = chosen(text, await services.store.channel_chats.offered(chat))
+        if choice is not None:
+            await self._choose(chat, choice.id)
+        elif (command := self.commands.get(normalized(text))) is not None:
+            await self._command(chat, command)
+        else:
+            await take_patient_text(services, chat, text)
+
+    async def _choose(self, chat: int, choice_id: str) -> None:
+        services = self.services
+        if (answer := await read_choice(services, chat, choice_id)) is not None:
+            await advance(services, answer)
+        elif (
+            step := await complaint_dialog.read_case_choice(services, chat, choice_id)
+        ) is not None:
+            await complaint_dialog.take_case_choice(services, step)
+        else:
+            await say(services, chat, "common/question_closed")
+
+    async def _command(self, chat: int, command: str) -> None:
+        services = self.services
+        if command in CASE_COMMANDS:
+            await complaint_dialog.start_case_dialog(services, chat, CASE_COMMANDS[command])
+        else:
+            hospital = services.settings.require_hospital_name()
+            await say(services, chat, "start/help", hospital=hospital)
