@@ -38,7 +38,7 @@ async def outbox_child(database: Path) -> None:
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)
-    await dispatch_tick(AppContext(app))  # type: ignore[arg-type]  # nothing is due yet
+    await dispatch_tick(AppContext(app))  # nothing is due yet
     _report()
 
 
