@@ -51,7 +51,7 @@ async def dispatch_all(
     """Run the dispatcher until no row is pending; return the wall time it took."""
     request = HTTPXRequest(connection_pool_size=48)  # as build_app sets it
     limiter = AIORateLimiter(max_retries=3) if limits else None  # as `followup run` does
-    bot: ExtBot[object] = ExtBot(
+    bot: ExtBot[int] = ExtBot(
         TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request, rate_limiter=limiter
     )
     store = Store.open(url)

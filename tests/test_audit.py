@@ -14,8 +14,8 @@ from bot.settings import Settings
 from bot.storage.audit import Actor
 from bot.storage.plan_edits import PlanChange
 from tests.harness import START
+from tests.stats_cohort import build_cohort
 from tests.test_complaints import GROUP, STAFF, complain, group_calls, setup
-from tests.test_stats import build_cohort
 
 runner = CliRunner()
 ADMIN = 7300
@@ -72,7 +72,7 @@ async def test_audit_command_is_for_admins_only(harness: BotHarness) -> None:
 
 
 def test_cli_lists_by_date_and_actor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.test_stats import cohort_database
+    from tests.stats_cohort import cohort_database
 
     cohort_database(tmp_path, monkeypatch)
     listed = runner.invoke(app, ["audit", "--since", "2026-11-01"])

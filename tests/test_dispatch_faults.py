@@ -13,10 +13,10 @@ from bot.demo.harness import BotHarness
 from bot.storage.outbox_records import PlannedMessage
 from bot.storage.schema import contacts, deliveries
 from bot.storage.schema import scheduled_messages as m
-from tests.harness import enrol, local, record, seed
+from tests.harness import RecordFields, enrol, local, record, seed
 
 CHAT = 777
-GENERAL = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
+GENERAL: RecordFields = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
 
 
 async def first_row_status(

@@ -9,11 +9,11 @@ from bot.demo.harness import BotHarness
 from bot.domain.roles import Role
 from bot.storage.outbox_records import PlannedMessage
 from bot.storage.schema import scheduled_messages as m
-from tests.harness import enrol, local, record, seed
+from tests.harness import RecordFields, enrol, local, record, seed
 
 CHAT = 321
 STAFF_GROUP = -1005555
-GENERAL = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
+GENERAL: RecordFields = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
 HAPPY_PATH = [
     ("respondent", "patient"),
     ("good_time", "yes"),
