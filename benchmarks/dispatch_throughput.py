@@ -29,8 +29,8 @@ from bot.channels.telegram.transport import TelegramChannel
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.pacing import Pacer
+from bot.domain.channel_messages import ChannelName
 from bot.domain.clock import SystemClock
-from bot.services.ports import ChannelName
 from bot.storage.store import Store
 from bot.templating import Renderer
 

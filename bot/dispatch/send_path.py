@@ -14,10 +14,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.dispatch.pacing import Pacer
-from bot.domain.clock import Clock
-from bot.services.ports import (
+from bot.domain.channel_messages import (
     Address,
-    Channel,
     ChannelName,
     FaultKind,
     Outgoing,
@@ -25,6 +23,8 @@ from bot.services.ports import (
     SendPurpose,
     Sent,
 )
+from bot.domain.clock import Clock
+from bot.services.ports import Channel
 from bot.storage.deliveries import SendRecord
 from bot.storage.store import Store
 
