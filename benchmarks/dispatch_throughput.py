@@ -29,8 +29,8 @@ from bot.channels.telegram.transport import TelegramChannel
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.pacing import Pacer
+from bot.domain.channel_messages import ChannelName
 from bot.domain.clock import SystemClock
-from bot.services.ports import ChannelName
 from bot.storage.store import Store
 from bot.templating import Renderer
 
@@ -51,7 +51,7 @@ async def dispatch_all(
     """Run the dispatcher until no row is pending; return the wall time it took."""
     request = HTTPXRequest(connection_pool_size=48)  # as build_app sets it
     limiter = AIORateLimiter(max_retries=3) if limits else None  # as `followup run` does
-    bot: ExtBot[object] = ExtBot(
+    bot: ExtBot[int] = ExtBot(
         TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request, rate_limiter=limiter
     )
     store = Store.open(url)

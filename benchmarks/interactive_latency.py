@@ -223,7 +223,7 @@ async def run_bot(url: str, port: int, args: argparse.Namespace) -> dict[str, An
 
 
 async def _admin(url: str, statement: str) -> None:
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg
 
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     connection = await asyncpg.connect(dsn)

@@ -38,7 +38,7 @@ async def outbox_child(database: Path) -> None:
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)
-    await on_dispatch_job(AppContext(app))  # type: ignore[arg-type]  # nothing is due yet
+    await on_dispatch_job(AppContext(app))  # nothing is due yet
     _report()
 
 

@@ -130,7 +130,8 @@ async def measure(url: str, runs: int) -> tuple[list[float], list[float]]:
     await rebuild_if_needed(store.engine, datetime.now(UTC))  # once, for rows filled raw
     print(f"one-time count of the filled rows: {time.perf_counter() - started:.1f} s")
     zone, period = ZoneInfo("Asia/Shanghai"), month_period("2026-11")
-    whole, one = [], []
+    whole: list[float] = []
+    one: list[float] = []
     for _ in range(runs):
         for department, times in ((None, whole), (2, one)):
             started = time.perf_counter()

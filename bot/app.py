@@ -57,13 +57,14 @@ from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.pacing import Pacer
 from bot.dispatch.send_path import ChannelSender
+from bot.domain.channel_messages import ChannelName
 from bot.domain.choices import ANSWER_CHOICES, Prefix, pattern
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.plans.model import parse_duration
 from bot.domain.schedule import SendPolicy
 from bot.services.container import Services
 from bot.services.planning import Scheduling, holiday_warning, load_scheduling
-from bot.services.ports import Channel, ChannelName
+from bot.services.ports import Channel
 from bot.services.template_edits import load_overrides, load_samples
 from bot.settings import Settings
 from bot.storage import migrate

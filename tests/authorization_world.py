@@ -19,6 +19,7 @@ from bot.demo.fake_telegram import Call
 from bot.demo.harness import BotHarness
 from bot.domain.cases import CaseKind, CaseSource
 from bot.domain.enrolment import ConsentDecision
+from bot.domain.messages import MessageKind
 from bot.domain.roles import Role
 from bot.services.container import Services
 from bot.services.invitations import invite_patient
@@ -255,7 +256,7 @@ async def _sent_rows(harness: BotHarness, patient: Contact) -> dict[str, object]
         ("keep", "keep_asking", "keep/ask"),
         ("medcheck", "medication_check", "medication/still_taking"),
     ):
-        planned = PlannedMessage(f"authz_{name}", 0, kind, template, now, now)
+        planned = PlannedMessage(f"authz_{name}", 0, MessageKind(kind), template, now, now)
         await store.outbox.add(patient.id, patient.episode_id, patient.patient_id, planned, now)
         [row] = await store.outbox.rows(scheduled_messages.c.step_key == f"authz_{name}")
         async with store.engine.begin() as conn:

@@ -8,14 +8,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot.demo.fake_telegram import TOKEN
 from bot.demo.harness import BotHarness
-from bot.domain.discharge.model import DischargeRecord
+from bot.domain.discharge.model import DischargeRecord, ExclusionReason
 from bot.domain.enrolment import ConsentDecision
 from bot.logs import configure_logging
 from bot.services.planning import plan_contact
@@ -44,11 +44,39 @@ def make_settings(tmp_path: Path, *, migrated: bool = True, **overrides: Any) ->
         "rate": 30,
         **overrides,
     }
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
+
+
+class RecordFields(TypedDict, total=False):
+    """Fields of a discharge record that a test may override (all but the hospital number)."""
+
+    line: int
+    name: str
+    department: str
+    discharged_at: datetime
+    consent: bool
+    sex: str | None
+    age: int | None
+    birth_date: date | None
+    phone: str | None
+    ward: str | None
+    attending_doctor: str | None
+    nurse: str | None
+    diagnosis: str | None
+    admitted_at: datetime | None
+    discharge_condition: str | None
+    plan: str | None
+    revisit_at: date | None
+    treated_on: date | None
+    medications: str | None
+    flags: str | None
+    notes: str | None
+    exclusion: ExclusionReason | None
+    language: str | None
 
 
 def record(hospital_no: str = "ZY001", **overrides: Any) -> DischargeRecord:
-    """A valid discharge record with sensible defaults."""
+    """A valid discharge record with sensible defaults; overrides are RecordFields."""
     values: dict[str, Any] = {
         "line": 2,
         "hospital_no": hospital_no,

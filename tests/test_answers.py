@@ -8,11 +8,11 @@ from bot.demo.harness import BotHarness
 from bot.domain.medications.reminders import adherence
 from bot.domain.visits import PER_VISIT
 from bot.storage.schema import scheduled_messages as m
-from tests.harness import enrol, local, record, seed
+from tests.harness import RecordFields, enrol, local, record, seed
 
 CHAT = 888
 STAFF_GROUP = -1001234
-GENERAL = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
+GENERAL: RecordFields = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
 
 
 async def go_to(harness: BotHarness, moment: object) -> None:
@@ -28,7 +28,7 @@ async def status_of(harness: BotHarness, step: str, occurrence: int = 0) -> str:
 
 
 async def test_forged_and_foreign_answer_buttons_are_refused(harness: BotHarness) -> None:
-    meds = {"medications": "阿司匹林肠溶片 100mg qd 30天", **GENERAL}
+    meds: RecordFields = {"medications": "阿司匹林肠溶片 100mg qd 30天", **GENERAL}
     await seed(harness.settings, record(**meds), record("ZY002", **meds))
     await enrol(harness, CHAT)
     await enrol(harness, 999, "ZY002")

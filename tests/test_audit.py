@@ -9,13 +9,14 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.demo.harness import BotHarness
+from bot.domain.actors import ActorKind
 from bot.domain.roles import Role
 from bot.settings import Settings
 from bot.storage.audit import Actor
 from bot.storage.plan_edits import PlanChange
 from tests.harness import START
+from tests.stats_cohort import build_cohort
 from tests.test_complaints import GROUP, STAFF, complain, group_calls, setup
-from tests.test_stats import build_cohort
 
 runner = CliRunner()
 ADMIN = 7300
@@ -23,7 +24,7 @@ ADMIN = 7300
 
 async def _actions(harness: BotHarness) -> list[tuple[str, str, str | None]]:
     entries = await harness.services.store.audit.since(START)
-    return [(str(Actor(e.actor_kind, e.actor_id)), e.action, e.subject) for e in entries]
+    return [(str(Actor(ActorKind(e.actor_kind), e.actor_id)), e.action, e.subject) for e in entries]
 
 
 async def test_case_work_and_consent_are_audited_with_who(harness: BotHarness) -> None:
@@ -72,7 +73,7 @@ async def test_audit_command_is_for_admins_only(harness: BotHarness) -> None:
 
 
 def test_cli_lists_by_date_and_actor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.test_stats import cohort_database
+    from tests.stats_cohort import cohort_database
 
     cohort_database(tmp_path, monkeypatch)
     listed = runner.invoke(app, ["audit", "--since", "2026-11-01"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.demo.harness import BotHarness
 from bot.domain.cases import CaseKind
+from bot.domain.channel_messages import Address, ChannelName
 from bot.domain.enrolment import ConsentDecision
 from bot.services.cases import open_patient_case
-from bot.services.ports import Address, ChannelName
 from bot.storage.contacts import NewContact
 from bot.storage.records import Contact
 from tests.harness import local

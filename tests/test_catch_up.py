@@ -16,11 +16,11 @@ from bot.services.statistics import compute_stats
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.schema import scheduled_messages as m
 from bot.templating import Renderer
-from tests.harness import START, enrol, local, make_settings, record, seed
+from tests.harness import START, RecordFields, enrol, local, make_settings, record, seed
 
 CHAT = 7373
-GENERAL = {"department": "呼吸科", "diagnosis": "社区获得性肺炎"}
-CHRONIC = {"department": "心内科", "diagnosis": "高血压3级"}
+GENERAL: RecordFields = {"department": "呼吸科", "diagnosis": "社区获得性肺炎"}
+CHRONIC: RecordFields = {"department": "心内科", "diagnosis": "高血压3级"}
 
 
 @pytest.fixture

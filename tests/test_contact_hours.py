@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,10 +18,10 @@ from bot.domain.contact_hours import (
 from bot.domain.schedule import parse_windows
 from bot.settings import SettingsError, load_settings
 from bot.storage.schema import scheduled_messages as m
-from tests.harness import SHANGHAI, enrol, local, make_settings, record, seed
+from tests.harness import SHANGHAI, RecordFields, enrol, local, make_settings, record, seed
 
 CHAT = 6262
-GENERAL = {"department": "呼吸科", "diagnosis": "社区获得性肺炎"}
+GENERAL: RecordFields = {"department": "呼吸科", "diagnosis": "社区获得性肺炎"}
 SUMMER = parse_windows("14:30-16:30,19:00-20:00")
 WINTER = parse_windows("14:00-16:30,18:00-19:00")
 
@@ -75,7 +76,7 @@ def test_a_bad_contact_hours_setting_is_named(
     assert expected in str(caught.value)
 
 
-async def start(tmp_path: Path, when: str, **settings: object) -> BotHarness:
+async def start(tmp_path: Path, when: str, **settings: Any) -> BotHarness:
     harness = BotHarness(make_settings(tmp_path, **settings), local(when, "09:00"))
     await harness.start()
     return harness

@@ -10,13 +10,14 @@ from sqlalchemy import select
 
 from bot.demo.fake_telegram import Fault
 from bot.demo.harness import BotHarness
+from bot.domain.messages import MessageKind
 from bot.storage.outbox_records import PlannedMessage
 from bot.storage.schema import contacts, deliveries
 from bot.storage.schema import scheduled_messages as m
-from tests.harness import enrol, local, record, seed
+from tests.harness import RecordFields, enrol, local, record, seed
 
 CHAT = 777
-GENERAL = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
+GENERAL: RecordFields = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
 
 
 async def first_row_status(
@@ -126,7 +127,7 @@ async def test_a_broken_template_is_recorded_and_the_rest_still_goes(harness: Bo
     await setup(harness)
     [contact] = await harness.services.store.contacts.for_chat(CHAT)
     now = harness.clock.now()
-    broken = PlannedMessage("broken", 0, "message", "plans/no_such_template", now, now)
+    broken = PlannedMessage("broken", 0, MessageKind.MESSAGE, "plans/no_such_template", now, now)
     await harness.services.store.outbox.add(
         contact.id, contact.episode_id, contact.patient_id, broken, now
     )

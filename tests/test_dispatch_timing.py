@@ -12,10 +12,11 @@ import pytest
 from bot.demo.harness import BotHarness
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.schema import scheduled_messages as m
-from tests.harness import SHANGHAI, enrol, local, record, seed
+from tests.harness import SHANGHAI, RecordFields, enrol, local, record, seed
 
 CHAT = 4242
-GENERAL = {"department": "呼吸科", "diagnosis": "社区获得性肺炎"}  # no rule: the general plan
+# No rule matches: the general plan.
+GENERAL: RecordFields = {"department": "呼吸科", "diagnosis": "社区获得性肺炎"}
 
 
 async def rows(harness: BotHarness, **where: object) -> dict[tuple[str, int], OutboxRow]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.demo.harness import BotHarness
+from bot.domain.discharge.model import ExclusionReason
 from bot.domain.invites import hash_token
 from bot.services.invitations import invite_patient
 from bot.storage.audit import Actor
@@ -190,12 +191,6 @@ async def test_excluded_patient_cannot_be_invited_or_enrol(harness: BotHarness) 
     await seed(harness.settings, record())
     token = await invite(harness)
     # A later import marks the same discharge as a dispute: the printed link stops working.
-    await seed(harness.settings, record(flags="纠纷", exclusion=_dispute()))
+    await seed(harness.settings, record(flags="纠纷", exclusion=ExclusionReason.DISPUTE))
     await harness.text(CHAT, f"/start {token}")
     assert "已失效" in harness.telegram.last_text(CHAT)
-
-
-def _dispute():  # type: ignore[no-untyped-def]
-    from bot.domain.discharge.model import ExclusionReason
-
-    return ExclusionReason.DISPUTE

@@ -24,10 +24,19 @@ from bot.domain.office_holidays import (
 )
 from bot.settings import Settings
 from bot.storage.schema import scheduled_messages as m
-from tests.harness import SHANGHAI, captured_logs, enrol, local, make_settings, record, seed
+from tests.harness import (
+    SHANGHAI,
+    RecordFields,
+    captured_logs,
+    enrol,
+    local,
+    make_settings,
+    record,
+    seed,
+)
 
 CHAT = 5150
-GENERAL = {"department": "呼吸科", "diagnosis": "社区获得性肺炎"}
+GENERAL: RecordFields = {"department": "呼吸科", "diagnosis": "社区获得性肺炎"}
 NOTICE_2027 = """\
 # 国务院办公厅关于2027年部分节假日安排的通知 (example for the tests)
 放假 2027-01-01~2027-01-03 元旦

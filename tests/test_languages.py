@@ -20,14 +20,14 @@ from bot.settings import Settings
 from bot.storage.audit import Actor
 from bot.storage.schema import audit_events, contacts, episodes, patients
 from bot.storage.store import Store
-from tests.harness import HOSPITAL, enrol, local, record, seed
+from tests.harness import HOSPITAL, RecordFields, enrol, local, record, seed
 
 CHAT = 731
 STAFF_GROUP = -1007777
 # proper names stay as the list has them; /language names 中文 in Chinese in every language
 NAMES = (HOSPITAL, "呼吸科", "张三丰", "张", "李医生", "王护士", "阿司匹林肠溶片", "中文")
 CJK = re.compile(r"[\u4e00-\u9fff]")
-STAY = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
+STAY: RecordFields = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
 runner = CliRunner()
 
 
@@ -281,7 +281,7 @@ async def test_a_case_is_worked_in_chinese_and_told_to_the_patient_in_english(
 async def test_reminders_and_broadcasts_go_to_each_patient_in_their_language(
     harness: BotHarness,
 ) -> None:
-    medicine = {"medications": "阿司匹林肠溶片 100mg qd 30天", **STAY}
+    medicine: RecordFields = {"medications": "阿司匹林肠溶片 100mg qd 30天", **STAY}
     await seed(
         harness.settings,
         record(language="en", revisit_at=local("2026-12-02").date(), **medicine),

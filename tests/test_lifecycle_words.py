@@ -30,6 +30,7 @@ from bot.domain.cases import (
     Posting,
     Refusal,
 )
+from bot.domain.channel_messages import FaultKind
 from bot.domain.consent import ConsentVia
 from bot.domain.dialogs import DialogKind, DialogStep
 from bot.domain.enrolment import ConsentDecision
@@ -43,7 +44,6 @@ from bot.domain.messages import (
 from bot.domain.patient_facts import FactEffect
 from bot.domain.step_answers import StepAnswer
 from bot.domain.surveys.status import SurveyStatus
-from bot.services.ports import FaultKind
 from bot.storage.database import StorageProblem
 from bot.storage.schema import metadata
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.demo.harness import BotHarness
+from bot.domain.messages import MessageKind
 from bot.domain.visits import visit_occurrence
 from bot.storage import migrate
 from bot.storage.outbox_records import PlannedMessage
@@ -21,7 +22,9 @@ async def test_old_rows_become_tips_and_visit_numbered_reminders(harness: BotHar
         ("old_med", "medication", "medication/reminder", {"drug": "阿司匹林"}),
         ("old_reexam", "reexam_reminder", "plans/reexam_3d", {"revisit_date": "2026-12-02"}),
     ):
-        row = PlannedMessage(key, 0, kind, template, START, START, payload=payload)
+        row = PlannedMessage(
+            key, 0, MessageKind(kind), template, START, START, payload=dict[str, object](payload)
+        )
         await store.outbox.add(contact.id, contact.episode_id, contact.patient_id, row, START)
     await migrate.downgrade(store.engine, "0012-1")  # just before this migration
     await migrate.upgrade(store.engine)

@@ -14,13 +14,17 @@ from bot.domain.roles import Role
 from bot.services.statistics import compute_stats
 from bot.settings import Settings
 from bot.storage.schema import scheduled_messages as m
-from tests.harness import SHANGHAI, START, enrol, local, record, seed
+from tests.harness import SHANGHAI, START, RecordFields, enrol, local, record, seed
 
 CHAT = 888
 STAFF = 7101
 STAFF_GROUP = -1001234
-GENERAL = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
-CHRONIC = {"department": "心内科", "plan": "chronic", "discharged_at": local("2026-11-20")}
+GENERAL: RecordFields = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
+CHRONIC: RecordFields = {
+    "department": "心内科",
+    "plan": "chronic",
+    "discharged_at": local("2026-11-20"),
+}
 LONG_TERM = "阿司匹林肠溶片 100mg qd 长期"
 runner = CliRunner()
 

@@ -7,10 +7,10 @@ from sqlalchemy import select
 from bot.demo.harness import BotHarness
 from bot.storage import migrate
 from bot.storage.schema import contacts, deliveries
-from tests.harness import enrol, local, record, seed
+from tests.harness import RecordFields, enrol, local, record, seed
 
 CHAT = 888
-DUE_NOW = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
+DUE_NOW: RecordFields = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
 
 
 async def test_contacts_and_deliveries_keep_their_chat_as_address(harness: BotHarness) -> None:

@@ -16,7 +16,7 @@ from bot.demo.harness import BotHarness
 from bot.domain.discharge.model import ExclusionReason
 from bot.domain.enrolment import ConsentDecision
 from bot.storage.schema import patients
-from tests.harness import START, enrol, local, make_settings, record, seed
+from tests.harness import START, RecordFields, enrol, local, make_settings, record, seed
 
 CHANGES = ("withdraw", "exclude", "deceased", "erased", "block", "nothing")
 events = st.lists(
@@ -45,7 +45,7 @@ async def _apply(harness: BotHarness, chat: int, change: str) -> None:
         harness.telegram.blocked.add(chat)
 
 
-def _base() -> dict[str, object]:
+def _base() -> RecordFields:
     return {
         "department": "呼吸科",
         "discharged_at": local("2026-11-21"),

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app as cli
 from bot.demo.harness import BotHarness
+from bot.domain.messages import MessageKind
 from bot.domain.roles import Role
 from bot.storage.imports import apply_discharge_records
 from bot.storage.outbox_records import PlannedMessage
@@ -156,7 +157,7 @@ async def _plan_one_more(harness: BotHarness, number: str) -> None:
         planned = PlannedMessage(
             f"extra{next(extras)}",
             0,
-            "medication",
+            MessageKind.MEDICATION,
             "medication/reminder",
             now,
             now,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from bot.demo.harness import BotHarness
 from bot.domain.roles import Role
 from bot.storage.schema import scheduled_messages as m
-from tests.harness import enrol, local, record, seed
+from tests.harness import RecordFields, enrol, local, record, seed
 
 ADMIN = 971
-GENERAL = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
+GENERAL: RecordFields = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
 
 
 async def test_changing_an_offset_replans_pending_steps(harness: BotHarness) -> None:

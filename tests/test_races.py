@@ -9,6 +9,7 @@ from sqlalchemy import insert, select, text
 
 from bot.demo.fake_telegram import Fault, Hold
 from bot.demo.harness import BotHarness
+from bot.domain.messages import MessageKind
 from bot.storage import migrate
 from bot.storage.audit import Actor
 from bot.storage.erasure import erase_patient, erasure_scope
@@ -31,7 +32,13 @@ async def two_checkins_due(harness: BotHarness) -> tuple[Contact, list[OutboxRow
     harness.clock.advance(local("2026-11-23") - harness.clock.now())
     now = harness.clock.now()
     extra = PlannedMessage(
-        "extra", 0, "checkin", "plans/general/day7_checkin", now, now, survey="checkin_short"
+        "extra",
+        0,
+        MessageKind.CHECKIN,
+        "plans/general/day7_checkin",
+        now,
+        now,
+        survey="checkin_short",
     )
     store = harness.services.store
     await store.outbox.add(contact.id, contact.episode_id, contact.patient_id, extra, now)

@@ -6,11 +6,11 @@ from datetime import date
 
 from bot.demo.harness import BotHarness
 from bot.storage.schema import scheduled_messages as m
-from tests.harness import SHANGHAI, START, enrol, local, record, seed
+from tests.harness import SHANGHAI, START, RecordFields, enrol, local, record, seed
 
 CHAT = 888
 STAFF_GROUP = -1001234
-VISIT = {
+VISIT: RecordFields = {
     "department": "呼吸科",
     "discharged_at": local("2026-11-20"),
     "revisit_at": date(2026, 12, 2),

@@ -65,7 +65,7 @@ async def recorded(harness: BotHarness) -> list[tuple[str, str, str | None, str 
         deliveries.c.purpose, deliveries.c.outcome, deliveries.c.detail, deliveries.c.address
     ).order_by(deliveries.c.id)
     async with harness.services.store.engine.connect() as conn:
-        return [tuple(row) for row in (await conn.execute(query)).all()]  # type: ignore[misc]
+        return [tuple(row) for row in (await conn.execute(query)).all()]
 
 
 async def supervisor(harness: BotHarness) -> None:

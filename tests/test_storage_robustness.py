@@ -76,7 +76,9 @@ async def _patients(url: str) -> int:
     store = Store.open(url)
     try:
         async with store.engine.connect() as conn:
-            return int((await conn.execute(select(func.count()).select_from(patients))).scalar())
+            return int(
+                (await conn.execute(select(func.count()).select_from(patients))).scalar_one()
+            )
     finally:
         await store.close()
 

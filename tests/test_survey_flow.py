@@ -6,14 +6,15 @@ import re
 from datetime import timedelta
 
 from bot.demo.harness import BotHarness
+from bot.domain.messages import MessageKind
 from bot.domain.roles import Role
 from bot.storage.outbox_records import PlannedMessage
 from bot.storage.schema import scheduled_messages as m
-from tests.harness import enrol, local, record, seed
+from tests.harness import RecordFields, enrol, local, record, seed
 
 CHAT = 321
 STAFF_GROUP = -1005555
-GENERAL = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
+GENERAL: RecordFields = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
 HAPPY_PATH = [
     ("respondent", "patient"),
     ("good_time", "yes"),
@@ -266,7 +267,13 @@ async def test_two_surveys_due_go_one_after_the_other(harness: BotHarness) -> No
     harness.clock.advance(local("2026-11-23") - harness.clock.now())
     now = harness.clock.now()
     extra = PlannedMessage(
-        "extra", 0, "checkin", "plans/general/day7_checkin", now, now, survey="checkin_short"
+        "extra",
+        0,
+        MessageKind.CHECKIN,
+        "plans/general/day7_checkin",
+        now,
+        now,
+        survey="checkin_short",
     )
     await harness.services.store.outbox.add(
         contact.id, contact.episode_id, contact.patient_id, extra, now

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.channels.text.channel import TextChannel
 from bot.channels.text.reading import chosen
 from bot.demo.harness import BotHarness
-from bot.services.ports import Address, ChannelName, Choice, Outgoing
+from bot.domain.channel_messages import Address, ChannelName, Choice, Outgoing
 from bot.storage.channel_chats import is_channel_chat
 from tests.text_line import RecordingLine
 

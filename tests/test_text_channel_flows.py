@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.channels.text.inbox import TextInbox
 from bot.demo.harness import BotHarness
-from bot.services.ports import Address, ChannelName
+from bot.domain.channel_messages import Address, ChannelName
 from tests.harness import local, record, seed
 from tests.test_survey_flow import GENERAL, HAPPY_PATH
 from tests.text_patients import (

@@ -6,7 +6,7 @@ import pytest
 
 from bot.channels.text.reading import chosen
 from bot.channels.text.render import plain_message
-from bot.services.ports import Choice, Outgoing
+from bot.domain.channel_messages import Choice, Outgoing
 from bot.templating import Renderer
 
 SATISFACTION = [

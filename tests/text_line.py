@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.services.ports import Address
+from bot.domain.channel_messages import Address
 
 
 @dataclass

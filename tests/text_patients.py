@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.channels.text.inbox import TextInbox
 from bot.channels.text.reading import is_number
 from bot.demo.harness import BotHarness
+from bot.domain.channel_messages import Address, ChannelName
 from bot.domain.enrolment import ConsentDecision
 from bot.services.planning import plan_contact
-from bot.services.ports import Address, ChannelName
 from bot.storage.contacts import NewContact
 from bot.storage.records import Contact
 from tests.text_line import RecordingLine

@@ -19,6 +19,7 @@ from bot.dispatch.ordering import sort_claimed
 from bot.dispatch.outcomes import FollowUp, OutcomeBuffer
 from bot.dispatch.pacing import Pacer
 from bot.domain.catch_up import ORDER_GAP
+from bot.domain.channel_messages import Address, ChannelName, SendFault
 from bot.domain.clock import Clock
 from bot.domain.messages import (
     DeliveryOutcome,
@@ -29,7 +30,7 @@ from bot.domain.messages import (
 )
 from bot.domain.schedule import SendPolicy, lateness_limit, next_send_time
 from bot.domain.step_hours import step_hours_of
-from bot.services.ports import Address, Channel, ChannelName, SendFault
+from bot.services.ports import Channel
 from bot.storage.outbox_records import Delivery, OutboxRow, Outcome
 from bot.storage.store import Store
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from bot.services.ports import FaultKind, SendFault
+from bot.domain.channel_messages import FaultKind, SendFault
 
 BACKOFF = (
     timedelta(seconds=15),

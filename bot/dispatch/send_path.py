@@ -14,11 +14,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.dispatch.pacing import Pacer
-from bot.domain.clock import Clock
-from bot.domain.messages import DeliveryOutcome, FailureReason
-from bot.services.ports import (
+from bot.domain.channel_messages import (
     Address,
-    Channel,
     ChannelName,
     FaultKind,
     Outgoing,
@@ -26,6 +23,9 @@ from bot.services.ports import (
     SendPurpose,
     Sent,
 )
+from bot.domain.clock import Clock
+from bot.domain.messages import DeliveryOutcome, FailureReason
+from bot.services.ports import Channel
 from bot.storage.deliveries import SendRecord
 from bot.storage.store import Store
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from bot.domain.channel_messages import Outgoing
 from bot.domain.surveys.model import RESUMED_TEMPLATE, Question
 from bot.domain.surveys.status import SurveyStatus
 from bot.services.container import Services
 from bot.services.languages import locale_of_chat
 from bot.services.messaging import say, tell
-from bot.services.ports import Outgoing
 from bot.services.survey_questions import question_choices, question_text, question_variables
 from bot.storage.surveys import SurveySession
 

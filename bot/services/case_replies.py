@@ -14,10 +14,10 @@ from bot.domain.cases import (
     CaseStatus,
     IllegalTransition,
 )
+from bot.domain.channel_messages import Address, Choice, Outgoing, telegram_chat
 from bot.services.cases import apply, member_name
 from bot.services.container import Services
 from bot.services.languages import locale_of_chat
-from bot.services.ports import Address, Choice, Outgoing, telegram_chat
 from bot.storage.records import Contact, Episode, StaffMember
 
 STOPPED_NOTE = "staff/case_patient_stopped"

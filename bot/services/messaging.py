@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.channel_messages import Address, Choice, Outgoing, Sent, telegram_chat
 from bot.services.container import Services
 from bot.services.languages import locale_of_chat
-from bot.services.ports import Address, Choice, Outgoing, Sent, telegram_chat
 from bot.storage.unit_of_work import Repositories
 from bot.templating import Renderer
 

@@ -1,125 +1,19 @@
-"""What use cases need from the outside world, in neutral terms: channels and the send path.
+"""What use cases need from the outside world: channels, the one send path, the staff desk.
 
-A use case says *what* to tell *whom* (an `Outgoing` to an `Address`); each channel adapter
-decides *how* (inline buttons on Telegram, numbered options in plain text, a menu on WeChat).
-What reaches the core from a channel is an `Incoming`: text, a chosen choice, media or a
-command, from an address on that channel.
+A use case says *what* to tell *whom* (an `Outgoing` to an `Address`, bot.domain.channel_messages);
+each channel adapter decides *how* (inline buttons on Telegram, numbered options in plain
+text, a menu on WeChat).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
+
+from bot.domain.channel_messages import Address, ChannelName, Outgoing, SendPurpose, Sent
 
 if TYPE_CHECKING:
     from bot.domain.cases import Case, Posting, StaffPost
     from bot.storage.records import Episode
-
-
-class ChannelName(StrEnum):
-    """The channels a contact can be reached on."""
-
-    TELEGRAM = "telegram"
-    TEXT = "text"  # plain text both ways (the core's tests; later SMS and the phone)
-
-
-@dataclass(frozen=True)
-class Address:
-    """Where a message goes: a chat on a channel, optionally one thread of it (a forum topic)."""
-
-    channel: ChannelName
-    chat: str
-    thread: str | None = None
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One answer the person may choose: the id comes back in an `Incoming`, the label is shown."""
-
-    id: str
-    label: str
-
-
-class MediaKind(StrEnum):
-    PHOTO = "photo"
-    DOCUMENT = "document"
-    VOICE = "voice"
-
-
-@dataclass(frozen=True)
-class Media:
-    """A photo or file: the channel's own reference to it (`ref`) or its bytes (`content`)."""
-
-    kind: MediaKind
-    ref: str | None = None
-    content: bytes | None = None
-    filename: str | None = None
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """A neutral message: text (Telegram's HTML subset, from a template), choices in rows,
-    and optional media. Adapters that cannot show markup or buttons fall back to plain text."""
-
-    text: str
-    choices: tuple[tuple[Choice, ...], ...] = ()
-    media: Media | None = None
-    reply_to: str | None = None  # the channel's id of a message this one answers
-    album: tuple[Media, ...] = ()  # several photos shown together, the text under the first
-
-    def all_choices(self) -> list[Choice]:
-        """Return the choices in reading order (row after row)."""
-        return [choice for row in self.choices for choice in row]
-
-
-@dataclass(frozen=True)
-class Incoming:
-    """What a person sent: exactly one of text, a chosen choice id, media or a command."""
-
-    address: Address
-    sender: str
-    text: str | None = None
-    choice: str | None = None
-    media: Media | None = None
-    command: str | None = None
-
-
-@dataclass(frozen=True)
-class Sent:
-    """A message the channel accepted: its own id for it (to edit or thread under later)."""
-
-    address: Address
-    ref: str
-
-
-class FaultKind(StrEnum):
-    """What a channel's refusal means for the send path."""
-
-    RETRY = "retry"  # try again later (rate limit, network)
-    UNREACHABLE = "unreachable"  # the person blocked us or is gone: stop writing to them
-    FAILED = "failed"  # this message cannot be sent as it is
-
-
-class SendFault(Exception):
-    """A channel's refusal in neutral terms: `reason` is a short code for the record,
-    `retry_after` the seconds the channel asked to wait (None: the send path's own backoff),
-    `detail` the channel's words (never the message's content)."""
-
-    def __init__(
-        self, kind: FaultKind, reason: str, retry_after: float | None = None, detail: str = ""
-    ) -> None:
-        super().__init__(reason)
-        self.kind, self.reason, self.retry_after, self.detail = kind, reason, retry_after, detail
-
-
-class SendPurpose(StrEnum):
-    """Why a message is sent: recorded with it, and replies go ahead of bulk sends."""
-
-    OUTBOX = "outbox"  # a planned message of the outbox (the dispatcher)
-    REPLY = "reply"  # an answer to someone who just wrote or pressed a button
-    NOTICE = "notice"  # a notice no one is waiting on (deadlines, staff alerts)
-    BROADCAST = "broadcast"  # one message to many
 
 
 class Channel(Protocol):
@@ -140,11 +34,6 @@ class Sender(Protocol):
     ) -> Sent | None:
         """Send a message; None when the channel refused it (the refusal is recorded)."""
         ...
-
-
-def telegram_chat(chat_id: int, thread: int | None = None) -> Address:
-    """Return the address of a Telegram chat (and forum topic)."""
-    return Address(ChannelName.TELEGRAM, str(chat_id), None if thread is None else str(thread))
 
 
 class StaffDesk(Protocol):

@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.domain.channel_messages import Choice
 from bot.domain.choices import encode_survey
 from bot.domain.surveys.engine import effective_respondent
 from bot.domain.surveys.model import SKIP_LABEL, SKIP_VALUE, Question, QuestionType, SurveyContext
 from bot.domain.surveys.rescheduling import offered_options
-from bot.services.ports import Choice
 from bot.storage.surveys import SurveySession
 from bot.templating import Renderer
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.services.ports import Address, ChannelName, Choice
+from bot.domain.channel_messages import Address, ChannelName, Choice
 from bot.storage.connections import Connections
 from bot.storage.schema import channel_chats as chats
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.channel_messages import ChannelName
 from bot.domain.enrolment import ConsentDecision
-from bot.services.ports import ChannelName
 from bot.storage.audit import Actor, write_audit
 from bot.storage.connections import Connections
 from bot.storage.outbox import eligible, followed_patients

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import insert
 
+from bot.domain.channel_messages import ChannelName
 from bot.domain.messages import DeliveryOutcome
-from bot.services.ports import ChannelName
 from bot.storage.connections import Connections
 from bot.storage.schema import deliveries
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.domain.channel_messages import ChannelName
 from bot.domain.messages import DeliveryOutcome, MessageKind, MessageStatus
-from bot.services.ports import ChannelName
 
 __all__ = ["Delivery", "MessageStatus", "OutboxRow", "Outcome", "PlanCounts", "PlannedMessage"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bot.domain.channel_messages import Address, ChannelName
 from bot.domain.dialogs import DialogKind
 from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS, PatientFact
 from bot.domain.roles import Role
-from bot.services.ports import Address, ChannelName
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.services.ports import FaultKind, SendFault
+from bot.domain.channel_messages import FaultKind, SendFault
 
 UNREACHABLE_PHRASES = ("chat not found", "user is deactivated", "bot was blocked", "have no rights")
 

@@ -15,18 +15,18 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.channels.telegram.transport import inline_keyboard
 from bot.domain.cases import Case, CaseKind, CaseStatus, Outcome, Posting, StaffPost
-from bot.domain.clock import Clock
-from bot.services.alerts import patient_variables
-from bot.services.case_texts import local_text, who_raised
-from bot.services.ports import (
+from bot.domain.channel_messages import (
     Choice,
     Media,
     MediaKind,
     Outgoing,
-    Sender,
     SendPurpose,
     telegram_chat,
 )
+from bot.domain.clock import Clock
+from bot.services.alerts import patient_variables
+from bot.services.case_texts import local_text, who_raised
+from bot.services.ports import Sender
 from bot.settings import Settings
 from bot.storage.records import Episode
 from bot.storage.store import Store

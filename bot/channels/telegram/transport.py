@@ -7,7 +7,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.channels.telegram.faults import fault_of
-from bot.services.ports import (
+from bot.domain.channel_messages import (
     Address,
     ChannelName,
     FaultKind,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.channels.text.render import plain_message
+from bot.domain.channel_messages import Address, ChannelName, Outgoing, Sent
 from bot.domain.clock import Clock
 from bot.domain.languages import effective_locale
-from bot.services.ports import Address, ChannelName, Outgoing, Sent
 from bot.storage.store import Store
 from bot.templating import Renderer
 

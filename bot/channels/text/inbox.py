@@ -9,12 +9,12 @@ import yaml
 
 from bot.channels.text.reading import chosen, normalized
 from bot.domain.cases import CaseKind
+from bot.domain.channel_messages import Address
 from bot.services import complaint_dialog
 from bot.services.answering import advance, read_choice
 from bot.services.container import Services
 from bot.services.messaging import say
 from bot.services.patient_text import take_patient_text
-from bot.services.ports import Address
 from bot.templating import MESSAGES_DIR
 
 COMMANDS_FILE = MESSAGES_DIR / "text_commands.yaml"

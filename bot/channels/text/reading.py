@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from bot.services.ports import Choice
+from bot.domain.channel_messages import Choice
 
 TRIMMED = " \t\r\n.。,，、!！?？:：;；)）(（#＃号"
 

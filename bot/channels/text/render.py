@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.channels.text.reading import is_number
+from bot.domain.channel_messages import Choice, Outgoing
 from bot.domain.telegram_html import HtmlRefused, visible_text
-from bot.services.ports import Choice, Outgoing
 from bot.templating import Renderer
 
 OPTIONS_TEMPLATE = "channels/numbered_options"

@@ -14,6 +14,7 @@ from bot.channels.telegram.handlers.replies import (
     send_text,
     settle,
 )
+from bot.domain.channel_messages import Outgoing
 from bot.domain.choices import ConfirmChoice, decode_broadcast, encode_broadcast
 from bot.domain.dialogs import DialogKind, DialogStep
 from bot.domain.roles import Permission, is_allowed
@@ -25,7 +26,6 @@ from bot.services.broadcasts import (
     enqueue_broadcast,
     parse_cohort,
 )
-from bot.services.ports import Outgoing
 
 DIALOG_KIND = DialogKind.BROADCAST
 CONFIRM = [

@@ -17,10 +17,10 @@ from bot.channels.telegram.handlers.replies import (
     settle,
     text_of,
 )
+from bot.domain.channel_messages import Outgoing
 from bot.domain.choices import TemplateEditChoice, decode_template_edit, encode_template_edit
 from bot.domain.dialogs import DialogKind, DialogStep
 from bot.domain.roles import Permission, is_allowed
-from bot.services.ports import Outgoing
 from bot.services.template_edits import preview, rollback, save_edit, validate
 from bot.storage.records import DialogState
 from bot.templating import LOCALES

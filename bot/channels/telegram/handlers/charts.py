@@ -10,8 +10,8 @@ from telegram import Update
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.access import report_request
 from bot.channels.telegram.handlers.replies import send_text, text_of
+from bot.domain.channel_messages import Media, MediaKind, Outgoing
 from bot.domain.periods import Period, month_period
-from bot.services.ports import Media, MediaKind, Outgoing
 from bot.services.statistics import compute_stats
 
 if TYPE_CHECKING:  # matplotlib loads at the first chart, not at every start of the bot

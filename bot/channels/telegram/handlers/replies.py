@@ -13,9 +13,9 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.constants import ChatType
 
 from bot.channels.telegram.context import AppContext
+from bot.domain.channel_messages import Choice, Outgoing, SendPurpose, Sent, telegram_chat
 from bot.services.languages import locale_of_chat
 from bot.services.messaging import say, say_in
-from bot.services.ports import Choice, Outgoing, SendPurpose, Sent, telegram_chat
 from bot.templating import Renderer
 
 Button = tuple[str, str]  # (label template key, callback data)

@@ -7,7 +7,7 @@ from telegram import Update
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.access import report_request
 from bot.channels.telegram.handlers.replies import send_text, text_of
-from bot.services.ports import Media, MediaKind, Outgoing
+from bot.domain.channel_messages import Media, MediaKind, Outgoing
 from bot.storage.audit import Actor
 
 

@@ -11,9 +11,9 @@ from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.access import member_allowed, patient_in_scope
 from bot.channels.telegram.handlers.replies import send, send_text, text_of
 from bot.channels.telegram.links import bot_username
+from bot.domain.channel_messages import Media, MediaKind, Outgoing
 from bot.domain.roles import Permission
 from bot.services.invitations import InviteRefused, issue_invite
-from bot.services.ports import Media, MediaKind, Outgoing
 from bot.storage.audit import Actor
 
 

@@ -8,7 +8,7 @@ from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.access import report_request
 from bot.channels.telegram.handlers.replies import send, send_text
 from bot.channels.telegram.handlers.stats_drill import drill_buttons
-from bot.services.ports import Outgoing
+from bot.domain.channel_messages import Outgoing
 from bot.services.statistics import compute_stats, department_id
 
 

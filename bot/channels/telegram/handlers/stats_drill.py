@@ -12,10 +12,10 @@ from telegram.constants import ChatType
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.replies import Choices, answer_message, refuse_button, text_of
 from bot.domain.cases import CaseKind
+from bot.domain.channel_messages import Choice, Outgoing
 from bot.domain.choices import DrillPage, decode_drill, encode_drill
 from bot.domain.periods import Period
 from bot.domain.roles import Permission, is_allowed
-from bot.services.ports import Choice, Outgoing
 from bot.storage.audit import Actor
 from bot.storage.stats import Scope
 

@@ -1,0 +1,118 @@
+"""Claiming due rows with a lease, and recording how their sending went."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain.channel_messages import SendPurpose
+from bot.domain.messages import FailureReason, MessageKind, MessageStatus
+from bot.storage.outbox.base import OutboxTable
+from bot.storage.outbox.eligibility import cancel_ineligible_rows
+from bot.storage.outbox.rows import ROW_COLUMNS, joined_tables
+from bot.storage.outbox_records import OutboxRow, Outcome
+from bot.storage.schema import deliveries, scheduled_messages
+from bot.storage.tallies import count_failure, count_step, mark_episode
+
+m = scheduled_messages
+
+
+class OutboxClaims(OutboxTable):
+    """Due rows leased to one dispatcher, then finished with their delivery outcomes."""
+
+    async def claim_due(
+        self, now: datetime, limit: int, lease: timedelta, owner: str
+    ) -> list[OutboxRow]:
+        """Lease up to limit due rows to owner; rows no longer eligible (consent withdrawn,
+        excluded, the patient deceased, in dispute or erased) are cancelled first."""
+        async with self._engine.begin() as conn:
+            await cancel_ineligible_rows(conn, now, due_only=True)
+            free = or_(m.c.lease_until.is_(None), m.c.lease_until < now)
+            due = select(m.c.id).where(
+                m.c.status == MessageStatus.PENDING.value, m.c.send_at <= now, free
+            )
+            # PostgreSQL: rows another dispatcher is claiming right now are skipped, not
+            # waited for; SQLite (one writer at a time) renders no FOR UPDATE at all.
+            due = due.order_by(m.c.send_at).limit(limit).with_for_update(skip_locked=True)
+            ids = list((await conn.execute(due)).scalars())
+            if not ids:
+                return []
+            await conn.execute(
+                update(m)
+                .where(m.c.id.in_(ids), m.c.status == MessageStatus.PENDING.value, free)
+                .values(lease_until=now + lease, lease_owner=owner)
+            )
+            query = select(*ROW_COLUMNS).select_from(joined_tables())
+            query = query.where(m.c.id.in_(ids), m.c.lease_owner == owner)
+            rows = (await conn.execute(query.order_by(m.c.send_at))).mappings()
+            return [OutboxRow(**row) for row in rows]
+
+    async def finish_many(self, owner: str, outcomes: Sequence[Outcome], now: datetime) -> int:
+        """Record delivery outcomes in one transaction, releasing leases; return rows kept."""
+        async with self._engine.begin() as conn:
+            ids = [o.row_id for o in outcomes]
+            query = select(m.c.id).where(m.c.id.in_(ids), m.c.lease_owner == owner)
+            owned = set((await conn.execute(query)).scalars())  # a lost lease: not ours now
+            kept = [o for o in outcomes if o.row_id in owned]
+            for columns, group in _grouped_by_columns(kept).items():
+                assigned: dict[str, Any] = {name: bindparam(name) for name in columns}
+                assigned.update(lease_until=None, lease_owner=None, updated_at=now)
+                statement = update(m).where(m.c.id == bindparam("_row")).values(assigned)
+                await conn.execute(statement, [{"_row": o.row_id, **o.values} for o in group])
+            if kept:
+                await conn.execute(insert(deliveries), [_delivery_row(o, now) for o in kept])
+            await _count_sent(
+                conn, [o for o in kept if o.values.get("status") == MessageStatus.SENT], now
+            )
+            await _count_failed(
+                conn, [o for o in kept if o.values.get("status") == MessageStatus.FAILED]
+            )
+        return len(kept)
+
+
+async def _count_failed(conn: AsyncConnection, failed: Sequence[Outcome]) -> None:
+    """Count check-ins that failed, by reason."""
+    reasons = {o.row_id: o.values.get("failure_reason") for o in failed}
+    query = select(m.c.id, m.c.episode_id).where(
+        m.c.id.in_(list(reasons)), m.c.kind == MessageKind.CHECKIN.value
+    )
+    for row_id, episode_id in (await conn.execute(query)).all():
+        await count_failure(conn, episode_id, str(reasons[row_id] or FailureReason.UNKNOWN))
+
+
+async def _count_sent(conn: AsyncConnection, sent: Sequence[Outcome], now: datetime) -> None:
+    """Count check-ins sent (the first try counts the step; any try marks followed up)."""
+    first = {o.row_id for o in sent if o.values.get("tries") == 1}
+    query = select(m.c.id, m.c.step_key, m.c.episode_id).where(
+        m.c.id.in_([o.row_id for o in sent]), m.c.kind == MessageKind.CHECKIN.value
+    )
+    for row_id, step, episode_id in (await conn.execute(query)).all():
+        await mark_episode(conn, episode_id, "followed_up_at", now)
+        if row_id in first:
+            await count_step(conn, episode_id, step, sent=1)
+
+
+def _grouped_by_columns(outcomes: Sequence[Outcome]) -> dict[tuple[str, ...], list[Outcome]]:
+    groups: dict[tuple[str, ...], list[Outcome]] = {}
+    for outcome in outcomes:
+        groups.setdefault(tuple(sorted(outcome.values)), []).append(outcome)
+    return groups
+
+
+def _delivery_row(outcome: Outcome, now: datetime) -> dict[str, object]:
+    delivery = outcome.delivery
+    return {
+        "message_id": outcome.row_id,
+        "chat_id": delivery.chat_id,
+        "at": now,
+        "outcome": delivery.outcome.value,
+        "detail": delivery.detail,
+        "telegram_message_id": delivery.telegram_message_id,
+        "purpose": SendPurpose.OUTBOX.value,
+        "channel": delivery.channel,
+        "address": delivery.address or str(delivery.chat_id),
+    }

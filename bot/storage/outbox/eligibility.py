@@ -1,0 +1,73 @@
+"""Who may still be sent to: the eligibility conditions, and cancelling what is not."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, not_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain.enrolment import ConsentDecision
+from bot.domain.messages import FailureReason, MessageStatus
+from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS
+from bot.storage.schema import contacts, episodes, patients, scheduled_messages
+
+m = scheduled_messages
+
+
+def _contact_ok() -> ColumnElement[bool]:
+    return and_(contacts.c.consent == ConsentDecision.GRANTED.value, contacts.c.reachable.is_(True))
+
+
+def _episode_ok() -> ColumnElement[bool]:
+    # a stay's 死亡/纠纷 is the patient's fact (see _patient_ok), which only staff end
+    not_excluded = or_(
+        episodes.c.exclusion.is_(None), episodes.c.exclusion.in_(PATIENT_LEVEL_EXCLUSIONS)
+    )
+    return and_(episodes.c.consent.is_(True), not_excluded)
+
+
+def _patient_ok() -> ColumnElement[bool]:
+    return and_(
+        patients.c.deceased_at.is_(None),
+        patients.c.dispute_since.is_(None),
+        patients.c.erased_at.is_(None),
+    )
+
+
+def followed_patients() -> Select[tuple[int]]:
+    """The ids of patients who may be contacted: not deceased, in dispute or erased."""
+    return select(patients.c.id).where(_patient_ok())
+
+
+def eligible() -> ColumnElement[bool]:
+    """The condition under which a row may be sent: consent, reachable, not excluded, not
+    deceased or in dispute (over the outbox joined with its contact, episode and patient)."""
+    return and_(_contact_ok(), _episode_ok(), _patient_ok())
+
+
+def eligible_row() -> ColumnElement[bool]:
+    """The same condition on the outbox alone, as one membership test per table: planners
+    turn these into hashed lookups whatever their statistics say (a correlated EXISTS over
+    three tables became a cross product on PostgreSQL right after a bulk insert)."""
+    return and_(
+        m.c.contact_id.in_(select(contacts.c.id).where(_contact_ok())),
+        m.c.episode_id.in_(select(episodes.c.id).where(_episode_ok())),
+        m.c.patient_id.in_(followed_patients()),
+    )
+
+
+async def cancel_ineligible_rows(conn: AsyncConnection, now: datetime, *, due_only: bool) -> int:
+    conditions = [m.c.status == MessageStatus.PENDING.value, not_(eligible_row())]
+    if due_only:
+        conditions.append(m.c.send_at <= now)
+    result = await conn.execute(
+        update(m)
+        .where(*conditions)
+        .values(
+            status=MessageStatus.CANCELLED.value,
+            failure_reason=FailureReason.NOT_ELIGIBLE.value,
+            updated_at=now,
+        )
+    )
+    return int(result.rowcount)

@@ -1,0 +1,76 @@
+"""The tables. Alembic migrations under migrations/ create and change them.
+
+Every table is importable from here, as it was when they all lived in one module.
+"""
+
+from __future__ import annotations
+
+from bot.storage.schema.base import metadata
+from bot.storage.schema.cases import (
+    case_events,
+    cases,
+    plan_overrides,
+    template_versions,
+)
+from bot.storage.schema.messages import (
+    OPEN_SURVEY,
+    deliveries,
+    scheduled_messages,
+    step_answers,
+    survey_answers,
+    survey_sessions,
+)
+from bot.storage.schema.operations import (
+    answer_tallies,
+    audit_events,
+    channel_chats,
+    failure_tallies,
+    job_leases,
+    medicine_stops,
+    seen_updates,
+    step_tallies,
+)
+from bot.storage.schema.people import (
+    consent_events,
+    contacts,
+    departments,
+    dialog_states,
+    episodes,
+    invites,
+    patient_facts,
+    patients,
+    settings_cache,
+    staff_members,
+)
+
+__all__ = [
+    "OPEN_SURVEY",
+    "answer_tallies",
+    "audit_events",
+    "case_events",
+    "cases",
+    "channel_chats",
+    "consent_events",
+    "contacts",
+    "deliveries",
+    "departments",
+    "dialog_states",
+    "episodes",
+    "failure_tallies",
+    "invites",
+    "job_leases",
+    "medicine_stops",
+    "metadata",
+    "patient_facts",
+    "patients",
+    "plan_overrides",
+    "scheduled_messages",
+    "seen_updates",
+    "settings_cache",
+    "staff_members",
+    "step_answers",
+    "step_tallies",
+    "survey_answers",
+    "survey_sessions",
+    "template_versions",
+]
