@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.channel_messages import Choice, Outgoing
+from bot.domain.channel_messages import Choice, Choices, Outgoing
 from bot.domain.choices import (
     AnswerChoice,
     KeepAskingChoice,
@@ -22,7 +22,6 @@ from bot.domain.messages import MessageKind
 from bot.domain.surveys.engine import next_question
 from bot.domain.surveys.model import RESUMED_TEMPLATE, Survey, SurveyContext
 from bot.services.survey_questions import (
-    Choices,
     question_choices,
     question_text,
     question_variables,

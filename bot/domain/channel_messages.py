@@ -32,6 +32,9 @@ class Choice:
     label: str
 
 
+Choices = tuple[tuple[Choice, ...], ...]  # rows of choices, left to right
+
+
 class MediaKind(StrEnum):
     PHOTO = "photo"
     DOCUMENT = "document"

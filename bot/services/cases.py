@@ -29,6 +29,8 @@ from bot.storage.cases import NewCase
 from bot.storage.records import Contact, StaffMember
 
 ATTEMPTS = 3  # decisions re-taken on a case that moved meanwhile, before giving up
+TAKEN_NOTE = "staff/case_taken_note"
+REOPENED_NOTE = "staff/case_reopened_note"
 
 
 @dataclass(frozen=True)
@@ -129,14 +131,25 @@ async def apply(
 
 async def take(services: Services, case_id: int, member: StaffMember) -> Refusal | None:
     """Assign a case to a staff member and say so in its thread; refuse a closed case."""
-    done = await apply(
-        services, case_id, lambda case: case.take(member.user_id, services.clock.now())
+    now = services.clock.now()
+    return await _change_and_note(
+        services, case_id, lambda case: case.take(member.user_id, now), TAKEN_NOTE, member
     )
+
+
+async def _change_and_note(
+    services: Services,
+    case_id: int,
+    decide: Callable[[Case], Decision],
+    note: str,
+    member: StaffMember,
+) -> Refusal | None:
+    """Apply a change, then note who made it in the case's thread and refresh its card."""
+    done = await apply(services, case_id, decide)
     if isinstance(done, IllegalTransition):
         return done.reason
-    desk = services.staff_desk
-    await desk.post_note(done.case, "staff/case_taken_note", who=member_name(member))
-    await desk.refresh_card(case_id)
+    await services.staff_desk.post_note(done.case, note, who=member_name(member))
+    await services.staff_desk.refresh_card(case_id)
     return None
 
 
@@ -198,10 +211,6 @@ async def choose_outcome(
 async def reopen(services: Services, case_id: int, member: StaffMember) -> Refusal | None:
     """Reopen a closed case as taken; refuse one that is not closed."""
     now = services.clock.now()
-    done = await apply(services, case_id, lambda case: case.reopen(member.user_id, now))
-    if isinstance(done, IllegalTransition):
-        return done.reason
-    desk = services.staff_desk
-    await desk.post_note(done.case, "staff/case_reopened_note", who=member_name(member))
-    await desk.refresh_card(case_id)
-    return None
+    return await _change_and_note(
+        services, case_id, lambda case: case.reopen(member.user_id, now), REOPENED_NOTE, member
+    )

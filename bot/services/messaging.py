@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.channel_messages import Address, Choice, Outgoing, Sent, telegram_chat
+from bot.domain.channel_messages import Address, Choice, Choices, Outgoing, Sent, telegram_chat
 from bot.services.container import Services
 from bot.services.languages import locale_of_chat
 from bot.storage.unit_of_work import Repositories
 from bot.templating import Renderer
 
 ChoiceRow = list[tuple[str, str]]  # (label template, choice id), left to right
-Choices = tuple[tuple[Choice, ...], ...]
 
 
 async def chat_address(store: Repositories, chat_id: int) -> Address:

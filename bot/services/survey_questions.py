@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.channel_messages import Choice
+from bot.domain.channel_messages import Choice, Choices
 from bot.domain.choices import encode_survey
 from bot.domain.surveys.engine import effective_respondent
 from bot.domain.surveys.model import SKIP_LABEL, SKIP_VALUE, Question, QuestionType, SurveyContext
@@ -16,7 +16,6 @@ from bot.templating import Renderer
 
 SCALE_ROWS = (tuple(range(0, 6)), tuple(range(6, 11)))
 OPTIONS_PER_ROW = 2
-Choices = tuple[tuple[Choice, ...], ...]
 
 
 def question_variables(

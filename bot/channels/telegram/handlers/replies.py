@@ -13,13 +13,12 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.constants import ChatType
 
 from bot.channels.telegram.context import AppContext
-from bot.domain.channel_messages import Choice, Outgoing, SendPurpose, Sent, telegram_chat
+from bot.domain.channel_messages import Choices, Outgoing, SendPurpose, Sent, telegram_chat
 from bot.services.languages import locale_of_chat
-from bot.services.messaging import say, say_in
+from bot.services.messaging import rendered_choices, say, say_in
 from bot.templating import Renderer
 
 Button = tuple[str, str]  # (label template key, callback data)
-Choices = tuple[tuple[Choice, ...], ...]
 
 
 def markup_in(
@@ -48,11 +47,7 @@ def keyboard(
 
 def choices_of(context: AppContext, rows: list[list[Button]], /, **variables: Any) -> Choices:
     """Build choices whose labels are templates in the hospital's language (for staff)."""
-    renderer, locale = context.services.renderer, context.services.locale
-    return tuple(
-        tuple(Choice(data, renderer.render(label, locale, **variables)) for label, data in row)
-        for row in rows
-    )
+    return rendered_choices(context.services.renderer, context.services.locale, rows, variables)
 
 
 async def send_text(

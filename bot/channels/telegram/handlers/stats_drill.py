@@ -10,9 +10,9 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 
 from bot.channels.telegram.context import AppContext
-from bot.channels.telegram.handlers.replies import Choices, answer_message, refuse_button, text_of
+from bot.channels.telegram.handlers.replies import answer_message, refuse_button, text_of
 from bot.domain.cases import CaseKind
-from bot.domain.channel_messages import Choice, Outgoing
+from bot.domain.channel_messages import Choice, Choices, Outgoing
 from bot.domain.choices import DrillPage, decode_drill, encode_drill
 from bot.domain.periods import Period
 from bot.domain.roles import Permission, is_allowed
