@@ -69,20 +69,24 @@ def test_worse_and_new_symptoms_raise_red_flags() -> None:
     assert flagged == ["condition", "new_symptoms", "symptom"]
 
 
-def test_unsatisfied_asks_why_and_opens_a_complaint() -> None:
+def test_unsatisfied_opens_a_complaint_and_asks_why_basically_asks_why_too() -> None:
     choices = {"sat_nurses": "unsatisfied", "sat_hospital": "basically"}
     asked, answers = walk(FIRST, SurveyContext("general"), choices)
-    assert asked[-6:] == [
+    assert asked[-7:] == [
         "sat_doctors",
         "sat_nurses",
         "nurses_complaint",
         "sat_hospital",
+        "hospital_better",
         "recommend",
         "anything_else",
     ]
+    assert actions_for(q(FIRST, "sat_nurses"), "unsatisfied") == (Action.OPEN_COMPLAINT,)
     complaint = q(FIRST, "nurses_complaint")
-    assert actions_for(complaint, answers["nurses_complaint"]) == (Action.OPEN_COMPLAINT,)
+    assert actions_for(complaint, answers["nurses_complaint"]) == (Action.ADD_TO_COMPLAINT,)
     assert actions_for(complaint, skip_answer(complaint)) == ()
+    better = q(FIRST, "hospital_better")
+    assert actions_for(better, answers["hospital_better"]) == ()
 
 
 def test_a_question_for_the_doctor_is_typed_and_passed_on() -> None:

@@ -51,10 +51,13 @@ FIRST_KEYS = [
     "question_text",
     "sat_doctors",
     "doctors_complaint",
+    "doctors_better",
     "sat_nurses",
     "nurses_complaint",
+    "nurses_better",
     "sat_hospital",
     "hospital_complaint",
+    "hospital_better",
     "recommend",
     "anything_else",
     "suggestion",
@@ -124,10 +127,16 @@ def test_shipped_question_types_options_and_actions() -> None:
     assert actions_for(q(FIRST, "can_answer"), "no") == (Action.END,)
     for area in ("doctors", "nurses", "hospital"):
         assert q(FIRST, f"sat_{area}").values() == SATISFACTION_VALUES
+        assert actions_for(q(FIRST, f"sat_{area}"), "unsatisfied") == (Action.OPEN_COMPLAINT,)
+        assert actions_for(q(FIRST, f"sat_{area}"), "basically") == ()
         complaint = q(FIRST, f"{area}_complaint")
-        assert complaint.actions_on_text == (Action.OPEN_COMPLAINT,)
+        assert complaint.actions_on_text == (Action.ADD_TO_COMPLAINT,)
         assert complaint.condition is not None
         assert complaint.condition.values == ("unsatisfied",)
+        better = q(FIRST, f"{area}_better")
+        assert (better.actions_on_text, better.required) == ((), False)
+        assert better.condition is not None
+        assert better.condition.values == ("basically",)
     assert FIRST.measured(Measure.SATISFACTION_NURSES) == q(FIRST, "sat_nurses")
     recommend = q(FIRST, "recommend")
     assert (recommend.type, recommend.measure, recommend.options) == (

@@ -88,9 +88,10 @@ async def confirm_reexam(sim: Simulation, cast: Cast) -> None:
 
 
 async def unsatisfied_patient(sim: Simulation, cast: Cast) -> None:
-    """Unhappy with a nurse: says why, which opens a complaint, and finishes the check-in."""
+    """Unhappy with a nurse (a complaint), says why, and finishes the check-in."""
     complaint = sim.transcript.script["complaint"]
-    choices = {"sat_nurses": "unsatisfied", "sat_hospital": "basically", "recommend": "6"}
+    choices = {"sat_nurses": "unsatisfied", "sat_hospital": "basically", "hospital_better": "skip"}
+    choices["recommend"] = "6"
     await answer_checkin(sim, cast["unsatisfied"].person, choices, {"nurses_complaint": complaint})
 
 

@@ -89,12 +89,13 @@ async def advance(services: Services, answer: Answer) -> None:
         **await services.store.surveys.answers(session.id),
         answer.question.key: answer.value,
     }
-    stored = await _store(services, answer, answers)
+    variables = await survey_variables(services, session, answers)
+    shown = _shown(services, answer, variables)
+    stored = await _store(services, answer, answers, shown)
     if stored is None:
         await say(services, session.chat_id, "surveys/common/closed")
         return
-    variables = await survey_variables(services, session, answers)
-    await announce(services, session, stored.opened, _shown(services, answer, variables))
+    await announce(services, session, stored.opened, shown)
     if stored.send_again_at is not None:
         when = f"{stored.send_again_at.astimezone(services.scheduling.zone):%m-%d %H:%M}"
         await say(services, session.chat_id, RESCHEDULED_TEMPLATE, when=when)
@@ -102,7 +103,9 @@ async def advance(services: Services, answer: Answer) -> None:
     await ask_next(services, session, stored.following, variables)
 
 
-async def _store(services: Services, answer: Answer, answers: dict[str, str]) -> Stored | None:
+async def _store(
+    services: Services, answer: Answer, answers: dict[str, str], shown: Shown
+) -> Stored | None:
     """Store the answer, the cases it opens and the step's new state in one unit of work."""
     session, question, value = answer.session, answer.question, answer.value
     now, actions = services.clock.now(), actions_for(question, value)
@@ -126,7 +129,7 @@ async def _store(services: Services, answer: Answer, answers: dict[str, str]) ->
             session, question.key, stored_value, text, now, next_key, status
         ):
             return None
-        opened = await open_cases(uow, services, session, question, value, actions)
+        opened = await open_cases(uow, services, session, question, value, actions, shown)
         if send_again_at is not None and session.message_id is not None:
             await reschedule_step(uow, session.message_id, send_again_at, now)
         elif session.message_id is not None:

@@ -1,5 +1,8 @@
 """What survey answers set in motion: red flags, complaints, praise, questions for staff.
 
+A choice that opens a complaint (不满意) opens it at once, its text the question and answer;
+the reason typed next (`add_to_complaint`) becomes that case's text rather than a second case.
+
 Cases are opened inside the answer's unit of work (`open_cases`), so the answer, its cases
 and the step marked answered are stored together or not at all; staff and the patient are
 told after the commit (`announce`).
@@ -7,12 +10,12 @@ told after the commit (`announce`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
 from bot.domain.cases import Case, CaseKind, CaseSource
-from bot.domain.surveys.model import ACTION_ACKS, STAFF_ALERTS, Action, Question
+from bot.domain.surveys.model import ACTION_ACKS, STAFF_ALERTS, Action, Question, QuestionType
 from bot.services.cases import patient_case
 from bot.services.container import Services
 from bot.services.messaging import say
@@ -26,6 +29,7 @@ CASE_KINDS = {
     Action.RECORD_PRAISE: CaseKind.PRAISE,
     Action.ASK_DOCTOR: CaseKind.QUESTION,
 }
+REASON_NOTE = "staff/case_reason_added"
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class Opened:
     action: Action
     case: Case
     first_of_kind: bool
+    reason_added: bool = False  # a reason given to a complaint the previous answer opened
 
 
 async def open_cases(
@@ -52,22 +57,51 @@ async def open_cases(
     question: Question,
     answer: str,
     actions: tuple[Action, ...],
+    shown: Shown,
 ) -> list[Opened]:
     """Store a case per action of the answer (within the caller's unit of work)."""
     opened = []
     for action in actions:
+        if action is Action.ADD_TO_COMPLAINT:
+            amended = await _add_reason(repos, session, question, answer)
+            if amended is not None:
+                opened.append(amended)
+                continue
+            action = Action.OPEN_COMPLAINT  # no complaint to add to: the reason opens one
         if action not in CASE_KINDS:
             continue
         kind = CASE_KINDS[action]
-        earlier = [
-            c
-            for c in await repos.cases.for_patient(session.patient_id)
-            if c.session_id == session.id and c.kind is kind
-        ]
-        new = await _new_case(repos, services, session, question, answer, kind)
+        earlier = await _session_cases(repos, session, kind)
+        new = await _new_case(repos, services, session, question, answer, kind, shown)
         case = await repos.cases.open(new, services.clock.now())
         opened.append(Opened(action, case, not earlier))
     return opened
+
+
+async def _session_cases(repos: Repositories, session: SurveySession, kind: CaseKind) -> list[Case]:
+    """Return the cases of a kind the session's answers opened, oldest first."""
+    return [
+        c
+        for c in await repos.cases.for_patient(session.patient_id)
+        if c.session_id == session.id and c.kind is kind
+    ]
+
+
+async def _add_reason(
+    repos: Repositories, session: SurveySession, question: Question, reason: str
+) -> Opened | None:
+    """Give the reason as the text of the complaint the conditioning answer opened."""
+    asked_after = question.condition.question if question.condition else None
+    complaints = [
+        c
+        for c in await _session_cases(repos, session, CaseKind.COMPLAINT)
+        if c.question == asked_after
+    ]
+    if asked_after is None or not complaints:
+        return None
+    case = complaints[-1]
+    await repos.cases.set_text(case.id, reason)
+    return Opened(Action.OPEN_COMPLAINT, replace(case, text=reason), False, reason_added=True)
 
 
 async def _new_case(
@@ -77,12 +111,16 @@ async def _new_case(
     question: Question,
     answer: str,
     kind: CaseKind,
+    shown: Shown,
 ) -> NewCase:
     if kind is not CaseKind.RED_FLAG:  # complaints, praise and questions are worked cases
         contact = await repos.contacts.get(session.contact_id)
         assert contact is not None
         source, session_id = CaseSource.SURVEY, session.id
-        return patient_case(services, contact, kind, answer, "", None, source, session_id)
+        typed = question.type is QuestionType.FREE_TEXT
+        text = answer if typed else f"{Markup(shown.question).striptags()} {shown.answer}"
+        new = patient_case(services, contact, kind, text, "", None, source, session_id)
+        return new if typed else replace(new, question=question.key, answer=answer)
     return NewCase(
         kind=CaseKind.RED_FLAG,
         patient_id=session.patient_id,
@@ -100,12 +138,24 @@ async def announce(
 ) -> None:
     """Tell staff of each case, and acknowledge to the patient once per kind and session."""
     for each in opened:
-        if each.case.kind is CaseKind.RED_FLAG:
+        if each.reason_added:
+            await _tell_reason(services, each.case)
+        elif each.case.kind is CaseKind.RED_FLAG:
             await _alert_staff(services, session, each.case, shown)
         else:
             await services.staff_desk.post_case(each.case)
         if each.first_of_kind:
             await say(services, session.chat_id, ACTION_ACKS[each.action])
+
+
+async def _tell_reason(services: Services, case: Case) -> None:
+    """Show staff the reason on the complaint's card and in its thread."""
+    posted = await services.store.cases.get(case.id)
+    if posted is None or posted.staff_message_id is None:
+        await services.staff_desk.post_case(case)  # not posted yet: post it, reason and all
+        return
+    await services.staff_desk.refresh_card(case.id)
+    await services.staff_desk.post_note(posted, REASON_NOTE, text=case.text or "")
 
 
 async def _alert_staff(

@@ -88,6 +88,11 @@ class CaseRepository(CaseTransitions):
         async with self._engine.connect() as conn:
             return [case_of(row) for row in (await conn.execute(query)).mappings()]
 
+    async def set_text(self, case_id: int, text: str) -> None:
+        """Replace the case's text (a survey complaint's reason, typed after the answer)."""
+        async with self._engine.begin() as conn:
+            await conn.execute(update(cases).where(cases.c.id == case_id).values(text=text))
+
     async def set_staff_message(self, case_id: int, chat_id: int, message_id: int) -> None:
         """Remember where the case was posted in the staff group."""
         async with self._engine.begin() as conn:

@@ -52,6 +52,7 @@ class QuestionType(StrEnum):
 class Action(StrEnum):
     RED_FLAG = "red_flag"
     OPEN_COMPLAINT = "open_complaint"
+    ADD_TO_COMPLAINT = "add_to_complaint"  # the reason for the answer that opened a complaint
     RECORD_PRAISE = "record_praise"
     ASK_DOCTOR = "ask_doctor"
     RESCHEDULE = "reschedule"
