@@ -31,6 +31,7 @@ KINDS = tuple(USERS)  # the columns, in order
 TOPIC_REPLY = "reply in case #1's topic"
 GROUP_CHAT = "chat outside any case"
 FREE_TEXT = "你好,想问一下复查的事。"
+UNKNOWN_COMMAND = "/abc"  # no such command: answered with the help in private chats
 DRILL = "sd:red_flags:20261101:20261130:0"
 BROADCAST_TO_A = "/broadcast plans/chronic/diet 科室=心内科"
 FACT_BUTTON = "pf:ok:{zy001}:dec1"
@@ -41,6 +42,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (PRV, "/start"):                                 "A   A   A   A   A   A   A   A   A   A   A",
     (PRV, "/start {token}"):                         "A   A   A   A   A   A   A   A   A   A   A",
     (PRV, "/help"):                                  "A   A   A   A   A   A   A   A   A   A   A",
+    (PRV, UNKNOWN_COMMAND):                          "A   A   A   A   A   A   A   A   A   A   A",
     (PRV, "/stop"):                                  "R   A   A   A   R   R   R   R   R   R   R",
     (PRV, "/complain"):                              "R   A   A   A   R   R   R   R   R   R   R",
     (PRV, "/praise"):                                "R   A   A   A   R   R   R   R   R   R   R",
@@ -92,6 +94,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (GRP, "/start"):                                 "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/start {token}"):                         "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/help"):                                  "I   I   I   I   I   I   I   I   I   I   I",
+    (GRP, UNKNOWN_COMMAND):                          "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/stop"):                                  "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/complain"):                              "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/praise"):                                "I   I   I   I   I   I   I   I   I   I   I",
@@ -118,6 +121,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (OTH, "/start"):                                 "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/start {token}"):                         "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/help"):                                  "I   I   I   I   I   I   I   I   I   I   I",
+    (OTH, UNKNOWN_COMMAND):                          "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/stop"):                                  "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/complain"):                              "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/praise"):                                "I   I   I   I   I   I   I   I   I   I   I",

@@ -26,6 +26,7 @@ from tests.authorization_matrix import (
     REFUSALS,
     RESTART,
     TOPIC_REPLY,
+    UNKNOWN_COMMAND,
     Cell,
     Seen,
     chat_of,
@@ -117,7 +118,8 @@ async def test_the_matrix_has_a_row_for_every_registered_handler(world: World) -
     assert world.harness.app is not None
     handlers = [h for group in world.harness.app.handlers.values() for h in group]
     commands = {name for h in handlers if isinstance(h, CommandHandler) for name in h.commands}
-    assert commands == {action.split()[0][1:] for _, action in MATRIX if action.startswith("/")}
+    named = {action.split()[0][1:] for _, action in MATRIX if action.startswith("/")}
+    assert commands == named - {UNKNOWN_COMMAND[1:]}
     pressed = [action.format(**world.ids) for _, action in MATRIX if BUTTON.match(action)]
     for handler in handlers:
         if isinstance(handler, CallbackQueryHandler):
@@ -125,7 +127,7 @@ async def test_the_matrix_has_a_row_for_every_registered_handler(world: World) -
             assert isinstance(pattern, re.Pattern)
             assert any(pattern.match(data) for data in pressed), pattern.pattern
     texts = [h for h in handlers if isinstance(h, MessageHandler)]
-    assert len(texts) == 2  # private text (the FREE_TEXT rows) and the staff group's
+    assert len(texts) == 3  # private text (FREE_TEXT), unknown commands, the staff group's
     assert {(PRV, FREE_TEXT), (GRP, TOPIC_REPLY), (GRP, GROUP_CHAT)} <= set(MATRIX)
     assert len(CELLS) == len(MATRIX) * len(KINDS)
     assert {cell.action for cell in CELLS if cell.expected == "allowed"} <= set(EFFECTS)

@@ -54,3 +54,12 @@ async def test_broadcast_is_for_admins_and_checks_its_template(harness: BotHarne
     assert "用法" in harness.telegram.last_text(ADMIN)
     await harness.text(ADMIN, "/broadcast plans/chronic/diet 床号=3")
     assert "床号=3" in harness.telegram.last_text(ADMIN)
+
+
+async def test_the_broadcast_preview_names_the_configured_hospital(harness: BotHarness) -> None:
+    harness.settings = harness.settings.model_copy(update={"hospital_name": "县人民医院"})
+    await harness.restart()
+    await harness.services.store.staff.upsert(ADMIN, Role.ADMIN, None, None, harness.clock.now())
+    await harness.text(ADMIN, "/broadcast plans/general/day1_home_care")
+    preview = harness.telegram.last_text(ADMIN)
+    assert "县人民医院" in preview and "市第一人民医院" not in preview

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
 from bot.demo.fake_telegram import Fault
 from bot.demo.harness import BotHarness
 from bot.demo.updates import photo_update
 from bot.domain.roles import Role
+from bot.storage.schema import contacts
 from tests.harness import enrol, local, record, seed
 
 CHAT = 611
@@ -232,3 +235,17 @@ async def test_a_photo_with_a_caption_goes_to_the_case_thread(harness: BotHarnes
     )
     [photo] = group_calls(harness, "sendPhoto")
     assert photo["photo"] == "photo-file-1" and photo["message_thread_id"]
+
+
+async def test_the_card_says_in_words_who_raised_the_case(harness: BotHarness) -> None:
+    await setup(harness)
+    await complain(harness)
+    card = str(group_calls(harness, "sendMessage")[0]["text"])
+    assert "反映人:患者本人" in card and "我是" not in card
+    async with harness.services.store.engine.begin() as conn:
+        await conn.execute(update(contacts).values(respondent="family", relation="child"))
+    await complain(harness, "护士说话态度很差。")
+    cards = [
+        str(c["text"]) for c in group_calls(harness, "sendMessage") if "态度很差" in str(c["text"])
+    ]
+    assert "反映人:家属(子女)" in cards[0] and "我是" not in cards[0]

@@ -89,6 +89,18 @@ async def test_stats_command_scopes_by_role(harness: BotHarness) -> None:
     assert "YYYY-MM" in harness.telegram.last_text(802)
 
 
+async def test_english_stats_count_one_answer_and_many_answers(harness: BotHarness) -> None:
+    harness.settings = harness.settings.model_copy(update={"locale": "en"})
+    await harness.restart()
+    await build_cohort(harness)
+    now = harness.clock.now()
+    await harness.services.store.staff.upsert(802, Role.SUPERVISOR, None, "医务科", now)
+    await harness.text(802, "/stats 2026-11")
+    summary = harness.telegram.last_text(802)
+    assert "(1 answer)" in summary and "(2 answers)" in summary
+    assert "(1 answers)" not in summary
+
+
 def test_cli_prints_the_same_figures_as_json(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
 from bot.demo.harness import BotHarness
+from bot.storage.schema import contacts
 from tests.test_enrolment import CHAT, enrol_to_consent
 
 
@@ -88,3 +91,17 @@ async def test_command_menu_is_set_at_start(harness: BotHarness) -> None:
         "command": "language",
         "description": "Choose your language",
     }
+
+
+async def test_an_unknown_command_gets_the_help_in_the_chats_language(
+    harness: BotHarness,
+) -> None:
+    await harness.text(CHAT, "/abc")
+    assert "/stop" in harness.telegram.last_text(CHAT)
+    assert "停止" in harness.telegram.last_text(CHAT)
+    await enrol_to_consent(harness)
+    await harness.press(CHAT, "en:c:yes")
+    async with harness.services.store.engine.begin() as conn:
+        await conn.execute(update(contacts).values(locale="en"))
+    await harness.text(CHAT, "/abc")
+    assert "/stop stop receiving follow-up messages" in harness.telegram.last_text(CHAT)

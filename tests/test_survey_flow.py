@@ -288,3 +288,13 @@ async def test_two_surveys_due_go_one_after_the_other(harness: BotHarness) -> No
     surveys_sent = [c for c in harness.telegram.delivered_to(CHAT) if "sv:" in str(c.params)]
     assert len({c.params["text"] for c in surveys_sent}) >= 2
     assert "good_time" in str(harness.telegram.sent(CHAT)[-1].params["reply_markup"])
+
+
+async def test_the_checkin_and_its_first_question_promise_the_same_time(
+    harness: BotHarness,
+) -> None:
+    await start_checkin(harness)
+    await answer(harness, "respondent", "patient")
+    texts = " ".join(str(c.params.get("text", "")) for c in harness.telegram.sent(CHAT))
+    said = re.findall(r"[\d-]+分钟|两三分钟|一两分钟", texts)
+    assert len(said) >= 2 and set(said) <= {"2-3分钟", "两三分钟"}

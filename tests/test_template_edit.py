@@ -77,6 +77,14 @@ async def test_english_edits_and_cancel(harness: BotHarness) -> None:
     assert harness.telegram.answered_callbacks()[-1]["text"] == "抱歉,这个问题已经结束了。"
 
 
+async def test_the_preview_names_the_configured_hospital(harness: BotHarness) -> None:
+    harness.settings = harness.settings.model_copy(update={"hospital_name": "县人民医院"})
+    await harness.restart()
+    await admin(harness)
+    await edit(harness, "start/how_to_enrol", "zh_CN", "欢迎使用{{ hospital }}随访服务。")
+    assert harness.telegram.last_text(ADMIN) == "欢迎使用县人民医院随访服务。"
+
+
 async def test_only_admins_may_edit(harness: BotHarness) -> None:
     now = harness.clock.now()
     await harness.services.store.staff.upsert(902, Role.SUPERVISOR, None, None, now)

@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.cases import Case
+from bot.domain.enrolment import Respondent
 from bot.templating import Renderer
 
 
@@ -17,8 +18,11 @@ def local_text(zone: ZoneInfo, moment: datetime | None) -> str:
 
 
 def who_raised(renderer: Renderer, locale: str, case: Case) -> str:
-    """Say who raised the case: the patient, or a relative (and which)."""
-    if case.respondent != "family":
-        return renderer.render("buttons/respondent_patient", locale)
-    relation = renderer.render(f"buttons/relation_{case.relation}", locale) if case.relation else ""
-    return f"{renderer.render('buttons/respondent_family', locale)} {relation}".strip()
+    """Say in words who raised the case: the patient, or a relative (and which)."""
+    family = case.respondent == Respondent.FAMILY
+    return renderer.render(
+        "staff/who_raised",
+        locale,
+        respondent=Respondent.FAMILY.value if family else Respondent.PATIENT.value,
+        relation=(case.relation or "") if family else "",
+    )

@@ -38,10 +38,16 @@ def validate(
 
 
 def preview(
-    renderer: Renderer, samples: dict[str, dict[str, Any]], key: str, locale: str, source: str
+    renderer: Renderer,
+    samples: dict[str, dict[str, Any]],
+    key: str,
+    locale: str,
+    source: str,
+    hospital: str,
 ) -> str:
-    """Render an edited source with the template's sample data."""
-    return renderer.compile(key, locale, source).render(**samples.get(key, {})).strip()
+    """Render an edited source with the template's sample data and the hospital's own name."""
+    values = {**samples.get(key, {}), "hospital": hospital}
+    return renderer.compile(key, locale, source).render(**values).strip()
 
 
 async def save_edit(

@@ -64,9 +64,9 @@ async def on_broadcast(update: Update, context: AppContext) -> None:
         chat_id, DIALOG_KIND, DialogStep.CONFIRM, data, services.clock.now()
     )
     await send(context, chat_id, "broadcast/confirm", count=len(recipients), template=template)
-    text = services.renderer.render(
-        template, services.locale, **services.samples.get(template, _sample(context))
-    )
+    hospital = services.settings.require_hospital_name()
+    sample = {**_sample(context), **services.samples.get(template, {}), "hospital": hospital}
+    text = services.renderer.render(template, services.locale, **sample)
     await send_text(context, chat_id, Outgoing(text, choices_of(context, CONFIRM)))
 
 

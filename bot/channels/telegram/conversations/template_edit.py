@@ -111,7 +111,8 @@ async def take_template_text(update: Update, context: AppContext, state: DialogS
         state.chat_id, DIALOG_KIND, DialogStep.CONFIRM, {**state.data, "source": source}, now
     )
     await send(context, state.chat_id, "templates/preview_intro", key=key, locale=locale)
-    shown = preview(services.renderer, services.samples, key, locale, source)
+    hospital = services.settings.require_hospital_name()
+    shown = preview(services.renderer, services.samples, key, locale, source, hospital)
     if not services.renderer.is_html(key, locale):
         shown = escape(shown)
     await send_text(context, state.chat_id, Outgoing(shown, choices_of(context, EDIT_BUTTONS)))
