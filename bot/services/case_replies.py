@@ -14,10 +14,11 @@ from bot.domain.cases import (
     CaseStatus,
     IllegalTransition,
 )
-from bot.domain.channel_messages import Address, Choice, Outgoing, telegram_chat
+from bot.domain.channel_messages import Address, Choice, Outgoing
 from bot.services.cases import apply, member_name
 from bot.services.container import Services
 from bot.services.languages import locale_of_chat
+from bot.services.messaging import chat_address
 from bot.storage.records import Contact, Episode, StaffMember
 
 STOPPED_NOTE = "staff/case_patient_stopped"
@@ -56,7 +57,7 @@ async def tell_patient(
     **variables: object,
 ) -> bool:
     """Send a template to a patient's chat (on its channel) in its language; False if refused."""
-    address = await services.store.channel_chats.address_of(chat_id) or telegram_chat(chat_id)
+    address = await chat_address(services.store, chat_id)
     return await _tell(services, address, chat_id, key, choices, **variables)
 
 

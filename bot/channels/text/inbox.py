@@ -3,6 +3,7 @@ handed to the same use cases as every other channel."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import yaml
@@ -21,6 +22,7 @@ COMMANDS_FILE = MESSAGES_DIR / "text_commands.yaml"
 CASE_COMMANDS = {"complain": CaseKind.COMPLAINT, "praise": CaseKind.PRAISE}
 
 
+@functools.cache
 def load_commands(path: Path = COMMANDS_FILE) -> dict[str, str]:
     """Return the command each word stands for, from the words file (folded like replies)."""
     listed = yaml.safe_load(path.read_text(encoding="utf-8"))
