@@ -127,7 +127,9 @@ def xlsx_bytes(listed: ListFile) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     for column, (header, _) in enumerate(listed.columns, start=1):
-        sheet.cell(row=1, column=column, value=header or None)
+        cell = sheet.cell(row=1, column=column, value=header or None)
+        if header:
+            cell.data_type = "s"  # a header like "=1+1" is text, as in the CSV, not a formula
     row = 1
     listed.written_lines = []
     for line in listed.lines:
