@@ -233,6 +233,7 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(MessageHandler(patient_says, on_private_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, on_help))  # unknown commands
     if staff_chat_id is not None:
-        staff_says = filters.Chat(staff_chat_id) & filters.TEXT & ~filters.COMMAND
+        staff_says = filters.Chat(staff_chat_id) & (filters.TEXT | filters.ATTACHMENT)
+        staff_says &= ~filters.COMMAND
         app.add_handler(MessageHandler(staff_says, on_staff_group_text))
     app.add_error_handler(on_error)

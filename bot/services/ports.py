@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from bot.domain.channel_messages import Address, ChannelName, Outgoing, SendPurpose, Sent
+from bot.domain.channel_messages import (
+    Address,
+    ChannelName,
+    Choices,
+    Outgoing,
+    SendPurpose,
+    Sent,
+)
 
 if TYPE_CHECKING:
     from bot.domain.cases import Case, Posting, StaffPost
@@ -49,6 +56,10 @@ class StaffDesk(Protocol):
 
     async def post_note(self, case: Case, key: str, /, **variables: object) -> str | None:
         """Post a note in a posted case's thread; return its id, None if not posted."""
+        ...
+
+    async def offer(self, case: Case, key: str, choices: Choices, /, **variables: object) -> str | None:
+        """Post a note with choices in a posted case's thread; return its id, None if not."""
         ...
 
     async def offer_outcomes(self, case: Case) -> None:

@@ -42,8 +42,10 @@ OPEN_BUTTONS = [
         ("buttons/case_take", "take"),
         ("buttons/case_reply", "reply"),
         ("buttons/case_close", "close"),
-    ]
+    ],
+    [("buttons/case_assign", "assign")],
 ]
+PRAISE_STEPS = (("buttons/praise_thanked", "thank"), ("buttons/praise_passed_on", "passon"))
 ACK_LABEL = "buttons/case_ack"
 Rows = tuple[tuple[Choice, ...], ...]
 
@@ -137,17 +139,25 @@ class TelegramStaffDesk:
             due=local_text(zone, case.due_at),
             status=case.status.value,
             assignee=assignee,
+            handling=case.summary or "",
         )
 
     def _card_choices(self, case: Case) -> Rows:
-        """Return the card's choices for the case's status (praise has none)."""
+        """Return the card's choices for the case's status (praise: the steps not yet taken)."""
         if case.kind is CaseKind.PRAISE:
-            return ()
+            steps = [(label, action) for label, action in PRAISE_STEPS if self._open(case, action)]
+            row = tuple(Choice(f"cs:{a}:{case.id}", self._render(label)) for label, a in steps)
+            return (row,) if row else ()
         layout = CLOSED_BUTTONS if case.status is CaseStatus.CLOSED else OPEN_BUTTONS
         return tuple(
             tuple(Choice(f"cs:{action}:{case.id}", self._render(label)) for label, action in row)
             for row in layout
         )
+
+    @staticmethod
+    def _open(case: Case, praise_step: str) -> bool:
+        """Say whether a praise's step is still to be taken."""
+        return case.answered_at is None if praise_step == "thank" else not case.closed
 
     async def refresh_card(self, case_id: int) -> None:
         """Show the case's current status and buttons on its card."""
@@ -172,6 +182,11 @@ class TelegramStaffDesk:
     async def post_note(self, case: Case, key: str, /, **variables: object) -> str | None:
         """Post a note in the case's thread (its topic, or as a reply to its card)."""
         return await self._in_thread(case, Outgoing(self._render(key, number=case.id, **variables)))
+
+    async def offer(self, case: Case, key: str, choices: Rows, /, **variables: object) -> str | None:
+        """Post a note with choices in the case's thread (its topic, or under its card)."""
+        text = self._render(key, number=case.id, **variables)
+        return await self._in_thread(case, Outgoing(text, choices))
 
     async def offer_outcomes(self, case: Case) -> None:
         """Ask in the case's thread which outcome closes it, one button per outcome."""
