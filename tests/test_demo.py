@@ -45,8 +45,15 @@ def test_a_complaint_is_taken_answered_relayed_and_closed(demo: tuple[Path, str]
     assert "患者 赵** → bot:" + SCRIPT["complaint"] in story
     assert "新建话题 «#1 · 普外科»" in story
     assert "staff 李护士 → 员工群 «#1 · 普外科»:[受理]" in story
+    previewed = story.index("#1 预览")
     relayed = story.index("bot → 患者:【示范医院普外科】关于您反映的问题(编号 #1)")
+    assert previewed < story.index("[发送给患者]") < relayed
     assert SCRIPT["staff_reply"] in story[relayed:]
+    closing = story[story.index("#1 已由 李护士 结案") :]
+    assert SCRIPT["summary"] in closing and "患者看不到" in closing
+    told = [line for line in story.splitlines() if "bot → 患者:" in line]
+    assert any("已处理完毕" in line for line in told)
+    assert not any(SCRIPT["summary"] in line for line in told)  # the summary is internal
     assert "#1 已由 李护士 结案" in story and "患者对本次处理表示满意" in story
 
 
