@@ -171,7 +171,7 @@ REFUSALS: tuple[tuple[str, dict[str, str]], ...] = (  # every polite refusal: ke
     ("language/not_enrolled", {}),
     ("language/staff", {}),
     ("staff/patient_not_found", {"hospital_no": "ZY001"}),  # also for a patient not there
-    ("staff/case_not_yours", {"number": 1}),  # writing in a case's topic
+    ("staff/case_not_yours", {"number": "1"}),  # writing in a case's topic
 )
 APOLOGY = "系统暂时出了点问题"  # common/error: what a crash would show
 BUTTON = re.compile(r"^[a-z]{2,5}:\S+$")  # callback data; anything else is sent as a message

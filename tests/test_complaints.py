@@ -233,7 +233,9 @@ async def test_complaining_needs_enrolment_and_can_be_cancelled(harness: BotHarn
     assert harness.telegram.answered_callbacks()[-1]["text"] == "抱歉,这个问题已经结束了。"
 
 
-async def test_a_reply_drafted_across_restarts_still_reaches_the_patient(harness: BotHarness) -> None:
+async def test_a_reply_drafted_across_restarts_still_reaches_the_patient(
+    harness: BotHarness,
+) -> None:
     await setup(harness)
     await complain(harness)
     thread = int(str(group_calls(harness, "sendMessage")[0]["message_thread_id"]))

@@ -53,9 +53,7 @@ async def offer_assignees(services: Services, case: Case) -> Refusal | None:
     return None
 
 
-async def assign(
-    services: Services, case: Case, by: StaffMember, to_user: int
-) -> Refusal | None:
+async def assign(services: Services, case: Case, by: StaffMember, to_user: int) -> Refusal | None:
     """Give the case to a colleague who may work it; tell them privately and in the thread."""
     colleague = next((m for m in await assignable(services, case) if m.user_id == to_user), None)
     if colleague is None:

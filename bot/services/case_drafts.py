@@ -93,7 +93,9 @@ async def _as_patient_reads(services: Services, case: Case, text: str) -> str:
     )
 
 
-async def send_draft(services: Services, case: Case, member_id: int, draft_id: int) -> Refusal | None:
+async def send_draft(
+    services: Services, case: Case, member_id: int, draft_id: int
+) -> Refusal | None:
     """Relay a previewed draft to the patient, once, whoever presses Send."""
     draft = await _previewed(services, case, draft_id)
     if draft is None:

@@ -11,8 +11,6 @@ from bot.domain.cases import (
     WORKED_KINDS,
     Case,
     CaseEventKind,
-    CaseKind,
-    CaseStatus,
     IllegalTransition,
 )
 from bot.domain.channel_messages import Address, Choice, Outgoing

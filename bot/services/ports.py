@@ -58,7 +58,9 @@ class StaffDesk(Protocol):
         """Post a note in a posted case's thread; return its id, None if not posted."""
         ...
 
-    async def offer(self, case: Case, key: str, choices: Choices, /, **variables: object) -> str | None:
+    async def offer(
+        self, case: Case, key: str, choices: Choices, /, **variables: object
+    ) -> str | None:
         """Post a note with choices in a posted case's thread; return its id, None if not."""
         ...
 

@@ -114,7 +114,9 @@ async def record_note(
     """Keep a staff message as an internal note of the case and say so in its thread."""
     now = services.clock.now()
     detail = words.text[:SHOWN_TEXT] or None
-    await services.store.cases.record_event(case.id, CaseEventKind.NOTE, now, member.user_id, detail)
+    await services.store.cases.record_event(
+        case.id, CaseEventKind.NOTE, now, member.user_id, detail
+    )
     await services.staff_desk.post_note(
         case, key, other=other, forwarded=words.forwarded, media=words.media
     )

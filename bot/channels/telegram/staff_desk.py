@@ -183,7 +183,9 @@ class TelegramStaffDesk:
         """Post a note in the case's thread (its topic, or as a reply to its card)."""
         return await self._in_thread(case, Outgoing(self._render(key, number=case.id, **variables)))
 
-    async def offer(self, case: Case, key: str, choices: Rows, /, **variables: object) -> str | None:
+    async def offer(
+        self, case: Case, key: str, choices: Rows, /, **variables: object
+    ) -> str | None:
         """Post a note with choices in the case's thread (its topic, or under its card)."""
         text = self._render(key, number=case.id, **variables)
         return await self._in_thread(case, Outgoing(text, choices))

@@ -80,7 +80,8 @@ async def on_case_staff_button(update: Update, context: AppContext) -> None:
     if case is None or member is None:
         await query.answer(text_of(context, "staff/not_allowed_short"), show_alert=True)
         return
-    action, refusal = parts[1], Refusal.GONE
+    action = parts[1]
+    refusal: Refusal | None = Refusal.GONE
     if len(parts) == 3 and action in PRESSES:
         refusal = await PRESSES[action](services, case, member)
     elif len(parts) == 4 and action in DETAILED:
