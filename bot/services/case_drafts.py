@@ -13,7 +13,7 @@ from markupsafe import Markup
 from bot.domain.case_drafts import Draft, DraftPurpose, DraftStatus
 from bot.domain.cases import Case, CaseEventKind, IllegalTransition, Refusal
 from bot.domain.channel_messages import Choice
-from bot.services.case_replies import SHOWN_TEXT, relay_to_patient
+from bot.services.case_replies import SHOWN_TEXT, patient_stopped, relay_to_patient
 from bot.services.container import Services
 from bot.services.languages import locale_of_chat
 
@@ -106,6 +106,9 @@ async def send_draft(
         if isinstance(decision, IllegalTransition):
             return decision.reason
     drafts = services.store.case_drafts
+    if await patient_stopped(services, case):  # a death or a dispute: it will never go
+        await drafts.decide(draft.id, DraftStatus.CANCELLED, now, DraftStatus.PREVIEWED)
+        return None
     if not await drafts.decide(draft.id, DraftStatus.SENT, now, DraftStatus.PREVIEWED):
         return Refusal.DRAFT_GONE
     after_close = draft.purpose is DraftPurpose.AFTER_CLOSE

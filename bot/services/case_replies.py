@@ -25,6 +25,16 @@ SHOWN_TEXT = 3000  # a reply or summary shown to others fits one message with it
 Rows = tuple[tuple[Choice, ...], ...]
 
 
+async def patient_stopped(services: Services, case: Case) -> bool:
+    """Say whether a death or a dispute stops every message to the case's patient (and say
+    so in the case's thread)."""
+    episode = await services.store.episodes.get(case.episode_id)
+    if episode is None or episode.patient_fact is None:
+        return False
+    await services.staff_desk.post_note(case, STOPPED_NOTE, fact=episode.patient_fact.value)
+    return True
+
+
 async def _reachable(services: Services, case: Case) -> tuple[Contact, Episode] | None:
     """Return the case's contact and episode; None if the patient must not be written to."""
     contact = await services.store.contacts.get(case.contact_id) if case.contact_id else None
