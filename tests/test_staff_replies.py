@@ -172,3 +172,18 @@ async def test_a_reply_cannot_be_asked_for_on_a_closed_case(harness: BotHarness)
     assert "内部备注" in harness.telegram.last_text(GROUP)
     assert not any("结案后的备注" in t for t in patient_texts(harness))
     assert len(group_calls(harness, "createForumTopic")) == 1
+
+
+async def test_a_reply_too_long_for_a_patient_is_not_cut_short(harness: BotHarness) -> None:
+    await setup(harness)
+    await complain(harness)
+    thread = await topic_of(harness)
+    await harness.press(GROUP, "cs:reply:1", user_id=STAFF)
+    await harness.text(GROUP, "很" * 3200, user_id=STAFF, thread_id=thread)
+    assert "3200" in harness.telegram.last_text(GROUP) and "没有发送" in harness.telegram.last_text(
+        GROUP
+    )
+    await harness.text(GROUP, "您好,简短答复。", user_id=STAFF, thread_id=thread)  # still waiting
+    await harness.press(GROUP, harness.telegram.button(GROUP, "cs:send:1:"), user_id=STAFF)
+    assert "简短答复" in patient_texts(harness)[-1]
+    assert not any("很很很" in t for t in patient_texts(harness))

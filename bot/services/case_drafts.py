@@ -47,9 +47,15 @@ async def write_draft(
     services: Services, case: Case, draft: Draft, author_id: int, text: str
 ) -> None:
     """Take a member's text as the draft and show it back as the patient would read it."""
-    written = await services.store.case_drafts.write(
-        draft, author_id, text[:SHOWN_TEXT], services.clock.now()
-    )
+    if len(text) > SHOWN_TEXT:  # never cut a message short behind the writer's back
+        await services.store.cases.record_event(
+            case.id, CaseEventKind.NOTE, services.clock.now(), author_id, text
+        )
+        await services.staff_desk.post_note(
+            case, "staff/case_draft_too_long", limit=SHOWN_TEXT, length=len(text)
+        )
+        return
+    written = await services.store.case_drafts.write(draft, author_id, text, services.clock.now())
     if written is None:  # sent or cancelled meanwhile: nothing is lost, it is a note
         await services.store.cases.record_event(
             case.id, CaseEventKind.NOTE, services.clock.now(), author_id, text
