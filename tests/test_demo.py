@@ -77,6 +77,8 @@ def test_enrolment_family_proxy_stop_medicine_and_reexam(demo: tuple[Path, str])
     assert "家属 李**的女儿 → bot:[子女]" in stories["家属代答"]
     assert "请问李秀兰现在的身体情况" in stories["家属代答"]
     assert SCRIPT["praise"] in stories["家属代答"]
+    assert "staff 李护士 → 员工群 «#3 · " in stories["家属代答"]
+    assert "[已转达被表扬人]" in stories["家属代答"]
     assert "已为您停止随访消息" in stories["不想接收消息的患者"]
     satisfied = stories["满意的患者"]
     assert satisfied.count("患者 王** → bot:[已服用]") == 3
@@ -113,6 +115,8 @@ def test_the_report_and_the_charts_are_written(demo: tuple[Path, str]) -> None:
         "全部回答",
     ]
     assert len(list(book["投诉登记表"].iter_rows(values_only=True))) == 1 + 1
+    header, praised = book["表扬登记表"].iter_rows(values_only=True)
+    assert str(praised[header.index("处理情况")]).startswith("已转达被表扬人(李护士,")
     for chart in ("chart-trend-2025-11.png", "chart-departments-2025-11.png"):
         content = (output / chart).read_bytes()
         assert content.startswith(b"\x89PNG\r\n\x1a\n") and len(content) > 10_000

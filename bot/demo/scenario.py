@@ -130,10 +130,11 @@ async def doctor_acknowledges(sim: Simulation, cast: Cast) -> None:
 
 
 async def family_member(sim: Simulation, cast: Cast) -> None:
-    """A daughter answers for her mother, and praises the nurse."""
+    """A daughter answers for her mother and praises the nurse; the praise is passed on."""
     praise = sim.transcript.script["praise"]
     choices = {"respondent": "family", "anything_else": "praise"}
     await answer_checkin(sim, cast["family"].person, choices, {"praise": praise})
+    await sim.staff_press(cast.nurse, cast["family"].person, r"^cs:passon:\d+$")
 
 
 async def stopping_patient(sim: Simulation, cast: Cast) -> None:
