@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.demo.harness import BotHarness
 from bot.demo.fake_telegram import keyboard
+from bot.demo.harness import BotHarness
 from bot.domain.cases import CaseStatus
 from bot.domain.red_flags import RedFlagOutcome
 from bot.domain.roles import Role
