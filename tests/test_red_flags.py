@@ -11,7 +11,7 @@ import pytest
 
 from bot.demo.fake_telegram import keyboard
 from bot.demo.harness import BotHarness
-from bot.domain.cases import CaseStatus
+from bot.domain.cases import CaseStatus, reminder_at
 from bot.domain.red_flags import RedFlagOutcome
 from bot.domain.roles import Role
 from tests.harness import enrol, local, record, seed
@@ -220,3 +220,16 @@ async def test_a_complaint_is_not_reminded_right_after_it_is_posted(harness: Bot
         harness.clock.advance(local("2026-11-23", moment) - harness.clock.now())
         await harness.tick()
     assert reminders() == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "due", "remind"),
+    [
+        ("2026-11-23 10:00", "2026-11-24 10:00", "2026-11-23 22:00"),  # one day: halfway
+        ("2026-11-20 10:00", "2026-11-23 10:00", "2026-11-22 10:00"),  # over a weekend: 24 h
+        ("2026-11-23 10:00", "2026-11-30 10:00", "2026-11-29 10:00"),  # seven days: 24 h
+        ("2026-11-23 10:00", "2026-11-23 14:00", "2026-11-23 12:00"),  # a short window: halfway
+    ],
+)
+def test_a_deadline_is_reminded_late_enough_to_be_useful(start: str, due: str, remind: str) -> None:
+    assert reminder_at(local(*start.split()), local(*due.split())) == local(*remind.split())
