@@ -26,6 +26,7 @@ OTHER_SUPERVISOR = 8301  # of another department
 DUTY = 8400  # the duty doctor's chat, not a staff member
 PHONE = "13912345678"
 ZH = {
+    "deadline": "在 30 分钟内点击“已知悉,处理中”",
     "overdue": "未在 30 分钟内确认",
     "escalation": "超时未确认",
     "outcome": "处理结果:已电话联系患者",
@@ -34,6 +35,7 @@ ZH = {
     "stats": "超时未确认 1 次",
 }
 EN = {
+    "deadline": "press \"Acknowledge\" within 30 minutes",
     "overdue": "not acknowledged within 30 minutes",
     "escalation": "not acknowledged",
     "outcome": "outcome: called the patient",
@@ -144,6 +146,7 @@ async def test_after_acknowledging_the_outcome_and_a_note_are_recorded(
     await raise_red_flag(harness, locale)
     words = WORDS[locale]
     assert alert_buttons(harness) == ["ack:1", "rf:phone:1"]
+    assert words["deadline"] in harness.telegram.text_with_button(GROUP, "ack:")
     await harness.press(GROUP, "rf:outcome:1:called_patient", user_id=4444)  # not staff
     assert harness.telegram.answered_callbacks()[-1].get("show_alert")
     await harness.press(GROUP, "ack:1", user_id=NURSE)

@@ -65,6 +65,26 @@ def red_flag_case(
     )
 
 
+async def post_red_flag(services: Services, case: Case, key: str, /, **variables: object) -> bool:
+    """Post a red flag's alert (template `key`) with its choices and deadline; False if not.
+
+    The alert gets `minutes` (the deadline) and `text` (the patient's words, else the answer).
+    """
+    episode = await services.store.episodes.get(case.episode_id)
+    if episode is None:
+        return False
+    posted = await services.staff_desk.post_alert(
+        key,
+        episode,
+        acknowledge=case.id,
+        minutes=services.settings.red_flag_ack_minutes,
+        **{"text": case.text or variables.get("answer", ""), **variables},
+    )
+    if posted is not None:
+        await services.store.cases.set_staff_message(case.id, posted.chat_id, posted.message_id)
+    return posted is not None
+
+
 async def escalate_missed(services: Services) -> int:
     """Tell supervisors and the duty contacts of each red flag not acknowledged in time, once.
 
