@@ -3,11 +3,13 @@ phone only for those who call, and the figures in /stats. Through the real Appli
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.demo.fake_telegram import keyboard
 from bot.demo.harness import BotHarness
@@ -33,15 +35,17 @@ ZH = {
     "note": "备注已记录",
     "phone_refused": "抱歉,患者电话仅向本科室护士和主管显示。",
     "stats": "超时未确认 1 次",
+    "report": "预警超时未确认件数",
 }
 EN = {
-    "deadline": "press \"Acknowledge\" within 30 minutes",
+    "deadline": 'press "Acknowledge" within 30 minutes',
     "overdue": "not acknowledged within 30 minutes",
     "escalation": "not acknowledged",
     "outcome": "outcome: called the patient",
     "note": "recorded",
     "phone_refused": "Sorry, the patient's phone is shown only",
     "stats": "1 not acknowledged in time",
+    "report": "Red flags not acknowledged in time",
 }
 WORDS = {"zh_CN": ZH, "en": EN}
 
@@ -124,6 +128,10 @@ async def test_a_missed_red_flag_is_escalated_once_across_a_restart(
     assert stored is not None and stored.ack_overdue_at is not None
     await harness.text(SUPERVISOR, "/stats")
     assert words["stats"] in harness.telegram.last_text(SUPERVISOR)
+    await harness.text(SUPERVISOR, "/report 2026-11")
+    [document] = [c for c in harness.telegram.calls if c.method == "sendDocument"]
+    summary = load_workbook(io.BytesIO(next(iter(document.files.values())))).worksheets[0]
+    assert (words["report"], 1) in [tuple(row) for row in summary.iter_rows(values_only=True)]
 
 
 async def test_a_red_flag_acknowledged_in_time_is_not_escalated(harness: BotHarness) -> None:
