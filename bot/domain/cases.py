@@ -8,8 +8,10 @@ the decision was taken on, so two staff pressing at once cannot both win.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
+
+from bot.domain.red_flags import RedFlagOutcome
 
 
 class CaseKind(StrEnum):
@@ -20,6 +22,8 @@ class CaseKind(StrEnum):
 
 
 WORKED_KINDS = (CaseKind.COMPLAINT, CaseKind.QUESTION)  # staff reply to these, with deadlines
+REMIND_BEFORE = timedelta(hours=24)  # a deadline is reminded this long before it...
+REMIND_NOT_BEFORE = 0.5  # ...but never in this first share of its window
 
 
 class CaseSource(StrEnum):
@@ -73,6 +77,9 @@ class CaseEventKind(StrEnum):
     ANSWER_REMINDER = "answer_reminder"
     ACK_OVERDUE = "ack_overdue"
     ANSWER_OVERDUE = "answer_overdue"
+    RED_FLAG_OUTCOME = "red_flag_outcome"  # what was done about a red flag: closes it
+    RED_FLAG_NOTE_PROMPT = "red_flag_note_prompt"  # a reply to this prompt is the note
+    RED_FLAG_NOTE = "red_flag_note"
 
 
 PROMPT_EVENTS = (CaseEventKind.REPLY_PROMPT, CaseEventKind.SUMMARY_PROMPT)
@@ -103,6 +110,7 @@ class Refusal(StrEnum):
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
     ALREADY_RATED = "already_rated"
     NOT_WORKED = "not_worked"  # praise is shown to staff, not worked
+    NOT_RED_FLAG = "not_red_flag"  # only red flags are closed with a red-flag outcome
     GONE = "gone"  # no such case
     BUSY = "busy"  # the case kept changing while the decision was taken: try again
 
@@ -135,6 +143,7 @@ class CaseChange:
     close: bool = False  # closed_at = at
     reopen: bool = False  # clear closed_at and the outcome
     rating: HandlingSatisfaction | None = None
+    red_flag_outcome: RedFlagOutcome | None = None
 
 
 Decision = CaseChange | IllegalTransition
@@ -195,6 +204,7 @@ class Case:
     ack_overdue_at: datetime | None
     answer_overdue_at: datetime | None
     post_claimed_until: datetime | None = None
+    red_flag_outcome: RedFlagOutcome | None = None
 
     @property
     def closed(self) -> bool:
@@ -277,3 +287,32 @@ class Case:
         rating = HandlingSatisfaction.SATISFIED if satisfied else HandlingSatisfaction.UNSATISFIED
         detail = "yes" if satisfied else "no"
         return CaseChange(CaseEventKind.HANDLING_FEEDBACK, now, None, detail, rating=rating)
+
+    def record_red_flag_outcome(self, by: int, now: datetime, outcome: RedFlagOutcome) -> Decision:
+        """Close a red flag with what was done (acknowledging it if nobody had)."""
+        if self.kind is not CaseKind.RED_FLAG:
+            return IllegalTransition(Refusal.NOT_RED_FLAG)
+        if self.closed:
+            return IllegalTransition(Refusal.CLOSED)
+        return CaseChange(
+            CaseEventKind.RED_FLAG_OUTCOME,
+            now,
+            by,
+            outcome.value,
+            status=CaseStatus.CLOSED,
+            acknowledge=self.acknowledged_at is None,
+            close=True,
+            red_flag_outcome=outcome,
+        )
+
+    def note_red_flag(self, by: int, now: datetime, note: str) -> Decision:
+        """Record staff's note on a red flag (after its outcome); the latest is its summary."""
+        if self.kind is not CaseKind.RED_FLAG:
+            return IllegalTransition(Refusal.NOT_RED_FLAG)
+        return CaseChange(CaseEventKind.RED_FLAG_NOTE, now, by, note, summary=note)
+
+
+def reminder_at(start: datetime, due: datetime) -> datetime:
+    """Return when to remind of a deadline: REMIND_BEFORE ahead of it, but never in the first
+    REMIND_NOT_BEFORE share of its window (a one-day window is reminded halfway, not at once)."""
+    return max(due - REMIND_BEFORE, start + (due - start) * REMIND_NOT_BEFORE)
