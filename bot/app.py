@@ -42,6 +42,7 @@ from bot.channels.telegram.handlers.language import on_language, on_language_but
 from bot.channels.telegram.handlers.medicines import on_stop_medicine
 from bot.channels.telegram.handlers.patient_facts import on_deceased, on_dispute, on_fact_button
 from bot.channels.telegram.handlers.plans import on_plan, on_plan_step, on_plans, with_saved_changes
+from bot.channels.telegram.handlers.red_flags import on_red_flag_button, on_red_flag_note
 from bot.channels.telegram.handlers.report import on_report
 from bot.channels.telegram.handlers.staff import on_invite
 from bot.channels.telegram.handlers.start import on_help, on_private_text, on_start
@@ -229,10 +230,14 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CommandHandler("stopmed", on_stop_medicine, filters=private))
     app.add_handler(CallbackQueryHandler(on_survey_button, pattern=pattern(Prefix.SURVEY)))
     app.add_handler(CallbackQueryHandler(on_case_ack, pattern=pattern(Prefix.CASE_ACK)))
+    app.add_handler(CallbackQueryHandler(on_red_flag_button, pattern=pattern(Prefix.RED_FLAG)))
     patient_says = private & (filters.TEXT | filters.PHOTO) & ~filters.COMMAND
     app.add_handler(MessageHandler(patient_says, on_private_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, on_help))  # unknown commands
     if staff_chat_id is not None:
+        staff_texts = filters.Chat(staff_chat_id) & filters.TEXT & ~filters.COMMAND
+        # a reply to a red flag's note prompt is its note: looked at before the case threads
+        app.add_handler(MessageHandler(staff_texts & filters.REPLY, on_red_flag_note), group=-1)
         staff_says = filters.Chat(staff_chat_id) & (filters.TEXT | filters.ATTACHMENT)
         staff_says &= ~filters.COMMAND
         app.add_handler(MessageHandler(staff_says, on_staff_group_text))

@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.domain.contact_hours import parse_month_day, parse_send_windows
 from bot.domain.medications.times import parse_quiet_hours, parse_times_setting
 from bot.domain.plans.model import parse_duration
+from bot.domain.red_flags import parse_user_ids
 from bot.domain.staff_fields import DEFAULT_STAFF_FIELDS, parse_staff_fields
 from bot.logs import parse_log_format, parse_log_level
 from bot.templating import LOCALES
@@ -37,6 +38,7 @@ TEXT_PARSERS: dict[str, Callable[[str], object]] = {
     "medication_times": parse_times_setting,
     "quiet_hours": parse_quiet_hours,
     "staff_fields": parse_staff_fields,
+    "red_flag_duty_ids": parse_user_ids,
     "log_format": parse_log_format,
     "log_level": parse_log_level,
 }
@@ -77,6 +79,8 @@ class Settings(BaseSettings):
     survey_expiry: str = "3d"
     ack_working_days: int = Field(default=1, ge=0, le=30)
     answer_days: int = Field(default=7, ge=1, le=60)
+    red_flag_ack_minutes: int = Field(default=30, ge=1, le=1440)  # then escalated, once
+    red_flag_duty_ids: str = ""  # also told of a missed red flag: the duty doctor/contact
     plans_dir: Path | None = None
     exclusions_file: Path | None = None  # default: messages/exclusions.yaml
     staff_fields: str = DEFAULT_STAFF_FIELDS
@@ -146,6 +150,11 @@ class Settings(BaseSettings):
     def shown_staff_fields(self) -> tuple[str, ...]:
         """Return the patient fields the staff group may see."""
         return parse_staff_fields(self.staff_fields)
+
+    @property
+    def red_flag_duty(self) -> tuple[int, ...]:
+        """Return the Telegram ids told, besides supervisors, of a red flag not acknowledged."""
+        return parse_user_ids(self.red_flag_duty_ids)
 
     def require_token(self) -> str:
         """Return the bot token, or fail with a clear message when it is not set."""

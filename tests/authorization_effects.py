@@ -13,13 +13,15 @@ from tests.authorization_matrix import (
     DRILL,
     FACT_BUTTON,
     FREE_TEXT,
+    RED_FLAG_NOTE,
+    RED_FLAG_NOTE_TEXT,
     TOPIC_REPLY,
     UNKNOWN_COMMAND,
     Seen,
     chat_of,
     text_of,
 )
-from tests.authorization_world import GROUP, USERS
+from tests.authorization_world import GROUP, STAFF, USERS
 from tests.harness import HOSPITAL
 
 # ------------------------------------------------------------- what "allowed" does
@@ -259,7 +261,14 @@ async def _outcomes_offered(seen: Seen) -> None:
 async def _noted_internally(seen: Seen) -> None:
     assert seen.texts(USERS["patient"]) == []  # plain text in a topic never reaches the patient
     assert seen.texts(GROUP) == [
-        seen.render("staff/case_note_recorded", number=1, other=None, forwarded=False, media=False)
+        seen.render(
+            "staff/case_note_recorded",
+            number=1,
+            other=None,
+            forwarded=False,
+            media=False,
+            worked=True,
+        )
     ]
     events = await seen.world.harness.services.store.cases.events(1)
     assert (events[-1].kind, events[-1].actor_id) == ("note", seen.user_id)
@@ -270,6 +279,21 @@ async def _assignees_offered(seen: Seen) -> None:
     offered = [b for b in seen.buttons() if b.startswith("cs:assign:1:")]
     assert f"cs:assign:1:{USERS['staff']}" in offered
     assert f"cs:assign:1:{USERS['staff_other_dept']}" not in offered  # another department
+
+
+async def _phone_shown(seen: Seen) -> None:
+    [answer] = [c for c in seen.calls if c.method == "answerCallbackQuery"]
+    assert "13800138001" in text_of(answer) and answer.params.get("show_alert")
+    assert [c.method for c in seen.calls] == ["answerCallbackQuery"]  # to the presser alone
+
+
+async def _red_flag_noted(seen: Seen) -> None:
+    case = await seen.world.harness.services.store.cases.get(3)
+    assert case is not None and case.summary == RED_FLAG_NOTE_TEXT
+    assert seen.texts(GROUP) == [
+        seen.render("redflag/note_recorded", number=3, who=STAFF[seen.cell.kind][2])
+    ]
+    assert {chat_of(c) for c in seen.calls} == {GROUP}  # nothing reaches the family
 
 
 async def _row_status(seen: Seen, name: str) -> str:
@@ -328,4 +352,9 @@ EFFECTS: dict[str, Effect] = {
     "cs:outcome:1:resolved": _case_is(1, status="closing", outcome="resolved"),
     "cs:reopen:2": _case_is(2, status="taken", outcome=None),
     "ack:{red_flag}": _case_is(3, acknowledged_by=ME),
+    "rf:outcome:{red_flag}:called_patient": _case_is(
+        3, status="closed", red_flag_outcome="called_patient", acknowledged_by=ME
+    ),
+    "rf:phone:{red_flag}": _phone_shown,
+    RED_FLAG_NOTE: _red_flag_noted,
 }

@@ -30,6 +30,8 @@ PRV, GRP, OTH = "private", "staff group", "other group"
 KINDS = tuple(USERS)  # the columns, in order
 TOPIC_REPLY = "reply in case #1's topic"
 GROUP_CHAT = "chat outside any case"
+RED_FLAG_NOTE = "reply to red flag #3's outcome prompt"
+RED_FLAG_NOTE_TEXT = "已电话联系,患者已去急诊。"
 FREE_TEXT = "你好,想问一下复查的事。"
 UNKNOWN_COMMAND = "/abc"  # no such command: answered with the help in private chats
 DRILL = "sd:red_flags:20261101:20261130:0"
@@ -91,6 +93,9 @@ MATRIX: dict[tuple[str, str], str] = {
     (GRP, "cs:outcome:1:resolved"):                  "R   R   R   R   A   R   A   R   A   A   R",
     (GRP, "cs:reopen:2"):                            "R   R   R   R   A   R   A   R   A   A   R",
     (GRP, "ack:{red_flag}"):                         "R   R   R   R   A   R   A   R   A   A   R",
+    (GRP, "rf:outcome:{red_flag}:called_patient"):   "R   R   R   R   A   R   A   R   A   A   R",
+    (GRP, "rf:phone:{red_flag}"):                    "R   R   R   R   A   R   R   R   A   R   R",
+    (GRP, RED_FLAG_NOTE):                            "I   I   I   I   A   I   A   I   A   A   I",
     (GRP, DRILL):                                    "R   R   R   R   R   R   R   R   R   R   R",
     (GRP, "/start"):                                 "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/start {token}"):                         "I   I   I   I   I   I   I   I   I   I   I",
@@ -155,11 +160,13 @@ ARRANGE: dict[str, tuple[str, ...]] = {
     "bc:ok": ("/broadcast plans/chronic/diet",),
     "rd:1w": ("press rx:other:{reexam}",),  # "need another date" opens the date question
     FACT_BUTTON: ("/deceased ZY001",),
+    RED_FLAG_NOTE: ("press rf:outcome:{red_flag}:called_patient",),
 }
 RESTART = {"te:save"}  # a saved template also lives in the renderer: start afresh after it
 REFUSALS: tuple[tuple[str, dict[str, str]], ...] = (  # every polite refusal: key, variables
     ("staff/not_allowed", {}),
     ("staff/not_allowed_short", {}),
+    ("redflag/phone_not_allowed", {}),
     ("stats/not_allowed", {}),
     ("templates/not_allowed", {}),
     ("audit/not_allowed", {}),

@@ -23,6 +23,8 @@ from tests.authorization_matrix import (
     MATRIX,
     OTH,
     PRV,
+    RED_FLAG_NOTE,
+    RED_FLAG_NOTE_TEXT,
     REFUSALS,
     RESTART,
     TOPIC_REPLY,
@@ -81,6 +83,12 @@ async def _send(
     harness = world.harness
     if button:
         await harness.press(chat, what, user_id=user)
+    elif what == RED_FLAG_NOTE:  # a reply to the newest message in the group: the note prompt
+        newest = next(
+            c for c in reversed(world.calls) if c.method == "sendMessage" and chat_of(c) == chat
+        )
+        reply_to = int(newest.result["message_id"])
+        await harness.text(chat, RED_FLAG_NOTE_TEXT, user_id=user, reply_to=reply_to)
     elif what in (TOPIC_REPLY, GROUP_CHAT):
         thread = int(str(world.ids["topic"])) if topic else None
         await harness.text(chat, "您好,我们已联系病区核实。", user_id=user, thread_id=thread)
@@ -127,7 +135,8 @@ async def test_the_matrix_has_a_row_for_every_registered_handler(world: World) -
             assert isinstance(pattern, re.Pattern)
             assert any(pattern.match(data) for data in pressed), pattern.pattern
     texts = [h for h in handlers if isinstance(h, MessageHandler)]
-    assert len(texts) == 3  # private text (FREE_TEXT), unknown commands, the staff group's
-    assert {(PRV, FREE_TEXT), (GRP, TOPIC_REPLY), (GRP, GROUP_CHAT)} <= set(MATRIX)
+    assert len(texts) == 4  # private text, unknown commands, the staff group's, red-flag notes
+    rows = {(PRV, FREE_TEXT), (GRP, TOPIC_REPLY), (GRP, GROUP_CHAT), (GRP, RED_FLAG_NOTE)}
+    assert rows <= set(MATRIX)
     assert len(CELLS) == len(MATRIX) * len(KINDS)
     assert {cell.action for cell in CELLS if cell.expected == "allowed"} <= set(EFFECTS)

@@ -22,10 +22,18 @@ runner = CliRunner()
         (Role.DOCTOR, {Permission.ISSUE_INVITES, Permission.WORK_CASES}),
         (
             Role.STAFF,
-            {Permission.ISSUE_INVITES, Permission.WORK_CASES, Permission.RECORD_PATIENT_FACTS},
+            {
+                Permission.ISSUE_INVITES,
+                Permission.WORK_CASES,
+                Permission.RECORD_PATIENT_FACTS,
+                Permission.SEE_PATIENT_PHONE,
+            },
         ),
-        (Role.SUPERVISOR, {Permission.VIEW_STATS, Permission.WORK_CASES}),
-        (Role.ADMIN, set(Permission)),
+        (
+            Role.SUPERVISOR,
+            {Permission.VIEW_STATS, Permission.WORK_CASES, Permission.SEE_PATIENT_PHONE},
+        ),
+        (Role.ADMIN, set(Permission) - {Permission.SEE_PATIENT_PHONE}),
     ],
 )
 def test_permission_matrix(role: Role | None, allowed: set[Permission]) -> None:

@@ -39,6 +39,9 @@ def test_env_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
         ("TELEGRAM_TOKEN", "not-a-token", "FOLLOWUP_TELEGRAM_TOKEN: expected a bot token"),
         ("DATABASE_URL", "mysql://x", "FOLLOWUP_DATABASE_URL: expected sqlite+aiosqlite"),
         ("STAFF_CHAT_ID", "group", "FOLLOWUP_STAFF_CHAT_ID:"),
+        ("RED_FLAG_ACK_MINUTES", "0", "FOLLOWUP_RED_FLAG_ACK_MINUTES: Input should be greater"),
+        ("RED_FLAG_ACK_MINUTES", "half an hour", "FOLLOWUP_RED_FLAG_ACK_MINUTES: Input should"),
+        ("RED_FLAG_DUTY_IDS", "123,dr-wang", "FOLLOWUP_RED_FLAG_DUTY_IDS: 'dr-wang' is not"),
     ],
 )
 def test_bad_setting_is_named(

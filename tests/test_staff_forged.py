@@ -11,8 +11,11 @@ from telegram import Update
 
 from bot.demo.fake_telegram import keyboard
 from bot.demo.harness import BotHarness
+from bot.domain.roles import Role
 from tests.test_complaints import CHAT, GROUP, STAFF, complain, setup
 from tests.test_staff_replies import event_kinds, patient_texts, topic_of
+from tests.test_survey_flow import CHAT as CHECKIN_CHAT
+from tests.test_survey_flow import STAFF_GROUP, answer, start_checkin
 
 _ids = itertools.count(900_000)
 
@@ -117,3 +120,27 @@ async def test_someone_not_on_staff_is_told_and_nothing_is_recorded(harness: Bot
     assert not any("实习生" in t for t in patient_texts(harness))
     await harness.text(GROUP, "大家好", user_id=4242)  # the group's own chat: not ours
     assert harness.telegram.sent(GROUP)[-1].params == refusal
+
+
+async def test_a_reply_to_a_red_flag_alert_is_a_note_never_sent_to_the_family(
+    harness: BotHarness,
+) -> None:
+    await start_checkin(harness, staff_group=True)
+    now = harness.clock.now()
+    await harness.services.store.staff.upsert(STAFF, Role.STAFF, None, "刘护士长", now)
+    for question, value in (
+        ("respondent", "patient"),
+        ("good_time", "yes"),
+        ("condition", "worse"),
+    ):
+        await answer(harness, question, value)
+    [flag] = await harness.services.store.cases.for_patient(1)
+    assert flag.kind == "red_flag" and flag.staff_message_id is not None
+    before = len(harness.telegram.sent(CHECKIN_CHAT))
+    await harness.text(
+        STAFF_GROUP, "我马上给患者打电话。", user_id=STAFF, reply_to=flag.staff_message_id
+    )
+    note = harness.telegram.last_text(STAFF_GROUP)
+    assert "内部备注" in note and "回复患者" not in note  # a red flag has no Reply
+    assert len(harness.telegram.sent(CHECKIN_CHAT)) == before
+    assert "note" in await event_kinds(harness, flag.id)

@@ -83,6 +83,7 @@ def test_staff_alert_keeps_the_doctor_and_question_on_separate_lines() -> None:
         doctor="李明华",
         question="病情",
         answer="不太好",
+        minutes=30,
     )
     assert "李明华\n" in text
 

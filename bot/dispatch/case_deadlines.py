@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from bot.domain.cases import WORKED_KINDS, Case, CaseEventKind, Deadline, Posting
+from bot.domain.cases import WORKED_KINDS, Case, CaseEventKind, Deadline, Posting, reminder_at
 from bot.domain.roles import Role
 from bot.services.alerts import patient_variables
 from bot.services.case_texts import local_text
 from bot.services.container import Services
 
 log = logging.getLogger(__name__)
-REMIND_BEFORE = timedelta(hours=24)
 DEADLINES = {  # which -> (due column, done column)
     Deadline.ACK: ("ack_due_at", "acknowledged_at"),
     Deadline.ANSWER: ("due_at", "answered_at"),
@@ -43,7 +42,8 @@ async def _check_deadline(services: Services, case: Case, which: Deadline, now: 
     if due is None or getattr(case, done_column) is not None:
         return
     store = services.store
-    if now >= due - REMIND_BEFORE and await store.cases.mark_reminded(case.id, which, now):
+    remind = reminder_at(case.created_at, due)  # never in the first half of the window
+    if remind <= now < due and await store.cases.mark_reminded(case.id, which, now):
         due_text = local_text(services.settings.zone, due)
         await services.staff_desk.post_note(
             case, "staff/case_reminder", which=which.value, due=due_text

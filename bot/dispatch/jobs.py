@@ -9,6 +9,7 @@ from bot.dispatch.case_deadlines import sweep_cases
 from bot.dispatch.sweeps import expire_unanswered
 from bot.services.container import Services
 from bot.services.planning import extend_medicine_horizons, replan_changed
+from bot.services.red_flags import escalate_missed
 
 log = logging.getLogger(__name__)
 SWEEPS = "sweeps"
@@ -29,6 +30,7 @@ async def run_sweeps(services: Services) -> None:
     await expire_unanswered(services.store, services.scheduling.policy, services.clock.now())
     await services.store.surveys.expire(services.clock.now())
     await sweep_cases(services)
+    await escalate_missed(services)  # red flags not acknowledged in time
     await services.store.seen_updates.prune(services.clock.now() - SEEN_UPDATES_KEPT)
 
 

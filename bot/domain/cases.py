@@ -8,8 +8,10 @@ the decision was taken on, so two staff pressing at once cannot both win.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
+
+from bot.domain.red_flags import RedFlagOutcome
 
 
 class CaseKind(StrEnum):
@@ -20,6 +22,8 @@ class CaseKind(StrEnum):
 
 
 WORKED_KINDS = (CaseKind.COMPLAINT, CaseKind.QUESTION)  # staff reply to these, with deadlines
+REMIND_BEFORE = timedelta(hours=24)  # a deadline is reminded this long before it...
+REMIND_NOT_BEFORE = 0.5  # ...but never in this first share of its window
 
 
 class CaseSource(StrEnum):
@@ -79,6 +83,9 @@ class CaseEventKind(StrEnum):
     ASSIGNED = "assigned"  # given to a named colleague (detail: their user id)
     PRAISE_THANKED = "praise_thanked"  # staff thanked the patient for the praise
     PRAISE_PASSED_ON = "praise_passed_on"  # the praise was passed on to the person praised
+    RED_FLAG_OUTCOME = "red_flag_outcome"  # what was done about a red flag: closes it
+    RED_FLAG_NOTE_PROMPT = "red_flag_note_prompt"  # a reply to this prompt is the note
+    RED_FLAG_NOTE = "red_flag_note"
 
 
 PROMPT_EVENTS = (CaseEventKind.REPLY_PROMPT, CaseEventKind.SUMMARY_PROMPT)
@@ -125,6 +132,7 @@ class Refusal(StrEnum):
     NOT_PRAISE = "not_praise"  # only a praise is thanked for or passed on
     ALREADY_DONE = "already_done"  # this step was taken already
     DRAFT_GONE = "draft_gone"  # a preview already sent, cancelled or replaced
+    NOT_RED_FLAG = "not_red_flag"  # only red flags are closed with a red-flag outcome
     GONE = "gone"  # no such case
     BUSY = "busy"  # the case kept changing while the decision was taken: try again
 
@@ -157,6 +165,7 @@ class CaseChange:
     close: bool = False  # closed_at = at
     reopen: bool = False  # clear closed_at and the outcome
     rating: HandlingSatisfaction | None = None
+    red_flag_outcome: RedFlagOutcome | None = None
 
 
 Decision = CaseChange | IllegalTransition
@@ -217,6 +226,7 @@ class Case:
     ack_overdue_at: datetime | None
     answer_overdue_at: datetime | None
     post_claimed_until: datetime | None = None
+    red_flag_outcome: RedFlagOutcome | None = None
 
     @property
     def closed(self) -> bool:
@@ -342,3 +352,32 @@ class Case:
         rating = HandlingSatisfaction.SATISFIED if satisfied else HandlingSatisfaction.UNSATISFIED
         detail = "yes" if satisfied else "no"
         return CaseChange(CaseEventKind.HANDLING_FEEDBACK, now, None, detail, rating=rating)
+
+    def record_red_flag_outcome(self, by: int, now: datetime, outcome: RedFlagOutcome) -> Decision:
+        """Close a red flag with what was done (acknowledging it if nobody had)."""
+        if self.kind is not CaseKind.RED_FLAG:
+            return IllegalTransition(Refusal.NOT_RED_FLAG)
+        if self.closed:
+            return IllegalTransition(Refusal.CLOSED)
+        return CaseChange(
+            CaseEventKind.RED_FLAG_OUTCOME,
+            now,
+            by,
+            outcome.value,
+            status=CaseStatus.CLOSED,
+            acknowledge=self.acknowledged_at is None,
+            close=True,
+            red_flag_outcome=outcome,
+        )
+
+    def note_red_flag(self, by: int, now: datetime, note: str) -> Decision:
+        """Record staff's note on a red flag (after its outcome); the latest is its summary."""
+        if self.kind is not CaseKind.RED_FLAG:
+            return IllegalTransition(Refusal.NOT_RED_FLAG)
+        return CaseChange(CaseEventKind.RED_FLAG_NOTE, now, by, note, summary=note)
+
+
+def reminder_at(start: datetime, due: datetime) -> datetime:
+    """Return when to remind of a deadline: REMIND_BEFORE ahead of it, but never in the first
+    REMIND_NOT_BEFORE share of its window (a one-day window is reminded halfway, not at once)."""
+    return max(due - REMIND_BEFORE, start + (due - start) * REMIND_NOT_BEFORE)

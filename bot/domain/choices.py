@@ -42,6 +42,7 @@ class Prefix(StrEnum):
     HANDLING = "ch"
     VISIT_DATE = "rd"
     CASE_ACK = "ack"
+    RED_FLAG = "rf"
 
 
 def pattern(*prefixes: Prefix) -> str:

@@ -21,13 +21,21 @@ class Permission(StrEnum):
     IMPORT_LISTS = "import_lists"
     VIEW_AUDIT = "view_audit"
     RECORD_PATIENT_FACTS = "record_patient_facts"  # a death or a dispute: stops follow-up
+    SEE_PATIENT_PHONE = "see_patient_phone"  # to call about a red flag (nurses, supervisors)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission),
-    Role.SUPERVISOR: frozenset({Permission.VIEW_STATS, Permission.WORK_CASES}),
+    Role.ADMIN: frozenset(Permission) - {Permission.SEE_PATIENT_PHONE},  # runs, does not call
+    Role.SUPERVISOR: frozenset(
+        {Permission.VIEW_STATS, Permission.WORK_CASES, Permission.SEE_PATIENT_PHONE}
+    ),
     Role.STAFF: frozenset(
-        {Permission.ISSUE_INVITES, Permission.WORK_CASES, Permission.RECORD_PATIENT_FACTS}
+        {
+            Permission.ISSUE_INVITES,
+            Permission.WORK_CASES,
+            Permission.RECORD_PATIENT_FACTS,
+            Permission.SEE_PATIENT_PHONE,
+        }
     ),
     Role.DOCTOR: frozenset({Permission.ISSUE_INVITES, Permission.WORK_CASES}),
 }

@@ -82,6 +82,7 @@ class Stats:
     praise: int = 0
     red_flags: int = 0
     red_flag_ack_minutes: list[float] = field(default_factory=list)
+    red_flags_late: int = 0  # acknowledged after FOLLOWUP_RED_FLAG_ACK_MINUTES, or never
     medication: dict[str, int] = field(default_factory=dict)
     reexam: dict[str, int] = field(default_factory=dict)
     steps: list[StepReplies] = field(default_factory=list)

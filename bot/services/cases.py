@@ -166,6 +166,8 @@ async def acknowledge(services: Services, case_id: int, member: StaffMember) -> 
         who=member_name(member),
         at=f"{local:%m-%d %H:%M}",
     )
+    if done.case.kind is CaseKind.RED_FLAG:  # now its outcome is to be recorded
+        await services.staff_desk.refresh_red_flag(case_id)
     return None
 
 

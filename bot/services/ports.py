@@ -72,10 +72,14 @@ class StaffDesk(Protocol):
         """Show the case's current status and choices on its card."""
         ...
 
+    async def refresh_red_flag(self, case_id: int) -> None:
+        """Show a red flag's current choices on its alert (acknowledge, then the outcomes)."""
+        ...
+
     async def post_alert(
         self, key: str, episode: Episode, /, acknowledge: int | None = None, **variables: object
     ) -> StaffPost | None:
-        """Post an alert about a patient (with a choice to acknowledge case `acknowledge`)."""
+        """Post an alert about a patient; with `acknowledge`, the choices of that red flag."""
         ...
 
     async def tell_member(self, user_id: int, key: str, /, **variables: object) -> bool:

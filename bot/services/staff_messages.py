@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.case_drafts import Draft, DraftPurpose
-from bot.domain.cases import Case, CaseEventKind, CaseStatus
+from bot.domain.cases import WORKED_KINDS, Case, CaseEventKind, CaseStatus
 from bot.services.case_drafts import write_draft
 from bot.services.case_replies import SHOWN_TEXT, close_case
 from bot.services.container import Services
@@ -118,5 +118,10 @@ async def record_note(
         case.id, CaseEventKind.NOTE, now, member.user_id, detail
     )
     await services.staff_desk.post_note(
-        case, key, other=other, forwarded=words.forwarded, media=words.media
+        case,
+        key,
+        other=other,
+        forwarded=words.forwarded,
+        media=words.media,
+        worked=case.kind in WORKED_KINDS,
     )

@@ -20,6 +20,7 @@ from bot.services.case_texts import local_text
 from bot.services.cases import patient_case
 from bot.services.container import Services
 from bot.services.messaging import say
+from bot.services.red_flags import post_red_flag, red_flag_case
 from bot.storage.cases import NewCase
 from bot.storage.surveys import SurveySession
 from bot.storage.unit_of_work import Repositories
@@ -123,8 +124,8 @@ async def _new_case(
         text = answer if typed else f"{Markup(shown.question).striptags()} {shown.answer}"
         new = patient_case(services, contact, kind, text, "", None, source, session_id)
         return new if typed else replace(new, question=question.key, answer=answer)
-    return NewCase(
-        kind=CaseKind.RED_FLAG,
+    return red_flag_case(
+        services,
         patient_id=session.patient_id,
         episode_id=session.episode_id,
         contact_id=session.contact_id,
@@ -175,16 +176,6 @@ async def _alert_staff(
     services: Services, session: SurveySession, case: Case, shown: Shown
 ) -> None:
     key = STAFF_ALERTS.get(Action.RED_FLAG)
-    episode = await services.store.episodes.get(session.episode_id)
-    if key is None or episode is None:
-        return
-    posted = await services.staff_desk.post_alert(
-        key,
-        episode,
-        acknowledge=case.id,
-        question=Markup(shown.question),
-        answer=shown.answer,
-        text=shown.answer,
-    )
-    if posted is not None:
-        await services.store.cases.set_staff_message(case.id, posted.chat_id, posted.message_id)
+    if key is not None:
+        question = Markup(shown.question)
+        await post_red_flag(services, case, key, question=question, answer=shown.answer)

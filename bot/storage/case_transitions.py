@@ -101,6 +101,8 @@ def _values_and_guards(change: CaseChange) -> tuple[dict[str, object], list[Colu
         values["closed_at"] = change.at
     if change.reopen:
         values |= {"closed_at": None, "outcome": None}
+    if change.red_flag_outcome is not None:
+        values["red_flag_outcome"] = change.red_flag_outcome.value
     if change.rating is not None:
         values["handling_satisfaction"] = change.rating.value
         guards.append(cases.c.handling_satisfaction.is_(None))

@@ -20,6 +20,7 @@ from bot.domain.cases import (
     Outcome,
     StaffPost,
 )
+from bot.domain.red_flags import RedFlagOutcome
 from bot.storage.case_transitions import CaseTransitions, add_event
 from bot.storage.schema import case_events, cases
 
@@ -46,6 +47,7 @@ class NewCase:
 def case_of(row: RowMapping) -> Case:
     """Build a case from its row, its codes as enums."""
     outcome, rating = row["outcome"], row["handling_satisfaction"]
+    red_flag_outcome = row["red_flag_outcome"]
     return Case(
         **{
             **row,
@@ -53,6 +55,7 @@ def case_of(row: RowMapping) -> Case:
             "status": CaseStatus(row["status"]),
             "outcome": Outcome(outcome) if outcome is not None else None,
             "handling_satisfaction": HandlingSatisfaction(rating) if rating else None,
+            "red_flag_outcome": RedFlagOutcome(red_flag_outcome) if red_flag_outcome else None,
         }
     )
 
@@ -158,6 +161,25 @@ class CaseRepository(CaseTransitions):
     async def open_of_kinds(self, kinds: Sequence[str]) -> list[Case]:
         """Return the unclosed cases of these kinds, oldest first."""
         return await self._find(cases.c.kind.in_(kinds), cases.c.status != CaseStatus.CLOSED.value)
+
+    async def red_flags_past_ack_due(self, now: datetime) -> list[Case]:
+        """Return the red flags nobody acknowledged in time and not yet marked overdue."""
+        return await self._find(
+            cases.c.kind == CaseKind.RED_FLAG.value,
+            cases.c.status != CaseStatus.CLOSED.value,
+            cases.c.acknowledged_at.is_(None),
+            cases.c.ack_overdue_at.is_(None),
+            cases.c.ack_due_at <= now,
+        )
+
+    async def by_prompt(self, kind: CaseEventKind, ref: str) -> Case | None:
+        """Return the case whose prompt of this kind is the staff-side message ref."""
+        query = select(case_events.c.case_id).where(
+            case_events.c.kind == kind.value, case_events.c.detail == ref
+        )
+        async with self._engine.connect() as conn:
+            case_id = (await conn.execute(query)).scalar()
+        return await self.get(case_id) if case_id is not None else None
 
     async def open_posted_for_contacts(
         self, contact_ids: Sequence[int], kinds: Sequence[str]

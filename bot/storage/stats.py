@@ -209,10 +209,11 @@ async def _cases(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
         cases.c.answer_overdue_at,
         cases.c.created_at,
         cases.c.acknowledged_at,
+        cases.c.ack_due_at,
+        cases.c.ack_overdue_at,
     ).select_from(joined)
-    for kind, due, answered, overdue, created, acknowledged in (
-        await conn.execute(query.where(*scope.cases()))
-    ).all():
+    rows = (await conn.execute(query.where(*scope.cases()))).all()
+    for kind, due, answered, overdue, created, acknowledged, ack_due, ack_overdue in rows:
         if kind == CaseKind.COMPLAINT:
             stats.complaints += 1
             stats.complaints_answered += answered is not None
@@ -224,6 +225,8 @@ async def _cases(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
             stats.red_flags += 1
             if acknowledged is not None:
                 stats.red_flag_ack_minutes.append((acknowledged - created).total_seconds() / 60)
+            late = bool(acknowledged and ack_due and acknowledged > ack_due)
+            stats.red_flags_late += late or ack_overdue is not None
 
 
 async def _reminders(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:

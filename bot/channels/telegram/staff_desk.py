@@ -23,7 +23,9 @@ from bot.domain.channel_messages import (
     SendPurpose,
     telegram_chat,
 )
+from bot.domain.choices import Prefix
 from bot.domain.clock import Clock
+from bot.domain.red_flags import RedFlagAction, RedFlagOutcome
 from bot.services.alerts import patient_variables
 from bot.services.case_texts import local_text, who_raised
 from bot.services.ports import Sender
@@ -47,6 +49,7 @@ OPEN_BUTTONS = [
 ]
 PRAISE_STEPS = (("buttons/praise_thanked", "thank"), ("buttons/praise_passed_on", "passon"))
 ACK_LABEL = "buttons/case_ack"
+PHONE_LABEL = "buttons/red_flag_phone"
 Rows = tuple[tuple[Choice, ...], ...]
 
 
@@ -220,12 +223,47 @@ class TelegramStaffDesk:
         text = self._render(key, **patient_variables(self.settings, episode), **variables)
         choices: Rows = ()
         if acknowledge is not None:
-            choices = ((Choice(f"ack:{acknowledge}", self._render(ACK_LABEL)),),)
+            choices = self._red_flag_choices(acknowledge, acknowledged=False, closed=False)
         message = Outgoing(text, choices)
         sent = await self.sender.send(telegram_chat(chat_id), message, SendPurpose.NOTICE)
         if sent is None:
             log.warning("staff post %s failed", key)
         return StaffPost(chat_id, int(sent.ref), None) if sent is not None else None
+
+    def _red_flag_choices(self, case_id: int, *, acknowledged: bool, closed: bool) -> Rows:
+        """Acknowledge, then the outcomes once acknowledged; the phone button throughout."""
+        phone_id = f"{Prefix.RED_FLAG}:{RedFlagAction.PHONE}:{case_id}"
+        phone = Choice(phone_id, self._render(PHONE_LABEL))
+        if closed:
+            return ((phone,),)
+        if not acknowledged:
+            return ((Choice(f"{Prefix.CASE_ACK}:{case_id}", self._render(ACK_LABEL)), phone),)
+        outcomes = tuple(
+            (
+                Choice(
+                    f"{Prefix.RED_FLAG}:{RedFlagAction.OUTCOME}:{case_id}:{outcome}",
+                    self._render(f"buttons/red_flag_{outcome}"),
+                ),
+            )
+            for outcome in RedFlagOutcome
+        )
+        return (*outcomes, (phone,))
+
+    async def refresh_red_flag(self, case_id: int) -> None:
+        """Show a red flag's current choices on its alert."""
+        case = await self.store.cases.get(case_id)
+        if case is None or case.staff_chat_id is None or case.staff_message_id is None:
+            return
+        acknowledged = case.acknowledged_at is not None
+        rows = self._red_flag_choices(case.id, acknowledged=acknowledged, closed=case.closed)
+        try:
+            await self.bot.edit_message_reply_markup(
+                case.staff_chat_id,
+                case.staff_message_id,
+                reply_markup=inline_keyboard(Outgoing("", rows)),
+            )
+        except TelegramError as error:
+            log.info("red flag %s: choices not refreshed: %s", case.id, type(error).__name__)
 
     async def tell_member(self, user_id: int, key: str, /, **variables: object) -> bool:
         """Write to a staff member's private chat with the bot; False if refused."""

@@ -54,6 +54,7 @@ cases = Table(
     Column("answer_overdue_at", UTCDateTime),
     # whoever posts the case to the staff group claims it until then (the sweep skips it)
     Column("post_claimed_until", UTCDateTime),
+    Column("red_flag_outcome", String(24)),  # called_patient | advised_to_come_in | ...
 )
 
 case_events = Table(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.replies import text_of
@@ -30,6 +30,4 @@ async def on_case_ack(update: Update, context: AppContext) -> None:
     if case is None or await acknowledge(services, case.id, member) is not None:
         await query.answer(text_of(context, "common/question_closed"))
         return
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
+    await query.answer()  # the alert now offers the outcomes (bot.services.cases.acknowledge)

@@ -1,7 +1,7 @@
 """case drafts: messages to a case's patient, previewed before they are sent
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0021
 Create Date: 2026-12-07
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0020"
-down_revision: str | Sequence[str] | None = "0018"
+down_revision: str | Sequence[str] | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
