@@ -37,15 +37,23 @@ async def in_english(harness: BotHarness) -> None:
         await conn.execute(update(contacts).values(locale="en"))
 
 
-async def test_plain_text_in_a_topic_is_an_internal_note(harness: BotHarness) -> None:
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+async def test_plain_text_in_a_topic_is_an_internal_note(
+    harness: BotHarness, language: str
+) -> None:
     await setup(harness)
     await complain(harness)
+    if language == "en":
+        await in_english(harness)
     before = len(patient_texts(harness))
     thread = await topic_of(harness)
     await harness.text(GROUP, "患者情绪比较激动,先别电话联系。", user_id=STAFF, thread_id=thread)
     assert len(patient_texts(harness)) == before  # nothing reached the patient
-    assert "内部备注" in harness.telegram.last_text(GROUP)
-    assert "患者看不到" in harness.telegram.last_text(GROUP)
+    ack = harness.telegram.last_text(GROUP)
+    if language == "zh_CN":
+        assert "内部备注" in ack and "患者看不到" in ack and "回复患者" in ack
+    else:
+        assert "internal note" in ack and "does not see it" in ack and "Reply to patient" in ack
     [note] = [e for e in await harness.services.store.cases.events(1) if e.kind == "note"]
     assert (note.actor_id, note.detail) == (STAFF, "患者情绪比较激动,先别电话联系。")
     case = await harness.services.store.cases.get(1)

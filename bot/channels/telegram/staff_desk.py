@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 # A post slowed by the group's rate limit finishes well within this; a crashed one is retried
 # by the sweep once it has passed.
 POST_CLAIM = timedelta(minutes=10)
-CLOSED_BUTTONS = [[("buttons/case_reopen", "reopen")]]
+CLOSED_BUTTONS = [[("buttons/case_reopen", "reopen"), ("buttons/case_after_close", "tell")]]
 OPEN_BUTTONS = [
     [
         ("buttons/case_take", "take"),
