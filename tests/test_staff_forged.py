@@ -144,3 +144,13 @@ async def test_a_reply_to_a_red_flag_alert_is_a_note_never_sent_to_the_family(
     assert "内部备注" in note and "回复患者" not in note  # a red flag has no Reply
     assert len(harness.telegram.sent(CHECKIN_CHAT)) == before
     assert "note" in await event_kinds(harness, flag.id)
+
+
+async def test_the_topics_own_start_is_not_taken_for_a_quote(harness: BotHarness) -> None:
+    """Telegram sends every message in a forum topic as a reply to the topic's first message."""
+    await setup(harness)
+    await complain(harness)
+    thread = await topic_of(harness)
+    await harness.press(GROUP, "cs:reply:1", user_id=STAFF)
+    await harness.text(GROUP, "您好,已核实。", user_id=STAFF, thread_id=thread, reply_to=thread)
+    assert "预览" in harness.telegram.last_text(GROUP)
