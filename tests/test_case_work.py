@@ -165,3 +165,14 @@ async def test_a_question_for_the_doctor_gives_its_number(harness: BotHarness) -
     assert case.kind == "question"
     texts = [str(c.params["text"]) for c in harness.telegram.sent(CHECKIN_CHAT)]
     assert any(f"编号 <b>#{case.id}</b>" in t and "转给医生或护士" in t for t in texts)
+
+
+async def test_praise_is_not_answered_through_a_forged_reply(harness: BotHarness) -> None:
+    await setup(harness)
+    await praise(harness)
+    sent = len(harness.telegram.sent(GROUP))
+    for forged in ("cs:reply:1", "cs:tell:1", "cs:assign:1"):
+        await harness.press(GROUP, forged, user_id=STAFF)
+        assert harness.telegram.answered_callbacks()[-1]["show_alert"]
+    assert len(harness.telegram.sent(GROUP)) == sent
+    assert await harness.services.store.case_drafts.open_of(1, STAFF) is None

@@ -298,7 +298,7 @@ class Case:
         """Give the case to a named colleague (acknowledging it if nobody had)."""
         if self.closed:
             return IllegalTransition(Refusal.CLOSED)
-        if self.kind is CaseKind.PRAISE:
+        if self.kind not in WORKED_KINDS:
             return IllegalTransition(Refusal.NOT_WORKED)
         status = CaseStatus.TAKEN if self.status is CaseStatus.NEW else None
         first = self.acknowledged_at is None

@@ -7,7 +7,14 @@ case's thread. A praise is worked in two steps whose words fill its register's å
 
 from __future__ import annotations
 
-from bot.domain.cases import Case, Decision, IllegalTransition, PraiseStep, Refusal
+from bot.domain.cases import (
+    WORKED_KINDS,
+    Case,
+    Decision,
+    IllegalTransition,
+    PraiseStep,
+    Refusal,
+)
 from bot.domain.channel_messages import Choice
 from bot.domain.roles import Permission, is_allowed
 from bot.services.case_texts import local_text
@@ -42,6 +49,8 @@ async def assignable(services: Services, case: Case) -> list[StaffMember]:
 
 async def offer_assignees(services: Services, case: Case) -> Refusal | None:
     """Post, in the case's thread, one choice per colleague the case can be given to."""
+    if case.kind not in WORKED_KINDS:
+        return Refusal.NOT_WORKED
     if case.closed:
         return Refusal.CLOSED
     members = await assignable(services, case)

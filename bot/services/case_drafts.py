@@ -11,7 +11,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from bot.domain.case_drafts import Draft, DraftPurpose, DraftStatus
-from bot.domain.cases import Case, CaseEventKind, IllegalTransition, Refusal
+from bot.domain.cases import WORKED_KINDS, Case, CaseEventKind, IllegalTransition, Refusal
 from bot.domain.channel_messages import Choice
 from bot.services.case_replies import SHOWN_TEXT, patient_stopped, relay_to_patient
 from bot.services.container import Services
@@ -27,6 +27,8 @@ async def ask_for_message(
     services: Services, case: Case, author_id: int, purpose: DraftPurpose
 ) -> Refusal | None:
     """Ask in the thread for a message to the patient; the author's next text is its draft."""
+    if case.kind not in WORKED_KINDS:  # red flags and praise are worked with their own buttons
+        return Refusal.NOT_WORKED
     if purpose is DraftPurpose.REPLY and case.closed:
         return Refusal.CLOSED
     if purpose is DraftPurpose.AFTER_CLOSE and not case.closed:
