@@ -34,7 +34,9 @@ PRESSES: dict[str, Press] = {  # cs:<action>:<case>
     "close": lambda s, case, member: case_work.ask_outcome(s, case),
     "reopen": lambda s, case, member: case_work.reopen(s, case.id, member),
     "assign": lambda s, case, member: offer_assignees(s, case),
-    "tell": lambda s, case, m: ask_for_message(s, case, m.user_id, DraftPurpose.AFTER_CLOSE),
+    "tell": lambda s, case, member: ask_for_message(
+        s, case, member.user_id, DraftPurpose.AFTER_CLOSE
+    ),
     "thank": lambda s, case, member: work_praise(s, case, member, PraiseStep.THANKED),
     "passon": lambda s, case, member: work_praise(s, case, member, PraiseStep.PASSED_ON),
 }
