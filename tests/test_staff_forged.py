@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.demo.fake_telegram import keyboard
+from bot.demo.fake_telegram import Fault, keyboard
 from bot.demo.harness import BotHarness
 from bot.domain.roles import Role
 from tests.test_complaints import CHAT, GROUP, STAFF, complain, setup
@@ -154,3 +154,23 @@ async def test_the_topics_own_start_is_not_taken_for_a_quote(harness: BotHarness
     await harness.press(GROUP, "cs:reply:1", user_id=STAFF)
     await harness.text(GROUP, "您好,已核实。", user_id=STAFF, thread_id=thread, reply_to=thread)
     assert "预览" in harness.telegram.last_text(GROUP)
+
+
+async def test_without_topics_a_reply_to_any_post_under_the_card_stays_in_the_case(
+    harness: BotHarness,
+) -> None:
+    await setup(harness)
+    no_forum = Fault("createForumTopic", status=400, description="Bad Request: not a forum")
+    harness.telegram.faults.append(no_forum)
+    await complain(harness)
+    await harness.text(CHAT, "请尽快给我答复。")  # relayed under the card
+    relayed = harness.telegram.sent(GROUP)[-1]
+    assert "message_thread_id" not in relayed.params
+    before = len(patient_texts(harness))
+    await harness.text(
+        GROUP, "好的,明天回电。", user_id=STAFF, reply_to=int(relayed.result["message_id"])
+    )
+    assert "内部备注" in harness.telegram.last_text(GROUP)
+    assert len(patient_texts(harness)) == before
+    [note] = [e for e in await harness.services.store.cases.events(1) if e.kind == "note"]
+    assert note.detail == "好的,明天回电。"

@@ -83,12 +83,14 @@ class CaseEventKind(StrEnum):
     ASSIGNED = "assigned"  # given to a named colleague (detail: their user id)
     PRAISE_THANKED = "praise_thanked"  # staff thanked the patient for the praise
     PRAISE_PASSED_ON = "praise_passed_on"  # the praise was passed on to the person praised
+    THREAD_POST = "thread_post"  # a post under a card (no topic): a reply to it is in the case
     RED_FLAG_OUTCOME = "red_flag_outcome"  # what was done about a red flag: closes it
     RED_FLAG_NOTE_PROMPT = "red_flag_note_prompt"  # a reply to this prompt is the note
     RED_FLAG_NOTE = "red_flag_note"
 
 
 PROMPT_EVENTS = (CaseEventKind.REPLY_PROMPT, CaseEventKind.SUMMARY_PROMPT)
+THREAD_EVENTS = (*PROMPT_EVENTS, CaseEventKind.THREAD_POST)  # bot posts a reply can quote
 REMINDER_EVENTS = {
     Deadline.ACK: CaseEventKind.ACK_REMINDER,
     Deadline.ANSWER: CaseEventKind.ANSWER_REMINDER,

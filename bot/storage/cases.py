@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, RowMapping, insert, or_, select, update
 
 from bot.domain.cases import (
-    PROMPT_EVENTS,
+    THREAD_EVENTS,
     Case,
     CaseEvent,
     CaseEventKind,
@@ -198,14 +198,14 @@ class CaseRepository(CaseTransitions):
         return found[-1] if found else None
 
     async def quoting(self, chat_id: int, message_id: int) -> Case | None:
-        """Return the case whose card, or whose prompt posted by the bot, is this message."""
+        """Return the case whose card, or a post of the bot in whose thread, is this message."""
         found = await self._find(
             cases.c.staff_chat_id == chat_id, cases.c.staff_message_id == message_id
         )
         if found:
             return found[-1]
         query = select(case_events.c.case_id).where(
-            case_events.c.kind.in_([e.value for e in PROMPT_EVENTS]),
+            case_events.c.kind.in_([e.value for e in THREAD_EVENTS]),
             case_events.c.detail == str(message_id),
         )
         async with self._engine.connect() as conn:

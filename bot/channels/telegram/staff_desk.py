@@ -14,7 +14,16 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.channels.telegram.transport import inline_keyboard
-from bot.domain.cases import Case, CaseKind, CaseStatus, Outcome, Posting, StaffPost
+from bot.domain.cases import (
+    WORKED_KINDS,
+    Case,
+    CaseEventKind,
+    CaseKind,
+    CaseStatus,
+    Outcome,
+    Posting,
+    StaffPost,
+)
 from bot.domain.channel_messages import (
     Choice,
     Media,
@@ -210,7 +219,13 @@ class TelegramStaffDesk:
         if reply_to_card and case.topic_id is None and case.staff_message_id is not None:
             message = Outgoing(message.text, message.choices, reply_to=str(case.staff_message_id))
         sent = await self.sender.send(telegram_chat(case.staff_chat_id, case.topic_id), message)
-        return sent.ref if sent is not None else None
+        if sent is None:
+            return None
+        if case.topic_id is None and case.kind in WORKED_KINDS:  # a card's replies are its thread
+            await self.store.cases.record_event(
+                case.id, CaseEventKind.THREAD_POST, self.clock.now(), None, sent.ref
+            )
+        return sent.ref
 
     async def post_alert(
         self, key: str, episode: Episode, /, acknowledge: int | None = None, **variables: object
