@@ -174,3 +174,24 @@ async def test_without_topics_a_reply_to_any_post_under_the_card_stays_in_the_ca
     assert len(patient_texts(harness)) == before
     [note] = [e for e in await harness.services.store.cases.events(1) if e.kind == "note"]
     assert note.detail == "好的,明天回电。"
+
+
+async def test_a_quote_from_another_cases_topic_is_kept_as_a_note(harness: BotHarness) -> None:
+    """Telegram sends a reply quoting a message of another topic as an external reply."""
+    first, second = await two_cases(harness)
+    case_2 = await harness.services.store.cases.get(2)
+    assert case_2 is not None and case_2.staff_message_id is not None
+    bot = {"id": 1, "is_bot": True, "first_name": "Followup"}
+    external = {
+        "origin": {"type": "user", "date": int(time.time()), "sender_user": bot},
+        "chat": {"id": GROUP, "type": "supergroup", "title": "Staff"},
+        "message_id": case_2.staff_message_id,  # #2's card
+    }
+    await harness.press(GROUP, "cs:reply:1", user_id=STAFF)
+    before = len(patient_texts(harness))
+    await deliver(harness, first, text="这是给 #2 的答复。", external_reply=external)
+    assert "#2" in harness.telegram.last_text(
+        GROUP
+    ) and "没有发给任何患者" in harness.telegram.last_text(GROUP)
+    assert len(patient_texts(harness)) == before
+    assert second != first

@@ -97,7 +97,11 @@ async def on_case_staff_button(update: Update, context: AppContext) -> None:
 
 
 def _quoted(message: Message) -> int | None:
-    """Return the message this one replies to, unless that is only its forum topic's start."""
+    """Return the staff-group message this one replies to or quotes from another topic,
+    unless that is only its own forum topic's start."""
+    external = message.external_reply
+    if external is not None and external.chat is not None and external.chat.id == message.chat_id:
+        return external.message_id  # quoted from another topic of the group
     replied = message.reply_to_message
     if replied is None:
         return None
