@@ -119,7 +119,7 @@ def load_lexicon(path: Path) -> Lexicon:
         raise where.error(None, "expected negations: and phrases:")
     phrases: list[Phrase] = []
     negations: set[str] = set()
-    for field, found in (("phrases", phrases), ("negations", negations)):
+    for field in ("phrases", "negations"):
         by_locale = listed.get(field)
         if not isinstance(by_locale, dict) or set(by_locale) - set(LOCALES):
             raise where.error(field, f"expected {' and '.join(LOCALES)}")
