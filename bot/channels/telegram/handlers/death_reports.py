@@ -8,6 +8,7 @@ from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.replies import answer_message, text_of
 from bot.domain.channel_messages import Outgoing
 from bot.domain.choices import decode_death_report
+from bot.services.cases import member_name
 from bot.services.triage_actions import Confirmation, confirm_reported_death
 
 ANSWERS = {
@@ -31,6 +32,7 @@ async def on_death_report(update: Update, context: AppContext) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
-        who = update.effective_user.full_name
+        member = await context.services.store.staff.get(update.effective_user.id)
+        who = member_name(member) if member else update.effective_user.full_name
         note = text_of(context, "inbox/staff_death_confirmed", who=who, done=done.value)
         await answer_message(context, query.message, Outgoing(note))
