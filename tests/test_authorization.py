@@ -127,7 +127,9 @@ async def test_the_matrix_has_a_row_for_every_registered_handler(world: World) -
             assert isinstance(pattern, re.Pattern)
             assert any(pattern.match(data) for data in pressed), pattern.pattern
     texts = [h for h in handlers if isinstance(h, MessageHandler)]
-    assert len(texts) == 3  # private text (FREE_TEXT), unknown commands, the staff group's
+    # private text (FREE_TEXT), unknown commands, the staff group's; and anything but text
+    # from a private chat (voice, photos…: every kind in every state, tests/test_patient_media)
+    assert len(texts) == 4
     assert {(PRV, FREE_TEXT), (GRP, TOPIC_REPLY), (GRP, GROUP_CHAT)} <= set(MATRIX)
     assert len(CELLS) == len(MATRIX) * len(KINDS)
     assert {cell.action for cell in CELLS if cell.expected == "allowed"} <= set(EFFECTS)

@@ -81,9 +81,8 @@ async def take_patient_message(services: Services, chat_id: int, message: Patien
     """Record a message, put it before staff and acknowledge it (once per burst)."""
     typed = message.kind is PatientMessageKind.TEXT
     received = await record(services, chat_id, message, Triage.OTHER if typed else None)
-    if received is None:  # not a patient's chat: say how to join
-        hospital = services.settings.require_hospital_name()
-        await say(services, chat_id, "start/how_to_enrol", hospital=hospital)
+    if received is None:  # no patient behind the chat (a stranger, a staff member)
+        await say(services, chat_id, "common/not_understood")
         return
     case = await open_case_of_chat(services, chat_id)
     if case is None and typed and (emoji_only(message.text) or not message.text.strip()):
