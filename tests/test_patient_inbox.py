@@ -11,9 +11,11 @@ from bot.domain.patient_messages import Acknowledgement
 from bot.domain.roles import Role
 from bot.domain.triage import Triage
 from bot.services.planning import plan_contact
+from bot.storage.audit import Actor
 from bot.storage.contacts import NewContact
+from bot.storage.erasure import erase_patient, erasure_scope
 from bot.storage.records import Contact
-from tests.harness import enrol, local, record, seed
+from tests.harness import enrol, local, record, seed, stored_text
 
 CHAT = 811
 GROUP = -1008111
@@ -222,3 +224,17 @@ async def test_a_stranger_gets_how_to_join_and_danger_advice(harness: BotHarness
     assert "二维码" in harness.telegram.last_text(999) or harness.telegram.sent(999)
     await harness.text(999, "我胸口很痛")
     assert "120" in harness.telegram.last_text(999)
+
+
+async def test_erasure_removes_what_the_patient_wrote(harness: BotHarness) -> None:
+    await setup(harness)
+    await harness.text(CHAT, "我家住在幸福路18号,想问复诊时间")
+    await harness.text(CHAT, "我今天胸口很痛")
+    engine = harness.services.store.engine
+    scope = await erasure_scope(engine, "ZY001")
+    assert scope is not None
+    await erase_patient(engine, scope, "ZY001", harness.clock.now(), Actor.cli())
+    stored = await stored_text(harness.services.store)
+    assert "幸福路18号" not in stored and "胸口很痛" not in stored
+    kept = await harness.services.store.patient_messages.for_chat(0)
+    assert [m.triage for m in kept] == [Triage.OTHER, Triage.DANGER]  # counted, not quoted

@@ -43,7 +43,8 @@ async def sender_contact(services: Services, chat_id: int) -> Contact | None:
     """Return the patient link a chat writes for: the latest consenting one, else the latest."""
     contacts = await services.store.contacts.for_chat(chat_id)
     granted = [c for c in contacts if c.consent == ConsentDecision.GRANTED]
-    return (granted or contacts or [None])[-1]
+    linked = granted or contacts
+    return linked[-1] if linked else None
 
 
 async def record(

@@ -6,6 +6,7 @@ staff member's confirmation records it and stops everything for that patient."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypedDict
 
 from bot.domain.cases import Case, CaseKind, CaseSource
 from bot.domain.channel_messages import Choice
@@ -52,13 +53,21 @@ async def take_alarming_text(services: Services, chat_id: int, text: str) -> boo
     return True
 
 
-def _staff_lines(services: Services, received: Received) -> dict[str, object]:
+class StaffLines(TypedDict):
+    """What staff are shown of a message: who wrote, when, and their words."""
+
+    who: str
+    at: str
+    text: str
+
+
+def _staff_lines(services: Services, received: Received) -> StaffLines:
     contact, now = received.contact, services.clock.now()
-    return {
-        "who": who_speaks(services.renderer, services.locale, contact.respondent, contact.relation),
-        "at": local_text(services.settings.zone, now),
-        "text": received.message.text[:SHOWN_TEXT],
-    }
+    return StaffLines(
+        who=who_speaks(services.renderer, services.locale, contact.respondent, contact.relation),
+        at=local_text(services.settings.zone, now),
+        text=received.message.text[:SHOWN_TEXT],
+    )
 
 
 async def _raise_red_flag(services: Services, received: Received) -> None:
@@ -76,7 +85,7 @@ async def _raise_red_flag(services: Services, received: Received) -> None:
         episode_id=contact.episode_id,
         contact_id=contact.id,
         source=CaseSource.PATIENT_MESSAGE,
-        text=str(lines["text"]),
+        text=lines["text"],
         respondent=contact.respondent,
         relation=contact.relation,
     )
