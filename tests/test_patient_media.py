@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from bot.demo.harness import BotHarness
+from bot.demo.updates import message_update
+from bot.domain.cases import CaseKind
 from bot.domain.dialogs import DialogKind, DialogStep
 from bot.domain.enrolment import EnrolStep
 from bot.domain.patient_messages import PatientMessageKind
@@ -141,3 +143,19 @@ async def test_the_complaint_dialog_still_takes_its_photo(harness: BotHarness) -
     assert state is not None and state.step == DialogStep.CONCERNED
     assert state.data["photo"] == "photo-1" and state.data["text"] == "伤口的照片"
     assert harness.telegram.copies(GROUP) == []
+
+
+async def test_a_photo_captioned_with_danger_raises_a_red_flag_and_reaches_staff(
+    harness: BotHarness,
+) -> None:
+    await setup(harness)
+    assert harness.app is not None
+    update = message_update(
+        harness.app.bot, CHAT, {**MEDIA["photo"], "caption": "伤口流血不止,纱布全湿了"}
+    )
+    assert update.message is not None
+    await harness.app.process_update(update)
+    assert copied_to_staff(harness, update.message.message_id)
+    kinds = [c.kind for c in await harness.services.store.cases.for_patient(1)]
+    assert CaseKind.RED_FLAG in kinds
+    assert any("120" in str(c.params.get("text", "")) for c in harness.telegram.sent(CHAT))

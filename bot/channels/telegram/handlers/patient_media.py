@@ -14,6 +14,7 @@ from bot.domain.dialogs import DialogKind, DialogStep
 from bot.domain.patient_messages import PatientMessage
 from bot.domain.patient_messages import PatientMessageKind as Kind
 from bot.services.inbox import take_patient_message
+from bot.services.triage_actions import take_alarming_text
 
 # Checked in this order: an animation also carries a document, a venue a location.
 FILE_KINDS = (
@@ -50,10 +51,12 @@ def patient_message_of(message: Message) -> PatientMessage:
 
 
 async def on_private_media(update: Update, context: AppContext) -> None:
-    """Take anything but text from a private chat."""
+    """Take anything but text from a private chat; a caption is triaged as typed words are."""
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None
     state = await context.services.store.dialogs.get(chat.id)
+    if message.caption and not (state and state.kind == DialogKind.TEMPLATE):
+        await take_alarming_text(context.services, chat.id, message.caption)  # "伤口流血不止"
     if state and state.kind == DialogKind.CASE and message.photo and state.step == DialogStep.TEXT:
         await take_case_text(update, context, state)  # the complaint's photo, its caption the text
     elif state and state.kind in NOT_NOW_DIALOGS:
