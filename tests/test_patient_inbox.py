@@ -238,3 +238,16 @@ async def test_erasure_removes_what_the_patient_wrote(harness: BotHarness) -> No
     assert "幸福路18号" not in stored and "胸口很痛" not in stored
     kept = await harness.services.store.patient_messages.for_chat(0)
     assert [m.triage for m in kept] == [Triage.OTHER, Triage.DANGER]  # counted, not quoted
+
+
+async def test_english_readers_get_condolence_and_answers_in_english(harness: BotHarness) -> None:
+    await setup(harness)
+    await enrol_in_english(harness)
+    await harness.text(ENGLISH, "👍")
+    assert "in words" in harness.telegram.last_text(ENGLISH)
+    await harness.text(ENGLISH, "My father passed away last night")
+    condolence = harness.telegram.last_text(ENGLISH)
+    assert "sorry" in condolence and "take care of yourself" in condolence
+    assert "家属(子女)" in harness.telegram.text_with_button(GROUP, "dr:")
+    for told in chat_texts(harness, ENGLISH):
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in told)

@@ -11,9 +11,10 @@ from bot.demo.harness import BotHarness
 from bot.demo.updates import message_update
 from bot.domain.cases import CaseKind
 from bot.domain.dialogs import DialogKind, DialogStep
-from bot.domain.enrolment import EnrolStep
+from bot.domain.enrolment import ConsentDecision, EnrolStep
 from bot.domain.patient_messages import PatientMessageKind
 from bot.domain.roles import Role
+from bot.storage.contacts import NewContact
 from tests.harness import enrol, local, record, seed
 from tests.patient_sends import MEDIA, send_media
 
@@ -159,3 +160,18 @@ async def test_a_photo_captioned_with_danger_raises_a_red_flag_and_reaches_staff
     kinds = [c.kind for c in await harness.services.store.cases.for_patient(1)]
     assert CaseKind.RED_FLAG in kinds
     assert any("120" in str(c.params.get("text", "")) for c in harness.telegram.sent(CHAT))
+
+
+async def test_a_voice_note_from_an_english_reader_is_acknowledged_in_english(
+    harness: BotHarness,
+) -> None:
+    await setup(harness)
+    services, now = harness.services, harness.clock.now()
+    episode = await services.store.episodes.latest_for("ZY001")
+    assert episode is not None
+    new = NewContact(episode.patient_id, episode.id, 822, 822, "patient", None, "en")
+    await services.store.contacts.link(new, ConsentDecision.GRANTED, now, via="test")
+    message_id = await send_media(harness, 822, "voice")
+    assert any(int(c.params["message_id"]) == message_id for c in harness.telegram.copies(GROUP))
+    told = harness.telegram.last_text(822)
+    assert "recorded your message" in told and "2026-11-29" in told
