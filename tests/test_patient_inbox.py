@@ -168,6 +168,10 @@ async def test_a_message_for_staff_opens_the_patients_inbox_case(harness: BotHar
     assert "药吃完了要不要再开" in group_texts(harness)[-1]
     kept = await harness.services.store.patient_messages.for_chat(CHAT)
     assert [m.case_id for m in kept] == [case.id, case.id]
+    assert harness.telegram.button(GROUP, "cs:take:") == f"cs:take:{case.id}"  # worked as any
+    await harness.press(GROUP, f"cs:take:{case.id}", user_id=STAFF)
+    taken = await harness.services.store.cases.get(case.id)
+    assert taken is not None and taken.assignee_id == STAFF
 
 
 async def test_english_message_for_staff_is_acknowledged_in_english(harness: BotHarness) -> None:
