@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.demo.fake_telegram import Fault
 from bot.demo.harness import BotHarness
 from bot.domain.cases import CaseKind, CaseSource
 from bot.domain.enrolment import ConsentDecision
@@ -255,3 +256,18 @@ async def test_english_readers_get_condolence_and_answers_in_english(harness: Bo
     assert "家属(子女)" in harness.telegram.text_with_button(GROUP, "dr:")
     for told in chat_texts(harness, ENGLISH):
         assert not any("\u4e00" <= ch <= "\u9fff" for ch in told)
+
+
+async def test_while_the_staff_group_is_unreachable_messages_wait_in_one_case(
+    harness: BotHarness,
+) -> None:
+    await setup(harness)
+    harness.telegram.faults.append(Fault("createForumTopic", 403, "Forbidden", times=99))
+    harness.telegram.faults.append(Fault("sendMessage", 403, "Forbidden", chat_id=GROUP, times=99))
+    for words in ("想问复诊时间", "还有用药的问题", "麻烦回复一下"):
+        await harness.text(CHAT, words)
+    cases = await harness.services.store.cases.for_patient(1)
+    assert len(cases) == 1 and cases[0].staff_message_id is None  # the sweep posts it later
+    kept = await harness.services.store.patient_messages.for_chat(CHAT)
+    assert [m.case_id for m in kept] == [cases[0].id] * 3
+    assert "详细记录" in harness.telegram.last_text(CHAT)

@@ -85,7 +85,7 @@ async def take_patient_message(services: Services, chat_id: int, message: Patien
     if received is None:  # no patient behind the chat (a stranger, a staff member)
         await say(services, chat_id, "common/not_understood")
         return
-    case = await open_case_of_chat(services, chat_id)
+    case = await _case_for(services, chat_id)
     if case is None and typed and (emoji_only(message.text) or not message.text.strip()):
         await acknowledge_once(services, received, Acknowledgement.EMOJI, "inbox/emoji_only")
         return
@@ -95,6 +95,18 @@ async def take_patient_message(services: Services, chat_id: int, message: Patien
         await _relay(services, case, received)
     await services.store.patient_messages.went_to(received.id, case.id)
     await _acknowledge(services, received, case)
+
+
+async def _case_for(services: Services, chat_id: int) -> Case | None:
+    """Return the case a message goes to: the chat's open complaint or question in the staff
+    group, else its inbox case still waiting to be posted (the sweep posts it), not a new one."""
+    posted = await open_case_of_chat(services, chat_id)
+    if posted is not None:
+        return posted
+    latest = await services.store.patient_messages.latest_case(chat_id)
+    case = await services.store.cases.get(latest) if latest is not None else None
+    waiting = case is not None and case.staff_message_id is None and not case.closed
+    return case if waiting and case.kind is CaseKind.QUESTION else None
 
 
 async def _open_inbox_case(services: Services, received: Received) -> Case:

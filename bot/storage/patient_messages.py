@@ -73,6 +73,18 @@ class PatientMessageRepository:
         async with self._engine.connect() as conn:
             return [_stored(row) for row in (await conn.execute(query)).mappings()]
 
+    async def latest_case(self, chat_id: int) -> int | None:
+        """Return the case the chat's latest message that went to one went to, if any."""
+        query = (
+            select(messages.c.case_id)
+            .where(messages.c.chat_id == chat_id, messages.c.case_id.is_not(None))
+            .order_by(messages.c.received_at.desc(), messages.c.id.desc())
+            .limit(1)
+        )
+        async with self._engine.connect() as conn:
+            found = (await conn.execute(query)).scalar()
+        return int(found) if found is not None else None
+
     async def went_to(self, message_id: int, case_id: int) -> None:
         """Record the case a message was put in."""
         statement = update(messages).where(messages.c.id == message_id).values(case_id=case_id)
