@@ -105,8 +105,9 @@ async def _case_for(services: Services, chat_id: int) -> Case | None:
         return posted
     latest = await services.store.patient_messages.latest_case(chat_id)
     case = await services.store.cases.get(latest) if latest is not None else None
-    waiting = case is not None and case.staff_message_id is None and not case.closed
-    return case if waiting and case.kind is CaseKind.QUESTION else None
+    if case is None or case.kind is not CaseKind.QUESTION or case.closed:
+        return None
+    return case if case.staff_message_id is None else None
 
 
 async def _open_inbox_case(services: Services, received: Received) -> Case:
