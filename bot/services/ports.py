@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from bot.domain.channel_messages import Address, ChannelName, Outgoing, SendPurpose, Sent
+from bot.domain.channel_messages import (
+    Address,
+    ChannelName,
+    Choices,
+    Original,
+    Outgoing,
+    SendPurpose,
+    Sent,
+)
 
 if TYPE_CHECKING:
     from bot.domain.cases import Case, Posting, StaffPost
@@ -64,9 +72,20 @@ class StaffDesk(Protocol):
         ...
 
     async def post_alert(
-        self, key: str, episode: Episode, /, acknowledge: int | None = None, **variables: object
+        self,
+        key: str,
+        episode: Episode,
+        /,
+        acknowledge: int | None = None,
+        choices: Choices = (),
+        **variables: object,
     ) -> StaffPost | None:
-        """Post an alert about a patient; with `acknowledge`, the choices of that red flag."""
+        """Post an alert about a patient (with a choice to acknowledge case `acknowledge`,
+        or the choices given)."""
+        ...
+
+    async def copy_into(self, case: Case, original: Original) -> str | None:
+        """Show a copy of a person's own message in a posted case's thread."""
         ...
 
     async def tell_member(self, user_id: int, key: str, /, **variables: object) -> bool:

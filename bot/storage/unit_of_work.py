@@ -23,6 +23,7 @@ from bot.storage.leases import LeaseRepository, SeenUpdates
 from bot.storage.medicines import MedicineRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.patient_facts import PatientFactRepository
+from bot.storage.patient_messages import PatientMessageRepository
 from bot.storage.plan_edits import PlanEditRepository
 from bot.storage.reports import ReportRepository
 from bot.storage.revisits import RevisitRepository
@@ -57,6 +58,7 @@ class Repositories:
     facts: PatientFactRepository
     channel_chats: ChannelChatRepository
     deliveries: DeliveryRepository
+    patient_messages: PatientMessageRepository
 
     @classmethod
     def over(cls, connections: Connections, **extra: Any) -> Self:
@@ -83,6 +85,7 @@ class Repositories:
             facts=PatientFactRepository(connections),
             channel_chats=ChannelChatRepository(connections),
             deliveries=DeliveryRepository(connections),
+            patient_messages=PatientMessageRepository(connections),
             **extra,
         )
 

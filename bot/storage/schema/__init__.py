@@ -9,6 +9,7 @@ from bot.storage.schema.base import metadata
 from bot.storage.schema.cases import (
     case_events,
     cases,
+    patient_messages,
     plan_overrides,
     template_versions,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "medicine_stops",
     "metadata",
     "patient_facts",
+    "patient_messages",
     "patients",
     "plan_overrides",
     "scheduled_messages",
