@@ -37,10 +37,12 @@ from bot.channels.telegram.handlers.case_patient import on_handling_answer
 from bot.channels.telegram.handlers.case_staff import on_case_staff_button, on_staff_group_text
 from bot.channels.telegram.handlers.cases import on_case_ack
 from bot.channels.telegram.handlers.charts import on_chart
+from bot.channels.telegram.handlers.death_reports import on_death_report
 from bot.channels.telegram.handlers.errors import on_error
 from bot.channels.telegram.handlers.language import on_language, on_language_button
 from bot.channels.telegram.handlers.medicines import on_stop_medicine
 from bot.channels.telegram.handlers.patient_facts import on_deceased, on_dispute, on_fact_button
+from bot.channels.telegram.handlers.patient_media import on_private_media
 from bot.channels.telegram.handlers.plans import on_plan, on_plan_step, on_plans, with_saved_changes
 from bot.channels.telegram.handlers.red_flags import on_red_flag_button, on_red_flag_note
 from bot.channels.telegram.handlers.report import on_report
@@ -231,9 +233,11 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CallbackQueryHandler(on_survey_button, pattern=pattern(Prefix.SURVEY)))
     app.add_handler(CallbackQueryHandler(on_case_ack, pattern=pattern(Prefix.CASE_ACK)))
     app.add_handler(CallbackQueryHandler(on_red_flag_button, pattern=pattern(Prefix.RED_FLAG)))
-    patient_says = private & (filters.TEXT | filters.PHOTO) & ~filters.COMMAND
-    app.add_handler(MessageHandler(patient_says, on_private_text))
+    app.add_handler(CallbackQueryHandler(on_death_report, pattern=pattern(Prefix.DEATH_REPORT)))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_private_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, on_help))  # unknown commands
+    anything_else = private & ~filters.TEXT & ~filters.StatusUpdate.ALL
+    app.add_handler(MessageHandler(anything_else, on_private_media))  # voice, photos, files…
     if staff_chat_id is not None:
         staff_texts = filters.Chat(staff_chat_id) & filters.TEXT & ~filters.COMMAND
         # a reply to a red flag's note prompt is its note: looked at before the case threads

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from bot.storage.schema import scheduled_messages
 from tests.authorization_matrix import (
     BROADCAST_TO_A,
+    DEATH_REPORT,
     DRILL,
     FACT_BUTTON,
     FREE_TEXT,
@@ -129,9 +130,10 @@ async def _audit_listed(seen: Seen) -> None:
 
 
 async def _relayed_or_answered(seen: Seen) -> None:
-    if seen.cell.kind == "patient":  # into his open case's topic
+    if seen.cell.kind in ("patient", "other_patient"):  # his open case's topic, or a new one
         assert any(FREE_TEXT in text for text in seen.texts(GROUP))
-        assert seen.texts() == [seen.render("case/patient_reply_sent", number=1)]
+        [told] = seen.texts()
+        assert "详细记录" in told and ("#1" in told) is (seen.cell.kind == "patient")
     else:  # the spouse's open check-in question wants a button
         assert seen.texts() == [seen.render("surveys/common/use_buttons")]
 
@@ -145,6 +147,10 @@ async def _fact_confirmation_asked(seen: Seen) -> None:
 
 async def _death_recorded(seen: Seen) -> None:
     assert await _zy001_stopped(seen) and "ZY001" in seen.texts()[-1]
+
+
+async def _reported_death_recorded(seen: Seen) -> None:
+    assert await _zy001_stopped(seen) and "已确认" in seen.texts()[-1]
 
 
 async def _zy001_stopped(seen: Seen) -> bool:
@@ -328,6 +334,7 @@ EFFECTS: dict[str, Effect] = {
     "/deceased ZY001": _fact_confirmation_asked,
     "/dispute ZY001 on": _fact_confirmation_asked,
     FACT_BUTTON: _death_recorded,
+    DEATH_REPORT: _reported_death_recorded,
     FREE_TEXT: _relayed_or_answered,
     DRILL: _drilled,
     "md:taken:{medication}": _medicine_taken,

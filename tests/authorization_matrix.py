@@ -37,6 +37,7 @@ UNKNOWN_COMMAND = "/abc"  # no such command: answered with the help in private c
 DRILL = "sd:red_flags:20261101:20261130:0"
 BROADCAST_TO_A = "/broadcast plans/chronic/diet 科室=心内科"
 FACT_BUTTON = "pf:ok:{zy001}:dec1"
+DEATH_REPORT = "dr:{death_report}"  # confirm the death the spouse reported
 
 # fmt: off
 MATRIX: dict[tuple[str, str], str] = {
@@ -69,7 +70,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (PRV, "/deceased ZY001"):                        "R   R   R   R   A   R   R   R   R   A   R",
     (PRV, "/dispute ZY001 on"):                      "R   R   R   R   A   R   R   R   R   A   R",
     (PRV, FACT_BUTTON):                              "R   R   R   R   A   R   R   R   R   A   R",
-    (PRV, FREE_TEXT):                                "R   A   A   R   R   R   R   R   R   R   R",
+    (PRV, FREE_TEXT):                                "R   A   A   A   R   R   R   R   R   R   R",
     (PRV, DRILL):                                    "R   R   R   R   R   R   R   A   A   A   A",
     (PRV, "md:taken:{medication}"):                  "R   A   R   R   R   R   R   R   R   R   R",
     (PRV, "rx:confirm:{reexam}"):                    "R   A   R   R   R   R   R   R   R   R   R",
@@ -96,6 +97,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (GRP, "rf:outcome:{red_flag}:called_patient"):   "R   R   R   R   A   R   A   R   A   A   R",
     (GRP, "rf:phone:{red_flag}"):                    "R   R   R   R   A   R   R   R   A   R   R",
     (GRP, RED_FLAG_NOTE):                            "I   I   I   I   A   I   A   I   A   A   I",
+    (GRP, DEATH_REPORT):                             "R   R   R   R   A   R   R   R   R   A   R",
     (GRP, DRILL):                                    "R   R   R   R   R   R   R   R   R   R   R",
     (GRP, "/start"):                                 "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/start {token}"):                         "I   I   I   I   I   I   I   I   I   I   I",

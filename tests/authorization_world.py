@@ -20,7 +20,9 @@ from bot.demo.harness import BotHarness
 from bot.domain.cases import CaseKind, CaseSource
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.messages import MessageKind
+from bot.domain.patient_messages import PatientMessage, PatientMessageKind
 from bot.domain.roles import Role
+from bot.domain.triage import Triage
 from bot.services.container import Services
 from bot.services.invitations import invite_patient
 from bot.services.planning import plan_contact
@@ -164,6 +166,10 @@ async def build_world(folder: Path) -> World:
     await _complain(harness, CLOSED_COMPLAINT)  # case 2, closed below
     await _close_case(harness, 2)
     world.ids.update(await _red_flags(harness, family, other))
+    spouse_wrote = PatientMessage(PatientMessageKind.TEXT, "我丈夫昨天去世了")
+    world.ids["death_report"] = await store.patient_messages.record(
+        family.patient_id, family.id, family.chat_id, spouse_wrote, Triage.DEATH, now
+    )
     world.ids.update(await _sent_rows(harness, patient))
     case = await store.cases.get(1)
     assert case is not None

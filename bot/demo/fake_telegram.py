@@ -143,7 +143,7 @@ class FakeTelegram(BaseRequest):
         if chat is not None and int(chat) in self.blocked:
             return 403, _error(403, "Forbidden: bot was blocked by the user")
         result = call.result = self._result(api_method, params)
-        if api_method in ("sendMessage", "sendPhoto"):
+        if api_method in ("sendMessage", "sendPhoto", "copyMessage"):
             self.delivered.append(Call(api_method, params))
         if fault is not None and fault.crash_after_delivery:
             raise asyncio.CancelledError("the process died after Telegram accepted the message")
@@ -159,6 +159,9 @@ class FakeTelegram(BaseRequest):
             }
         if api_method in ("sendMessage", "sendPhoto", "sendDocument"):
             return self._message(params)
+        if api_method == "copyMessage":
+            self.next_message_id += 1
+            return {"message_id": self.next_message_id}
         if api_method == "getUpdates":
             return []
         if api_method == "sendMediaGroup":
@@ -235,6 +238,15 @@ class FakeTelegram(BaseRequest):
             message["caption"] = params["caption"]
             message["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}]
         return message
+
+    def copies(self, chat_id: int | None = None) -> list[Call]:
+        """Return the copyMessage calls, optionally into one chat."""
+        return [
+            c
+            for c in self.calls
+            if c.method == "copyMessage"
+            and (chat_id is None or int(c.params["chat_id"]) == chat_id)
+        ]
 
     def delivered_to(self, chat_id: int) -> list[Call]:
         """Return the messages Telegram accepted for a chat."""

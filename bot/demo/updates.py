@@ -89,3 +89,16 @@ def photo_update(bot: Bot, chat_id: int, caption: str, file_id: str) -> Update:
         "photo": [{"file_id": file_id, "file_unique_id": file_id, "width": 800, "height": 600}],
     }
     return Update.de_json({"update_id": next(_ids), "message": message}, bot)
+
+
+def message_update(bot: Bot, chat_id: int, content: dict[str, Any]) -> Update:
+    """Build an update carrying a message of any kind (content: its Bot API fields, e.g.
+    {"voice": {...}}); return it with the message's id in `update.message.message_id`."""
+    message = {
+        "message_id": next(_ids),
+        "date": int(time.time()),
+        "chat": _chat(chat_id),
+        "from": _user(chat_id),
+        **content,
+    }
+    return Update.de_json({"update_id": next(_ids), "message": message}, bot)

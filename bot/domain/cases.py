@@ -31,6 +31,7 @@ class CaseSource(StrEnum):
 
     PATIENT = "patient"  # /complain or /praise
     SURVEY = "survey"  # an answer in a check-in
+    PATIENT_MESSAGE = "patient_message"  # free text, voice, a photo… sent outside a survey
 
 
 class CaseStatus(StrEnum):

@@ -52,6 +52,14 @@ class Media:
 
 
 @dataclass(frozen=True)
+class Original:
+    """A message someone sent, as its channel holds it (to show staff a copy of it)."""
+
+    address: Address
+    ref: str
+
+
+@dataclass(frozen=True)
 class Outgoing:
     """A neutral message: text (Telegram's HTML subset, from a template), choices in rows,
     and optional media. Adapters that cannot show markup or buttons fall back to plain text."""
@@ -61,6 +69,7 @@ class Outgoing:
     media: Media | None = None
     reply_to: str | None = None  # the channel's id of a message this one answers
     album: tuple[Media, ...] = ()  # several photos shown together, the text under the first
+    copy_of: Original | None = None  # a copy of this message instead of text (Telegram's copy)
 
     def all_choices(self) -> list[Choice]:
         """Return the choices in reading order (row after row)."""

@@ -43,6 +43,7 @@ class Prefix(StrEnum):
     VISIT_DATE = "rd"
     CASE_ACK = "ack"
     RED_FLAG = "rf"
+    DEATH_REPORT = "dr"  # staff confirm a death a family member reported
 
 
 def pattern(*prefixes: Prefix) -> str:
@@ -259,6 +260,19 @@ def decode_broadcast(data: str) -> ConfirmChoice | None:
 def encode_fact(choice: ConfirmChoice, patient_id: int, fact: str, active: bool) -> str:
     """Return the id of an answer to "record this patient fact?", e.g. "pf:ok:7:dec1"."""
     return f"{Prefix.FACT}:{choice}:{patient_id}:{fact[:3]}{int(active)}"
+
+
+def encode_death_report(message_id: int) -> str:
+    """Return the id of "confirm the death this message reports", e.g. "dr:12"."""
+    return f"{Prefix.DEATH_REPORT}:{message_id}"
+
+
+def decode_death_report(data: str) -> int | None:
+    """Return the message id of a death-report confirmation, None if the id is not one."""
+    prefix, _, number = data.partition(":")
+    if prefix != Prefix.DEATH_REPORT or not number.isdecimal() or len(number) > 18:
+        return None
+    return int(number)
 
 
 MAX_DRILL_PAGE = 10_000

@@ -19,10 +19,17 @@ def local_text(zone: ZoneInfo, moment: datetime | None) -> str:
 
 def who_raised(renderer: Renderer, locale: str, case: Case) -> str:
     """Say in words who raised the case: the patient, or a relative (and which)."""
-    family = case.respondent == Respondent.FAMILY
+    return who_speaks(renderer, locale, case.respondent, case.relation)
+
+
+def who_speaks(
+    renderer: Renderer, locale: str, respondent: str | None, relation: str | None
+) -> str:
+    """Say in words who is writing: the patient, or a relative (and which)."""
+    family = respondent == Respondent.FAMILY
     return renderer.render(
         "staff/who_raised",
         locale,
         respondent=Respondent.FAMILY.value if family else Respondent.PATIENT.value,
-        relation=(case.relation or "") if family else "",
+        relation=(relation or "") if family else "",
     )

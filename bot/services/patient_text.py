@@ -1,19 +1,27 @@
-"""What a patient types outside a button, on any channel: the open dialog's step, the open
-question's answer, a message for the staff working their case, or a polite "not understood"."""
+"""What a patient types outside a button, on any channel: danger and deaths first (in any
+state), then the open dialog's step, the open question's answer, or a message for staff."""
 
 from __future__ import annotations
 
+from bot.domain.patient_messages import PatientMessage, PatientMessageKind
 from bot.domain.surveys.status import SurveyStatus
 from bot.services import complaint_dialog
 from bot.services.answering import answer_text
-from bot.services.case_replies import open_case_of_chat, relay_to_staff
 from bot.services.container import Services
+from bot.services.inbox import take_patient_message
 from bot.services.messaging import say
+from bot.services.triage_actions import take_alarming_text
 from bot.storage.surveys import SurveySession
 
 
 async def take_patient_text(services: Services, chat_id: int, text: str) -> None:
-    """Route typed text to whatever in the chat is waiting for it."""
+    """Act on danger or a death at once; else route the text to whatever waits for it."""
+    if not await take_alarming_text(services, chat_id, text):
+        await take_ordinary_text(services, chat_id, text)
+
+
+async def take_ordinary_text(services: Services, chat_id: int, text: str) -> None:
+    """Route triaged text: the complaint dialog, the open question, else staff (recorded)."""
     store = services.store
     state = await store.dialogs.get(chat_id)
     if state is not None and state.kind == complaint_dialog.DIALOG_KIND:
@@ -22,10 +30,8 @@ async def take_patient_text(services: Services, chat_id: int, text: str) -> None
         await say(services, chat_id, "common/use_buttons")
     elif text and (survey := await open_survey(services, chat_id)):
         await answer_text(services, survey, text)
-    elif text and (case := await open_case_of_chat(services, chat_id)):
-        await relay_to_staff(services, case, chat_id, text)
     else:
-        await say(services, chat_id, "common/not_understood")
+        await take_patient_message(services, chat_id, PatientMessage(PatientMessageKind.TEXT, text))
 
 
 async def open_survey(services: Services, chat_id: int) -> SurveySession | None:

@@ -13,6 +13,7 @@ from bot.domain.channel_messages import (
     Address,
     ChannelName,
     Choices,
+    Original,
     Outgoing,
     SendPurpose,
     Sent,
@@ -77,9 +78,20 @@ class StaffDesk(Protocol):
         ...
 
     async def post_alert(
-        self, key: str, episode: Episode, /, acknowledge: int | None = None, **variables: object
+        self,
+        key: str,
+        episode: Episode,
+        /,
+        acknowledge: int | None = None,
+        choices: Choices = (),
+        **variables: object,
     ) -> StaffPost | None:
-        """Post an alert about a patient; with `acknowledge`, the choices of that red flag."""
+        """Post an alert about a patient (with a choice to acknowledge case `acknowledge`,
+        or the choices given)."""
+        ...
+
+    async def copy_into(self, case: Case, original: Original) -> str | None:
+        """Show a copy of a person's own message in a posted case's thread."""
         ...
 
     async def tell_member(self, user_id: int, key: str, /, **variables: object) -> bool:

@@ -2,9 +2,9 @@
 
 What identifies the patient or quotes them is removed: name, phone, birth date, the hospital
 number (replaced by its pseudonym so a re-imported list cannot bring the patient back), the
-clinical free text of their episodes, the text of their answers, complaints and case notes,
-their Telegram chat ids and dialog state. What statistics count stays: departments, discharge
-times, coded answers (scores, options), case kinds and statuses, and the tallies.
+clinical free text of their episodes, the text of their answers, complaints, case notes and
+messages, their Telegram chat ids and dialog state. What statistics count stays: departments,
+discharge times, coded answers (scores, options), case kinds and statuses, and the tallies.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from bot.storage.schema import (
     dialog_states,
     episodes,
     invites,
+    patient_messages,
     patients,
     scheduled_messages,
     survey_answers,
@@ -185,6 +186,10 @@ async def _erase_cases(conn: AsyncConnection, patient_id: int) -> None:
     )
     await conn.execute(
         update(case_drafts).where(case_drafts.c.case_id.in_(case_ids)).values(text=None)
+    )
+    sent = patient_messages.c.patient_id == patient_id  # what they wrote, sent, and from where
+    await conn.execute(
+        update(patient_messages).where(sent).values(text=None, file_id=None, chat_id=0)
     )
 
 

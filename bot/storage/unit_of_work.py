@@ -24,6 +24,7 @@ from bot.storage.leases import LeaseRepository, SeenUpdates
 from bot.storage.medicines import MedicineRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.patient_facts import PatientFactRepository
+from bot.storage.patient_messages import PatientMessageRepository
 from bot.storage.plan_edits import PlanEditRepository
 from bot.storage.reports import ReportRepository
 from bot.storage.revisits import RevisitRepository
@@ -59,6 +60,7 @@ class Repositories:
     channel_chats: ChannelChatRepository
     deliveries: DeliveryRepository
     case_drafts: CaseDraftRepository
+    patient_messages: PatientMessageRepository
 
     @classmethod
     def over(cls, connections: Connections, **extra: Any) -> Self:
@@ -86,6 +88,7 @@ class Repositories:
             channel_chats=ChannelChatRepository(connections),
             deliveries=DeliveryRepository(connections),
             case_drafts=CaseDraftRepository(connections),
+            patient_messages=PatientMessageRepository(connections),
             **extra,
         )
 

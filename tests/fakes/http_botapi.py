@@ -128,7 +128,7 @@ class BotApiHandler(RequestHandler):
                 self._reply(429, too_many_requests(wait))
                 return
         status, body = self.state.fake.answer(method, params)
-        if method == "sendMessage" and status == 200:
+        if method in ("sendMessage", "copyMessage") and status == 200:
             self.state.record_sent(params, body["result"])
             self.state.fake.calls.clear()
             self.state.fake.delivered.clear()

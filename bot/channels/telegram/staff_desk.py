@@ -7,6 +7,7 @@ messages, so they stay Bot calls here.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from telegram import Bot
@@ -26,8 +27,10 @@ from bot.domain.cases import (
 )
 from bot.domain.channel_messages import (
     Choice,
+    Choices,
     Media,
     MediaKind,
+    Original,
     Outgoing,
     SendPurpose,
     telegram_chat,
@@ -217,7 +220,7 @@ class TelegramStaffDesk:
         if case.staff_chat_id is None:
             return None
         if reply_to_card and case.topic_id is None and case.staff_message_id is not None:
-            message = Outgoing(message.text, message.choices, reply_to=str(case.staff_message_id))
+            message = replace(message, reply_to=str(case.staff_message_id))
         sent = await self.sender.send(telegram_chat(case.staff_chat_id, case.topic_id), message)
         if sent is None:
             return None
@@ -227,8 +230,18 @@ class TelegramStaffDesk:
             )
         return sent.ref
 
+    async def copy_into(self, case: Case, original: Original) -> str | None:
+        """Show a copy of a patient's own message (voice, photo…) in the case's thread."""
+        return await self._in_thread(case, Outgoing("", copy_of=original))
+
     async def post_alert(
-        self, key: str, episode: Episode, /, acknowledge: int | None = None, **variables: object
+        self,
+        key: str,
+        episode: Episode,
+        /,
+        acknowledge: int | None = None,
+        choices: Choices = (),
+        **variables: object,
     ) -> StaffPost | None:
         """Post a template about a patient to the staff group; None if it could not be posted."""
         chat_id = self.settings.staff_chat_id
@@ -236,7 +249,6 @@ class TelegramStaffDesk:
             log.warning("no staff group configured; %s not posted", key)
             return None
         text = self._render(key, **patient_variables(self.settings, episode), **variables)
-        choices: Rows = ()
         if acknowledge is not None:
             choices = self._red_flag_choices(acknowledge, acknowledged=False, closed=False)
         message = Outgoing(text, choices)

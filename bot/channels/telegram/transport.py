@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Message
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    Message,
+    MessageId,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
@@ -55,11 +62,19 @@ class TelegramChannel:
             raise fault_of(error) from error
         return Sent(address, str(sent.message_id))
 
-    async def _call(self, address: Address, message: Outgoing) -> Message:
+    async def _call(self, address: Address, message: Outgoing) -> Message | MessageId:
         chat = int(address.chat)
         thread = int(address.thread) if address.thread is not None else None
         reply_to = int(message.reply_to) if message.reply_to is not None else None
         media = message.media
+        if message.copy_of is not None:  # a person's own message, shown again as it was
+            return await self.bot.copy_message(
+                chat,
+                int(message.copy_of.address.chat),
+                int(message.copy_of.ref),
+                message_thread_id=thread,
+                reply_to_message_id=reply_to,
+            )
         if message.album:
             return await self._album(chat, thread, message)
         if media is None:

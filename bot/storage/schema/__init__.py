@@ -10,6 +10,7 @@ from bot.storage.schema.cases import (
     case_drafts,
     case_events,
     cases,
+    patient_messages,
     plan_overrides,
     template_versions,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "medicine_stops",
     "metadata",
     "patient_facts",
+    "patient_messages",
     "patients",
     "plan_overrides",
     "scheduled_messages",

@@ -6,6 +6,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -107,4 +108,23 @@ plan_overrides = Table(
     Column("value", String(200), nullable=False),
     Column("author_id", BigInteger, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+# What patients send outside a survey answer (free text, voice, photos, files…), kept whole,
+# with the triage it got, the case it went to and the acknowledgement the patient was sent.
+patient_messages = Table(
+    "patient_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("patient_id", ForeignKey("patients.id"), nullable=False, index=True),
+    Column("contact_id", ForeignKey("contacts.id")),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("kind", String(16), nullable=False),  # text | voice | photo | document | …
+    Column("text", Text),
+    Column("file_id", String(200)),
+    Column("triage", String(16)),  # danger | death | other
+    Column("case_id", ForeignKey("cases.id")),
+    Column("reply", String(16)),  # the acknowledgement sent for it, if one was
+    Index("ix_patient_messages_chat", "chat_id", "received_at"),
 )

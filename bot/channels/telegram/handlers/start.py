@@ -15,7 +15,8 @@ from bot.domain.dialogs import DialogKind
 from bot.domain.enrolment import ConsentDecision, EnrolStep
 from bot.services.asking import ask_current_question
 from bot.services.patient_facts import all_stopped
-from bot.services.patient_text import open_survey, take_patient_text
+from bot.services.patient_text import open_survey, take_ordinary_text
+from bot.services.triage_actions import take_alarming_text
 
 
 async def on_start(update: Update, context: AppContext) -> None:
@@ -49,20 +50,22 @@ async def on_help(update: Update, context: AppContext) -> None:
 
 
 async def on_private_text(update: Update, context: AppContext) -> None:
-    """Take free text as an answer when the open question expects text."""
+    """Take typed text: danger and deaths first, then whatever the chat waits for."""
     assert update.effective_chat is not None and update.effective_message is not None
     chat_id = update.effective_chat.id
     state = await context.services.store.dialogs.get(chat_id)
     text = update.effective_message.text or ""
-    if state and state.kind == DialogKind.ENROL and state.step == EnrolStep.IDENTITY:
+    if state and state.kind == DialogKind.TEMPLATE:  # a staff member editing a template
+        await take_template_text(update, context, state)
+    elif await take_alarming_text(context.services, chat_id, text):
+        return  # danger or a death: acted on at once, whatever the chat was doing
+    elif state and state.kind == DialogKind.ENROL and state.step == EnrolStep.IDENTITY:
         await answer_identity(update, context, state.data, text)
     elif state and state.kind == DialogKind.ENROL:
         await send(context, chat_id, "common/use_buttons")
-    elif state and state.kind == DialogKind.TEMPLATE:
-        await take_template_text(update, context, state)
     elif state and state.kind == DialogKind.CASE:
         await take_case_text(update, context, state)
     elif state and state.kind == DialogKind.REEXAM_DATE:
         await take_visit_date(context, state, text)
     else:  # what every channel does with typed text
-        await take_patient_text(context.services, chat_id, text)
+        await take_ordinary_text(context.services, chat_id, text)
