@@ -11,6 +11,10 @@ from bot.demo.harness import BotHarness
 from bot.domain.roles import Role
 from bot.storage.schema import contacts
 from tests.test_complaints import CHAT, GROUP, STAFF, complain, group_calls, setup
+from tests.test_patient_inbox import CHAT as INBOX_CHAT
+from tests.test_patient_inbox import GROUP as INBOX_GROUP
+from tests.test_patient_inbox import STAFF as INBOX_STAFF
+from tests.test_patient_inbox import setup as inbox_setup
 
 OTHER_STAFF = 7101
 
@@ -195,3 +199,20 @@ async def test_a_reply_too_long_for_a_patient_is_not_cut_short(harness: BotHarne
     await harness.press(GROUP, harness.telegram.button(GROUP, "cs:send:1:"), user_id=STAFF)
     assert "简短答复" in patient_texts(harness)[-1]
     assert not any("很很很" in t for t in patient_texts(harness))
+
+
+async def test_an_inbox_case_is_answered_through_reply_and_send_too(harness: BotHarness) -> None:
+    await inbox_setup(harness)
+    await harness.text(INBOX_CHAT, "想问一下复诊要不要空腹")
+    [case] = await harness.services.store.cases.for_patient(1)
+    assert case.topic_id is not None
+    await harness.text(INBOX_GROUP, "查一下医嘱。", user_id=INBOX_STAFF, thread_id=case.topic_id)
+    assert "内部备注" in harness.telegram.last_text(INBOX_GROUP)
+    assert not any("查一下医嘱" in str(c.params) for c in harness.telegram.sent(INBOX_CHAT))
+    await harness.press(INBOX_GROUP, f"cs:reply:{case.id}", user_id=INBOX_STAFF)
+    await harness.text(
+        INBOX_GROUP, "您好,复诊抽血需要空腹。", user_id=INBOX_STAFF, thread_id=case.topic_id
+    )
+    send = harness.telegram.button(INBOX_GROUP, f"cs:send:{case.id}:")
+    await harness.press(INBOX_GROUP, send, user_id=INBOX_STAFF)
+    assert "复诊抽血需要空腹" in harness.telegram.last_text(INBOX_CHAT)
