@@ -239,8 +239,10 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     anything_else = private & ~filters.TEXT & ~filters.StatusUpdate.ALL
     app.add_handler(MessageHandler(anything_else, on_private_media))  # voice, photos, files…
     if staff_chat_id is not None:
-        staff_says = filters.Chat(staff_chat_id) & filters.TEXT & ~filters.COMMAND
+        staff_texts = filters.Chat(staff_chat_id) & filters.TEXT & ~filters.COMMAND
         # a reply to a red flag's note prompt is its note: looked at before the case threads
-        app.add_handler(MessageHandler(staff_says & filters.REPLY, on_red_flag_note), group=-1)
+        app.add_handler(MessageHandler(staff_texts & filters.REPLY, on_red_flag_note), group=-1)
+        staff_says = filters.Chat(staff_chat_id) & (filters.TEXT | filters.ATTACHMENT)
+        staff_says &= ~filters.COMMAND
         app.add_handler(MessageHandler(staff_says, on_staff_group_text))
     app.add_error_handler(on_error)

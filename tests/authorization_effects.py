@@ -264,6 +264,29 @@ async def _outcomes_offered(seen: Seen) -> None:
     assert "cs:outcome:1:resolved" in seen.buttons()
 
 
+async def _noted_internally(seen: Seen) -> None:
+    assert seen.texts(USERS["patient"]) == []  # plain text in a topic never reaches the patient
+    assert seen.texts(GROUP) == [
+        seen.render(
+            "staff/case_note_recorded",
+            number=1,
+            other=None,
+            forwarded=False,
+            media=False,
+            worked=True,
+        )
+    ]
+    events = await seen.world.harness.services.store.cases.events(1)
+    assert (events[-1].kind, events[-1].actor_id) == ("note", seen.user_id)
+    assert events[-1].detail == "您好,我们已联系病区核实。"
+
+
+async def _assignees_offered(seen: Seen) -> None:
+    offered = [b for b in seen.buttons() if b.startswith("cs:assign:1:")]
+    assert f"cs:assign:1:{USERS['staff']}" in offered
+    assert f"cs:assign:1:{USERS['staff_other_dept']}" not in offered  # another department
+
+
 async def _phone_shown(seen: Seen) -> None:
     [answer] = [c for c in seen.calls if c.method == "answerCallbackQuery"]
     assert "13800138001" in text_of(answer) and answer.params.get("show_alert")
@@ -277,11 +300,6 @@ async def _red_flag_noted(seen: Seen) -> None:
         seen.render("redflag/note_recorded", number=3, who=STAFF[seen.cell.kind][2])
     ]
     assert {chat_of(c) for c in seen.calls} == {GROUP}  # nothing reaches the family
-
-
-async def _relayed_to_patient(seen: Seen) -> None:
-    [text] = seen.texts(USERS["patient"])
-    assert "您好,我们已联系病区核实。" in text and HOSPITAL in text
 
 
 async def _row_status(seen: Seen, name: str) -> str:
@@ -333,7 +351,8 @@ EFFECTS: dict[str, Effect] = {
     "lg:en": _language_chosen,
     "te:save": _template_saved,
     "bc:ok": _broadcast_queued,
-    TOPIC_REPLY: _relayed_to_patient,
+    TOPIC_REPLY: _noted_internally,
+    "cs:assign:1": _assignees_offered,
     "cs:take:1": _case_is(1, status="taken", assignee_id=ME),
     "cs:reply:1": _reply_prompted,
     "cs:close:1": _outcomes_offered,

@@ -85,10 +85,11 @@ MATRIX: dict[tuple[str, str], str] = {
     (PRV, "bc:ok"):                                  "R   R   R   R   R   R   R   R   R   A   A",
     (PRV, "en:c:yes"):                               "R   R   R   R   R   R   R   R   R   R   R",
     #                                                 str pat fam oth stf stB doc suB sup adm adB
-    (GRP, TOPIC_REPLY):                              "I   I   I   I   A   I   A   I   A   A   I",
+    (GRP, TOPIC_REPLY):                              "R   R   R   R   A   R   A   R   A   A   R",
     (GRP, GROUP_CHAT):                               "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "cs:take:1"):                              "R   R   R   R   A   R   A   R   A   A   R",
     (GRP, "cs:reply:1"):                             "R   R   R   R   A   R   A   R   A   A   R",
+    (GRP, "cs:assign:1"):                            "R   R   R   R   A   R   A   R   A   A   R",
     (GRP, "cs:close:1"):                             "R   R   R   R   A   R   A   R   A   A   R",
     (GRP, "cs:outcome:1:resolved"):                  "R   R   R   R   A   R   A   R   A   A   R",
     (GRP, "cs:reopen:2"):                            "R   R   R   R   A   R   A   R   A   A   R",
@@ -179,6 +180,7 @@ REFUSALS: tuple[tuple[str, dict[str, str]], ...] = (  # every polite refusal: ke
     ("language/not_enrolled", {}),
     ("language/staff", {}),
     ("staff/patient_not_found", {"hospital_no": "ZY001"}),  # also for a patient not there
+    ("staff/case_not_yours", {"number": "1"}),  # writing in a case's topic
 )
 APOLOGY = "系统暂时出了点问题"  # common/error: what a crash would show
 BUTTON = re.compile(r"^[a-z]{2,5}:\S+$")  # callback data; anything else is sent as a message

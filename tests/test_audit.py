@@ -16,7 +16,7 @@ from bot.storage.audit import Actor
 from bot.storage.plan_edits import PlanChange
 from tests.harness import START
 from tests.stats_cohort import build_cohort
-from tests.test_complaints import GROUP, STAFF, complain, group_calls, setup
+from tests.test_complaints import GROUP, STAFF, complain, group_calls, reply_to_patient, setup
 
 runner = CliRunner()
 ADMIN = 7300
@@ -32,11 +32,13 @@ async def test_case_work_and_consent_are_audited_with_who(harness: BotHarness) -
     await complain(harness)
     thread = int(str(group_calls(harness, "sendMessage")[0]["message_thread_id"]))
     await harness.press(GROUP, "cs:take:1", user_id=STAFF)
-    await harness.text(GROUP, "已核实,向您致歉。", user_id=STAFF, thread_id=thread)
+    await harness.text(GROUP, "已核实,备注一下。", user_id=STAFF, thread_id=thread)
+    await reply_to_patient(harness, 1, "已核实,向您致歉。", thread)
     actions = await _actions(harness)
     assert ("contact:1", "consent.granted", "contact:1") in actions
     assert ("bot:bot", "case.posted", "case:1") in actions  # the card shown to the staff group
     assert (f"staff:{STAFF}", "case.taken", "case:1") in actions
+    assert (f"staff:{STAFF}", "case.note", "case:1") in actions
     assert (f"staff:{STAFF}", "case.replied", "case:1") in actions
     stored = str(await harness.services.store.audit.since(START))
     assert "已核实" not in stored and "张三丰" not in stored and "ZY001" not in stored

@@ -10,7 +10,7 @@ from bot.services.cases import open_patient_case
 from bot.storage.contacts import NewContact
 from bot.storage.records import Contact
 from tests.harness import local
-from tests.test_complaints import CHAT, GROUP, STAFF, group_calls, setup
+from tests.test_complaints import CHAT, GROUP, STAFF, group_calls, reply_to_patient, setup
 from tests.text_line import RecordingLine
 
 PHONE = Address(ChannelName.TEXT, "13800138001")
@@ -50,14 +50,14 @@ async def test_a_case_from_the_text_channel_is_answered_and_closed_on_it(
     card = group_calls(harness, "sendMessage")[0]
     thread = int(str(card["message_thread_id"]))
 
-    await harness.text(GROUP, "非常抱歉,已加强夜班巡视。", user_id=STAFF, thread_id=thread)
+    await reply_to_patient(harness, 1, "非常抱歉,已加强夜班巡视。", thread)
     await harness.press(GROUP, "cs:close:1", user_id=STAFF)
     await harness.press(GROUP, "cs:outcome:1:resolved", user_id=STAFF)
     await harness.text(GROUP, "已与夜班护士沟通。", user_id=STAFF, thread_id=thread)
 
     reply, closed, question = line.texts_to(PHONE)
     assert "非常抱歉,已加强夜班巡视。" in reply and "呼吸科" in reply
-    assert "已与夜班护士沟通。" in closed
+    assert "已处理完毕" in closed and "已与夜班护士沟通。" not in closed  # the summary is internal
     assert "回复 1 " in question  # the satisfaction question as numbered options
     assert not [c for c in harness.telegram.calls if c.params.get("chat_id") == relative.chat_id]
     assert not any("已与夜班护士沟通" in str(c.params["text"]) for c in harness.telegram.sent(CHAT))

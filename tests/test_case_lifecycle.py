@@ -8,7 +8,15 @@ import asyncio
 from bot.demo.fake_telegram import Fault, Hold
 from bot.demo.harness import BotHarness
 from bot.domain.roles import Role
-from tests.test_complaints import CHAT, GROUP, STAFF, complain, group_calls, setup
+from tests.test_complaints import (
+    CHAT,
+    GROUP,
+    STAFF,
+    complain,
+    group_calls,
+    reply_to_patient,
+    setup,
+)
 from tests.test_races import WAIT, cards
 
 OTHER_STAFF = 7101
@@ -95,5 +103,5 @@ async def test_a_card_that_failed_is_posted_again_in_the_same_topic(
     assert case is not None and case.staff_message_id is not None
     assert case.topic_id == int(str(card["message_thread_id"]))
     assert str(topic["name"]).startswith("#1")
-    await harness.text(GROUP, "您好,正在核实。", user_id=STAFF, thread_id=case.topic_id)
+    await reply_to_patient(harness, 1, "您好,正在核实。", case.topic_id)
     assert "正在核实" in harness.telegram.last_text(CHAT)  # the thread is the case's

@@ -39,6 +39,22 @@ async def complain(
     await harness.press(CHAT, "cp:ok")
 
 
+async def reply_to_patient(
+    harness: BotHarness,
+    number: int,
+    text: str,
+    thread: int | None,
+    user: int = STAFF,
+    quote_prompt: bool = False,
+) -> None:
+    """Press Reply on a case, write the message (in its topic, or quoting the prompt), and
+    press Send under its preview."""
+    await harness.press(GROUP, f"cs:reply:{number}", user_id=user)
+    prompt = int(harness.telegram.sent(GROUP)[-1].result["message_id"]) if quote_prompt else None
+    await harness.text(GROUP, text, user_id=user, thread_id=thread, reply_to=prompt)
+    await harness.press(GROUP, harness.telegram.button(GROUP, f"cs:send:{number}:"), user_id=user)
+
+
 def group_calls(harness: BotHarness, method: str) -> list[dict[str, object]]:
     return [
         c.params
@@ -63,7 +79,9 @@ async def test_complaint_end_to_end_through_a_forum_topic(harness: BotHarness) -
     case = await harness.services.store.cases.get(1)
     assert case is not None and (case.status, case.assignee_id) == ("taken", STAFF)
 
-    await harness.text(GROUP, "非常抱歉,我们已加强夜班巡视。", user_id=STAFF, thread_id=thread)
+    await harness.text(GROUP, "先查一下当晚的排班。", user_id=STAFF, thread_id=thread)
+    assert "排班" not in harness.telegram.last_text(CHAT)  # a plain text is an internal note
+    await reply_to_patient(harness, 1, "非常抱歉,我们已加强夜班巡视。", thread)
     relayed = harness.telegram.last_text(CHAT)
     assert "非常抱歉,我们已加强夜班巡视。" in relayed and "呼吸科" in relayed
     assert "刘护士长" not in relayed  # signed by the hospital, never by the staff member
@@ -75,7 +93,8 @@ async def test_complaint_end_to_end_through_a_forum_topic(harness: BotHarness) -
     await harness.press(GROUP, "cs:outcome:1:resolved", user_id=STAFF)
     await harness.text(GROUP, "已与夜班护士沟通,增加巡视频次。", user_id=STAFF, thread_id=thread)
     texts = [c.params["text"] for c in harness.telegram.sent(CHAT)]
-    assert any("增加巡视频次" in str(t) for t in texts)
+    assert not any("增加巡视频次" in str(t) for t in texts)  # the summary stays internal
+    assert any("已处理完毕" in str(t) for t in texts)
     await harness.press(CHAT, harness.telegram.button(CHAT, "ch:1:yes"))
     case = await harness.services.store.cases.get(1)
     assert case is not None
@@ -89,6 +108,7 @@ async def test_complaint_end_to_end_through_a_forum_topic(harness: BotHarness) -
         "created",
         "posted",
         "taken",
+        "note",
         "replied",
         "patient_reply",
         "outcome",
@@ -107,7 +127,8 @@ async def test_praise_is_registered_and_shown_to_the_department(harness: BotHarn
     case = await harness.services.store.cases.get(1)
     assert case is not None and (case.kind, case.concerned) == ("praise", "责任护士:王护士")
     card = group_calls(harness, "sendMessage")[-1]
-    assert "王护士非常耐心" in str(card["text"]) and not card.get("reply_markup")
+    assert "王护士非常耐心" in str(card["text"]) and "处理情况:待处理" in str(card["text"])
+    assert harness.telegram.last_buttons(GROUP) == ["cs:thank:1", "cs:passon:1"]
 
 
 async def test_without_topics_the_card_reply_thread_is_the_case(harness: BotHarness) -> None:
@@ -124,10 +145,11 @@ async def test_without_topics_the_card_reply_thread_is_the_case(harness: BotHarn
     assert "message_thread_id" not in card
     case = await harness.services.store.cases.get(1)
     assert case is not None and case.topic_id is None and case.staff_message_id is not None
-    await harness.text(
-        GROUP, "您好,我们会尽快核实。", user_id=STAFF, reply_to=case.staff_message_id
-    )
+    await harness.text(GROUP, "先核实一下。", user_id=STAFF, reply_to=case.staff_message_id)
+    assert "内部备注" in harness.telegram.last_text(GROUP)  # a reply to the card is a note
+    await reply_to_patient(harness, 1, "您好,我们会尽快核实。", None, quote_prompt=True)
     assert "我们会尽快核实" in harness.telegram.last_text(CHAT)
+    assert "message_thread_id" not in harness.telegram.sent(GROUP)[-1].params
 
 
 async def test_only_staff_may_press_or_be_relayed(harness: BotHarness) -> None:
@@ -211,12 +233,18 @@ async def test_complaining_needs_enrolment_and_can_be_cancelled(harness: BotHarn
     assert harness.telegram.answered_callbacks()[-1]["text"] == "抱歉,这个问题已经结束了。"
 
 
-async def test_staff_reply_after_a_restart_still_reaches_the_patient(harness: BotHarness) -> None:
+async def test_a_reply_drafted_across_restarts_still_reaches_the_patient(
+    harness: BotHarness,
+) -> None:
     await setup(harness)
     await complain(harness)
     thread = int(str(group_calls(harness, "sendMessage")[0]["message_thread_id"]))
+    await harness.press(GROUP, "cs:reply:1", user_id=STAFF)
     await harness.restart()
     await harness.text(GROUP, "已收到,正在处理。", user_id=STAFF, thread_id=thread)
+    assert "正在处理" not in harness.telegram.last_text(CHAT)  # only previewed so far
+    await harness.restart()
+    await harness.press(GROUP, harness.telegram.button(GROUP, "cs:send:1:"), user_id=STAFF)
     assert "正在处理" in harness.telegram.last_text(CHAT)
 
 

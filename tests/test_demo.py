@@ -45,8 +45,15 @@ def test_a_complaint_is_taken_answered_relayed_and_closed(demo: tuple[Path, str]
     assert "患者 赵** → bot:" + SCRIPT["complaint"] in story
     assert "新建话题 «#1 · 普外科»" in story
     assert "staff 李护士 → 员工群 «#1 · 普外科»:[受理]" in story
+    previewed = story.index("#1 预览")
     relayed = story.index("bot → 患者:【示范医院普外科】关于您反映的问题(编号 #1)")
+    assert previewed < story.index("[发送给患者]") < relayed
     assert SCRIPT["staff_reply"] in story[relayed:]
+    closing = story[story.index("#1 已由 李护士 结案") :]
+    assert SCRIPT["summary"] in closing and "患者看不到" in closing
+    told = [line for line in story.splitlines() if "bot → 患者:" in line]
+    assert any("已处理完毕" in line for line in told)
+    assert not any(SCRIPT["summary"] in line for line in told)  # the summary is internal
     assert "#1 已由 李护士 结案" in story and "患者对本次处理表示满意" in story
 
 
@@ -70,6 +77,8 @@ def test_enrolment_family_proxy_stop_medicine_and_reexam(demo: tuple[Path, str])
     assert "家属 李**的女儿 → bot:[子女]" in stories["家属代答"]
     assert "请问李秀兰现在的身体情况" in stories["家属代答"]
     assert SCRIPT["praise"] in stories["家属代答"]
+    assert "staff 李护士 → 员工群 «#3 · " in stories["家属代答"]
+    assert "[已转达被表扬人]" in stories["家属代答"]
     assert "已为您停止随访消息" in stories["不想接收消息的患者"]
     satisfied = stories["满意的患者"]
     assert satisfied.count("患者 王** → bot:[已服用]") == 3
@@ -106,6 +115,8 @@ def test_the_report_and_the_charts_are_written(demo: tuple[Path, str]) -> None:
         "全部回答",
     ]
     assert len(list(book["投诉登记表"].iter_rows(values_only=True))) == 1 + 1
+    header, praised = book["表扬登记表"].iter_rows(values_only=True)
+    assert str(praised[header.index("处理情况")]).startswith("已转达被表扬人(李护士,")
     for chart in ("chart-trend-2025-11.png", "chart-departments-2025-11.png"):
         content = (output / chart).read_bytes()
         assert content.startswith(b"\x89PNG\r\n\x1a\n") and len(content) > 10_000

@@ -20,12 +20,22 @@ from bot.storage.imports import apply_discharge_records
 from bot.storage.schema import patients
 from bot.storage.schema import scheduled_messages as m
 from tests.harness import START, record, seed, stored_text
-from tests.test_complaints import CHAT, GROUP, STAFF, complain, group_calls, setup
+from tests.test_complaints import (
+    CHAT,
+    GROUP,
+    STAFF,
+    complain,
+    group_calls,
+    reply_to_patient,
+    setup,
+)
 
 runner = CliRunner()
 COMPLAINT = "夜里病房太吵,护士呼叫铃响了很久没人来。"
 STAFF_REPLY = "非常抱歉,我们已加强夜班巡视。"
 PATIENT_REPLY = "谢谢,希望以后能改进。"
+CANCELLED_DRAFT = "张先生您好,这是一份没有发出的草稿。"
+STAFF_NOTE = "已电话联系张先生的女儿。"
 # what record("ZY001") and the dialog put in the database about the patient
 PERSONAL = (
     "张三丰",
@@ -35,6 +45,8 @@ PERSONAL = (
     COMPLAINT,
     STAFF_REPLY,
     PATIENT_REPLY,
+    CANCELLED_DRAFT,
+    STAFF_NOTE,
 )
 
 
@@ -43,7 +55,11 @@ async def _patient_with_a_complaint(harness: BotHarness) -> None:
     await complain(harness, COMPLAINT)
     thread = int(str(group_calls(harness, "sendMessage")[0]["message_thread_id"]))
     await harness.press(GROUP, "cs:take:1", user_id=STAFF)
-    await harness.text(GROUP, STAFF_REPLY, user_id=STAFF, thread_id=thread)
+    await harness.text(GROUP, STAFF_NOTE, user_id=STAFF, thread_id=thread)
+    await harness.press(GROUP, "cs:reply:1", user_id=STAFF)
+    await harness.text(GROUP, CANCELLED_DRAFT, user_id=STAFF, thread_id=thread)
+    await harness.press(GROUP, harness.telegram.button(GROUP, "cs:cancel:1:"), user_id=STAFF)
+    await reply_to_patient(harness, 1, STAFF_REPLY, thread)
     await harness.text(CHAT, PATIENT_REPLY)
 
 

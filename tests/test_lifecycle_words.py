@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bot.dispatch.faults import Verdict
 from bot.domain.actors import ActorKind
+from bot.domain.case_drafts import DraftPurpose, DraftStatus
 from bot.domain.cases import (
     CaseEventKind,
     CaseKind,
@@ -28,6 +29,7 @@ from bot.domain.cases import (
     Deadline,
     Outcome,
     Posting,
+    PraiseStep,
     Refusal,
 )
 from bot.domain.channel_messages import FaultKind
@@ -66,6 +68,9 @@ GUARDED: tuple[type[StrEnum], ...] = (
     Outcome,
     Refusal,
     Deadline,
+    PraiseStep,
+    DraftPurpose,
+    DraftStatus,
     SurveyStatus,
     StepAnswer,
     ConsentDecision,
@@ -92,6 +97,7 @@ ORDINARY = {  # values that are also ordinary names here: not checked
     "yes": "survey answers and YAML booleans",
     "no": "survey answers and YAML booleans",
     "outcome": "a case button's action",
+    "reply": "a case button's action",
     "red_flag": "a survey file's action and the demo's cast",
     "unknown": "an OS user who cannot be named",
     "rescheduled": "an audit detail",

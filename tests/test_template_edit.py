@@ -112,3 +112,22 @@ async def test_stop_cancels_an_edit_under_way(harness: BotHarness) -> None:
     await harness.text(ADMIN, "/stop")
     assert "已取消" in harness.telegram.last_text(ADMIN)
     assert await harness.services.store.dialogs.get(ADMIN) is None
+
+
+async def test_chat_admins_see_only_what_chats_show(harness: BotHarness) -> None:
+    await admin(harness)
+    await harness.text(ADMIN, "/templates")
+    areas = harness.telegram.last_text(ADMIN)
+    assert "• staff(" in areas and "• case(" in areas and "• surveys(" in areas
+    for command_line_area in ("cli", "check", "import"):  # the operator's terminal's texts
+        assert f"• {command_line_area}(" not in areas
+        await harness.text(ADMIN, f"/templates {command_line_area}")
+        assert "该分类下没有模板" in harness.telegram.last_text(ADMIN)
+    await harness.text(ADMIN, "/template cli/demo/script")
+    assert "cli/demo/script" in harness.telegram.last_text(ADMIN)
+    assert "staff_reply=" not in harness.telegram.last_text(ADMIN)  # unknown here, not shown
+    assert "check/exclusions" in harness.services.renderer.keys("zh_CN")  # it exists
+    await harness.text(ADMIN, "/edit check/exclusions zh_CN")
+    assert await harness.services.store.dialogs.get(ADMIN) is None  # no edit started
+    await harness.text(ADMIN, "/templates staff")
+    assert "staff/case_note_recorded" in harness.telegram.last_text(ADMIN)

@@ -96,17 +96,21 @@ async def unsatisfied_patient(sim: Simulation, cast: Cast) -> None:
 
 
 async def nurse_answers_complaint(sim: Simulation, cast: Cast) -> int:
-    """The nurse takes the case in its topic and replies; the patient answers. Return its id."""
+    """The nurse takes the case, writes a reply, checks its preview and sends it; the patient
+    answers. Return the case's id."""
     patient, script = cast["unsatisfied"].person, sim.transcript.script
     taken = await sim.staff_press(cast.nurse, patient, r"^cs:take:\d+$")
     case_id = int(taken.rsplit(":", 1)[1])
+    await sim.staff_press(cast.nurse, patient, rf"^cs:reply:{case_id}$")
     await sim.staff_say(cast.nurse, patient, script["staff_reply"], await _topic(sim, case_id))
+    await sim.staff_press(cast.nurse, patient, rf"^cs:send:{case_id}:\d+$")
     await sim.say(patient, script["patient_reply"])
     return case_id
 
 
 async def nurse_closes_complaint(sim: Simulation, cast: Cast, case_id: int) -> None:
-    """The nurse closes the case (resolved, with a summary); the patient rates the handling."""
+    """The nurse closes the case (resolved, with an internal summary); the patient is told
+    the outcome and rates the handling."""
     patient = cast["unsatisfied"].person
     await sim.staff_press(cast.nurse, patient, rf"^cs:close:{case_id}$")
     await sim.staff_press(cast.nurse, patient, rf"^cs:outcome:{case_id}:resolved$")
@@ -126,10 +130,11 @@ async def doctor_acknowledges(sim: Simulation, cast: Cast) -> None:
 
 
 async def family_member(sim: Simulation, cast: Cast) -> None:
-    """A daughter answers for her mother, and praises the nurse."""
+    """A daughter answers for her mother and praises the nurse; the praise is passed on."""
     praise = sim.transcript.script["praise"]
     choices = {"respondent": "family", "anything_else": "praise"}
     await answer_checkin(sim, cast["family"].person, choices, {"praise": praise})
+    await sim.staff_press(cast.nurse, cast["family"].person, r"^cs:passon:\d+$")
 
 
 async def stopping_patient(sim: Simulation, cast: Cast) -> None:

@@ -78,12 +78,20 @@ class CaseEventKind(StrEnum):
     ANSWER_REMINDER = "answer_reminder"
     ACK_OVERDUE = "ack_overdue"
     ANSWER_OVERDUE = "answer_overdue"
+    NOTE = "note"  # an internal note by staff: never shown to the patient
+    DRAFT_CANCELLED = "draft_cancelled"  # a previewed message to the patient was not sent
+    AFTER_CLOSE_MESSAGE = "after_close_message"  # a message sent to the patient after closing
+    ASSIGNED = "assigned"  # given to a named colleague (detail: their user id)
+    PRAISE_THANKED = "praise_thanked"  # staff thanked the patient for the praise
+    PRAISE_PASSED_ON = "praise_passed_on"  # the praise was passed on to the person praised
+    THREAD_POST = "thread_post"  # a post under a card (no topic): a reply to it is in the case
     RED_FLAG_OUTCOME = "red_flag_outcome"  # what was done about a red flag: closes it
     RED_FLAG_NOTE_PROMPT = "red_flag_note_prompt"  # a reply to this prompt is the note
     RED_FLAG_NOTE = "red_flag_note"
 
 
 PROMPT_EVENTS = (CaseEventKind.REPLY_PROMPT, CaseEventKind.SUMMARY_PROMPT)
+THREAD_EVENTS = (*PROMPT_EVENTS, CaseEventKind.THREAD_POST)  # bot posts a reply can quote
 REMINDER_EVENTS = {
     Deadline.ACK: CaseEventKind.ACK_REMINDER,
     Deadline.ANSWER: CaseEventKind.ANSWER_REMINDER,
@@ -91,6 +99,19 @@ REMINDER_EVENTS = {
 OVERDUE_EVENTS = {
     Deadline.ACK: CaseEventKind.ACK_OVERDUE,
     Deadline.ANSWER: CaseEventKind.ANSWER_OVERDUE,
+}
+
+
+class PraiseStep(StrEnum):
+    """What staff did with a praise: its register's 处理情况."""
+
+    THANKED = "thanked"
+    PASSED_ON = "passed_on"
+
+
+PRAISE_EVENTS = {
+    PraiseStep.THANKED: CaseEventKind.PRAISE_THANKED,
+    PraiseStep.PASSED_ON: CaseEventKind.PRAISE_PASSED_ON,
 }
 
 
@@ -111,6 +132,9 @@ class Refusal(StrEnum):
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
     ALREADY_RATED = "already_rated"
     NOT_WORKED = "not_worked"  # praise is shown to staff, not worked
+    NOT_PRAISE = "not_praise"  # only a praise is thanked for or passed on
+    ALREADY_DONE = "already_done"  # this step was taken already
+    DRAFT_GONE = "draft_gone"  # a preview already sent, cancelled or replaced
     NOT_RED_FLAG = "not_red_flag"  # only red flags are closed with a red-flag outcome
     GONE = "gone"  # no such case
     BUSY = "busy"  # the case kept changing while the decision was taken: try again
@@ -271,6 +295,49 @@ class Case:
             status=CaseStatus.CLOSED,
             summary=summary,
             close=True,
+        )
+
+    def assign(self, by: int, to: int, now: datetime) -> Decision:
+        """Give the case to a named colleague (acknowledging it if nobody had)."""
+        if self.closed:
+            return IllegalTransition(Refusal.CLOSED)
+        if self.kind not in WORKED_KINDS:
+            return IllegalTransition(Refusal.NOT_WORKED)
+        status = CaseStatus.TAKEN if self.status is CaseStatus.NEW else None
+        first = self.acknowledged_at is None
+        return CaseChange(
+            CaseEventKind.ASSIGNED,
+            now,
+            by,
+            str(to),
+            status=status,
+            assignee_id=to,
+            acknowledge=first,
+        )
+
+    def handle_praise(self, step: PraiseStep, by: int, now: datetime, record: str) -> Decision:
+        """Record a step taken on a praise; `record` is its register's 处理情况 afterwards.
+
+        Thanking answers the praise; passing it on to the person praised closes it.
+        """
+        if self.kind is not CaseKind.PRAISE:
+            return IllegalTransition(Refusal.NOT_PRAISE)
+        if step is PraiseStep.THANKED:
+            if self.answered_at is not None:
+                return IllegalTransition(Refusal.ALREADY_DONE)
+            status = None if self.closed else CaseStatus.ANSWERED
+            return CaseChange(
+                PRAISE_EVENTS[step], now, by, status=status, answer=True, summary=record
+            )
+        if self.closed:
+            return IllegalTransition(Refusal.ALREADY_DONE)
+        return CaseChange(
+            PRAISE_EVENTS[step],
+            now,
+            by,
+            status=CaseStatus.CLOSED,
+            close=True,
+            summary=record,
         )
 
     def reopen(self, by: int, now: datetime) -> Decision:

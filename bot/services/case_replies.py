@@ -1,7 +1,8 @@
 """Use cases between staff and the patient of a case: replies both ways, the closing word.
 
-Staff write in the case's thread; the patient reads it in their own language, signed by the
-hospital and department only. The patient's own messages go back to the thread.
+Staff messages reach the patient only once previewed and sent (bot.services.case_drafts);
+the patient reads them in their own language, signed by the hospital and department only.
+The closing summary stays internal. The patient's own messages go back to the thread.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from bot.domain.cases import (
     WORKED_KINDS,
     Case,
     CaseEventKind,
-    CaseKind,
-    CaseStatus,
     IllegalTransition,
 )
 from bot.domain.channel_messages import Address, Choice, Outgoing
@@ -26,14 +25,14 @@ SHOWN_TEXT = 3000  # a reply or summary shown to others fits one message with it
 Rows = tuple[tuple[Choice, ...], ...]
 
 
-async def on_staff_message(services: Services, case: Case, member: StaffMember, text: str) -> None:
-    """Take a staff message in a case's thread: the summary that closes it, or a reply."""
-    if case.kind is CaseKind.PRAISE:
-        return  # praise is shown, not worked
-    if case.status is CaseStatus.CLOSING:
-        await close_case(services, case, member, text)
-    elif not case.closed:
-        await relay_to_patient(services, case, member, text)
+async def patient_stopped(services: Services, case: Case) -> bool:
+    """Say whether a death or a dispute stops every message to the case's patient (and say
+    so in the case's thread)."""
+    episode = await services.store.episodes.get(case.episode_id)
+    if episode is None or episode.patient_fact is None:
+        return False
+    await services.staff_desk.post_note(case, STOPPED_NOTE, fact=episode.patient_fact.value)
+    return True
 
 
 async def _reachable(services: Services, case: Case) -> tuple[Contact, Episode] | None:
@@ -76,11 +75,16 @@ async def _tell(
     return await services.sender.send(to, Outgoing(text, choices)) is not None
 
 
-async def relay_to_patient(services: Services, case: Case, member: StaffMember, text: str) -> None:
-    """Send a staff reply to the patient, then record it and say so in the thread."""
+async def relay_to_patient(
+    services: Services, case: Case, member_id: int, text: str, after_close: bool = False
+) -> bool:
+    """Send a staff message to the patient, then record it and say so in the thread.
+
+    Return False when the patient could not be written to (nothing is recorded then).
+    """
     reachable = await _reachable(services, case)
     if reachable is None:
-        return
+        return False
     contact, episode = reachable
     sent = await tell_contact(
         services,
@@ -92,47 +96,51 @@ async def relay_to_patient(services: Services, case: Case, member: StaffMember, 
         text=text[:SHOWN_TEXT],
     )
     if not sent:
-        return
+        return False
     now = services.clock.now()
-    done = await apply(services, case.id, lambda fresh: fresh.reply(member.user_id, now, text))
-    if isinstance(done, IllegalTransition):
-        return  # closed meanwhile: the patient has it, the record stays as the closing left it
+    if after_close:
+        kind = CaseEventKind.AFTER_CLOSE_MESSAGE
+        await services.store.cases.record_event(case.id, kind, now, member_id, text)
+    else:
+        done = await apply(services, case.id, lambda fresh: fresh.reply(member_id, now, text))
+        if isinstance(done, IllegalTransition):
+            return True  # closed meanwhile: the patient has it, the record stays as it was
     await services.staff_desk.post_note(case, "staff/case_relayed")
     await services.staff_desk.refresh_card(case.id)
+    return True
 
 
 async def close_case(services: Services, case: Case, member: StaffMember, summary: str) -> None:
-    """Close with the chosen outcome and this summary; tell the patient and ask one question."""
+    """Close with the chosen outcome and this internal summary; tell the patient the outcome,
+    ask one question, and offer staff a separate message to the patient."""
     now = services.clock.now()
     done = await apply(services, case.id, lambda fresh: fresh.close(member.user_id, now, summary))
     if isinstance(done, IllegalTransition):
         return
-    closed, shown = done.case, summary[:SHOWN_TEXT]
+    closed = done.case
     reachable = await _reachable(services, closed)
     if reachable is not None:
-        await _tell_patient_closed(services, closed, reachable[0], shown)
+        await _tell_patient_closed(services, closed, reachable[0])
     render = services.renderer.render
     outcome = render(f"outcomes/{closed.outcome}", services.locale) if closed.outcome else ""
-    await services.staff_desk.post_note(
+    label = render("buttons/case_after_close", services.locale)
+    await services.staff_desk.offer(
         closed,
         "staff/case_closed_note",
+        ((Choice(f"cs:tell:{case.id}", label),),),
         outcome=outcome,
-        summary=shown,
+        summary=summary[:SHOWN_TEXT],
         who=member_name(member),
     )
     await services.staff_desk.refresh_card(case.id)
 
 
-async def _tell_patient_closed(
-    services: Services, case: Case, contact: Contact, shown: str
-) -> None:
+async def _tell_patient_closed(services: Services, case: Case, contact: Contact) -> None:
     """Tell the patient, in their language, how the case ended and ask if they are satisfied."""
     locale = await locale_of_chat(services.store, services.settings, contact.chat_id)
     render = services.renderer.render
     outcome = render(f"outcomes/{case.outcome}", locale) if case.outcome else ""
-    await tell_contact(
-        services, contact, "case/closed", number=case.id, outcome=outcome, summary=shown
-    )
+    await tell_contact(services, contact, "case/closed", number=case.id, outcome=outcome)
     choices = (
         (
             Choice(f"ch:{case.id}:yes", render("buttons/handling_satisfied", locale)),

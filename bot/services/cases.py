@@ -171,18 +171,6 @@ async def acknowledge(services: Services, case_id: int, member: StaffMember) -> 
     return None
 
 
-async def prompt_reply(services: Services, case: Case, member: StaffMember) -> Refusal | None:
-    """Ask in the thread for the reply (a reply to the prompt reaches the patient)."""
-    if case.closed:
-        return Refusal.CLOSED
-    prompt = await services.staff_desk.post_note(case, "staff/case_reply_prompt")
-    if prompt is not None:
-        await services.store.cases.record_event(
-            case.id, CaseEventKind.REPLY_PROMPT, services.clock.now(), member.user_id, prompt
-        )
-    return None
-
-
 async def ask_outcome(services: Services, case: Case) -> Refusal | None:
     """Offer the outcomes that close a case; refuse a closed one."""
     if case.closed:

@@ -59,6 +59,12 @@ class StaffDesk(Protocol):
         """Post a note in a posted case's thread; return its id, None if not posted."""
         ...
 
+    async def offer(
+        self, case: Case, key: str, choices: Choices, /, **variables: object
+    ) -> str | None:
+        """Post a note with choices in a posted case's thread; return its id, None if not."""
+        ...
+
     async def offer_outcomes(self, case: Case) -> None:
         """Ask in the case's thread which outcome closes it."""
         ...

@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
-from bot.domain.cases import Case, CaseKind, CaseSource
+from bot.domain.cases import WORKED_KINDS, Case, CaseKind, CaseSource
 from bot.domain.surveys.model import ACTION_ACKS, STAFF_ALERTS, Action, Question, QuestionType
+from bot.services.case_texts import local_text
 from bot.services.cases import patient_case
 from bot.services.container import Services
 from bot.services.messaging import say
@@ -31,6 +32,7 @@ CASE_KINDS = {
     Action.ASK_DOCTOR: CaseKind.QUESTION,
 }
 REASON_NOTE = "staff/case_reason_added"
+ANOTHER_CASE = "surveys/common/case_registered"  # a second case of a kind in one check-in
 
 
 @dataclass(frozen=True)
@@ -145,8 +147,19 @@ async def announce(
             await _alert_staff(services, session, each.case, shown)
         else:
             await services.staff_desk.post_case(each.case)
+        numbered = _case_number(services, each.case)
         if each.first_of_kind:
-            await say(services, session.chat_id, ACTION_ACKS[each.action])
+            await say(services, session.chat_id, ACTION_ACKS[each.action], **numbered)
+        elif numbered and not each.reason_added:
+            await say(services, session.chat_id, ANOTHER_CASE, **numbered)
+
+
+def _case_number(services: Services, case: Case) -> dict[str, object]:
+    """Return the case number (and answer date) a patient is given for a worked case, as
+    /complain gives them; staff replies cite that number."""
+    if case.kind not in WORKED_KINDS:
+        return {}
+    return {"number": case.id, "due": local_text(services.settings.zone, case.due_at)[:10]}
 
 
 async def _tell_reason(services: Services, case: Case) -> None:

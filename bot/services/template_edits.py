@@ -13,6 +13,14 @@ from bot.storage.store import Store
 from bot.templating import LOCALES, MESSAGES_DIR, Renderer
 
 SAMPLES_DIR = MESSAGES_DIR / "samples"
+# The command line's own texts (`followup …` output, `followup check`, import errors): an
+# operator's terminal shows them, never a chat, so chat admins neither see nor edit them.
+COMMAND_LINE_AREAS = frozenset({"cli", "check", "import"})
+
+
+def chat_editable(renderer: Renderer, locale: str) -> list[str]:
+    """Return the keys of the templates a chat admin may see and edit: what chats show."""
+    return [k for k in renderer.keys(locale) if k.split("/")[0] not in COMMAND_LINE_AREAS]
 
 
 def load_samples(folder: Path = SAMPLES_DIR) -> dict[str, dict[str, Any]]:

@@ -21,8 +21,8 @@ from bot.services.case_texts import local_text, who_speaks
 from bot.services.container import Services
 from bot.services.inbox import SHOWN_TEXT, Received, acknowledge_once, record
 from bot.services.messaging import say
-from bot.services.red_flags import post_red_flag, red_flag_case
 from bot.services.patient_facts import death, record_patient_fact
+from bot.services.red_flags import post_red_flag, red_flag_case
 from bot.storage.audit import Actor
 from bot.storage.records import StaffMember
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, RowMapping, insert, or_, select, update
 
 from bot.domain.cases import (
-    PROMPT_EVENTS,
+    THREAD_EVENTS,
     Case,
     CaseEvent,
     CaseEventKind,
@@ -192,27 +192,32 @@ class CaseRepository(CaseTransitions):
             cases.c.staff_message_id.is_not(None),
         )
 
-    async def in_thread(
-        self, chat_id: int, thread_id: int | None, reply_to: int | None
-    ) -> Case | None:
-        """Find the case a staff-group message belongs to: its topic, card or a bot prompt."""
-        if thread_id is not None:
-            found = await self._find(
-                cases.c.staff_chat_id == chat_id, cases.c.topic_id == thread_id
-            )
-            if found:
-                return found[-1]
-        if reply_to is None:
-            return None
+    async def in_topic(self, chat_id: int, thread_id: int) -> Case | None:
+        """Return the case whose forum topic this is, if any."""
+        found = await self._find(cases.c.staff_chat_id == chat_id, cases.c.topic_id == thread_id)
+        return found[-1] if found else None
+
+    async def quoting(self, chat_id: int, message_id: int) -> Case | None:
+        """Return the case whose card, or a post of the bot in whose thread, is this message."""
         found = await self._find(
-            cases.c.staff_chat_id == chat_id, cases.c.staff_message_id == reply_to
+            cases.c.staff_chat_id == chat_id, cases.c.staff_message_id == message_id
         )
         if found:
             return found[-1]
         query = select(case_events.c.case_id).where(
-            case_events.c.kind.in_([e.value for e in PROMPT_EVENTS]),
-            case_events.c.detail == str(reply_to),
+            case_events.c.kind.in_([e.value for e in THREAD_EVENTS]),
+            case_events.c.detail == str(message_id),
         )
         async with self._engine.connect() as conn:
             case_id = (await conn.execute(query)).scalar()
         return await self.get(case_id) if case_id is not None else None
+
+    async def prompted_by(self, case_id: int, kind: CaseEventKind, message_id: int) -> bool:
+        """Say whether this message is the case's prompt of a kind (e.g. for its summary)."""
+        query = select(case_events.c.id).where(
+            case_events.c.case_id == case_id,
+            case_events.c.kind == kind.value,
+            case_events.c.detail == str(message_id),
+        )
+        async with self._engine.connect() as conn:
+            return (await conn.execute(query)).first() is not None

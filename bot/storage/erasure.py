@@ -20,6 +20,7 @@ from bot.domain.privacy import erased_marker, pseudonym
 from bot.domain.surveys.status import SurveyStatus
 from bot.storage.audit import Actor, write_audit
 from bot.storage.schema import (
+    case_drafts,
     case_events,
     cases,
     contacts,
@@ -182,6 +183,9 @@ async def _erase_cases(conn: AsyncConnection, patient_id: int) -> None:
     case_ids = select(cases.c.id).where(mine)
     await conn.execute(
         update(case_events).where(case_events.c.case_id.in_(case_ids)).values(detail=None)
+    )
+    await conn.execute(
+        update(case_drafts).where(case_drafts.c.case_id.in_(case_ids)).values(text=None)
     )
     sent = patient_messages.c.patient_id == patient_id  # what they wrote, sent, and from where
     await conn.execute(

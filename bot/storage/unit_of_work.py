@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.storage.audit import AuditRepository
 from bot.storage.cache import CacheRepository
+from bot.storage.case_drafts import CaseDraftRepository
 from bot.storage.cases import CaseRepository
 from bot.storage.channel_chats import ChannelChatRepository
 from bot.storage.connections import Connections, SharedConnection
@@ -58,6 +59,7 @@ class Repositories:
     facts: PatientFactRepository
     channel_chats: ChannelChatRepository
     deliveries: DeliveryRepository
+    case_drafts: CaseDraftRepository
     patient_messages: PatientMessageRepository
 
     @classmethod
@@ -85,6 +87,7 @@ class Repositories:
             facts=PatientFactRepository(connections),
             channel_chats=ChannelChatRepository(connections),
             deliveries=DeliveryRepository(connections),
+            case_drafts=CaseDraftRepository(connections),
             patient_messages=PatientMessageRepository(connections),
             **extra,
         )

@@ -15,7 +15,16 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.channels.telegram.transport import inline_keyboard
-from bot.domain.cases import Case, CaseKind, CaseStatus, Outcome, Posting, StaffPost
+from bot.domain.cases import (
+    WORKED_KINDS,
+    Case,
+    CaseEventKind,
+    CaseKind,
+    CaseStatus,
+    Outcome,
+    Posting,
+    StaffPost,
+)
 from bot.domain.channel_messages import (
     Choice,
     Choices,
@@ -41,14 +50,16 @@ log = logging.getLogger(__name__)
 # A post slowed by the group's rate limit finishes well within this; a crashed one is retried
 # by the sweep once it has passed.
 POST_CLAIM = timedelta(minutes=10)
-CLOSED_BUTTONS = [[("buttons/case_reopen", "reopen")]]
+CLOSED_BUTTONS = [[("buttons/case_reopen", "reopen"), ("buttons/case_after_close", "tell")]]
 OPEN_BUTTONS = [
     [
         ("buttons/case_take", "take"),
         ("buttons/case_reply", "reply"),
         ("buttons/case_close", "close"),
-    ]
+    ],
+    [("buttons/case_assign", "assign")],
 ]
+PRAISE_STEPS = (("buttons/praise_thanked", "thank"), ("buttons/praise_passed_on", "passon"))
 ACK_LABEL = "buttons/case_ack"
 PHONE_LABEL = "buttons/red_flag_phone"
 Rows = tuple[tuple[Choice, ...], ...]
@@ -143,17 +154,25 @@ class TelegramStaffDesk:
             due=local_text(zone, case.due_at),
             status=case.status.value,
             assignee=assignee,
+            handling=case.summary or "",
         )
 
     def _card_choices(self, case: Case) -> Rows:
-        """Return the card's choices for the case's status (praise has none)."""
+        """Return the card's choices for the case's status (praise: the steps not yet taken)."""
         if case.kind is CaseKind.PRAISE:
-            return ()
+            steps = [(label, action) for label, action in PRAISE_STEPS if self._open(case, action)]
+            row = tuple(Choice(f"cs:{a}:{case.id}", self._render(label)) for label, a in steps)
+            return (row,) if row else ()
         layout = CLOSED_BUTTONS if case.status is CaseStatus.CLOSED else OPEN_BUTTONS
         return tuple(
             tuple(Choice(f"cs:{action}:{case.id}", self._render(label)) for label, action in row)
             for row in layout
         )
+
+    @staticmethod
+    def _open(case: Case, praise_step: str) -> bool:
+        """Say whether a praise's step is still to be taken."""
+        return case.answered_at is None if praise_step == "thank" else not case.closed
 
     async def refresh_card(self, case_id: int) -> None:
         """Show the case's current status and buttons on its card."""
@@ -179,6 +198,13 @@ class TelegramStaffDesk:
         """Post a note in the case's thread (its topic, or as a reply to its card)."""
         return await self._in_thread(case, Outgoing(self._render(key, number=case.id, **variables)))
 
+    async def offer(
+        self, case: Case, key: str, choices: Rows, /, **variables: object
+    ) -> str | None:
+        """Post a note with choices in the case's thread (its topic, or under its card)."""
+        text = self._render(key, number=case.id, **variables)
+        return await self._in_thread(case, Outgoing(text, choices))
+
     async def offer_outcomes(self, case: Case) -> None:
         """Ask in the case's thread which outcome closes it, one button per outcome."""
         choices = tuple(
@@ -196,7 +222,13 @@ class TelegramStaffDesk:
         if reply_to_card and case.topic_id is None and case.staff_message_id is not None:
             message = replace(message, reply_to=str(case.staff_message_id))
         sent = await self.sender.send(telegram_chat(case.staff_chat_id, case.topic_id), message)
-        return sent.ref if sent is not None else None
+        if sent is None:
+            return None
+        if case.topic_id is None and case.kind in WORKED_KINDS:  # a card's replies are its thread
+            await self.store.cases.record_event(
+                case.id, CaseEventKind.THREAD_POST, self.clock.now(), None, sent.ref
+            )
+        return sent.ref
 
     async def copy_into(self, case: Case, original: Original) -> str | None:
         """Show a copy of a patient's own message (voice, photo…) in the case's thread."""

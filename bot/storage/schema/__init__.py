@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot.storage.schema.base import metadata
 from bot.storage.schema.cases import (
+    case_drafts,
     case_events,
     cases,
     patient_messages,
@@ -48,6 +49,7 @@ __all__ = [
     "OPEN_SURVEY",
     "answer_tallies",
     "audit_events",
+    "case_drafts",
     "case_events",
     "cases",
     "channel_chats",

@@ -69,6 +69,22 @@ case_events = Table(
     Column("detail", Text),
 )
 
+# a message to a case's patient being written: asked for, previewed, then sent or cancelled
+case_drafts = Table(
+    "case_drafts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", ForeignKey("cases.id"), nullable=False, index=True),
+    Column("author_id", BigInteger, nullable=False),
+    Column("purpose", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("prompt_message_id", BigInteger),
+    Column("preview_message_id", BigInteger),
+    Column("text", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 template_versions = Table(
     "template_versions",
     metadata,

@@ -21,7 +21,7 @@ from bot.domain.channel_messages import Outgoing
 from bot.domain.choices import TemplateEditChoice, decode_template_edit, encode_template_edit
 from bot.domain.dialogs import DialogKind, DialogStep
 from bot.domain.roles import Permission, is_allowed
-from bot.services.template_edits import preview, rollback, save_edit, validate
+from bot.services.template_edits import chat_editable, preview, rollback, save_edit, validate
 from bot.storage.records import DialogState
 from bot.templating import LOCALES
 
@@ -35,7 +35,7 @@ EDIT_BUTTONS = [
 
 
 def _known(context: AppContext, key: str) -> bool:
-    return key in context.services.renderer.keys(context.services.locale)
+    return key in chat_editable(context.services.renderer, context.services.locale)
 
 
 async def on_templates(update: Update, context: AppContext) -> None:
@@ -43,7 +43,7 @@ async def on_templates(update: Update, context: AppContext) -> None:
     if await member_allowed(update, context, Permission.EDIT_TEMPLATES) is None:
         return
     assert update.effective_chat is not None
-    keys = context.services.renderer.keys(context.services.locale)
+    keys = chat_editable(context.services.renderer, context.services.locale)
     if context.args:
         area = context.args[0]
         listed = [k for k in keys if k.split("/")[0] == area]
