@@ -77,6 +77,7 @@ async def post_red_flag(services: Services, case: Case, key: str, /, **variables
         key,
         episode,
         acknowledge=case.id,
+        choices=(),  # the red flag's own, from `acknowledge`
         minutes=services.settings.red_flag_ack_minutes,
         **{"text": case.text or variables.get("answer", ""), **variables},
     )

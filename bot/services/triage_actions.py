@@ -88,8 +88,8 @@ async def _raise_red_flag(services: Services, received: Received) -> None:
         source=CaseSource.PATIENT_MESSAGE,
         text=lines["text"],
     )
-    who = {"respondent": contact.respondent, "relation": contact.relation}
-    case = await store.cases.open(replace(new, **who), services.clock.now())
+    said_by = replace(new, respondent=contact.respondent, relation=contact.relation)
+    case = await store.cases.open(said_by, services.clock.now())
     await store.patient_messages.went_to(received.id, case.id)
     await post_red_flag(services, case, "inbox/staff_danger", number=case.id, **lines)
     await acknowledge_once(
