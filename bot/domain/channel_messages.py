@@ -61,6 +61,7 @@ class Outgoing:
     media: Media | None = None
     reply_to: str | None = None  # the channel's id of a message this one answers
     album: tuple[Media, ...] = ()  # several photos shown together, the text under the first
+    numbered: bool = False  # show the choices numbered, so a reader may answer with a number
 
     def all_choices(self) -> list[Choice]:
         """Return the choices in reading order (row after row)."""

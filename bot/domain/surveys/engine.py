@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.domain.plans.model import has_flag
+from bot.domain.surveys.rescheduling import typed_time
 from bot.domain.surveys.model import (
     RESPONDENT_QUESTION,
     RESPONDENTS,
@@ -71,5 +72,7 @@ def actions_for(question: Question, answer: str) -> tuple[Action, ...]:
             (r for r in question.scale_actions if score is not None and r.contains(score)), None
         )
         return found.actions if found is not None else ()
+    if question.type is QuestionType.PICK_TIME and typed_time(answer) is not None:
+        return (Action.RESCHEDULE,)
     option = question.option(answer)
     return option.actions if option is not None else ()
