@@ -28,6 +28,8 @@ class Lexicon:
 
     negations: tuple[str, ...]
     labels: Mapping[str, tuple[Phrase, ...]]
+    hedges: tuple[str, ...] = ()  # a reply with one of these is left to a person
+    courtesies: tuple[str, ...] = ()  # politeness left out before reading
     replies: Mapping[str, Mapping[str, Mapping[str, tuple[Phrase, ...]]]] = field(
         default_factory=dict
     )
@@ -60,7 +62,11 @@ def load_lexicon(folder: Path) -> Lexicon:
         str(label): _phrases(words, where, f"labels.{label}")
         for label, words in _mapping(data.get("labels"), where, "labels").items()
     }
-    return Lexicon(negations, labels, _load_replies(folder / REPLIES_FOLDER))
+    hedges = tuple(phrase(str(w)).text for w in _words(data.get("hedges"), where, "hedges"))
+    courtesies = tuple(
+        phrase(str(w)).text for w in _words(data.get("courtesies"), where, "courtesies")
+    )
+    return Lexicon(negations, labels, hedges, courtesies, _load_replies(folder / REPLIES_FOLDER))
 
 
 def _load_replies(folder: Path) -> dict[str, dict[str, dict[str, tuple[Phrase, ...]]]]:

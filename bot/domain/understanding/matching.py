@@ -7,9 +7,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.domain.understanding.lexicon import Phrase
+from bot.domain.understanding.lexicon import Lexicon, Phrase
 from bot.domain.understanding.text import CLAUSE_BREAK, core, is_cjk
 
+_ASKING_BOTH = re.compile(r"(\w{1,2})[不没]\1")  # "好不好", "满意不满意": weighing both
 NEGATION_WINDOW = 4  # characters (Chinese) or words (English) looked at before a phrase
 
 
@@ -20,18 +21,25 @@ class Found:
     end: int
 
 
-def match_option(
-    text: str, phrases: Mapping[str, Iterable[Phrase]], negations: Iterable[str]
-) -> str | None:
-    """Return the one option value the text names, or None when none or several do."""
+def exact_option(text: str, phrases: Mapping[str, Iterable[Phrase]]) -> str | None:
+    """Return the option whose phrase is the whole reply, if exactly one is."""
     whole = core(text)
     exact = {value for value, each in phrases.items() if any(p.text == whole for p in each)}
-    if len(exact) == 1:
-        return exact.pop()
-    if exact:
+    return exact.pop() if len(exact) == 1 else None
+
+
+def match_option(text: str, phrases: Mapping[str, Iterable[Phrase]], lexicon: Lexicon) -> str | None:
+    """Return the one option value the text names, or None when none or several do, or the
+    reply hedges ("但是", "说不清", "好不好")."""
+    exact = exact_option(text, phrases)
+    if exact is not None:
+        return exact
+    for courtesy in lexicon.courtesies:
+        text = _pattern(courtesy).sub(CLAUSE_BREAK, text)
+    if _ASKING_BOTH.search(text) or any(_pattern(h).search(text) for h in lexicon.hedges):
         return None
     kept = _longest_first(_found(text, phrases))
-    if not kept or any(_negated(text, each, kept, tuple(negations)) for each in kept):
+    if not kept or any(_negated(text, each, kept, lexicon.negations) for each in kept):
         return None
     values = {each.value for each in kept}
     return values.pop() if len(values) == 1 else None

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.surveys.model import SCALE_MAX, SCALE_MIN, Option, Question, QuestionType
 from bot.domain.surveys.rescheduling import MAX_TYPED_AHEAD, typed_time_value
 from bot.domain.understanding.lexicon import Lexicon, Phrase, phrase
-from bot.domain.understanding.matching import match_option
+from bot.domain.understanding.matching import exact_option, match_option
 from bot.domain.understanding.numbers import read_option_number, read_score
 from bot.domain.understanding.text import normalize
 from bot.domain.understanding.times import read_moment
@@ -42,10 +42,12 @@ def read_reply(asked: Asked, raw: str, lexicon: Lexicon) -> str | None:
     number = read_option_number(text, len(asked.offered))
     if number is not None:
         return asked.offered[number].value
-    value = match_option(text, option_phrases(asked, lexicon), lexicon.negations)
-    if value is not None or question.type is not QuestionType.PICK_TIME:
-        return value
-    return _typed_time(text, asked)
+    phrases = option_phrases(asked, lexicon)
+    if question.type is QuestionType.PICK_TIME:  # "今晚8点" is 20:00, not "this evening"
+        return exact_option(text, phrases) or _typed_time(text, asked) or match_option(
+            text, phrases, lexicon
+        )
+    return match_option(text, phrases, lexicon)
 
 
 def option_phrases(asked: Asked, lexicon: Lexicon) -> dict[str, tuple[Phrase, ...]]:
