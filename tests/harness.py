@@ -101,14 +101,18 @@ async def seed(settings: Settings, *records: DischargeRecord) -> None:
 
 
 async def enrol(
-    harness: BotHarness, chat_id: int, hospital_no: str = "ZY001", respondent: str = "patient"
+    harness: BotHarness,
+    chat_id: int,
+    hospital_no: str = "ZY001",
+    respondent: str = "patient",
+    locale: str = "zh_CN",
 ) -> Contact:
     """Link a chat to a seeded patient (or a relative) with consent and plan it, as enrolment
     would."""
     services = harness.services
     episode = await services.store.episodes.latest_for(hospital_no)
     assert episode is not None
-    new = NewContact(episode.patient_id, episode.id, chat_id, chat_id, respondent, None, "zh_CN")
+    new = NewContact(episode.patient_id, episode.id, chat_id, chat_id, respondent, None, locale)
     now = harness.clock.now()
     contact = await services.store.contacts.link(new, ConsentDecision.GRANTED, now, via="test")
     await plan_contact(services.store, services.scheduling, contact, now)
