@@ -104,17 +104,18 @@ def main() -> None:
     now, rows = load_rows()
     outcomes = read_all(now, rows)
     humans = sum(row.expected == HUMAN for row in rows)
-    print(f"{len(rows)} typed replies ({humans} that a person must read), read at {now:%Y-%m-%d %H:%M}")
+    print(f"{len(rows)} typed replies ({humans} that a person must read), read at {now:%F %R}")
     print(f"{'question type':<15} {'understood':>10} {'readable':>9} {'share':>7} {'wrong':>6}")
     for kind, (understood, readable, wrong) in sorted(shares(outcomes).items()):
         share = understood / readable if readable else 0.0
         print(f"{kind:<15} {understood:>10} {readable:>9} {share:>7.1%} {wrong:>6}")
     untuned = [o for o in outcomes if o.row.part == "untuned"]
     understood, readable, wrong = shares(untuned).get("overall", (0, 0, 0))
-    print(f"of which written after the lexicon (untuned): {understood}/{readable} understood, {wrong} wrong")
+    print(f"written after the lexicon (untuned): {understood}/{readable} understood, {wrong} wrong")
     for outcome in outcomes:
         if outcome.wrong:
-            print(f"WRONG {outcome.row.question} {outcome.row.text!r}: {outcome.read} (expected {outcome.row.expected})")
+            row = outcome.row
+            print(f"WRONG {row.question} {row.text!r}: {outcome.read} (expected {row.expected})")
 
 
 if __name__ == "__main__":

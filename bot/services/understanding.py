@@ -49,7 +49,9 @@ def asked(services: Services, session: SurveySession, question: Question) -> Ask
     return Asked(session.survey, question, offered, labels, now, zone)
 
 
-def understood(services: Services, session: SurveySession, question: Question, text: str) -> str | None:
+def understood(
+    services: Services, session: SurveySession, question: Question, text: str
+) -> str | None:
     """Return the answer a typed reply gives the open question, None if not understood."""
     return read_reply(asked(services, session, question), text, lexicon())
 
@@ -58,12 +60,16 @@ async def not_understood(
     services: Services, session: SurveySession, question: Question, text: str
 ) -> None:
     """Ask again with the options numbered the first time; later pass the words to a person."""
-    count = await services.store.surveys.note_misread(session.id, question.key, services.clock.now())
+    count = await services.store.surveys.note_misread(
+        session.id, question.key, services.clock.now()
+    )
     if count == 0:
         await say(services, session.chat_id, "surveys/common/closed")
     elif count < MISREADS_BEFORE_A_PERSON:
         await _ask_again(services, session, question)
-    elif count > MISREADS_BEFORE_A_PERSON and (case := await open_case_of_chat(services, session.chat_id)):
+    elif count > MISREADS_BEFORE_A_PERSON and (
+        case := await open_case_of_chat(services, session.chat_id)
+    ):
         await relay_to_staff(services, case, session.chat_id, text)
     else:
         await _pass_to_person(services, session, question, text)

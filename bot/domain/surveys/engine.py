@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.domain.plans.model import has_flag
-from bot.domain.surveys.rescheduling import typed_time
 from bot.domain.surveys.model import (
     RESPONDENT_QUESTION,
     RESPONDENTS,
@@ -16,6 +15,7 @@ from bot.domain.surveys.model import (
     Survey,
     SurveyContext,
 )
+from bot.domain.surveys.rescheduling import typed_time
 
 
 def effective_respondent(answers: Mapping[str, str], context: SurveyContext) -> str:

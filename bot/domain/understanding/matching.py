@@ -28,7 +28,9 @@ def exact_option(text: str, phrases: Mapping[str, Iterable[Phrase]]) -> str | No
     return exact.pop() if len(exact) == 1 else None
 
 
-def match_option(text: str, phrases: Mapping[str, Iterable[Phrase]], lexicon: Lexicon) -> str | None:
+def match_option(
+    text: str, phrases: Mapping[str, Iterable[Phrase]], lexicon: Lexicon
+) -> str | None:
     """Return the one option value the text names, or None when none or several do, or the
     reply hedges ("但是", "说不清", "好不好")."""
     exact = exact_option(text, phrases)
@@ -51,7 +53,9 @@ def _found(text: str, phrases: Mapping[str, Iterable[Phrase]]) -> list[Found]:
         for phrase in each:
             if phrase.exact:
                 continue
-            found += [Found(value, m.start(), m.end()) for m in _pattern(phrase.text).finditer(text)]
+            found += [
+                Found(value, m.start(), m.end()) for m in _pattern(phrase.text).finditer(text)
+            ]
     return found
 
 

@@ -10,10 +10,13 @@ from bot.domain.understanding.text import core
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百"
 _SCORE_RE = re.compile(
-    r"(?:(?:我|就|可以|应该|大概|给|打|能|打个|给个|评|评个|i'd say|i give|i'd give|score|about)\s*)*"
-    r"(\d{1,2})\s*(?:分|points?|pts|out of 10|/10|分吧|分吧)?"
+    r"(?:(?:我|就|可以|应该|大概|给|打|能|打个|给个|评|评个|"
+    r"i'd say|i give|i'd give|score|about)\s*)*"
+    r"(\d{1,2})\s*(?:分|points?|pts|out of 10|/10)?"
 )
-_OPTION_RE = re.compile(r"(?:选|选择|选项|我选|就选|option|number|no\.?|#)?\s*第?\s*(\d{1,2})\s*(?:个|项|号|条)?")
+_OPTION_RE = re.compile(
+    r"(?:选|选择|选项|我选|就选|option|number|no\.?|#)?\s*第?\s*(\d{1,2})\s*(?:个|项|号|条)?"
+)
 
 
 def to_digits(text: str) -> str:

@@ -44,8 +44,10 @@ def read_reply(asked: Asked, raw: str, lexicon: Lexicon) -> str | None:
         return asked.offered[number].value
     phrases = option_phrases(asked, lexicon)
     if question.type is QuestionType.PICK_TIME:  # "今晚8点" is 20:00, not "this evening"
-        return exact_option(text, phrases) or _typed_time(text, asked) or match_option(
-            text, phrases, lexicon
+        return (
+            exact_option(text, phrases)
+            or _typed_time(text, asked)
+            or match_option(text, phrases, lexicon)
         )
     return match_option(text, phrases, lexicon)
 

@@ -42,7 +42,9 @@ _EN_WEEKDAY = re.compile(rf"(next |this )?({'|'.join(EN_WEEKDAYS)})")
 _CLOCK = re.compile(
     r"(\d{1,2})\s*(?:(?:点钟|:|点|時)\s*(半|一刻|三刻|\d{1,2})?\s*分?|\s*(am|pm|a\.m\.|p\.m\.|o'clock))"
 )
-_IN_HOURS = re.compile(r"(?:in\s*)?(\d{1,2}|半)\s*(?:个)?\s*(?:小时|hours?|hrs?)\s*(?:后|以后|之后|later)?")
+_IN_HOURS = re.compile(
+    r"(?:in\s*)?(\d{1,2}|半)\s*(?:个)?\s*(?:小时|hours?|hrs?)\s*(?:后|以后|之后|later)?"
+)
 
 
 @dataclass
