@@ -31,7 +31,7 @@ PARTS = {  # part of the day: its default time, and whether an hour 1-11 in it i
 PART_DAYS = {"今晚": 0, "明早": 1, "明晚": 1, "tonight": 0}
 LATEST_PLAIN_PM_HOUR = 7  # "3点" alone means 15:00: nobody is called back at 3 at night
 FILLERS = re.compile(
-    r"请|再|吧|的时候|左右|前后|以后|之后|都行|都可以|可以|方便|有空|打电话|电话|打给我|打来|"
+    r"请|再|吧|的时候|左右|前后|以后|之后|都行|都可以|可以|方便|有空|打电话|电话|打给我|打来|大概|大约|"
     r"联系我|联系|给我|来|我|找我|那个|等|在|的|我们|就|呢|点钟后|"
     r"\b(?:call|me|please|at|on|in|the|any ?time|is|fine|ok|around|after|would be|good|better)\b"
 )
@@ -40,7 +40,8 @@ _DAY_ONLY = re.compile(r"(\d{1,2})\s*(?:日|号)")
 _WEEKDAY = re.compile(r"(下下|下个?|这个?|本)?\s*(?:周|星期|礼拜)\s*([一二三四五六日天末1-7])")
 _EN_WEEKDAY = re.compile(rf"(next |this )?({'|'.join(EN_WEEKDAYS)})")
 _CLOCK = re.compile(
-    r"(\d{1,2})\s*(?:(?:点钟|:|点|時)\s*(半|一刻|三刻|\d{1,2})?\s*分?|\s*(am|pm|a\.m\.|p\.m\.|o'clock))"
+    r"(\d{1,2})\s*(?:(点钟|:|点|時)\s*(半|一刻|三刻|\d{1,2})?\s*分?)?"
+    r"\s*(am|pm|a\.m\.|p\.m\.|o'clock)?"
 )
 _IN_HOURS = re.compile(
     r"(?:in\s*)?(\d{1,2}|半)\s*(?:个)?\s*(?:小时|hours?|hrs?)\s*(?:后|以后|之后|later)?"
@@ -68,6 +69,16 @@ def read_moment(text: str, now: datetime, zone: ZoneInfo) -> datetime | None:
     if FILLERS.sub("", rest).replace(" ", "").strip("|") or parts == _Parts():
         return None
     return _moment(parts, local, zone)
+
+
+def read_day(text: str, today: date) -> date | None:
+    """Return the day a reply names ("11月30号上午", "30号", "下周一", "next friday"), or None
+    when it is not only a day (a time of day beside it is allowed)."""
+    parts = _Parts()
+    rest = _take_clock(_take_part(_take_day(to_digits(core(text)), today, parts), parts), parts)
+    if FILLERS.sub("", rest).replace(" ", "").strip("|"):
+        return None
+    return parts.day
 
 
 def _take_day(text: str, today: date, parts: _Parts) -> str:
@@ -100,13 +111,13 @@ def _take_part(text: str, parts: _Parts) -> str:
 
 
 def _take_clock(text: str, parts: _Parts) -> str:
-    match = _CLOCK.search(text)
+    match = next((m for m in _CLOCK.finditer(text) if m.group(2) or m.group(4)), None)
     if match is None:
         return text
-    minute = {"半": 30, "一刻": 15, "三刻": 45, None: 0}.get(match.group(2))
+    minute = {"半": 30, "一刻": 15, "三刻": 45, None: 0}.get(match.group(3))
     if minute is None:
-        minute = int(match.group(2))
-    parts.clock = (int(match.group(1)), minute, match.group(3))
+        minute = int(match.group(3))
+    parts.clock = (int(match.group(1)), minute, match.group(4))
     return text[: match.start()] + " " + text[match.end() :]
 
 
