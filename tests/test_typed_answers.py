@@ -175,3 +175,28 @@ async def test_a_typed_time_outside_contact_hours_moves_into_them(harness: BotHa
     await harness.text(CHAT, "明天中午12点")  # between the 11:30 and 15:00 windows
     [row] = await harness.services.store.outbox.rows(m.c.step_key == "day3")
     assert local("2026-11-24", "15:00") <= row.send_at <= local("2026-11-24", "20:00")
+
+
+async def test_on_the_text_channel_not_understood_is_asked_again_then_passed_on(
+    harness: BotHarness,
+) -> None:
+    line = await start_with_text_line(harness, STAFF_GROUP)
+    await seed(harness.settings, record(**GENERAL))
+    contact = await enrol_by_phone(harness)
+    harness.clock.advance(local("2026-11-23") - harness.clock.now())
+    await harness.tick()
+    await say_to_bot(harness, "可以")
+    await say_to_bot(harness, "我也说不好")
+    asked_again = line.texts_to(PHONE)[-1]
+    assert "没能看懂" in asked_again and "回复 1 比出院时好" in asked_again
+    await say_to_bot(harness, "说不清楚")
+    [case] = await harness.services.store.cases.for_patient(contact.patient_id)
+    assert case.kind == "question" and "说不清楚" in (case.text or "")
+    assert "已经详细记录" in line.texts_to(PHONE)[-1]
+    await say_to_bot(harness, "反正就那样吧")  # more words: added to the same case
+    assert len(await harness.services.store.cases.for_patient(contact.patient_id)) == 1
+    assert any(
+        "反正就那样吧" in str(c.params.get("text")) for c in harness.telegram.sent(STAFF_GROUP)
+    )
+    await say_to_bot(harness, "2")  # the number shown beside 差不多
+    assert (await stored_answers(harness, contact.chat_id))["condition"] == "same"

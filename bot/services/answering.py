@@ -31,6 +31,7 @@ from bot.services.understanding import not_understood, understood
 from bot.storage.surveys import SurveySession
 
 RESPONDENT_QUESTION = "respondent"
+TYPED_TIME_TALLY = "typed_time"  # the stored value of a call-back time typed by the patient
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ async def _store(
             await uow.surveys.set_respondent(session.id, value)
         next_key = following.key if following else None
         stored_value, text = ("text", value) if is_text else (value, None)
+        if typed_time(value) is not None:  # the time as text, so tallies count one value
+            stored_value, text = TYPED_TIME_TALLY, value
         if not await uow.surveys.record_answer(
             session, question.key, stored_value, text, now, next_key, status
         ):

@@ -20,11 +20,10 @@ from bot.services.cases import patient_case
 from bot.services.container import Services
 from bot.services.languages import locale_of_chat
 from bot.services.messaging import say, tell
+from bot.services.planning import LEXICON_DIR
 from bot.services.survey_questions import question_choices
 from bot.storage.surveys import SurveySession
-from bot.templating import MESSAGES_DIR
 
-LEXICON_DIR = MESSAGES_DIR / "understanding"
 ASK_AGAIN = "understanding/ask_again"
 ASK_AGAIN_SCALE = "understanding/ask_again_scale"
 PASSED_ON = "understanding/passed_on"
