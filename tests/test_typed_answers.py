@@ -200,3 +200,16 @@ async def test_on_the_text_channel_not_understood_is_asked_again_then_passed_on(
     )
     await say_to_bot(harness, "2")  # the number shown beside 差不多
     assert (await stored_answers(harness, contact.chat_id))["condition"] == "same"
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "shown"),
+    [("zh_CN", "好多了", "好的,已记录:比出院时好。"), ("en", "much better", "Noted: Better than")],
+)
+async def test_the_next_question_says_how_a_typed_answer_was_read(
+    harness: BotHarness, locale: str, typed: str, shown: str
+) -> None:
+    await start_checkin(harness, locale)
+    await harness.text(CHAT, "可以" if locale == "zh_CN" else "yes")
+    await harness.text(CHAT, typed)
+    assert harness.telegram.last_text(CHAT).startswith(shown)  # how it was read, shown

@@ -27,7 +27,7 @@ from bot.services.container import Services
 from bot.services.messaging import say
 from bot.services.steps import mark_step_answered, reschedule_step
 from bot.services.survey_actions import Opened, Shown, announce, open_cases
-from bot.services.understanding import not_understood, understood
+from bot.services.understanding import not_understood, noted, understood
 from bot.storage.surveys import SurveySession
 
 RESPONDENT_QUESTION = "respondent"
@@ -41,6 +41,7 @@ class Answer:
     session: SurveySession
     question: Question
     value: str
+    typed: bool = False  # read from typed words: the next question says how it was read
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ async def answer_text(services: Services, session: SurveySession, text: str) -> 
     if read is None:
         await not_understood(services, session, question, text)
         return
-    await advance(services, Answer(session, question, read))
+    await advance(services, Answer(session, question, read, typed=True))
 
 
 async def advance(services: Services, answer: Answer) -> None:
@@ -106,7 +107,8 @@ async def advance(services: Services, answer: Answer) -> None:
         when = f"{stored.send_again_at.astimezone(services.scheduling.zone):%m-%d %H:%M}"
         await say(services, session.chat_id, RESCHEDULED_TEMPLATE, when=when)
         return
-    await ask_next(services, session, stored.following, variables)
+    lead = await noted(services, session, answer.question, answer.value) if answer.typed else None
+    await ask_next(services, session, stored.following, variables, lead)
 
 
 async def _store(

@@ -27,6 +27,7 @@ from bot.storage.surveys import SurveySession
 ASK_AGAIN = "understanding/ask_again"
 ASK_AGAIN_SCALE = "understanding/ask_again_scale"
 PASSED_ON = "understanding/passed_on"
+NOTED = "understanding/noted"
 CASE_TEXT = "understanding/case_text"
 MISREADS_BEFORE_A_PERSON = 2  # the first time the question is asked again, numbered
 
@@ -53,6 +54,14 @@ def understood(
 ) -> str | None:
     """Return the answer a typed reply gives the open question, None if not understood."""
     return read_reply(asked(services, session, question), text, lexicon())
+
+
+async def noted(services: Services, session: SurveySession, question: Question, value: str) -> str:
+    """Return "noted: <the answer as read>" in the chat's language, to lead the next question."""
+    locale = await locale_of_chat(services.store, services.settings, session.chat_id)
+    option = question.option(value)
+    answer = value if option is None else services.renderer.render(option.label, locale)
+    return services.renderer.render(NOTED, locale, answer=answer)
 
 
 async def not_understood(
