@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -9,9 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.surveys.errors import SurveyError
+from bot.domain.surveys.model import SKIPPED, Option, Question, QuestionType
 from bot.domain.understanding.lexicon import load_lexicon, phrase
 from bot.domain.understanding.matching import match_option
 from bot.domain.understanding.numbers import read_option_number, read_score
+from bot.domain.understanding.reading import Asked, read_reply
 from bot.domain.understanding.text import normalize
 from bot.domain.understanding.times import read_day, read_moment
 from bot.templating import MESSAGES_DIR
@@ -108,3 +111,20 @@ def test_a_broken_lexicon_names_its_file_and_field(tmp_path: Path) -> None:
     with pytest.raises(SurveyError) as error:
         load_lexicon(tmp_path)
     assert "lexicon.yaml" in str(error.value) and "labels.good" in str(error.value)
+
+
+def test_the_skip_button_of_an_optional_question_is_read_by_its_number() -> None:
+    question = Question(
+        "mood",
+        QuestionType.SINGLE_CHOICE,
+        "surveys/checkin_first/mood",
+        options=(Option("good", "surveys/options/good"), Option("poor", "surveys/options/poor")),
+        required=False,
+    )
+    asked = Asked("checkin_first", question, question.options, {}, MONDAY_10AM, ZONE)
+    lexicon = load_lexicon(MESSAGES_DIR / "understanding")
+    assert read_reply(asked, "3", lexicon) == SKIPPED
+    assert read_reply(asked, "2", lexicon) == "poor"
+    assert (
+        read_reply(replace(asked, question=replace(question, required=True)), "3", lexicon) is None
+    )

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.surveys.model import SCALE_MAX, SCALE_MIN, Option, Question, QuestionType
+from bot.domain.surveys.model import (
+    SCALE_MAX,
+    SCALE_MIN,
+    SKIPPED,
+    Option,
+    Question,
+    QuestionType,
+)
 from bot.domain.surveys.rescheduling import MAX_TYPED_AHEAD, typed_time_value
 from bot.domain.understanding.lexicon import Lexicon, Phrase, phrase
 from bot.domain.understanding.matching import exact_option, match_option
@@ -39,9 +46,10 @@ def read_reply(asked: Asked, raw: str, lexicon: Lexicon) -> str | None:
     if question.type is QuestionType.SCALE:
         score = read_score(text, SCALE_MIN, SCALE_MAX)
         return None if score is None else str(score)
-    number = read_option_number(text, len(asked.offered))
+    skip_shown = 0 if question.required else 1  # numbered last, after the options
+    number = read_option_number(text, len(asked.offered) + skip_shown)
     if number is not None:
-        return asked.offered[number].value
+        return asked.offered[number].value if number < len(asked.offered) else SKIPPED
     phrases = option_phrases(asked, lexicon)
     if question.type is QuestionType.PICK_TIME:  # "今晚8点" is 20:00, not "this evening"
         return (
