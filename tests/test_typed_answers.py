@@ -213,3 +213,19 @@ async def test_the_next_question_says_how_a_typed_answer_was_read(
     await harness.text(CHAT, "可以" if locale == "zh_CN" else "yes")
     await harness.text(CHAT, typed)
     assert harness.telegram.last_text(CHAT).startswith(shown)  # how it was read, shown
+
+
+async def test_a_very_long_unread_reply_still_reaches_staff_in_one_card(
+    harness: BotHarness,
+) -> None:
+    await start_checkin(harness)
+    await harness.text(CHAT, "好的")
+    long_reply = "我跟你说说我的情况" * 450  # 4050 characters: over one Telegram message
+    await harness.text(CHAT, long_reply)
+    await harness.text(CHAT, long_reply)
+    [case] = await harness.services.store.cases.for_patient(1)
+    assert case.text is not None and len(case.text) < 4000
+    assert any(
+        "我跟你说说我的情况" in str(c.params.get("text"))
+        for c in harness.telegram.delivered_to(STAFF_GROUP)
+    )

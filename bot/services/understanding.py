@@ -15,7 +15,7 @@ from bot.domain.surveys.rescheduling import offered_options
 from bot.domain.understanding.lexicon import Lexicon, load_lexicon
 from bot.domain.understanding.reading import Asked, read_reply
 from bot.services.asking import survey_variables
-from bot.services.case_replies import open_case_of_chat, relay_to_staff
+from bot.services.case_replies import SHOWN_TEXT, open_case_of_chat, relay_to_staff
 from bot.services.cases import patient_case
 from bot.services.container import Services
 from bot.services.languages import locale_of_chat
@@ -112,7 +112,8 @@ async def _pass_to_person(
     variables = await survey_variables(services, session, answers)
     renderer, locale = services.renderer, services.locale
     asked_text = Markup(renderer.render(question.text, locale, **variables)).striptags()
-    case_text = renderer.render(CASE_TEXT, locale, question=asked_text, text=text)
+    words = text[:SHOWN_TEXT]  # the card must fit one message
+    case_text = renderer.render(CASE_TEXT, locale, question=asked_text, text=words)
     new = patient_case(
         services, contact, CaseKind.QUESTION, case_text, "", None, CaseSource.SURVEY, session.id
     )
