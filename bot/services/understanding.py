@@ -10,7 +10,13 @@ from markupsafe import Markup
 
 from bot.domain.cases import CaseKind, CaseSource
 from bot.domain.channel_messages import Outgoing
-from bot.domain.surveys.model import SURVEY_LOCALES, Question, QuestionType
+from bot.domain.surveys.model import (
+    SKIP_LABEL,
+    SKIPPED,
+    SURVEY_LOCALES,
+    Question,
+    QuestionType,
+)
 from bot.domain.surveys.rescheduling import offered_options
 from bot.domain.understanding.lexicon import Lexicon, load_lexicon
 from bot.domain.understanding.reading import Asked, read_reply
@@ -60,7 +66,8 @@ async def noted(services: Services, session: SurveySession, question: Question, 
     """Return "noted: <the answer as read>" in the chat's language, to lead the next question."""
     locale = await locale_of_chat(services.store, services.settings, session.chat_id)
     option = question.option(value)
-    answer = value if option is None else services.renderer.render(option.label, locale)
+    label = SKIP_LABEL if value == SKIPPED else (option.label if option else None)
+    answer = value if label is None else services.renderer.render(label, locale)
     return services.renderer.render(NOTED, locale, answer=answer)
 
 
