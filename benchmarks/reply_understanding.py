@@ -55,7 +55,7 @@ def load_rows(path: Path = TABLE) -> tuple[datetime, list[Row]]:
     now = datetime.fromisoformat(data["now"]).replace(tzinfo=ZoneInfo(data["zone"]))
     rows = [
         Row(survey, question, str(text), str(expected), part)
-        for part in ("replies", "untuned")
+        for part in ("replies", "added_later", "untuned")
         for survey, questions in data[part].items()
         for question, readings in questions.items()
         for expected, texts in readings.items()
