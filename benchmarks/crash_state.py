@@ -110,8 +110,8 @@ def _imported(database: Path, source: Path) -> tuple[int, int]:
 # ---------------------------------------------------------------- a survey under kill -9
 
 CHAT = 10_001  # the one contact fill_outbox makes (its user id is the same)
-BEFORE_KILL = (("respondent", "patient"), ("good_time", "yes"), ("condition", "better"))
-AFTER_RESTART = ("new_symptoms", "no")
+BEFORE_KILL = (("good_time", "yes"), ("condition", "better"), ("new_symptoms", "no"))
+AFTER_RESTART = ("medicines", "yes")
 
 
 @dataclass

@@ -142,8 +142,8 @@ async def drive(app: Any, port: int, patient_count: int, timeout: float) -> dict
     chats = {PATIENT_CHATS + i for i in range(1, patient_count + 1)}
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
         presses = Presses(client)
-        await wait_for(presses, lambda p: len(p.questions(chats, "respondent")) == len(chats), 600)
-        firsts = presses.questions(chats, "respondent")
+        await wait_for(presses, lambda p: len(p.questions(chats, "good_time")) == len(chats), 600)
+        firsts = presses.questions(chats, "good_time")
         if len(firsts) < len(chats):
             raise RuntimeError(f"only {len(firsts)} of {len(chats)} check-ins went out")
         burst = [
@@ -153,18 +153,18 @@ async def drive(app: Any, port: int, patient_count: int, timeout: float) -> dict
         answer = await client.post("/bench", content=json.dumps(burst))
         ids = dict(zip(sorted(firsts), answer.json()["update_ids"], strict=True))
         await wait_for(
-            presses, lambda p: len(p.questions(chats, "good_time")) == len(chats), timeout
+            presses, lambda p: len(p.questions(chats, "condition")) == len(chats), timeout
         )
         return figures(presses, ids, chats)
 
 
 def _patient_button(data: list[str]) -> str:
-    return next(d for d in data if d.endswith(":respondent:patient"))
+    return next(d for d in data if d.endswith(":good_time:yes"))
 
 
 def figures(presses: Presses, ids: dict[int, int], chats: set[int]) -> dict[str, Any]:
     """Latency per press, the wait before the handler ran, and the bulk rate meanwhile."""
-    replies = presses.questions(chats, "good_time")
+    replies = presses.questions(chats, "condition")
     received = {
         chat: presses.handed_out[uid] for chat, uid in ids.items() if uid in presses.handed_out
     }

@@ -134,8 +134,10 @@ async def _relayed_or_answered(seen: Seen) -> None:
         assert any(FREE_TEXT in text for text in seen.texts(GROUP))
         [told] = seen.texts()
         assert "详细记录" in told and ("#1" in told) is (seen.cell.kind == "patient")
-    else:  # the spouse's open check-in question wants a button
-        assert seen.texts() == [seen.render("surveys/common/use_buttons")]
+    else:  # not an answer to the spouse's open check-in question: asked again, numbered
+        [asked_again] = seen.texts()
+        lead = seen.render("understanding/ask_again", question="", options=[]).splitlines()[0]
+        assert asked_again.startswith(lead.strip()) and "\n1. " in asked_again
 
 
 async def _fact_confirmation_asked(seen: Seen) -> None:

@@ -100,12 +100,19 @@ async def seed(settings: Settings, *records: DischargeRecord) -> None:
     await store.close()
 
 
-async def enrol(harness: BotHarness, chat_id: int, hospital_no: str = "ZY001") -> Contact:
-    """Link a chat to a seeded patient with consent and plan it, as enrolment would."""
+async def enrol(
+    harness: BotHarness,
+    chat_id: int,
+    hospital_no: str = "ZY001",
+    respondent: str = "patient",
+    locale: str = "zh_CN",
+) -> Contact:
+    """Link a chat to a seeded patient (or a relative) with consent and plan it, as enrolment
+    would."""
     services = harness.services
     episode = await services.store.episodes.latest_for(hospital_no)
     assert episode is not None
-    new = NewContact(episode.patient_id, episode.id, chat_id, chat_id, "patient", None, "zh_CN")
+    new = NewContact(episode.patient_id, episode.id, chat_id, chat_id, respondent, None, locale)
     now = harness.clock.now()
     contact = await services.store.contacts.link(new, ConsentDecision.GRANTED, now, via="test")
     await plan_contact(services.store, services.scheduling, contact, now)

@@ -148,7 +148,6 @@ async def test_a_complaint_raised_in_a_checkin_gives_its_number(harness: BotHarn
 async def test_a_question_for_the_doctor_gives_its_number(harness: BotHarness) -> None:
     await start_checkin(harness, staff_group=True)
     for question, value in (
-        ("respondent", "patient"),
         ("good_time", "yes"),
         ("condition", "better"),
         ("new_symptoms", "no"),

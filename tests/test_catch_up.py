@@ -103,7 +103,7 @@ async def test_enrolling_9_days_late_gets_one_true_first_checkin(
     assert len(texts) == 2 and "小贴士" in texts[0]  # the home-care advice, then the check-in
     assert "您出院已经9天了" in texts[1]
     assert "3天" not in texts[1] and "一周" not in texts[1]
-    assert any(":respondent:" in b for b in harness.telegram.last_buttons(CHAT))
+    assert any(":good_time:" in b for b in harness.telegram.last_buttons(CHAT))
 
     stats = await compute_stats(
         harness.services.store,

@@ -101,7 +101,6 @@ async def test_a_patient_listed_in_english_gets_english_and_staff_still_get_chin
 
     harness.clock.advance(local("2026-11-23") - harness.clock.now())
     await harness.tick()
-    await answer(harness, "respondent", "patient")
     await answer(harness, "good_time", "yes")
     await answer(harness, "condition", "worse")  # a red flag: staff are alerted
     plan_and_survey = harness.telegram.sent(CHAT)[4:]
@@ -142,7 +141,6 @@ async def test_language_switches_mid_plan_and_the_next_messages_follow(
     contact = await enrol(harness, CHAT)  # enrolled in the hospital's Chinese
     harness.clock.advance(local("2026-11-23") - harness.clock.now())
     await harness.tick()
-    await answer(harness, "respondent", "patient")
     assert in_chinese(harness.telegram.sent(CHAT)[-1])
 
     await harness.text(CHAT, "/language")

@@ -34,14 +34,13 @@ async def answer(harness: BotHarness, question: str, value: str) -> None:
 
 
 async def answer_week2_opening(harness: BotHarness) -> None:
-    """Bring the chronic plan's week-2 check-in and answer its first four questions."""
+    """Bring the chronic plan's week-2 check-in and answer its first three questions."""
     week2 = (await rows(harness))[("week2", 0)]
     harness.clock.advance(week2.send_at - harness.clock.now())
     await harness.tick()  # the earlier steps, two weeks late, are recorded as missed
     harness.clock.advance(timedelta(minutes=2))
     await harness.tick()  # the check-in goes once no earlier step waits
     for question, value in [
-        ("respondent", "patient"),
         ("good_time", "yes"),
         ("condition", "better"),
         ("new_symptoms", "no"),

@@ -68,7 +68,6 @@ async def raise_red_flag(harness: BotHarness, locale: str = "zh_CN", **settings:
     harness.clock.advance(local("2026-11-23") - harness.clock.now())
     await harness.tick()
     for question, value in (
-        ("respondent", "patient"),
         ("good_time", "yes"),
         ("condition", "worse"),
     ):

@@ -103,3 +103,15 @@ async def test_already_went_closes_that_visit_only(harness: BotHarness) -> None:
     assert theirs.status == "pending"
     later = await store.outbox.rows(m.c.step_key == "day30")  # the plan's other steps go on
     assert {row.status for row in later} == {"pending"}
+
+
+async def test_a_date_typed_the_way_people_say_it_moves_the_visit(harness: BotHarness) -> None:
+    await reminded(harness)  # 2026-11-29, a Sunday
+    await harness.text(CHAT, "大概12月10号上午吧")
+    await assert_moved_to(harness, date(2026, 12, 10))
+
+
+async def test_next_week_typed_in_english_moves_the_visit(harness: BotHarness) -> None:
+    await reminded(harness)
+    await harness.text(CHAT, "next Friday")
+    await assert_moved_to(harness, date(2026, 12, 4))  # the Friday of the week after 11-29

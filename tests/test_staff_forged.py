@@ -129,7 +129,6 @@ async def test_a_reply_to_a_red_flag_alert_is_a_note_never_sent_to_the_family(
     now = harness.clock.now()
     await harness.services.store.staff.upsert(STAFF, Role.STAFF, None, "刘护士长", now)
     for question, value in (
-        ("respondent", "patient"),
         ("good_time", "yes"),
         ("condition", "worse"),
     ):

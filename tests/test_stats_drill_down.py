@@ -89,7 +89,6 @@ async def test_counts_follow_real_check_ins_after_the_first_computation(
     s = await figures()
     assert (s.enrolled, s.followed_up, s.reached) == (1, 1, 0)
     for question, value in (
-        ("respondent", "patient"),
         ("good_time", "yes"),
         ("condition", "better"),
     ):

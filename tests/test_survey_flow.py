@@ -16,7 +16,6 @@ CHAT = 321
 STAFF_GROUP = -1005555
 GENERAL: RecordFields = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
 HAPPY_PATH = [
-    ("respondent", "patient"),
     ("good_time", "yes"),
     ("condition", "better"),
     ("new_symptoms", "no"),
@@ -34,12 +33,14 @@ HAPPY_PATH = [
 ]
 
 
-async def start_checkin(harness: BotHarness, staff_group: bool = False) -> None:
+async def start_checkin(
+    harness: BotHarness, staff_group: bool = False, respondent: str = "patient"
+) -> None:
     if staff_group:
         harness.settings = harness.settings.model_copy(update={"staff_chat_id": STAFF_GROUP})
         await harness.restart()
     await seed(harness.settings, record(**GENERAL))
-    await enrol(harness, CHAT)
+    await enrol(harness, CHAT, respondent=respondent)
     harness.clock.advance(local("2026-11-23") - harness.clock.now())
     await harness.tick()
 
@@ -76,7 +77,7 @@ async def test_a_full_checkin_is_stored_question_by_question(harness: BotHarness
 
 
 async def test_a_family_member_is_asked_about_the_patient_by_name(harness: BotHarness) -> None:
-    await start_checkin(harness)
+    await start_checkin(harness, respondent="family")
     await answer(harness, "respondent", "family")
     await answer(harness, "good_time", "yes")
     assert harness.telegram.last_buttons(CHAT)[0].startswith("sv:")
@@ -88,7 +89,6 @@ async def test_a_family_member_is_asked_about_the_patient_by_name(harness: BotHa
 
 async def test_not_now_reschedules_into_the_next_window_and_resumes(harness: BotHarness) -> None:
     await start_checkin(harness)
-    await answer(harness, "respondent", "patient")
     await answer(harness, "good_time", "no")
     await answer(harness, "when_suits", "tomorrow")
     [row] = await harness.services.store.outbox.rows(m.c.step_key == "day3")
@@ -107,7 +107,6 @@ async def test_red_flags_alert_staff_at_once_and_tell_the_patient_once(
     harness: BotHarness,
 ) -> None:
     await start_checkin(harness, staff_group=True)
-    await answer(harness, "respondent", "patient")
     await answer(harness, "good_time", "yes")
     await answer(harness, "condition", "worse")
     alert = harness.telegram.last_text(STAFF_GROUP)
@@ -129,7 +128,6 @@ async def test_red_flags_alert_staff_at_once_and_tell_the_patient_once(
 
 async def test_only_staff_can_acknowledge_a_red_flag(harness: BotHarness) -> None:
     await start_checkin(harness, staff_group=True)
-    await answer(harness, "respondent", "patient")
     await answer(harness, "good_time", "yes")
     await answer(harness, "condition", "worse")
     ack = harness.telegram.button(STAFF_GROUP, "ack:")
@@ -149,7 +147,7 @@ async def test_only_staff_can_acknowledge_a_red_flag(harness: BotHarness) -> Non
 
 
 async def walk_to_satisfaction(harness: BotHarness) -> None:
-    for question, value in HAPPY_PATH[:10]:
+    for question, value in HAPPY_PATH[:9]:
         await answer(harness, question, value)
 
 
@@ -169,7 +167,7 @@ async def test_unsatisfied_asks_why_and_opens_a_complaint(harness: BotHarness) -
 
 async def test_a_question_for_the_doctor_goes_to_staff(harness: BotHarness) -> None:
     await start_checkin(harness, staff_group=True)
-    for question, value in HAPPY_PATH[:9]:
+    for question, value in HAPPY_PATH[:8]:
         await answer(harness, question, value)
     await answer(harness, "doctor_question", "yes")
     await harness.text(CHAT, "阿司匹林可以饭前吃吗?")
@@ -191,25 +189,25 @@ async def test_praise_is_recorded(harness: BotHarness) -> None:
 async def test_stale_forged_and_foreign_buttons_are_closed(harness: BotHarness) -> None:
     await start_checkin(harness)
     first = harness.telegram.button(CHAT, "sv:")
-    await answer(harness, "respondent", "patient")
+    await answer(harness, "good_time", "yes")
     await harness.press(CHAT, first)  # the same question again
-    await harness.press(CHAT, first.replace("respondent", "good_time"))  # out of order
+    await harness.press(CHAT, first.replace("good_time", "condition"))  # out of order
     await harness.press(CHAT, "sv:999:good_time:yes")
     await harness.press(CHAT, "sv:abc")
     await harness.press(777, harness.telegram.button(CHAT, "sv:"), user_id=777)  # another chat
     closed = [c.get("text") for c in harness.telegram.answered_callbacks()][-5:]
     assert closed == ["抱歉,这个问题已经结束了。"] * 5
-    assert await session_answers(harness) == {"respondent": "patient"}
+    assert await session_answers(harness) == {"good_time": "yes"}
 
 
-async def test_free_text_is_taken_only_when_the_question_expects_text(
+async def test_typed_text_that_fits_no_option_is_asked_again(
     harness: BotHarness,
 ) -> None:
     await start_checkin(harness)
-    await harness.text(CHAT, "我很好")
+    await harness.text(CHAT, "我很好")  # "is now a good time?" - neither yes nor no
     assert "按钮" in harness.telegram.last_text(CHAT)
     assert await session_answers(harness) == {}
-    for question, value in HAPPY_PATH[:13]:
+    for question, value in HAPPY_PATH[:12]:
         await answer(harness, question, value)
     await harness.text(CHAT, "９")  # a number typed on a Chinese keyboard answers the 0-10 scale
     assert (await session_answers(harness))["recommend"] == "9"
@@ -217,13 +215,11 @@ async def test_free_text_is_taken_only_when_the_question_expects_text(
 
 async def test_restart_in_the_middle_continues(harness: BotHarness) -> None:
     await start_checkin(harness)
-    await answer(harness, "respondent", "patient")
     await harness.restart()
     await answer(harness, "good_time", "yes")
     await harness.restart()
     await answer(harness, "condition", "same")
     assert await session_answers(harness) == {
-        "respondent": "patient",
         "good_time": "yes",
         "condition": "same",
     }
@@ -233,7 +229,6 @@ async def test_start_shows_the_open_question_and_stop_closes_the_survey(
     harness: BotHarness,
 ) -> None:
     await start_checkin(harness)
-    await answer(harness, "respondent", "patient")
     await harness.text(CHAT, "/start")
     assert "接着上次" in harness.telegram.last_text(CHAT)
     await answer(harness, "good_time", "yes")
@@ -246,7 +241,6 @@ async def test_an_unfinished_survey_expires_as_partial_and_keeps_its_answers(
     harness: BotHarness,
 ) -> None:
     await start_checkin(harness)
-    await answer(harness, "respondent", "patient")
     await answer(harness, "good_time", "yes")
     [session] = await harness.services.store.surveys.open_for_chat(CHAT)
     harness.clock.advance(timedelta(days=3, minutes=1))
@@ -255,7 +249,6 @@ async def test_an_unfinished_survey_expires_as_partial_and_keeps_its_answers(
     expired = await harness.services.store.surveys.get(session.id)
     assert expired is not None and expired.status == "partial"
     assert await harness.services.store.surveys.answers(session.id) == {
-        "respondent": "patient",
         "good_time": "yes",
     }
     assert await day3_status(harness) == "answered"  # reached, even if not to the end
@@ -294,7 +287,6 @@ async def test_the_checkin_and_its_first_question_promise_the_same_time(
     harness: BotHarness,
 ) -> None:
     await start_checkin(harness)
-    await answer(harness, "respondent", "patient")
     texts = " ".join(str(c.params.get("text", "")) for c in harness.telegram.sent(CHAT))
     said = re.findall(r"[\d-]+分钟|两三分钟|一两分钟", texts)
     assert len(said) >= 2 and set(said) <= {"2-3分钟", "两三分钟"}

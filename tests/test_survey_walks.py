@@ -12,8 +12,7 @@ from tests.survey_helpers import FIRST, PLAN_QUESTIONS, SHORT, q, walk
 # ---------------------------------------------------------------- walking the check-ins
 
 
-CALM_PATIENT = [
-    "respondent",
+CALM_PATIENT = [  # enrolled as the patient: not asked again who is answering
     "good_time",
     "condition",
     "new_symptoms",
@@ -57,8 +56,7 @@ def test_a_good_time_skips_the_time_question() -> None:
 def test_worse_and_new_symptoms_raise_red_flags() -> None:
     choices = {"condition": "worse", "new_symptoms": "yes", "symptom": "chest_pain"}
     asked, answers = walk(FIRST, SurveyContext("general"), choices)
-    assert asked[:6] == [
-        "respondent",
+    assert asked[:5] == [
         "good_time",
         "condition",
         "new_symptoms",
@@ -149,14 +147,22 @@ def test_a_plan_specific_red_flag() -> None:
 
 def test_family_only_questions_only_for_family() -> None:
     patient, _ = walk(FIRST, SurveyContext("general"), {"respondent": "patient"})
-    family, _ = walk(FIRST, SurveyContext("general"), {"respondent": "family"})
+    family_context = SurveyContext("general", respondent="family")
+    family, _ = walk(FIRST, family_context, {"respondent": "family"})
     assert "can_answer" not in patient
     assert family[:3] == ["respondent", "good_time", "can_answer"]
-    assert len(family) == len(patient) + 1
+    assert len(family) == len(patient) + 2  # who is answering, and can they answer for them
     short_family, _ = walk(SHORT, SurveyContext("general", respondent="family"))
     short_patient, _ = walk(SHORT, SurveyContext("general", respondent="patient"))
     assert short_family[:2] == ["good_time", "can_answer"]
     assert "can_answer" not in short_patient
+
+
+def test_who_is_answering_is_asked_only_of_a_family_contact() -> None:
+    patient, _ = walk(FIRST, SurveyContext("general", respondent="patient"))
+    family, _ = walk(FIRST, SurveyContext("general", respondent="family"))
+    assert "respondent" not in patient  # enrolment recorded it; a patient's phone stays theirs
+    assert family[0] == "respondent"  # the patient may hold a relative's phone this time
 
 
 def test_the_respondent_answer_overrides_the_context() -> None:

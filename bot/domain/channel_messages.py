@@ -70,6 +70,7 @@ class Outgoing:
     reply_to: str | None = None  # the channel's id of a message this one answers
     album: tuple[Media, ...] = ()  # several photos shown together, the text under the first
     copy_of: Original | None = None  # a copy of this message instead of text (Telegram's copy)
+    numbered: bool = False  # show the choices numbered, so a reader may answer with a number
 
     def all_choices(self) -> list[Choice]:
         """Return the choices in reading order (row after row)."""

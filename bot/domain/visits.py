@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from bot.domain.understanding.text import normalize
+from bot.domain.understanding.times import read_day
+
 PER_VISIT = 100  # occurrences of one step for one visit (plans allow at most 100)
 WEEKDAYS = "一二三四五六日"
 _FULL_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
@@ -76,7 +79,7 @@ def _parse(text: str, today: date) -> date | None:
         return _next_month_day(int(match.group(1)), int(match.group(2)), today)
     if match := _WEEKDAY_RE.fullmatch(text):
         return _weekday(match.group(1) or "", match.group(2), today)
-    return None
+    return read_day(normalize(text), today)  # "11月30号上午", "30号", "next friday"
 
 
 def _date(year: int, month: int, day: int) -> date | None:

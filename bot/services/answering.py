@@ -20,17 +20,18 @@ from bot.domain.surveys.model import (
     QuestionType,
     SurveyContext,
 )
-from bot.domain.surveys.rescheduling import reschedule_target
+from bot.domain.surveys.rescheduling import reschedule_target, typed_time
 from bot.domain.surveys.status import SurveyStatus
 from bot.services.asking import ask_next, open_question, survey_variables
 from bot.services.container import Services
 from bot.services.messaging import say
 from bot.services.steps import mark_step_answered, reschedule_step
 from bot.services.survey_actions import Opened, Shown, announce, open_cases
+from bot.services.understanding import not_understood, noted, understood
 from bot.storage.surveys import SurveySession
 
-TEXT_TYPES = (QuestionType.FREE_TEXT, QuestionType.SCALE)
 RESPONDENT_QUESTION = "respondent"
+TYPED_TIME_TALLY = "typed_time"  # the stored value of a call-back time typed by the patient
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Answer:
     session: SurveySession
     question: Question
     value: str
+    typed: bool = False  # read from typed words: the next question says how it was read
 
 
 @dataclass(frozen=True)
@@ -67,19 +69,24 @@ async def read_choice(services: Services, chat_id: int, choice_id: str) -> Answe
 
 
 async def answer_text(services: Services, session: SurveySession, text: str) -> None:
-    """Take typed text as the answer when the open question expects text (or a number)."""
+    """Take typed text as the answer: free text as written, a choice, score or time as read
+    (bot.services.understanding); what is not understood is asked again, then passed on."""
     question = open_question(services, session, session.chat_id)
     if question is None:
         return
-    if question.type not in TEXT_TYPES:
-        await say(services, session.chat_id, "surveys/common/use_buttons")
+    if question.type is QuestionType.FREE_TEXT:
+        try:
+            value = validate_answer(question, text)
+        except AnswerError as error:
+            await say(services, session.chat_id, error.template, limit=error.limit or 0)
+            return
+        await advance(services, Answer(session, question, value))
         return
-    try:
-        value = validate_answer(question, text)
-    except AnswerError as error:
-        await say(services, session.chat_id, error.template, limit=error.limit or 0)
+    read = understood(services, session, question, text)
+    if read is None:
+        await not_understood(services, session, question, text)
         return
-    await advance(services, Answer(session, question, value))
+    await advance(services, Answer(session, question, read, typed=True))
 
 
 async def advance(services: Services, answer: Answer) -> None:
@@ -100,7 +107,8 @@ async def advance(services: Services, answer: Answer) -> None:
         when = f"{stored.send_again_at.astimezone(services.scheduling.zone):%m-%d %H:%M}"
         await say(services, session.chat_id, RESCHEDULED_TEMPLATE, when=when)
         return
-    await ask_next(services, session, stored.following, variables)
+    lead = await noted(services, session, answer.question, answer.value) if answer.typed else None
+    await ask_next(services, session, stored.following, variables, lead)
 
 
 async def _store(
@@ -125,6 +133,8 @@ async def _store(
             await uow.surveys.set_respondent(session.id, value)
         next_key = following.key if following else None
         stored_value, text = ("text", value) if is_text else (value, None)
+        if typed_time(value) is not None:  # the time as text, so tallies count one value
+            stored_value, text = TYPED_TIME_TALLY, value
         if not await uow.surveys.record_answer(
             session, question.key, stored_value, text, now, next_key, status
         ):
@@ -146,6 +156,8 @@ def _rescheduled_at(services: Services, session: SurveySession, value: str) -> d
 def _shown(services: Services, answer: Answer, variables: dict[str, object]) -> Shown:
     """What staff see of the question and answer: in the hospital's language."""
     renderer, locale = services.renderer, services.locale
-    option = answer.question.option(answer.value)
+    option, typed = answer.question.option(answer.value), typed_time(answer.value)
     label = answer.value if option is None else renderer.render(option.label, locale)
+    if typed is not None:
+        label = f"{typed.astimezone(services.scheduling.zone):%m-%d %H:%M}"
     return Shown(renderer.render(answer.question.text, locale, **variables), label)

@@ -39,12 +39,13 @@ async def ask_next(
     session: SurveySession,
     following: Question | None,
     variables: dict[str, object],
+    lead: str | None = None,
 ) -> None:
-    """Ask the following question, or thank the patient when there is none."""
+    """Ask the following question (after an optional lead), or thank the patient."""
     if following is None:
         await say(services, session.chat_id, services.scheduling.surveys[session.survey].thanks)
         return
-    await send_question(services, session, following, variables)
+    await send_question(services, session, following, variables, lead)
 
 
 async def ask_current_question(services: Services, session: SurveySession) -> None:

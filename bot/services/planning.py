@@ -27,6 +27,7 @@ from bot.domain.schedule import SendPolicy, Window, lateness_limit, next_send_ti
 from bot.domain.step_hours import PAYLOAD_KEY as STEP_HOURS_KEY
 from bot.domain.surveys.loader import load_surveys
 from bot.domain.surveys.model import Survey
+from bot.domain.understanding.lexicon import load_lexicon
 from bot.domain.visits import visit_occurrence
 from bot.services.catch_up import caught_up, in_plan_order
 from bot.services.medicine_plan import (
@@ -44,6 +45,7 @@ from bot.templating import LOCALES, MESSAGES_DIR, Renderer
 PLANS_DIR = MESSAGES_DIR / "plans"
 HOLIDAYS_DIR = MESSAGES_DIR / "holidays"
 SURVEYS_DIR = MESSAGES_DIR / "surveys"
+LEXICON_DIR = MESSAGES_DIR / "understanding"
 REPLAN_PER_TICK = 200  # after a plan edit, contacts are re-planned a batch per dispatcher tick
 
 
@@ -82,6 +84,7 @@ def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
     plans = load_plan_book(settings.plans_dir or PLANS_DIR, template_exists)
     surveys = load_surveys(SURVEYS_DIR, template_exists, set(plans.plans))
     check_plan_surveys(plans, surveys)
+    load_lexicon(LEXICON_DIR)  # the words typed answers are read with: a mistake stops start-up
     policy = send_policy(settings)
     for windows in policy.window_sets():
         check_step_hours(plans, windows)

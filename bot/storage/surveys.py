@@ -159,6 +159,7 @@ class SurveyRepository:
                 .where(s.c.status == SurveyStatus.OPEN)
                 .values(
                     current_question=next_question,
+                    misread_count=0,
                     status=status,
                     updated_at=now,
                     finished_at=now if status in FINISHED else None,
@@ -179,6 +180,21 @@ class SurveyRepository:
             )
             await count_answer(conn, session.episode_id, question, value)
         return True
+
+    async def note_misread(self, session_id: int, question: str, now: datetime) -> int:
+        """Count a typed answer to the open question that was not understood; return how
+        many there have been (0 when the question is no longer open)."""
+        async with self._engine.begin() as conn:
+            moved = await conn.execute(
+                update(s)
+                .where(s.c.id == session_id, s.c.current_question == question)
+                .where(s.c.status == SurveyStatus.OPEN)
+                .values(misread_count=s.c.misread_count + 1, updated_at=now)
+            )
+            if moved.rowcount != 1:
+                return 0
+            found = await conn.execute(select(s.c.misread_count).where(s.c.id == session_id))
+            return int(found.scalar_one())
 
     async def set_respondent(self, session_id: int, respondent: str) -> None:
         """Record who is answering (the patient or a family member)."""

@@ -87,7 +87,6 @@ async def set_up_world(harness: BotHarness) -> None:
         harness.clock.advance(moment - harness.clock.now())
         await harness.tick()  # medicine and re-examination reminders, then check-ins
     await _complain(harness, PATIENTS[1], "夜里病房太吵。")
-    await harness.press(PATIENTS[0], _answer_button(harness, PATIENTS[0], "respondent"))
     await harness.press(PATIENTS[0], _answer_button(harness, PATIENTS[0], "good_time"))
     worse = _answer_button(harness, PATIENTS[0], "condition", "worse")
     await harness.press(PATIENTS[0], worse)  # a red flag: an Acknowledge button for staff

@@ -17,6 +17,7 @@ from bot.channels.telegram.faults import fault_of
 from bot.domain.channel_messages import (
     Address,
     ChannelName,
+    Choice,
     FaultKind,
     Media,
     MediaKind,
@@ -30,9 +31,14 @@ def inline_keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
     """Render a message's choices as inline buttons whose callback data is the choice id."""
     if not message.choices:
         return None
+    numbers = iter(range(1, len(message.all_choices()) + 1))
+
+    def label(choice: Choice) -> str:
+        return f"{next(numbers)}. {choice.label}" if message.numbered else choice.label
+
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(choice.label, callback_data=choice.id) for choice in row]
+            [InlineKeyboardButton(label(choice), callback_data=choice.id) for choice in row]
             for row in message.choices
         ]
     )

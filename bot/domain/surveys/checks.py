@@ -47,8 +47,12 @@ def _check_respondent_question(question: Question, where: Where) -> None:
             "options",
             f"the respondent question is single_choice with options {', '.join(RESPONDENTS)}",
         )
-    if question.respondents:
-        raise where.error("respondents", "the respondent question is asked of everyone")
+    if question.respondents and tuple(question.respondents) != ("family",):
+        raise where.error(
+            "respondents",
+            "the respondent question is asked of everyone, or of family contacts only"
+            " ([family]: a patient who enrolled themself is not asked again)",
+        )
 
 
 def check_measures(questions: tuple[Question, ...], where: Where) -> None:

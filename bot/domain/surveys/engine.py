@@ -15,6 +15,7 @@ from bot.domain.surveys.model import (
     Survey,
     SurveyContext,
 )
+from bot.domain.surveys.rescheduling import typed_time
 
 
 def effective_respondent(answers: Mapping[str, str], context: SurveyContext) -> str:
@@ -71,5 +72,7 @@ def actions_for(question: Question, answer: str) -> tuple[Action, ...]:
             (r for r in question.scale_actions if score is not None and r.contains(score)), None
         )
         return found.actions if found is not None else ()
+    if question.type is QuestionType.PICK_TIME and typed_time(answer) is not None:
+        return (Action.RESCHEDULE,)
     option = question.option(answer)
     return option.actions if option is not None else ()

@@ -33,6 +33,9 @@ PICK_TIME_VALUES = tuple(RESCHEDULE_DELAYS)
 def reschedule_target(value: str, now: datetime, zone: ZoneInfo) -> datetime:
     """Return when (aware UTC) to come back for a pick_time answer; past times roll to tomorrow."""
     rule = RESCHEDULE_DELAYS.get(value)
+    typed = typed_time(value)
+    if typed is not None:
+        return typed
     if rule is None:
         raise ValueError(f'"{value}" is not a pick_time value; use {", ".join(PICK_TIME_VALUES)}')
     if now.tzinfo is None:
@@ -64,3 +67,23 @@ def _past_today(value: str, now: datetime, zone: ZoneInfo) -> bool:
     if rule.delay is not None or rule.days > 0:
         return False
     return _local_moment(now.astimezone(zone).date(), rule.at, zone) <= now
+
+
+TYPED_TIME_PREFIX = "at:"  # a pick_time answer typed as a time: "at:" and the UTC time
+MAX_TYPED_AHEAD = timedelta(days=31)
+
+
+def typed_time_value(moment: datetime) -> str:
+    """Return the stored answer for a typed call-back time."""
+    return f"{TYPED_TIME_PREFIX}{moment.astimezone(UTC):%Y-%m-%dT%H:%MZ}"
+
+
+def typed_time(value: str) -> datetime | None:
+    """Return the time of a typed pick_time answer, None for a choice's value."""
+    if not value.startswith(TYPED_TIME_PREFIX):
+        return None
+    try:
+        parsed = datetime.strptime(value.removeprefix(TYPED_TIME_PREFIX), "%Y-%m-%dT%H:%MZ")
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC)

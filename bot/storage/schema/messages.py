@@ -97,6 +97,8 @@ survey_sessions = Table(
     Column("relation", String(32)),
     Column("status", String(16), nullable=False),
     Column("current_question", String(32)),
+    # typed answers to the current question that were not understood (reset on each answer)
+    Column("misread_count", Integer, nullable=False, server_default="0"),
     Column("started_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
