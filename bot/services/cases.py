@@ -189,13 +189,30 @@ async def choose_outcome(
     )
     if isinstance(done, IllegalTransition):
         return done.reason
-    prompt = await services.staff_desk.post_note(done.case, "staff/case_summary_prompt")
-    if prompt is not None:
-        await services.store.cases.record_event(
-            case_id, CaseEventKind.SUMMARY_PROMPT, now, member.user_id, prompt
-        )
+    await prompt_in_thread(
+        services, done.case, "staff/case_summary_prompt", CaseEventKind.SUMMARY_PROMPT, member
+    )
     await services.staff_desk.refresh_card(case_id)
     return None
+
+
+async def prompt_in_thread(
+    services: Services,
+    case: Case,
+    key: str,
+    remembered_as: CaseEventKind,
+    member: StaffMember,
+    /,
+    **variables: object,
+) -> str | None:
+    """Post a prompt in a case's thread and keep it as an event, so a reply to it finds the
+    case; return the prompt's message reference (None if it could not be posted)."""
+    prompt = await services.staff_desk.post_note(case, key, **variables)
+    if prompt is not None:
+        await services.store.cases.record_event(
+            case.id, remembered_as, services.clock.now(), member.user_id, prompt
+        )
+    return prompt
 
 
 async def reopen(services: Services, case_id: int, member: StaffMember) -> Refusal | None:

@@ -24,7 +24,7 @@ from bot.domain.red_flags import RedFlagOutcome, ack_due
 from bot.domain.roles import Permission, Role, is_allowed
 from bot.services.alerts import patient_variables
 from bot.services.case_texts import local_text
-from bot.services.cases import apply, member_name
+from bot.services.cases import apply, member_name, prompt_in_thread
 from bot.services.container import Services
 from bot.storage.audit import Actor
 from bot.storage.cases import NewCase
@@ -147,17 +147,16 @@ async def record_outcome(
         return done.reason
     await services.staff_desk.refresh_red_flag(case_id)
     local = now.astimezone(services.settings.zone)
-    prompt = await services.staff_desk.post_note(
+    await prompt_in_thread(
+        services,
         done.case,
         OUTCOME_NOTE,
+        CaseEventKind.RED_FLAG_NOTE_PROMPT,
+        member,
         outcome=outcome.value,
         who=member_name(member),
         at=f"{local:%m-%d %H:%M}",
     )
-    if prompt is not None:
-        await services.store.cases.record_event(
-            case_id, CaseEventKind.RED_FLAG_NOTE_PROMPT, now, member.user_id, prompt
-        )
     return None
 
 
