@@ -21,7 +21,7 @@ from bot.domain.step_answers import SNOOZE, StepAnswer
 from bot.services.alerts import alert_staff
 from bot.services.medicines import stop_medicine
 from bot.services.messaging import say
-from bot.services.revisits import close_visit, reschedule_visit
+from bot.services.revisits import close_visit
 from bot.services.steps import mark_step_answered, still_answerable
 from bot.services.visit_dates import ask_visit_date
 from bot.services.withdrawal import withdraw_in
