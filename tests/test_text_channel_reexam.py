@@ -10,7 +10,7 @@ import pytest
 from bot.demo.harness import BotHarness
 from bot.domain.cases import CaseKind
 from bot.storage.schema import scheduled_messages as m
-from tests.harness import SHANGHAI, RecordFields, local, record, seed
+from tests.harness import SHANGHAI, RecordFields, enrol, local, record, seed
 from tests.text_line import RecordingLine
 from tests.text_patients import (
     PHONE,
@@ -21,6 +21,7 @@ from tests.text_patients import (
 )
 
 STAFF_GROUP = -1005555
+TELEGRAM_CHAT = 888
 VISIT: RecordFields = {
     "department": "呼吸科",
     "discharged_at": local("2026-11-20"),
@@ -185,3 +186,16 @@ async def test_danger_typed_during_the_date_question_is_acted_on_first(
     assert await date_question_open(harness)  # the question still waits for its date
     await say_to_bot(harness, "12月10号上午")
     await assert_moved_to_december_10(harness, line, "zh_CN")
+
+
+async def test_a_reminder_answered_in_another_chat_is_closed_here(harness: BotHarness) -> None:
+    line = await start_with_text_line(harness, STAFF_GROUP)
+    await seed(harness.settings, record(**VISIT))
+    await enrol(harness, TELEGRAM_CHAT)  # the same patient also on Telegram
+    await enrol_by_phone(harness)
+    await go_to(harness, local("2026-11-29", "09:00"))
+    await harness.press(TELEGRAM_CHAT, harness.telegram.button(TELEGRAM_CHAT, "rx:confirm"))
+    assert "2026-12-02" in last(line)  # the text line's reminder, still showing its options
+    await reply_number_of(harness, line, "rx:other:")
+    assert "这个问题已经结束了" in last(line)
+    assert not await date_question_open(harness)

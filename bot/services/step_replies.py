@@ -68,13 +68,13 @@ async def answer_step(services: Services, row: OutboxRow, choice: AnswerChoice) 
     """Record an answer to a sent step, tell the patient what follows, and staff when a
     long-term medicine was stopped; "another date" asks which day instead."""
     if isinstance(choice, MedicationChoice):
-        reply: Reply | None = await answer_medication(services, row, choice)
+        reply: Reply | None = await _answer_medication(services, row, choice)
     elif isinstance(choice, StillTakingChoice):
-        reply = await answer_still_taking(services, row, choice)
+        reply = await _answer_still_taking(services, row, choice)
     elif isinstance(choice, ReexamChoice):
-        reply = await answer_reexam(services, row, choice)
+        reply = await _answer_reexam(services, row, choice)
     else:
-        reply = await answer_keep_asking(services, row, choice)
+        reply = await _answer_keep_asking(services, row, choice)
     if reply is None:  # another re-examination date: which day?
         await ask_visit_date(services, row)
         return
@@ -92,7 +92,7 @@ async def _answered(
     await mark_step_answered(uow, row.id, now)
 
 
-async def answer_medication(services: Services, row: OutboxRow, choice: MedicationChoice) -> Reply:
+async def _answer_medication(services: Services, row: OutboxRow, choice: MedicationChoice) -> Reply:
     """Record a medicine reminder taken or skipped, or send it again after the snooze."""
     now, outbox = services.clock.now(), services.store.outbox
     if choice is MedicationChoice.SNOOZE:
@@ -106,7 +106,7 @@ async def answer_medication(services: Services, row: OutboxRow, choice: Medicati
     return Reply(f"medication/{answer}")
 
 
-async def answer_reexam(services: Services, row: OutboxRow, choice: ReexamChoice) -> Reply | None:
+async def _answer_reexam(services: Services, row: OutboxRow, choice: ReexamChoice) -> Reply | None:
     """Record a re-examination answer; None when the patient must now pick another date."""
     async with services.store.unit_of_work() as uow:
         await _answered(uow, row, REEXAM_ANSWERS[choice], services)
@@ -117,7 +117,7 @@ async def answer_reexam(services: Services, row: OutboxRow, choice: ReexamChoice
     return Reply("reexam/attended" if choice is ReexamChoice.DONE else "reexam/confirmed")
 
 
-async def answer_still_taking(
+async def _answer_still_taking(
     services: Services, row: OutboxRow, choice: StillTakingChoice
 ) -> Reply:
     """Keep reminding of a long-term medicine, or stop its reminders."""
@@ -135,7 +135,9 @@ async def answer_still_taking(
     return Reply(template, {"drug": drug})
 
 
-async def answer_keep_asking(services: Services, row: OutboxRow, choice: KeepAskingChoice) -> Reply:
+async def _answer_keep_asking(
+    services: Services, row: OutboxRow, choice: KeepAskingChoice
+) -> Reply:
     """Keep sending messages, or withdraw consent (as /stop does) with the answer, all or none."""
     async with services.store.unit_of_work() as uow:
         await _answered(uow, row, StepAnswer(choice.value), services)
