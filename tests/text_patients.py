@@ -24,14 +24,16 @@ async def start_with_text_line(harness: BotHarness, staff_group: int) -> Recordi
     return line
 
 
-async def enrol_by_phone(harness: BotHarness, hospital_no: str = "ZY001") -> Contact:
+async def enrol_by_phone(
+    harness: BotHarness, hospital_no: str = "ZY001", locale: str = "zh_CN"
+) -> Contact:
     """Link the test phone to a seeded patient with consent, and plan it (as SMS will)."""
     store, now = harness.services.store, harness.clock.now()
     episode = await store.episodes.latest_for(hospital_no)
     assert episode is not None
     chat = await store.channel_chats.key_for(PHONE)
     new = NewContact(
-        episode.patient_id, episode.id, chat, chat, "patient", None, "zh_CN", "text", PHONE.chat
+        episode.patient_id, episode.id, chat, chat, "patient", None, locale, "text", PHONE.chat
     )
     contact = await store.contacts.link(new, ConsentDecision.GRANTED, now, via="test")
     await plan_contact(store, harness.services.scheduling, contact, now)
@@ -50,6 +52,19 @@ async def reply_choosing(harness: BotHarness, line: RecordingLine, ending: str) 
         reply = str(position)
         assert f"{position} {choice.label}" in line.texts_to(PHONE)[-1]  # what the patient saw
     await TextInbox(harness.services).receive(PHONE, reply)
+
+
+async def reply_number_of(harness: BotHarness, line: RecordingLine, start: str) -> None:
+    """Reply to the last text with the number shown beside the option whose choice id
+    starts with `start` (e.g. "md:taken:"), checking the patient saw that option."""
+    chats = harness.services.store.channel_chats
+    offered = await chats.offered(await chats.key_for(PHONE))
+    [(position, choice)] = [
+        (n, c) for n, c in enumerate(offered, start=1) if c.id.startswith(start)
+    ]
+    last = line.texts_to(PHONE)[-1]
+    assert choice.label in last and str(position) in last  # what the patient saw
+    await TextInbox(harness.services).receive(PHONE, str(position))
 
 
 async def say_to_bot(harness: BotHarness, text: str) -> None:

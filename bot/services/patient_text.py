@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from bot.domain.patient_messages import PatientMessage, PatientMessageKind
 from bot.domain.surveys.status import SurveyStatus
-from bot.services import complaint_dialog
+from bot.services import complaint_dialog, visit_dates
 from bot.services.answering import answer_text
 from bot.services.container import Services
 from bot.services.inbox import take_patient_message
 from bot.services.messaging import say
 from bot.services.triage_actions import take_alarming_text
 from bot.storage.surveys import SurveySession
+
+TYPED_DATE_MISREADS = 2  # a date not understood is asked again once, then goes to staff
 
 
 async def take_patient_text(services: Services, chat_id: int, text: str) -> None:
@@ -21,11 +23,14 @@ async def take_patient_text(services: Services, chat_id: int, text: str) -> None
 
 
 async def take_ordinary_text(services: Services, chat_id: int, text: str) -> None:
-    """Route triaged text: the complaint dialog, the open question, else staff (recorded)."""
+    """Route triaged text: the complaint dialog, the re-examination date question, the open
+    question, else staff (recorded)."""
     store = services.store
     state = await store.dialogs.get(chat_id)
     if state is not None and state.kind == complaint_dialog.DIALOG_KIND:
         await complaint_dialog.take_case_text(services, state, text)
+    elif state is not None and state.kind == visit_dates.DIALOG_KIND:
+        await visit_dates.take_typed_date(services, state, text, TYPED_DATE_MISREADS)
     elif state is not None:  # a dialog this channel answers with its buttons or options
         await say(services, chat_id, "common/use_buttons")
     elif text and (survey := await open_survey(services, chat_id)):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.choices import (
     AnswerButton,
+    AnswerChoice,
     KeepAskingChoice,
     MedicationChoice,
     Prefix,
@@ -17,14 +18,16 @@ from bot.domain.choices import (
 from bot.domain.consent import ConsentVia
 from bot.domain.messages import MessageKind, MessageStatus
 from bot.domain.step_answers import SNOOZE, StepAnswer
+from bot.services.alerts import alert_staff
 from bot.services.medicines import stop_medicine
-from bot.services.revisits import close_visit, reschedule_visit
+from bot.services.messaging import say
+from bot.services.revisits import close_visit
 from bot.services.steps import mark_step_answered, still_answerable
+from bot.services.visit_dates import ask_visit_date
 from bot.services.withdrawal import withdraw_in
 from bot.storage.audit import Actor
 from bot.storage.medicines import StopSource
 from bot.storage.outbox_records import OutboxRow
-from bot.storage.records import Episode
 from bot.storage.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -61,6 +64,25 @@ async def answerable_row(
     return row if still_answerable(row) else None
 
 
+async def answer_step(services: Services, row: OutboxRow, choice: AnswerChoice) -> None:
+    """Record an answer to a sent step, tell the patient what follows, and staff when a
+    long-term medicine was stopped; "another date" asks which day instead."""
+    if isinstance(choice, MedicationChoice):
+        reply: Reply | None = await _answer_medication(services, row, choice)
+    elif isinstance(choice, StillTakingChoice):
+        reply = await _answer_still_taking(services, row, choice)
+    elif isinstance(choice, ReexamChoice):
+        reply = await _answer_reexam(services, row, choice)
+    else:
+        reply = await _answer_keep_asking(services, row, choice)
+    if reply is None:  # another re-examination date: which day?
+        await ask_visit_date(services, row)
+        return
+    await say(services, row.chat_id, reply.template, **reply.variables)
+    if choice is StillTakingChoice.STOPPED:
+        await alert_staff(services, "staff/medicine_stopped", row)
+
+
 async def _answered(
     uow: UnitOfWork, row: OutboxRow, answer: StepAnswer, services: Services
 ) -> None:
@@ -70,7 +92,7 @@ async def _answered(
     await mark_step_answered(uow, row.id, now)
 
 
-async def answer_medication(services: Services, row: OutboxRow, choice: MedicationChoice) -> Reply:
+async def _answer_medication(services: Services, row: OutboxRow, choice: MedicationChoice) -> Reply:
     """Record a medicine reminder taken or skipped, or send it again after the snooze."""
     now, outbox = services.clock.now(), services.store.outbox
     if choice is MedicationChoice.SNOOZE:
@@ -84,7 +106,7 @@ async def answer_medication(services: Services, row: OutboxRow, choice: Medicati
     return Reply(f"medication/{answer}")
 
 
-async def answer_reexam(services: Services, row: OutboxRow, choice: ReexamChoice) -> Reply | None:
+async def _answer_reexam(services: Services, row: OutboxRow, choice: ReexamChoice) -> Reply | None:
     """Record a re-examination answer; None when the patient must now pick another date."""
     async with services.store.unit_of_work() as uow:
         await _answered(uow, row, REEXAM_ANSWERS[choice], services)
@@ -95,7 +117,7 @@ async def answer_reexam(services: Services, row: OutboxRow, choice: ReexamChoice
     return Reply("reexam/attended" if choice is ReexamChoice.DONE else "reexam/confirmed")
 
 
-async def answer_still_taking(
+async def _answer_still_taking(
     services: Services, row: OutboxRow, choice: StillTakingChoice
 ) -> Reply:
     """Keep reminding of a long-term medicine, or stop its reminders."""
@@ -113,7 +135,9 @@ async def answer_still_taking(
     return Reply(template, {"drug": drug})
 
 
-async def answer_keep_asking(services: Services, row: OutboxRow, choice: KeepAskingChoice) -> Reply:
+async def _answer_keep_asking(
+    services: Services, row: OutboxRow, choice: KeepAskingChoice
+) -> Reply:
     """Keep sending messages, or withdraw consent (as /stop does) with the answer, all or none."""
     async with services.store.unit_of_work() as uow:
         await _answered(uow, row, StepAnswer(choice.value), services)
@@ -121,14 +145,3 @@ async def answer_keep_asking(services: Services, row: OutboxRow, choice: KeepAsk
             now = services.clock.now()
             await withdraw_in(uow, [row.contact_id], ConsentVia.KEEP_ASKING, now)
     return Reply("keep/continue" if choice is KeepAskingChoice.YES else "stop/done")
-
-
-async def choose_visit_date(
-    services: Services, chat_id: int, episode_id: int, visit: date, actor: Actor
-) -> Episode | None:
-    """Move the re-examination to visit and end the date question; return the stay as it was."""
-    now = services.clock.now()
-    async with services.store.unit_of_work() as uow:
-        episode = await reschedule_visit(uow, services.scheduling, episode_id, visit, actor, now)
-        await uow.dialogs.clear(chat_id)
-    return episode

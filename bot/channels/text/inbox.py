@@ -11,11 +11,13 @@ import yaml
 from bot.channels.text.reading import chosen, normalized
 from bot.domain.cases import CaseKind
 from bot.domain.channel_messages import Address
-from bot.services import complaint_dialog
+from bot.domain.choices import decode_answer
+from bot.services import complaint_dialog, visit_dates
 from bot.services.answering import advance, read_choice
 from bot.services.container import Services
 from bot.services.messaging import say
 from bot.services.patient_text import take_patient_text
+from bot.services.step_replies import answer_step, answerable_row
 from bot.templating import MESSAGES_DIR
 
 COMMANDS_FILE = MESSAGES_DIR / "text_commands.yaml"
@@ -53,6 +55,7 @@ class TextInbox:
             await take_patient_text(services, chat, text)
 
     async def _choose(self, chat: int, choice_id: str) -> None:
+        """Answer what the chosen option belongs to, if it is still open."""
         services = self.services
         if (answer := await read_choice(services, chat, choice_id)) is not None:
             await advance(services, answer)
@@ -60,8 +63,20 @@ class TextInbox:
             step := await complaint_dialog.read_case_choice(services, chat, choice_id)
         ) is not None:
             await complaint_dialog.take_case_choice(services, step)
-        else:
+        elif (date := await visit_dates.read_date_choice(services, chat, choice_id)) is not None:
+            await visit_dates.take_date_choice(services, *date)
+        elif not await self._answer_step(chat, choice_id):
             await say(services, chat, "common/question_closed")
+
+    async def _answer_step(self, chat: int, choice_id: str) -> bool:
+        """Answer a sent plan step (medicine, re-examination, keep receiving); False if the
+        choice is not one, or its question is closed."""
+        button = decode_answer(choice_id)
+        row = None if button is None else await answerable_row(self.services, button, chat)
+        if button is None or row is None:
+            return False
+        await answer_step(self.services, row, button.choice)
+        return True
 
     async def _command(self, chat: int, command: str) -> None:
         services = self.services
