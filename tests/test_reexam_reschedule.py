@@ -89,6 +89,20 @@ async def test_staff_can_be_asked_to_arrange_the_date(harness: BotHarness) -> No
     assert await reexam_days(harness, "pending") == [date(2026, 12, 1)]  # unchanged
 
 
+async def test_a_date_not_understood_twice_goes_to_staff(harness: BotHarness) -> None:
+    await reminded(harness)
+    await harness.text(CHAT, "过几天吧")
+    assert "没能看懂这个日期" in harness.telegram.last_text(CHAT)
+    await harness.text(CHAT, "等我儿子回来再说")
+    told = [str(call.params["text"]) for call in harness.telegram.sent(CHAT)[-2:]]
+    assert "复诊日期暂时不变" in told[0] and "详细记录" in told[1]
+    posts = [str(call.params.get("text", "")) for call in harness.telegram.sent(STAFF_GROUP)]
+    assert any("复诊改期申请" in post for post in posts)
+    assert any("等我儿子回来再说" in post for post in posts)  # the patient's own words
+    assert await reexam_days(harness, "pending") == [date(2026, 12, 1)]  # unchanged
+    assert await harness.services.store.dialogs.get(CHAT) is None
+
+
 async def test_already_went_closes_that_visit_only(harness: BotHarness) -> None:
     await seed(harness.settings, record(**VISIT), record("ZY002", **VISIT))
     await enrol(harness, CHAT)

@@ -13,8 +13,6 @@ from bot.services.messaging import say
 from bot.services.triage_actions import take_alarming_text
 from bot.storage.surveys import SurveySession
 
-TYPED_DATE_MISREADS = 2  # a date not understood is asked again once, then goes to staff
-
 
 async def take_patient_text(services: Services, chat_id: int, text: str) -> None:
     """Act on danger or a death at once; else route the text to whatever waits for it."""
@@ -30,7 +28,7 @@ async def take_ordinary_text(services: Services, chat_id: int, text: str) -> Non
     if state is not None and state.kind == complaint_dialog.DIALOG_KIND:
         await complaint_dialog.take_case_text(services, state, text)
     elif state is not None and state.kind == visit_dates.DIALOG_KIND:
-        await visit_dates.take_typed_date(services, state, text, TYPED_DATE_MISREADS)
+        await visit_dates.take_typed_date(services, state, text)
     elif state is not None:  # a dialog this channel answers with its buttons or options
         await say(services, chat_id, "common/use_buttons")
     elif text and (survey := await open_survey(services, chat_id)):

@@ -19,6 +19,7 @@ from bot.storage.outbox_records import OutboxRow
 from bot.storage.records import DialogState, Episode
 
 DIALOG_KIND = DialogKind.REEXAM_DATE
+MISREADS_BEFORE_STAFF = 2  # a date not understood is asked again once, then goes to staff
 ASK_DATE = "reexam/ask_date"
 DATE_RETRY = "reexam/date_retry"
 DATE_PASSED_ON = "steps/date_passed_on"
@@ -81,11 +82,9 @@ async def take_date_choice(services: Services, state: DialogState, choice: Visit
         await leave_to_staff(services, state)
 
 
-async def take_typed_date(
-    services: Services, state: DialogState, text: str, misreads_before_staff: int | None = None
-) -> None:
-    """Move the visit to a typed date, or ask again; after misreads_before_staff dates not
-    understood (None: never) the words go to staff, who arrange the date."""
+async def take_typed_date(services: Services, state: DialogState, text: str) -> None:
+    """Move the visit to a typed date, or ask again; the second date not understood goes to
+    staff with the patient's words, and staff arrange the date."""
     read = read_visit_date(text, local_today(services))
     if read.problem is None and read.day is not None:
         await move_visit(services, state, read.day)
@@ -93,7 +92,7 @@ async def take_typed_date(
     misreads = int(str(state.data.get(MISREADS, 0)))
     if read.problem is DateProblem.UNREADABLE:
         misreads += 1
-    if misreads_before_staff is not None and misreads >= misreads_before_staff:
+    if misreads >= MISREADS_BEFORE_STAFF:
         await _pass_words_to_staff(services, state, text)
         return
     data = {**state.data, MISREADS: misreads}

@@ -7,8 +7,7 @@ from telegram import Update
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.replies import refuse_button, settle
-from bot.services.visit_dates import read_date_choice, take_date_choice, take_typed_date
-from bot.storage.records import DialogState
+from bot.services.visit_dates import read_date_choice, take_date_choice
 
 
 async def on_visit_date_button(update: Update, context: AppContext) -> None:
@@ -22,8 +21,3 @@ async def on_visit_date_button(update: Update, context: AppContext) -> None:
         return
     await settle(query)
     await take_date_choice(services, *read)
-
-
-async def take_visit_date(context: AppContext, state: DialogState, text: str) -> None:
-    """Take a typed date for the open date question, or ask again (as often as needed)."""
-    await take_typed_date(context.services, state, text)

@@ -8,7 +8,6 @@ from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.conversations.complaint import take_case_text
 from bot.channels.telegram.conversations.consent import ask_consent
 from bot.channels.telegram.conversations.enrolment import answer_identity, begin_enrolment
-from bot.channels.telegram.conversations.reexam_date import take_visit_date
 from bot.channels.telegram.conversations.template_edit import take_template_text
 from bot.channels.telegram.handlers.replies import send
 from bot.domain.dialogs import DialogKind
@@ -65,7 +64,5 @@ async def on_private_text(update: Update, context: AppContext) -> None:
         await send(context, chat_id, "common/use_buttons")
     elif state and state.kind == DialogKind.CASE:
         await take_case_text(update, context, state)
-    elif state and state.kind == DialogKind.REEXAM_DATE:
-        await take_visit_date(context, state, text)
     else:  # what every channel does with typed text
         await take_ordinary_text(context.services, chat_id, text)
