@@ -10,10 +10,9 @@ from telegram import Bot, ChatMemberAdministrator
 from telegram.error import TelegramError
 
 from bot.cli.common import EXIT_FAILED, say, settings_or_exit, text
+from bot.domain.data_files import DataFileError
 from bot.domain.exclusions import ExclusionRuleError
 from bot.domain.office_holidays import HolidayFileError
-from bot.domain.plans.errors import PlanError
-from bot.domain.surveys.errors import SurveyError
 from bot.services.importing import exclusion_rules
 from bot.services.planning import holiday_warning, load_scheduling
 from bot.services.template_edits import check_all, load_samples
@@ -54,7 +53,7 @@ def _plans(settings: Settings) -> list[Finding]:
     renderer = Renderer()
     try:
         scheduling = load_scheduling(settings, renderer)
-    except (PlanError, SurveyError) as error:
+    except DataFileError as error:  # plans, surveys, the lexicons
         return [("check/plans", {"error": str(error)})]
     except HolidayFileError as error:
         return [("check/holiday_file", {"error": str(error)})]
@@ -75,7 +74,7 @@ def _holiday_data(settings: Settings) -> Finding | None:
     """Return a warning (not a failure) when holiday data ends within 60 days."""
     try:
         scheduling = load_scheduling(settings, Renderer())
-    except (PlanError, SurveyError, HolidayFileError):
+    except (DataFileError, HolidayFileError):
         return None  # already reported
     warning = holiday_warning(scheduling, date.today())
     if warning is None or warning.days_left < 0:

@@ -11,9 +11,8 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from bot.channels.telegram.context import AppType
 from bot.channels.telegram.webhook import parse_listen, serve_webhook
 from bot.cli.common import EXIT_SETTINGS, fail, required, say, settings_or_exit, with_store
+from bot.domain.data_files import DataFileError
 from bot.domain.office_holidays import HolidayFileError
-from bot.domain.plans.errors import PlanError
-from bot.domain.surveys.errors import SurveyError
 from bot.logs import configure_logging, parse_log_format, parse_log_level
 from bot.settings import Settings
 from bot.storage.backup import BackupError, hold_run_lock
@@ -44,7 +43,7 @@ def run_command(
     start_logging(settings, log_format, log_level)
     try:
         app = build_app(settings)  # validates the plans before anything else happens
-    except (PlanError, SurveyError, HolidayFileError) as error:
+    except (DataFileError, HolidayFileError) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(EXIT_SETTINGS) from None
     database = sqlite_path(settings.database_url)

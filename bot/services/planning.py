@@ -27,6 +27,7 @@ from bot.domain.schedule import SendPolicy, Window, lateness_limit, next_send_ti
 from bot.domain.step_hours import PAYLOAD_KEY as STEP_HOURS_KEY
 from bot.domain.surveys.loader import load_surveys
 from bot.domain.surveys.model import Survey
+from bot.domain.triage import triage_lists
 from bot.domain.understanding.lexicon import load_lexicon
 from bot.domain.visits import visit_occurrence
 from bot.services.catch_up import caught_up, in_plan_order
@@ -85,6 +86,7 @@ def load_scheduling(settings: Settings, renderer: Renderer) -> Scheduling:
     surveys = load_surveys(SURVEYS_DIR, template_exists, set(plans.plans))
     check_plan_surveys(plans, surveys)
     load_lexicon(LEXICON_DIR)  # the words typed answers are read with: a mistake stops start-up
+    triage_lists()  # and the danger and death words
     policy = send_policy(settings)
     for windows in policy.window_sets():
         check_step_hours(plans, windows)
