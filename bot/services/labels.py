@@ -57,6 +57,13 @@ class Labels:
         """Return a code of a group in words ("" for none)."""
         return self.renderer.label(group.value, code, self.locale)
 
+    def survey(self, key: str | None) -> str:
+        """Return a survey's name in this language."""
+        found = self.surveys.get(key or "")
+        if found is None:
+            return self.word(LabelGroup.QUESTION, key) if key else ""
+        return found.names.get(self.locale) or next(iter(found.names.values()), "")
+
     def question(self, key: str | None, survey: str | None = None) -> str:
         """Return a survey question's short name, or its text when it has none."""
         if not key:
