@@ -117,8 +117,8 @@ async def _rows(context: AppContext, figure: str, scope: Scope) -> list[str]:
         failed = failures_in_words(await reports.failed_follow_ups(scope), labels)
         return [f"{r[0]}({r[1]},{r[3]})· {r[4]} · {r[6]}" for r in failed]
     if figure == Figure.UNSATISFIED:
-        found = await reports.answers(scope)
-        unsatisfied = [r for r in found if r[7] == SATISFACTION_VALUES[-1]]
+        answers = await reports.answers(scope)
+        unsatisfied = [r for r in answers if r[7] == SATISFACTION_VALUES[-1]]
         return [
             f"{r[0]}({r[1]},{r[3]})· {r[6]} · {r[7]}" for r in answers_in_words(unsatisfied, labels)
         ]
@@ -126,8 +126,11 @@ async def _rows(context: AppContext, figure: str, scope: Scope) -> list[str]:
     found = await reports.cases(scope, kind)
     if figure == Figure.OVERDUE:  # not answered, and the answer date has passed
         now = context.services.clock.now()
-        found = [r for r in found if r[14] is None and r[10] is not None and r[10] < now]
-    return [f"#{r[0]} {r[4]}({r[5]},{r[7]})· {_when(r[1], zone)}" for r in found]
+        found = [r for r in found if r.answered_at is None and r.due_at and r.due_at < now]
+    return [
+        f"#{r.id} {r.patient}({r.hospital_no},{r.department})· {_when(r.created_at, zone)}"
+        for r in found
+    ]
 
 
 def _when(moment: Any, zone: Any) -> str:
