@@ -105,7 +105,7 @@ def test_a_lost_ledger_is_rebuilt_from_the_database_being_replaced(
     monkeypatch.setenv("FOLLOWUP_LOCALE", "en")
     restored = runner.invoke(app, ["restore", str(copy)])
     assert restored.exit_code == 0, restored.output
-    assert "Erased again, from the erasure ledger, the personal data of 1 patients" in (
+    assert "Erased again, from the erasure ledger, the personal data of 1 patient that" in (
         restored.output
     )
     assert _erased(cli_env) and pseudonym("F1") in _ledger(cli_env).read_text(encoding="utf-8")
@@ -125,7 +125,7 @@ def test_a_missing_or_damaged_ledger_stops_the_restore_and_says_how_to_fix_it(
         handle.write('{"kind": "erasure", "at": "yesterday"}\n')
     damaged = runner.invoke(app, ["restore", str(copy)])
     assert damaged.exit_code == 1 and str(ledger) in damaged.output
-    assert "第 2 行无法读取" in damaged.output and "没有做任何更改" in damaged.output
+    assert " 第 2 行无法读取" in damaged.output and "没有做任何更改" in damaged.output
     assert _erased(cli_env)  # the database was not replaced
     monkeypatch.setenv("FOLLOWUP_LOCALE", "en")
     english = runner.invoke(app, ["restore", str(copy)])

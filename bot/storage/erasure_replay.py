@@ -57,7 +57,7 @@ async def reapply_ledger(
         if scope is not None:
             await erase_patient(engine, scope, hospital_no, now, actor, action=REAPPLY_ACTION)
             reapplied.append(Reapplied(scope.patient_id, entry.at))
-    detail = f"{detail}; {len(reapplied)} erasures made again"
+    detail = f"{detail}; erasures made again: {len(reapplied)}"
     async with engine.begin() as conn:
         await write_audit(conn, now, actor, RESTORE_ACTION, None, detail)
     event = AuditEntry(now, actor.kind.value, actor.id, RESTORE_ACTION, None, detail)
