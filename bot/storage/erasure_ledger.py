@@ -9,6 +9,7 @@ a crash leaves the old file or the new one, never half a line.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from dataclasses import asdict, dataclass
@@ -126,16 +127,29 @@ def read_ledger(path: Path) -> list[LedgerEntry]:
 
 
 def append_entries(path: Path, entries: list[LedgerEntry]) -> None:
-    """Add entries at the end (creating the file, readable by its owner only), atomically."""
+    """Add entries at the end (creating the file, readable by its owner only), atomically.
+
+    Two processes appending at once take turns (a lock file beside the ledger), so that
+    neither replaces the file with a copy lacking the other's line.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.with_name(path.name + ".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _replace_with(path, _with_lines(path, entries))
+
+
+def _with_lines(path: Path, entries: list[LedgerEntry]) -> bytes:
     old = path.read_bytes() if path.exists() else b""
     if old and not old.endswith(b"\n"):
         old += b"\n"
-    new = "".join(entry.to_line() + "\n" for entry in entries).encode()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    return old + "".join(entry.to_line() + "\n" for entry in entries).encode()
+
+
+def _replace_with(path: Path, content: bytes) -> None:
     temporary = path.with_name(path.name + ".new")
     with temporary.open("wb") as handle:
         os.fchmod(handle.fileno(), 0o600)
-        handle.write(old + new)
+        handle.write(content)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)
