@@ -129,6 +129,8 @@ def test_a_missing_or_damaged_ledger_stops_the_restore_and_says_how_to_fix_it(
     assert damaged.exit_code == 1 and str(ledger) in damaged.output
     assert " 第 2 行无法读取" in damaged.output and "没有做任何更改" in damaged.output
     assert _erased(cli_env)  # the database was not replaced
+    checked = runner.invoke(app, ["check"])  # found before a restore needs it
+    assert f"删除台账 {ledger} 第 2 行无法读取" in checked.output
     monkeypatch.setenv("FOLLOWUP_LOCALE", "en")
     english = runner.invoke(app, ["restore", str(copy)])
     assert english.exit_code == 1 and "cannot be read at line 2" in english.output
