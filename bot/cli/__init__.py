@@ -11,6 +11,7 @@ from bot.cli import (
     backup,
     check,
     demo,
+    export,
     imports,
     invites,
     patients,
@@ -42,7 +43,7 @@ app.command("invites")(invites.invites_command)
 app.command("run")(run_command)
 app.command("stats")(stats.stats_command)
 app.command("report")(report.report_command)
-app.command("export")(report.export_command)
+app.command("export")(export.export_command)
 app.command("backup")(backup.backup_command)
 app.command("restore")(backup.restore_command)
 app.command("check")(check.check_command)
