@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +24,7 @@ HEADER = ("住院号", "姓名", "科室", "出院时间", "是否同意回访",
 DATE_STYLE = "YYYY-MM-DD HH:MM"
 
 
-def _xls(path: Path, rows: list[tuple[object, ...]]) -> Path:
+def _xls(path: Path, rows: Sequence[Sequence[object]]) -> Path:
     """Write a real BIFF8 .xls: dates as Excel dates, numbers as numbers, like HIS exports."""
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("出院名单")

@@ -149,7 +149,7 @@ class ReportRepository:
             query = query.where(*scope.episodes())
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query.order_by(survey_answers.c.id))).all()
-        return [AnswerRecord(*row) for row in rows]
+        return [AnswerRecord(*tuple(row)) for row in rows]
 
     async def _rows(self, query: Select[Any]) -> list[tuple[Any, ...]]:
         async with self._engine.connect() as conn:
