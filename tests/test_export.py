@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,10 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from bot.cli import app
-from tests.stats_cohort import cohort_database
+from bot.demo.harness import BotHarness
+from bot.storage.surveys import NewSession
+from tests.harness import START, make_settings
+from tests.stats_cohort import build_cohort, cohort_database
 
 runner = CliRunner()
 NOVEMBER = ["--from", "2026-11-01", "--to", "2026-11-30"]
@@ -175,3 +180,69 @@ def test_a_bad_selection_is_a_clear_error(cohort: Path) -> None:
     result = runner.invoke(app, ["export", *NOVEMBER, "--by", "week", "--out", "a.csv"])
     assert result.exit_code != 0
     assert "--by" in result.output and "answered" in result.output
+
+
+async def _unusual_answers(harness: BotHarness) -> None:
+    """P2, answered by the patient's daughter: typed praise, a skipped question, and an answer
+    to a question the survey no longer has."""
+    store, now = harness.services.store, harness.clock.now()
+    [contact] = await store.contacts.for_chat(2)
+    new = NewSession(
+        None,
+        contact.id,
+        contact.patient_id,
+        contact.episode_id,
+        "checkin_first",
+        "general",
+        "family",
+        "child",
+    )
+    session = await store.surveys.open_for_message(new, "praise", now, now + timedelta(days=3))
+    given = (
+        ("praise", "text", "感谢王护士的细心照顾"),
+        ("doctors_better", "", None),
+        ("retired_question", "yes", None),
+    )
+    following = [key for key, _, _ in given[1:]] + [None]
+    for (question, value, text), next_key in zip(given, following, strict=True):
+        assert await store.surveys.record_answer(
+            session, question, value, text, now, next_key, "open"
+        )
+
+
+@pytest.fixture
+def unusual(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    settings = make_settings(tmp_path)
+
+    async def build() -> None:
+        harness = BotHarness(settings, START)
+        await harness.start()
+        await build_cohort(harness)
+        await _unusual_answers(harness)
+        await harness.stop()
+
+    asyncio.run(build())
+    monkeypatch.setenv("FOLLOWUP_DATABASE_URL", settings.database_url)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("zh_CN", ["感谢王护士的细心照顾", "跳过", "（问卷中已无此项）", "家属(子女)"]),
+        ("en", ["感谢王护士的细心照顾", "Skip", "(no longer in the survey)", "A family member"]),
+    ],
+)
+def test_typed_skipped_and_retired_answers_read_in_words(
+    unusual: Path, monkeypatch: pytest.MonkeyPatch, locale: str, expected: list[str]
+) -> None:
+    monkeypatch.setenv("FOLLOWUP_LOCALE", locale)
+    out = unusual / "answers.xlsx"
+    _export(*NOVEMBER, "--out", str(out))
+    people = list(load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    p2 = [row for row in people[1:] if row[1] == "P2"]
+    assert len(p2) == 3
+    cells = {str(value) for row in p2 for value in row if value is not None}
+    for words in expected:
+        assert any(words in cell for cell in cells), (words, cells)
+    assert not cells & {"retired_question", "doctors_better", "praise", "text", "family", "child"}
