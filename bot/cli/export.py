@@ -62,7 +62,6 @@ def export_command(
         renderer,
         settings.locale,
         settings.zone,
-        settings.hospital_name or "",
     )
 
     async def work(store: Store) -> AnswerExport:

@@ -15,7 +15,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from bot.domain.exports import AnswerSelection, ExportFormat
 from bot.domain.plans.model import PlanBook
 from bot.domain.surveys.model import Survey
-from bot.services.answer_words import AnsweredQuestion, answer_words
+from bot.services.labels import Labels
 from bot.storage.reports import AnswerRecord
 from bot.storage.stats import Scope
 from bot.storage.store import Store
@@ -48,7 +48,6 @@ class ExportContext:
     renderer: Renderer
     locale: str
     zone: ZoneInfo
-    hospital: str
 
 
 async def build_answer_export(
@@ -56,8 +55,9 @@ async def build_answer_export(
 ) -> AnswerExport:
     """Read the answers picked by `selection` in the scope and put them in words and codes."""
     records = await store.reports.answer_records(scope, selection)
+    labels = Labels(context.renderer, context.surveys, context.locale)
     return AnswerExport(
-        _sheet(context, WORDS_SHEET, [_in_words(context, r) for r in records]),
+        _sheet(context, WORDS_SHEET, [_in_words(context, labels, r) for r in records]),
         _sheet(context, CODES_SHEET, [_as_codes(context.zone, r) for r in records]),
     )
 
@@ -74,24 +74,9 @@ def _sheet(context: ExportContext, key: str, rows: list[list[object]]) -> Sheet:
     return Sheet(title.strip(), headers.strip().split("\t"), rows)
 
 
-def _in_words(context: ExportContext, record: AnswerRecord) -> list[object]:
-    words = answer_words(
-        context.renderer,
-        context.locale,
-        context.surveys,
-        context.hospital,
-        AnsweredQuestion(
-            record.survey,
-            record.question,
-            record.value,
-            record.text,
-            record.respondent,
-            record.relation,
-            record.name,
-            record.department,
-        ),
-    )
+def _in_words(context: ExportContext, labels: Labels, record: AnswerRecord) -> list[object]:
     plan = context.plans.plans.get(record.plan_key or "")
+    survey, question = record.survey, record.question
     return [
         record.name,
         record.hospital_no,
@@ -99,10 +84,11 @@ def _in_words(context: ExportContext, record: AnswerRecord) -> list[object]:
         record.department,
         _local(record.discharged_at, context.zone),
         plan.names.get(context.locale, "") if plan else "",
-        words.survey,
-        words.question,
-        words.answer,
-        words.respondent,
+        labels.survey(survey),
+        labels.question(question, survey),
+        labels.answer(question, record.value, record.text, survey),
+        labels.who(record.respondent),
+        labels.relation(record.respondent, record.relation),
         _local(record.at, context.zone),
     ]
 
