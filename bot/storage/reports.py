@@ -212,9 +212,7 @@ class ReportRepository:
                 query = query.where(episodes.c.department_id == scope.department_id)
         else:
             query = query.where(*scope.episodes())
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(query.order_by(survey_answers.c.id))).all()
-        return [AnswerRecord(*row) for row in rows]
+        return [AnswerRecord(*row) for row in await self._rows(query.order_by(survey_answers.c.id))]
 
     async def _rows(self, query: Select[Any]) -> list[tuple[Any, ...]]:
         async with self._engine.connect() as conn:
