@@ -121,3 +121,16 @@ def test_a_web_page_named_xls_is_a_clear_error(
     assert result.exit_code == 1
     assert words in result.output and "export.xls" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_truncated_xls_is_a_clear_error_and_prints_nothing_on_stdout(
+    cli_env: Settings, tmp_path: Path
+) -> None:
+    whole = _xls(tmp_path / "whole.xls", GOOD).read_bytes()
+    path = tmp_path / "cut.xls"
+    path.write_bytes(whole[: len(whole) // 2 + 7])  # the reader would warn about the size
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 1
+    assert "cut.xls" in result.stderr and "无法打开" in result.stderr
+    assert result.stdout == ""  # stdout is kept for scripts
+    assert _stays(cli_env) == 0

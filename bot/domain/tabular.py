@@ -219,7 +219,8 @@ def _xls_records(path: Path) -> Iterator[tuple[int, list[object]]]:
     import xlrd  # local import keeps CSV-only use light
 
     try:
-        book = xlrd.open_workbook(str(path), on_demand=True)
+        # xlrd prints its complaints on stdout; they go nowhere (the error below says it all)
+        book = xlrd.open_workbook(str(path), on_demand=True, logfile=io.StringIO())
     except Exception as exc:  # xlrd raises many types for a damaged or foreign file
         raise TableError.of(UNREADABLE_FILE, file=path.name) from exc
     try:
