@@ -203,6 +203,7 @@ async def _unusual_answers(harness: BotHarness) -> None:
     given = (
         ("praise", "text", TYPED),
         ("doctors_better", "", None),
+        ("suggestion", "text", FORMULA),
         ("retired_question", "yes", None),
     )
     following = [key for key, _, _ in given[1:]] + [None]
@@ -229,6 +230,7 @@ def unusual(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 TYPED = "感谢王护士的细心照顾"
+FORMULA = '=HYPERLINK("http://example.invalid","点这里")'  # typed by a patient
 
 
 @pytest.mark.parametrize(
@@ -246,7 +248,21 @@ def test_typed_skipped_and_retired_answers_read_in_words(
     _export(*NOVEMBER, "--out", str(out))
     people = list(load_workbook(out).worksheets[0].iter_rows(values_only=True))
     p2 = [row for row in people[1:] if row[1] == "P2"]
-    assert len(p2) == 3
+    assert len(p2) == 4
     cells = {str(value) for row in p2 for value in row if value is not None}
     assert set(expected) <= cells, cells
     assert not cells & {"retired_question", "doctors_better", "praise", "text", "family", "child"}
+
+
+def test_typed_text_never_becomes_a_formula(unusual: Path) -> None:
+    book, table = unusual / "answers.xlsx", unusual / "answers.csv"
+    _export(*NOVEMBER, "--out", str(book))
+    _export(*NOVEMBER, "--out", str(table))
+    [cell] = [
+        c
+        for row in load_workbook(book).worksheets[0].iter_rows()
+        for c in row
+        if c.value == FORMULA
+    ]
+    assert cell.data_type == "s"  # shown as the patient typed it, never run
+    assert f"'{FORMULA}" in {cell for row in _csv_rows(table) for cell in row}

@@ -7,9 +7,11 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from bot.domain.exports import AnswerSelection, ExportFormat
@@ -24,6 +26,8 @@ from bot.templating import Renderer
 WORDS_SHEET = "export/answers"  # title line, then the column headers separated by tabs
 CODES_SHEET = "export/codes"
 MINUTES = "%Y-%m-%d %H:%M"
+FORMULA_STARTS = ("=", "@", "\t", "\r")
+SIGNS = ("+", "-")
 
 
 @dataclass(frozen=True)
@@ -118,14 +122,19 @@ def _xlsx(export: AnswerExport) -> bytes:
         page = book.create_sheet(sheet.title[:31])
         page.append(sheet.headers)
         for row in sheet.rows:
-            page.append([_xlsx_cell(value) for value in row])
+            page.append([_xlsx_cell(page, value) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _xlsx_cell(value: object) -> object:
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+def _xlsx_cell(page: Any, value: object) -> object:
+    """A value as a cell; text stays text even when a patient typed "=..." (never a formula)."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(page, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
 
 
 def _csv(export: AnswerExport, with_codes: bool) -> bytes:
@@ -141,4 +150,15 @@ def _csv(export: AnswerExport, with_codes: bool) -> bytes:
 
 
 def _csv_cells(row: Sequence[object]) -> list[object]:
-    return [f"{v:{MINUTES}}" if isinstance(v, datetime) else v for v in row]
+    return [f"{v:{MINUTES}}" if isinstance(v, datetime) else _inert(v) for v in row]
+
+
+def _inert(value: object) -> object:
+    """Text a spreadsheet would run as a formula gets a leading ' (typed "=...", "@...");
+    a phone number like +8613800000000 is left as it is."""
+    if not isinstance(value, str) or not value:
+        return value
+    starts_formula = value[0] in FORMULA_STARTS or (
+        value[0] in SIGNS and not value[1:].replace(" ", "").isdigit()
+    )
+    return f"'{value}" if starts_formula else value
