@@ -7,17 +7,15 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from bot.domain.exports import AnswerSelection, ExportFormat
 from bot.domain.plans.model import PlanBook
 from bot.domain.surveys.model import Survey
 from bot.services.labels import Labels
+from bot.services.sheet_cells import text_safe_cell
 from bot.storage.reports import AnswerRecord
 from bot.storage.stats import Scope
 from bot.storage.store import Store
@@ -122,19 +120,10 @@ def _xlsx(export: AnswerExport) -> bytes:
         page = book.create_sheet(sheet.title[:31])
         page.append(sheet.headers)
         for row in sheet.rows:
-            page.append([_xlsx_cell(page, value) for value in row])
+            page.append([text_safe_cell(page, value) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _xlsx_cell(page: Any, value: object) -> object:
-    """A value as a cell; text stays text even when a patient typed "=..." (never a formula)."""
-    if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(page, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-    cell.data_type = "s"
-    return cell
 
 
 def _csv(export: AnswerExport, with_codes: bool) -> bytes:
