@@ -37,7 +37,15 @@ def report_command(
         if department and scope is None:
             return None
         content = await build_report(
-            store, surveys, renderer, settings.locale, settings.zone, period, scope
+            store,
+            surveys,
+            renderer,
+            settings.locale,
+            settings.zone,
+            period,
+            scope,
+            hospital=settings.hospital_name or "",
+            department_name=department or "",
         )
         await store.audit.record(now, Actor.cli(), "report.read", f"period:{period.label}")
         return content

@@ -29,6 +29,8 @@ async def on_report(update: Update, context: AppContext) -> None:
         services.settings.zone,
         period,
         member.department_id,
+        hospital=services.settings.hospital_name or "",
+        department_name=member.department or "",
     )
     await services.store.audit.record(
         services.clock.now(), Actor.staff(member.user_id), "report.read", f"period:{period.label}"
