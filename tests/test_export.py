@@ -16,8 +16,10 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.demo.harness import BotHarness
 from bot.storage.surveys import NewSession
+from tests.code_cohort import build_code_cohort
 from tests.harness import START, make_settings
 from tests.stats_cohort import build_cohort, cohort_database
+from tests.test_no_raw_codes import leaks
 
 runner = CliRunner()
 NOVEMBER = ["--from", "2026-11-01", "--to", "2026-11-30"]
@@ -266,3 +268,26 @@ def test_typed_text_never_becomes_a_formula(unusual: Path) -> None:
     ]
     assert cell.data_type == "s"  # shown as the patient typed it, never run
     assert f"'{FORMULA}" in {cell for row in _csv_rows(table) for cell in row}
+
+
+def test_the_export_of_a_cohort_holding_every_code_shows_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = make_settings(tmp_path)
+
+    async def build() -> None:
+        harness = BotHarness(settings, START)
+        await harness.start()
+        await build_code_cohort(harness)
+        await harness.stop()
+
+    asyncio.run(build())
+    monkeypatch.setenv("FOLLOWUP_DATABASE_URL", settings.database_url)
+    book, table = tmp_path / "answers.xlsx", tmp_path / "answers.csv"
+    for by in ("answered", "discharged"):
+        _export(*NOVEMBER, "--by", by, "--out", str(book))
+        _export(*NOVEMBER, "--by", by, "--out", str(table))
+        people = list(load_workbook(book).worksheets[0].iter_rows(values_only=True))
+        assert len(people) > 5  # the cohort answered
+        assert leaks(cell for row in people for cell in row if cell is not None) == []
+        assert leaks(cell for row in _csv_rows(table) for cell in row) == []
