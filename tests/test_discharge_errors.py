@@ -65,7 +65,8 @@ def test_undecodable_bytes_report_offset_and_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "code"),
     [
-        ("old.xls", b"\xd0\xcf\x11\xe0", "xls_not_supported"),
+        ("old.xls", b"\xd0\xcf\x11\xe0", "unreadable_file"),
+        ("page.xls", b"<html><table><tr><td>1</td></tr></table>", "unreadable_file"),
         ("list.pdf", b"%PDF-1.4", "unsupported_format"),
         ("noext", b"a,b", "unsupported_format"),
         ("broken.xlsx", b"not a zip file", "unreadable_file"),
@@ -99,7 +100,7 @@ def test_duplicate_headers_names_them(tmp_path: Path) -> None:
 def test_error_code_tables() -> None:
     assert set(ROW_ERROR_CODES).isdisjoint(TABLE_ERROR_CODES)
     assert len(set(ROW_ERROR_CODES)) == len(ROW_ERROR_CODES) == 10
-    assert len(set(TABLE_ERROR_CODES)) == len(TABLE_ERROR_CODES) == 8
+    assert len(set(TABLE_ERROR_CODES)) == len(TABLE_ERROR_CODES) == 7
     assert error_template_key("bad_date") == "import/bad_date"
 
 

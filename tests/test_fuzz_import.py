@@ -41,7 +41,7 @@ from tests.import_fuzzing.model import (
     Patient,
     list_files,
 )
-from tests.import_fuzzing.writing import csv_bytes, xlsx_bytes
+from tests.import_fuzzing.writing import csv_bytes, xls_bytes, xlsx_bytes
 
 SLOW_OK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 
@@ -85,6 +85,13 @@ def test_xlsx_lists_end_in_clear_errors_or_clean_imports(empty_db: Path, listed:
     expect(listed, outcome)
 
 
+@settings(max_examples=10, deadline=None, suppress_health_check=SLOW_OK)
+@given(listed=list_files())
+def test_xls_lists_end_in_clear_errors_or_clean_imports(empty_db: Path, listed: ListFile) -> None:
+    outcome = run_import(empty_db, "list.xls", xls_bytes(listed))
+    expect(listed, outcome)
+
+
 def _mangled(draw: st.DrawFn, content: bytes) -> bytes:
     """Flip, insert, delete or cut bytes of a file."""
     data = bytearray(content)
@@ -110,9 +117,9 @@ BOMS = (b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 @st.composite
 def damaged_files(draw: st.DrawFn) -> tuple[str, bytes]:
     """Random bytes, a list in one encoding under another's BOM, or a mangled list."""
-    kind = draw(st.sampled_from(("random", "bom", "mangled_csv", "mangled_xlsx")))
+    kind = draw(st.sampled_from(("random", "bom", "mangled_csv", "mangled_xlsx", "mangled_xls")))
     if kind == "random":
-        suffix = draw(st.sampled_from((".csv", ".xlsx", ".tsv", ".txt")))
+        suffix = draw(st.sampled_from((".csv", ".xlsx", ".xls", ".tsv", ".txt")))
         return "r" + suffix, draw(st.binary(max_size=600))
     listed = draw(list_files(allow_faults=False))
     listed.encoding = draw(st.sampled_from(("utf-8", "gb18030", "utf-16-le", "utf-16")))
@@ -120,6 +127,8 @@ def damaged_files(draw: st.DrawFn) -> tuple[str, bytes]:
         return "b.csv", draw(st.sampled_from(BOMS)) + csv_bytes(listed)
     if kind == "mangled_csv":
         return "m.csv", _mangled(draw, csv_bytes(listed))
+    if kind == "mangled_xls":
+        return "m.xls", _mangled(draw, xls_bytes(listed))
     return "m.xlsx", _mangled(draw, xlsx_bytes(listed))
 
 
@@ -212,7 +221,7 @@ def test_the_model_round_trips_through_both_formats(empty_db: Path) -> None:
     person = Patient(3, True, "王小明", "心内科", Moment(datetime(2026, 11, 20, 8, 30), True), True)
     lines = [Line(person, None, style) for style in range(12)]
     columns: list[tuple[str, str | None]] = [(n, n) for n in REQUIRED_FIELDS]
-    for make, name in ((csv_bytes, "l.csv"), (xlsx_bytes, "l.xlsx")):
+    for make, name in ((csv_bytes, "l.csv"), (xlsx_bytes, "l.xlsx"), (xls_bytes, "l.xls")):
         listed = ListFile(columns, lines)
         outcome = run_import(empty_db, name, make(listed))
         expect(listed, outcome)

@@ -110,7 +110,6 @@ def table_error(tmp_path: Path, name: str, content: bytes) -> TableError:
 def test_real_table_errors_render(renderer: Renderer, tmp_path: Path) -> None:
     errors = [
         table_error(tmp_path, "a.csv", b"\x80abc\n"),
-        table_error(tmp_path, "b.xls", b""),
         table_error(tmp_path, "c.pdf", b""),
         table_error(tmp_path, "d.xlsx", b"junk"),
         table_error(tmp_path, "e.csv", b""),

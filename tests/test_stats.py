@@ -156,18 +156,6 @@ async def test_report_command_sends_the_workbook_to_supervisors_only(
     assert len([c for c in harness.telegram.calls if c.method == "sendDocument"]) == 1
 
 
-def test_export_writes_every_answer_as_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cohort_database(tmp_path, monkeypatch)
-    out = tmp_path / "answers.csv"
-    result = CliRunner().invoke(
-        app, ["export", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out)]
-    )
-    assert result.exit_code == 0, result.output
-    lines = out.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("患者,住院号") and len(lines) == 1 + 6
-    assert any(",P1," in line and "sat_hospital,satisfied" in line for line in lines)
-
-
 async def test_chart_command_sends_two_real_charts_to_supervisors(harness: BotHarness) -> None:
     await build_cohort(harness)
     now = harness.clock.now()

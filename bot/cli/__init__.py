@@ -12,6 +12,7 @@ from bot.cli import (
     check,
     demo,
     erasures,
+    export,
     imports,
     invites,
     patients,
@@ -43,7 +44,7 @@ app.command("invites")(invites.invites_command)
 app.command("run")(run_command)
 app.command("stats")(stats.stats_command)
 app.command("report")(report.report_command)
-app.command("export")(report.export_command)
+app.command("export")(export.export_command)
 app.command("backup")(backup.backup_command)
 app.command("restore")(backup.restore_command)
 app.command("check")(check.check_command)

@@ -20,7 +20,7 @@ MAX_ERRORS_SHOWN = 200
 
 
 def import_command(
-    path: Path = typer.Argument(..., help="CSV (UTF-8 or GBK) or XLSX discharge list."),
+    path: Path = typer.Argument(..., help="CSV (UTF-8 or GBK), XLSX or legacy XLS discharge list."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and count; write nothing."),
 ) -> None:
     """Import a discharge list; if any row is bad nothing is written (exit code 1)."""

@@ -1,4 +1,4 @@
-"""Read a discharge list exported as CSV or XLSX into header-keyed rows."""
+"""Read a discharge list exported as CSV, XLSX or legacy XLS into header-keyed rows."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ LEGACY_EXCEL_SUFFIXES = (".xls",)
 DELIMITERS = (",", "\t", ";")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
+ZIP_SIGNATURE = b"PK\x03\x04"  # an .xlsx file saved under an .xls name
+
 BAD_ENCODING = "bad_encoding"
-XLS_NOT_SUPPORTED = "xls_not_supported"
 UNSUPPORTED_FORMAT = "unsupported_format"
 UNREADABLE_FILE = "unreadable_file"
 EMPTY_FILE = "empty_file"
@@ -28,8 +29,7 @@ _MESSAGES = {
     BAD_ENCODING: (
         "{file}: cannot decode byte {offset} (line {line}); save the file as UTF-8 or GBK"
     ),
-    XLS_NOT_SUPPORTED: "{file}: old .xls files are not supported; save it as .xlsx or CSV",
-    UNSUPPORTED_FORMAT: "{file}: unsupported file type {extension!r}; use .xlsx or CSV",
+    UNSUPPORTED_FORMAT: "{file}: unsupported file type {extension!r}; use .xlsx, .xls or CSV",
     UNREADABLE_FILE: "{file}: the spreadsheet cannot be opened; save it again as .xlsx or CSV",
     EMPTY_FILE: "{file}: no header row found; the file is empty",
     DUPLICATE_HEADERS: "{file}: column headers appear more than once: {headers}",
@@ -72,15 +72,21 @@ class Table:
 
 
 def read_table(path: Path) -> Table:
-    """Read a CSV or XLSX file into headers and non-empty rows with human line numbers."""
+    """Read a CSV, XLSX or XLS file into headers and non-empty rows with human line numbers."""
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return _table_from_records(path, _csv_records(path))
-    if suffix in XLSX_SUFFIXES:
+    if suffix in XLSX_SUFFIXES or (suffix in LEGACY_EXCEL_SUFFIXES and _is_zip(path)):
         return _table_from_records(path, _xlsx_records(path))
     if suffix in LEGACY_EXCEL_SUFFIXES:
-        raise TableError.of(XLS_NOT_SUPPORTED, file=path.name)
+        return _table_from_records(path, _xls_records(path))
     raise TableError.of(UNSUPPORTED_FORMAT, file=path.name, extension=suffix or path.name)
+
+
+def _is_zip(path: Path) -> bool:
+    """Tell whether a file starts like an .xlsx (a zip), whatever its name says."""
+    with path.open("rb") as handle:
+        return handle.read(len(ZIP_SIGNATURE)) == ZIP_SIGNATURE
 
 
 def _is_blank(value: object) -> bool:
@@ -186,8 +192,8 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """Yield (sheet row number, cell values) from the first worksheet of an XLSX file."""
     from openpyxl import load_workbook  # local import keeps CSV-only use light
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+    try:  # a file object: openpyxl refuses a path whose name ends in .xls
+        workbook = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise TableError.of(UNREADABLE_FILE, file=path.name) from exc
     try:
@@ -202,3 +208,50 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
         raise TableError.of(UNREADABLE_FILE, file=path.name) from exc
     finally:
         workbook.close()
+
+
+def _xls_records(path: Path) -> Iterator[tuple[int, list[object]]]:
+    """Yield (sheet row number, cell values) from the first worksheet of a legacy XLS file.
+
+    Date cells become datetimes, numbers stay numbers, an error cell (#N/A) keeps its text so
+    the row's check names it; empty cells are None.
+    """
+    import xlrd  # local import keeps CSV-only use light
+
+    try:
+        # xlrd prints its complaints on stdout; they go nowhere (the error below says it all)
+        book = xlrd.open_workbook(str(path), on_demand=True, logfile=io.StringIO())
+    except Exception as exc:  # xlrd raises many types for a damaged or foreign file
+        raise TableError.of(UNREADABLE_FILE, file=path.name) from exc
+    try:
+        if book.nsheets == 0:
+            raise TableError.of(EMPTY_FILE, file=path.name)
+        sheet = book.sheet_by_index(0)
+        for index in range(sheet.nrows):
+            cells = [_xls_value(cell, book.datemode) for cell in sheet.row(index)]
+            yield index + 1, cells
+    except TableError:
+        raise
+    except Exception as exc:  # a damaged sheet fails while its rows are read
+        raise TableError.of(UNREADABLE_FILE, file=path.name) from exc
+    finally:
+        book.release_resources()
+
+
+def _xls_value(cell: Any, datemode: int) -> object:
+    """Turn one xlrd cell into the value an .xlsx reader would give for it."""
+    import xlrd
+
+    kind = cell.ctype
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell.value  # out of any calendar: the date check reports the number
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    if kind == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(cell.value, "#ERROR")
+    return cell.value

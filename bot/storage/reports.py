@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, select
 
 from bot.domain.cases import CaseKind
+from bot.domain.exports import AnswerSelection
 from bot.domain.messages import MessageKind, MessageStatus
 from bot.storage.connections import Connections
 from bot.storage.schema import (
@@ -71,6 +72,25 @@ class CaseEventRow(NamedTuple):
     staff_name: str | None
     kind: str
     detail: str | None
+
+
+class AnswerRecord(NamedTuple):
+    """One survey answer with the patient, stay and session it belongs to (codes as stored)."""
+
+    name: str
+    hospital_no: str
+    phone: str | None
+    department: str
+    discharged_at: datetime
+    plan_key: str | None
+    survey: str
+    step_key: str | None
+    question: str
+    value: str
+    text: str | None
+    respondent: str
+    relation: str | None
+    at: datetime
 
 
 class ReportRepository:
@@ -165,6 +185,36 @@ class ReportRepository:
             survey_answers.c.at,
         ).select_from(joined)
         return await self._rows(query.where(*scope.episodes()).order_by(survey_answers.c.id))
+
+    async def answer_records(self, scope: Scope, selection: AnswerSelection) -> list[AnswerRecord]:
+        """Return the answers given in the scope's period, or of stays discharged in it."""
+        joined = (
+            survey_answers.join(survey_sessions)
+            .join(episodes, episodes.c.id == survey_sessions.c.episode_id)
+            .join(patients, patients.c.id == episodes.c.patient_id)
+            .join(departments, departments.c.id == episodes.c.department_id)
+            .outerjoin(m, m.c.id == survey_sessions.c.message_id)
+        )
+        query = select(
+            *PERSON,
+            episodes.c.discharged_at,
+            survey_sessions.c.plan_key,
+            survey_sessions.c.survey,
+            m.c.step_key,
+            survey_answers.c.question,
+            survey_answers.c.value,
+            survey_answers.c.text,
+            survey_answers.c.respondent,
+            survey_answers.c.relation,
+            survey_answers.c.at,
+        ).select_from(joined)
+        if selection is AnswerSelection.ANSWERED:
+            query = query.where(survey_answers.c.at >= scope.start, survey_answers.c.at < scope.end)
+            if scope.department_id is not None:
+                query = query.where(episodes.c.department_id == scope.department_id)
+        else:
+            query = query.where(*scope.episodes())
+        return [AnswerRecord(*row) for row in await self._rows(query.order_by(survey_answers.c.id))]
 
     async def _rows(self, query: Select[Any]) -> list[tuple[Any, ...]]:
         async with self._engine.connect() as conn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from openpyxl import Workbook
@@ -181,3 +181,41 @@ def _native_moment(moment: Moment, style: int) -> object:
         days = serial(moment.local)
         return days if moment.timed else int(days)
     return written_moment(moment, style)
+
+
+def xls_bytes(listed: ListFile) -> bytes:
+    """Write the list as a legacy XLS (BIFF8) with native numbers and dates, as xlwt can."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("出院名单")
+    for column, (header, _) in enumerate(listed.columns):
+        if header:
+            sheet.write(0, column, header)
+    row = 0
+    listed.written_lines = []
+    for line in listed.lines:
+        row += 1 + line.blank_before
+        listed.written_lines.append(row + 1)
+        for column, (_, name) in enumerate(listed.columns):
+            _xls_cell(sheet, row, column, _xlsx_value(line, name))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+XLS_DATE = "YYYY-MM-DD HH:MM"
+XLS_TEXT_LIMIT = 32767  # the most characters a BIFF8 cell holds
+
+
+def _xls_cell(sheet: Any, row: int, column: int, value: object) -> None:
+    import xlwt
+
+    if value is None:
+        return
+    if isinstance(value, datetime | date):
+        sheet.write(row, column, value, xlwt.easyxf(num_format_str=XLS_DATE))
+    elif isinstance(value, str):
+        sheet.write(row, column, ILLEGAL_CHARACTERS_RE.sub("", value)[:XLS_TEXT_LIMIT])
+    else:
+        sheet.write(row, column, value)
