@@ -270,6 +270,21 @@ def test_typed_text_never_becomes_a_formula(unusual: Path) -> None:
     assert f"'{FORMULA}" in {cell for row in _csv_rows(table) for cell in row}
 
 
+def test_typed_text_in_the_monthly_report_never_becomes_a_formula(unusual: Path) -> None:
+    out = unusual / "report.xlsx"
+    result = runner.invoke(app, ["report", "--month", "2026-11", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    cells = [
+        cell
+        for sheet in load_workbook(out).worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value == FORMULA
+    ]
+    assert cells and all(cell.data_type == "s" for cell in cells)
+    assert not list(unusual.glob(".report.xlsx.*"))  # written whole, nothing left beside it
+
+
 def test_the_export_of_a_cohort_holding_every_code_shows_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import typer
 
-from bot.cli.common import fail, say, settings_or_exit, with_store
+from bot.cli.common import fail, say, settings_or_exit, with_store, write_private_file
 from bot.domain.clock import SystemClock
 from bot.domain.exports import AnswerSelection, allowed_suffixes, export_format
 from bot.domain.periods import range_period
@@ -81,18 +79,3 @@ def export_command(
         last=str(period.last),
         file=str(out),
     )
-
-
-def write_private_file(path: Path, content: bytes) -> None:
-    """Write a file only its owner may read, whole or not at all: a temporary file beside
-    it is renamed over it once complete, so a failure never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(content)
-        os.chmod(temporary, 0o600)  # it holds patients' names and answers
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import fail, say, settings_or_exit, with_store
+from bot.cli.common import fail, say, settings_or_exit, with_store, write_private_file
 from bot.domain.clock import SystemClock
 from bot.domain.periods import month_period
 from bot.services.planning import load_scheduling
@@ -53,7 +53,5 @@ def report_command(
     content = with_store(settings, work)
     if content is None:
         fail(settings, "cli/no_department", department=department or "")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(content)
-    out.chmod(0o600)  # it holds patients' names and phones
+    write_private_file(out, content)  # whole or not at all; it holds names and phones
     say(settings, "cli/report_written", file=str(out))

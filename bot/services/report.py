@@ -11,7 +11,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from bot.domain.cases import CaseKind
 from bot.domain.periods import Period
@@ -26,6 +25,7 @@ from bot.services.registers import (
     praise_register,
 )
 from bot.services.report_overview import Overview, overdue_complaints, print_layout, write_overview
+from bot.services.sheet_cells import text_safe_cell
 from bot.services.statistics import compute_stats, stats_as_dict
 from bot.storage.stats import Scope
 from bot.storage.store import Store
@@ -112,7 +112,7 @@ async def build_report(
         sheet.append(headers.split("\t"))
         sheet.freeze_panes = "A2"
         for row in rows[key]:
-            sheet.append([_cell(value, zone) for value in row])
+            sheet.append([text_safe_cell(sheet, _cell(value, zone)) for value in row])
     for sheet in book.worksheets:
         print_layout(sheet, words["title"], words["footer"])
     buffer = io.BytesIO()
@@ -199,10 +199,8 @@ async def _departments(
 
 
 def _cell(value: Any, zone: ZoneInfo) -> Any:
-    """A value as a worksheet takes it: moments in the hospital's local time (Excel has no
-    time zones), text without the control characters XML forbids (a patient may type them)."""
+    """A moment in the hospital's local time (Excel has no time zones); other values as they
+    are (text is made safe by text_safe_cell as it is written)."""
     if isinstance(value, datetime):
         return value.astimezone(zone).replace(tzinfo=None)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot.domain.stats import Stats
 from bot.domain.surveys.model import Measure
 from bot.services.labels import LabelGroup, Labels
+from bot.services.sheet_cells import text_safe_cell
 from bot.storage.reports import RegisterRow
 
 HEADLINE = (  # the figures a leader reads first, in this order (named by report/figures)
@@ -61,7 +62,7 @@ def write_overview(
         sheet.append([rank, name, share, answers])
     _section(sheet, words["overdue"], *words["overdue_headers"].split("\t"))
     for row in overview.overdue:
-        sheet.append(list(row))  # moments are local already (the report's _cell)
+        sheet.append([text_safe_cell(sheet, value) for value in row])  # moments already local
     if not overview.overdue:
         sheet.append([words["no_overdue"]])
     for place, png in zip(("G3", "G25"), overview.charts, strict=False):
