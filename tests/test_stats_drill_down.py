@@ -130,13 +130,18 @@ def test_steps_are_listed_in_the_order_of_the_plan() -> None:
 
 
 def test_text_a_patient_typed_with_control_characters_fits_in_the_workbook() -> None:
-    from zoneinfo import ZoneInfo
+    import io
 
-    from openpyxl import Workbook
+    from openpyxl import Workbook, load_workbook
 
-    from bot.services.report import _cell
+    from bot.services.sheet_cells import text_safe_cell
 
     typed = "夜里\x0b太吵\x0c\u202e<b>"
-    cell = _cell(typed, ZoneInfo("Asia/Shanghai"))
-    assert cell == "夜里太吵\u202e<b>"
-    Workbook().active.append([cell])  # raised IllegalCharacterError before
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([text_safe_cell(sheet, typed)])  # raised IllegalCharacterError before
+    saved = io.BytesIO()
+    book.save(saved)
+    read = load_workbook(saved).active
+    assert read is not None and read["A1"].value == "夜里太吵\u202e<b>"
