@@ -42,7 +42,14 @@ def report_command(
         if department and scope is None:
             return None
         content = await build_report(
-            store, surveys, renderer, settings.locale, settings.zone, period, scope
+            store,
+            surveys,
+            renderer,
+            settings.locale,
+            settings.zone,
+            period,
+            scope,
+            min_answers=settings.rank_min_answers,
         )
         await store.audit.record(now, Actor.cli(), "report.read", f"period:{period.label}")
         return content

@@ -38,7 +38,9 @@ def stats_command(
         scope = await department_id(store, department) if department else None
         if department and scope is None:
             return None
-        stats = await compute_stats(store, surveys, settings.zone, period, scope)
+        stats = await compute_stats(
+            store, surveys, settings.zone, period, scope, min_answers=settings.rank_min_answers
+        )
         return {"period": period.label, "department": department or "", **stats_as_dict(stats)}
 
     figures = with_store(settings, work)

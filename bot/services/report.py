@@ -13,6 +13,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from bot.domain.cases import CaseKind
 from bot.domain.periods import Period
+from bot.domain.stats import DepartmentFigures
 from bot.domain.surveys.model import Survey
 from bot.services.statistics import compute_stats, stats_as_dict
 from bot.storage.stats import Scope
@@ -42,16 +43,19 @@ async def build_report(
     zone: ZoneInfo,
     period: Period,
     department: int | None,
+    *,
+    min_answers: int,
 ) -> bytes:
     """Return the XLSX bytes of the report for a period (one department, or all)."""
     start, end = period.bounds(zone)
     scope = Scope(start, end, department)
+    stats = await compute_stats(store, surveys, zone, period, department, min_answers=min_answers)
+    too_few = renderer.render("stats/too_few_answers", locale).strip()
     rows = {
-        Sheet.SUMMARY: _summary(
-            await compute_stats(store, surveys, zone, period, department),
-            parse_words(renderer.render("report/figures", locale)),
+        Sheet.SUMMARY: _summary(stats, parse_words(renderer.render("report/figures", locale))),
+        Sheet.DEPARTMENTS: await _departments(
+            store, surveys, zone, period, department, stats.departments, too_few, min_answers
         ),
-        Sheet.DEPARTMENTS: await _departments(store, surveys, zone, period, department),
         Sheet.COMPLAINTS: await store.reports.cases(scope, CaseKind.COMPLAINT),
         Sheet.PRAISE: await store.reports.cases(scope, CaseKind.PRAISE),
         Sheet.FAILED: await store.reports.failed_follow_ups(scope),
@@ -91,28 +95,39 @@ async def _departments(
     zone: ZoneInfo,
     period: Period,
     only: int | None,
+    ranked: list[DepartmentFigures],
+    too_few: str,
+    min_answers: int,
 ) -> list[tuple[Any, ...]]:
-    listed = await store.stats.departments()
+    """One row per department with discharges, in the ranking's order (ranked first); the
+    satisfaction and complaint figures are the ranking's own, so they match /stats."""
+    order = {figures.name: index for index, figures in enumerate(ranked)}
+    by_name = {figures.name: figures for figures in ranked}
     rows = []
-    for department_id, name in listed:
+    for department_id, name in await store.stats.departments():
         if only is not None and department_id != only:
             continue
-        stats = await compute_stats(store, surveys, zone, period, department_id)
+        stats = await compute_stats(
+            store, surveys, zone, period, department_id, min_answers=min_answers
+        )
         if stats.discharged == 0:
             continue
-        overall = stats.satisfaction.get("satisfaction_hospital")
+        figures = by_name.get(name, DepartmentFigures(name))
         rows.append(
             (
                 name,
+                too_few if figures.rank is None else figures.rank,
                 stats.discharged,
                 stats.followed_up,
                 stats.reached,
                 stats.success_rate,
-                overall.shares["satisfied"] if overall else None,
-                overall.total if overall else 0,
+                figures.satisfied_share,
+                figures.answers,
+                figures.complaints,
+                figures.on_time_rate,
             )
         )
-    return rows
+    return sorted(rows, key=lambda row: order.get(row[0], len(order)))
 
 
 def _cell(value: Any, zone: ZoneInfo) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.cases import CaseKind
 from bot.domain.messages import MessageKind, MessageStatus
 from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS, PatientFact
-from bot.domain.stats import Satisfaction, Stats, StepReplies, rank_departments
+from bot.domain.stats import (
+    DepartmentFigures,
+    Satisfaction,
+    Stats,
+    StepReplies,
+    rank_departments,
+)
 from bot.domain.step_answers import StepAnswer
 from bot.storage.connections import Connections
 from bot.storage.schema import (
@@ -78,16 +83,19 @@ class StatsRepository:
     def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
-    async def compute(self, scope: Scope, measures: dict[str, str]) -> Stats:
-        """Compute every figure for a scope; `measures` maps question keys to what they measure."""
+    async def compute(self, scope: Scope, measures: dict[str, str], min_answers: int) -> Stats:
+        """Compute every figure for a scope; `measures` maps question keys to what they measure;
+        a department is ranked from `min_answers` overall satisfaction answers on."""
         stats = Stats()
         await rebuild_if_needed(self._engine, datetime.now(UTC))
+        by_department: dict[str, DepartmentFigures] = {}
         async with self._engine.connect() as conn:
             await _patients(conn, scope, stats)
             await _follow_up(conn, scope, stats)
-            await _answers(conn, scope, measures, stats)
-            await _cases(conn, scope, stats)
+            await _answers(conn, scope, measures, stats, by_department)
+            await _cases(conn, scope, stats, by_department)
             await _reminders(conn, scope, stats)
+        stats.departments = rank_departments(by_department.values(), min_answers)
         return stats
 
     async def departments(self) -> list[tuple[int, str]]:
@@ -153,20 +161,17 @@ async def _follow_up(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
         setattr(stats, status.value, await _count(conn, query.where(*scope.episodes())))
     t = step_tallies
     steps = (
-        select(t.c.step_key, func.sum(t.c.sent), func.sum(t.c.answered))
+        select(t.c.plan_key, t.c.step_key, func.sum(t.c.sent), func.sum(t.c.answered))
         .where(*scope.tallies(t))
-        .group_by(t.c.step_key)
-        .order_by(t.c.step_key)
+        .group_by(t.c.plan_key, t.c.step_key)
     )
     rows = [
-        (step, int(sent or 0), int(answered or 0))
-        for step, sent, answered in (await conn.execute(steps)).all()
+        StepReplies(plan, step, int(sent or 0), int(answered or 0))
+        for plan, step, sent, answered in (await conn.execute(steps)).all()
     ]
-    stats.steps = [  # steps sent at least once, day3 before day30
-        StepReplies(step, sent, answered)
-        for step, sent, answered in sorted(rows, key=lambda row: _natural(row[0]))
-        if sent
-    ]
+    stats.steps = sorted(  # steps sent at least once, by plan, day3 before day30
+        (row for row in rows if row.sent), key=lambda row: (row.plan, _natural(row.step))
+    )
 
 
 def _natural(text: str) -> list[tuple[int, int | str]]:
@@ -175,7 +180,11 @@ def _natural(text: str) -> list[tuple[int, int | str]]:
 
 
 async def _answers(
-    conn: AsyncConnection, scope: Scope, measures: dict[str, str], stats: Stats
+    conn: AsyncConnection,
+    scope: Scope,
+    measures: dict[str, str],
+    stats: Stats,
+    by_department: dict[str, DepartmentFigures],
 ) -> None:
     t = answer_tallies
     query = (
@@ -184,7 +193,6 @@ async def _answers(
         .where(*scope.tallies(t), t.c.question.in_(list(measures)))
         .group_by(t.c.question, t.c.value, departments.c.name)
     )
-    by_department: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for question, value, department, total in (await conn.execute(query)).all():
         count = int(total)
         measure = measures[question]
@@ -195,14 +203,22 @@ async def _answers(
         counts = stats.satisfaction.setdefault(measure, Satisfaction()).counts
         counts[value] = counts.get(value, 0) + count
         if measure == OVERALL:
-            by_department[department][0] += count if value == "satisfied" else 0
-            by_department[department][1] += count
-    stats.departments = rank_departments({d: (g, t) for d, (g, t) in by_department.items()})
+            figures = by_department.setdefault(department, DepartmentFigures(department))
+            figures.satisfied += count if value == "satisfied" else 0
+            figures.answers += count
 
 
-async def _cases(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
-    joined = cases.join(episodes, episodes.c.id == cases.c.episode_id)
+async def _cases(
+    conn: AsyncConnection,
+    scope: Scope,
+    stats: Stats,
+    by_department: dict[str, DepartmentFigures],
+) -> None:
+    joined = cases.join(episodes, episodes.c.id == cases.c.episode_id).join(
+        departments, departments.c.id == episodes.c.department_id
+    )
     query = select(
+        departments.c.name,
         cases.c.kind,
         cases.c.due_at,
         cases.c.answered_at,
@@ -213,12 +229,17 @@ async def _cases(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
         cases.c.ack_overdue_at,
     ).select_from(joined)
     rows = (await conn.execute(query.where(*scope.cases()))).all()
-    for kind, due, answered, overdue, created, acknowledged, ack_due, ack_overdue in rows:
+    for department, kind, due, answered, overdue, *red_flag in rows:
+        created, acknowledged, ack_due, ack_overdue = red_flag
         if kind == CaseKind.COMPLAINT:
+            on_time = bool(answered and due and answered <= due)
             stats.complaints += 1
             stats.complaints_answered += answered is not None
-            stats.complaints_on_time += bool(answered and due and answered <= due)
+            stats.complaints_on_time += on_time
             stats.complaints_overdue += overdue is not None
+            figures = by_department.setdefault(department, DepartmentFigures(department))
+            figures.complaints += 1
+            figures.complaints_on_time += on_time
         elif kind == CaseKind.PRAISE:
             stats.praise += 1
         elif kind == CaseKind.RED_FLAG:

@@ -58,6 +58,7 @@ async def _trend(context: AppContext, period: Period, department: int | None) ->
             services.settings.zone,
             month_period(name),
             department,
+            min_answers=services.settings.rank_min_answers,
         )
         overall = stats.satisfaction.get("satisfaction_hospital")
         points.append(
@@ -83,6 +84,7 @@ async def _departments(
             services.settings.zone,
             period,
             department_id,
+            min_answers=services.settings.rank_min_answers,
         )
         if stats.discharged:
             overall = stats.satisfaction.get("satisfaction_hospital")

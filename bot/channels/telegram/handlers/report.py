@@ -29,6 +29,7 @@ async def on_report(update: Update, context: AppContext) -> None:
         services.settings.zone,
         period,
         member.department_id,
+        min_answers=services.settings.rank_min_answers,
     )
     await services.store.audit.record(
         services.clock.now(), Actor.staff(member.user_id), "report.read", f"period:{period.label}"
