@@ -76,9 +76,7 @@ async def test_one_department(harness: BotHarness) -> None:
     )
     assert (s.discharged, s.eligible, s.followed_up, s.reached) == (3, 1, 1, 1)
     assert (s.complaints, s.complaints_overdue, s.praise, s.red_flags) == (1, 1, 1, 0)
-    assert [(d.name, d.rank, d.answers, d.on_time_rate) for d in s.departments] == [
-        (B, 1, 1, 0.0)
-    ]
+    assert [(d.name, d.rank, d.answers, d.on_time_rate) for d in s.departments] == [(B, 1, 1, 0.0)]
 
 
 async def test_stats_command_scopes_by_role(harness: BotHarness) -> None:

@@ -103,7 +103,7 @@ async def test_counts_follow_real_check_ins_after_the_first_computation(
         await harness.press(41, data)
     s = await figures()
     assert (s.followed_up, s.reached) == (1, 1)
-    assert [(x.step, x.sent, x.answered) for x in s.steps] == [("day3", 1, 1)]
+    assert [(x.plan, x.step, x.sent, x.answered) for x in s.steps] == [("general", "day3", 1, 1)]
 
 
 async def test_a_late_answer_turns_a_failure_into_a_reached_check_in(harness: BotHarness) -> None:
