@@ -65,14 +65,22 @@ class StepReplies:
 
 @dataclass
 class DepartmentFigures:
-    """One department's figures for the table and the ranking."""
+    """One department's figures for the table, the ranking and the chart."""
 
     name: str
+    discharged: int = 0
+    followed_up: int = 0
+    reached: int = 0
     satisfied: int = 0  # overall "satisfied" answers
     answers: int = 0  # overall satisfaction answers
     complaints: int = 0
     complaints_on_time: int = 0
     rank: int | None = None  # None: too few answers to be ranked
+
+    @property
+    def success_rate(self) -> float | None:
+        """Return reached / followed up, in %."""
+        return rate(self.reached, self.followed_up)
 
     @property
     def satisfied_share(self) -> float | None:

@@ -52,10 +52,12 @@ async def build_report(
     stats = await compute_stats(store, surveys, zone, period, department, min_answers=min_answers)
     too_few = renderer.render("stats/too_few_answers", locale).strip()
     rows = {
-        Sheet.SUMMARY: _summary(stats, parse_words(renderer.render("report/figures", locale))),
-        Sheet.DEPARTMENTS: await _departments(
-            store, surveys, zone, period, department, stats.departments, too_few, min_answers
+        Sheet.SUMMARY: _summary(
+            stats,
+            parse_words(renderer.render("report/figures", locale)),
+            renderer.render("stats/headline", locale, s=stats),
         ),
+        Sheet.DEPARTMENTS: _departments(stats.departments, too_few),
         Sheet.COMPLAINTS: await store.reports.cases(scope, CaseKind.COMPLAINT),
         Sheet.PRAISE: await store.reports.cases(scope, CaseKind.PRAISE),
         Sheet.FAILED: await store.reports.failed_follow_ups(scope),
@@ -73,10 +75,11 @@ async def build_report(
     return buffer.getvalue()
 
 
-def _summary(stats: Any, names: dict[str, str]) -> list[tuple[str, Any]]:
-    """One row per figure, named in the report's language; counts by kind get a row each
-    (`失败原因:no_answer`). Figures listed on other sheets (steps, departments) are left out."""
-    rows: list[tuple[str, Any]] = []
+def _summary(stats: Any, names: dict[str, str], headline: str) -> list[tuple[str, Any]]:
+    """The headline sentences in the seeds' form first, then one row per figure, named in the
+    report's language; counts by kind get a row each (`失败原因:no_answer`). Figures listed
+    on other sheets (steps, departments) are left out."""
+    rows = [(names["headline"], line) for line in headline.splitlines() if line.strip()]
     for key, value in stats_as_dict(stats).items():
         if key in names:
             rows += _flattened(names[key], value)
@@ -89,45 +92,24 @@ def _flattened(label: str, value: Any) -> list[tuple[str, Any]]:
     return [(label, value if isinstance(value, int | float | str) or value is None else str(value))]
 
 
-async def _departments(
-    store: Store,
-    surveys: dict[str, Survey],
-    zone: ZoneInfo,
-    period: Period,
-    only: int | None,
-    ranked: list[DepartmentFigures],
-    too_few: str,
-    min_answers: int,
-) -> list[tuple[Any, ...]]:
-    """One row per department with discharges, in the ranking's order (ranked first); the
-    satisfaction and complaint figures are the ranking's own, so they match /stats."""
-    order = {figures.name: index for index, figures in enumerate(ranked)}
-    by_name = {figures.name: figures for figures in ranked}
-    rows = []
-    for department_id, name in await store.stats.departments():
-        if only is not None and department_id != only:
-            continue
-        stats = await compute_stats(
-            store, surveys, zone, period, department_id, min_answers=min_answers
+def _departments(ranked: list[DepartmentFigures], too_few: str) -> list[tuple[Any, ...]]:
+    """One row per department, in the ranking's order (ranked first): the same figures as
+    /stats and the chart, computed once for the report's scope."""
+    return [
+        (
+            d.name,
+            too_few if d.rank is None else d.rank,
+            d.discharged,
+            d.followed_up,
+            d.reached,
+            d.success_rate,
+            d.satisfied_share,
+            d.answers,
+            d.complaints,
+            d.on_time_rate,
         )
-        if stats.discharged == 0:
-            continue
-        figures = by_name.get(name, DepartmentFigures(name))
-        rows.append(
-            (
-                name,
-                too_few if figures.rank is None else figures.rank,
-                stats.discharged,
-                stats.followed_up,
-                stats.reached,
-                stats.success_rate,
-                figures.satisfied_share,
-                figures.answers,
-                figures.complaints,
-                figures.on_time_rate,
-            )
-        )
-    return sorted(rows, key=lambda row: order.get(row[0], len(order)))
+        for d in ranked
+    ]
 
 
 def _cell(value: Any, zone: ZoneInfo) -> Any:

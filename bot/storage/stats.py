@@ -91,6 +91,7 @@ class StatsRepository:
         by_department: dict[str, DepartmentFigures] = {}
         async with self._engine.connect() as conn:
             await _patients(conn, scope, stats)
+            await _department_patients(conn, scope, by_department)
             await _follow_up(conn, scope, stats)
             await _answers(conn, scope, measures, stats, by_department)
             await _cases(conn, scope, stats, by_department)
@@ -149,6 +150,30 @@ async def _patients(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
     query = select(named, func.count()).select_from(stays).where(*where, reason.is_not(None))
     rows = (await conn.execute(query.group_by(literal_column("reason")))).all()
     stats.excluded = {str(name): int(n) for name, n in rows}
+
+
+async def _department_patients(
+    conn: AsyncConnection, scope: Scope, by_department: dict[str, DepartmentFigures]
+) -> None:
+    stays = episodes.join(departments, departments.c.id == episodes.c.department_id)
+    query = (
+        select(
+            departments.c.name,
+            func.count(),
+            _flag(episodes.c.followed_up_at.is_not(None)),
+            _flag(episodes.c.reached_at.is_not(None)),
+        )
+        .select_from(stays)
+        .where(*scope.episodes())
+        .group_by(departments.c.name)
+    )
+    for name, discharged, followed_up, reached in (await conn.execute(query)).all():
+        figures = by_department.setdefault(name, DepartmentFigures(name))
+        figures.discharged, figures.followed_up, figures.reached = (
+            int(discharged),
+            int(followed_up or 0),
+            int(reached or 0),
+        )
 
 
 async def _follow_up(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:

@@ -70,27 +70,15 @@ async def _trend(context: AppContext, period: Period, department: int | None) ->
 async def _departments(
     context: AppContext, period: Period, only: int | None
 ) -> list[DepartmentPoint]:
-    from bot.services.charts import DepartmentPoint
+    from bot.services.charts import department_points
 
     services = context.services
-    listed = await services.store.stats.departments()
-    points = []
-    for department_id, name in listed:
-        if only is not None and department_id != only:
-            continue
-        stats = await compute_stats(
-            services.store,
-            services.scheduling.surveys,
-            services.settings.zone,
-            period,
-            department_id,
-            min_answers=services.settings.rank_min_answers,
-        )
-        if stats.discharged:
-            overall = stats.satisfaction.get("satisfaction_hospital")
-            points.append(
-                DepartmentPoint(
-                    name, overall.shares["satisfied"] if overall else None, stats.success_rate
-                )
-            )
-    return points
+    stats = await compute_stats(
+        services.store,
+        services.scheduling.surveys,
+        services.settings.zone,
+        period,
+        only,
+        min_answers=services.settings.rank_min_answers,
+    )
+    return department_points(stats)
