@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, Table, and_, case, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.cases import CaseKind
@@ -120,36 +120,50 @@ def _flag(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _exclusion() -> Any:
-    """Why a stay is not followed up: its patient's death or dispute first (recorded after
-    the import too), else what its import row said (a settled dispute no longer counts)."""
+def _own_exclusion() -> Any:
+    """What a stay's import row said keeps it from follow-up; a death or dispute there is
+    decided by the patient's fact instead (a settled dispute no longer counts)."""
     return case(
-        (patients.c.deceased_at.is_not(None), PatientFact.DECEASED.value),
-        (patients.c.dispute_since.is_not(None), PatientFact.DISPUTE.value),
-        (episodes.c.exclusion.in_(PATIENT_LEVEL_EXCLUSIONS), None),
-        else_=episodes.c.exclusion,
+        (episodes.c.exclusion.in_(PATIENT_LEVEL_EXCLUSIONS), None), else_=episodes.c.exclusion
     )
 
 
 async def _patients(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
+    """Stays by what became of them, from the episodes alone (a covering index); then the few
+    stays of patients who died or are in dispute, whose fact outranks the stay's reason."""
     where = scope.episodes()
-    stays = episodes.join(patients, patients.c.id == episodes.c.patient_id)
-    reason = _exclusion()
+    own = _own_exclusion()
     counts = select(
         func.count(),
-        _flag(and_(episodes.c.consent.is_(True), reason.is_(None))),
+        _flag(and_(episodes.c.consent.is_(True), own.is_(None))),
         _flag(episodes.c.enrolled_at.is_not(None)),
         _flag(episodes.c.followed_up_at.is_not(None)),
         _flag(episodes.c.reached_at.is_not(None)),
-    ).select_from(stays)
-    row = (await conn.execute(counts.where(*where))).one()
+    ).where(*where)
+    row = (await conn.execute(counts)).one()
     stats.discharged, stats.eligible, stats.enrolled, stats.followed_up, stats.reached = (
         int(value or 0) for value in row
     )
-    named = reason.label("reason")  # grouped by name: PostgreSQL sees two CASEs as different
-    query = select(named, func.count()).select_from(stays).where(*where, reason.is_not(None))
+    named = own.label("reason")  # grouped by name: PostgreSQL sees two CASEs as different
+    query = select(named, func.count()).where(*where, own.is_not(None))
     rows = (await conn.execute(query.group_by(literal_column("reason")))).all()
-    stats.excluded = {str(name): int(n) for name, n in rows}
+    excluded = {str(name): int(n) for name, n in rows}
+    with_fact = select(patients.c.id).where(
+        or_(patients.c.deceased_at.is_not(None), patients.c.dispute_since.is_not(None))
+    )
+    facts = (
+        select(patients.c.deceased_at.is_not(None), episodes.c.consent, own)
+        .select_from(episodes.join(patients, patients.c.id == episodes.c.patient_id))
+        .where(*where, episodes.c.patient_id.in_(with_fact))
+    )
+    for deceased, consent, reason in (await conn.execute(facts)).all():
+        fact = PatientFact.DECEASED if deceased else PatientFact.DISPUTE
+        excluded[fact.value] = excluded.get(fact.value, 0) + 1
+        if reason is None:
+            stats.eligible -= bool(consent)
+        else:
+            excluded[reason] -= 1
+    stats.excluded = {reason: n for reason, n in excluded.items() if n}
 
 
 async def _department_patients(
@@ -276,26 +290,24 @@ async def _cases(
 
 
 async def _reminders(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
+    """Reminders sent, by their last final answer (a snooze or "still taking" does not count)."""
+    answers = step_answers.alias("answers")
+    last_final = (
+        select(func.max(answers.c.id))
+        .where(answers.c.message_id == m.c.id, answers.c.answer.in_(FINAL_ANSWERS))
+        .correlate(m)
+        .scalar_subquery()
+    )
     joined = m.join(episodes, episodes.c.id == m.c.episode_id).outerjoin(
-        step_answers, step_answers.c.message_id == m.c.id
+        step_answers, step_answers.c.id == last_final
     )
     query = (
-        select(m.c.id, m.c.kind, m.c.status, step_answers.c.answer)
+        select(m.c.kind, step_answers.c.answer, func.count())
         .select_from(joined)
-        .where(
-            *scope.episodes(),
-            m.c.kind.in_(REMINDER_KINDS),
-            m.c.status.in_(REACHED),
-        )
-        .order_by(m.c.id, step_answers.c.id)
+        .where(*scope.episodes(), m.c.kind.in_(REMINDER_KINDS), m.c.status.in_(REACHED))
+        .group_by(m.c.kind, step_answers.c.answer)
     )
-    final: dict[int, tuple[str, str | None]] = {}
-    for row_id, kind, _status, answer in (await conn.execute(query)).all():
-        keep = final.get(row_id, (kind, None))[1]
-        if answer in FINAL_ANSWERS:
-            keep = answer
-        final[row_id] = (kind, keep)
-    for kind, answer in final.values():
+    for kind, answer, count in (await conn.execute(query)).all():
         bucket = stats.medication if kind == MessageKind.MEDICATION else stats.reexam
         key = answer or "unanswered"
-        bucket[key] = bucket.get(key, 0) + 1
+        bucket[key] = bucket.get(key, 0) + int(count)
