@@ -33,6 +33,7 @@ from bot.channels.telegram.conversations.template_edit import (
 )
 from bot.channels.telegram.handlers.answers import on_answer_button
 from bot.channels.telegram.handlers.audit import on_audit
+from bot.channels.telegram.handlers.case_comments import on_comment
 from bot.channels.telegram.handlers.case_patient import on_handling_answer
 from bot.channels.telegram.handlers.case_staff import on_case_staff_button, on_staff_group_text
 from bot.channels.telegram.handlers.cases import on_case_ack
@@ -204,6 +205,7 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CommandHandler("stats", on_stats, filters=private))
     app.add_handler(CommandHandler("report", on_report, filters=private))
     app.add_handler(CommandHandler("chart", on_chart, filters=private))
+    app.add_handler(CommandHandler("comment", on_comment, filters=private))
     app.add_handler(CommandHandler("audit", on_audit, filters=private))
     app.add_handler(CallbackQueryHandler(on_drill, pattern=pattern(Prefix.DRILL)))
     for name, callback in (

@@ -15,6 +15,8 @@ from bot.domain.languages import LOCALES as LOCALES
 
 MESSAGES_DIR = Path(__file__).resolve().parent.parent / "messages"
 TEMPLATE_SUFFIXES = (".html", ".txt")
+LABELS = "labels"  # messages/<locale>/labels/<group>.txt: code=word, one group per kind of code
+OTHER_WORD = "other"  # the word for a code its group does not list
 
 
 MAX_EXPONENT = 64  # 2**64 is plenty for a message; 9**9**9 would take the bot down
@@ -55,6 +57,8 @@ class Renderer:
         self.messages_dir = messages_dir
         self._envs = {locale: self._environment(messages_dir / locale) for locale in LOCALES}
         self._overrides: dict[tuple[str, str], Template] = {}
+        for locale, env in self._envs.items():
+            env.filters["label"] = functools.partial(self._label_filter, locale)
 
     @staticmethod
     def _environment(folder: Path) -> SandboxedEnvironment:
@@ -84,6 +88,25 @@ class Renderer:
             self.template_name(key, locale)
         )
         return template.render(**variables).strip()
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one renderer lives as long as the app
+    def words(self, group: str, locale: str) -> dict[str, str]:
+        """Return the words of a labels group (`labels/<group>.txt`: code=word) in a locale."""
+        if locale not in self._envs:
+            locale = DEFAULT_LOCALE
+        path = self.messages_dir / locale / LABELS / f"{group}.txt"
+        return parse_words(path.read_text(encoding="utf-8"))
+
+    def label(self, group: str, code: object, locale: str = DEFAULT_LOCALE) -> str:
+        """Return a code in words (labels/<group>); a code the group lacks reads as its
+        `other` word, never as the code itself. None and "" stay empty."""
+        if code is None or code == "":
+            return ""
+        words = self.words(group, locale)
+        return words.get(str(code)) or words[OTHER_WORD]
+
+    def _label_filter(self, locale: str, code: object, group: str) -> str:
+        return self.label(group, code, locale)
 
     def environment(self, locale: str) -> SandboxedEnvironment:
         """Return the sandboxed environment of a locale."""

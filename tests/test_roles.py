@@ -169,7 +169,7 @@ async def test_each_role_gets_its_own_command_menu(harness: BotHarness) -> None:
             menus[scope.get("chat_id")] = [c["command"] for c in call.params["commands"]]
     assert menus[None] == ["start", "complain", "praise", "language", "stop", "help"]
     assert menus[31] == ["invite", "stopmed", "deceased", "dispute", "help"]
-    assert menus[32] == ["stats", "chart", "report", "help"]
+    assert menus[32] == ["stats", "chart", "report", "comment", "help"]
     assert menus[33] == [
         "invite",
         "stopmed",
@@ -178,6 +178,7 @@ async def test_each_role_gets_its_own_command_menu(harness: BotHarness) -> None:
         "stats",
         "chart",
         "report",
+        "comment",
         "templates",
         "plans",
         "broadcast",

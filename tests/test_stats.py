@@ -149,12 +149,12 @@ def test_monthly_report_holds_the_registers_and_every_answer(
         "全部回答",
     ]
     rows = {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
-    assert rows["投诉登记表"][0][:3] == ("编号", "受理时间", "回访对象")
+    assert rows["投诉登记表"][0][:3] == ("编号", "受理时间", "被回访人姓名")
     assert len(rows["投诉登记表"]) == 1 + 2 and len(rows["表扬登记表"]) == 1 + 1
     assert [r[1] for r in rows["随访失败"][1:]] == ["P1"]
     assert len(rows["全部回答"]) == 1 + 6
     summary = [tuple(r) for r in rows["统计汇总"]]
-    assert ("出院人数", 5) in summary and ("不予随访:no_consent", 1) in summary
+    assert ("出院人数", 5) in summary and ("不予随访:未同意回访", 1) in summary
     assert not [r for r in summary if "{" in str(r[1])]  # no Python dict shown to people
     assert [r[0] for r in rows["科室"][1:]] == [B, A] or [r[0] for r in rows["科室"][1:]] == [A, B]
     assert oct(out.stat().st_mode & 0o777) == "0o600"

@@ -27,13 +27,11 @@ async def test_drill_down_lists_the_patients_behind_a_figure(harness: BotHarness
         "sd:red_flags:20261101:20261130:0",
     ]
     await harness.press(802, "sd:failed:20261101:20261130:0", user_id=802)
-    assert "P1" in harness.telegram.last_text(802) and "no_answer" in harness.telegram.last_text(
-        802
-    )
+    assert "P1" in harness.telegram.last_text(802) and "无应答" in harness.telegram.last_text(802)
     await harness.press(802, "sd:unsatisfied:20261101:20261130:0", user_id=802)
-    assert "P3" in harness.telegram.last_text(802) and "sat_hospital" in harness.telegram.last_text(
+    assert "P3" in harness.telegram.last_text(
         802
-    )
+    ) and "对医院的总体满意度 · 不满意" in harness.telegram.last_text(802)
     await harness.press(802, "sd:red_flags:20261101:20261130:0", user_id=802)
     text = harness.telegram.last_text(802)
     assert "P1" in text and "P2" in text and "共 2 条" in text

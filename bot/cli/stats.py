@@ -1,16 +1,25 @@
-"""`followup stats`: the same figures as /stats, as a table or JSON on stdout."""
+"""`followup stats`: the same figures as /stats, as its text (in words) or JSON on stdout."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import typer
 
 from bot.cli.common import fail, settings_or_exit, with_store
 from bot.domain.clock import SystemClock
 from bot.domain.periods import month_period, range_period
+from bot.domain.stats import Stats
 from bot.services.planning import load_scheduling
-from bot.services.statistics import compute_stats, department_id, stats_as_dict
+from bot.services.statistics import (
+    Summary,
+    compute_stats,
+    department_id,
+    stats_as_dict,
+    summary_text,
+)
 from bot.storage.store import Store
 from bot.templating import Renderer
 
@@ -20,7 +29,9 @@ def stats_command(
     start: str | None = typer.Option(None, "--from", help="First day, YYYY-MM-DD."),
     end: str | None = typer.Option(None, "--to", help="Last day, YYYY-MM-DD."),
     department: str | None = typer.Option(None, help="One department (default: all)."),
-    output: str = typer.Option("table", "--format", help="table or json."),
+    output: str = typer.Option(
+        "table", "--format", help="table (the figures in words, as /stats shows them) or json."
+    ),
 ) -> None:
     """Print follow-up statistics for a month or a date range."""
     settings = settings_or_exit()
@@ -32,22 +43,38 @@ def stats_command(
             period = month_period(month or f"{today.year}-{today.month:02d}")
     except ValueError as error:
         fail(settings, "cli/bad_period", error=str(error))
-    surveys = load_scheduling(settings, Renderer()).surveys
+    renderer = Renderer()
+    scheduling = load_scheduling(settings, renderer)
+    surveys = scheduling.surveys
 
-    async def work(store: Store) -> dict[str, object] | None:
+    async def work(store: Store) -> Stats | None:
         scope = await department_id(store, department) if department else None
         if department and scope is None:
             return None
-        stats = await compute_stats(
+        return await compute_stats(
             store, surveys, settings.zone, period, scope, min_answers=settings.rank_min_answers
         )
-        return {"period": period.label, "department": department or "", **stats_as_dict(stats)}
 
-    figures = with_store(settings, work)
-    if figures is None:
+    stats = with_store(settings, work)
+    if stats is None:
         fail(settings, "cli/no_department", department=department or "")
     if output == "json":
+        figures = {"period": period.label, "department": department or "", **stats_as_dict(stats)}
         typer.echo(json.dumps(figures, ensure_ascii=False, indent=2, default=str))
         return
-    for key, value in figures.items():
-        typer.echo(f"{key}\t{json.dumps(value, ensure_ascii=False, default=str)}")
+    name = department or renderer.render("stats/whole_hospital", settings.locale)
+    summary = summary_text(
+        renderer,
+        settings.locale,
+        stats,
+        Summary(period.label, name, scheduling.plans, settings.rank_min_answers),
+    )
+    typer.echo(plain_text(summary))
+
+
+TAGS = re.compile(r"<[^>]+>")
+
+
+def plain_text(telegram_html: str) -> str:
+    """Return a Telegram HTML text as a terminal shows it: no tags, entities decoded."""
+    return html.unescape(TAGS.sub("", telegram_html))

@@ -88,6 +88,7 @@ class CaseEventKind(StrEnum):
     RED_FLAG_OUTCOME = "red_flag_outcome"  # what was done about a red flag: closes it
     RED_FLAG_NOTE_PROMPT = "red_flag_note_prompt"  # a reply to this prompt is the note
     RED_FLAG_NOTE = "red_flag_note"
+    LEADER_COMMENT = "leader_comment"  # a supervisor's comment: the register's 领导意见
 
 
 PROMPT_EVENTS = (CaseEventKind.REPLY_PROMPT, CaseEventKind.SUMMARY_PROMPT)

@@ -15,6 +15,14 @@ from bot.domain.cases import CaseKind
 from bot.domain.periods import Period
 from bot.domain.stats import DepartmentFigures
 from bot.domain.surveys.model import Survey
+from bot.services.labels import LabelGroup, Labels
+from bot.services.registers import (
+    answers_in_words,
+    complaint_register,
+    events_by_case,
+    failures_in_words,
+    praise_register,
+)
 from bot.services.statistics import compute_stats, stats_as_dict
 from bot.storage.stats import Scope
 from bot.storage.store import Store
@@ -33,6 +41,13 @@ class Sheet(StrEnum):
 
 
 SHEETS = tuple(Sheet)
+FIGURE_GROUPS: dict[str, tuple[LabelGroup, ...]] = dict(  # the words of each level of a figure
+    excluded=(LabelGroup.EXCLUSION_REASON,),
+    failed=(LabelGroup.FAILURE_REASON,),
+    satisfaction_shares=(LabelGroup.MEASURE, LabelGroup.SATISFACTION),
+    medication=(LabelGroup.STEP_ANSWER,),
+    reexam=(LabelGroup.STEP_ANSWER,),
+)
 
 
 async def build_report(
@@ -51,17 +66,26 @@ async def build_report(
     scope = Scope(start, end, department)
     stats = await compute_stats(store, surveys, zone, period, department, min_answers=min_answers)
     too_few = renderer.render("stats/too_few_answers", locale).strip()
+    labels = Labels(renderer, surveys, locale)
+    reports = store.reports
+    complaints = events_by_case(await reports.case_events(scope, CaseKind.COMPLAINT))
+    praise = events_by_case(await reports.case_events(scope, CaseKind.PRAISE))
     rows = {
         Sheet.SUMMARY: _summary(
             stats,
             parse_words(renderer.render("report/figures", locale)),
             renderer.render("stats/headline", locale, s=stats),
+            labels,
         ),
         Sheet.DEPARTMENTS: _departments(stats.departments, too_few),
-        Sheet.COMPLAINTS: await store.reports.cases(scope, CaseKind.COMPLAINT),
-        Sheet.PRAISE: await store.reports.cases(scope, CaseKind.PRAISE),
-        Sheet.FAILED: await store.reports.failed_follow_ups(scope),
-        Sheet.ANSWERS: await store.reports.answers(scope),
+        Sheet.COMPLAINTS: complaint_register(
+            await reports.cases(scope, CaseKind.COMPLAINT), complaints, labels, zone
+        ),
+        Sheet.PRAISE: praise_register(
+            await reports.cases(scope, CaseKind.PRAISE), praise, labels, zone
+        ),
+        Sheet.FAILED: failures_in_words(await reports.failed_follow_ups(scope), labels),
+        Sheet.ANSWERS: answers_in_words(await reports.answers(scope), labels),
     }
     book = Workbook(write_only=True)
     for key in SHEETS:
@@ -75,21 +99,34 @@ async def build_report(
     return buffer.getvalue()
 
 
-def _summary(stats: Any, names: dict[str, str], headline: str) -> list[tuple[str, Any]]:
+def _summary(
+    stats: Any, names: dict[str, str], headline: str, labels: Labels
+) -> list[tuple[str, Any]]:
     """The headline sentences in the seeds' form first, then one row per figure, named in the
-    report's language; counts by kind get a row each (`失败原因:no_answer`). Figures listed
-    on other sheets (steps, departments) are left out."""
+    report's language; counts by kind get a row each (`随访失败:无应答`). Figures listed on
+    other sheets (steps, departments) are left out."""
     rows = [(names["headline"], line) for line in headline.splitlines() if line.strip()]
     for key, value in stats_as_dict(stats).items():
         if key in names:
-            rows += _flattened(names[key], value)
+            rows += _flattened(names[key], value, FIGURE_GROUPS.get(key, ()), labels)
     return rows
 
 
-def _flattened(label: str, value: Any) -> list[tuple[str, Any]]:
+def _flattened(
+    label: str, value: Any, groups: tuple[LabelGroup, ...], labels: Labels
+) -> list[tuple[str, Any]]:
     if isinstance(value, dict):
-        return [row for sub, inner in value.items() for row in _flattened(f"{label}:{sub}", inner)]
+        return [
+            row
+            for sub, inner in value.items()
+            for row in _flattened(f"{label}:{_sub(sub, groups, labels)}", inner, groups[1:], labels)
+        ]
     return [(label, value if isinstance(value, int | float | str) or value is None else str(value))]
+
+
+def _sub(code: Any, groups: tuple[LabelGroup, ...], labels: Labels) -> str:
+    """The words of a figure's part: a reason, a level, an answer; a score stays a number."""
+    return labels.word(groups[0], code) if groups else str(code)
 
 
 def _departments(ranked: list[DepartmentFigures], too_few: str) -> list[tuple[Any, ...]]:

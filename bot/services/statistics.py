@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from zoneinfo import ZoneInfo
 
 from bot.domain.periods import Period
@@ -11,6 +11,30 @@ from bot.domain.stats import Stats
 from bot.domain.surveys.model import Survey
 from bot.storage.stats import Scope
 from bot.storage.store import Store
+from bot.templating import Renderer
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the statistics' text says besides the figures."""
+
+    period: str  # its label
+    department: str  # its name, or the whole hospital's in words
+    plans: PlanBook  # to name the plans of the reply rates
+    min_answers: int  # the minimum sample for the ranking
+
+
+def summary_text(renderer: Renderer, locale: str, stats: Stats, about: Summary) -> str:
+    """Return the statistics as /stats and `followup stats` show them."""
+    return renderer.render(
+        "stats/summary",
+        locale,
+        period=about.period,
+        department=about.department,
+        s=stats,
+        plans=plan_names(about.plans, locale),
+        min_answers=about.min_answers,
+    )
 
 
 def plan_names(plans: PlanBook, locale: str) -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, select
 
@@ -10,17 +11,21 @@ from bot.domain.cases import CaseKind
 from bot.domain.messages import MessageKind, MessageStatus
 from bot.storage.connections import Connections
 from bot.storage.schema import (
+    case_events,
     cases,
     departments,
     episodes,
     patients,
     scheduled_messages,
+    staff_members,
     survey_answers,
     survey_sessions,
 )
 from bot.storage.stats import Scope
 
 m = scheduled_messages
+assignee = staff_members.alias("assignee")
+handler_department = departments.alias("handler_department")  # the assignee's department
 PERSON = (patients.c.name, patients.c.hospital_no, patients.c.phone, departments.c.name)
 
 
@@ -32,11 +37,46 @@ def _with_patient(query: Select[Any], table: Any) -> Select[Any]:
     )
 
 
+class RegisterRow(NamedTuple):
+    """A complaint or praise as its register needs it (codes; the service puts them in words)."""
+
+    id: int
+    created_at: datetime
+    respondent: str | None
+    relation: str | None
+    patient: str
+    hospital_no: str
+    phone: str | None
+    department: str
+    concerned: str | None
+    text: str | None
+    due_at: datetime | None
+    status: str
+    outcome: str | None
+    summary: str | None
+    answered_at: datetime | None
+    closed_at: datetime | None
+    handling_satisfaction: str | None
+    source: str
+    question: str | None
+    survey: str | None
+    handler_department: str | None
+    answer: str | None
+
+
+class CaseEventRow(NamedTuple):
+    case_id: int
+    at: datetime
+    staff_name: str | None
+    kind: str
+    detail: str | None
+
+
 class ReportRepository:
     def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
-    async def cases(self, scope: Scope, kind: CaseKind) -> list[tuple[Any, ...]]:
+    async def cases(self, scope: Scope, kind: CaseKind) -> list[RegisterRow]:
         """Return the register of complaints or praise raised in the period."""
         query = _with_patient(
             select(
@@ -54,12 +94,40 @@ class ReportRepository:
                 cases.c.answered_at,
                 cases.c.closed_at,
                 cases.c.handling_satisfaction,
+                cases.c.source,
+                cases.c.question,
+                survey_sessions.c.survey,
+                handler_department.c.name,
+                cases.c.answer,
             ),
             cases,
         )
-        return await self._rows(
-            query.where(*scope.cases(), cases.c.kind == kind.value).order_by(cases.c.id)
+        query = (
+            query.outerjoin(survey_sessions, survey_sessions.c.id == cases.c.session_id)
+            .outerjoin(assignee, assignee.c.user_id == cases.c.assignee_id)
+            .outerjoin(handler_department, handler_department.c.id == assignee.c.department_id)
         )
+        found = query.where(*scope.cases(), cases.c.kind == kind.value).order_by(cases.c.id)
+        return [RegisterRow(*row) for row in await self._rows(found)]
+
+    async def case_events(self, scope: Scope, kind: CaseKind) -> list[CaseEventRow]:
+        """Return (case, at, staff name, event kind, detail) of the cases in `cases`, in order."""
+        query = (
+            select(
+                case_events.c.case_id,
+                case_events.c.at,
+                staff_members.c.name,
+                case_events.c.kind,
+                case_events.c.detail,
+            )
+            .select_from(
+                case_events.join(cases, cases.c.id == case_events.c.case_id)
+                .join(episodes, episodes.c.id == cases.c.episode_id)
+                .outerjoin(staff_members, staff_members.c.user_id == case_events.c.actor_id)
+            )
+            .where(*scope.cases(), cases.c.kind == kind.value)
+        )
+        return [CaseEventRow(*row) for row in await self._rows(query.order_by(case_events.c.id))]
 
     async def failed_follow_ups(self, scope: Scope) -> list[tuple[Any, ...]]:
         """Return the check-ins that failed, with their reason."""

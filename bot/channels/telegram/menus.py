@@ -16,7 +16,7 @@ PATIENT_COMMANDS = ("start", "complain", "praise", "language", "stop", "help")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.STAFF: ("invite", "stopmed", "deceased", "dispute", "help"),
     Role.DOCTOR: ("invite", "stopmed", "help"),
-    Role.SUPERVISOR: ("stats", "chart", "report", "help"),
+    Role.SUPERVISOR: ("stats", "chart", "report", "comment", "help"),
     Role.ADMIN: (
         "invite",
         "stopmed",
@@ -25,6 +25,7 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
         "stats",
         "chart",
         "report",
+        "comment",
         "templates",
         "plans",
         "broadcast",

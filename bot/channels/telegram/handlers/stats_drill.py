@@ -16,6 +16,9 @@ from bot.domain.channel_messages import Choice, Choices, Outgoing
 from bot.domain.choices import DrillPage, decode_drill, encode_drill
 from bot.domain.periods import Period
 from bot.domain.roles import Permission, is_allowed
+from bot.domain.surveys.model import SATISFACTION_VALUES
+from bot.services.labels import Labels
+from bot.services.registers import answers_in_words, failures_in_words
 from bot.storage.audit import Actor
 from bot.storage.stats import Scope
 
@@ -107,20 +110,27 @@ def _pager(context: AppContext, data: str, page: int, total: int) -> Choices:
 
 
 async def _rows(context: AppContext, figure: str, scope: Scope) -> list[str]:
-    reports = context.services.store.reports
-    zone = context.services.settings.zone
+    services = context.services
+    reports, zone = services.store.reports, services.settings.zone
+    labels = Labels(services.renderer, services.scheduling.surveys, services.locale)
     if figure == Figure.FAILED:
-        found = await reports.failed_follow_ups(scope)
-        return [f"{r[0]}({r[1]},{r[3]})· {r[4]} · {r[6]}" for r in found]
+        failed = failures_in_words(await reports.failed_follow_ups(scope), labels)
+        return [f"{r[0]}({r[1]},{r[3]})· {r[4]} · {r[6]}" for r in failed]
     if figure == Figure.UNSATISFIED:
-        found = await reports.answers(scope)
-        return [f"{r[0]}({r[1]},{r[3]})· {r[6]}" for r in found if r[7] == "unsatisfied"]
+        answers = await reports.answers(scope)
+        unsatisfied = [r for r in answers if r[7] == SATISFACTION_VALUES[-1]]
+        return [
+            f"{r[0]}({r[1]},{r[3]})· {r[6]} · {r[7]}" for r in answers_in_words(unsatisfied, labels)
+        ]
     kind = CaseKind.COMPLAINT if figure == Figure.OVERDUE else CaseKind.RED_FLAG
     found = await reports.cases(scope, kind)
     if figure == Figure.OVERDUE:  # not answered, and the answer date has passed
         now = context.services.clock.now()
-        found = [r for r in found if r[14] is None and r[10] is not None and r[10] < now]
-    return [f"#{r[0]} {r[4]}({r[5]},{r[7]})· {_when(r[1], zone)}" for r in found]
+        found = [r for r in found if r.answered_at is None and r.due_at and r.due_at < now]
+    return [
+        f"#{r.id} {r.patient}({r.hospital_no},{r.department})· {_when(r.created_at, zone)}"
+        for r in found
+    ]
 
 
 def _when(moment: Any, zone: Any) -> str:
