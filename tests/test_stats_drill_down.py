@@ -21,10 +21,17 @@ async def test_drill_down_lists_the_patients_behind_a_figure(harness: BotHarness
     await store.staff.upsert(802, Role.SUPERVISOR, None, "医务科", now)
     await harness.text(802, "/stats 2026-11")
     assert harness.telegram.last_buttons(802) == [
-        "sd:failed:20261101:20261130:0",
-        "sd:unsatisfied:20261101:20261130:0",
-        "sd:overdue:20261101:20261130:0",
-        "sd:red_flags:20261101:20261130:0",
+        f"sd:{figure}:20261101:20261130:0"
+        for figure in (
+            "failed",
+            "unsatisfied",
+            "basically",
+            "detractors",
+            "promoters",
+            "on_time",
+            "overdue",
+            "red_flags",
+        )
     ]
     await harness.press(802, "sd:failed:20261101:20261130:0", user_id=802)
     assert "P1" in harness.telegram.last_text(802) and "无应答" in harness.telegram.last_text(802)

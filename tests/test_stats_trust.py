@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from bot.demo.harness import BotHarness
 from bot.domain.roles import Role
 from bot.domain.stats import DepartmentFigures, rank_departments
+from tests.harness import START
 from tests.stats_cohort import A, B, build_cohort
 
 SUPERVISOR = 802
@@ -103,3 +104,36 @@ def test_equal_shares_share_a_rank_and_small_samples_follow_unranked() -> None:
         ("戊科", None),
     ]
     assert ranked[-1].on_time_rate == 50.0 and ranked[-1].satisfied_share is None
+
+
+async def _drill(harness: BotHarness, user: int, figure: str) -> str:
+    await harness.press(user, f"sd:{figure}:20261101:20261130:0", user_id=user)
+    return harness.telegram.last_text(user)
+
+
+async def test_drill_downs_behind_satisfaction_nps_and_on_time(harness: BotHarness) -> None:
+    await _stats_text(harness, min_answers=20)
+    basically = await _drill(harness, SUPERVISOR, "basically")
+    assert "基本满意的回答" in basically and "共 1 条" in basically
+    assert "P3" in basically and "基本满意" in basically.split("P3")[1]
+    assert "sat_doctors" not in basically and "basically" not in basically
+    detractors = await _drill(harness, SUPERVISOR, "detractors")
+    assert "共 1 条" in detractors and "P3" in detractors and "recommend" not in detractors
+    promoters = await _drill(harness, SUPERVISOR, "promoters")
+    assert "共 1 条" in promoters and "P1" in promoters and "P3" not in promoters
+    on_time = await _drill(harness, SUPERVISOR, "on_time")
+    assert "按时答复的投诉" in on_time and "共 1 条" in on_time and "P1" in on_time
+
+
+async def test_drill_downs_are_scoped_like_the_figures(harness: BotHarness) -> None:
+    await _stats_text(harness, min_answers=20)
+    await harness.services.store.staff.upsert(801, Role.SUPERVISOR, B, "呼吸科主任", START)
+    assert "共 1 条" in await _drill(harness, 801, "detractors")  # P3 is in B
+    assert "共 0 条" in await _drill(harness, 801, "promoters")  # P1 is in A
+    assert "共 0 条" in await _drill(harness, 801, "on_time")
+
+
+async def test_english_drill_down_titles(harness: BotHarness) -> None:
+    await _stats_text(harness, min_answers=20, locale="en")
+    text = await _drill(harness, SUPERVISOR, "promoters")
+    assert "Promoters (9-10)" in text and "P1" in text
