@@ -169,19 +169,24 @@ async def _patients(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
 async def _department_patients(
     conn: AsyncConnection, scope: Scope, by_department: dict[str, DepartmentFigures]
 ) -> None:
-    stays = episodes.join(departments, departments.c.id == episodes.c.department_id)
+    """Stays per department, from the episodes' covering index (named after, not joined)."""
     query = (
         select(
-            departments.c.name,
+            episodes.c.department_id,
             func.count(),
             _flag(episodes.c.followed_up_at.is_not(None)),
             _flag(episodes.c.reached_at.is_not(None)),
         )
-        .select_from(stays)
         .where(*scope.episodes())
-        .group_by(departments.c.name)
+        .group_by(episodes.c.department_id)
     )
-    for name, discharged, followed_up, reached in (await conn.execute(query)).all():
+    counted = (await conn.execute(query)).all()
+    names = select(departments.c.id, departments.c.name).where(
+        departments.c.id.in_([row[0] for row in counted])
+    )
+    name_of = {row.id: row.name for row in await conn.execute(names)}
+    for department_id, discharged, followed_up, reached in counted:
+        name = name_of[department_id]
         figures = by_department.setdefault(name, DepartmentFigures(name))
         figures.discharged, figures.followed_up, figures.reached = (
             int(discharged),
