@@ -88,6 +88,7 @@ def stats_as_dict(stats: Stats) -> dict[str, object]:
     figures["departments"] = [
         {
             **asdict(d),
+            "success_rate": d.success_rate,
             "satisfied_share": d.satisfied_share,
             "on_time_rate": d.on_time_rate,
         }
