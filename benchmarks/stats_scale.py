@@ -107,7 +107,7 @@ def fill(path: Path, patients: int) -> None:
             for step in steps
         ),
     )
-    _fill_reminders_and_complaints(db, rng, patients, stamp)
+    _fill_reminders_and_complaints(db, rng, discharged, stamp)
     db.executemany(
         "INSERT INTO survey_sessions (id, contact_id, chat_id, patient_id, episode_id, survey, "
         "respondent, status, started_at, updated_at, expires_at) "
@@ -125,8 +125,11 @@ def fill(path: Path, patients: int) -> None:
 
 
 def _fill_reminders_and_complaints(
-    db: sqlite3.Connection, rng: random.Random, patients: int, stamp: str
+    db: sqlite3.Connection, rng: random.Random, discharged: list[str], stamp: str
 ) -> None:
+    """A taken or skipped medicine reminder for each patient; a complaint from one in fifty,
+    raised at discharge, due a week later, answered after two days or after ten."""
+    patients = len(discharged)
     db.executemany(
         "INSERT INTO scheduled_messages (id, contact_id, patient_id, episode_id, step_key, "
         "occurrence, kind, template, payload, due_at, send_at, status, attempts, tries, "
@@ -141,11 +144,19 @@ def _fill_reminders_and_complaints(
             for i in range(1, patients + 1)
         ),
     )
-    late = datetime(2026, 12, 20, tzinfo=UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    fmt = "%Y-%m-%d %H:%M:%S.%f"
+
+    def later(moment: str, days: int) -> str:
+        return (datetime.strptime(moment, fmt) + timedelta(days=days)).strftime(fmt)
+
     db.executemany(
         "INSERT INTO cases (kind, patient_id, episode_id, contact_id, source, status, "
         "created_at, due_at, answered_at) VALUES ('complaint',?,?,?,'patient','closed',?,?,?)",
-        ((i, i, i, stamp, stamp, rng.choice((stamp, late))) for i in range(1, patients + 1, 50)),
+        (
+            (i, i, i, at, later(at, 7), later(at, rng.choice((2, 10))))
+            for i in range(1, patients + 1, 50)
+            for at in [discharged[i - 1]]
+        ),
     )
 
 
