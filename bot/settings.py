@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     red_flag_duty_ids: str = ""  # also told of a missed red flag: the duty doctor/contact
     plans_dir: Path | None = None
     exclusions_file: Path | None = None  # default: messages/exclusions.yaml
+    erasure_ledger: Path | None = None  # default: beside the SQLite file, or data/erasures.jsonl
     staff_fields: str = DEFAULT_STAFF_FIELDS
     webhook_secret: SecretStr | None = None
     log_format: str = "text"

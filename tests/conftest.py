@@ -36,10 +36,13 @@ async def harness(settings: Settings) -> AsyncIterator[BotHarness]:
 
 
 @pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Settings:
+def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path) -> Settings:
     """Point the CLI at the test's database, in the default locale."""
     monkeypatch.setenv("FOLLOWUP_DATABASE_URL", settings.database_url)
     monkeypatch.delenv("FOLLOWUP_LOCALE", raising=False)
+    monkeypatch.delenv("FOLLOWUP_ERASURE_LEDGER", raising=False)
+    if on_postgres():  # its default, data/erasures.jsonl, is in the working folder
+        monkeypatch.setenv("FOLLOWUP_ERASURE_LEDGER", str(tmp_path / "erasures.jsonl"))
     return settings
 
 

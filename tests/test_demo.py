@@ -107,6 +107,7 @@ def test_the_report_and_the_charts_are_written(demo: tuple[Path, str]) -> None:
     output = demo[0]
     book = load_workbook(output / "report-2025-11.xlsx", read_only=True)
     assert book.sheetnames == [
+        "月报概览",
         "统计汇总",
         "科室",
         "投诉登记表",
@@ -116,7 +117,7 @@ def test_the_report_and_the_charts_are_written(demo: tuple[Path, str]) -> None:
     ]
     assert len(list(book["投诉登记表"].iter_rows(values_only=True))) == 1 + 1
     header, praised = book["表扬登记表"].iter_rows(values_only=True)
-    assert str(praised[header.index("处理情况")]).startswith("已转达被表扬人(李护士,")
+    assert str(praised[header.index("表扬处理情况")]).startswith("已转达被表扬人(李护士,")
     for chart in ("chart-trend-2025-11.png", "chart-departments-2025-11.png"):
         content = (output / chart).read_bytes()
         assert content.startswith(b"\x89PNG\r\n\x1a\n") and len(content) > 10_000

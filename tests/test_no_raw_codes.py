@@ -34,7 +34,7 @@ from bot.domain.surveys.model import Measure
 from bot.services.report import build_report
 from tests.code_cohort import CHANNEL_REASONS, build_code_cohort
 from tests.harness import START, make_settings
-from tests.stats_cohort import NOVEMBER
+from tests.stats_cohort import NOVEMBER, build_cohort
 from tests.survey_helpers import SURVEYS
 
 ENUMS: tuple[type[StrEnum], ...] = (
@@ -140,3 +140,21 @@ def test_the_cli_table_holds_no_code(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert result.exit_code == 0, result.output
     assert "出院" in result.stdout and "<b>" not in result.stdout
     assert leaks([result.stdout]) == []
+
+
+async def test_english_drill_downs_name_questions_answers_and_reasons_in_words(
+    harness: BotHarness,
+) -> None:
+    harness.settings = harness.settings.model_copy(update={"locale": "en"})
+    await harness.restart()
+    await build_cohort(harness)
+    now = harness.clock.now()
+    await harness.services.store.staff.upsert(SUPERVISOR, Role.SUPERVISOR, None, "Office", now)
+    await harness.text(SUPERVISOR, "/stats 2026-11")
+    assert "no answer 1" in harness.telegram.last_text(SUPERVISOR)
+    await harness.press(SUPERVISOR, "sd:failed:20261101:20261130:0", user_id=SUPERVISOR)
+    assert "day7 · no answer" in harness.telegram.last_text(SUPERVISOR)
+    await harness.press(SUPERVISOR, "sd:unsatisfied:20261101:20261130:0", user_id=SUPERVISOR)
+    unsatisfied = harness.telegram.last_text(SUPERVISOR)
+    assert "Satisfaction with the hospital · Not satisfied" in unsatisfied
+    assert "sat_hospital" not in unsatisfied and "unsatisfied" not in unsatisfied

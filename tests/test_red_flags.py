@@ -129,7 +129,7 @@ async def test_a_missed_red_flag_is_escalated_once_across_a_restart(
     assert words["stats"] in harness.telegram.last_text(SUPERVISOR)
     await harness.text(SUPERVISOR, "/report 2026-11")
     [document] = [c for c in harness.telegram.calls if c.method == "sendDocument"]
-    summary = load_workbook(io.BytesIO(next(iter(document.files.values())))).worksheets[0]
+    summary = load_workbook(io.BytesIO(next(iter(document.files.values())))).worksheets[1]
     assert (words["report"], 1) in [tuple(row) for row in summary.iter_rows(values_only=True)]
 
 

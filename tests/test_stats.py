@@ -141,6 +141,7 @@ def test_monthly_report_holds_the_registers_and_every_answer(
     assert result.exit_code == 0, result.output
     book = load_workbook(out, read_only=True)
     assert book.sheetnames == [
+        "月报概览",
         "统计汇总",
         "科室",
         "投诉登记表",

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.demo.harness import BotHarness
 from bot.domain.roles import Role
-from bot.services.charts import department_points
+from bot.services.chart_points import department_points
 from bot.services.statistics import compute_stats
 from tests.stats_cohort import NOVEMBER, build_cohort
 
@@ -61,7 +61,15 @@ async def test_stats_cli_chart_and_report_agree_on_one_cohort(
         None,
         min_answers=1,
     )
-    chart = {point.name: point for point in department_points(stats)}
+    points = await department_points(
+        services.store,
+        services.scheduling.surveys,
+        services.settings.zone,
+        NOVEMBER,
+        None,
+        min_answers=1,
+    )
+    chart = {point.name: point for point in points}
 
     summary = dict(row[:2] for row in sheets["统计汇总"][1:])
     assert cli["success_rate"] == summary["随访成功率(%)"] == stats.success_rate == 66.7

@@ -11,6 +11,7 @@ from bot.cli import (
     backup,
     check,
     demo,
+    erasures,
     imports,
     invites,
     patients,
@@ -49,6 +50,7 @@ app.command("check")(check.check_command)
 app.command("demo")(demo.demo_command)
 app.command("forget")(privacy.forget_command)
 app.command("audit")(privacy.audit_command)
+app.command("reapply-erasures")(erasures.reapply_erasures_command)
 
 
 @db_app.command("upgrade")

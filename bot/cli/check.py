@@ -10,6 +10,7 @@ from telegram import Bot, ChatMemberAdministrator
 from telegram.error import TelegramError
 
 from bot.cli.common import EXIT_FAILED, say, settings_or_exit, text
+from bot.cli.erasures import ledger_of
 from bot.domain.data_files import DataFileError
 from bot.domain.exclusions import ExclusionRuleError
 from bot.domain.office_holidays import HolidayFileError
@@ -19,6 +20,7 @@ from bot.services.template_edits import check_all, load_samples
 from bot.settings import Settings, SettingsError
 from bot.storage import migrate
 from bot.storage.database import create_engine, integrity_problem
+from bot.storage.erasure_ledger import LedgerError, LedgerProblem, read_ledger
 from bot.templating import Renderer
 
 Finding = tuple[str, dict[str, object]]  # (template key of the problem, its variables)
@@ -46,7 +48,18 @@ def _configuration(settings: Settings) -> list[Finding]:
             found.append(("check/setting", {"error": str(error)}))
     if settings.staff_chat_id is None:
         found.append(("check/no_staff_group", {}))
-    return found
+    return found + _erasure_ledger(settings)
+
+
+def _erasure_ledger(settings: Settings) -> list[Finding]:
+    """A damaged ledger is found now, not at the restore that needs it (none yet is fine)."""
+    path = ledger_of(settings)
+    try:
+        read_ledger(path)
+    except LedgerError as error:
+        if error.problem is LedgerProblem.DAMAGED:
+            return [("check/erasure_ledger", {"file": str(path), "line": error.line})]
+    return []
 
 
 def _plans(settings: Settings) -> list[Finding]:

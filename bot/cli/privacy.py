@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 import typer
 
 from bot.cli.common import fail, say, settings_or_exit, text, with_store
+from bot.cli.erasures import ledger_of
 from bot.domain.clock import SystemClock
 from bot.settings import Settings
 from bot.storage.audit import Actor, AuditEntry
@@ -34,9 +35,10 @@ def forget_command(
 
 
 def _erase(settings: Settings, scope: ErasureScope, hospital_no: str) -> None:
-    now = SystemClock().now()
+    now, ledger = SystemClock().now(), ledger_of(settings)
     with_store(
-        settings, lambda store: erase_patient(store.engine, scope, hospital_no, now, Actor.cli())
+        settings,
+        lambda store: erase_patient(store.engine, scope, hospital_no, now, Actor.cli(), ledger),
     )
 
 
@@ -54,7 +56,7 @@ def audit_command(
     start = datetime.combine(first_day, time(), settings.zone)
     entries = with_store(settings, lambda store: store.audit.since(start, actor))
     for entry in entries:
-        typer.echo(_json_line(entry) if as_json else audit_line(entry, settings))
+        typer.echo(_json_line(entry, settings) if as_json else audit_line(entry, settings))
     say(settings, "cli/audit_count", count=len(entries))
 
 
@@ -66,6 +68,6 @@ def audit_line(entry: AuditEntry, settings: Settings) -> str:
     return "  ".join(parts)
 
 
-def _json_line(entry: AuditEntry) -> str:
-    values = {**entry.__dict__, "at": entry.at.isoformat()}
+def _json_line(entry: AuditEntry, settings: Settings) -> str:
+    values = {**entry.__dict__, "at": entry.at.astimezone(settings.zone).isoformat()}
     return json.dumps(values, ensure_ascii=False)

@@ -50,6 +50,8 @@ def report_command(
             period,
             scope,
             min_answers=settings.rank_min_answers,
+            hospital=settings.hospital_name or "",
+            department_name=department or "",
         )
         await store.audit.record(now, Actor.cli(), "report.read", f"period:{period.label}")
         return content

@@ -27,8 +27,6 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Patch
 
-from bot.domain.stats import Stats
-
 FONT_PACKAGE = "noto-cjk-sans-otc"
 FONT_MODULE = "noto_cjk_sans_otc"
 FONT_FILE = "NotoSansCJK-Regular.ttc"
@@ -59,15 +57,6 @@ class DepartmentPoint:
     name: str
     satisfied_share: float | None  # percent, 0-100
     success_rate: float | None  # percent, 0-100
-
-
-def department_points(stats: Stats) -> list[DepartmentPoint]:
-    """The department comparison's bars: each department's figures of the ranking."""
-    return [
-        DepartmentPoint(d.name, d.satisfied_share, d.success_rate)
-        for d in stats.departments
-        if d.discharged
-    ]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
-"""The monthly Excel report: summary, departments, the registers, failures and every answer."""
+"""The monthly Excel report: an overview for leaders, summary, departments, the registers,
+failures and every answer."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import datetime
 from enum import StrEnum
@@ -15,6 +17,7 @@ from bot.domain.cases import CaseKind
 from bot.domain.periods import Period
 from bot.domain.stats import DepartmentFigures
 from bot.domain.surveys.model import Survey
+from bot.services.chart_points import department_points, trend_points
 from bot.services.labels import LabelGroup, Labels
 from bot.services.registers import (
     answers_in_words,
@@ -23,6 +26,7 @@ from bot.services.registers import (
     failures_in_words,
     praise_register,
 )
+from bot.services.report_overview import Overview, overdue_complaints, print_layout, write_overview
 from bot.services.statistics import compute_stats, stats_as_dict
 from bot.storage.stats import Scope
 from bot.storage.store import Store
@@ -60,43 +64,92 @@ async def build_report(
     department: int | None,
     *,
     min_answers: int,
+    hospital: str = "",
+    department_name: str = "",
 ) -> bytes:
-    """Return the XLSX bytes of the report for a period (one department, or all)."""
+    """Return the XLSX bytes of the report for a period (one department, or all): a first
+    sheet for leaders, then the figures, the registers, the failures and every answer."""
     start, end = period.bounds(zone)
     scope = Scope(start, end, department)
     stats = await compute_stats(store, surveys, zone, period, department, min_answers=min_answers)
     too_few = renderer.render("stats/too_few_answers", locale).strip()
     labels = Labels(renderer, surveys, locale)
     reports = store.reports
-    complaints = events_by_case(await reports.case_events(scope, CaseKind.COMPLAINT))
-    praise = events_by_case(await reports.case_events(scope, CaseKind.PRAISE))
+    figures = parse_words(renderer.render("report/figures", locale))
+    complaints = await reports.cases(scope, CaseKind.COMPLAINT)
+    complaint_events = events_by_case(await reports.case_events(scope, CaseKind.COMPLAINT))
+    praise_events = events_by_case(await reports.case_events(scope, CaseKind.PRAISE))
     rows = {
         Sheet.SUMMARY: _summary(
-            stats,
-            parse_words(renderer.render("report/figures", locale)),
-            renderer.render("stats/headline", locale, s=stats),
-            labels,
+            stats, figures, renderer.render("stats/headline", locale, s=stats), labels
         ),
         Sheet.DEPARTMENTS: _departments(stats.departments, too_few),
-        Sheet.COMPLAINTS: complaint_register(
-            await reports.cases(scope, CaseKind.COMPLAINT), complaints, labels, zone
-        ),
+        Sheet.COMPLAINTS: complaint_register(complaints, complaint_events, labels, zone),
         Sheet.PRAISE: praise_register(
-            await reports.cases(scope, CaseKind.PRAISE), praise, labels, zone
+            await reports.cases(scope, CaseKind.PRAISE), praise_events, labels, zone
         ),
         Sheet.FAILED: failures_in_words(await reports.failed_follow_ups(scope), labels),
         Sheet.ANSWERS: answers_in_words(await reports.answers(scope), labels),
     }
-    book = Workbook(write_only=True)
+    words = parse_words(
+        renderer.render(
+            "report/overview",
+            locale,
+            hospital=hospital,
+            month=f"{period.first:%Y-%m}",
+            department=department_name or renderer.render("stats/whole_hospital", locale),
+        )
+    )
+    overview = Overview(
+        words["title"],
+        stats,
+        [tuple(_cell(v, zone) for v in row) for row in overdue_complaints(complaints, labels)],
+        await _charts(
+            store, surveys, renderer, locale, zone, period, department, min_answers=min_answers
+        ),
+        too_few,
+    )
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = words["sheet"][:31]
+    write_overview(first, overview, words, figures)
     for key in SHEETS:
         title, headers = renderer.render(f"report/{key}", locale).split("\n", 1)
         sheet = book.create_sheet(title[:31])
         sheet.append(headers.split("\t"))
+        sheet.freeze_panes = "A2"
         for row in rows[key]:
             sheet.append([_cell(value, zone) for value in row])
+    for sheet in book.worksheets:
+        print_layout(sheet, words["title"], words["footer"])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+async def _charts(
+    store: Store,
+    surveys: dict[str, Survey],
+    renderer: Renderer,
+    locale: str,
+    zone: ZoneInfo,
+    period: Period,
+    department: int | None,
+    *,
+    min_answers: int,
+) -> tuple[bytes, ...]:
+    """The two charts of /chart, as PNGs to embed."""
+    from bot.services.charts import department_chart, parse_labels, trend_chart
+
+    words = parse_labels(renderer.render("charts/labels", locale))
+    figures = (store, surveys, zone, period, department)
+    trend = await trend_points(*figures, min_answers=min_answers)
+    compared = await department_points(*figures, min_answers=min_answers)
+    return (
+        await asyncio.to_thread(trend_chart, trend, words),
+        await asyncio.to_thread(department_chart, compared, words),
+    )
 
 
 def _summary(

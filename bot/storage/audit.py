@@ -105,7 +105,8 @@ class AuditRepository:
         query = query.where(a.c.at >= since)
         if actor_id is not None:
             query = query.where(a.c.actor_id == actor_id)
-        query = query.order_by(a.c.id.desc()).limit(limit)
+        # by time: the events a restore puts back get new ids, later than their times
+        query = query.order_by(a.c.at.desc(), a.c.id.desc()).limit(limit)
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query)).mappings()
             return [AuditEntry(**row) for row in reversed(list(rows))]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import ColumnElement, Select, Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -18,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.domain.messages import FailureReason, MessageStatus
 from bot.domain.privacy import erased_marker, pseudonym
 from bot.domain.surveys.status import SurveyStatus
-from bot.storage.audit import Actor, write_audit
+from bot.storage.audit import Actor, AuditEntry, write_audit
+from bot.storage.erasure_ledger import LedgerEntry, LedgerEntryKind, append_entries
 from bot.storage.schema import (
     case_drafts,
     case_events,
@@ -36,6 +38,7 @@ from bot.storage.schema import (
 )
 from bot.storage.surveys import OPEN_STATUSES
 
+ERASE_ACTION = "patient.erase"
 ERASED_EPISODE_FIELDS = (
     "admitted_at",
     "ward",
@@ -92,9 +95,19 @@ async def erasure_scope(engine: AsyncEngine, hospital_no: str) -> ErasureScope |
 
 
 async def erase_patient(
-    engine: AsyncEngine, scope: ErasureScope, hospital_no: str, now: datetime, actor: Actor
+    engine: AsyncEngine,
+    scope: ErasureScope,
+    hospital_no: str,
+    now: datetime,
+    actor: Actor,
+    ledger: Path | None = None,
+    action: str = ERASE_ACTION,
 ) -> None:
-    """Erase the patient's personal data and cancel what is pending, all or nothing."""
+    """Erase the patient's personal data and cancel what is pending, all or nothing.
+
+    With a ledger, the erasure is written there before the transaction commits, so that a
+    restore of an older backup erases the patient again (see erasure_ledger).
+    """
     patient_id = scope.patient_id
     async with engine.begin() as conn:
         chats = await _chats_of(conn, patient_id)
@@ -117,8 +130,13 @@ async def erase_patient(
                 updated_at=now,
             )
         )
-        detail = f"pseudonym {pseudonym(hospital_no)}; {scope.pending} pending cancelled"
-        await write_audit(conn, now, actor, "patient.erase", f"patient:{patient_id}", detail)
+        hidden = pseudonym(hospital_no)
+        detail = f"pseudonym {hidden}; {scope.pending} pending cancelled"
+        subject = f"patient:{patient_id}"
+        await write_audit(conn, now, actor, action, subject, detail)
+        if ledger is not None:
+            event = AuditEntry(now, actor.kind.value, actor.id, action, subject, detail)
+            append_entries(ledger, [LedgerEntry.of(LedgerEntryKind.ERASURE, event, hidden)])
 
 
 def _sessions_of(patient_id: int) -> Select[tuple[int]]:

@@ -62,6 +62,7 @@ class RegisterRow(NamedTuple):
     survey: str | None
     handler_department: str | None
     answer: str | None
+    answer_overdue_at: datetime | None  # the answer deadline passed unanswered (the sweep)
 
 
 class CaseEventRow(NamedTuple):
@@ -99,6 +100,7 @@ class ReportRepository:
                 survey_sessions.c.survey,
                 handler_department.c.name,
                 cases.c.answer,
+                cases.c.answer_overdue_at,
             ),
             cases,
         )
