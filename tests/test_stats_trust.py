@@ -137,3 +137,20 @@ async def test_english_drill_down_titles(harness: BotHarness) -> None:
     await _stats_text(harness, min_answers=20, locale="en")
     text = await _drill(harness, SUPERVISOR, "promoters")
     assert "Promoters (9-10)" in text and "P1" in text
+
+
+async def test_the_report_first_sheet_ranks_no_department_below_the_minimum(
+    harness: BotHarness,
+) -> None:
+    await _stats_text(harness, min_answers=5)
+    await harness.text(SUPERVISOR, "/report 2026-11")
+    [document] = [c for c in harness.telegram.calls if c.method == "sendDocument"]
+    book = load_workbook(io.BytesIO(next(iter(document.files.values()))), read_only=True)
+    rows = [tuple(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    heading = next(i for i, row in enumerate(rows) if row[0] == "科室满意度排名")
+    assert rows[heading + 1][:5] == ("名次", "科室", "满意率(%)", "满意度答卷", "投诉按时答复率(%)")
+    assert [row[:2] for row in rows[heading + 2 : heading + 4]] == [
+        ("样本不足", B),
+        ("样本不足", A),
+    ]
+    assert rows[heading + 3][4] == 100.0  # A's one complaint was answered on time
