@@ -121,6 +121,8 @@ async def test_drill_downs_behind_satisfaction_nps_and_on_time(harness: BotHarne
     assert "共 1 条" in detractors and "P3" in detractors and "recommend" not in detractors
     promoters = await _drill(harness, SUPERVISOR, "promoters")
     assert "共 1 条" in promoters and "P1" in promoters and "P3" not in promoters
+    not_taken = await _drill(harness, SUPERVISOR, "not_taken")  # adherence 50%: one of two
+    assert "共 1 条" in not_taken and "P1" in not_taken and "未回复" in not_taken
     on_time = await _drill(harness, SUPERVISOR, "on_time")
     assert "按时答复的投诉" in on_time and "共 1 条" in on_time and "P1" in on_time
 
@@ -131,6 +133,7 @@ async def test_drill_downs_are_scoped_like_the_figures(harness: BotHarness) -> N
     assert "共 1 条" in await _drill(harness, 801, "detractors")  # P3 is in B
     assert "共 0 条" in await _drill(harness, 801, "promoters")  # P1 is in A
     assert "共 0 条" in await _drill(harness, 801, "on_time")
+    assert "共 0 条" in await _drill(harness, 801, "not_taken")
 
 
 async def test_english_drill_down_titles(harness: BotHarness) -> None:

@@ -294,15 +294,21 @@ async def _cases(
             stats.red_flags_late += late or ack_overdue is not None
 
 
-async def _reminders(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
-    """Reminders sent, by their last final answer (a snooze or "still taking" does not count)."""
+def last_final_answer() -> Any:
+    """The id of a reminder's last final answer (a snooze or a "still taking" is not one), for
+    a query over scheduled_messages."""
     answers = step_answers.alias("answers")
-    last_final = (
+    return (
         select(func.max(answers.c.id))
         .where(answers.c.message_id == m.c.id, answers.c.answer.in_(FINAL_ANSWERS))
         .correlate(m)
         .scalar_subquery()
     )
+
+
+async def _reminders(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
+    """Reminders sent, by their last final answer."""
+    last_final = last_final_answer()
     joined = m.join(episodes, episodes.c.id == m.c.episode_id).outerjoin(
         step_answers, step_answers.c.id == last_final
     )

@@ -16,9 +16,10 @@ from bot.domain.channel_messages import Choice, Choices, Outgoing
 from bot.domain.choices import DrillPage, decode_drill, encode_drill
 from bot.domain.periods import Period
 from bot.domain.roles import Permission, is_allowed
+from bot.domain.step_answers import StepAnswer
 from bot.domain.surveys.model import SCALE_MAX, Measure, Survey
 from bot.domain.surveys.nps import nps_category
-from bot.services.labels import Labels
+from bot.services.labels import LabelGroup, Labels
 from bot.services.registers import answers_in_words, failures_in_words
 from bot.services.statistics import measured_questions
 from bot.storage.audit import Actor
@@ -35,6 +36,7 @@ class Figure(StrEnum):
     BASICALLY = "basically"  # basically satisfied answers (基本满意)
     DETRACTORS = "detractors"  # 0-6 on the recommendation question (NPS)
     PROMOTERS = "promoters"  # 9-10 on it
+    NOT_TAKEN = "not_taken"  # medicine reminders skipped or unanswered (adherence)
     ON_TIME = "on_time"  # complaints answered by their date
     OVERDUE = "overdue"  # complaints not answered in time
     RED_FLAGS = "red_flags"
@@ -127,6 +129,13 @@ async def _rows(context: AppContext, figure: str, scope: Scope) -> list[str]:
     if figure in SATISFACTION_FIGURES or figure in NPS_FIGURES:
         behind = _answers_behind(figure, await reports.answers(scope), services.scheduling.surveys)
         return [f"{r[0]}({r[1]},{r[3]})· {r[6]} · {r[7]}" for r in answers_in_words(behind, labels)]
+    if figure == Figure.NOT_TAKEN:
+        missed = await reports.medicines_not_taken(scope)
+        unanswered = StepAnswer.NO_ANSWER.value
+        return [
+            f"{r[0]}({r[1]},{r[3]})· {labels.word(LabelGroup.STEP_ANSWER, r[5] or unanswered)}"
+            for r in missed
+        ]
     kind = CaseKind.RED_FLAG if figure == Figure.RED_FLAGS else CaseKind.COMPLAINT
     found = await reports.cases(scope, kind)
     if figure == Figure.OVERDUE:  # not answered, and the answer date has passed
