@@ -28,6 +28,7 @@ async def test_drill_down_lists_the_patients_behind_a_figure(harness: BotHarness
             "basically",
             "detractors",
             "promoters",
+            "ranking",
             "not_taken",
             "on_time",
             "overdue",

@@ -121,6 +121,11 @@ async def test_drill_downs_behind_satisfaction_nps_and_on_time(harness: BotHarne
     assert "共 1 条" in detractors and "P3" in detractors and "recommend" not in detractors
     promoters = await _drill(harness, SUPERVISOR, "promoters")
     assert "共 1 条" in promoters and "P1" in promoters and "P3" not in promoters
+    ranking = await _drill(harness, SUPERVISOR, "ranking")  # B's unsatisfied, A's satisfied
+    lines = ranking.splitlines()[1:]
+    assert "共 2 条" in ranking and len(lines) == 2
+    assert lines[0].startswith(f"• {B} · ") and "(P3)" in lines[0] and lines[0].endswith("· 不满意")
+    assert lines[1].startswith(f"• {A} · ") and "(P1)" in lines[1] and lines[1].endswith("· 满意")
     not_taken = await _drill(harness, SUPERVISOR, "not_taken")  # adherence 50%: one of two
     assert "共 1 条" in not_taken and "P1" in not_taken and "未回复" in not_taken
     on_time = await _drill(harness, SUPERVISOR, "on_time")
@@ -134,6 +139,8 @@ async def test_drill_downs_are_scoped_like_the_figures(harness: BotHarness) -> N
     assert "共 0 条" in await _drill(harness, 801, "promoters")  # P1 is in A
     assert "共 0 条" in await _drill(harness, 801, "on_time")
     assert "共 0 条" in await _drill(harness, 801, "not_taken")
+    ranking = await _drill(harness, 801, "ranking")
+    assert "共 1 条" in ranking and A not in ranking
 
 
 async def test_english_drill_down_titles(harness: BotHarness) -> None:

@@ -36,6 +36,7 @@ class Figure(StrEnum):
     BASICALLY = "basically"  # basically satisfied answers (基本满意)
     DETRACTORS = "detractors"  # 0-6 on the recommendation question (NPS)
     PROMOTERS = "promoters"  # 9-10 on it
+    RANKING = "ranking"  # the overall satisfaction answers the department ranking counts
     NOT_TAKEN = "not_taken"  # medicine reminders skipped or unanswered (adherence)
     ON_TIME = "on_time"  # complaints answered by their date
     OVERDUE = "overdue"  # complaints not answered in time
@@ -126,6 +127,12 @@ async def _rows(context: AppContext, figure: str, scope: Scope) -> list[str]:
     if figure == Figure.FAILED:
         failed = failures_in_words(await reports.failed_follow_ups(scope), labels)
         return [f"{r[0]}({r[1]},{r[3]})· {r[4]} · {r[6]}" for r in failed]
+    if figure == Figure.RANKING:  # by department, as ranked, each answer in words
+        measures = measured_questions(services.scheduling.surveys)
+        overall = Measure.SATISFACTION_HOSPITAL
+        answers = [r for r in await reports.answers(scope) if measures.get(r[6]) == overall]
+        ranked = sorted(answers, key=lambda r: str(r[3]))
+        return [f"{r[3]} · {r[0]}({r[1]})· {r[7]}" for r in answers_in_words(ranked, labels)]
     if figure in SATISFACTION_FIGURES or figure in NPS_FIGURES:
         behind = _answers_behind(figure, await reports.answers(scope), services.scheduling.surveys)
         return [f"{r[0]}({r[1]},{r[3]})· {r[6]} · {r[7]}" for r in answers_in_words(behind, labels)]
