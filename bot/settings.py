@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     ack_working_days: int = Field(default=1, ge=0, le=30)
     answer_days: int = Field(default=7, ge=1, le=60)
     red_flag_ack_minutes: int = Field(default=30, ge=1, le=1440)  # then escalated, once
+    # a department is ranked by satisfaction from this many overall answers in the period
+    rank_min_answers: int = Field(default=20, ge=1, le=10000)
     red_flag_duty_ids: str = ""  # also told of a missed red flag: the duty doctor/contact
     plans_dir: Path | None = None
     exclusions_file: Path | None = None  # default: messages/exclusions.yaml

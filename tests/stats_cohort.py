@@ -25,7 +25,8 @@ A, B = "心内科", "呼吸科"
 
 
 async def build_cohort(harness: BotHarness) -> None:
-    """P1 A, P2 A, P3 B enrolled in November; P4 B no consent; P5 A in October; P6 B dispute."""
+    """P1 A, P2 A, P3 B enrolled in November (P1, P2 on the general plan, P3 on the chronic
+    one); P4 B no consent; P5 A in October; P6 B dispute."""
     await seed(
         harness.settings,
         record("P1", department=A, discharged_at=local("2026-11-05")),
@@ -48,11 +49,13 @@ async def build_cohort(harness: BotHarness) -> None:
         ),
     )
     store, now = harness.services.store, harness.clock.now()
-    for number, chat in (("P1", 1), ("P2", 2), ("P3", 3)):
+    fingerprint = harness.services.scheduling.fingerprint
+    for number, chat, plan in (("P1", 1, "general"), ("P2", 2, "general"), ("P3", 3, "chronic")):
         episode = await store.episodes.latest_for(number)
         assert episode is not None
         new = NewContact(episode.patient_id, episode.id, chat, chat, "patient", None, "zh_CN")
-        await store.contacts.link(new, ConsentDecision.GRANTED, now, via="test")
+        contact = await store.contacts.link(new, ConsentDecision.GRANTED, now, via="test")
+        await store.contacts.set_plan(contact.id, plan, fingerprint)
     await _steps(harness)
     await _answers(harness)
     await _cases(harness)

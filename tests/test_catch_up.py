@@ -111,6 +111,7 @@ async def test_enrolling_9_days_late_gets_one_true_first_checkin(
         harness.settings.zone,
         month_period("2026-11"),
         None,
+        min_answers=1,
     )
     assert stats.superseded == 1
     assert stats.failed == {} and stats.missed == 0

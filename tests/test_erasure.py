@@ -68,7 +68,9 @@ async def test_forget_erases_the_patient_and_keeps_every_count(harness: BotHarne
     store, services = harness.services.store, harness.services
     november = month_period("2026-11")
     zone = services.settings.zone
-    before = await compute_stats(store, services.scheduling.surveys, zone, november, None)
+    before = await compute_stats(
+        store, services.scheduling.surveys, zone, november, None, min_answers=1
+    )
     stored = await stored_text(harness.services.store)
     assert [value for value in PERSONAL if value not in stored] == []  # the scan sees them
     pending = await store.outbox.rows(m.c.status == "pending")
@@ -83,7 +85,9 @@ async def test_forget_erases_the_patient_and_keeps_every_count(harness: BotHarne
     assert not await store.outbox.rows(m.c.status == "pending")
     cancelled = await store.outbox.rows(m.c.failure_reason == "erased")
     assert len(cancelled) == len(pending)
-    after = await compute_stats(store, services.scheduling.surveys, zone, november, None)
+    after = await compute_stats(
+        store, services.scheduling.surveys, zone, november, None, min_answers=1
+    )
     assert after == before
     [entry] = [e for e in await store.audit.since(START) if e.action == "patient.erase"]
     assert entry.actor_kind == "cli" and pseudonym("ZY001") in (entry.detail or "")

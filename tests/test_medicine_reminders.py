@@ -65,6 +65,7 @@ async def test_a_medicine_tip_has_no_buttons_and_never_counts_in_adherence(
         services.settings.zone,
         month_period("2026-11"),
         None,
+        min_answers=1,
     )
     assert stats.medication == {} and stats.adherence is None
 

@@ -89,6 +89,7 @@ async def test_the_report_holds_no_code(harness: BotHarness) -> None:
         services.settings.zone,
         NOVEMBER,
         None,
+        min_answers=services.settings.rank_min_answers,
     )
     book = load_workbook(io.BytesIO(content), read_only=True)
     rows = {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}

@@ -70,6 +70,7 @@ async def test_stats_count_deaths_and_disputes_recorded_after_the_import(
         services.settings.zone,
         month_period("2026-11"),
         None,
+        min_answers=1,
     )
     assert stats.discharged == 6
     assert stats.excluded == {"deceased": 3, "dispute": 1}

@@ -40,6 +40,7 @@ async def workbook(harness: BotHarness, locale: str) -> dict[str, list[tuple[Any
         services.settings.zone,
         NOVEMBER,
         None,
+        min_answers=services.settings.rank_min_answers,
     )
     book = load_workbook(io.BytesIO(content), read_only=True)
     return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}

@@ -25,6 +25,7 @@ async def report(harness: BotHarness, locale: str) -> bytes:
         services.settings.zone,
         NOVEMBER,
         None,
+        min_answers=1,
         hospital=HOSPITAL,
     )
 
@@ -63,7 +64,12 @@ async def test_the_first_sheet_is_what_a_leader_reads_in_a_minute(
     await build_cohort(harness)
     services = harness.services
     stats = await compute_stats(
-        services.store, services.scheduling.surveys, services.settings.zone, NOVEMBER, None
+        services.store,
+        services.scheduling.surveys,
+        services.settings.zone,
+        NOVEMBER,
+        None,
+        min_answers=1,
     )
     book = load_workbook(io.BytesIO(await report(harness, locale)))
     first = book.worksheets[0]
@@ -73,9 +79,10 @@ async def test_the_first_sheet_is_what_a_leader_reads_in_a_minute(
     figures = {row[0]: row[1] for row in section(rows, headline)}
     assert figures[words[3]] == stats.discharged == 5
     assert figures[words[4]] == stats.satisfaction["satisfaction_hospital"].shares["satisfied"]
-    assert [row[:4] for row in section(rows, ranking)] == [
-        (rank, name, share, total) for rank, (name, share, total) in enumerate(stats.departments, 1)
+    assert [row[:5] for row in section(rows, ranking)] == [
+        (d.rank, d.name, d.satisfied_share, d.answers, d.on_time_rate) for d in stats.departments
     ]
+    assert [row[0] for row in section(rows, ranking)] == [1, 2]
     assert [row[1] for row in section(rows, overdue)] == [B]  # the late complaint, in words
     assert len(first._images) == 2  # the trend and the departments compared
     for sheet in book.worksheets:

@@ -20,7 +20,12 @@ async def test_hospital_wide_figures(harness: BotHarness) -> None:
     await build_cohort(harness)
     services = harness.services
     s = await compute_stats(
-        services.store, services.scheduling.surveys, services.settings.zone, NOVEMBER, None
+        services.store,
+        services.scheduling.surveys,
+        services.settings.zone,
+        NOVEMBER,
+        None,
+        min_answers=1,
     )
     assert (s.discharged, s.eligible, s.enrolled) == (5, 3, 3)
     assert s.excluded == {"no_consent": 1, "dispute": 1}
@@ -46,11 +51,15 @@ async def test_hospital_wide_figures(harness: BotHarness) -> None:
     assert (s.praise, s.red_flags, s.median_ack_minutes) == (1, 2, 15.0)
     assert s.medication == {"taken": 1, "unanswered": 1} and s.adherence == 50.0
     assert s.reexam == {"attended": 1}
-    assert [(x.step, x.sent, x.answered, x.reply_rate) for x in s.steps] == [
-        ("day3", 3, 2, 66.7),
-        ("day7", 1, 0, 0.0),
+    assert [(x.plan, x.step, x.sent, x.answered, x.reply_rate) for x in s.steps] == [
+        ("chronic", "day3", 1, 1, 100.0),
+        ("general", "day3", 2, 1, 50.0),
+        ("general", "day7", 1, 0, 0.0),
     ]
-    assert s.departments == [(A, 100.0, 1), (B, 0.0, 1)]
+    assert [
+        (d.name, d.rank, d.satisfied_share, d.answers, d.complaints, d.on_time_rate)
+        for d in s.departments
+    ] == [(A, 1, 100.0, 1, 1, 100.0), (B, 2, 0.0, 1, 1, 0.0)]
 
 
 async def test_one_department(harness: BotHarness) -> None:
@@ -58,11 +67,16 @@ async def test_one_department(harness: BotHarness) -> None:
     services = harness.services
     b = await department_id(services.store, B)
     s = await compute_stats(
-        services.store, services.scheduling.surveys, services.settings.zone, NOVEMBER, b
+        services.store,
+        services.scheduling.surveys,
+        services.settings.zone,
+        NOVEMBER,
+        b,
+        min_answers=1,
     )
     assert (s.discharged, s.eligible, s.followed_up, s.reached) == (3, 1, 1, 1)
     assert (s.complaints, s.complaints_overdue, s.praise, s.red_flags) == (1, 1, 1, 0)
-    assert s.departments == [(B, 0.0, 1)]
+    assert [(d.name, d.rank, d.answers, d.on_time_rate) for d in s.departments] == [(B, 1, 1, 0.0)]
 
 
 async def test_stats_command_scopes_by_role(harness: BotHarness) -> None:
@@ -109,7 +123,11 @@ def test_cli_prints_the_same_figures_as_json(
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     assert (figures["discharged"], figures["reached"], figures["success_rate"]) == (5, 2, 66.7)
-    assert figures["nps"] == 0.0 and figures["reply_rates"] == {"day3": 66.7, "day7": 0.0}
+    assert figures["nps"] == 0.0 and figures["reply_rates"] == {
+        "chronic/day3": 100.0,
+        "general/day3": 50.0,
+        "general/day7": 0.0,
+    }
     bad = CliRunner().invoke(app, ["stats", "--month", "2026-13"])
     assert bad.exit_code == 1 and "YYYY-MM" in bad.output
 

@@ -21,10 +21,19 @@ async def test_drill_down_lists_the_patients_behind_a_figure(harness: BotHarness
     await store.staff.upsert(802, Role.SUPERVISOR, None, "医务科", now)
     await harness.text(802, "/stats 2026-11")
     assert harness.telegram.last_buttons(802) == [
-        "sd:failed:20261101:20261130:0",
-        "sd:unsatisfied:20261101:20261130:0",
-        "sd:overdue:20261101:20261130:0",
-        "sd:red_flags:20261101:20261130:0",
+        f"sd:{figure}:20261101:20261130:0"
+        for figure in (
+            "failed",
+            "unsatisfied",
+            "basically",
+            "detractors",
+            "promoters",
+            "ranking",
+            "not_taken",
+            "on_time",
+            "overdue",
+            "red_flags",
+        )
     ]
     await harness.press(802, "sd:failed:20261101:20261130:0", user_id=802)
     assert "P1" in harness.telegram.last_text(802) and "无应答" in harness.telegram.last_text(802)
@@ -77,7 +86,12 @@ async def test_counts_follow_real_check_ins_after_the_first_computation(
 
     async def figures() -> Stats:
         return await compute_stats(
-            services.store, services.scheduling.surveys, services.settings.zone, NOVEMBER, None
+            services.store,
+            services.scheduling.surveys,
+            services.settings.zone,
+            NOVEMBER,
+            None,
+            min_answers=1,
         )
 
     assert (await figures()).followed_up == 0  # the counts now start being kept as we go
@@ -96,7 +110,7 @@ async def test_counts_follow_real_check_ins_after_the_first_computation(
         await harness.press(41, data)
     s = await figures()
     assert (s.followed_up, s.reached) == (1, 1)
-    assert [(x.step, x.sent, x.answered) for x in s.steps] == [("day3", 1, 1)]
+    assert [(x.plan, x.step, x.sent, x.answered) for x in s.steps] == [("general", "day3", 1, 1)]
 
 
 async def test_a_late_answer_turns_a_failure_into_a_reached_check_in(harness: BotHarness) -> None:
@@ -105,7 +119,12 @@ async def test_a_late_answer_turns_a_failure_into_a_reached_check_in(harness: Bo
 
     async def figures() -> Stats:
         return await compute_stats(
-            services.store, services.scheduling.surveys, services.settings.zone, NOVEMBER, None
+            services.store,
+            services.scheduling.surveys,
+            services.settings.zone,
+            NOVEMBER,
+            None,
+            min_answers=1,
         )
 
     await figures()  # from now on the counts are kept as things happen

@@ -44,6 +44,7 @@ def report_command(
             settings.zone,
             period,
             scope,
+            min_answers=settings.rank_min_answers,
             hospital=settings.hospital_name or "",
             department_name=department or "",
         )

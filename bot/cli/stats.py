@@ -13,7 +13,13 @@ from bot.domain.clock import SystemClock
 from bot.domain.periods import month_period, range_period
 from bot.domain.stats import Stats
 from bot.services.planning import load_scheduling
-from bot.services.statistics import compute_stats, department_id, stats_as_dict
+from bot.services.statistics import (
+    Summary,
+    compute_stats,
+    department_id,
+    stats_as_dict,
+    summary_text,
+)
 from bot.storage.store import Store
 from bot.templating import Renderer
 
@@ -38,13 +44,16 @@ def stats_command(
     except ValueError as error:
         fail(settings, "cli/bad_period", error=str(error))
     renderer = Renderer()
-    surveys = load_scheduling(settings, renderer).surveys
+    scheduling = load_scheduling(settings, renderer)
+    surveys = scheduling.surveys
 
     async def work(store: Store) -> Stats | None:
         scope = await department_id(store, department) if department else None
         if department and scope is None:
             return None
-        return await compute_stats(store, surveys, settings.zone, period, scope)
+        return await compute_stats(
+            store, surveys, settings.zone, period, scope, min_answers=settings.rank_min_answers
+        )
 
     stats = with_store(settings, work)
     if stats is None:
@@ -54,8 +63,11 @@ def stats_command(
         typer.echo(json.dumps(figures, ensure_ascii=False, indent=2, default=str))
         return
     name = department or renderer.render("stats/whole_hospital", settings.locale)
-    summary = renderer.render(
-        "stats/summary", settings.locale, period=period.label, department=name, s=stats
+    summary = summary_text(
+        renderer,
+        settings.locale,
+        stats,
+        Summary(period.label, name, scheduling.plans, settings.rank_min_answers),
     )
     typer.echo(plain_text(summary))
 

@@ -52,6 +52,7 @@ class Satisfaction:
 
 @dataclass
 class StepReplies:
+    plan: str  # the plan's key ("" for steps sent before plans were recorded with them)
     step: str
     sent: int
     answered: int
@@ -60,6 +61,36 @@ class StepReplies:
     def reply_rate(self) -> float | None:
         """Return answered/sent in %."""
         return rate(self.answered, self.sent)
+
+
+@dataclass
+class DepartmentFigures:
+    """One department's figures for the table, the ranking and the chart."""
+
+    name: str
+    discharged: int = 0
+    followed_up: int = 0
+    reached: int = 0
+    satisfied: int = 0  # overall "satisfied" answers
+    answers: int = 0  # overall satisfaction answers
+    complaints: int = 0
+    complaints_on_time: int = 0
+    rank: int | None = None  # None: too few answers to be ranked
+
+    @property
+    def success_rate(self) -> float | None:
+        """Return reached / followed up, in %."""
+        return rate(self.reached, self.followed_up)
+
+    @property
+    def satisfied_share(self) -> float | None:
+        """Return satisfied / answers, in %."""
+        return rate(self.satisfied, self.answers)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Return complaints answered on time / complaints received, in %."""
+        return rate(self.complaints_on_time, self.complaints)
 
 
 @dataclass
@@ -86,7 +117,7 @@ class Stats:
     medication: dict[str, int] = field(default_factory=dict)
     reexam: dict[str, int] = field(default_factory=dict)
     steps: list[StepReplies] = field(default_factory=list)
-    departments: list[tuple[str, float | None, int]] = field(default_factory=list)
+    departments: list[DepartmentFigures] = field(default_factory=list)
 
     @property
     def success_rate(self) -> float | None:
@@ -127,8 +158,24 @@ class Stats:
 
 
 def rank_departments(
-    satisfied: Mapping[str, tuple[int, int]],
-) -> list[tuple[str, float | None, int]]:
-    """Rank departments by their satisfied share, best first: (name, share %, answers)."""
-    rows = [(name, rate(good, total), total) for name, (good, total) in satisfied.items()]
-    return sorted(rows, key=lambda row: (-(row[1] if row[1] is not None else -1), row[0]))
+    figures: Iterable[DepartmentFigures], min_answers: int
+) -> list[DepartmentFigures]:
+    """Rank departments with at least `min_answers` answers by their satisfied share, best
+    first (equal shares share a rank); the others follow, unranked, by name."""
+    listed = list(figures)
+    enough = [d.answers > 0 and d.answers >= min_answers for d in listed]
+    ranked = sorted(
+        (d for d, ok in zip(listed, enough, strict=True) if ok),
+        key=lambda d: (-(d.satisfied_share or 0.0), d.name),
+    )
+    previous: tuple[float | None, int] = (None, 0)
+    for position, department in enumerate(ranked, start=1):
+        share = department.satisfied_share
+        department.rank = previous[1] if share == previous[0] else position
+        previous = (share, department.rank)
+    unranked = sorted(
+        (d for d, ok in zip(listed, enough, strict=True) if not ok), key=lambda d: d.name
+    )
+    for department in unranked:
+        department.rank = None
+    return ranked + unranked

@@ -19,7 +19,13 @@ OVERALL = Measure.SATISFACTION_HOSPITAL.value
 
 
 async def trend_points(
-    store: Store, surveys: dict[str, Survey], zone: ZoneInfo, period: Period, department: int | None
+    store: Store,
+    surveys: dict[str, Survey],
+    zone: ZoneInfo,
+    period: Period,
+    department: int | None,
+    *,
+    min_answers: int,
 ) -> list[MonthPoint]:
     """The success rate and satisfied share of the period's month and the 11 before it."""
     from bot.services.charts import MonthPoint
@@ -29,7 +35,9 @@ async def trend_points(
     for back in range(TREND_MONTHS - 1, -1, -1):
         index = year * 12 + month - 1 - back
         name = f"{index // 12}-{index % 12 + 1:02d}"
-        stats = await compute_stats(store, surveys, zone, month_period(name), department)
+        stats = await compute_stats(
+            store, surveys, zone, month_period(name), department, min_answers=min_answers
+        )
         overall = stats.satisfaction.get(OVERALL)
         points.append(
             MonthPoint(name, stats.success_rate, overall.shares["satisfied"] if overall else None)
@@ -38,21 +46,21 @@ async def trend_points(
 
 
 async def department_points(
-    store: Store, surveys: dict[str, Survey], zone: ZoneInfo, period: Period, only: int | None
+    store: Store,
+    surveys: dict[str, Survey],
+    zone: ZoneInfo,
+    period: Period,
+    only: int | None,
+    *,
+    min_answers: int,
 ) -> list[DepartmentPoint]:
-    """Each department's satisfied share and success rate in the period (one, or all)."""
+    """Each department's satisfied share and success rate in the period (one, or all): the
+    figures of the ranking, in its order, computed once for the scope."""
     from bot.services.charts import DepartmentPoint
 
-    points = []
-    for department_id, name in await store.stats.departments():
-        if only is not None and department_id != only:
-            continue
-        stats = await compute_stats(store, surveys, zone, period, department_id)
-        if stats.discharged:
-            overall = stats.satisfaction.get(OVERALL)
-            points.append(
-                DepartmentPoint(
-                    name, overall.shares["satisfied"] if overall else None, stats.success_rate
-                )
-            )
-    return points
+    stats = await compute_stats(store, surveys, zone, period, only, min_answers=min_answers)
+    return [
+        DepartmentPoint(d.name, d.satisfied_share, d.success_rate)
+        for d in stats.departments
+        if d.discharged
+    ]

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from bot.domain.cases import CaseKind
 from bot.domain.periods import Period
+from bot.domain.stats import DepartmentFigures
 from bot.domain.surveys.model import Survey
 from bot.services.chart_points import department_points, trend_points
 from bot.services.labels import LabelGroup, Labels
@@ -62,6 +63,7 @@ async def build_report(
     period: Period,
     department: int | None,
     *,
+    min_answers: int,
     hospital: str = "",
     department_name: str = "",
 ) -> bytes:
@@ -69,16 +71,19 @@ async def build_report(
     sheet for leaders, then the figures, the registers, the failures and every answer."""
     start, end = period.bounds(zone)
     scope = Scope(start, end, department)
+    stats = await compute_stats(store, surveys, zone, period, department, min_answers=min_answers)
+    too_few = renderer.render("stats/too_few_answers", locale).strip()
     labels = Labels(renderer, surveys, locale)
     reports = store.reports
-    stats = await compute_stats(store, surveys, zone, period, department)
     figures = parse_words(renderer.render("report/figures", locale))
     complaints = await reports.cases(scope, CaseKind.COMPLAINT)
     complaint_events = events_by_case(await reports.case_events(scope, CaseKind.COMPLAINT))
     praise_events = events_by_case(await reports.case_events(scope, CaseKind.PRAISE))
     rows = {
-        Sheet.SUMMARY: _summary(stats, figures, labels),
-        Sheet.DEPARTMENTS: await _departments(store, surveys, zone, period, department),
+        Sheet.SUMMARY: _summary(
+            stats, figures, renderer.render("stats/headline", locale, s=stats), labels
+        ),
+        Sheet.DEPARTMENTS: _departments(stats.departments, too_few),
         Sheet.COMPLAINTS: complaint_register(complaints, complaint_events, labels, zone),
         Sheet.PRAISE: praise_register(
             await reports.cases(scope, CaseKind.PRAISE), praise_events, labels, zone
@@ -99,7 +104,10 @@ async def build_report(
         words["title"],
         stats,
         [tuple(_cell(v, zone) for v in row) for row in overdue_complaints(complaints, labels)],
-        await _charts(store, surveys, renderer, locale, zone, period, department),
+        await _charts(
+            store, surveys, renderer, locale, zone, period, department, min_answers=min_answers
+        ),
+        too_few,
     )
     book = Workbook()
     first = book.active
@@ -128,23 +136,29 @@ async def _charts(
     zone: ZoneInfo,
     period: Period,
     department: int | None,
+    *,
+    min_answers: int,
 ) -> tuple[bytes, ...]:
     """The two charts of /chart, as PNGs to embed."""
     from bot.services.charts import department_chart, parse_labels, trend_chart
 
     words = parse_labels(renderer.render("charts/labels", locale))
-    trend = await trend_points(store, surveys, zone, period, department)
-    compared = await department_points(store, surveys, zone, period, department)
+    figures = (store, surveys, zone, period, department)
+    trend = await trend_points(*figures, min_answers=min_answers)
+    compared = await department_points(*figures, min_answers=min_answers)
     return (
         await asyncio.to_thread(trend_chart, trend, words),
         await asyncio.to_thread(department_chart, compared, words),
     )
 
 
-def _summary(stats: Any, names: dict[str, str], labels: Labels) -> list[tuple[str, Any]]:
-    """One row per figure, named in the report's language; counts by kind get a row each
-    (`随访失败:无应答`). Figures listed on other sheets (steps, departments) are left out."""
-    rows: list[tuple[str, Any]] = []
+def _summary(
+    stats: Any, names: dict[str, str], headline: str, labels: Labels
+) -> list[tuple[str, Any]]:
+    """The headline sentences in the seeds' form first, then one row per figure, named in the
+    report's language; counts by kind get a row each (`随访失败:无应答`). Figures listed on
+    other sheets (steps, departments) are left out."""
+    rows = [(names["headline"], line) for line in headline.splitlines() if line.strip()]
     for key, value in stats_as_dict(stats).items():
         if key in names:
             rows += _flattened(names[key], value, FIGURE_GROUPS.get(key, ()), labels)
@@ -168,34 +182,24 @@ def _sub(code: Any, groups: tuple[LabelGroup, ...], labels: Labels) -> str:
     return labels.word(groups[0], code) if groups else str(code)
 
 
-async def _departments(
-    store: Store,
-    surveys: dict[str, Survey],
-    zone: ZoneInfo,
-    period: Period,
-    only: int | None,
-) -> list[tuple[Any, ...]]:
-    listed = await store.stats.departments()
-    rows = []
-    for department_id, name in listed:
-        if only is not None and department_id != only:
-            continue
-        stats = await compute_stats(store, surveys, zone, period, department_id)
-        if stats.discharged == 0:
-            continue
-        overall = stats.satisfaction.get("satisfaction_hospital")
-        rows.append(
-            (
-                name,
-                stats.discharged,
-                stats.followed_up,
-                stats.reached,
-                stats.success_rate,
-                overall.shares["satisfied"] if overall else None,
-                overall.total if overall else 0,
-            )
+def _departments(ranked: list[DepartmentFigures], too_few: str) -> list[tuple[Any, ...]]:
+    """One row per department, in the ranking's order (ranked first): the same figures as
+    /stats and the chart, computed once for the report's scope."""
+    return [
+        (
+            d.name,
+            too_few if d.rank is None else d.rank,
+            d.discharged,
+            d.followed_up,
+            d.reached,
+            d.success_rate,
+            d.satisfied_share,
+            d.answers,
+            d.complaints,
+            d.on_time_rate,
         )
-    return rows
+        for d in ranked
+    ]
 
 
 def _cell(value: Any, zone: ZoneInfo) -> Any:

@@ -44,6 +44,7 @@ class Overview:
     stats: Stats
     overdue: list[tuple[Any, ...]]  # in words (overdue_complaints)
     charts: tuple[bytes, ...]  # PNGs
+    too_few: str  # the rank of a department below the minimum sample (样本不足)
 
 
 def write_overview(
@@ -58,8 +59,9 @@ def write_overview(
     overall = overview.stats.satisfaction.get(Measure.SATISFACTION_HOSPITAL.value)
     sheet.append([words["satisfied"], overall.shares["satisfied"] if overall else None])
     _section(sheet, words["ranking"], *words["ranking_headers"].split("\t"))
-    for rank, (name, share, answers) in enumerate(overview.stats.departments, start=1):
-        sheet.append([rank, name, share, answers])
+    for d in overview.stats.departments:
+        rank = overview.too_few if d.rank is None else d.rank
+        sheet.append([rank, d.name, d.satisfied_share, d.answers, d.on_time_rate])
     _section(sheet, words["overdue"], *words["overdue_headers"].split("\t"))
     for row in overview.overdue:
         sheet.append([text_safe_cell(sheet, value) for value in row])  # moments already local

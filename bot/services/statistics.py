@@ -2,14 +2,47 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from zoneinfo import ZoneInfo
 
 from bot.domain.periods import Period
+from bot.domain.plans.model import PlanBook
 from bot.domain.stats import Stats
 from bot.domain.surveys.model import Survey
 from bot.storage.stats import Scope
 from bot.storage.store import Store
+from bot.templating import Renderer
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the statistics' text says besides the figures."""
+
+    period: str  # its label
+    department: str  # its name, or the whole hospital's in words
+    plans: PlanBook  # to name the plans of the reply rates
+    min_answers: int  # the minimum sample for the ranking
+
+
+def summary_text(renderer: Renderer, locale: str, stats: Stats, about: Summary) -> str:
+    """Return the statistics as /stats and `followup stats` show them."""
+    return renderer.render(
+        "stats/summary",
+        locale,
+        period=about.period,
+        department=about.department,
+        s=stats,
+        plans=plan_names(about.plans, locale),
+        min_answers=about.min_answers,
+    )
+
+
+def plan_names(plans: PlanBook, locale: str) -> dict[str, str]:
+    """Map every plan's key to its name in a language (for the reply rates per plan)."""
+    return {
+        key: plan.names.get(locale) or next(iter(plan.names.values()), "")
+        for key, plan in plans.plans.items()
+    }
 
 
 def measured_questions(surveys: dict[str, Survey]) -> dict[str, str]:
@@ -28,10 +61,14 @@ async def compute_stats(
     zone: ZoneInfo,
     period: Period,
     department: int | None,
+    *,
+    min_answers: int,
 ) -> Stats:
-    """Compute the figures of a period, for one department or the whole hospital."""
+    """Compute the figures of a period, for one department or the whole hospital; departments
+    with fewer than `min_answers` overall satisfaction answers are not ranked."""
     start, end = period.bounds(zone)
-    return await store.stats.compute(Scope(start, end, department), measured_questions(surveys))
+    scope = Scope(start, end, department)
+    return await store.stats.compute(scope, measured_questions(surveys), min_answers)
 
 
 def stats_as_dict(stats: Stats) -> dict[str, object]:
@@ -47,5 +84,14 @@ def stats_as_dict(stats: Stats) -> dict[str, object]:
     ):
         figures[name] = getattr(stats, name)
     figures["satisfaction_shares"] = {k: v.shares for k, v in stats.satisfaction.items()}
-    figures["reply_rates"] = {s.step: s.reply_rate for s in stats.steps}
+    figures["reply_rates"] = {f"{s.plan}/{s.step}": s.reply_rate for s in stats.steps}
+    figures["departments"] = [
+        {
+            **asdict(d),
+            "success_rate": d.success_rate,
+            "satisfied_share": d.satisfied_share,
+            "on_time_rate": d.on_time_rate,
+        }
+        for d in stats.departments
+    ]
     return figures

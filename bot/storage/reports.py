@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from bot.domain.cases import CaseKind
 from bot.domain.exports import AnswerSelection
 from bot.domain.messages import MessageKind, MessageStatus
+from bot.domain.step_answers import StepAnswer
 from bot.storage.connections import Connections
 from bot.storage.schema import (
     case_events,
@@ -19,10 +20,11 @@ from bot.storage.schema import (
     patients,
     scheduled_messages,
     staff_members,
+    step_answers,
     survey_answers,
     survey_sessions,
 )
-from bot.storage.stats import Scope
+from bot.storage.stats import REACHED, Scope, last_final_answer
 
 m = scheduled_messages
 assignee = staff_members.alias("assignee")
@@ -161,6 +163,21 @@ class ReportRepository:
                 *scope.episodes(),
                 m.c.kind == MessageKind.CHECKIN.value,
                 m.c.status == MessageStatus.FAILED.value,
+            ).order_by(m.c.id)
+        )
+
+    async def medicines_not_taken(self, scope: Scope) -> list[tuple[Any, ...]]:
+        """Return the medicine reminders sent whose last final answer is not "taken" (skipped,
+        or none: None), as adherence counts them."""
+        final = step_answers.alias("final")
+        query = _with_patient(select(*PERSON, m.c.step_key, final.c.answer), m)
+        query = query.outerjoin(final, final.c.id == last_final_answer())
+        return await self._rows(
+            query.where(
+                *scope.episodes(),
+                m.c.kind == MessageKind.MEDICATION.value,
+                m.c.status.in_(REACHED),
+                or_(final.c.answer.is_(None), final.c.answer != StepAnswer.TAKEN.value),
             ).order_by(m.c.id)
         )
 

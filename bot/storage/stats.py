@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, Table, and_, case, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.cases import CaseKind
 from bot.domain.messages import MessageKind, MessageStatus
 from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS, PatientFact
-from bot.domain.stats import Satisfaction, Stats, StepReplies, rank_departments
+from bot.domain.stats import (
+    DepartmentFigures,
+    Satisfaction,
+    Stats,
+    StepReplies,
+    rank_departments,
+)
 from bot.domain.step_answers import StepAnswer
 from bot.storage.connections import Connections
 from bot.storage.schema import (
@@ -78,16 +83,19 @@ class StatsRepository:
     def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
-    async def compute(self, scope: Scope, measures: dict[str, str]) -> Stats:
-        """Compute every figure for a scope; `measures` maps question keys to what they measure."""
+    async def compute(self, scope: Scope, measures: dict[str, str], min_answers: int) -> Stats:
+        """Compute every figure for a scope; `measures` maps question keys to what they measure;
+        a department is ranked from `min_answers` overall satisfaction answers on."""
         stats = Stats()
         await rebuild_if_needed(self._engine, datetime.now(UTC))
+        by_department: dict[str, DepartmentFigures] = {}
         async with self._engine.connect() as conn:
-            await _patients(conn, scope, stats)
+            await _patients(conn, scope, stats, by_department)
             await _follow_up(conn, scope, stats)
-            await _answers(conn, scope, measures, stats)
-            await _cases(conn, scope, stats)
+            await _answers(conn, scope, measures, stats, by_department)
+            await _cases(conn, scope, stats, by_department)
             await _reminders(conn, scope, stats)
+        stats.departments = rank_departments(by_department.values(), min_answers)
         return stats
 
     async def departments(self) -> list[tuple[int, str]]:
@@ -111,36 +119,83 @@ def _flag(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _exclusion() -> Any:
-    """Why a stay is not followed up: its patient's death or dispute first (recorded after
-    the import too), else what its import row said (a settled dispute no longer counts)."""
+def _own_exclusion() -> Any:
+    """What a stay's import row said keeps it from follow-up; a death or dispute there is
+    decided by the patient's fact instead (a settled dispute no longer counts)."""
     return case(
-        (patients.c.deceased_at.is_not(None), PatientFact.DECEASED.value),
-        (patients.c.dispute_since.is_not(None), PatientFact.DISPUTE.value),
-        (episodes.c.exclusion.in_(PATIENT_LEVEL_EXCLUSIONS), None),
-        else_=episodes.c.exclusion,
+        (episodes.c.exclusion.in_(PATIENT_LEVEL_EXCLUSIONS), None), else_=episodes.c.exclusion
     )
 
 
-async def _patients(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
+async def _patients(
+    conn: AsyncConnection,
+    scope: Scope,
+    stats: Stats,
+    by_department: dict[str, DepartmentFigures],
+) -> None:
+    """Stays by what became of them, per department, from the episodes alone (a covering
+    index; departments named after); then the few stays of patients who died or are in
+    dispute, whose fact outranks the stay's reason."""
     where = scope.episodes()
-    stays = episodes.join(patients, patients.c.id == episodes.c.patient_id)
-    reason = _exclusion()
-    counts = select(
-        func.count(),
-        _flag(and_(episodes.c.consent.is_(True), reason.is_(None))),
-        _flag(episodes.c.enrolled_at.is_not(None)),
-        _flag(episodes.c.followed_up_at.is_not(None)),
-        _flag(episodes.c.reached_at.is_not(None)),
-    ).select_from(stays)
-    row = (await conn.execute(counts.where(*where))).one()
-    stats.discharged, stats.eligible, stats.enrolled, stats.followed_up, stats.reached = (
-        int(value or 0) for value in row
+    own = _own_exclusion()
+    counts = (
+        select(
+            episodes.c.department_id,
+            func.count(),
+            _flag(and_(episodes.c.consent.is_(True), own.is_(None))),
+            _flag(episodes.c.enrolled_at.is_not(None)),
+            _flag(episodes.c.followed_up_at.is_not(None)),
+            _flag(episodes.c.reached_at.is_not(None)),
+        )
+        .where(*where)
+        .group_by(episodes.c.department_id)
     )
-    named = reason.label("reason")  # grouped by name: PostgreSQL sees two CASEs as different
-    query = select(named, func.count()).select_from(stays).where(*where, reason.is_not(None))
+    per_department = [
+        (department_id, [int(value or 0) for value in values])
+        for department_id, *values in (await conn.execute(counts)).all()
+    ]
+    totals = [sum(values[i] for _, values in per_department) for i in range(5)]
+    stats.discharged, stats.eligible, stats.enrolled, stats.followed_up, stats.reached = totals
+    await _name_departments(conn, per_department, by_department)
+    named = own.label("reason")  # grouped by name: PostgreSQL sees two CASEs as different
+    query = select(named, func.count()).where(*where, own.is_not(None))
     rows = (await conn.execute(query.group_by(literal_column("reason")))).all()
-    stats.excluded = {str(name): int(n) for name, n in rows}
+    excluded = {str(name): int(n) for name, n in rows}
+    with_fact = select(patients.c.id).where(
+        or_(patients.c.deceased_at.is_not(None), patients.c.dispute_since.is_not(None))
+    )
+    facts = (
+        select(patients.c.deceased_at.is_not(None), episodes.c.consent, own)
+        .select_from(episodes.join(patients, patients.c.id == episodes.c.patient_id))
+        .where(*where, episodes.c.patient_id.in_(with_fact))
+    )
+    for deceased, consent, reason in (await conn.execute(facts)).all():
+        fact = PatientFact.DECEASED if deceased else PatientFact.DISPUTE
+        excluded[fact.value] = excluded.get(fact.value, 0) + 1
+        if reason is None:
+            stats.eligible -= bool(consent)
+        else:
+            excluded[reason] -= 1
+    stats.excluded = {reason: n for reason, n in excluded.items() if n}
+
+
+async def _department_names(conn: AsyncConnection, ids: set[int]) -> dict[int, str]:
+    """Name departments after a count grouped by their ids (cheaper than joining each row)."""
+    names = select(departments.c.id, departments.c.name).where(departments.c.id.in_(ids))
+    return {row.id: row.name for row in await conn.execute(names)}
+
+
+async def _name_departments(
+    conn: AsyncConnection,
+    per_department: list[tuple[int, list[int]]],
+    by_department: dict[str, DepartmentFigures],
+) -> None:
+    """Keep each department's stays (discharged, followed up, reached) under its name."""
+    name_of = await _department_names(conn, {department_id for department_id, _ in per_department})
+    for department_id, (discharged, _eligible, _enrolled, followed_up, reached) in per_department:
+        name = name_of[department_id]
+        figures = by_department.setdefault(name, DepartmentFigures(name))
+        figures.discharged, figures.followed_up, figures.reached = discharged, followed_up, reached
 
 
 async def _follow_up(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
@@ -153,20 +208,17 @@ async def _follow_up(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
         setattr(stats, status.value, await _count(conn, query.where(*scope.episodes())))
     t = step_tallies
     steps = (
-        select(t.c.step_key, func.sum(t.c.sent), func.sum(t.c.answered))
+        select(t.c.plan_key, t.c.step_key, func.sum(t.c.sent), func.sum(t.c.answered))
         .where(*scope.tallies(t))
-        .group_by(t.c.step_key)
-        .order_by(t.c.step_key)
+        .group_by(t.c.plan_key, t.c.step_key)
     )
     rows = [
-        (step, int(sent or 0), int(answered or 0))
-        for step, sent, answered in (await conn.execute(steps)).all()
+        StepReplies(plan, step, int(sent or 0), int(answered or 0))
+        for plan, step, sent, answered in (await conn.execute(steps)).all()
     ]
-    stats.steps = [  # steps sent at least once, day3 before day30
-        StepReplies(step, sent, answered)
-        for step, sent, answered in sorted(rows, key=lambda row: _natural(row[0]))
-        if sent
-    ]
+    stats.steps = sorted(  # steps sent at least once, by plan, day3 before day30
+        (row for row in rows if row.sent), key=lambda row: (row.plan, _natural(row.step))
+    )
 
 
 def _natural(text: str) -> list[tuple[int, int | str]]:
@@ -175,17 +227,22 @@ def _natural(text: str) -> list[tuple[int, int | str]]:
 
 
 async def _answers(
-    conn: AsyncConnection, scope: Scope, measures: dict[str, str], stats: Stats
+    conn: AsyncConnection,
+    scope: Scope,
+    measures: dict[str, str],
+    stats: Stats,
+    by_department: dict[str, DepartmentFigures],
 ) -> None:
     t = answer_tallies
     query = (
-        select(t.c.question, t.c.value, departments.c.name, func.sum(t.c.count))
-        .select_from(t.join(departments, departments.c.id == t.c.department_id))
+        select(t.c.question, t.c.value, t.c.department_id, func.sum(t.c.count))
         .where(*scope.tallies(t), t.c.question.in_(list(measures)))
-        .group_by(t.c.question, t.c.value, departments.c.name)
+        .group_by(t.c.question, t.c.value, t.c.department_id)
     )
-    by_department: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for question, value, department, total in (await conn.execute(query)).all():
+    rows = (await conn.execute(query)).all()
+    name_of = await _department_names(conn, {row[2] for row in rows})
+    for question, value, department_id, total in rows:
+        department = name_of[department_id]
         count = int(total)
         measure = measures[question]
         if measure == "nps":
@@ -195,14 +252,22 @@ async def _answers(
         counts = stats.satisfaction.setdefault(measure, Satisfaction()).counts
         counts[value] = counts.get(value, 0) + count
         if measure == OVERALL:
-            by_department[department][0] += count if value == "satisfied" else 0
-            by_department[department][1] += count
-    stats.departments = rank_departments({d: (g, t) for d, (g, t) in by_department.items()})
+            figures = by_department.setdefault(department, DepartmentFigures(department))
+            figures.satisfied += count if value == "satisfied" else 0
+            figures.answers += count
 
 
-async def _cases(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
-    joined = cases.join(episodes, episodes.c.id == cases.c.episode_id)
+async def _cases(
+    conn: AsyncConnection,
+    scope: Scope,
+    stats: Stats,
+    by_department: dict[str, DepartmentFigures],
+) -> None:
+    joined = cases.join(episodes, episodes.c.id == cases.c.episode_id).join(
+        departments, departments.c.id == episodes.c.department_id
+    )
     query = select(
+        departments.c.name,
         cases.c.kind,
         cases.c.due_at,
         cases.c.answered_at,
@@ -213,12 +278,17 @@ async def _cases(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
         cases.c.ack_overdue_at,
     ).select_from(joined)
     rows = (await conn.execute(query.where(*scope.cases()))).all()
-    for kind, due, answered, overdue, created, acknowledged, ack_due, ack_overdue in rows:
+    for department, kind, due, answered, overdue, *red_flag in rows:
+        created, acknowledged, ack_due, ack_overdue = red_flag
         if kind == CaseKind.COMPLAINT:
+            on_time = bool(answered and due and answered <= due)
             stats.complaints += 1
             stats.complaints_answered += answered is not None
-            stats.complaints_on_time += bool(answered and due and answered <= due)
+            stats.complaints_on_time += on_time
             stats.complaints_overdue += overdue is not None
+            figures = by_department.setdefault(department, DepartmentFigures(department))
+            figures.complaints += 1
+            figures.complaints_on_time += on_time
         elif kind == CaseKind.PRAISE:
             stats.praise += 1
         elif kind == CaseKind.RED_FLAG:
@@ -229,27 +299,31 @@ async def _cases(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
             stats.red_flags_late += late or ack_overdue is not None
 
 
+def last_final_answer() -> Any:
+    """The id of a reminder's last final answer (a snooze or a "still taking" is not one), for
+    a query over scheduled_messages."""
+    answers = step_answers.alias("answers")
+    return (
+        select(func.max(answers.c.id))
+        .where(answers.c.message_id == m.c.id, answers.c.answer.in_(FINAL_ANSWERS))
+        .correlate(m)
+        .scalar_subquery()
+    )
+
+
 async def _reminders(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
+    """Reminders sent, by their last final answer."""
+    last_final = last_final_answer()
     joined = m.join(episodes, episodes.c.id == m.c.episode_id).outerjoin(
-        step_answers, step_answers.c.message_id == m.c.id
+        step_answers, step_answers.c.id == last_final
     )
     query = (
-        select(m.c.id, m.c.kind, m.c.status, step_answers.c.answer)
+        select(m.c.kind, step_answers.c.answer, func.count())
         .select_from(joined)
-        .where(
-            *scope.episodes(),
-            m.c.kind.in_(REMINDER_KINDS),
-            m.c.status.in_(REACHED),
-        )
-        .order_by(m.c.id, step_answers.c.id)
+        .where(*scope.episodes(), m.c.kind.in_(REMINDER_KINDS), m.c.status.in_(REACHED))
+        .group_by(m.c.kind, step_answers.c.answer)
     )
-    final: dict[int, tuple[str, str | None]] = {}
-    for row_id, kind, _status, answer in (await conn.execute(query)).all():
-        keep = final.get(row_id, (kind, None))[1]
-        if answer in FINAL_ANSWERS:
-            keep = answer
-        final[row_id] = (kind, keep)
-    for kind, answer in final.values():
+    for kind, answer, count in (await conn.execute(query)).all():
         bucket = stats.medication if kind == MessageKind.MEDICATION else stats.reexam
         key = answer or "unanswered"
-        bucket[key] = bucket.get(key, 0) + 1
+        bucket[key] = bucket.get(key, 0) + int(count)

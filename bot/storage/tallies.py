@@ -26,7 +26,7 @@ from bot.storage.schema import (
 
 m = scheduled_messages
 EPISODE_MARKS = ("enrolled_at", "followed_up_at", "reached_at")
-VERSION_KEY, VERSION = "tallies_version", "2"
+VERSION_KEY, VERSION = "tallies_version", "3"  # 3: step tallies per plan
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -62,14 +62,19 @@ async def count_answer(conn: AsyncConnection, episode_id: int, question: str, va
 
 
 async def count_step(
-    conn: AsyncConnection, episode_id: int, step_key: str, *, sent: int = 0, answered: int = 0
+    conn: AsyncConnection, message_id: int, *, sent: int = 0, answered: int = 0
 ) -> None:
-    """Count a check-in step sent for the first time, or answered."""
-    key = await _episode_key(conn, episode_id)
-    if key is not None:
-        await _bump(
-            conn, step_tallies, {**key, "step_key": step_key}, {"sent": sent, "answered": answered}
-        )
+    """Count a check-in step sent for the first time, or answered, under its contact's plan."""
+    query = (
+        select(m.c.episode_id, m.c.step_key, contacts.c.plan_key)
+        .select_from(m.join(contacts, contacts.c.id == m.c.contact_id))
+        .where(m.c.id == message_id)
+    )
+    row = (await conn.execute(query)).first()
+    key = None if row is None else await _episode_key(conn, row.episode_id)
+    if row is not None and key is not None:
+        step = {"plan_key": row.plan_key or "", "step_key": row.step_key}
+        await _bump(conn, step_tallies, {**key, **step}, {"sent": sent, "answered": answered})
 
 
 async def count_failure(
@@ -133,24 +138,27 @@ async def _rebuild(conn: AsyncConnection, now: datetime) -> None:
             ["hour", "department_id", "question", "value", "count"], answers
         )
     )
+    plan = func.coalesce(contacts.c.plan_key, "")
     steps = (
         select(
             hour,
             episodes.c.department_id,
+            plan,
             m.c.step_key,
             func.sum(case((m.c.tries >= 1, 1), else_=0)),
             func.sum(case((m.c.status == MessageStatus.ANSWERED.value, 1), else_=0)),
         )
-        .select_from(m.join(episodes, episodes.c.id == m.c.episode_id))
+        .select_from(
+            m.join(episodes, episodes.c.id == m.c.episode_id).join(
+                contacts, contacts.c.id == m.c.contact_id
+            )
+        )
         .where(m.c.kind == MessageKind.CHECKIN.value)
-        .group_by(hour, episodes.c.department_id, m.c.step_key)
+        .group_by(hour, episodes.c.department_id, plan, m.c.step_key)
     )
     t = step_tallies
-    await conn.execute(
-        insert(t).from_select(
-            [t.c.hour, t.c.department_id, t.c.step_key, t.c.sent, t.c.answered], steps
-        )
-    )
+    columns = [t.c.hour, t.c.department_id, t.c.plan_key, t.c.step_key, t.c.sent, t.c.answered]
+    await conn.execute(insert(t).from_select(columns, steps))
     reason = func.coalesce(m.c.failure_reason, FailureReason.UNKNOWN.value)
     failures = (
         select(hour, episodes.c.department_id, reason, func.count())

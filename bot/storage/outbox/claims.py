@@ -87,13 +87,13 @@ async def _count_failed(conn: AsyncConnection, failed: Sequence[Outcome]) -> Non
 async def _count_sent(conn: AsyncConnection, sent: Sequence[Outcome], now: datetime) -> None:
     """Count check-ins sent (the first try counts the step; any try marks followed up)."""
     first = {o.row_id for o in sent if o.values.get("tries") == 1}
-    query = select(m.c.id, m.c.step_key, m.c.episode_id).where(
+    query = select(m.c.id, m.c.episode_id).where(
         m.c.id.in_([o.row_id for o in sent]), m.c.kind == MessageKind.CHECKIN.value
     )
-    for row_id, step, episode_id in (await conn.execute(query)).all():
+    for row_id, episode_id in (await conn.execute(query)).all():
         await mark_episode(conn, episode_id, "followed_up_at", now)
         if row_id in first:
-            await count_step(conn, episode_id, step, sent=1)
+            await count_step(conn, row_id, sent=1)
 
 
 def _grouped_by_columns(outcomes: Sequence[Outcome]) -> dict[tuple[str, ...], list[Outcome]]:

@@ -29,7 +29,7 @@ class OutboxStatuses(OutboxTable):
             if row is not None and row.kind == MessageKind.CHECKIN and late:
                 await count_failure(conn, row.episode_id, FailureReason.NO_ANSWER, change=-1)
             if row is not None and row.kind == MessageKind.CHECKIN:
-                await count_step(conn, row.episode_id, row.step_key, answered=1)
+                await count_step(conn, row_id, answered=1)
                 await mark_episode(conn, row.episode_id, "reached_at", now)
 
     async def set_status(

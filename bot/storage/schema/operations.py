@@ -35,6 +35,7 @@ step_tallies = Table(
     metadata,
     Column("hour", UTCDateTime, primary_key=True),
     Column("department_id", Integer, primary_key=True),
+    Column("plan_key", String(64), primary_key=True),  # "" when the contact had no plan
     Column("step_key", String(64), primary_key=True),
     Column("sent", Integer, nullable=False),
     Column("answered", Integer, nullable=False),

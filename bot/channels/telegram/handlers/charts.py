@@ -26,8 +26,9 @@ async def on_chart(update: Update, context: AppContext) -> None:
     labels = parse_labels(text_of(context, "charts/labels"))
     services = context.services
     figures = (services.store, services.scheduling.surveys, services.settings.zone, period)
-    trend = await trend_points(*figures, member.department_id)
-    compared = await department_points(*figures, member.department_id)
+    minimum = services.settings.rank_min_answers
+    trend = await trend_points(*figures, member.department_id, min_answers=minimum)
+    compared = await department_points(*figures, member.department_id, min_answers=minimum)
     images = await asyncio.gather(
         asyncio.to_thread(trend_chart, trend, labels),
         asyncio.to_thread(department_chart, compared, labels),

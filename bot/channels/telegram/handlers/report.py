@@ -29,6 +29,7 @@ async def on_report(update: Update, context: AppContext) -> None:
         services.settings.zone,
         period,
         member.department_id,
+        min_answers=services.settings.rank_min_answers,
         hospital=services.settings.hospital_name or "",
         department_name=member.department or "",
     )

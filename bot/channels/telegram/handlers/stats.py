@@ -9,7 +9,7 @@ from bot.channels.telegram.handlers.access import report_request
 from bot.channels.telegram.handlers.replies import send, send_text
 from bot.channels.telegram.handlers.stats_drill import drill_buttons
 from bot.domain.channel_messages import Outgoing
-from bot.services.statistics import compute_stats, department_id
+from bot.services.statistics import Summary, compute_stats, department_id, summary_text
 
 
 async def on_stats(update: Update, context: AppContext) -> None:
@@ -28,10 +28,16 @@ async def on_stats(update: Update, context: AppContext) -> None:
             await send(context, chat_id, "stats/usage", error=scope_name)
             return
     stats = await compute_stats(
-        services.store, services.scheduling.surveys, services.settings.zone, period, scope_id
+        services.store,
+        services.scheduling.surveys,
+        services.settings.zone,
+        period,
+        scope_id,
+        min_answers=services.settings.rank_min_answers,
     )
     name = scope_name or services.renderer.render("stats/whole_hospital", services.locale)
-    text = services.renderer.render(
-        "stats/summary", services.locale, period=period.label, department=name, s=stats
+    about = Summary(
+        period.label, name, services.scheduling.plans, services.settings.rank_min_answers
     )
+    text = summary_text(services.renderer, services.locale, stats, about)
     await send_text(context, chat_id, Outgoing(text, drill_buttons(context, period)))

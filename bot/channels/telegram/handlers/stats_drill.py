@@ -16,9 +16,12 @@ from bot.domain.channel_messages import Choice, Choices, Outgoing
 from bot.domain.choices import DrillPage, decode_drill, encode_drill
 from bot.domain.periods import Period
 from bot.domain.roles import Permission, is_allowed
-from bot.domain.surveys.model import SATISFACTION_VALUES
-from bot.services.labels import Labels
+from bot.domain.step_answers import StepAnswer
+from bot.domain.surveys.model import SCALE_MAX, Measure, Survey
+from bot.domain.surveys.nps import nps_category
+from bot.services.labels import LabelGroup, Labels
 from bot.services.registers import answers_in_words, failures_in_words
+from bot.services.statistics import measured_questions
 from bot.storage.audit import Actor
 from bot.storage.stats import Scope
 
@@ -29,25 +32,33 @@ class Figure(StrEnum):
     """A figure of /stats that opens a list of the people behind it."""
 
     FAILED = "failed"  # check-ins that failed
-    UNSATISFIED = "unsatisfied"  # unsatisfied answers
+    UNSATISFIED = "unsatisfied"  # unsatisfied answers to the satisfaction questions
+    BASICALLY = "basically"  # basically satisfied answers (基本满意)
+    DETRACTORS = "detractors"  # 0-6 on the recommendation question (NPS)
+    PROMOTERS = "promoters"  # 9-10 on it
+    RANKING = "ranking"  # the overall satisfaction answers the department ranking counts
+    NOT_TAKEN = "not_taken"  # medicine reminders skipped or unanswered (adherence)
+    ON_TIME = "on_time"  # complaints answered by their date
     OVERDUE = "overdue"  # complaints not answered in time
     RED_FLAGS = "red_flags"
 
 
 FIGURES = tuple(Figure)
+# the answers behind a figure: satisfaction levels, or NPS categories of the 0-10 question
+SATISFACTION_FIGURES = {Figure.UNSATISFIED: "unsatisfied", Figure.BASICALLY: "basically"}
+NPS_FIGURES = {Figure.DETRACTORS: "detractor", Figure.PROMOTERS: "promoter"}
 
 
 def drill_buttons(context: AppContext, period: Period) -> Choices:
-    """Return the buttons under /stats that open each drill-down."""
-    return tuple(
-        (
-            Choice(
-                encode_drill(DrillPage(figure, period.first, period.last, 0)),
-                text_of(context, f"buttons/drill_{figure}"),
-            ),
+    """Return the buttons under /stats that open each drill-down, two to a row."""
+    buttons = [
+        Choice(
+            encode_drill(DrillPage(figure, period.first, period.last, 0)),
+            text_of(context, f"buttons/drill_{figure}"),
         )
         for figure in FIGURES
-    )
+    ]
+    return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
 
 
 async def on_drill(update: Update, context: AppContext) -> None:
@@ -116,21 +127,52 @@ async def _rows(context: AppContext, figure: str, scope: Scope) -> list[str]:
     if figure == Figure.FAILED:
         failed = failures_in_words(await reports.failed_follow_ups(scope), labels)
         return [f"{r[0]}({r[1]},{r[3]})· {r[4]} · {r[6]}" for r in failed]
-    if figure == Figure.UNSATISFIED:
-        answers = await reports.answers(scope)
-        unsatisfied = [r for r in answers if r[7] == SATISFACTION_VALUES[-1]]
+    if figure == Figure.RANKING:  # by department, as ranked, each answer in words
+        measures = measured_questions(services.scheduling.surveys)
+        overall = Measure.SATISFACTION_HOSPITAL
+        answers = [r for r in await reports.answers(scope) if measures.get(r[6]) == overall]
+        ranked = sorted(answers, key=lambda r: str(r[3]))
+        return [f"{r[3]} · {r[0]}({r[1]})· {r[7]}" for r in answers_in_words(ranked, labels)]
+    if figure in SATISFACTION_FIGURES or figure in NPS_FIGURES:
+        behind = _answers_behind(figure, await reports.answers(scope), services.scheduling.surveys)
+        return [f"{r[0]}({r[1]},{r[3]})· {r[6]} · {r[7]}" for r in answers_in_words(behind, labels)]
+    if figure == Figure.NOT_TAKEN:
+        missed = await reports.medicines_not_taken(scope)
+        unanswered = StepAnswer.NO_ANSWER.value
         return [
-            f"{r[0]}({r[1]},{r[3]})· {r[6]} · {r[7]}" for r in answers_in_words(unsatisfied, labels)
+            f"{r[0]}({r[1]},{r[3]})· {labels.word(LabelGroup.STEP_ANSWER, r[5] or unanswered)}"
+            for r in missed
         ]
-    kind = CaseKind.COMPLAINT if figure == Figure.OVERDUE else CaseKind.RED_FLAG
+    kind = CaseKind.RED_FLAG if figure == Figure.RED_FLAGS else CaseKind.COMPLAINT
     found = await reports.cases(scope, kind)
     if figure == Figure.OVERDUE:  # not answered, and the answer date has passed
         now = context.services.clock.now()
         found = [r for r in found if r.answered_at is None and r.due_at and r.due_at < now]
+    if figure == Figure.ON_TIME:  # as the statistics count them
+        found = [r for r in found if r.answered_at and r.due_at and r.answered_at <= r.due_at]
     return [
         f"#{r.id} {r.patient}({r.hospital_no},{r.department})· {_when(r.created_at, zone)}"
         for r in found
     ]
+
+
+def _answers_behind(
+    figure: str, answers: list[tuple[Any, ...]], surveys: dict[str, Survey]
+) -> list[tuple[Any, ...]]:
+    """The answers a figure counts: a satisfaction level of a measured question, or an NPS
+    category of the 0-10 question (the same questions the statistics read)."""
+    measures = measured_questions(surveys)
+    if figure in SATISFACTION_FIGURES:
+        level = SATISFACTION_FIGURES[Figure(figure)]
+        satisfaction = {key for key, measure in measures.items() if measure != Measure.NPS}
+        return [r for r in answers if r[6] in satisfaction and r[7] == level]
+    category = NPS_FIGURES[Figure(figure)]
+    scores = {key for key, measure in measures.items() if measure == Measure.NPS}
+    return [r for r in answers if r[6] in scores and _nps_category(r[7]) == category]
+
+
+def _nps_category(value: Any) -> str | None:
+    return nps_category(int(value)) if str(value).isdigit() and int(value) <= SCALE_MAX else None
 
 
 def _when(moment: Any, zone: Any) -> str:
