@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from bot.storage.schema import scheduled_messages
 from tests.authorization_matrix import (
     BROADCAST_TO_A,
+    COMMENT,
     DEATH_REPORT,
     DRILL,
     FACT_BUTTON,
@@ -289,6 +290,13 @@ async def _assignees_offered(seen: Seen) -> None:
     assert f"cs:assign:1:{USERS['staff_other_dept']}" not in offered  # another department
 
 
+async def _commented(seen: Seen) -> None:
+    assert seen.texts() == [seen.render("staff/comment_recorded", number=1)]
+    events = await seen.world.harness.services.store.cases.events(1)
+    assert (events[-1].kind, events[-1].actor_id) == ("leader_comment", seen.user_id)
+    assert events[-1].detail == "请本周内回复患者"
+
+
 async def _phone_shown(seen: Seen) -> None:
     [answer] = [c for c in seen.calls if c.method == "answerCallbackQuery"]
     assert "13800138001" in text_of(answer) and answer.params.get("show_alert")
@@ -334,6 +342,7 @@ EFFECTS: dict[str, Effect] = {
     BROADCAST_TO_A: _broadcast_previewed(2, 0),
     "/audit": _audit_listed,
     "/deceased ZY001": _fact_confirmation_asked,
+    COMMENT: _commented,
     "/dispute ZY001 on": _fact_confirmation_asked,
     FACT_BUTTON: _death_recorded,
     DEATH_REPORT: _reported_death_recorded,

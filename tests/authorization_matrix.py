@@ -37,6 +37,7 @@ UNKNOWN_COMMAND = "/abc"  # no such command: answered with the help in private c
 DRILL = "sd:red_flags:20261101:20261130:0"
 BROADCAST_TO_A = "/broadcast plans/chronic/diet 科室=心内科"
 FACT_BUTTON = "pf:ok:{zy001}:dec1"
+COMMENT = "/comment 1 请本周内回复患者"  # a leadership comment on complaint #1 (心内科)
 DEATH_REPORT = "dr:{death_report}"  # confirm the death the spouse reported
 
 # fmt: off
@@ -68,6 +69,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (PRV, "/audit"):                                 "R   R   R   R   R   R   R   R   R   A   A",
     (PRV, "/stopmed ZY001"):                         "R   R   R   R   A   R   A   R   A   A   R",
     (PRV, "/deceased ZY001"):                        "R   R   R   R   A   R   R   R   R   A   R",
+    (PRV, COMMENT):                                  "R   R   R   R   R   R   R   R   A   A   R",
     (PRV, "/dispute ZY001 on"):                      "R   R   R   R   A   R   R   R   R   A   R",
     (PRV, FACT_BUTTON):                              "R   R   R   R   A   R   R   R   R   A   R",
     (PRV, FREE_TEXT):                                "R   A   A   A   R   R   R   R   R   R   R",
@@ -123,6 +125,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (GRP, "/audit"):                                 "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/stopmed ZY001"):                         "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/deceased ZY001"):                        "I   I   I   I   I   I   I   I   I   I   I",
+    (GRP, COMMENT):                                  "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/dispute ZY001 on"):                      "I   I   I   I   I   I   I   I   I   I   I",
     #                                                 str pat fam oth stf stB doc suB sup adm adB
     (OTH, FREE_TEXT):                                "I   I   I   I   I   I   I   I   I   I   I",
@@ -150,6 +153,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (OTH, "/audit"):                                 "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/stopmed ZY001"):                         "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/deceased ZY001"):                        "I   I   I   I   I   I   I   I   I   I   I",
+    (OTH, COMMENT):                                  "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/dispute ZY001 on"):                      "I   I   I   I   I   I   I   I   I   I   I",
 }
 # fmt: on
@@ -181,6 +185,7 @@ REFUSALS: tuple[tuple[str, dict[str, str]], ...] = (  # every polite refusal: ke
     ("language/staff", {}),
     ("staff/patient_not_found", {"hospital_no": "ZY001"}),  # also for a patient not there
     ("staff/case_not_yours", {"number": "1"}),  # writing in a case's topic
+    ("staff/comment_not_found", {"number": "1"}),  # also a case of another department
 )
 APOLOGY = "系统暂时出了点问题"  # common/error: what a crash would show
 BUTTON = re.compile(r"^[a-z]{2,5}:\S+$")  # callback data; anything else is sent as a message
