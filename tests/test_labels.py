@@ -42,6 +42,7 @@ CODES: dict[LabelGroup, tuple[str, ...]] = {
     LabelGroup.RED_FLAG_OUTCOME: tuple(RedFlagOutcome),
     LabelGroup.QUESTION: tuple(sorted({q.key for s in SURVEYS.values() for q in s.questions})),
     LabelGroup.ANSWER: ("skip",),
+    LabelGroup.PLAN_STEP: (),  # named from the plans; the file only has the `other` word
 }
 
 

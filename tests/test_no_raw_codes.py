@@ -11,6 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import pytest
+import yaml
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -60,8 +61,13 @@ CODES = (
     | {o.value for s in SURVEYS.values() for q in s.questions for o in q.options}
     | {q.key for s in SURVEYS.values() for q in s.questions}
     | {"text", "typed_time"}
+    | {  # the plans' step keys ("day3"): steps are named in words ("出院后 3 天回访")
+        step["key"]
+        for plan in Path("messages/plans").glob("*.yaml")
+        for step in (yaml.safe_load(plan.read_text(encoding="utf-8")) or {}).get("steps", [])
+    }
 )
-WORD = re.compile(r"[A-Za-z_]+")
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SUPERVISOR = 802
 
 
@@ -75,7 +81,8 @@ def test_the_scan_finds_a_leaked_code() -> None:
         "closed",
         "no_answer",
     ]
-    assert leaks(["出院 5 人 · NPS 12.5 · ZY001 · day3"]) == []
+    assert leaks(["出院 5 人 · NPS 12.5 · ZY001 · 出院后 3 天回访"]) == []
+    assert leaks(["通用出院随访 · day3"]) == ["day3"]
 
 
 async def test_the_report_holds_no_code(harness: BotHarness) -> None:
@@ -90,6 +97,7 @@ async def test_the_report_holds_no_code(harness: BotHarness) -> None:
         NOVEMBER,
         None,
         min_answers=services.settings.rank_min_answers,
+        plans=services.scheduling.plans,
     )
     book = load_workbook(io.BytesIO(content), read_only=True)
     rows = {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
@@ -153,7 +161,7 @@ async def test_english_drill_downs_name_questions_answers_and_reasons_in_words(
     await harness.text(SUPERVISOR, "/stats 2026-11")
     assert "no answer 1" in harness.telegram.last_text(SUPERVISOR)
     await harness.press(SUPERVISOR, "sd:failed:20261101:20261130:0", user_id=SUPERVISOR)
-    assert "day7 · no answer" in harness.telegram.last_text(SUPERVISOR)
+    assert "Check-in 7 days after discharge · no answer" in harness.telegram.last_text(SUPERVISOR)
     await harness.press(SUPERVISOR, "sd:unsatisfied:20261101:20261130:0", user_id=SUPERVISOR)
     unsatisfied = harness.telegram.last_text(SUPERVISOR)
     assert "Satisfaction with the hospital · Not satisfied" in unsatisfied

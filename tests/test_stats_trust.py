@@ -54,15 +54,15 @@ async def test_english_stats_say_too_few_answers(harness: BotHarness) -> None:
 async def test_reply_rates_are_per_plan_and_step_in_words(harness: BotHarness) -> None:
     text = await _stats_text(harness, min_answers=20)
     steps = text.split("各随访计划、各步骤回复率")[1]
-    assert "慢病随访 · day3:1/1(100.0%)" in steps
-    assert "通用出院随访 · day3:1/2(50.0%)" in steps
-    assert "通用出院随访 · day7:0/1(0.0%)" in steps
+    assert "慢病随访 · 不再使用的步骤:1/1(100.0%)"  # the cohort's made-up step in steps
+    assert "通用出院随访 · 出院后 3 天回访:1/2(50.0%)" in steps
+    assert "通用出院随访 · 出院后 7 天回访:0/1(0.0%)" in steps
 
 
 async def test_english_reply_rates_name_the_plan(harness: BotHarness) -> None:
     english = await _stats_text(harness, min_answers=20, locale="en")
-    assert "Chronic disease follow-up · day3: 1/1 (100.0%)" in english
-    assert "General follow-up · day3: 1/2 (50.0%)" in english
+    assert "Chronic disease follow-up · a step no longer in the plan: 1/1 (100.0%)" in english
+    assert "General follow-up · Check-in 3 days after discharge: 1/2 (50.0%)" in english
 
 
 async def test_report_department_sheet_has_rank_and_on_time_share(harness: BotHarness) -> None:

@@ -30,7 +30,7 @@ def report_command(
         fail(settings, "cli/bad_period", error=str(error))
     renderer = Renderer()
     now = SystemClock().now()
-    surveys = load_scheduling(settings, renderer).surveys
+    scheduling = load_scheduling(settings, renderer)
 
     async def work(store: Store) -> bytes | None:
         scope = await department_id(store, department) if department else None
@@ -38,7 +38,7 @@ def report_command(
             return None
         content = await build_report(
             store,
-            surveys,
+            scheduling.surveys,
             renderer,
             settings.locale,
             settings.zone,
@@ -47,6 +47,7 @@ def report_command(
             min_answers=settings.rank_min_answers,
             hospital=settings.hospital_name or "",
             department_name=department or "",
+            plans=scheduling.plans,
         )
         await store.audit.record(now, Actor.cli(), "report.read", f"period:{period.label}")
         return content

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.domain.enrolment import Respondent
@@ -40,6 +40,7 @@ class LabelGroup(StrEnum):
     RED_FLAG_OUTCOME = "red_flag_outcome"
     QUESTION = "question"
     ANSWER = "answer"
+    PLAN_STEP = "plan_step"
 
 
 TEXT_VALUES = ("text", "typed_time")  # stored values whose words are the typed text
@@ -52,6 +53,11 @@ class Labels:
     renderer: Renderer
     surveys: Mapping[str, Survey]
     locale: str
+    steps: Mapping[str, str] = field(default_factory=dict)  # step key -> its name in words
+
+    def step(self, key: str | None) -> str:
+        """Return a plan step in words ("出院后 3 天回访"), never its key."""
+        return self.steps.get(key or "") or self.word(LabelGroup.PLAN_STEP, key)
 
     def word(self, group: LabelGroup, code: object) -> str:
         """Return a code of a group in words ("" for none)."""

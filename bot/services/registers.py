@@ -158,7 +158,7 @@ def answers_in_words(rows: Iterable[tuple[Any, ...]], labels: Labels) -> list[tu
             (
                 *person,
                 labels.survey(survey),
-                step,
+                labels.step(step),
                 labels.question(question, survey),
                 "" if typed and text else labels.answer(question, value, survey=survey),
                 text or "",
@@ -173,6 +173,6 @@ def answers_in_words(rows: Iterable[tuple[Any, ...]], labels: Labels) -> list[tu
 def failures_in_words(rows: Iterable[tuple[Any, ...]], labels: Labels) -> list[tuple[Any, ...]]:
     """Failed check-ins (`ReportRepository.failed_follow_ups` rows) with the reason in words."""
     return [
-        (*person, step, tries, labels.word(LabelGroup.FAILURE_REASON, reason), at)
+        (*person, labels.step(step), tries, labels.word(LabelGroup.FAILURE_REASON, reason), at)
         for *person, step, tries, reason, at in rows
     ]

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from bot.domain.cases import CaseKind
 from bot.domain.periods import Period
+from bot.domain.plans.model import PlanBook
 from bot.domain.stats import DepartmentFigures
 from bot.domain.surveys.model import Survey
 from bot.services.chart_points import department_points, trend_points
@@ -27,7 +28,7 @@ from bot.services.registers import (
 )
 from bot.services.report_overview import Overview, overdue_complaints, print_layout, write_overview
 from bot.services.sheet_cells import text_safe_cell
-from bot.services.statistics import compute_stats, stats_as_dict
+from bot.services.statistics import compute_stats, names_by_step_key, stats_as_dict, step_names
 from bot.storage.stats import Scope
 from bot.storage.store import Store
 from bot.templating import Renderer, parse_words
@@ -66,6 +67,7 @@ async def build_report(
     min_answers: int,
     hospital: str = "",
     department_name: str = "",
+    plans: PlanBook | None = None,  # to name the plan steps
 ) -> bytes:
     """Return the XLSX bytes of the report for a period (one department, or all): a first
     sheet for leaders, then the figures, the registers, the failures and every answer."""
@@ -73,7 +75,8 @@ async def build_report(
     scope = Scope(start, end, department)
     stats = await compute_stats(store, surveys, zone, period, department, min_answers=min_answers)
     too_few = renderer.render("stats/too_few_answers", locale).strip()
-    labels = Labels(renderer, surveys, locale)
+    steps = names_by_step_key(step_names(renderer, plans, locale)) if plans else {}
+    labels = Labels(renderer, surveys, locale, steps)
     reports = store.reports
     figures = parse_words(renderer.render("report/figures", locale))
     complaints = await reports.cases(scope, CaseKind.COMPLAINT)

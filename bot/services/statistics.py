@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,7 @@ def summary_text(renderer: Renderer, locale: str, stats: Stats, about: Summary) 
         department=about.department,
         s=stats,
         plans=plan_names(about.plans, locale),
+        steps=step_names(renderer, about.plans, locale),
         min_answers=about.min_answers,
     )
 
@@ -43,6 +45,32 @@ def plan_names(plans: PlanBook, locale: str) -> dict[str, str]:
         key: plan.names.get(locale) or next(iter(plan.names.values()), "")
         for key, plan in plans.plans.items()
     }
+
+
+def step_names(renderer: Renderer, plans: PlanBook, locale: str) -> dict[str, str]:
+    """Map every plan step ("plan/step") to words: what it is and when it is sent ("出院后
+    3 天回访"), so a reply rate never shows a step's key."""
+    return {
+        f"{plan.key}/{step.key}": renderer.render(
+            "stats/step_name",
+            locale,
+            kind=step.kind.value,
+            anchor=step.anchor.value,
+            amount=step.offset.amount,
+            unit=step.offset.unit.value,
+        )
+        for plan in plans.plans.values()
+        for step in plan.steps
+    }
+
+
+def names_by_step_key(names: Mapping[str, str]) -> dict[str, str]:
+    """Name steps by their key alone (rows that do not say their plan): the first plan that
+    has a step of that key names it."""
+    by_key: dict[str, str] = {}
+    for plan_and_step, name in names.items():
+        by_key.setdefault(plan_and_step.split("/", 1)[1], name)
+    return by_key
 
 
 def measured_questions(surveys: dict[str, Survey]) -> dict[str, str]:

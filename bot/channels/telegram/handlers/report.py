@@ -32,6 +32,7 @@ async def on_report(update: Update, context: AppContext) -> None:
         min_answers=services.settings.rank_min_answers,
         hospital=services.settings.hospital_name or "",
         department_name=member.department or "",
+        plans=services.scheduling.plans,
     )
     await services.store.audit.record(
         services.clock.now(), Actor.staff(member.user_id), "report.read", f"period:{period.label}"

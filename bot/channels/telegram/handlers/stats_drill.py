@@ -21,7 +21,7 @@ from bot.domain.surveys.model import SCALE_MAX, Measure, Survey
 from bot.domain.surveys.nps import nps_category
 from bot.services.labels import LabelGroup, Labels
 from bot.services.registers import answers_in_words, failures_in_words
-from bot.services.statistics import measured_questions
+from bot.services.statistics import measured_questions, names_by_step_key, step_names
 from bot.storage.audit import Actor
 from bot.storage.stats import Scope
 
@@ -123,7 +123,10 @@ def _pager(context: AppContext, data: str, page: int, total: int) -> Choices:
 async def _rows(context: AppContext, figure: str, scope: Scope) -> list[str]:
     services = context.services
     reports, zone = services.store.reports, services.settings.zone
-    labels = Labels(services.renderer, services.scheduling.surveys, services.locale)
+    steps = step_names(services.renderer, services.scheduling.plans, services.locale)
+    labels = Labels(
+        services.renderer, services.scheduling.surveys, services.locale, names_by_step_key(steps)
+    )
     if figure == Figure.FAILED:
         failed = failures_in_words(await reports.failed_follow_ups(scope), labels)
         return [f"{r[0]}({r[1]},{r[3]})· {r[4]} · {r[6]}" for r in failed]
