@@ -190,12 +190,13 @@ async def _rebuild(conn: AsyncConnection, now: datetime) -> None:
 
 async def _recount_final_answers(conn: AsyncConnection) -> None:
     """Keep on each answered row its last answer that settled it, from the stored answers."""
-    a, last = step_answers, step_answers.alias("last")
-    last_final = (
-        select(func.max(last.c.id))
-        .where(last.c.message_id == m.c.id, last.c.answer.in_(FINAL_ANSWERS))
+    a = step_answers
+    answer = (
+        select(a.c.answer)
+        .where(a.c.message_id == m.c.id, a.c.answer.in_(FINAL_ANSWERS))
+        .order_by(a.c.id.desc())
+        .limit(1)
         .scalar_subquery()
     )
-    answer = select(a.c.answer).where(a.c.id == last_final).scalar_subquery()
     answered = select(a.c.message_id)
     await conn.execute(update(m).where(m.c.id.in_(answered)).values(final_answer=answer))
