@@ -8,8 +8,8 @@ from sqlalchemy import delete, select, update
 
 from bot.demo.harness import BotHarness
 from bot.domain.roles import Role
-from bot.domain.step_answers import FINAL_ANSWERS
 from bot.domain.stats import Stats
+from bot.domain.step_answers import FINAL_ANSWERS
 from bot.services.statistics import compute_stats
 from bot.storage.schema import scheduled_messages as m
 from bot.storage.schema import settings_cache
