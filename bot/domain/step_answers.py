@@ -22,3 +22,16 @@ class StepAnswer(StrEnum):
     YES = "yes"  # keep receiving messages?
     NO = "no"
     NO_ANSWER = "no_answer"  # recorded when a question went unanswered
+
+
+# The answers that settle a reminder (adherence counts a reminder by its last one of these);
+# a snooze or a "still taking" does not.
+FINAL_ANSWERS = frozenset(
+    {
+        StepAnswer.TAKEN,
+        StepAnswer.SKIPPED,
+        StepAnswer.CONFIRMED,
+        StepAnswer.RESCHEDULE,
+        StepAnswer.ATTENDED,
+    }
+)

@@ -20,11 +20,10 @@ from bot.storage.schema import (
     patients,
     scheduled_messages,
     staff_members,
-    step_answers,
     survey_answers,
     survey_sessions,
 )
-from bot.storage.stats import REACHED, Scope, last_final_answer
+from bot.storage.stats import REACHED, Scope
 
 m = scheduled_messages
 assignee = staff_members.alias("assignee")
@@ -169,15 +168,13 @@ class ReportRepository:
     async def medicines_not_taken(self, scope: Scope) -> list[tuple[Any, ...]]:
         """Return the medicine reminders sent whose last final answer is not "taken" (skipped,
         or none: None), as adherence counts them."""
-        final = step_answers.alias("final")
-        query = _with_patient(select(*PERSON, m.c.step_key, final.c.answer), m)
-        query = query.outerjoin(final, final.c.id == last_final_answer())
+        query = _with_patient(select(*PERSON, m.c.step_key, m.c.final_answer), m)
         return await self._rows(
             query.where(
                 *scope.episodes(),
                 m.c.kind == MessageKind.MEDICATION.value,
                 m.c.status.in_(REACHED),
-                or_(final.c.answer.is_(None), final.c.answer != StepAnswer.TAKEN.value),
+                or_(m.c.final_answer.is_(None), m.c.final_answer != StepAnswer.TAKEN.value),
             ).order_by(m.c.id)
         )
 

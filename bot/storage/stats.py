@@ -20,7 +20,6 @@ from bot.domain.stats import (
     StepReplies,
     rank_departments,
 )
-from bot.domain.step_answers import StepAnswer
 from bot.storage.connections import Connections
 from bot.storage.schema import (
     answer_tallies,
@@ -30,7 +29,6 @@ from bot.storage.schema import (
     failure_tallies,
     patients,
     scheduled_messages,
-    step_answers,
     step_tallies,
 )
 from bot.storage.tallies import rebuild_if_needed
@@ -39,16 +37,6 @@ m = scheduled_messages
 OVERALL = "satisfaction_hospital"
 REMINDER_KINDS = (MessageKind.MEDICATION.value, MessageKind.REEXAM_REMINDER.value)
 REACHED = (MessageStatus.SENT.value, MessageStatus.ANSWERED.value)
-# A reminder's last answer of these counts (a snooze or a "still taking" does not).
-FINAL_ANSWERS = frozenset(
-    {
-        StepAnswer.TAKEN,
-        StepAnswer.SKIPPED,
-        StepAnswer.CONFIRMED,
-        StepAnswer.RESCHEDULE,
-        StepAnswer.ATTENDED,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -299,29 +287,14 @@ async def _cases(
             stats.red_flags_late += late or ack_overdue is not None
 
 
-def last_final_answer() -> Any:
-    """The id of a reminder's last final answer (a snooze or a "still taking" is not one), for
-    a query over scheduled_messages."""
-    answers = step_answers.alias("answers")
-    return (
-        select(func.max(answers.c.id))
-        .where(answers.c.message_id == m.c.id, answers.c.answer.in_(FINAL_ANSWERS))
-        .correlate(m)
-        .scalar_subquery()
-    )
-
-
 async def _reminders(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
-    """Reminders sent, by their last final answer."""
-    last_final = last_final_answer()
-    joined = m.join(episodes, episodes.c.id == m.c.episode_id).outerjoin(
-        step_answers, step_answers.c.id == last_final
-    )
+    """Reminders sent, by their last final answer (kept on the row as it is answered)."""
+    joined = m.join(episodes, episodes.c.id == m.c.episode_id)
     query = (
-        select(m.c.kind, step_answers.c.answer, func.count())
+        select(m.c.kind, m.c.final_answer, func.count())
         .select_from(joined)
         .where(*scope.episodes(), m.c.kind.in_(REMINDER_KINDS), m.c.status.in_(REACHED))
-        .group_by(m.c.kind, step_answers.c.answer)
+        .group_by(m.c.kind, m.c.final_answer)
     )
     for kind, answer, count in (await conn.execute(query)).all():
         bucket = stats.medication if kind == MessageKind.MEDICATION else stats.reexam

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.messages import FailureReason, MessageKind, MessageStatus
+from bot.domain.step_answers import FINAL_ANSWERS
 from bot.storage.connections import Connections
 from bot.storage.schema import (
     answer_tallies,
@@ -19,6 +20,7 @@ from bot.storage.schema import (
     failure_tallies,
     scheduled_messages,
     settings_cache,
+    step_answers,
     step_tallies,
     survey_answers,
     survey_sessions,
@@ -26,7 +28,7 @@ from bot.storage.schema import (
 
 m = scheduled_messages
 EPISODE_MARKS = ("enrolled_at", "followed_up_at", "reached_at")
-VERSION_KEY, VERSION = "tallies_version", "3"  # 3: step tallies per plan
+VERSION_KEY, VERSION = "tallies_version", "4"  # 4: last final answer kept on each row
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -123,6 +125,7 @@ def _hour(conn: AsyncConnection, column: Any) -> Any:
 
 
 async def _rebuild(conn: AsyncConnection, now: datetime) -> None:
+    await _recount_final_answers(conn)
     await conn.execute(delete(answer_tallies))
     await conn.execute(delete(step_tallies))
     await conn.execute(delete(failure_tallies))
@@ -183,3 +186,17 @@ async def _rebuild(conn: AsyncConnection, now: datetime) -> None:
             .where(episodes.c[mark].is_(None), episodes.c.id.in_(having))
             .values({mark: now})
         )
+
+
+async def _recount_final_answers(conn: AsyncConnection) -> None:
+    """Keep on each answered row its last answer that settled it, from the stored answers."""
+    a = step_answers
+    answer = (
+        select(a.c.answer)
+        .where(a.c.message_id == m.c.id, a.c.answer.in_(FINAL_ANSWERS))
+        .order_by(a.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    answered = select(a.c.message_id)
+    await conn.execute(update(m).where(m.c.id.in_(answered)).values(final_answer=answer))

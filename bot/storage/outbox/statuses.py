@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, insert, select, update
 
 from bot.domain.messages import FailureReason, MessageKind, MessageStatus
+from bot.domain.step_answers import FINAL_ANSWERS
 from bot.storage.outbox.base import OutboxTable, set_row_status
 from bot.storage.outbox.eligibility import cancel_ineligible_rows
 from bot.storage.outbox_records import OutboxRow
@@ -43,7 +44,10 @@ class OutboxStatuses(OutboxTable):
     async def record_answer(
         self, row: OutboxRow, answer: str, now: datetime, **values: Any
     ) -> None:
-        """Store an answer to a row and update the row (status, new send time...)."""
+        """Store an answer to a row and update the row (status, new send time...); an answer
+        that settles the row is kept on it too, for adherence (see FINAL_ANSWERS)."""
+        if answer in FINAL_ANSWERS:
+            values = {**values, "final_answer": answer}
         async with self._engine.begin() as conn:
             await conn.execute(
                 insert(step_answers).values(

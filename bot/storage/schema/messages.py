@@ -44,6 +44,8 @@ scheduled_messages = Table(
     Column("answer_timeout_s", Integer, nullable=False, server_default="86400"),
     Column("answer_due_at", UTCDateTime),
     Column("failure_reason", String(64)),
+    # the last answer that settled the row (see FINAL_ANSWERS), written with the answer
+    Column("final_answer", String(32)),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint(
@@ -51,7 +53,7 @@ scheduled_messages = Table(
     ),
     Index("ix_scheduled_messages_due", "status", "send_at"),
     Index("ix_scheduled_messages_episode", "episode_id", "kind", "status", "tries"),
-    Index("ix_scheduled_messages_kind", "kind", "status", "episode_id"),
+    Index("ix_scheduled_messages_kind", "kind", "status", "episode_id", "final_answer"),
 )
 
 deliveries = Table(
