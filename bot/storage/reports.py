@@ -179,26 +179,10 @@ class ReportRepository:
         )
 
     async def answers(self, scope: Scope) -> list[tuple[Any, ...]]:
-        """Return one row per survey answer."""
-        joined = (
-            survey_answers.join(survey_sessions)
-            .join(episodes, episodes.c.id == survey_sessions.c.episode_id)
-            .join(patients, patients.c.id == episodes.c.patient_id)
-            .join(departments, departments.c.id == episodes.c.department_id)
-            .outerjoin(m, m.c.id == survey_sessions.c.message_id)
-        )
-        query = select(
-            *PERSON,
-            survey_sessions.c.survey,
-            m.c.step_key,
-            survey_answers.c.question,
-            survey_answers.c.value,
-            survey_answers.c.text,
-            survey_answers.c.respondent,
-            survey_answers.c.relation,
-            survey_answers.c.at,
-        ).select_from(joined)
-        return await self._rows(query.where(*scope.episodes()).order_by(survey_answers.c.id))
+        """Return one row per survey answer of the stays discharged in the period: the person
+        and place, then survey, step, question, value, text, respondent, relation and time."""
+        records = await self.answer_records(scope, AnswerSelection.DISCHARGED)
+        return [(*r[:4], *r[6:]) for r in records]  # without discharge time and plan
 
     async def answer_records(self, scope: Scope, selection: AnswerSelection) -> list[AnswerRecord]:
         """Return the answers given in the scope's period, or of stays discharged in it."""
