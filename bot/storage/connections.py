@@ -7,7 +7,9 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+READ_ONLY = "followup_read_only"  # execution option: this connection only reads
 
 
 class Connections(Protocol):
@@ -51,3 +53,14 @@ class SharedConnection:
     async def connect(self) -> AsyncIterator[AsyncConnection]:
         """Hand out the shared connection, so reads see the unit of work's own writes."""
         yield self._connection
+
+
+@asynccontextmanager
+async def reading(connections: Connections) -> AsyncIterator[AsyncConnection]:
+    """Hand out a connection that only reads. From the engine it is marked READ_ONLY, so on
+    SQLite it reads its own snapshot beside a writer instead of waiting for the write lock;
+    a unit of work's shared connection is handed out as it is."""
+    async with connections.connect() as conn:
+        if isinstance(connections, AsyncEngine):
+            conn = await conn.execution_options(**{READ_ONLY: True})
+        yield conn

@@ -11,6 +11,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.storage.connections import READ_ONLY
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -56,8 +58,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _begin_immediate(conn: Any) -> None:
     # Take SQLite's write lock at the start of every transaction, so that concurrent
-    # writers wait (busy_timeout) instead of failing when a read turns into a write.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # writers wait (busy_timeout) instead of failing when a read turns into a write; a
+    # connection marked READ_ONLY never writes, so it reads its own snapshot beside others.
+    read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 async def integrity_problem(engine: AsyncEngine, *, quick: bool = False) -> str | None:

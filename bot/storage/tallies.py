@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.messages import FailureReason, MessageKind, MessageStatus
 from bot.domain.step_answers import FINAL_ANSWERS
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import (
     answer_tallies,
     consent_events,
@@ -105,9 +105,12 @@ async def mark_episode(conn: AsyncConnection, episode_id: int, mark: str, now: d
 
 async def rebuild_if_needed(engine: Connections, now: datetime) -> bool:
     """Compute every count from the stored rows once (databases from before the tallies)."""
-    async with engine.begin() as conn:
-        query = select(settings_cache.c.value).where(settings_cache.c.key == VERSION_KEY)
+    query = select(settings_cache.c.value).where(settings_cache.c.key == VERSION_KEY)
+    async with reading(engine) as conn:  # most calls: current, known without the write lock
         if (await conn.execute(query)).scalar() == VERSION:
+            return False
+    async with engine.begin() as conn:
+        if (await conn.execute(query)).scalar() == VERSION:  # another process was first
             return False
         await _rebuild(conn, now)
         await conn.execute(delete(settings_cache).where(settings_cache.c.key == VERSION_KEY))
