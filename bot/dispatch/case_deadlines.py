@@ -6,9 +6,9 @@ import logging
 from datetime import datetime
 
 from bot.domain.cases import WORKED_KINDS, Case, CaseEventKind, Deadline, Posting, reminder_at
-from bot.domain.roles import Role
 from bot.services.alerts import patient_variables
 from bot.services.case_texts import local_text
+from bot.services.cases import supervisors_of
 from bot.services.container import Services
 
 log = logging.getLogger(__name__)
@@ -71,11 +71,7 @@ async def _tell_supervisors(services: Services, case: Case, key: str, **variable
     episode = await services.store.episodes.get(case.episode_id)
     if episode is None:
         return
-    supervisors = [
-        m
-        for m in await services.store.staff.all()
-        if m.role is Role.SUPERVISOR and m.department_id in (None, episode.department_id)
-    ]
+    supervisors = await supervisors_of(services, episode.department_id)
     patient = patient_variables(services.settings, episode)
     desk = services.staff_desk
     for member in supervisors:

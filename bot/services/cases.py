@@ -22,7 +22,7 @@ from bot.domain.cases import (
     Outcome,
     Refusal,
 )
-from bot.domain.roles import Permission, is_allowed
+from bot.domain.roles import Permission, Role, is_allowed
 from bot.domain.schedule import add_working_days
 from bot.services.container import Services
 from bot.storage.cases import NewCase
@@ -106,6 +106,15 @@ async def member_who_may_work(services: Services, user_id: int, case: Case) -> S
     ):
         return None
     return member
+
+
+async def supervisors_of(services: Services, department_id: int | None) -> list[StaffMember]:
+    """The supervisors of a department and the hospital-wide ones."""
+    return [
+        m
+        for m in await services.store.staff.all()
+        if m.role is Role.SUPERVISOR and m.department_id in (None, department_id)
+    ]
 
 
 def member_name(member: StaffMember) -> str:

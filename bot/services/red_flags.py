@@ -21,10 +21,10 @@ from bot.domain.cases import (
     Refusal,
 )
 from bot.domain.red_flags import RedFlagOutcome, ack_due
-from bot.domain.roles import Permission, Role, is_allowed
+from bot.domain.roles import Permission, is_allowed
 from bot.services.alerts import patient_variables
 from bot.services.case_texts import local_text
-from bot.services.cases import apply, member_name, prompt_in_thread
+from bot.services.cases import apply, member_name, prompt_in_thread, supervisors_of
 from bot.services.container import Services
 from bot.storage.audit import Actor
 from bot.storage.cases import NewCase
@@ -126,11 +126,7 @@ async def _escalate(services: Services, case: Case) -> None:
 
 async def _escalation_recipients(services: Services, episode: Episode) -> list[int]:
     """The supervisors of the department (or hospital-wide), then the duty contacts."""
-    supervisors = [
-        m.user_id
-        for m in await services.store.staff.all()
-        if m.role is Role.SUPERVISOR and m.department_id in (None, episode.department_id)
-    ]
+    supervisors = [m.user_id for m in await supervisors_of(services, episode.department_id)]
     duty = [user_id for user_id in services.settings.red_flag_duty if user_id not in supervisors]
     return supervisors + duty
 
