@@ -13,6 +13,7 @@ class ChannelName(StrEnum):
 
     TELEGRAM = "telegram"
     TEXT = "text"  # plain text both ways (the core's tests; later SMS and the phone)
+    WECHAT = "wechat"  # a WeChat service account (服务号)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from bot.domain.messages import FailureReason, MessageStatus
 from bot.domain.privacy import erased_marker, pseudonym
 from bot.domain.surveys.status import SurveyStatus
 from bot.storage.audit import Actor, AuditEntry, write_audit
+from bot.storage.channel_windows import forget_chats
 from bot.storage.erasure_ledger import LedgerEntry, LedgerEntryKind, append_entries
 from bot.storage.schema import (
     case_drafts,
@@ -228,6 +229,7 @@ async def _erase_contacts(
     )
     if chats:
         await conn.execute(delete(dialog_states).where(dialog_states.c.chat_id.in_(chats)))
+        await forget_chats(conn, chats)  # held messages quote what was to be said to them
         replies = deliveries.c.chat_id.in_(chats) & deliveries.c.message_id.is_(None)
         await conn.execute(update(deliveries).where(replies).values(chat_id=0, address="0"))
     episode_ids = select(episodes.c.id).where(episodes.c.patient_id == patient_id)

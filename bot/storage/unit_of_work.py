@@ -14,6 +14,7 @@ from bot.storage.cache import CacheRepository
 from bot.storage.case_drafts import CaseDraftRepository
 from bot.storage.cases import CaseRepository
 from bot.storage.channel_chats import ChannelChatRepository
+from bot.storage.channel_windows import ChannelWindowRepository
 from bot.storage.connections import Connections, SharedConnection
 from bot.storage.contacts import ContactRepository
 from bot.storage.deliveries import DeliveryRepository
@@ -61,6 +62,7 @@ class Repositories:
     deliveries: DeliveryRepository
     case_drafts: CaseDraftRepository
     patient_messages: PatientMessageRepository
+    channel_windows: ChannelWindowRepository
 
     @classmethod
     def over(cls, connections: Connections, **extra: Any) -> Self:
@@ -89,6 +91,7 @@ class Repositories:
             deliveries=DeliveryRepository(connections),
             case_drafts=CaseDraftRepository(connections),
             patient_messages=PatientMessageRepository(connections),
+            channel_windows=ChannelWindowRepository(connections),
             **extra,
         )
 

@@ -44,6 +44,7 @@ from bot.storage.schema.people import (
     settings_cache,
     staff_members,
 )
+from bot.storage.schema.windows import channel_windows, held_messages
 
 __all__ = [
     "OPEN_SURVEY",
@@ -53,6 +54,7 @@ __all__ = [
     "case_events",
     "cases",
     "channel_chats",
+    "channel_windows",
     "consent_events",
     "contacts",
     "deliveries",
@@ -60,6 +62,7 @@ __all__ = [
     "dialog_states",
     "episodes",
     "failure_tallies",
+    "held_messages",
     "invites",
     "job_leases",
     "medicine_stops",

@@ -1,0 +1,1 @@
+"""The WeChat service-account channel: conversation messages inside the window, notices outside."""

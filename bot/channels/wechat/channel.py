@@ -1,0 +1,129 @@
+"""The WeChat channel: conversation messages inside the window, held messages and a notice
+outside it, the held ones sent when the person writes again."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from bot.channels.wechat.notice import notice_fields, notice_kind
+from bot.channels.wechat.ports import MenuRefused, OutsideWindow, WeChatSending
+from bot.channels.wechat.render import Payload, render_payloads, render_words
+from bot.domain.channel_messages import Address, ChannelName, Outgoing, Sent
+from bot.domain.clock import Clock
+from bot.domain.conversation_window import WindowDecision, decide
+from bot.domain.languages import effective_locale
+from bot.storage.store import Store
+from bot.templating import Renderer
+
+log = logging.getLogger(__name__)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class WeChatChannel:
+    """Sends neutral messages to WeChat followers within WeChat's window and quota."""
+
+    name = ChannelName.WECHAT
+
+    def __init__(
+        self,
+        store: Store,
+        renderer: Renderer,
+        clock: Clock,
+        api: WeChatSending,
+        notice_template_id: str,
+        default_locale: str,
+        zone: ZoneInfo = SHANGHAI,
+    ) -> None:
+        self.store, self.renderer, self.clock, self.api = store, renderer, clock, api
+        self.notice_template_id = notice_template_id
+        self.default_locale, self.zone = default_locale, zone
+        self.menus = True  # False once WeChat refused a msgmenu (40200): numbered text since
+
+    async def transmit(self, address: Address, message: Outgoing) -> Sent:
+        """Send the message in conversation when the window allows, else hold it (and send
+        a notice asking the person to write, unless a recent one already does)."""
+        chat = await self.store.channel_chats.key_for(address)
+        locale = await self._locale(chat)
+        parts = len(self._payloads(locale, address.chat, message))
+        windows, now = self.store.channel_windows, self.clock.now()
+        state, queued = await windows.state(chat), await windows.held_count(chat)
+        decision = decide(state, now, parts, queued)
+        if decision is WindowDecision.CONVERSE:
+            try:
+                await self._converse(chat, address.chat, locale, message)
+                return Sent(address, f"custom:{chat}:{now.isoformat()}")
+            except OutsideWindow:  # the window closed before we knew it
+                await windows.exhausted(chat)
+                decision = decide(await windows.state(chat), now, parts, queued + 1)
+        return await self._hold(address, chat, locale, message, decision)
+
+    async def release_held(self, chat: int) -> int:
+        """Send a chat's held messages, oldest first, as far as the quota allows (call after
+        the person's message opened the window); return how many went."""
+        address = await self.store.channel_chats.address_of(chat)
+        if address is None:
+            return 0
+        locale, windows, released = await self._locale(chat), self.store.channel_windows, 0
+        while True:
+            remaining = (await windows.state(chat)).remaining(self.clock.now())
+            taken = await windows.take_held(chat, 1 if remaining else 0)
+            if not taken:
+                return released
+            [held] = taken
+            parts = len(self._payloads(locale, address.chat, held.message))
+            try:
+                if parts > remaining:
+                    raise OutsideWindow
+                await self._converse(chat, address.chat, locale, held.message)
+            except OutsideWindow:
+                await windows.hold(chat, held.message, held.kind, held.held_at)
+                return released
+            released += 1
+
+    async def _converse(self, chat: int, openid: str, locale: str, message: Outgoing) -> None:
+        """Send the message's parts as conversation messages, counting each."""
+        now = self.clock.now()
+        await self.store.channel_chats.offer(chat, message.all_choices(), now)
+        for payload in self._payloads(locale, openid, message):
+            await self._send(chat, locale, payload, message)
+
+    async def _send(self, chat: int, locale: str, payload: Payload, message: Outgoing) -> None:
+        try:
+            await self.api.send_custom(payload)
+        except MenuRefused:  # an unverified or test account: numbered options from now on
+            log.warning("WeChat refused a msgmenu (40200): choices go as numbered text")
+            self.menus = False
+            head = str(payload["msgmenu"]["head_content"])
+            openid = str(payload["touser"])
+            for part in render_words(self.renderer, locale, openid, head, message, False):
+                await self.api.send_custom(part)
+                await self.store.channel_windows.counted(chat)
+            return
+        await self.store.channel_windows.counted(chat)
+
+    async def _hold(
+        self,
+        address: Address,
+        chat: int,
+        locale: str,
+        message: Outgoing,
+        decision: WindowDecision,
+    ) -> Sent:
+        """Keep the message; first send the notice when one is due (a refused notice keeps
+        nothing, so the send path's retry does not hold the message twice)."""
+        now, kind = self.clock.now(), notice_kind(message)
+        if decision is WindowDecision.HOLD_AND_NOTIFY:
+            data = notice_fields(self.renderer, locale, kind, now, self.zone)
+            await self.api.send_template(address.chat, self.notice_template_id, data, None)
+        held = await self.store.channel_windows.hold(chat, message, kind, now)
+        if decision is WindowDecision.HOLD_AND_NOTIFY:
+            await self.store.channel_windows.noticed(chat, now)
+        return Sent(address, f"held:{held}")
+
+    def _payloads(self, locale: str, openid: str, message: Outgoing) -> list[Payload]:
+        return render_payloads(self.renderer, locale, openid, message, self.menus)
+
+    async def _locale(self, chat: int) -> str:
+        own = await self.store.contacts.locale_of_chat(chat)
+        return effective_locale(own, self.default_locale)

@@ -1,0 +1,27 @@
+"""What the WeChat channel needs from WeChat's HTTP API, and how the API refuses."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+
+class OutsideWindow(Exception):
+    """45015/45047: no conversation message can reach this user now."""
+
+
+class MenuRefused(Exception):
+    """40200: this account may not send msgmenu."""
+
+
+class WeChatSending(Protocol):
+    """The two ways to write to a follower: a conversation message, or a notice."""
+
+    async def send_custom(self, payload: dict[str, Any]) -> None:
+        """Send a customer-service message; raises OutsideWindow, MenuRefused, SendFault."""
+        ...
+
+    async def send_template(
+        self, openid: str, template_id: str, data: dict[str, str], url: str | None
+    ) -> str:
+        """Send a template message (a notice); return WeChat's msgid for it."""
+        ...

@@ -1,0 +1,71 @@
+"""WeChat's conversation window, per chat: when a conversation message may go, and when a
+notice must ask the person to write first.
+
+A service account may send customer-service (conversation) messages only within 48 hours
+after the person's last message, and at most 5 per message of theirs. Outside that, only a
+notice (a template message) reaches them; what was to be said waits ("held") until they
+write again. One notice stands for every message held after it, until the person answers
+or NOTICE_REPEAT_AFTER passes — so a patient is not sent a notice per reminder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+WINDOW = timedelta(hours=48)  # after the person's last message
+QUOTA = 5  # conversation messages per message of theirs (the rule since 2023)
+NOTICE_REPEAT_AFTER = timedelta(hours=12)  # an unanswered notice is repeated no sooner
+
+
+class WindowDecision(StrEnum):
+    """What to do with the next message to a chat."""
+
+    CONVERSE = "converse"  # send it as conversation messages now
+    HOLD_AND_NOTIFY = "hold_and_notify"  # keep it, and send a notice asking them to write
+    HOLD = "hold"  # keep it: a recent notice already asks them to write
+
+
+@dataclass(frozen=True)
+class WindowState:
+    """One chat's window: the person's last message, what was sent since, the last notice
+    not yet answered."""
+
+    last_inbound_at: datetime | None = None
+    sent_since_inbound: int = 0
+    notice_sent_at: datetime | None = None
+
+    def is_open(self, now: datetime) -> bool:
+        """Say whether the 48 hours after the person's last message still run."""
+        return self.last_inbound_at is not None and now < self.last_inbound_at + WINDOW
+
+    def remaining(self, now: datetime) -> int:
+        """Return how many conversation messages may still go before they write again."""
+        if not self.is_open(now):
+            return 0
+        return max(QUOTA - self.sent_since_inbound, 0)
+
+    def notice_waits(self, now: datetime) -> bool:
+        """Say whether an unanswered notice went out less than NOTICE_REPEAT_AFTER ago."""
+        return self.notice_sent_at is not None and now < self.notice_sent_at + NOTICE_REPEAT_AFTER
+
+
+def decide(state: WindowState, now: datetime, parts: int = 1, queued: int = 0) -> WindowDecision:
+    """Decide for a message of `parts` conversation messages, `queued` held ones before it."""
+    if queued == 0 and parts <= state.remaining(now):
+        return WindowDecision.CONVERSE
+    if state.notice_waits(now):
+        return WindowDecision.HOLD
+    return WindowDecision.HOLD_AND_NOTIFY
+
+
+class NoticeKind(StrEnum):
+    """What a held message is, as its notice names it (no more: notices reach lock screens)."""
+
+    CHECK_IN = "check_in"
+    MEDICINE = "medicine"
+    REEXAM = "reexam"
+    EDUCATION = "education"
+    STAFF_REPLY = "staff_reply"
+    OTHER = "other"

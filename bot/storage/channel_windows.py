@@ -1,0 +1,122 @@
+"""The conversation window of each chat on a windowed channel (WeChat), and its held messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain.channel_messages import Choice, Outgoing
+from bot.domain.conversation_window import QUOTA, NoticeKind, WindowState
+from bot.storage.connections import Connections
+from bot.storage.schema import channel_windows as windows
+from bot.storage.schema import held_messages as held
+
+
+@dataclass(frozen=True)
+class HeldMessage:
+    """A message kept until the person writes: its words and choices, and its notice's kind."""
+
+    id: int
+    chat_id: int
+    held_at: datetime
+    message: Outgoing
+    kind: NoticeKind
+
+
+class ChannelWindowRepository:
+    def __init__(self, engine: Connections) -> None:
+        self._engine = engine
+
+    async def state(self, chat_id: int) -> WindowState:
+        """Return a chat's window (a chat never seen: closed, no notice)."""
+        query = select(windows).where(windows.c.chat_id == chat_id)
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        if row is None:
+            return WindowState()
+        return WindowState(row.last_inbound_at, row.sent_since_inbound, row.notice_sent_at)
+
+    async def opened(self, chat_id: int, now: datetime) -> None:
+        """The person wrote: the window runs from now, the count restarts, the notice is
+        answered."""
+        await self._upsert(chat_id, last_inbound_at=now, sent_since_inbound=0, notice_sent_at=None)
+
+    async def counted(self, chat_id: int) -> None:
+        """Count one conversation message sent to the chat."""
+        statement = (
+            update(windows)
+            .where(windows.c.chat_id == chat_id)
+            .values(sent_since_inbound=windows.c.sent_since_inbound + 1)
+        )
+        async with self._engine.begin() as conn:
+            await conn.execute(statement)
+
+    async def exhausted(self, chat_id: int) -> None:
+        """The platform refused a conversation message: nothing more goes until they write."""
+        await self._upsert(chat_id, sent_since_inbound=QUOTA)
+
+    async def noticed(self, chat_id: int, now: datetime) -> None:
+        """Record that a notice asking the person to write went out now."""
+        await self._upsert(chat_id, notice_sent_at=now)
+
+    async def hold(self, chat_id: int, message: Outgoing, kind: NoticeKind, now: datetime) -> int:
+        """Keep a message's words and choices until the person writes; return its id."""
+        choices = [[{"id": c.id, "label": c.label} for c in row] for row in message.choices]
+        statement = insert(held).values(
+            chat_id=chat_id, held_at=now, text=message.text, choices=choices, notice_kind=kind
+        )
+        async with self._engine.begin() as conn:
+            result = await conn.execute(statement.returning(held.c.id))
+            return int(result.scalar_one())
+
+    async def held_count(self, chat_id: int) -> int:
+        """Return how many messages wait for the chat."""
+        query = select(func.count()).select_from(held).where(held.c.chat_id == chat_id)
+        async with self._engine.connect() as conn:
+            return int((await conn.execute(query)).scalar_one())
+
+    async def take_held(self, chat_id: int, limit: int) -> list[HeldMessage]:
+        """Remove and return the chat's oldest `limit` held messages, oldest first."""
+        if limit <= 0:
+            return []
+        query = (
+            select(held)
+            .where(held.c.chat_id == chat_id)
+            .order_by(held.c.held_at, held.c.id)
+            .limit(limit)
+        )
+        async with self._engine.begin() as conn:
+            rows = (await conn.execute(query)).all()
+            ids = [row.id for row in rows]
+            await conn.execute(delete(held).where(held.c.id.in_(ids)))
+        return [_held(row) for row in rows]
+
+    async def _upsert(self, chat_id: int, **values: Any) -> None:
+        dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
+        fresh = {"sent_since_inbound": 0, **values}
+        statement = (
+            dialect.insert(windows)
+            .values(chat_id=chat_id, **fresh)
+            .on_conflict_do_update(index_elements=[windows.c.chat_id], set_=values)
+        )
+        async with self._engine.begin() as conn:
+            await conn.execute(statement)
+
+
+async def forget_chats(conn: AsyncConnection, chats: list[int]) -> None:
+    """Delete the windows and held messages of these chats (erasure)."""
+    await conn.execute(delete(held).where(held.c.chat_id.in_(chats)))
+    await conn.execute(delete(windows).where(windows.c.chat_id.in_(chats)))
+
+
+def _held(row: Any) -> HeldMessage:
+    choices = tuple(
+        tuple(Choice(str(item["id"]), str(item["label"])) for item in line) for line in row.choices
+    )
+    message = Outgoing(row.text, choices)
+    return HeldMessage(row.id, row.chat_id, row.held_at, message, NoticeKind(row.notice_kind))
