@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.domain.channel_messages import Address, ChannelName, Choice, Outgoing
-from bot.domain.conversation_window import QUOTA, NoticeKind, WindowState
+from bot.domain.conversation_window import HELD_KEPT, QUOTA, NoticeKind, WindowState
 from bot.storage.schema import held_messages
 from bot.storage.store import Store
 from tests.backends import database_url
@@ -77,3 +77,11 @@ async def test_the_chat_key_of_a_wechat_address_is_a_channel_chat(store: Store) 
     address = Address(ChannelName.WECHAT, "o6_bmjrPTlm6")
     key = await store.channel_chats.key_for(address)
     assert await store.channel_chats.address_of(key) == address
+
+
+async def test_messages_held_too_long_are_dropped(store: Store) -> None:
+    windows = store.channel_windows
+    await windows.hold(CHAT, Outgoing("旧的"), NoticeKind.OTHER, START)
+    await windows.hold(CHAT, Outgoing("新的"), NoticeKind.OTHER, START + HELD_KEPT)
+    assert await windows.drop_held_before(START + HELD_KEPT) == 1
+    assert [held.message.text for held in await windows.take_held(CHAT, 5)] == ["新的"]

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from bot.channels.wechat.channel import WeChatChannel
-from bot.domain.channel_messages import Address, ChannelName, Choice, Outgoing
+from bot.domain.channel_messages import (
+    Address,
+    ChannelName,
+    Choice,
+    FaultKind,
+    Outgoing,
+    SendFault,
+)
 from bot.domain.clock import FakeClock
 from bot.domain.enrolment import ConsentDecision
 from bot.storage.audit import Actor
@@ -105,6 +112,27 @@ async def test_five_per_message_the_rest_wait_for_the_next(world: World) -> None
     world.later(30)
     assert await world.patient_writes() == 3
     assert world.api.words_to(OPENID) == [*texts, "第八条"]
+    assert world.api.refused == []  # our record kept every send inside WeChat's rule
+
+
+async def test_a_refused_notice_keeps_nothing_so_a_retry_holds_once(world: World) -> None:
+    world.api.unsubscribed.add(OPENID)
+    with pytest.raises(SendFault) as refused:
+        await world.channel.transmit(ADDRESS, QUESTION)
+    assert refused.value.kind is FaultKind.UNREACHABLE
+    assert await world.store.channel_windows.held_count(await world.chat()) == 0
+    world.api.unsubscribed.clear()
+    await world.channel.transmit(ADDRESS, QUESTION)  # the send path's retry
+    assert await world.store.channel_windows.held_count(await world.chat()) == 1
+
+
+async def test_a_held_question_offers_its_choices_when_released(world: World) -> None:
+    await world.channel.transmit(ADDRESS, QUESTION)
+    chat = await world.chat()
+    assert await world.store.channel_chats.offered(chat) == []  # not shown yet
+    await world.patient_writes()
+    assert await world.store.channel_chats.offered(chat) == list(SATISFACTION)
+    assert world.api.custom[-1]["msgtype"] == "msgmenu"
 
 
 async def test_after_48_hours_messages_wait_again(world: World) -> None:

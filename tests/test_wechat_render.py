@@ -124,7 +124,7 @@ def test_a_check_in_notice_in_chinese_and_english() -> None:
     zone = ZoneInfo("Asia/Shanghai")
     assert notice_fields(renderer, "zh_CN", NoticeKind.CHECK_IN, at, zone) == {
         "thing1": "出院随访",
-        "time2": "2026年12月07日 09:30",
+        "time2": "2026年12月7日 09:30",
         "thing3": "请回复任意文字查看",
     }
     english = notice_fields(renderer, "en", NoticeKind.CHECK_IN, at, zone)

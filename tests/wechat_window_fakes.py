@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.channels.wechat.ports import MenuRefused, OutsideWindow
+from bot.domain.channel_messages import FaultKind, SendFault
 from bot.domain.clock import FakeClock
 
 
@@ -21,6 +22,8 @@ class FakeWeChatSending:
     sent_since: dict[str, int] = field(default_factory=dict)
     custom: list[dict[str, Any]] = field(default_factory=list)
     notices: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # errcodes WeChat answered
+    unsubscribed: set[str] = field(default_factory=set)
 
     def user_wrote(self, openid: str) -> None:
         """The follower wrote: WeChat opens 48 h and 5 messages."""
@@ -30,10 +33,13 @@ class FakeWeChatSending:
         openid = str(payload["touser"])
         wrote = self.last_message.get(openid)
         if wrote is None or self.clock.now() - wrote >= timedelta(hours=48):
+            self.refused.append("45015")
             raise OutsideWindow("45015")
         if self.sent_since[openid] >= 5:
+            self.refused.append("45047")
             raise OutsideWindow("45047")
         if payload["msgtype"] == "msgmenu" and not self.menus_allowed:
+            self.refused.append("40200")
             raise MenuRefused("40200")
         self.sent_since[openid] += 1
         self.custom.append(payload)
@@ -41,6 +47,9 @@ class FakeWeChatSending:
     async def send_template(
         self, openid: str, template_id: str, data: dict[str, str], url: str | None
     ) -> str:
+        if openid in self.unsubscribed:
+            self.refused.append("43004")
+            raise SendFault(FaultKind.UNREACHABLE, "unsubscribed", detail="43004")
         self.notices.append((openid, template_id, data))
         return str(len(self.notices))
 

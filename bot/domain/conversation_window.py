@@ -17,6 +17,9 @@ from enum import StrEnum
 WINDOW = timedelta(hours=48)  # after the person's last message
 QUOTA = 5  # conversation messages per message of theirs (the rule since 2023)
 NOTICE_REPEAT_AFTER = timedelta(hours=12)  # an unanswered notice is repeated no sooner
+# A held message the person never wrote back for is dropped after this: it quotes what was
+# to be said to them, and a month-old reminder would only confuse when it finally arrives.
+HELD_KEPT = timedelta(days=30)
 
 
 class WindowDecision(StrEnum):

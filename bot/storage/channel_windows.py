@@ -96,6 +96,12 @@ class ChannelWindowRepository:
             await conn.execute(delete(held).where(held.c.id.in_(ids)))
         return [_held(row) for row in rows]
 
+    async def drop_held_before(self, before: datetime) -> int:
+        """Delete the messages held since before `before` (never delivered); return how many."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(delete(held).where(held.c.held_at < before))
+        return int(result.rowcount)
+
     async def _upsert(self, chat_id: int, **values: Any) -> None:
         dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
         fresh = {"sent_since_inbound": 0, **values}

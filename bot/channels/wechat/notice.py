@@ -17,7 +17,7 @@ from bot.domain.conversation_window import NoticeKind
 from bot.templating import Renderer
 
 KIND_FIELD = "thing1"  # what waits: 出院随访, 用药提醒, 复诊提醒…
-TIME_FIELD = "time2"  # when the notice was sent, in the hospital's time
+TIME_FIELD = "time2"  # when the notice was sent, in the hospital's time: 2026年12月7日 09:30
 ACTION_FIELD = "thing3"  # 请回复任意文字查看
 NOTICE_FIELDS = (KIND_FIELD, TIME_FIELD, ACTION_FIELD)
 # WeChat's limits by field type (the key without its number), in characters
@@ -66,8 +66,8 @@ def notice_fields(
         TIME_TEMPLATE,
         locale,
         year=local.year,
-        month=f"{local.month:02d}",
-        day=f"{local.day:02d}",
+        month=local.month,
+        day=local.day,
         time=local.strftime("%H:%M"),
     )
     values = {
