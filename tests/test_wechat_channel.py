@@ -15,6 +15,8 @@ from bot.domain.channel_messages import (
     ChannelName,
     Choice,
     FaultKind,
+    Media,
+    MediaKind,
     Outgoing,
     SendFault,
 )
@@ -133,6 +135,14 @@ async def test_a_held_question_offers_its_choices_when_released(world: World) ->
     await world.patient_writes()
     assert await world.store.channel_chats.offered(chat) == list(SATISFACTION)
     assert world.api.custom[-1]["msgtype"] == "msgmenu"
+
+
+async def test_a_photo_without_words_is_refused_not_sent_empty(world: World) -> None:
+    await world.patient_writes()
+    photo = Media(MediaKind.PHOTO, ref="file-1")
+    with pytest.raises(SendFault) as refused:
+        await world.channel.transmit(ADDRESS, Outgoing("", media=photo))
+    assert refused.value.kind is FaultKind.FAILED and world.api.custom == []
 
 
 async def test_after_48_hours_messages_wait_again(world: World) -> None:

@@ -76,6 +76,11 @@ def test_media_is_sent_as_its_words() -> None:
     assert payload == {"touser": OPENID, "msgtype": "text", "text": {"content": "出院指导"}}
 
 
+def test_media_without_words_has_no_payload() -> None:
+    photo = Media(MediaKind.PHOTO, ref="file-1")
+    assert render_payloads(renderer, "zh_CN", OPENID, Outgoing("", media=photo)) == []
+
+
 def test_a_long_text_is_split_at_line_ends_and_the_menu_comes_last() -> None:
     lines = [f"第{n}条:饭后半小时服药,多喝水,注意休息。" for n in range(80)]
     message = Outgoing("\n".join(lines), SATISFACTION)

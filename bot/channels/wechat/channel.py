@@ -9,7 +9,14 @@ from zoneinfo import ZoneInfo
 from bot.channels.wechat.notice import notice_fields, notice_kind
 from bot.channels.wechat.ports import MenuRefused, OutsideWindow, WeChatSending
 from bot.channels.wechat.render import Payload, render_payloads, render_words
-from bot.domain.channel_messages import Address, ChannelName, Outgoing, Sent
+from bot.domain.channel_messages import (
+    Address,
+    ChannelName,
+    FaultKind,
+    Outgoing,
+    SendFault,
+    Sent,
+)
 from bot.domain.clock import Clock
 from bot.domain.conversation_window import WindowDecision, decide
 from bot.domain.languages import effective_locale
@@ -46,6 +53,8 @@ class WeChatChannel:
         chat = await self.store.channel_chats.key_for(address)
         locale = await self._locale(chat)
         parts = len(self._payloads(locale, address.chat, message))
+        if parts == 0:  # a photo or a copy without words: no WeChat rendering yet
+            raise SendFault(FaultKind.FAILED, "wechat_no_words", detail="media needs words")
         windows, now = self.store.channel_windows, self.clock.now()
         state, queued = await windows.state(chat), await windows.held_count(chat)
         decision = decide(state, now, parts, queued)
@@ -54,8 +63,10 @@ class WeChatChannel:
                 await self._converse(chat, address.chat, locale, message)
                 return Sent(address, f"custom:{chat}:{now.isoformat()}")
             except OutsideWindow:  # the window closed before we knew it
+                # The whole message is held: of a message split in parts, the parts that
+                # went will show again (rare: our record and WeChat's rule disagree).
                 await windows.exhausted(chat)
-                decision = decide(await windows.state(chat), now, parts, queued + 1)
+                decision = decide(await windows.state(chat), now, parts, queued)
         return await self._hold(address, chat, locale, message, decision)
 
     async def release_held(self, chat: int) -> int:

@@ -5,7 +5,7 @@ Choices become a menu (clickable options that come back as a text message carryi
 itself; a 0-10 scale, more options, or an account that may not send menus get numbered
 options in the text, as on the plain-text channel. Texts longer than TEXT_LIMIT bytes are
 split at line ends into several messages (each counts against the window's quota). Media is
-not supported on WeChat yet: the words go.
+not supported on WeChat yet: the words go (none: no payload).
 """
 
 from __future__ import annotations
@@ -86,6 +86,8 @@ def render_words(
 ) -> list[Payload]:
     """Return the payloads for plain words with the message's choices under them."""
     choices = message.all_choices()
+    if not words.strip() and not choices:
+        return []  # nothing WeChat would accept as text
     if menus and shows_menu(choices):
         return _with_menu(renderer, locale, openid, words, choices)
     if choices:
