@@ -14,6 +14,7 @@ from bot.storage.cache import CacheRepository
 from bot.storage.case_drafts import CaseDraftRepository
 from bot.storage.cases import CaseRepository
 from bot.storage.channel_chats import ChannelChatRepository
+from bot.storage.channel_tokens import ChannelInboundRepository, ChannelTokenRepository
 from bot.storage.connections import Connections, SharedConnection
 from bot.storage.contacts import ContactRepository
 from bot.storage.deliveries import DeliveryRepository
@@ -61,6 +62,8 @@ class Repositories:
     deliveries: DeliveryRepository
     case_drafts: CaseDraftRepository
     patient_messages: PatientMessageRepository
+    channel_tokens: ChannelTokenRepository
+    channel_inbound: ChannelInboundRepository
 
     @classmethod
     def over(cls, connections: Connections, **extra: Any) -> Self:
@@ -89,6 +92,8 @@ class Repositories:
             deliveries=DeliveryRepository(connections),
             case_drafts=CaseDraftRepository(connections),
             patient_messages=PatientMessageRepository(connections),
+            channel_tokens=ChannelTokenRepository(connections),
+            channel_inbound=ChannelInboundRepository(connections),
             **extra,
         )
 
