@@ -13,6 +13,7 @@ import pytest
 from bot.channels.wechat.api import WeChatApi
 from bot.channels.wechat.faults import DAILY_QUOTA_WAIT, MenuNotAllowed, OutsideWindow
 from bot.domain.channel_messages import FaultKind, SendFault
+from bot.storage.channel_tokens import StoredToken
 from tests.wechat_world import NOTICE_TEMPLATE, WeChatWorld, account, wechat_world
 
 OPENID = "oPatient1"
@@ -231,3 +232,15 @@ async def test_a_wrong_app_secret_is_named_by_its_errcode(tmp_path: Path) -> Non
             api = WeChatApi(wrong, world.store.channel_tokens, world.clock, http)
             assert await api.token_errcode() == 40125
             assert await world.api.token_errcode() == 0
+
+
+async def test_two_workers_that_both_fetched_agree_on_one_token(tmp_path: Path) -> None:
+    async with wechat_world(tmp_path) as world:
+        tokens = world.store.channel_tokens
+        until = world.clock.now() + timedelta(hours=2)
+        first = await tokens.store_fetched("wechat:x", StoredToken("T1", until), replacing=None)
+        late = await tokens.store_fetched("wechat:x", StoredToken("T2", until), replacing=None)
+        assert (first.token, late.token) == ("T1", "T1")  # the second saw no token: T1 stays
+        renewed = await tokens.store_fetched("wechat:x", StoredToken("T3", until), "T1")
+        assert renewed.token == "T3"  # it renewed the stored one
+        assert "T3" not in repr(renewed)

@@ -37,6 +37,7 @@ def token_key(app_id: str) -> str:
 
 
 def _answer(response: httpx.Response) -> dict[str, Any]:
+    """Return a JSON answer; raise what its errcode means (faults.raise_for)."""
     if response.status_code >= 500:
         raise transport_fault("server_error", response.status_code)
     try:
@@ -90,6 +91,9 @@ class WeChatApi:
 
     async def _fetch_token(self) -> StoredToken:
         data = _answer(await self._request("GET", "/cgi-bin/token", params=self._credentials()))
+        return self._token_of(data)
+
+    def _token_of(self, data: dict[str, Any]) -> StoredToken:
         expires = self._clock.now() + timedelta(seconds=int(data["expires_in"]))
         return StoredToken(str(data["access_token"]), expires)
 
@@ -98,9 +102,15 @@ class WeChatApi:
         return await self._token.get()
 
     async def token_errcode(self) -> int:
-        """Fetch a token from WeChat now (`followup check`): 0 if given, else the errcode."""
+        """Fetch a token now (`followup check`): 0 if WeChat gave one, else the errcode.
+
+        The new token is stored for the workers: WeChat retires the one before it.
+        """
         response = await self._request("GET", "/cgi-bin/token", params=self._credentials())
-        return _errcode(response)
+        errcode = _errcode(response)
+        if errcode == 0:
+            await self._token.adopt(self._token_of(_answer(response)))
+        return errcode
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Call with the shared token; renew it once if WeChat rejects it."""

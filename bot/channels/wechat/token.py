@@ -43,6 +43,13 @@ class SharedToken:
         """Return a token other than one WeChat refused, fetching one unless a worker did."""
         return await self._renew(rejected=rejected)
 
+    async def adopt(self, fetched: StoredToken) -> None:
+        """Store a token fetched outside get() (a check of the credentials)."""
+        async with self._lock:
+            stored = await self._tokens.current(self._account)
+            replacing = stored.token if stored is not None else None
+            await self._tokens.store_fetched(self._account, fetched, replacing)
+
     async def _renew(self, rejected: str | None) -> str:
         async with self._lock:
             stored = await self._tokens.current(self._account)  # another may have fetched
