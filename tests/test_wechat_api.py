@@ -3,6 +3,7 @@ and the fake's window, quota and field limits."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from datetime import timedelta
 from pathlib import Path
@@ -205,9 +206,6 @@ async def test_media_goes_up_and_comes_back(tmp_path: Path) -> None:
     async with wechat_world(tmp_path) as world:
         media_id = await world.api.upload_media("image", b"\x89PNG fake", "qr.png")
         assert await world.api.get_media(media_id) == (b"\x89PNG fake", "application/octet-stream")
-        await world.fake.user_sends_media(OPENID, "voice", b"#!AMR fake", "audio/amr")
-        (voice_call,) = [c for c in world.fake.calls if c.endpoint == "media/get"]
-        assert voice_call.errcode == 0
         with pytest.raises(SendFault) as missing:
             await world.api.get_media("no-such-media")
         assert missing.value.reason == "wechat_errcode_40007"
@@ -244,3 +242,29 @@ async def test_two_workers_that_both_fetched_agree_on_one_token(tmp_path: Path) 
         renewed = await tokens.store_fetched("wechat:x", StoredToken("T3", until), "T1")
         assert renewed.token == "T3"  # it renewed the stored one
         assert "T3" not in repr(renewed)
+
+
+async def test_a_call_that_times_out_is_retried_later(tmp_path: Path) -> None:
+    async with wechat_world(tmp_path) as world:
+        await world.fake.user_says(OPENID, "你好")
+        await world.api.access_token()
+        world.fake.state.stall_next(1.0)
+        async with httpx.AsyncClient(base_url=world.fake.base_url, timeout=0.2) as http:
+            api = WeChatApi(world.account, world.store.channel_tokens, world.clock, http)
+            with pytest.raises(SendFault) as raised:
+                await api.send_custom(text("一"))
+        assert (raised.value.kind, raised.value.reason) == (FaultKind.RETRY, "wechat_timeout")
+
+
+async def test_media_of_a_user_is_fetched_again_after_the_token_was_revoked(
+    tmp_path: Path,
+) -> None:
+    async with wechat_world(tmp_path) as world:
+        await world.fake.user_sends_media(OPENID, "voice", b"#!AMR voice", "audio/amr")
+        await asyncio.sleep(0.05)
+        (event,) = world.events
+        assert (event.msg_type, event.format) == ("voice", "amr")
+        await world.api.access_token()
+        world.fake.state.revoke_tokens()
+        assert event.media_id is not None
+        assert await world.api.get_media(event.media_id) == (b"#!AMR voice", "audio/amr")

@@ -9,6 +9,7 @@ and a user's message opens their 48-hour window as WeChat's would.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 import socket
@@ -43,6 +44,10 @@ class TokenHandler(RequestHandler):
 class ApiHandler(RequestHandler):
     def initialize(self, state: FakeWeChatState, endpoint: str) -> None:
         self.state, self.endpoint = state, endpoint
+
+    async def prepare(self) -> None:
+        if self.state.stalls:
+            await asyncio.sleep(self.state.stalls.pop(0))
 
     def get(self) -> None:
         payload = {"media_id": self.get_query_argument("media_id", "")}

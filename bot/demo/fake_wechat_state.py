@@ -88,6 +88,7 @@ class FakeWeChatState:
     calls: list[Call] = field(default_factory=list)
     token_fetches: int = 0
     failures: list[int] = field(default_factory=list)
+    stalls: list[float] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def next_id(self) -> int:
@@ -97,6 +98,10 @@ class FakeWeChatState:
     def fail_next(self, errcode: int) -> None:
         """Answer the next API call (not a token fetch) with this errcode (500: HTTP 500)."""
         self.failures.append(errcode)
+
+    def stall_next(self, seconds: float) -> None:
+        """Answer the next API call only after some seconds (the client's timeout)."""
+        self.stalls.append(seconds)
 
     def expire_tokens(self) -> None:
         """Make every issued token expired: calls with one answer 42001."""
