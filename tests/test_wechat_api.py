@@ -268,3 +268,14 @@ async def test_media_of_a_user_is_fetched_again_after_the_token_was_revoked(
         world.fake.state.revoke_tokens()
         assert event.media_id is not None
         assert await world.api.get_media(event.media_id) == (b"#!AMR voice", "audio/amr")
+
+
+async def test_a_wrong_app_secret_fails_the_send_naming_the_errcode(tmp_path: Path) -> None:
+    async with wechat_world(tmp_path) as world:
+        world.fake.state.app_secret = "changed-in-the-console"
+        with pytest.raises(SendFault) as raised:
+            await world.api.send_custom(text("一"))
+        assert (raised.value.kind, raised.value.reason) == (
+            FaultKind.FAILED,
+            "wechat_errcode_40125",
+        )

@@ -13,7 +13,13 @@ from typing import Any
 
 import httpx
 
-from bot.channels.wechat.faults import TOKEN_REJECTED, raise_for, transport_fault
+from bot.channels.wechat.faults import (
+    TOKEN_REJECTED,
+    WeChatError,
+    fault_of,
+    raise_for,
+    transport_fault,
+)
 from bot.channels.wechat.token import SharedToken
 from bot.domain.channel_messages import FaultKind, SendFault
 from bot.domain.clock import Clock
@@ -90,8 +96,11 @@ class WeChatApi:
         }
 
     async def _fetch_token(self) -> StoredToken:
-        data = _answer(await self._request("GET", "/cgi-bin/token", params=self._credentials()))
-        return self._token_of(data)
+        response = await self._request("GET", "/cgi-bin/token", params=self._credentials())
+        try:
+            return self._token_of(_answer(response))
+        except WeChatError as error:  # 40001 here: a wrong AppSecret, not a stale token
+            raise fault_of(error.errcode) from None
 
     def _token_of(self, data: dict[str, Any]) -> StoredToken:
         expires = self._clock.now() + timedelta(seconds=int(data["expires_in"]))
