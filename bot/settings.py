@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,6 +30,8 @@ ENV_PREFIX = "FOLLOWUP_"
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/followup.db"
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")  # what Telegram accepts, 16 at least
+WECHAT_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9]{3,32}$")  # what the WeChat console accepts
+WECHAT_AES_KEY_PATTERN = re.compile(r"^[A-Za-z0-9+/]{43}$")
 TEXT_PARSERS: dict[str, Callable[[str], object]] = {
     "send_windows": parse_send_windows,
     "summer_starts": parse_month_day,
@@ -42,6 +45,26 @@ TEXT_PARSERS: dict[str, Callable[[str], object]] = {
     "log_format": parse_log_format,
     "log_level": parse_log_level,
 }
+
+
+WECHAT_FIXES = {
+    "app_id": "set it to the AppID (开发者ID) in the account's 基本配置",
+    "app_secret": "set it to the AppSecret (开发者密码) in the account's 基本配置",
+    "token": "set it to the Token (令牌) entered in the account's server settings",
+    "notice": "set it to the id of the notice template chosen in 模板消息 (or 订阅通知)",
+}
+
+
+@dataclass(frozen=True)
+class WeChatAccount:
+    """One WeChat service account's settings, checked (see Settings.require_wechat)."""
+
+    app_id: str
+    app_secret: str = field(repr=False)
+    token: str = field(repr=False)
+    aes_key: str | None = field(repr=False)
+    api_base: str
+    notice_template_id: str
 
 
 class SettingsError(Exception):
@@ -90,6 +113,32 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     log_format: str = "text"
     log_level: str = "INFO"
+    wechat_app_id: str | None = None
+    wechat_app_secret: SecretStr | None = None
+    wechat_token: SecretStr | None = None
+    wechat_aes_key: SecretStr | None = None  # set: safe mode (安全模式)
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wechat_notice_template_id: str | None = None
+
+    @field_validator("wechat_token")
+    @classmethod
+    def _wechat_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WECHAT_TOKEN_PATTERN.match(value.get_secret_value()):
+            raise ValueError(
+                "expected 3 to 32 letters or digits, the Token (令牌) entered in the "
+                "account's server settings (基本配置)"
+            )
+        return value
+
+    @field_validator("wechat_aes_key")
+    @classmethod
+    def _wechat_aes_key_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WECHAT_AES_KEY_PATTERN.match(value.get_secret_value()):
+            raise ValueError(
+                "expected the EncodingAESKey (消息加解密密钥): exactly 43 letters and digits; "
+                "leave it unset for plain mode (明文模式)"
+            )
+        return value
 
     @field_validator("telegram_token")
     @classmethod
@@ -158,6 +207,41 @@ class Settings(BaseSettings):
     def red_flag_duty(self) -> tuple[int, ...]:
         """Return the Telegram ids told, besides supervisors, of a red flag not acknowledged."""
         return parse_user_ids(self.red_flag_duty_ids)
+
+    @property
+    def wechat_configured(self) -> bool:
+        """Say whether the hospital runs a WeChat service account (its app id is set)."""
+        return bool(self.wechat_app_id and self.wechat_app_id.strip())
+
+    def require_wechat(self) -> WeChatAccount:
+        """Return the WeChat account's settings, or fail naming every missing one."""
+        missing = [
+            f"{ENV_PREFIX}{name}: missing; {fix}"
+            for name, value, fix in (
+                ("WECHAT_APP_ID", self.wechat_app_id, WECHAT_FIXES["app_id"]),
+                ("WECHAT_APP_SECRET", self.wechat_app_secret, WECHAT_FIXES["app_secret"]),
+                ("WECHAT_TOKEN", self.wechat_token, WECHAT_FIXES["token"]),
+                (
+                    "WECHAT_NOTICE_TEMPLATE_ID",
+                    self.wechat_notice_template_id,
+                    WECHAT_FIXES["notice"],
+                ),
+            )
+            if value is None or (isinstance(value, str) and not value.strip())
+        ]
+        if missing:
+            raise SettingsError("\n".join(missing))
+        assert self.wechat_app_id and self.wechat_app_secret and self.wechat_token
+        assert self.wechat_notice_template_id
+        aes_key = self.wechat_aes_key.get_secret_value() if self.wechat_aes_key else None
+        return WeChatAccount(
+            app_id=self.wechat_app_id.strip(),
+            app_secret=self.wechat_app_secret.get_secret_value(),
+            token=self.wechat_token.get_secret_value(),
+            aes_key=aes_key,
+            api_base=self.wechat_api_base.rstrip("/"),
+            notice_template_id=self.wechat_notice_template_id.strip(),
+        )
 
     def require_token(self) -> str:
         """Return the bot token, or fail with a clear message when it is not set."""

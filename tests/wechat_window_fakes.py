@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.channels.wechat.ports import MenuRefused, OutsideWindow
+from bot.channels.wechat.ports import MenuNotAllowed, OutsideWindow
 from bot.domain.channel_messages import FaultKind, SendFault
 from bot.domain.clock import FakeClock
 
@@ -34,13 +34,13 @@ class FakeWeChatSending:
         wrote = self.last_message.get(openid)
         if wrote is None or self.clock.now() - wrote >= timedelta(hours=48):
             self.refused.append("45015")
-            raise OutsideWindow("45015")
+            raise OutsideWindow(45015)
         if self.sent_since[openid] >= 5:
             self.refused.append("45047")
-            raise OutsideWindow("45047")
+            raise OutsideWindow(45047)
         if payload["msgtype"] == "msgmenu" and not self.menus_allowed:
             self.refused.append("40200")
-            raise MenuRefused("40200")
+            raise MenuNotAllowed(40200)
         self.sent_since[openid] += 1
         self.custom.append(payload)
 

@@ -9,8 +9,12 @@ import typer
 from telegram import Bot, ChatMemberAdministrator
 from telegram.error import TelegramError
 
+from bot.channels.wechat.api import WeChatApi
+from bot.channels.wechat.faults import meaning
 from bot.cli.common import EXIT_FAILED, say, settings_or_exit, text
 from bot.cli.erasures import ledger_of
+from bot.domain.channel_messages import SendFault
+from bot.domain.clock import SystemClock
 from bot.domain.data_files import DataFileError
 from bot.domain.exclusions import ExclusionRuleError
 from bot.domain.office_holidays import HolidayFileError
@@ -21,6 +25,7 @@ from bot.settings import Settings, SettingsError
 from bot.storage import migrate
 from bot.storage.database import create_engine, integrity_problem
 from bot.storage.erasure_ledger import LedgerError, LedgerProblem, read_ledger
+from bot.storage.store import Store
 from bot.templating import Renderer
 
 Finding = tuple[str, dict[str, object]]  # (template key of the problem, its variables)
@@ -48,6 +53,11 @@ def _configuration(settings: Settings) -> list[Finding]:
             found.append(("check/setting", {"error": str(error)}))
     if settings.staff_chat_id is None:
         found.append(("check/no_staff_group", {}))
+    if settings.wechat_configured:
+        try:
+            settings.require_wechat()
+        except SettingsError as error:
+            found.append(("check/setting", {"error": str(error)}))
     return found + _erasure_ledger(settings)
 
 
@@ -97,7 +107,7 @@ def _holiday_data(settings: Settings) -> Finding | None:
 
 
 async def _async_checks(settings: Settings) -> list[Finding]:
-    return await _database(settings) + await _telegram(settings)
+    return await _database(settings) + await _telegram(settings) + await _wechat(settings)
 
 
 async def _database(settings: Settings) -> list[Finding]:
@@ -125,6 +135,27 @@ async def _telegram(settings: Settings) -> list[Finding]:
             return await _staff_group(bot, settings.staff_chat_id)
     except TelegramError as error:
         return [("check/telegram", {"error": type(error).__name__, "detail": str(error)})]
+
+
+async def _wechat(settings: Settings) -> list[Finding]:
+    """Fetch an access token: proves the app id, the secret and the IP whitelist."""
+    if not settings.wechat_configured:
+        return []
+    try:
+        account = settings.require_wechat()
+    except SettingsError:
+        return []  # already reported with the configuration
+    store = Store.open(settings.database_url)
+    try:
+        async with WeChatApi(account, store.channel_tokens, SystemClock()) as api:
+            errcode = await api.token_errcode()
+    except SendFault as fault:
+        return [("check/wechat_unreachable", {"reason": fault.reason})]
+    finally:
+        await store.close()
+    if errcode:
+        return [("check/wechat_token", {"errcode": errcode, "meaning": meaning(errcode)})]
+    return []
 
 
 async def _staff_group(bot: Bot, chat_id: int | None) -> list[Finding]:

@@ -14,6 +14,7 @@ from bot.storage.cache import CacheRepository
 from bot.storage.case_drafts import CaseDraftRepository
 from bot.storage.cases import CaseRepository
 from bot.storage.channel_chats import ChannelChatRepository
+from bot.storage.channel_tokens import ChannelInboundRepository, ChannelTokenRepository
 from bot.storage.channel_windows import ChannelWindowRepository
 from bot.storage.connections import Connections, SharedConnection
 from bot.storage.contacts import ContactRepository
@@ -63,6 +64,8 @@ class Repositories:
     case_drafts: CaseDraftRepository
     patient_messages: PatientMessageRepository
     channel_windows: ChannelWindowRepository
+    channel_tokens: ChannelTokenRepository
+    channel_inbound: ChannelInboundRepository
 
     @classmethod
     def over(cls, connections: Connections, **extra: Any) -> Self:
@@ -92,6 +95,8 @@ class Repositories:
             case_drafts=CaseDraftRepository(connections),
             patient_messages=PatientMessageRepository(connections),
             channel_windows=ChannelWindowRepository(connections),
+            channel_tokens=ChannelTokenRepository(connections),
+            channel_inbound=ChannelInboundRepository(connections),
             **extra,
         )
 

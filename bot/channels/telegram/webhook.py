@@ -22,7 +22,10 @@ from telegram import Update
 from tornado.httpserver import HTTPServer
 from tornado.web import Application, RequestHandler
 
+from bot.channels.listen import parse_listen
 from bot.channels.telegram.context import AppType
+
+__all__ = ["parse_listen", "serve_webhook", "url_path", "webhook_server"]
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -76,14 +79,6 @@ def webhook_server(app: AppType, webhook_url: str, secret: str) -> HTTPServer:
     """A server (not yet listening) that answers the webhook URL's path only."""
     routes = [(url_path(webhook_url), UpdateHandler, {"app": app, "secret": secret})]
     return HTTPServer(Application(routes))
-
-
-def parse_listen(value: str) -> tuple[str, int]:
-    """Read HOST:PORT; raise ValueError saying what is expected."""
-    host, _, port = value.rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ValueError(f"--listen {value!r}: expected HOST:PORT, e.g. 0.0.0.0:8443")
-    return host, int(port)
 
 
 async def serve_webhook(app: AppType, webhook_url: str, listen: str, secret: str) -> None:

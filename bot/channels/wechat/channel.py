@@ -7,7 +7,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from bot.channels.wechat.notice import notice_fields, notice_kind
-from bot.channels.wechat.ports import MenuRefused, OutsideWindow, WeChatSending
+from bot.channels.wechat.ports import MenuNotAllowed, OutsideWindow, WeChatSending
 from bot.channels.wechat.render import Payload, render_payloads, render_words
 from bot.domain.channel_messages import (
     Address,
@@ -85,7 +85,7 @@ class WeChatChannel:
             parts = len(self._payloads(locale, address.chat, held.message))
             try:
                 if parts > remaining:
-                    raise OutsideWindow
+                    raise OutsideWindow(45047)  # over the quota: as WeChat would say
                 await self._converse(chat, address.chat, locale, held.message)
             except OutsideWindow:
                 await windows.hold(chat, held.message, held.kind, held.held_at)
@@ -102,7 +102,7 @@ class WeChatChannel:
     async def _send(self, chat: int, locale: str, payload: Payload, message: Outgoing) -> None:
         try:
             await self.api.send_custom(payload)
-        except MenuRefused:  # an unverified or test account: numbered options from now on
+        except MenuNotAllowed:  # an unverified or test account: numbered options from now on
             log.warning("WeChat refused a msgmenu (40200): choices go as numbered text")
             self.menus = False
             head = str(payload["msgmenu"]["head_content"])

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from bot.channels.wechat.faults import MenuNotAllowed, OutsideWindow
 
-class OutsideWindow(Exception):
-    """45015/45047: no conversation message can reach this user now."""
-
-
-class MenuRefused(Exception):
-    """40200: this account may not send msgmenu."""
+__all__ = ["MenuNotAllowed", "OutsideWindow", "WeChatSending"]
 
 
 class WeChatSending(Protocol):
     """The two ways to write to a follower: a conversation message, or a notice."""
 
     async def send_custom(self, payload: dict[str, Any]) -> None:
-        """Send a customer-service message; raises OutsideWindow, MenuRefused, SendFault."""
+        """Send a customer-service message; raises OutsideWindow, MenuNotAllowed, SendFault."""
         ...
 
     async def send_template(

@@ -1,4 +1,4 @@
-"""Running records: tallies for statistics, audit, leases, seen updates, stops, channel chats."""
+"""Running records: tallies, audit, leases, seen updates, stops, channel chats and tokens."""
 
 from __future__ import annotations
 
@@ -111,4 +111,24 @@ channel_chats = Table(
     Column("offered", JSON),
     Column("offered_at", UTCDateTime),
     UniqueConstraint("channel", "address", name="uq_channel_chats_address"),
+)
+
+# Inbound callbacks already taken (a platform's retry of one is answered, not handed on):
+# WeChat's MsgId, or sender and time for events. Old keys are pruned.
+channel_inbound = Table(
+    "channel_inbound",
+    metadata,
+    Column("channel", String(16), primary_key=True),
+    Column("dedup_key", String(200), primary_key=True),
+    Column("received_at", UTCDateTime, nullable=False, index=True),
+)
+
+# One access token per platform account, shared by every worker (WeChat limits the fetches
+# a day, and a new token invalidates the one before after a few minutes).
+channel_tokens = Table(
+    "channel_tokens",
+    metadata,
+    Column("account", String(128), primary_key=True),
+    Column("token", String(1024), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
 )

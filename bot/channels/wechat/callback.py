@@ -1,0 +1,184 @@
+"""The callback endpoint WeChat calls: GET verifies the URL, POST brings messages and events.
+
+A POST is checked (signature, and msg_signature with decryption in safe mode), parsed,
+recorded once in the database, answered "success" at once (WeChat retries after 5 seconds)
+and handed to the channel's handler in a background task. A retry of a callback already
+taken is answered and not handed on. Logs name a problem's kind, never a message's content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from tornado.web import Application, RequestHandler
+
+from bot.channels.listen import parse_listen
+from bot.channels.wechat.crypto import DecryptError, SafeMode
+from bot.channels.wechat.events import EventError, WeChatEvent, encrypted_field, parse_event
+from bot.channels.wechat.signing import verify, verify_message
+from bot.domain.clock import Clock
+from bot.settings import WeChatAccount
+from bot.storage.channel_tokens import ChannelInboundRepository
+
+log = logging.getLogger(__name__)
+PATH = "/wechat"
+CHANNEL = "wechat"
+SUCCESS = "success"
+
+EventHandler = Callable[[WeChatEvent], Awaitable[None]]
+
+
+@dataclass
+class CallbackContext:
+    """What every request needs, and the handler tasks still running."""
+
+    account: WeChatAccount
+    inbound: ChannelInboundRepository
+    clock: Clock
+    handler: EventHandler
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def hand_on(self, event: WeChatEvent) -> None:
+        """Run the handler in the background, keeping the task referenced until it ends."""
+        task = asyncio.create_task(self._handle(event))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _handle(self, event: WeChatEvent) -> None:
+        try:
+            await self.handler(event)
+        except Exception as error:  # a background task: nobody else would hear of it
+            log.error("wechat event handler failed: %s", type(error).__name__)
+
+
+class CallbackHandler(RequestHandler):
+    def initialize(self, context: CallbackContext) -> None:
+        self.context = context
+
+    def _signed(self) -> bool:
+        account = self.context.account
+        return verify(
+            account.token,
+            self.get_query_argument("timestamp", ""),
+            self.get_query_argument("nonce", ""),
+            self.get_query_argument("signature", ""),
+            self.context.clock,
+        )
+
+    def _refuse(self, why: str) -> None:
+        log.warning("wechat callback refused: %s", why)
+        self.send_error(HTTPStatus.FORBIDDEN)
+
+    def get(self) -> None:
+        """Answer WeChat's URL check with its echostr when the signature is right."""
+        if not self._signed():
+            self._refuse("wrong signature")
+            return
+        self.write(self.get_query_argument("echostr", ""))
+
+    async def post(self) -> None:
+        """Check, decrypt, parse and record a callback; answer, then hand it on."""
+        if not self._signed():
+            self._refuse("wrong signature")
+            return
+        body = self._plain_body()
+        if body is None:
+            return
+        event = self._event(body)
+        now = self.context.clock.now()
+        if event is not None and await self.context.inbound.take(CHANNEL, event.dedup_key, now):
+            self.context.hand_on(event)
+        self.write(SUCCESS)
+
+    def _plain_body(self) -> bytes | None:
+        """Return the message's XML, decrypted in safe mode; None when refused (403 sent)."""
+        if self.get_query_argument("encrypt_type", "raw") != "aes":
+            return self.request.body
+        try:
+            encrypted = encrypted_field(self.request.body)
+        except EventError as error:
+            self._refuse(f"safe mode: {error}")
+            return None
+        if not self._message_signed(encrypted):
+            self._refuse("wrong msg_signature")
+            return None
+        return self._decrypted(encrypted)
+
+    def _message_signed(self, encrypted: str) -> bool:
+        return verify_message(
+            self.context.account.token,
+            self.get_query_argument("timestamp", ""),
+            self.get_query_argument("nonce", ""),
+            encrypted,
+            self.get_query_argument("msg_signature", ""),
+            self.context.clock,
+        )
+
+    def _decrypted(self, encrypted: str) -> bytes | None:
+        aes_key = self.context.account.aes_key
+        if aes_key is None:
+            self._refuse("safe mode but FOLLOWUP_WECHAT_AES_KEY is not set")
+            return None
+        try:
+            return SafeMode(aes_key, self.context.account.app_id).decrypt(encrypted).encode()
+        except DecryptError as error:
+            self._refuse(f"cannot decrypt ({error}); check FOLLOWUP_WECHAT_AES_KEY")
+            return None
+
+    def _event(self, body: bytes) -> WeChatEvent | None:
+        try:
+            return parse_event(body)
+        except EventError as error:  # a retry would not mend it: answered, and logged
+            log.warning("wechat callback not understood: %s", error)
+            return None
+
+    def log_exception(self, *args: object) -> None:
+        log.error("wechat callback failed")  # without the request, which may hold a message
+
+
+class CallbackServer:
+    """The callback endpoint, listening; `stop()` closes it and waits for running handlers."""
+
+    def __init__(self, server: HTTPServer, context: CallbackContext, port: int) -> None:
+        self._server, self._context, self.port = server, context, port
+
+    async def stop(self) -> None:
+        """Stop listening, then wait for the events being handled."""
+        self._server.stop()
+        pending = list(self._context.tasks)
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+def callback_application(context: CallbackContext) -> Application:
+    """The tornado Application answering /wechat."""
+    return Application([(PATH, CallbackHandler, {"context": context})])
+
+
+def start_callback(context: CallbackContext, sockets: list[socket.socket]) -> CallbackServer:
+    """Serve the endpoint on sockets already bound."""
+    server = HTTPServer(callback_application(context))
+    server.add_sockets(sockets)
+    return CallbackServer(server, context, sockets[0].getsockname()[1])
+
+
+async def serve_callback(
+    account: WeChatAccount,
+    inbound: ChannelInboundRepository,
+    clock: Clock,
+    handler: EventHandler,
+    listen: str,
+) -> CallbackServer:
+    """Listen on HOST:PORT for WeChat's callbacks at /wechat, handing events to handler."""
+    host, port = parse_listen(listen)
+    context = CallbackContext(account, inbound, clock, handler)
+    server = start_callback(context, bind_sockets(port, host))
+    log.info("wechat callbacks: listening on %s:%d%s", host, port, PATH)
+    return server

@@ -1,0 +1,86 @@
+"""Platform accounts' access tokens shared by every worker, and inbound callbacks taken once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.storage.connections import Connections
+from bot.storage.schema import channel_inbound as inbound
+from bot.storage.schema import channel_tokens as tokens
+
+
+@dataclass(frozen=True)
+class StoredToken:
+    token: str
+    expires_at: datetime
+
+    def __repr__(self) -> str:  # the token stays out of logs and tracebacks
+        return f"StoredToken(expires_at={self.expires_at.isoformat()})"
+
+
+class ChannelTokenRepository:
+    def __init__(self, engine: Connections) -> None:
+        self._engine = engine
+
+    async def current(self, account: str) -> StoredToken | None:
+        """Return the token stored for an account, if any."""
+        query = select(tokens.c.token, tokens.c.expires_at).where(tokens.c.account == account)
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        return StoredToken(row.token, row.expires_at) if row else None
+
+    async def store_fetched(
+        self, account: str, fetched: StoredToken, replacing: str | None
+    ) -> StoredToken:
+        """Store a freshly fetched token in place of `replacing` (the one it renews); return
+        the token kept.
+
+        Another worker may have stored a token meanwhile: it is kept unless the fetched one
+        expires later (the platform invalidates a token when a newer one is fetched). The
+        conditional UPDATE decides it atomically.
+        """
+        dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
+        first = dialect.insert(tokens).values(
+            account=account, token=fetched.token, expires_at=fetched.expires_at
+        )
+        newer = (
+            update(tokens)
+            .where(
+                tokens.c.account == account,
+                or_(tokens.c.token == replacing, tokens.c.expires_at < fetched.expires_at),
+            )
+            .values(token=fetched.token, expires_at=fetched.expires_at)
+        )
+        async with self._engine.begin() as conn:
+            inserted = await conn.execute(first.on_conflict_do_nothing())
+            if inserted.rowcount != 1:
+                await conn.execute(newer)
+        kept = await self.current(account)
+        assert kept is not None
+        return kept
+
+
+class ChannelInboundRepository:
+    """The inbound callbacks taken, by channel and de-duplication key."""
+
+    def __init__(self, engine: Connections) -> None:
+        self._engine = engine
+
+    async def take(self, channel: str, dedup_key: str, now: datetime) -> bool:
+        """Record a callback; False when it was taken before (a platform's retry)."""
+        dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(inbound).values(
+            channel=channel, dedup_key=dedup_key, received_at=now
+        )
+        async with self._engine.begin() as conn:
+            result = await conn.execute(statement.on_conflict_do_nothing())
+        return result.rowcount == 1
+
+    async def prune(self, before: datetime) -> None:
+        """Forget callbacks older than a platform would retry."""
+        async with self._engine.begin() as conn:
+            await conn.execute(delete(inbound).where(inbound.c.received_at < before))

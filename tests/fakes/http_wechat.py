@@ -1,0 +1,73 @@
+"""The fake WeChat API (bot/demo/fake_wechat.py) run as a process, on 127.0.0.1 only.
+
+    python -m tests.fakes.http_wechat --port 8282 [--callback-url http://127.0.0.1:8443/wechat]
+        [--callback-token T] [--aes-key KEY] [--app-id ID] [--app-secret SECRET]
+
+Besides WeChat's endpoints under /cgi-bin/: GET /calls lists every call (openid, endpoint,
+errcode); POST /says?openid=O&text=T makes a user send a text (a signed callback to the bot).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+
+from tornado.web import RequestHandler
+
+from bot.demo.fake_wechat import FakeWeChat
+from bot.domain.clock import SystemClock
+
+
+class CallsHandler(RequestHandler):
+    def initialize(self, fake: FakeWeChat) -> None:
+        self.fake = fake
+
+    def get(self) -> None:
+        calls = [
+            {"openid": c.openid, "endpoint": c.endpoint, "errcode": c.errcode}
+            for c in self.fake.calls
+        ]
+        self.finish({"calls": calls, "token_fetches": self.fake.state.token_fetches})
+
+
+class SaysHandler(RequestHandler):
+    def initialize(self, fake: FakeWeChat) -> None:
+        self.fake = fake
+
+    async def post(self) -> None:
+        openid, text = self.get_query_argument("openid"), self.get_query_argument("text")
+        status = await self.fake.user_says(openid, text)
+        self.finish({"callback_status": status})
+
+
+async def serve(args: argparse.Namespace) -> None:
+    """Serve until cancelled."""
+    fake = FakeWeChat(
+        SystemClock(),
+        callback_url=args.callback_url,
+        callback_token=args.callback_token,
+        aes_key=args.aes_key,
+        app_id=args.app_id,
+        app_secret=args.app_secret,
+    )
+    extra = [(r"/calls", CallsHandler, {"fake": fake}), (r"/says", SaysHandler, {"fake": fake})]
+    await fake.start(args.port, extra_routes=extra)
+    await asyncio.Event().wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--callback-url", default="http://127.0.0.1:8443/wechat")
+    parser.add_argument("--callback-token", default="faketoken")
+    parser.add_argument("--aes-key", default=None)
+    parser.add_argument("--app-id", default="wxfake0000000001")
+    parser.add_argument("--app-secret", default="fake-app-secret")
+    args = parser.parse_args()
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)
+    asyncio.run(serve(args))
+
+
+if __name__ == "__main__":
+    main()
