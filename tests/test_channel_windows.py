@@ -42,11 +42,15 @@ async def test_a_message_opens_counts_restart_and_the_notice_is_answered(store: 
     await windows.opened(CHAT, later)
     await windows.counted(CHAT)
     await windows.counted(CHAT)
-    assert await windows.state(CHAT) == WindowState(later, 2, None)
+    counted = await windows.state(CHAT)
+    assert (counted.last_inbound_at, counted.sent_since_inbound) == (later, 2)
+    assert counted.notice_sent_at is None
     await windows.exhausted(CHAT)
     assert (await windows.state(CHAT)).sent_since_inbound == QUOTA
-    await windows.opened(CHAT, later + timedelta(hours=1))
-    assert await windows.state(CHAT) == WindowState(later + timedelta(hours=1), 0, None)
+    again = later + timedelta(hours=1)
+    await windows.opened(CHAT, again)
+    reopened = await windows.state(CHAT)
+    assert (reopened.last_inbound_at, reopened.sent_since_inbound) == (again, 0)
     assert await windows.state(OTHER) == WindowState()
 
 
@@ -85,3 +89,14 @@ async def test_messages_held_too_long_are_dropped(store: Store) -> None:
     await windows.hold(CHAT, Outgoing("新的"), NoticeKind.OTHER, START + HELD_KEPT)
     assert await windows.drop_held_before(START + HELD_KEPT) == 1
     assert [held.message.text for held in await windows.take_held(CHAT, 5)] == ["新的"]
+
+
+async def test_an_event_allows_three_messages_within_the_minute(store: Store) -> None:
+    windows = store.channel_windows
+    await windows.event_opened(CHAT, START)
+    for _ in range(2):
+        await windows.counted(CHAT)
+    assert (await windows.state(CHAT)).remaining(START) == 1
+    assert (await windows.state(CHAT)).remaining(START + timedelta(minutes=1)) == 0
+    await windows.opened(CHAT, START)  # they then write: five for 48 hours
+    assert (await windows.state(CHAT)).remaining(START + timedelta(hours=1)) == 5

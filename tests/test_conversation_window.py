@@ -101,3 +101,30 @@ def test_remaining_counts_down_and_closes_with_the_window() -> None:
     assert state.remaining(NOW) == 3
     assert state.remaining(NOW + WINDOW) == 0
     assert WindowState(NOW, 9).remaining(NOW) == 0
+
+
+MINUTE = timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("event_ago", "sent_since_event", "inbound_ago", "sent", "expected"),
+    [
+        (timedelta(seconds=10), 0, None, 0, 3),  # a scan by a new follower: three, for a minute
+        (timedelta(seconds=10), 2, None, 0, 1),
+        (timedelta(seconds=10), 3, None, 0, 0),
+        (MINUTE, 0, None, 0, 0),  # the minute is over
+        (timedelta(seconds=10), 3, HOUR, 1, 4),  # a click inside a conversation does not cut it
+        (timedelta(seconds=10), 1, HOUR, 4, 2),  # a click gives more than the spent message
+    ],
+)
+def test_a_follow_scan_or_click_allows_three_messages_for_a_minute(
+    event_ago: timedelta,
+    sent_since_event: int,
+    inbound_ago: timedelta | None,
+    sent: int,
+    expected: int,
+) -> None:
+    state = WindowState(
+        NOW - inbound_ago if inbound_ago else None, sent, None, NOW - event_ago, sent_since_event
+    )
+    assert state.remaining(NOW) == expected

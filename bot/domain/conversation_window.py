@@ -16,6 +16,10 @@ from enum import StrEnum
 
 WINDOW = timedelta(hours=48)  # after the person's last message
 QUOTA = 5  # conversation messages per message of theirs (the rule since 2023)
+# A follow, a QR scan or a menu click allows a few messages within a minute, without
+# opening the 48 hours (WeChat's rules for customer-service messages).
+EVENT_WINDOW = timedelta(minutes=1)
+EVENT_QUOTA = 3
 NOTICE_REPEAT_AFTER = timedelta(hours=12)  # an unanswered notice is repeated no sooner
 # A held message the person never wrote back for is dropped after this: it quotes what was
 # to be said to them, and a month-old reminder would only confuse when it finally arrives.
@@ -33,21 +37,28 @@ class WindowDecision(StrEnum):
 @dataclass(frozen=True)
 class WindowState:
     """One chat's window: the person's last message, what was sent since, the last notice
-    not yet answered."""
+    not yet answered, and their last follow, scan or click with what was sent since it."""
 
     last_inbound_at: datetime | None = None
     sent_since_inbound: int = 0
     notice_sent_at: datetime | None = None
+    last_event_at: datetime | None = None
+    sent_since_event: int = 0
 
     def is_open(self, now: datetime) -> bool:
         """Say whether the 48 hours after the person's last message still run."""
         return self.last_inbound_at is not None and now < self.last_inbound_at + WINDOW
 
     def remaining(self, now: datetime) -> int:
-        """Return how many conversation messages may still go before they write again."""
-        if not self.is_open(now):
+        """Return how many conversation messages may still go before they act again: the
+        larger of what their last message and their last follow, scan or click allow."""
+        by_message = max(QUOTA - self.sent_since_inbound, 0) if self.is_open(now) else 0
+        return max(by_message, self._by_event(now))
+
+    def _by_event(self, now: datetime) -> int:
+        if self.last_event_at is None or now >= self.last_event_at + EVENT_WINDOW:
             return 0
-        return max(QUOTA - self.sent_since_inbound, 0)
+        return max(EVENT_QUOTA - self.sent_since_event, 0)
 
     def notice_waits(self, now: datetime) -> bool:
         """Say whether an unanswered notice went out less than NOTICE_REPEAT_AFTER ago."""

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.channel_messages import Choice, Outgoing
-from bot.domain.conversation_window import QUOTA, NoticeKind, WindowState
+from bot.domain.conversation_window import EVENT_QUOTA, QUOTA, NoticeKind, WindowState
 from bot.storage.connections import Connections
 from bot.storage.schema import channel_windows as windows
 from bot.storage.schema import held_messages as held
@@ -39,26 +39,40 @@ class ChannelWindowRepository:
             row = (await conn.execute(query)).first()
         if row is None:
             return WindowState()
-        return WindowState(row.last_inbound_at, row.sent_since_inbound, row.notice_sent_at)
+        return WindowState(
+            row.last_inbound_at,
+            row.sent_since_inbound,
+            row.notice_sent_at,
+            row.last_event_at,
+            row.sent_since_event,
+        )
 
     async def opened(self, chat_id: int, now: datetime) -> None:
         """The person wrote: the window runs from now, the count restarts, the notice is
         answered."""
         await self._upsert(chat_id, last_inbound_at=now, sent_since_inbound=0, notice_sent_at=None)
 
+    async def event_opened(self, chat_id: int, now: datetime) -> None:
+        """The person followed, scanned or clicked the menu: a few messages may go for a
+        minute, and the notice is answered."""
+        await self._upsert(chat_id, last_event_at=now, sent_since_event=0, notice_sent_at=None)
+
     async def counted(self, chat_id: int) -> None:
-        """Count one conversation message sent to the chat."""
+        """Count one conversation message sent to the chat (against both allowances)."""
         statement = (
             update(windows)
             .where(windows.c.chat_id == chat_id)
-            .values(sent_since_inbound=windows.c.sent_since_inbound + 1)
+            .values(
+                sent_since_inbound=windows.c.sent_since_inbound + 1,
+                sent_since_event=windows.c.sent_since_event + 1,
+            )
         )
         async with self._engine.begin() as conn:
             await conn.execute(statement)
 
     async def exhausted(self, chat_id: int) -> None:
         """The platform refused a conversation message: nothing more goes until they write."""
-        await self._upsert(chat_id, sent_since_inbound=QUOTA)
+        await self._upsert(chat_id, sent_since_inbound=QUOTA, sent_since_event=EVENT_QUOTA)
 
     async def noticed(self, chat_id: int, now: datetime) -> None:
         """Record that a notice asking the person to write went out now."""
@@ -104,7 +118,7 @@ class ChannelWindowRepository:
 
     async def _upsert(self, chat_id: int, **values: Any) -> None:
         dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
-        fresh = {"sent_since_inbound": 0, **values}
+        fresh = {"sent_since_inbound": 0, "sent_since_event": 0, **values}
         statement = (
             dialect.insert(windows)
             .values(chat_id=chat_id, **fresh)

@@ -8,7 +8,8 @@ from bot.storage.schema.base import metadata
 from bot.storage.types import UTCDateTime
 
 # One row per chat that ever wrote or was written to on a windowed channel (WeChat): the
-# person's last message, the conversation messages sent since it, the unanswered notice.
+# person's last message, the conversation messages sent since it, the unanswered notice,
+# their last follow, scan or menu click and the messages sent since that.
 channel_windows = Table(
     "channel_windows",
     metadata,
@@ -16,6 +17,8 @@ channel_windows = Table(
     Column("last_inbound_at", UTCDateTime),
     Column("sent_since_inbound", Integer, nullable=False, default=0),
     Column("notice_sent_at", UTCDateTime),
+    Column("last_event_at", UTCDateTime),  # the last follow, QR scan or menu click
+    Column("sent_since_event", Integer, nullable=False, default=0),
 )
 
 # Messages that could not go as conversation messages, oldest first; removed when sent.

@@ -28,6 +28,8 @@ def upgrade() -> None:
         sa.Column("last_inbound_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("sent_since_inbound", sa.Integer(), nullable=False),
         sa.Column("notice_sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_event_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sent_since_event", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("chat_id", name=op.f("pk_channel_windows")),
     )
     op.create_table(
