@@ -57,6 +57,7 @@ from bot.channels.telegram.menus import set_menus
 from bot.channels.telegram.staff_desk import TelegramStaffDesk
 from bot.channels.telegram.transport import TelegramChannel
 from bot.channels.text.channel import TextChannel, TextLine
+from bot.channels.wechat.runtime import open_wechat
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
 from bot.dispatch.pacing import Pacer
@@ -102,8 +103,13 @@ def build_app(
     request: BaseRequest | None = None,
     rate_limit: bool = True,
     text_line: TextLine | None = None,
+    wechat_listen: str | None = None,
 ) -> AppType:
-    """Build the Application; services are opened in post_init and closed in post_shutdown."""
+    """Build the Application; services are opened in post_init and closed in post_shutdown.
+
+    Every configured channel is built: Telegram always (the staff group is there), WeChat
+    when FOLLOWUP_WECHAT_APP_ID is set, its callbacks served on `wechat_listen` (HOST:PORT).
+    """
     chosen_clock = clock or SystemClock()
     hospital = settings.require_hospital_name()
     renderer = Renderer()
@@ -119,9 +125,17 @@ def build_app(
         telegram = TelegramChannel(app.bot)
         pacer = Pacer(settings.rate, settings.per_chat_interval)  # shared: replies and bulk
         channels: dict[ChannelName, Channel] = {ChannelName.TELEGRAM: telegram}
+        pacers = {ChannelName.TELEGRAM: pacer}
         if text_line is not None:  # a plain-text line (the tests'; later an SMS gateway)
             text = TextChannel(store, renderer, chosen_clock, text_line, settings.locale)
             channels[ChannelName.TEXT] = text
+        wechat = (
+            open_wechat(settings, store, renderer, chosen_clock)
+            if settings.wechat_configured
+            else None
+        )
+        if wechat is not None:
+            channels[ChannelName.WECHAT], pacers[ChannelName.WECHAT] = wechat.channel, wechat.pacer
         dispatcher = Dispatcher(
             store,
             composer,
@@ -129,9 +143,10 @@ def build_app(
             chosen_clock,
             pacer,
             dispatch_config(settings, scheduling.policy),
+            pacers,
         )
         current = await with_saved_changes(store, scheduling, renderer)
-        sender = ChannelSender(channels, store, chosen_clock, {ChannelName.TELEGRAM: pacer})
+        sender = ChannelSender(channels, store, chosen_clock, pacers)
         desk = TelegramStaffDesk(app.bot, settings, store, renderer, chosen_clock, sender)
         app.bot_data.services = Services(
             settings,
@@ -146,6 +161,11 @@ def build_app(
         )
         await load_overrides(store, renderer)
         await set_menus(app.bot, store, renderer, settings.locale)
+        app.bot_data.wechat = wechat
+        if wechat is not None:
+            await wechat.set_menu(renderer, settings.locale)
+            if wechat_listen is not None:
+                await wechat.serve(app.bot_data.services, wechat_listen)
         log_holiday_warning(scheduling, chosen_clock.now().date())
         if app.job_queue is not None:
             app.job_queue.run_repeating(
@@ -157,6 +177,9 @@ def build_app(
             )
 
     async def post_shutdown(app: AppType) -> None:
+        if app.bot_data.wechat is not None:  # its callbacks finish before the store closes
+            await app.bot_data.wechat.close()
+            app.bot_data.wechat = None
         if app.bot_data.services is not None:
             services = app.bot_data.services
             await services.store.leases.release(services.dispatcher.owner)  # others take over

@@ -8,8 +8,9 @@ import typer
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
+from bot.channels.listen import parse_listen
 from bot.channels.telegram.context import AppType
-from bot.channels.telegram.webhook import parse_listen, serve_webhook
+from bot.channels.telegram.webhook import serve_webhook
 from bot.cli.common import EXIT_SETTINGS, fail, required, say, settings_or_exit, with_store
 from bot.domain.data_files import DataFileError
 from bot.domain.office_holidays import HolidayFileError
@@ -33,16 +34,23 @@ def run_command(
     listen: str = typer.Option(
         "127.0.0.1:8443", "--listen", help="Webhook mode: HOST:PORT to serve on."
     ),
+    wechat_listen: str | None = typer.Option(
+        None,
+        "--wechat-listen",
+        help="HOST:PORT to serve WeChat's callbacks on (path /wechat); needs FOLLOWUP_WECHAT_*.",
+    ),
 ) -> None:
-    """Migrate the database if needed and run the bot (long polling, or a webhook)."""
+    """Migrate the database if needed and run the bot: Telegram (long polling, or a
+    webhook), and WeChat when it is configured."""
     from bot.app import build_app
 
     settings = settings_or_exit()
     required(settings.require_token)
     required(settings.require_hospital_name)
+    check_wechat_listen(settings, wechat_listen)
     start_logging(settings, log_format, log_level)
     try:
-        app = build_app(settings)  # validates the plans before anything else happens
+        app = build_app(settings, wechat_listen=wechat_listen)  # validates the plans first
     except (DataFileError, HolidayFileError) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(EXIT_SETTINGS) from None
@@ -61,11 +69,28 @@ def run_command(
         lock.close()
 
 
+def check_wechat_listen(settings: Settings, wechat_listen: str | None) -> None:
+    """Refuse --wechat-listen without WeChat's settings, or with a bad HOST:PORT; check the
+    settings of a configured account."""
+    if settings.wechat_configured:
+        required(settings.require_wechat)
+    elif wechat_listen is not None:
+        say(settings, "cli/wechat_not_configured")
+        raise typer.Exit(EXIT_SETTINGS)
+    if wechat_listen is None:
+        return
+    try:
+        parse_listen(wechat_listen)
+    except ValueError as error:
+        say(settings, "cli/bad_listen", option="--wechat-listen", error=str(error))
+        raise typer.Exit(EXIT_SETTINGS) from None
+
+
 def _serve_webhook(settings: Settings, app: AppType, url: str, listen: str, secret: str) -> None:
     try:
         parse_listen(listen)
     except ValueError as error:
-        say(settings, "cli/bad_listen", error=str(error))
+        say(settings, "cli/bad_listen", option="--listen", error=str(error))
         raise typer.Exit(EXIT_SETTINGS) from None
     asyncio.run(serve_webhook(app, url, listen, secret))
 

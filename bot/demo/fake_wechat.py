@@ -16,6 +16,7 @@ import socket
 from typing import Any
 
 import httpx
+from pydantic import SecretStr
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
@@ -25,10 +26,12 @@ from bot.channels.wechat.signing import signature
 from bot.demo.fake_wechat_rules import DATA_FORMAT
 from bot.demo.fake_wechat_state import Answer, Call, FakeWeChatState, error
 from bot.domain.clock import Clock
+from bot.settings import Settings
 
 __all__ = ["Call", "FakeWeChat", "FakeWeChatState"]
 
 ACCOUNT = "gh_fakeaccount01"
+NOTICE_TEMPLATE = "fake-notice-template"
 JSON_ENDPOINTS = ("message/custom/send", "message/template/send", "qrcode/create", "menu/create")
 
 
@@ -112,6 +115,18 @@ class FakeWeChat:
     def base_url(self) -> str:
         """The API base URL to give the bot (FOLLOWUP_WECHAT_API_BASE)."""
         return f"http://127.0.0.1:{self.port}"
+
+    def settings_for(self, settings: Settings) -> Settings:
+        """Return the settings with this fake's service account (the fake must be started)."""
+        values = {
+            "wechat_app_id": self.state.app_id,
+            "wechat_app_secret": SecretStr(self.state.app_secret),
+            "wechat_token": SecretStr(self.callback_token),
+            "wechat_aes_key": SecretStr(self.aes_key) if self.aes_key else None,
+            "wechat_api_base": self.base_url,
+            "wechat_notice_template_id": NOTICE_TEMPLATE,
+        }
+        return settings.model_copy(update=values)
 
     async def start(self, port: int = 0, extra_routes: list[Any] | None = None) -> None:
         """Listen on loopback (a free port unless given); extra_routes: a runner's own."""

@@ -70,10 +70,13 @@ class Dispatcher:
         clock: Clock,
         pacer: Pacer,
         config: DispatchConfig,
+        pacers: Mapping[ChannelName, Pacer] | None = None,
     ) -> None:
+        """`pacer` paces every channel but those `pacers` gives their own (WeChat's)."""
         self.store, self.composer, self.clock = store, composer, clock
         self.channels = dict(channels)
         self.pacer, self.config = pacer, config
+        self.pacers = dict(pacers or {})
         self.owner = uuid.uuid4().hex
         self.outcomes = OutcomeBuffer(store, clock, self.owner)
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
@@ -89,13 +92,14 @@ class Dispatcher:
             if not rows:
                 break
             await self._send_batch(rows, stats)
-        self.pacer.forget_idle_chats()
+        for pacer in (self.pacer, *self.pacers.values()):
+            pacer.forget_idle_chats()
         return stats
 
     async def _send_batch(self, rows: list[OutboxRow], stats: DispatchStats) -> None:
         ordered = await sort_claimed(self.store, rows, self.clock.now())
         slots = [
-            (self.pacer.reserve(address_of(row).chat), row)
+            (self._pacer_of(row).reserve(address_of(row).chat), row)
             for row in interleave_chats(ordered.send)
         ]
         loop = asyncio.get_running_loop()
@@ -137,8 +141,11 @@ class Dispatcher:
         finally:
             went[row.id].set_result(sent)
 
+    def _pacer_of(self, row: OutboxRow) -> Pacer:
+        return self.pacers.get(address_of(row).channel, self.pacer)
+
     async def _deliver_at(self, slot: float, row: OutboxRow, stats: DispatchStats) -> bool:
-        await self.pacer.wait_for(slot)
+        await self._pacer_of(row).wait_for(slot)
         try:
             async with self._in_flight:
                 return await self._deliver(row, stats)

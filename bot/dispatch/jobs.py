@@ -7,13 +7,15 @@ from datetime import timedelta
 
 from bot.dispatch.case_deadlines import sweep_cases
 from bot.dispatch.sweeps import expire_unanswered
+from bot.domain.conversation_window import HELD_KEPT
 from bot.services.container import Services
 from bot.services.planning import extend_medicine_horizons, replan_changed
 from bot.services.red_flags import escalate_missed
 
 log = logging.getLogger(__name__)
 SWEEPS = "sweeps"
-SEEN_UPDATES_KEPT = timedelta(days=2)  # Telegram keeps an unanswered update for 24 hours
+# Telegram keeps an unanswered update for 24 hours; WeChat retries a callback for 15 seconds
+SEEN_UPDATES_KEPT = timedelta(days=2)
 LEASE_SHARE = 0.9  # of the tick: the holder renews it every tick, a survivor takes over
 
 
@@ -32,6 +34,8 @@ async def run_sweeps(services: Services) -> None:
     await sweep_cases(services)
     await escalate_missed(services)  # red flags not acknowledged in time
     await services.store.seen_updates.prune(services.clock.now() - SEEN_UPDATES_KEPT)
+    await services.store.channel_inbound.prune(services.clock.now() - SEEN_UPDATES_KEPT)
+    await services.store.channel_windows.drop_held_before(services.clock.now() - HELD_KEPT)
 
 
 async def dispatch_tick(services: Services) -> None:

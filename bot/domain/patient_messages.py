@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.channel_messages import Original
+from bot.domain.channel_messages import Media, Original
 from bot.domain.triage import Triage
 
 # Messages of one burst get one acknowledgement: none is sent again within this window.
@@ -41,12 +41,14 @@ class Acknowledgement(StrEnum):
 
 @dataclass(frozen=True)
 class PatientMessage:
-    """One message from a patient's chat: text (or a caption), a file reference, the original."""
+    """One message from a patient's chat: text (or a caption), a file reference, the original
+    (to copy, where the channel can) or the file itself (fetched from a channel that cannot)."""
 
     kind: PatientMessageKind
     text: str = ""
     file_id: str | None = None
-    original: Original | None = None  # None on channels that cannot copy (plain text)
+    original: Original | None = None  # None on channels that cannot copy (plain text, WeChat)
+    attachment: Media | None = None  # the file's bytes, for staff to open (WeChat's voice notes)
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,8 @@ async def _relay(services: Services, case: Case, received: Received) -> None:
     )
     if message.original is not None and message.kind is not PatientMessageKind.TEXT:
         await services.staff_desk.copy_into(case, message.original)
+    elif message.attachment is not None:
+        await services.staff_desk.attach(case, message.attachment)
     await services.store.cases.record_event(
         case.id, CaseEventKind.PATIENT_REPLY, now, None, shown or message.kind.value
     )

@@ -13,6 +13,7 @@ from bot.domain.channel_messages import (
     Address,
     ChannelName,
     Choices,
+    Media,
     Original,
     Outgoing,
     SendPurpose,
@@ -92,6 +93,10 @@ class StaffDesk(Protocol):
 
     async def copy_into(self, case: Case, original: Original) -> str | None:
         """Show a copy of a person's own message in a posted case's thread."""
+        ...
+
+    async def attach(self, case: Case, media: Media) -> str | None:
+        """Post a file a person sent (its bytes) in a posted case's thread."""
         ...
 
     async def tell_member(self, user_id: int, key: str, /, **variables: object) -> bool:

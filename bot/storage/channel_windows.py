@@ -110,6 +110,11 @@ class ChannelWindowRepository:
             await conn.execute(delete(held).where(held.c.id.in_(ids)))
         return [_held(row) for row in rows]
 
+    async def forget(self, chat_id: int) -> None:
+        """Delete a chat's window and held messages (they unfollowed: none can reach them)."""
+        async with self._engine.begin() as conn:
+            await forget_chats(conn, [chat_id])
+
     async def drop_held_before(self, before: datetime) -> int:
         """Delete the messages held since before `before` (never delivered); return how many."""
         async with self._engine.begin() as conn:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.services.container import Services
+
+if TYPE_CHECKING:
+    from bot.channels.wechat.runtime import WeChatRuntime
 
 Data = dict[object, object]
 RateLimitArgs = dict[str, Any]
@@ -16,6 +19,7 @@ RateLimitArgs = dict[str, Any]
 @dataclass
 class BotData:
     services: Services | None = field(default=None)
+    wechat: WeChatRuntime | None = field(default=None)  # when WeChat is configured
 
 
 class AppContext(CallbackContext[ExtBot[RateLimitArgs], Data, Data, BotData]):

@@ -234,6 +234,10 @@ class TelegramStaffDesk:
         """Show a copy of a patient's own message (voice, photo…) in the case's thread."""
         return await self._in_thread(case, Outgoing("", copy_of=original))
 
+    async def attach(self, case: Case, media: Media) -> str | None:
+        """Post a file a patient sent on a channel that cannot copy (a WeChat voice note)."""
+        return await self._in_thread(case, Outgoing("", media=media))
+
     async def post_alert(
         self,
         key: str,

@@ -152,8 +152,11 @@ class CallbackServer:
     async def stop(self) -> None:
         """Stop listening, then wait for the events being handled."""
         self._server.stop()
-        pending = list(self._context.tasks)
-        if pending:
+        await self.settle()
+
+    async def settle(self) -> None:
+        """Wait until every event handed on so far (and any it led to) is handled."""
+        while pending := list(self._context.tasks):
             await asyncio.gather(*pending, return_exceptions=True)
 
 

@@ -21,3 +21,11 @@ class WeChatSending(Protocol):
     ) -> str:
         """Send a template message (a notice); return WeChat's msgid for it."""
         ...
+
+
+class MediaSource(Protocol):
+    """Where a follower's voice notes and photos are fetched from, by MediaId."""
+
+    async def get_media(self, media_id: str) -> tuple[bytes, str]:
+        """Return the file's bytes and content type."""
+        ...
