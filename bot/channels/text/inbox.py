@@ -62,10 +62,12 @@ class TextInbox:
     async def receive_choice(self, address: Address, choice_id: str) -> None:
         """Take a choice clicked by its id (as a number naming it would be); a choice not
         offered now is answered as closed and never acted on."""
-        chat = await self.services.store.channel_chats.key_for(address)
-        offered = await self.services.store.channel_chats.offered(chat)
+        chats = self.services.store.channel_chats
+        chat = await chats.key_for(address)
+        offered = await chats.offered(chat)
         if all(choice.id != choice_id for choice in offered):
             await say(self.services, chat, "common/question_closed")
+            await chats.offer(chat, offered, self.services.clock.now())  # still open
             return
         await self._choose(chat, choice_id)
 
