@@ -26,7 +26,8 @@ async def test_a_patient_enrols_by_invite_typing_every_answer(harness: BotHarnes
     assert "隐私承诺" in line.texts_to(PHONE)[-1] and "1 同意" in line.texts_to(PHONE)[-1]
 
     await TextInbox(harness.services).receive(PHONE, "同意")  # the label typed, not its number
-    assert "随访已开通" in line.texts_to(PHONE)[-1]
+    agreed = line.texts_to(PHONE)[-1]
+    assert "随访已开通" in agreed and "回复“停止”" in agreed and "/stop" not in agreed
     store = harness.services.store
     chat = await store.channel_chats.key_for(PHONE)
     [contact] = await store.contacts.for_chat(chat)
@@ -108,8 +109,10 @@ async def test_a_clicked_choice_counts_and_a_stale_one_is_closed(harness: BotHar
 async def test_start_says_where_the_phone_stands(harness: BotHarness) -> None:
     line = await line_with_patient(harness)
     await open_and_answer(harness, "8001", "1", "1")
-    await TextInbox(harness.services).receive(PHONE, "开始")
-    assert "您已开通" in line.texts_to(PHONE)[-1]
+    await TextInbox(harness.services).receive(PHONE, "“开始”")  # as the texts quote it
+    assert "您已开通" in line.texts_to(PHONE)[-1] and "/stop" not in line.texts_to(PHONE)[-1]
+    await TextInbox(harness.services).receive(PHONE, "Help")
+    assert "回复“停止”" in line.texts_to(PHONE)[-1] and "/language" not in line.texts_to(PHONE)[-1]
 
 
 async def test_media_during_enrolment_waits_for_words(harness: BotHarness) -> None:
