@@ -6,7 +6,6 @@ from typing import Any
 
 from bot.domain.channel_messages import (
     Address,
-    ChannelName,
     Choice,
     Choices,
     Outgoing,
@@ -59,27 +58,13 @@ async def say_in(
     **variables: Any,
 ) -> Sent | None:
     """Send a template to a chat in the given language (choice labels get the variables too);
-    a chat on a channel with its own wording of the template gets that (see channel_wording)."""
+    a chat on a channel with its own wording of the template gets that (Renderer.for_channel)."""
     renderer = services.renderer
     address = await chat_address(services.store, chat_id)
-    wording = channel_wording(renderer, address, template, locale)
+    wording = renderer.for_channel(template, address.channel.value, locale)
     choices = rendered_choices(renderer, locale, rows or [], variables)
     message = Outgoing(renderer.render(wording, locale, **variables), choices)
     return await services.sender.send(address, message)
-
-
-def channel_wording(renderer: Renderer, address: Address, template: str, locale: str) -> str:
-    """Return the template to use on the address's channel: `channels/<channel>/<template>`
-    where one exists (a plain-text channel says "reply with the number" where Telegram says
-    "tap the buttons"), else the template itself."""
-    if address.channel == ChannelName.TELEGRAM:
-        return template
-    variant = f"channels/{address.channel.value}/{template}"
-    try:
-        renderer.template_name(variant, locale)
-    except KeyError:
-        return template
-    return variant
 
 
 async def tell(services: Services, chat_id: int, message: Outgoing) -> Sent | None:
