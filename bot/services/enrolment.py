@@ -148,6 +148,14 @@ async def answer_identity(
     )
 
 
+async def take_enrol_text(services: Services, state: DialogState, text: str) -> None:
+    """Typed words in an enrolment dialog: the identity answer, else a pointer to the choices."""
+    if state.step == EnrolStep.IDENTITY:
+        await answer_identity(services, state.chat_id, state.data, text)
+    else:
+        await say(services, state.chat_id, "common/use_buttons")
+
+
 async def ask_consent(services: Services, chat: int, data: dict[str, object]) -> None:
     """Store the dialog at the consent step and show the consent text."""
     now = services.clock.now()

@@ -15,7 +15,6 @@ from bot.domain.channel_messages import Address
 from bot.domain.choices import decode_answer
 from bot.domain.consent import ConsentVia
 from bot.domain.dialogs import DialogKind
-from bot.domain.enrolment import EnrolStep
 from bot.domain.patient_messages import PatientMessage
 from bot.services import complaint_dialog, enrolment, stopping, visit_dates
 from bot.services.answering import advance, read_choice
@@ -105,10 +104,8 @@ class TextInbox:
             await take_patient_text(services, chat, text)
         elif await take_alarming_text(services, chat, text):
             return  # danger or a death: acted on at once, whatever the chat was doing
-        elif state.step == EnrolStep.IDENTITY:
-            await enrolment.answer_identity(services, chat, state.data, text)
         else:
-            await say(services, chat, "common/use_buttons")
+            await enrolment.take_enrol_text(services, state, text)
 
     async def _choose(self, chat: int, choice_id: str) -> None:
         """Answer what the chosen option belongs to, if it is still open."""

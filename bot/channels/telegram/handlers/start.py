@@ -9,8 +9,7 @@ from bot.channels.telegram.conversations.complaint import take_case_text
 from bot.channels.telegram.conversations.template_edit import take_template_text
 from bot.channels.telegram.handlers.replies import send
 from bot.domain.dialogs import DialogKind
-from bot.domain.enrolment import EnrolStep
-from bot.services.enrolment import answer_identity, begin_enrolment, show_start_status
+from bot.services.enrolment import begin_enrolment, show_start_status, take_enrol_text
 from bot.services.patient_text import take_ordinary_text
 from bot.services.triage_actions import take_alarming_text
 
@@ -44,10 +43,8 @@ async def on_private_text(update: Update, context: AppContext) -> None:
         await take_template_text(update, context, state)
     elif await take_alarming_text(context.services, chat_id, text):
         return  # danger or a death: acted on at once, whatever the chat was doing
-    elif state and state.kind == DialogKind.ENROL and state.step == EnrolStep.IDENTITY:
-        await answer_identity(context.services, chat_id, state.data, text)
     elif state and state.kind == DialogKind.ENROL:
-        await send(context, chat_id, "common/use_buttons")
+        await take_enrol_text(context.services, state, text)
     elif state and state.kind == DialogKind.CASE:
         await take_case_text(update, context, state)
     else:  # what every channel does with typed text
