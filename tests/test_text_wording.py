@@ -21,8 +21,11 @@ def reads_right(text: str) -> bool:
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
 async def test_a_medicine_reminder_asks_for_the_number(harness: BotHarness, locale: str) -> None:
     line = await start_with_text_line(harness, GROUP)
-    fields = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
-    await seed(harness.settings, record(**fields, medications="阿司匹林肠溶片 100mg qd 30天"))
+    daily = "阿司匹林肠溶片 100mg qd 30天"
+    discharged = local("2026-11-20")
+    await seed(
+        harness.settings, record(department="呼吸科", discharged_at=discharged, medications=daily)
+    )
     await enrol_by_phone(harness, locale=locale)
     harness.clock.advance(local("2026-11-23", "08:00") - harness.clock.now())
     await harness.tick()
