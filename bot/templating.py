@@ -80,6 +80,7 @@ class Renderer:
                 return f"{key}{suffix}"
         raise KeyError(f"no template {key!r} in messages/{locale}/")
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one renderer lives as long as the app
     def for_channel(self, key: str, channel: str, locale: str) -> str:
         """Return the key to render on a channel: `channels/<channel>/<key>` where that
         channel has its own wording (plain text says "reply with the number" where Telegram
