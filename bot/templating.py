@@ -80,6 +80,18 @@ class Renderer:
                 return f"{key}{suffix}"
         raise KeyError(f"no template {key!r} in messages/{locale}/")
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one renderer lives as long as the app
+    def for_channel(self, key: str, channel: str, locale: str) -> str:
+        """Return the key to render on a channel: `channels/<channel>/<key>` where that
+        channel has its own wording (plain text says "reply with the number" where Telegram
+        says "tap the buttons"), else the key itself."""
+        variant = f"channels/{channel}/{key}"
+        try:
+            self.template_name(variant, locale if locale in self._envs else DEFAULT_LOCALE)
+        except KeyError:
+            return key
+        return variant
+
     def render(self, key: str, locale: str = DEFAULT_LOCALE, /, **variables: Any) -> str:
         """Render the template `key` in `locale` (an edited version first) with variables."""
         if locale not in self._envs:

@@ -14,6 +14,7 @@ from bot.domain.cases import (
     Outcome,
     PraiseStep,
 )
+from bot.domain.consent import ConsentVia
 from bot.domain.discharge.model import ExclusionReason
 from bot.domain.enrolment import Relation, Respondent
 from bot.domain.messages import FailureReason
@@ -42,6 +43,7 @@ CODES: dict[LabelGroup, tuple[str, ...]] = {
     LabelGroup.RED_FLAG_OUTCOME: tuple(RedFlagOutcome),
     LabelGroup.QUESTION: tuple(sorted({q.key for s in SURVEYS.values() for q in s.questions})),
     LabelGroup.ANSWER: ("skip",),
+    LabelGroup.CONSENT_VIA: tuple(ConsentVia),
     LabelGroup.PLAN_STEP: (),  # named from the plans; the file only has the `other` word
 }
 

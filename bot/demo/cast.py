@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.channels.telegram.conversations.enrolment import mask_name
 from bot.demo.simulation import STAFF_GROUP_SECTION, DemoError, Simulation
 from bot.demo.transcript import Person
 from bot.domain.roles import Role
+from bot.services.enrolment import mask_name
 
 STORY_PATIENTS = {  # section: (hospital number in sample_hospital.csv, chat id)
     "satisfied": ("SF2511001", 101),

@@ -95,7 +95,8 @@ def compose_text(
         "since_discharge": since,
         **row.payload,
     }
-    return renderer.render(row.template, row.locale, **variables)
+    template = renderer.for_channel(row.template, row.channel, row.locale)
+    return renderer.render(template, row.locale, **variables)
 
 
 def compose_choices(renderer: Renderer, row: OutboxRow) -> Choices:

@@ -12,6 +12,7 @@ class ConsentVia(StrEnum):
     START = "start"  # /start by a chat that had withdrawn
     STOP = "stop"  # /stop, confirmed
     KEEP_ASKING = "keep_asking"  # "no" to "do you still want to receive messages?"
+    UNSUBSCRIBE = "unsubscribe"  # unfollowed a channel where that means withdrawal (WeChat)
 
 
 WITHDRAWN_REASON = (

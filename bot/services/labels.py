@@ -41,6 +41,7 @@ class LabelGroup(StrEnum):
     QUESTION = "question"
     ANSWER = "answer"
     PLAN_STEP = "plan_step"
+    CONSENT_VIA = "consent_via"
 
 
 TEXT_VALUES = ("text", "typed_time")  # stored values whose words are the typed text

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.channel_messages import Address, Choice, Choices, Outgoing, Sent, telegram_chat
+from bot.domain.channel_messages import (
+    Address,
+    Choice,
+    Choices,
+    Outgoing,
+    Sent,
+    telegram_chat,
+)
 from bot.services.container import Services
 from bot.services.languages import locale_of_chat
 from bot.storage.unit_of_work import Repositories
@@ -50,11 +57,14 @@ async def say_in(
     /,
     **variables: Any,
 ) -> Sent | None:
-    """Send a template to a chat in the given language (choice labels get the variables too)."""
+    """Send a template to a chat in the given language (choice labels get the variables too);
+    a chat on a channel with its own wording of the template gets that (Renderer.for_channel)."""
     renderer = services.renderer
+    address = await chat_address(services.store, chat_id)
+    wording = renderer.for_channel(template, address.channel.value, locale)
     choices = rendered_choices(renderer, locale, rows or [], variables)
-    message = Outgoing(renderer.render(template, locale, **variables), choices)
-    return await tell(services, chat_id, message)
+    message = Outgoing(renderer.render(wording, locale, **variables), choices)
+    return await services.sender.send(address, message)
 
 
 async def tell(services: Services, chat_id: int, message: Outgoing) -> Sent | None:

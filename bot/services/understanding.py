@@ -25,7 +25,7 @@ from bot.services.case_replies import SHOWN_TEXT, open_case_of_chat, relay_to_st
 from bot.services.cases import patient_case
 from bot.services.container import Services
 from bot.services.languages import locale_of_chat
-from bot.services.messaging import say, tell
+from bot.services.messaging import chat_address, say, tell
 from bot.services.planning import LEXICON_DIR
 from bot.services.survey_questions import question_choices
 from bot.storage.surveys import SurveySession
@@ -98,8 +98,9 @@ async def _ask_again(services: Services, session: SurveySession, question: Quest
     variables = await survey_variables(services, session, answers)
     scale = question.type is QuestionType.SCALE
     options = [renderer.render(o.label, locale) for o in offered_options(question, now, zone)]
+    address = await chat_address(services.store, session.chat_id)
     text = renderer.render(
-        ASK_AGAIN_SCALE if scale else ASK_AGAIN,
+        renderer.for_channel(ASK_AGAIN_SCALE if scale else ASK_AGAIN, address.channel, locale),
         locale,
         question=Markup(renderer.render(question.text, locale, **variables)),
         options=options,

@@ -6,7 +6,7 @@ import unicodedata
 
 from bot.domain.channel_messages import Choice
 
-TRIMMED = " \t\r\n.。,，、!！?？:：;；)）(（#＃号"
+TRIMMED = " \t\r\n.。,，、!！?？:：;；)）(（#＃号“”\"'‘’"
 
 
 def normalized(text: str) -> str:

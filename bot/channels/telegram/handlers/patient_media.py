@@ -1,20 +1,15 @@
-"""Voice notes, photos, files, videos, stickers, locations, contacts… from a patient's chat:
-in the complaint dialog a photo is the complaint's; otherwise each is relayed to staff,
-recorded and acknowledged (bot.services.inbox). Nothing is silently dropped."""
+"""Voice notes, photos, files, videos, stickers, locations, contacts… from a patient's
+Telegram chat, described as a PatientMessage for bot.services.patient_media."""
 
 from __future__ import annotations
 
 from telegram import Message, Update
 
 from bot.channels.telegram.context import AppContext
-from bot.channels.telegram.conversations.complaint import take_case_text
-from bot.channels.telegram.handlers.replies import send
 from bot.domain.channel_messages import Original, telegram_chat
-from bot.domain.dialogs import DialogKind, DialogStep
 from bot.domain.patient_messages import PatientMessage
 from bot.domain.patient_messages import PatientMessageKind as Kind
-from bot.services.inbox import take_patient_message
-from bot.services.triage_actions import take_alarming_text
+from bot.services.patient_media import take_patient_media
 
 # Checked in this order: an animation also carries a document, a venue a location.
 FILE_KINDS = (
@@ -26,7 +21,6 @@ FILE_KINDS = (
     (Kind.VIDEO_NOTE, "video_note"),
     (Kind.STICKER, "sticker"),
 )
-NOT_NOW_DIALOGS = (DialogKind.ENROL, DialogKind.TEMPLATE)  # they wait for typed words
 
 
 def patient_message_of(message: Message) -> PatientMessage:
@@ -51,15 +45,7 @@ def patient_message_of(message: Message) -> PatientMessage:
 
 
 async def on_private_media(update: Update, context: AppContext) -> None:
-    """Take anything but text from a private chat; a caption is triaged as typed words are."""
+    """Take anything but text from a private chat (bot.services.patient_media)."""
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None
-    state = await context.services.store.dialogs.get(chat.id)
-    if message.caption and not (state and state.kind == DialogKind.TEMPLATE):
-        await take_alarming_text(context.services, chat.id, message.caption)  # "伤口流血不止"
-    if state and state.kind == DialogKind.CASE and message.photo and state.step == DialogStep.TEXT:
-        await take_case_text(update, context, state)  # the complaint's photo, its caption the text
-    elif state and state.kind in NOT_NOW_DIALOGS:
-        await send(context, chat.id, "inbox/media_not_now")
-    else:
-        await take_patient_message(context.services, chat.id, patient_message_of(message))
+    await take_patient_media(context.services, chat.id, patient_message_of(message))
