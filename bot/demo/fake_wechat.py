@@ -31,7 +31,7 @@ from bot.settings import Settings
 __all__ = ["Call", "FakeWeChat", "FakeWeChatState"]
 
 ACCOUNT = "gh_fakeaccount01"
-NOTICE_TEMPLATE = "fake-notice-template"
+NOTICE_TEMPLATE = "notice-template"  # the template the fake knows (FakeWeChatState)
 JSON_ENDPOINTS = ("message/custom/send", "message/template/send", "qrcode/create", "menu/create")
 
 

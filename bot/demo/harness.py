@@ -9,10 +9,13 @@ from bot.channels.telegram.context import AppContext, AppType
 from bot.channels.telegram.jobs import on_dispatch_job
 from bot.channels.text.channel import TextLine
 from bot.demo.fake_telegram import FakeTelegram
+from bot.demo.fake_wechat import FakeWeChat
 from bot.demo.updates import callback_update, text_update
 from bot.domain.clock import FakeClock
 from bot.services.container import Services
 from bot.settings import Settings
+
+LOOPBACK_ANY_PORT = "127.0.0.1:0"
 
 
 class BotHarness:
@@ -23,6 +26,7 @@ class BotHarness:
         self.clock = FakeClock(start)
         self.telegram = FakeTelegram()
         self.text_line: TextLine | None = None  # set before start() to reach text contacts
+        self.wechat: FakeWeChat | None = None  # set (started) before start() for WeChat
         self.app: AppType | None = None
 
     async def start(self) -> None:
@@ -33,13 +37,18 @@ class BotHarness:
             request=self.telegram,
             rate_limit=False,
             text_line=self.text_line,
+            wechat_listen=LOOPBACK_ANY_PORT if self.wechat else None,
         )
         await self.app.initialize()
         assert self.app.post_init is not None
         await self.app.post_init(self.app)
+        if self.wechat is not None:  # WeChat's callbacks go to wherever the bot listens now
+            runtime = self.app.bot_data.wechat
+            assert runtime is not None and runtime.server is not None
+            self.wechat.callback_url = f"http://127.0.0.1:{runtime.server.port}/wechat"
 
     async def stop(self) -> None:
-        """Shut the application down as `run` would."""
+        """Shut the application down as `run` would (the fake WeChat API stays up)."""
         assert self.app is not None
         assert self.app.post_shutdown is not None
         await self.app.post_shutdown(self.app)
@@ -50,6 +59,19 @@ class BotHarness:
         """Stop and start again: nothing survives but the database."""
         await self.stop()
         await self.start()
+
+    async def with_wechat(self, aes_key: str | None = None) -> FakeWeChat:
+        """Restart the bot with WeChat configured, against a fresh fake WeChat API."""
+        fake = FakeWeChat(self.clock, aes_key=aes_key)
+        await fake.start()
+        self.wechat, self.settings = fake, fake.settings_for(self.settings)
+        await self.restart()
+        return fake
+
+    async def wechat_settled(self) -> None:
+        """Wait until the WeChat callbacks taken so far are handled."""
+        assert self.app is not None and self.app.bot_data.wechat is not None
+        await self.app.bot_data.wechat.settle()
 
     @property
     def services(self) -> Services:

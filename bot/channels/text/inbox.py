@@ -81,6 +81,12 @@ class TextInbox:
         chat = await self.services.store.channel_chats.key_for(address)
         await enrolment.begin_enrolment(self.services, chat, token, language)
 
+    async def command(self, address: Address, command: str) -> None:
+        """Run a command chosen outside the text (a WeChat menu item): start, help, stop,
+        complain or praise, as its word would."""
+        chat = await self.services.store.channel_chats.key_for(address)
+        await self._command(chat, command)
+
     async def withdraw(self, address: Address) -> bool:
         """The person unfollowed: withdraw consent at once, sending nothing (they can no longer
         receive it). False if the address had no consent to withdraw."""

@@ -183,5 +183,5 @@ async def serve_callback(
     host, port = parse_listen(listen)
     context = CallbackContext(account, inbound, clock, handler)
     server = start_callback(context, bind_sockets(port, host))
-    log.info("wechat callbacks: listening on %s:%d%s", host, port, PATH)
+    log.info("wechat callbacks: listening on %s:%d%s", host, server.port, PATH)
     return server

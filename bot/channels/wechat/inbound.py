@@ -5,7 +5,8 @@ opens its short allowance. What was held while the window was closed goes first.
 - a click on a menu choice (`bizmsgmenuid`) answers that choice; typed words are read as on
   every plain-text channel (danger first, then what waits for them);
 - a reply that only fetches what a notice announced ("好", "查看") is not read as an answer
-  to a question the patient has not seen yet; longer words are recorded for staff;
+  to a question the patient has not seen yet; a command word is run; other words are
+  recorded for staff;
 - voice notes, photos and videos are fetched at once (WeChat keeps them three days) and
   relayed to staff as files;
 - a QR scan opens the invite it carries, unfollowing withdraws consent, the custom menu's
@@ -85,8 +86,12 @@ class WeChatInbound:
         if not resumed:
             await self.inbox.receive(address, text)
             return
-        alarming = await take_alarming_text(self.services, chat, text)
-        if not alarming and normalized(text) not in resume_words():  # their own words: staff
+        folded = normalized(text)
+        if await take_alarming_text(self.services, chat, text) or folded in resume_words():
+            return
+        if (command := self.inbox.commands.get(folded)) is not None:
+            await self.inbox.command(address, command)
+        else:  # words of their own, not an answer to what they had not seen: for staff
             message = PatientMessage(PatientMessageKind.TEXT, text)
             await take_patient_message(self.services, chat, message)
 
