@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.channels.wechat.callback import CallbackContext
 from bot.channels.wechat.events import WeChatEvent
 from bot.channels.wechat.signing import signature
 from tests.wechat_world import CALLBACK_TOKEN, WeChatWorld, wechat_world
@@ -129,3 +130,27 @@ async def test_a_failing_handler_is_logged_by_type_and_the_next_event_still_arri
         assert handled == ["failed", "ok"]
         assert "RuntimeError" in caplog.text
         assert "13800000000" not in caplog.text
+
+
+async def test_a_callback_taken_before_a_stop_is_handled_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    async with wechat_world(tmp_path) as world:
+        event = WeChatEvent("gh_x", "oPatient1", 1_796_000_000, "text", "23001", "我今天好多了")
+        stopped = CallbackContext(world.account, world.store.channel_inbound, world.clock, _never)
+        assert await stopped.take(event)  # answered "success", then the worker stopped
+        handled: list[WeChatEvent] = []
+
+        async def record(taken: WeChatEvent) -> None:
+            handled.append(taken)
+
+        started = CallbackContext(world.account, world.store.channel_inbound, world.clock, record)
+        assert await started.replay() == 1
+        assert handled == [event]
+        assert await started.replay() == 0  # once
+        assert await world.store.channel_inbound.unhandled("wechat") == []
+        assert not await started.take(event)  # WeChat's retry of it is still refused
+
+
+async def _never(event: WeChatEvent) -> None:
+    raise AssertionError("a stopped worker handles nothing")

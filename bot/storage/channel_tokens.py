@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -70,15 +71,43 @@ class ChannelInboundRepository:
     def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
-    async def take(self, channel: str, dedup_key: str, now: datetime) -> bool:
-        """Record a callback; False when it was taken before (a platform's retry)."""
+    async def take(
+        self, channel: str, dedup_key: str, now: datetime, event: dict[str, Any] | None = None
+    ) -> bool:
+        """Record a callback (and what it brought, until handled); False when it was taken
+        before (a platform's retry)."""
         dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
         statement = dialect.insert(inbound).values(
-            channel=channel, dedup_key=dedup_key, received_at=now
+            channel=channel, dedup_key=dedup_key, received_at=now, event=event
         )
         async with self._engine.begin() as conn:
             result = await conn.execute(statement.on_conflict_do_nothing())
         return result.rowcount == 1
+
+    async def handled(self, channel: str, dedup_key: str, now: datetime) -> None:
+        """Mark a callback handled and forget what it brought."""
+        statement = (
+            update(inbound)
+            .where(inbound.c.channel == channel, inbound.c.dedup_key == dedup_key)
+            .values(handled_at=now, event=None)
+        )
+        async with self._engine.begin() as conn:
+            await conn.execute(statement)
+
+    async def unhandled(self, channel: str) -> list[tuple[str, dict[str, Any]]]:
+        """Return the callbacks taken but not handled (a worker stopped), oldest first."""
+        query = (
+            select(inbound.c.dedup_key, inbound.c.event)
+            .where(
+                inbound.c.channel == channel,
+                inbound.c.handled_at.is_(None),
+                inbound.c.event.is_not(None),
+            )
+            .order_by(inbound.c.received_at)
+        )
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [(row.dedup_key, dict(row.event)) for row in rows]
 
     async def prune(self, before: datetime) -> None:
         """Forget callbacks older than a platform would retry."""

@@ -3,12 +3,14 @@
 A POST is checked (signature, and msg_signature with decryption in safe mode), parsed,
 recorded once in the database, answered "success" at once (WeChat retries after 5 seconds)
 and handed to the channel's handler in a background task. A retry of a callback already
-taken is answered and not handed on. Logs name a problem's kind, never a message's content.
+taken is answered and not handed on. A callback is kept until handled: one taken by a worker
+that stopped before handling it is handed on when the endpoint starts again. Logs name a problem's kind, never a message's content.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import socket
 from collections.abc import Awaitable, Callable
@@ -45,17 +47,32 @@ class CallbackContext:
     handler: EventHandler
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
+    async def take(self, event: WeChatEvent) -> bool:
+        """Record a callback with what it brought; False when it was taken before."""
+        now = self.clock.now()
+        return await self.inbound.take(CHANNEL, event.dedup_key, now, dataclasses.asdict(event))
+
     def hand_on(self, event: WeChatEvent) -> None:
         """Run the handler in the background, keeping the task referenced until it ends."""
         task = asyncio.create_task(self._handle(event))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
+    async def replay(self) -> int:
+        """Hand on the callbacks taken but not handled before a stop; return how many."""
+        waiting = await self.inbound.unhandled(CHANNEL)
+        for _key, fields in waiting:
+            await self._handle(WeChatEvent(**fields))
+        return len(waiting)
+
     async def _handle(self, event: WeChatEvent) -> None:
+        """Handle an event, then mark it handled — also when the handler failed: it is logged
+        and not handed on again at every start."""
         try:
             await self.handler(event)
         except Exception as error:  # a background task: nobody else would hear of it
             log.error("wechat event handler failed: %s", type(error).__name__)
+        await self.inbound.handled(CHANNEL, event.dedup_key, self.clock.now())
 
 
 class CallbackHandler(RequestHandler):
@@ -92,8 +109,7 @@ class CallbackHandler(RequestHandler):
         if body is None:
             return
         event = self._event(body)
-        now = self.context.clock.now()
-        if event is not None and await self.context.inbound.take(CHANNEL, event.dedup_key, now):
+        if event is not None and await self.context.take(event):
             self.context.hand_on(event)
         self.write(SUCCESS)
 
@@ -182,6 +198,9 @@ async def serve_callback(
     """Listen on HOST:PORT for WeChat's callbacks at /wechat, handing events to handler."""
     host, port = parse_listen(listen)
     context = CallbackContext(account, inbound, clock, handler)
+    replayed = await context.replay()  # taken by a worker that stopped before handling them
+    if replayed:
+        log.info("wechat callbacks: %d taken before a stop handled now", replayed)
     server = start_callback(context, bind_sockets(port, host))
     log.info("wechat callbacks: listening on %s:%d%s", host, server.port, PATH)
     return server

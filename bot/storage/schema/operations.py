@@ -121,6 +121,9 @@ channel_inbound = Table(
     Column("channel", String(16), primary_key=True),
     Column("dedup_key", String(200), primary_key=True),
     Column("received_at", UTCDateTime, nullable=False, index=True),
+    # the callback until it is handled (it may hold a patient's words: emptied once handled)
+    Column("event", JSON),
+    Column("handled_at", UTCDateTime),
 )
 
 # One access token per platform account, shared by every worker (WeChat limits the fetches

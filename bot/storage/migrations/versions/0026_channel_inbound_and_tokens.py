@@ -5,7 +5,8 @@ Revises: 0025
 Create Date: 2026-12-07
 
 channel_inbound keeps the keys of inbound callbacks already taken, so that a platform's retry
-is answered but not handed on twice; channel_tokens keeps one access token per account, shared
+is answered but not handed on twice, and each callback until it is handled (a worker stopped
+while handling it hands it on at its next start); channel_tokens keeps one access token per account, shared
 by every worker. Both start empty.
 """
 
@@ -28,6 +29,8 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("dedup_key", sa.String(length=200), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("event", sa.JSON(), nullable=True),
+        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("channel", "dedup_key", name=op.f("pk_channel_inbound")),
     )
     op.create_index(
