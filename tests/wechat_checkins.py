@@ -45,11 +45,16 @@ async def enrol_by_qr(harness: BotHarness, hospital_no: str = "ZY001") -> Contac
     return contact
 
 
-async def start_wechat_checkin(harness: BotHarness, group: int) -> tuple[FakeWeChat, Contact]:
-    """A WeChat patient enrolled on 2026-11-22 whose day-3 check-in is now due and sent."""
+async def enrolled_in_wechat(harness: BotHarness, group: int) -> tuple[FakeWeChat, Contact]:
+    """A WeChat patient enrolled on 2026-11-22 whose day-3 check-in is due on the 23rd."""
     fake = await start_with_wechat(harness, group)
     await seed(harness.settings, record(**GENERAL))
-    contact = await enrol_by_qr(harness)
+    return fake, await enrol_by_qr(harness)
+
+
+async def start_wechat_checkin(harness: BotHarness, group: int) -> tuple[FakeWeChat, Contact]:
+    """A WeChat patient enrolled on 2026-11-22 whose day-3 check-in is now due and sent."""
+    fake, contact = await enrolled_in_wechat(harness, group)
     await due(harness, "2026-11-23")
     return fake, contact
 
