@@ -58,7 +58,11 @@ async def test_the_statistics_count_a_wechat_checkin_as_a_telegram_one(
     assert await stored_answers(harness, TELEGRAM_CHAT) == dict(HAPPY_PATH)
     services = harness.services
     stats = await compute_stats(
-        services.store, services.scheduling.surveys, services.settings.zone, NOVEMBER, None,
+        services.store,
+        services.scheduling.surveys,
+        services.settings.zone,
+        NOVEMBER,
+        None,
         min_answers=1,
     )
     assert (stats.followed_up, stats.reached, stats.nps_counts) == (2, 2, {9: 2})
@@ -97,7 +101,9 @@ async def test_typed_words_and_a_number_answer_the_questions_they_fit(
             await click_answer(harness, question, value)
     answers = await stored_answers(harness, contact.chat_id)
     assert (answers["condition"], answers["sat_doctors"], answers["recommend"]) == (
-        "better", "satisfied", "8",
+        "better",
+        "satisfied",
+        "8",
     )
     assert first.endswith(f":anything_else:{answers['anything_else']}")
     assert THANKS in texts(fake)[-1] and refusals(fake) == []
