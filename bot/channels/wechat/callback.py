@@ -4,7 +4,8 @@ A POST is checked (signature, and msg_signature with decryption in safe mode), p
 recorded once in the database, answered "success" at once (WeChat retries after 5 seconds)
 and handed to the channel's handler in a background task. A retry of a callback already
 taken is answered and not handed on. A callback is kept until handled: one taken by a worker
-that stopped before handling it is handed on when the endpoint starts again. Logs name a problem's kind, never a message's content.
+that stopped before handling it is handed on when the endpoint starts again. Logs name a
+problem's kind, never a message's content.
 """
 
 from __future__ import annotations
