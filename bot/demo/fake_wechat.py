@@ -22,6 +22,7 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
 from bot.channels.wechat.crypto import SafeMode
+from bot.channels.wechat.events import EventName
 from bot.channels.wechat.signing import signature
 from bot.demo.fake_wechat_rules import DATA_FORMAT
 from bot.demo.fake_wechat_state import Answer, Call, FakeWeChatState, error
@@ -168,7 +169,7 @@ class FakeWeChat:
 
     async def user_event(self, openid: str, event: str, event_key: str | None = None) -> int:
         """A user follows, unfollows, scans or clicks the menu; return the bot's HTTP status."""
-        if event == "unsubscribe":
+        if event == EventName.UNSUBSCRIBE:
             self.state.unsubscribed.add(openid)
             self.state.windows.pop(openid, None)
         else:
@@ -182,8 +183,8 @@ class FakeWeChat:
         """A user scans a QR code: subscribe with qrscene_<scene>, or SCAN with <scene>."""
         scene = self.state.qr_scenes[ticket]
         if new_follower:
-            return await self.user_event(openid, "subscribe", f"qrscene_{scene}")
-        return await self.user_event(openid, "SCAN", scene)
+            return await self.user_event(openid, EventName.SUBSCRIBE, f"qrscene_{scene}")
+        return await self.user_event(openid, EventName.SCAN, scene)
 
     def _msg_id(self) -> int:
         return self.state.next_id() + 23_000_000_000_000_000

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
+
+
+class EventName(StrEnum):
+    """The `Event` of the callbacks the channel acts on or knowingly ignores."""
+
+    SUBSCRIBE = "subscribe"  # followed (EventKey qrscene_<scene> when by a QR code)
+    UNSUBSCRIBE = "unsubscribe"
+    SCAN = "SCAN"  # a follower scanned a QR code (EventKey <scene>)
+    CLICK = "CLICK"  # a custom menu item (EventKey: its key)
+    VIEW = "VIEW"  # a menu link opened
+    TEMPLATE_SENT = "TEMPLATESENDJOBFINISH"  # a notice's delivery report
+    LOCATION = "LOCATION"  # the follower's location, when they allow it
 
 
 class EventError(ValueError):

@@ -24,7 +24,7 @@ import yaml
 from bot.channels.text.inbox import TextInbox
 from bot.channels.text.reading import normalized
 from bot.channels.wechat.channel import WeChatChannel
-from bot.channels.wechat.events import WeChatEvent
+from bot.channels.wechat.events import EventName, WeChatEvent
 from bot.channels.wechat.faults import WeChatError
 from bot.channels.wechat.menu import MENU_COMMANDS
 from bot.channels.wechat.ports import MediaSource
@@ -44,7 +44,7 @@ MEDIA = {
     "video": (PatientMessageKind.VIDEO, MediaKind.DOCUMENT, "video.mp4"),
     "shortvideo": (PatientMessageKind.VIDEO, MediaKind.DOCUMENT, "video.mp4"),
 }
-IGNORED_EVENTS = frozenset({"VIEW", "TEMPLATESENDJOBFINISH", "LOCATION"})
+IGNORED_EVENTS = frozenset({EventName.VIEW, EventName.TEMPLATE_SENT, EventName.LOCATION})
 
 
 @functools.cache
@@ -110,7 +110,7 @@ class WeChatInbound:
 
     async def _event(self, address: Address, chat: int, event: WeChatEvent) -> None:
         name, key = event.event or "", event.event_key or ""
-        if name == "unsubscribe":
+        if name == EventName.UNSUBSCRIBE:
             await self.services.store.channel_windows.forget(chat)
             await self.inbox.withdraw(address)
             return
@@ -118,11 +118,11 @@ class WeChatInbound:
             return
         await self.services.store.channel_windows.event_opened(chat, self.services.clock.now())
         await self.channel.release_held(chat)
-        if name == "subscribe" and key.startswith(SCENE_PREFIX):
+        if name == EventName.SUBSCRIBE and key.startswith(SCENE_PREFIX):
             await self.inbox.open_invite(address, key.removeprefix(SCENE_PREFIX))
-        elif name == "SCAN" and key:
+        elif name == EventName.SCAN and key:
             await self.inbox.open_invite(address, key)
-        elif name == "subscribe":
+        elif name == EventName.SUBSCRIBE:
             await self.inbox.command(address, "start")
-        elif name == "CLICK" and key in MENU_COMMANDS:
+        elif name == EventName.CLICK and key in MENU_COMMANDS:
             await self.inbox.command(address, MENU_COMMANDS[key])
