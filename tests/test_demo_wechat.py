@@ -35,6 +35,7 @@ def test_the_patients_enrol_by_qr_code_and_answer_by_menu(
     result, stories = demo
     assert result.wechat is not None
     assert len([c for c in result.wechat.calls if c.endpoint == "qrcode/create"]) == 6
+    assert "本机模拟的微信(患者)和 Telegram(员工群)" in result.transcript
     satisfied = stories["满意的患者"]
     assert "患者 王** → bot:(扫描出院小结上的二维码)" in satisfied
     assert "患者 王** → bot:8101" in satisfied  # typed

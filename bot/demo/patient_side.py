@@ -30,6 +30,8 @@ class Shown:
 class PatientSide(Protocol):
     """A patient's platform: the acts of the story and the messages that reached them."""
 
+    name: str  # telegram, wechat
+
     async def chat_of(self, number: int) -> int:
         """Return the chat key of the story's patient number `number`."""
 
@@ -55,6 +57,8 @@ class PatientSide(Protocol):
 
 class TelegramSide:
     """Patients in Telegram chats, driven through real Update objects."""
+
+    name = "telegram"
 
     def __init__(self, harness: BotHarness) -> None:
         self.harness = harness

@@ -21,6 +21,8 @@ OPENID = "oDemoPatient{number:015d}"
 class WeChatSide:
     """Patients following the hospital's service account, driven through the fake WeChat."""
 
+    name = "wechat"
+
     def __init__(self, harness: BotHarness, fake: FakeWeChat, words: dict[str, str]) -> None:
         self.harness, self.fake, self.words = harness, fake, words
         self.openids: dict[int, str] = {}  # chat key: openid
