@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels.wechat.notice import FIELD_LIMITS
 from bot.demo.fake_wechat_state import OUTSIDE_WINDOW, OVER_QUOTA
 from bot.demo.runner import DemoResult, run_demo
 from bot.templating import Renderer, parse_words
 
 SCRIPT = parse_words(Renderer().render("cli/demo/script", "zh_CN"))
 CUSTOM, NOTICE = "message/custom/send", "message/template/send"
+NOTICE_KINDS = ("check_in", "education", "medicine", "other", "reexam", "staff_reply")
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +94,12 @@ def test_an_unknown_channel_is_refused(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(app, ["demo", "--channel", "sms", "--output", str(tmp_path)])
     assert result.exit_code != 0 and "--channel" in result.output
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_the_notices_words_fit_their_fields_uncut(locale: str) -> None:
+    renderer = Renderer()
+    keys = [f"channels/wechat/notice_title_{kind}" for kind in NOTICE_KINDS]
+    for key in [*keys, "channels/wechat/notice_action"]:
+        words = renderer.render(key, locale).strip()
+        assert len(words) <= FIELD_LIMITS["thing"], (key, words)  # a `thing` field, never cut
