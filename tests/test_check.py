@@ -50,6 +50,7 @@ def test_all_is_well(
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 0, result.output
     assert "一切正常" in result.output
+    assert "Telegram:机器人令牌有效" in result.output
     assert "节假日" not in result.output
 
 

@@ -132,3 +132,29 @@ def test_check_names_an_unreachable_wechat_api(
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 1
     assert "FOLLOWUP_WECHAT_API_BASE" in result.output
+
+
+def test_check_reports_wechat_working_and_the_staff_desks_missing_token(
+    cli_env: Settings, fake_wechat_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    monkeypatch.delenv("FOLLOWUP_TELEGRAM_TOKEN", raising=False)
+    _wechat_env(monkeypatch, fake_wechat_port, SECRET)
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 1
+    assert "微信服务号:已成功获取 access_token" in result.output
+    assert "员工工作台是 Telegram 员工群" in result.output
+    assert "FOLLOWUP_TELEGRAM_TOKEN: missing" not in result.output  # said once, the WeChat way
+    assert "Telegram:机器人令牌有效" not in result.output
+
+
+def test_run_says_the_staff_desk_needs_the_telegram_token(
+    cli_env: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FOLLOWUP_TELEGRAM_TOKEN", raising=False)
+    _wechat_env(monkeypatch, free_port(), SECRET)
+    monkeypatch.setenv("FOLLOWUP_LOCALE", "en")
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 2
+    assert "the staff desk is the Telegram staff group" in result.output
+    assert "FOLLOWUP_TELEGRAM_TOKEN" in result.output

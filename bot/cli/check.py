@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import date
 
 import typer
@@ -34,9 +35,12 @@ Finding = tuple[str, dict[str, object]]  # (template key of the problem, its var
 def check_command() -> None:
     """Check everything the bot needs; print each problem with how to fix it (exit 0 if none)."""
     settings = settings_or_exit()
-    problems = _configuration(settings) + _plans(settings) + asyncio.run(_async_checks(settings))
+    checked, passed = asyncio.run(_async_checks(settings))
+    problems = _configuration(settings) + _plans(settings) + checked
     for key, variables in problems:
         typer.echo(text(settings, key, **variables), err=True)
+    for key, variables in passed:
+        say(settings, key, **variables)
     if (warning := _holiday_data(settings)) is not None:
         typer.echo(text(settings, warning[0], **warning[1]), err=True)
     say(settings, "check/summary", problems=len(problems))
@@ -46,7 +50,12 @@ def check_command() -> None:
 
 def _configuration(settings: Settings) -> list[Finding]:
     found: list[Finding] = []
-    for getter in (settings.require_token, settings.require_hospital_name):
+    if settings.telegram_token is None and settings.wechat_configured:
+        found.append(("cli/staff_desk_token", {}))  # WeChat's staff desk is the Telegram group
+    getters: list[Callable[[], str]] = [settings.require_hospital_name]
+    if not settings.wechat_configured:
+        getters.insert(0, settings.require_token)
+    for getter in getters:
         try:
             getter()
         except SettingsError as error:
@@ -106,8 +115,29 @@ def _holiday_data(settings: Settings) -> Finding | None:
     return ("check/holiday_data_ending", {**variables, "year": warning.next_year})
 
 
-async def _async_checks(settings: Settings) -> list[Finding]:
-    return await _database(settings) + await _telegram(settings) + await _wechat(settings)
+async def _async_checks(settings: Settings) -> tuple[list[Finding], list[Finding]]:
+    """Return the problems, and each channel found working (Telegram when a token is set,
+    WeChat when it is configured)."""
+    found = await _database(settings)
+    passed: list[Finding] = []
+    channels = (
+        (_telegram, "check/telegram_ok", settings.telegram_token is not None),
+        (_wechat, "check/wechat_ok", _wechat_ready(settings)),
+    )
+    for check, working, wanted in channels:
+        problems = await check(settings)
+        found += problems
+        if wanted and not problems:
+            passed.append((working, {}))
+    return found, passed
+
+
+def _wechat_ready(settings: Settings) -> bool:
+    """Say whether WeChat is configured with every setting it needs."""
+    try:
+        return settings.wechat_configured and bool(settings.require_wechat())
+    except SettingsError:
+        return False
 
 
 async def _database(settings: Settings) -> list[Finding]:

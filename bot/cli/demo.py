@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from bot.demo.runner import run_demo
+from bot.demo.runner import CHANNELS, run_demo
 from bot.templating import LOCALES, Renderer
 
 
@@ -16,14 +16,19 @@ def demo_command(
         Path("demo-output"), "--output", help="Folder for the report, charts and transcript."
     ),
     locale: str = typer.Option("zh_CN", "--locale", help="Language of the bot: zh_CN or en."),
+    channel: str = typer.Option(
+        "telegram", "--channel", help="Where the patients are: telegram or wechat."
+    ),
 ) -> None:
     """Play simulated patients and staff through the real bot over a few simulated days.
 
-    Needs no token, no .env and no network: Telegram is simulated in-process.
+    Needs no token, no .env and no network: Telegram (and WeChat) are simulated on loopback.
     """
     if locale not in LOCALES:
         raise typer.BadParameter(f"expected one of {', '.join(LOCALES)}", param_hint="--locale")
-    result = asyncio.run(run_demo(output, locale))
+    if channel not in CHANNELS:
+        raise typer.BadParameter(f"expected one of {', '.join(CHANNELS)}", param_hint="--channel")
+    result = asyncio.run(run_demo(output, locale, channel))
     typer.echo(result.transcript)
     renderer = Renderer()
     for kind, path in result.files:

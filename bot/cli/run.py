@@ -45,7 +45,7 @@ def run_command(
     from bot.app import build_app
 
     settings = settings_or_exit()
-    required(settings.require_token)
+    require_staff_desk_token(settings)
     required(settings.require_hospital_name)
     check_wechat_listen(settings, wechat_listen)
     start_logging(settings, log_format, log_level)
@@ -67,6 +67,15 @@ def run_command(
         app.run_polling(allowed_updates=Update.ALL_TYPES)
     if lock is not None:
         lock.close()
+
+
+def require_staff_desk_token(settings: Settings) -> None:
+    """The Telegram token is needed even when patients are on WeChat: the staff desk is the
+    Telegram group; say so when WeChat is configured and the token is not."""
+    if settings.telegram_token is None and settings.wechat_configured:
+        say(settings, "cli/staff_desk_token")
+        raise typer.Exit(EXIT_SETTINGS)
+    required(settings.require_token)
 
 
 def check_wechat_listen(settings: Settings, wechat_listen: str | None) -> None:

@@ -63,7 +63,7 @@ async def _patient(sim: Simulation, section: str, hospital_no: str, chat: int) -
     episode = await store.episodes.latest_for(hospital_no)
     if episode is None or not episode.phone:
         raise DemoError(f"{hospital_no} is missing from the sample hospital")
-    masked = mask_name(episode.name)
+    masked, chat = mask_name(episode.name), await sim.side.chat_of(chat)
     relation = FAMILY_RELATION if section == "family" else None
     if relation is None:
         person = Person(section, chat, f"{words['patient']} {masked}", words["patient"])

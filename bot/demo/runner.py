@@ -8,22 +8,27 @@ from pathlib import Path
 from typing import Any
 
 from bot.demo.fake_telegram import TOKEN, Call, FakeTelegram
+from bot.demo.fake_wechat import FakeWeChat
 from bot.demo.harness import BotHarness
+from bot.demo.patient_side import PatientSide, TelegramSide
 from bot.demo.simulation import DemoError, Simulation
 from bot.demo.timeline import START, play
 from bot.demo.transcript import Transcript
+from bot.demo.wechat_side import WeChatSide
 from bot.settings import Settings
 from bot.templating import Renderer, parse_words
 
 SAMPLE_HOSPITAL = Path(__file__).resolve().parent / "sample_hospital.csv"
 STAFF_GROUP = -1001000000001
 DATABASE = "demo.db"
+CHANNELS = ("telegram", "wechat")  # where the patients are; staff are in the Telegram group
 
 
 @dataclass(frozen=True)
 class DemoResult:
     transcript: str  # shortened, for the console
     files: list[tuple[str, Path]]  # (kind, path): transcript, report, chart, database
+    wechat: FakeWeChat | None = None  # the fake WeChat the patients used (--channel wechat)
 
 
 def demo_settings(database: Path, locale: str, hospital: str) -> Settings:
@@ -41,8 +46,9 @@ def demo_settings(database: Path, locale: str, hospital: str) -> Settings:
     return Settings(_env_file=None, **values)
 
 
-async def run_demo(output: Path, locale: str) -> DemoResult:
-    """Play the story into a fresh database under output; write the transcript and reports."""
+async def run_demo(output: Path, locale: str, channel: str = "telegram") -> DemoResult:
+    """Play the story into a fresh database under output, the patients on `channel`; write
+    the transcript and reports."""
     output.mkdir(parents=True, exist_ok=True)
     database = output / DATABASE
     for stale in output.glob(f"{DATABASE}*"):  # the database and its -wal/-shm files
@@ -53,17 +59,27 @@ async def run_demo(output: Path, locale: str) -> DemoResult:
     start = datetime.fromisoformat(" ".join(START)).replace(tzinfo=settings.zone)
     harness = BotHarness(settings, start)
     await harness.start()
+    transcript = Transcript(renderer, locale, settings.zone)
     try:
-        transcript = Transcript(renderer, locale, settings.zone)
-        await play(Simulation(harness, transcript, STAFF_GROUP), SAMPLE_HOSPITAL)
+        side = await patient_side(harness, channel, transcript)
+        await play(Simulation(harness, transcript, STAFF_GROUP, side), SAMPLE_HOSPITAL)
     finally:
         await harness.stop()
+        if harness.wechat is not None:
+            await harness.wechat.stop()
     month = f"{harness.clock.now().astimezone(settings.zone):%Y-%m}"
     files = write_reports(harness.telegram, output, month)
     complete = output / "transcript.txt"
     complete.write_text(transcript.render(complete=True), encoding="utf-8")
     files = [("transcript", complete), *files, ("database", database)]
-    return DemoResult(transcript.render(), files)
+    return DemoResult(transcript.render(), files, harness.wechat)
+
+
+async def patient_side(harness: BotHarness, channel: str, transcript: Transcript) -> PatientSide:
+    """Return where the patients are; for WeChat, restart the bot with it configured."""
+    if channel == "wechat":
+        return WeChatSide(harness, await harness.with_wechat(), transcript.words)
+    return TelegramSide(harness)
 
 
 def write_reports(telegram: FakeTelegram, output: Path, month: str) -> list[tuple[str, Path]]:

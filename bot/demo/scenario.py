@@ -43,7 +43,7 @@ async def enrol(sim: Simulation, patient: Patient, cast: Cast) -> None:
     issued = await invite_patient(
         store, patient.hospital_no, sim.now, ttl, Actor.staff(cast.nurse.chat_id)
     )
-    await sim.say(person, f"/start {issued.token}")
+    await sim.enrol(person, issued.token)
     await sim.say(person, patient.identity)
     if patient.relation is None:
         await sim.press(person, r"^en:r:patient$")
@@ -158,7 +158,7 @@ async def silent_patient(sim: Simulation, cast: Cast) -> None:
 async def supervisor_reports(sim: Simulation, cast: Cast) -> None:
     """The supervisor asks for this month's statistics, the Excel report and the charts."""
     for command in ("/stats", "/report", "/chart"):
-        await sim.say(cast.supervisor, command)
+        await sim.staff_command(cast.supervisor, command)
 
 
 async def _topic(sim: Simulation, case_id: int) -> int | None:

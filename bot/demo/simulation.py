@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time, timedelta
 
-from bot.demo.fake_telegram import Call, keyboard
+from bot.demo.fake_telegram import Call
 from bot.demo.harness import BotHarness
+from bot.demo.patient_side import DemoError, PatientSide, TelegramSide, chat_of_call, newest_button
 from bot.demo.transcript import Person, Transcript
+
+__all__ = ["STAFF_GROUP_SECTION", "DemoError", "Simulation"]
 
 TICK = timedelta(minutes=30)  # how often the dispatcher job runs in simulated time
 # Nothing goes out between these times with the default send windows and quiet hours, so the
@@ -15,18 +17,22 @@ TICK = timedelta(minutes=30)  # how often the dispatcher job runs in simulated t
 NIGHT_STARTS, NIGHT_ENDS = time(20, 30), time(7, 30)
 THINKING = timedelta(seconds=20)  # how long a simulated person takes for each answer
 STAFF_GROUP_SECTION = "staff_group"
-SHOWN_TOKEN = 6  # characters of an invite token shown in the transcript
-
-
-class DemoError(Exception):
-    """The story expected something the bot did not show (a button, a question)."""
 
 
 class Simulation:
-    """Plays people against the bot; every Bot API call is written to the transcript."""
+    """Plays people against the bot; every Bot API call is written to the transcript.
 
-    def __init__(self, harness: BotHarness, transcript: Transcript, staff_group: int) -> None:
+    Patients are on `side` (Telegram unless given); staff are always in the Telegram group."""
+
+    def __init__(
+        self,
+        harness: BotHarness,
+        transcript: Transcript,
+        staff_group: int,
+        side: PatientSide | None = None,
+    ) -> None:
         self.harness, self.transcript, self.staff_group = harness, transcript, staff_group
+        self.side: PatientSide = side or TelegramSide(harness)
         self.people: dict[int, Person] = {}
         self._seen = 0
 
@@ -40,22 +46,47 @@ class Simulation:
         self.people[person.chat_id] = person
         self.transcript.open(person.section, heading, full)
 
+    async def enrol(self, person: Person, token: str) -> None:
+        """The person opens their invite (scans its QR code)."""
+        self.harness.clock.advance(THINKING)
+        shown = await self.side.enrol(person, token, self.transcript.words["scanned"])
+        self.transcript.add(person.section, self.now, person.speaker, self._bot(), shown)
+        self._collect(person, person)
+
     async def say(self, person: Person, text: str) -> None:
         """The person types text (a command, an answer) in their chat with the bot."""
-        shown = text
-        if text.startswith("/start ") and len(text) > len("/start ") + SHOWN_TOKEN:
-            shown = f"{self.transcript.words['scanned']} {text[: len('/start ') + SHOWN_TOKEN]}…"
-        self._note_input(person, shown)
-        await self.harness.text(person.chat_id, text)
+        await self._answer_notice(person)
+        await self._type(person, text)
+
+    async def _type(self, person: Person, text: str) -> None:
+        self._note_input(person, text)
+        await self.side.type(person, text)
         self._collect(person, person)
 
     async def press(self, person: Person, pattern: str) -> str:
-        """The person presses the newest button in their chat whose data matches; return it."""
-        label, data, _thread = self.button(person.chat_id, pattern)
+        """The person presses the newest button (clicks the newest menu choice) in their
+        chat whose id matches; return the id."""
+        await self._answer_notice(person)
+        label, data = await self.side.choice(person, pattern)
         self._note_input(person, f"[{label}]")
-        await self.harness.press(person.chat_id, data)
+        await self.side.choose(person, data)
         self._collect(person, person)
         return data
+
+    async def _answer_notice(self, person: Person) -> None:
+        """Outside WeChat's window a notice came first: the person answers it, and what was
+        held reaches them."""
+        if self.side.owes_reply(person):
+            await self._type(person, self.transcript.script["notice_reply"])
+
+    def _bot(self) -> str:
+        return self.transcript.words["bot"]
+
+    async def staff_command(self, member: Person, text: str) -> None:
+        """A staff member types a command in their own Telegram chat with the bot."""
+        self._note_input(member, text)
+        await self.harness.text(member.chat_id, text)
+        self._collect(member, member)
 
     async def staff_say(self, member: Person, about: Person, text: str, thread: int | None) -> None:
         """A staff member writes in the staff group (in a case's topic when thread is given)."""
@@ -91,14 +122,7 @@ class Simulation:
 
     def button(self, chat_id: int, pattern: str) -> tuple[str, str, int | None]:
         """Return the label, data and topic of the newest button in a chat matching pattern."""
-        wanted = re.compile(pattern)
-        for call in reversed(self.harness.telegram.calls):
-            if _chat_of(call) != chat_id:
-                continue
-            for label, data in keyboard(call.params.get("reply_markup")):
-                if wanted.search(data):
-                    return label, data, self.transcript.topic_of(call)
-        raise DemoError(f"no button matching {pattern!r} in chat {chat_id}")
+        return newest_button(self.harness.telegram.calls, chat_id, pattern, self.transcript)
 
     def note(self, person: Person, text: str) -> None:
         """Write a line of the story's own into a person's section."""
@@ -122,10 +146,18 @@ class Simulation:
         self._seen += len(calls)
         for call in calls:
             self._write(call, about, actor)
+        for shown in self.side.collect():
+            person = self.people[shown.chat]
+            bot = self._bot()
+            self.transcript.add(
+                person.section, self.now, bot, person.listener, shown.text, shown.buttons
+            )
 
     def _write(self, call: Call, about: Person | None, actor: Person | None) -> None:
         shown = self.transcript.describe(call)
-        chat = actor.chat_id if call.method == "answerCallbackQuery" and actor else _chat_of(call)
+        chat = (
+            actor.chat_id if call.method == "answerCallbackQuery" and actor else chat_of_call(call)
+        )
         if shown is None or chat is None:
             return
         text, buttons = shown
@@ -140,8 +172,3 @@ class Simulation:
         else:
             return
         self.transcript.add(section, self.now, bot, listener, text, buttons)
-
-
-def _chat_of(call: Call) -> int | None:
-    chat = call.params.get("chat_id")
-    return int(chat) if chat is not None else None

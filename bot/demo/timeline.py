@@ -62,6 +62,7 @@ async def setting_up(sim: Simulation, discharge_list: Path) -> Cast:
         staff=[cast.nurse.speaker, cast.doctor.speaker, cast.supervisor.speaker],
         start=" ".join(START),
         end=" ".join(END),
+        wechat=sim.side.name == "wechat",
     )
     for patient in cast.patients.values():
         await enrol(sim, patient, cast)

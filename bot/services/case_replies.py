@@ -170,6 +170,19 @@ async def relay_to_staff(services: Services, case: Case, chat_id: int, text: str
     await tell_patient(services, chat_id, "case/patient_reply_sent", number=case.id)
 
 
+HANDLING_ANSWERS = {"yes": True, "no": False}
+
+
+def read_handling_choice(choice_id: str) -> tuple[int, bool] | None:
+    """Return (case id, satisfied) of a handling answer `ch:<case>:yes|no`, else None."""
+    parts = choice_id.split(":")
+    if len(parts) != 3 or parts[0] != "ch" or parts[2] not in HANDLING_ANSWERS:
+        return None
+    if not (parts[1].isdecimal() and len(parts[1]) < 19):
+        return None
+    return int(parts[1]), HANDLING_ANSWERS[parts[2]]
+
+
 async def rate_handling(services: Services, case_id: int, chat_id: int, satisfied: bool) -> bool:
     """Record the patient's one answer on how their case was handled; False if not theirs."""
     case = await services.store.cases.get(case_id)

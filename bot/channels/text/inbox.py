@@ -16,7 +16,7 @@ from bot.domain.choices import decode_answer
 from bot.domain.consent import ConsentVia
 from bot.domain.dialogs import DialogKind
 from bot.domain.patient_messages import PatientMessage
-from bot.services import complaint_dialog, enrolment, stopping, visit_dates
+from bot.services import case_replies, complaint_dialog, enrolment, stopping, visit_dates
 from bot.services.answering import advance, read_choice
 from bot.services.container import Services
 from bot.services.messaging import say
@@ -128,8 +128,19 @@ class TextInbox:
             await complaint_dialog.take_case_choice(services, step)
         elif (date := await visit_dates.read_date_choice(services, chat, choice_id)) is not None:
             await visit_dates.take_date_choice(services, *date)
-        elif not await self._answer_step(chat, choice_id):
+        elif not await self._rate_handling(chat, choice_id) and not await self._answer_step(
+            chat, choice_id
+        ):
             await say(services, chat, "common/question_closed")
+
+    async def _rate_handling(self, chat: int, choice_id: str) -> bool:
+        """Answer how a closed case was handled; False if the choice is not that answer, or
+        was answered already."""
+        rating = case_replies.read_handling_choice(choice_id)
+        if rating is None:
+            return False
+        case_id, satisfied = rating
+        return await case_replies.rate_handling(self.services, case_id, chat, satisfied)
 
     async def _answer_step(self, chat: int, choice_id: str) -> bool:
         """Answer a sent plan step (medicine, re-examination, keep receiving); False if the
