@@ -94,8 +94,9 @@ class WeChatChannel:
 
     async def _converse(self, chat: int, openid: str, locale: str, message: Outgoing) -> None:
         """Send the message's parts as conversation messages, counting each."""
-        now = self.clock.now()
-        await self.store.channel_chats.offer(chat, message.all_choices(), now)
+        if choices := message.all_choices():  # a message without any leaves the open
+            # question's choices clickable (its menu is still on the patient's screen)
+            await self.store.channel_chats.offer(chat, choices, self.clock.now())
         for payload in self._payloads(locale, openid, message):
             await self._send(chat, locale, payload, message)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from pathlib import Path
 
 import yaml
@@ -36,6 +37,7 @@ from bot.templating import MESSAGES_DIR
 
 log = logging.getLogger(__name__)
 RESUME_WORDS_FILE = MESSAGES_DIR / "understanding" / "resume_words.yaml"
+WORD_BREAKS = re.compile(r"[\s,，。.!！、~～…]+")
 SCENE_PREFIX = "qrscene_"  # a new follower's scan: EventKey=qrscene_<scene>
 # WeChat's media kinds: what the patient message is, how staff get the file
 MEDIA = {
@@ -52,6 +54,12 @@ def resume_words(path: Path = RESUME_WORDS_FILE) -> frozenset[str]:
     """Return the short replies that only ask for what a notice announced (folded)."""
     listed = yaml.safe_load(path.read_text(encoding="utf-8"))
     return frozenset(normalized(str(word)) for words in listed.values() for word in words)
+
+
+def only_resumes(folded: str) -> bool:
+    """Say whether a folded reply is nothing but resume words ("收到,谢谢")."""
+    pieces = [piece for piece in WORD_BREAKS.split(folded) if piece]
+    return bool(pieces) and all(piece in resume_words() for piece in pieces)
 
 
 class WeChatInbound:
@@ -87,7 +95,7 @@ class WeChatInbound:
             await self.inbox.receive(address, text)
             return
         folded = normalized(text)
-        if await take_alarming_text(self.services, chat, text) or folded in resume_words():
+        if await take_alarming_text(self.services, chat, text) or only_resumes(folded):
             return
         if (command := self.inbox.commands.get(folded)) is not None:
             await self.inbox.command(address, command)
