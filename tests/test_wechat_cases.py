@@ -94,7 +94,8 @@ async def test_a_reply_after_the_window_closed_is_held_behind_one_notice(
     [notice] = notices(fake)
     assert notice["data"]["thing1"]["value"] == "医护人员回复"
     assert "夜班" not in str(notice)  # a notice names the kind, never the words
-    await says(harness, "好的")
+    await says(harness, "谢谢,希望以后能改进。")  # words of their own, as they fetch it
+    assert "希望以后能改进" in harness.telegram.last_text(GROUP)
     released = texts(fake)[sent_before:]
     assert any("非常抱歉,我们已加强夜班巡视。" in t for t in released)
     assert any("护士长会再与您联系。" in t for t in released)

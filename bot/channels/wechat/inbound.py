@@ -51,7 +51,8 @@ IGNORED_EVENTS = frozenset({"VIEW", "TEMPLATESENDJOBFINISH", "LOCATION"})
 def resume_words(path: Path = RESUME_WORDS_FILE) -> frozenset[str]:
     """Return the short replies that only ask for what a notice announced (folded)."""
     listed = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return frozenset(normalized(word) for words in listed.values() for word in words)
+    # str(): a bare number in the file (1) is read by YAML as an int
+    return frozenset(normalized(str(word)) for words in listed.values() for word in words)
 
 
 class WeChatInbound:
