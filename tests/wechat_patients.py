@@ -7,8 +7,13 @@ from typing import Any
 
 from bot.demo.fake_wechat import FakeWeChat
 from bot.demo.harness import BotHarness
+from bot.domain.channel_messages import Address, ChannelName
+from bot.domain.enrolment import ConsentDecision
 from bot.services.invitations import invite_patient
+from bot.services.planning import plan_contact
 from bot.storage.audit import Actor
+from bot.storage.contacts import NewContact
+from bot.storage.records import Contact
 
 GROUP = -1008317
 OPENID = "oPatient0000000000000000001"
@@ -53,10 +58,12 @@ async def scans(harness: BotHarness, ticket: str, new: bool = True, openid: str 
     await harness.wechat_settled()
 
 
-async def event(harness: BotHarness, name: str, key: str | None = None) -> None:
+async def event(
+    harness: BotHarness, name: str, key: str | None = None, openid: str = OPENID
+) -> None:
     """A WeChat user follows, unfollows or clicks the custom menu."""
     assert harness.wechat is not None
-    assert await harness.wechat.user_event(OPENID, name, key) == 200
+    assert await harness.wechat.user_event(openid, name, key) == 200
     await harness.wechat_settled()
 
 
@@ -88,3 +95,26 @@ def last_menu(fake: FakeWeChat, openid: str = OPENID) -> list[tuple[str, str]]:
 def notices(fake: FakeWeChat, openid: str = OPENID) -> list[dict[str, Any]]:
     """The notices (template messages) that reached a user, oldest first."""
     return [call.payload for call in fake.state.sent_to(openid, NOTICE)]
+
+
+async def enrol_on_wechat(harness: BotHarness, openid: str, hospital_no: str) -> Contact:
+    """Link a WeChat follower to a seeded patient with consent and plan it, as enrolment by
+    QR code would (fast: for tests about what follows enrolment)."""
+    services, now = harness.services, harness.clock.now()
+    episode = await services.store.episodes.latest_for(hospital_no)
+    assert episode is not None
+    key = await services.store.channel_chats.key_for(Address(ChannelName.WECHAT, openid))
+    new = NewContact(
+        episode.patient_id,
+        episode.id,
+        key,
+        key,
+        "patient",
+        None,
+        "zh_CN",
+        channel=ChannelName.WECHAT.value,
+        handle=openid,
+    )
+    contact = await services.store.contacts.link(new, ConsentDecision.GRANTED, now, via="test")
+    await plan_contact(services.store, services.scheduling, contact, now)
+    return contact

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.conversation_window import NoticeKind
+
 
 class ChannelName(StrEnum):
     """The channels a contact can be reached on."""
@@ -72,6 +74,7 @@ class Outgoing:
     album: tuple[Media, ...] = ()  # several photos shown together, the text under the first
     copy_of: Original | None = None  # a copy of this message instead of text (Telegram's copy)
     numbered: bool = False  # show the choices numbered, so a reader may answer with a number
+    notice: NoticeKind | None = None  # what a notice names it, when its choices cannot tell
 
     def all_choices(self) -> list[Choice]:
         """Return the choices in reading order (row after row)."""

@@ -14,6 +14,7 @@ from bot.domain.cases import (
     IllegalTransition,
 )
 from bot.domain.channel_messages import Address, Choice, Outgoing
+from bot.domain.conversation_window import NoticeKind
 from bot.services.cases import apply, member_name
 from bot.services.container import Services
 from bot.services.languages import locale_of_chat
@@ -75,6 +76,24 @@ async def _tell(
     return await services.sender.send(to, Outgoing(text, choices)) is not None
 
 
+async def _send_staff_reply(
+    services: Services, case: Case, contact: Contact, episode: Episode, text: str
+) -> bool:
+    """Send staff's words to the patient, signed by the hospital; a WeChat notice for it,
+    when it must wait, names it a staff reply."""
+    locale = await locale_of_chat(services.store, services.settings, contact.chat_id)
+    words = services.renderer.render(
+        "case/staff_reply",
+        locale,
+        number=case.id,
+        hospital=services.settings.require_hospital_name(),
+        department=episode.department,
+        text=text[:SHOWN_TEXT],
+    )
+    message = Outgoing(words, notice=NoticeKind.STAFF_REPLY)
+    return await services.sender.send(contact.address, message) is not None
+
+
 async def relay_to_patient(
     services: Services, case: Case, member_id: int, text: str, after_close: bool = False
 ) -> bool:
@@ -86,16 +105,7 @@ async def relay_to_patient(
     if reachable is None:
         return False
     contact, episode = reachable
-    sent = await tell_contact(
-        services,
-        contact,
-        "case/staff_reply",
-        number=case.id,
-        hospital=services.settings.require_hospital_name(),
-        department=episode.department,
-        text=text[:SHOWN_TEXT],
-    )
-    if not sent:
+    if not await _send_staff_reply(services, case, contact, episode, text):
         return False
     now = services.clock.now()
     if after_close:

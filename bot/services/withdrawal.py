@@ -26,6 +26,9 @@ async def withdraw_in(
     await uow.contacts.set_consent(contact_ids, ConsentDecision.WITHDRAWN, now, via=via)
     await uow.outbox.cancel_pending_for_contacts(contact_ids, now, WITHDRAWN_REASON)
     await uow.surveys.close_for_contacts(contact_ids, now)
+    found = [await uow.contacts.get(contact_id) for contact_id in contact_ids]
+    chats = [contact.chat_id for contact in found if contact is not None]
+    await uow.channel_windows.drop_held_unfollowed(chats)  # nothing held may go later
 
 
 async def granted_contacts(services: Services, chat_id: int) -> list[int]:

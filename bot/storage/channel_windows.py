@@ -12,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.channel_messages import Choice, Outgoing
 from bot.domain.conversation_window import EVENT_QUOTA, QUOTA, NoticeKind, WindowState
+from bot.domain.enrolment import ConsentDecision
 from bot.storage.connections import Connections
 from bot.storage.schema import channel_windows as windows
+from bot.storage.schema import contacts
 from bot.storage.schema import held_messages as held
 
 
@@ -115,6 +117,11 @@ class ChannelWindowRepository:
         async with self._engine.begin() as conn:
             await forget_chats(conn, [chat_id])
 
+    async def drop_held_unfollowed(self, chats: list[int]) -> None:
+        """Delete the held messages of those chats that follow nobody now (withdrawn)."""
+        async with self._engine.begin() as conn:
+            await drop_held_unfollowed(conn, chats)
+
     async def drop_held_before(self, before: datetime) -> int:
         """Delete the messages held since before `before` (never delivered); return how many."""
         async with self._engine.begin() as conn:
@@ -137,6 +144,19 @@ async def forget_chats(conn: AsyncConnection, chats: list[int]) -> None:
     """Delete the windows and held messages of these chats (erasure)."""
     await conn.execute(delete(held).where(held.c.chat_id.in_(chats)))
     await conn.execute(delete(windows).where(windows.c.chat_id.in_(chats)))
+
+
+async def drop_held_unfollowed(
+    conn: AsyncConnection, chats: list[int], stopped_patient: int | None = None
+) -> None:
+    """Delete the held messages of these chats unless a chat still follows a patient (with
+    consent, other than `stopped_patient`): follow-up stopped, so none may go later."""
+    followed = select(contacts.c.chat_id).where(contacts.c.consent == ConsentDecision.GRANTED)
+    if stopped_patient is not None:
+        followed = followed.where(contacts.c.patient_id != stopped_patient)
+    await conn.execute(
+        delete(held).where(held.c.chat_id.in_(chats), held.c.chat_id.not_in(followed))
+    )
 
 
 def _held(row: Any) -> HeldMessage:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.patient_facts import FactChange, FactEffect, FactState, PatientFact, effect_of
 from bot.domain.surveys.status import SurveyStatus
 from bot.storage.audit import Actor, write_audit
+from bot.storage.channel_windows import drop_held_unfollowed
 from bot.storage.connections import Connections
 from bot.storage.outbox_records import MessageStatus
 from bot.storage.schema import (
@@ -107,6 +108,8 @@ async def _stop_everything(
         .where(s.c.patient_id == patient_id, s.c.status.in_(OPEN_STATUSES))
         .values(status=SurveyStatus.PARTIAL.value, finished_at=now, updated_at=now)
     )
+    chats = select(contacts.c.chat_id).where(contacts.c.patient_id == patient_id)
+    await drop_held_unfollowed(conn, list((await conn.execute(chats)).scalars()), patient_id)
     return FactOutcome(FactEffect.STOP, int(cancelled.rowcount), int(closed.rowcount))
 
 

@@ -4,7 +4,9 @@
         [--callback-token T] [--aes-key KEY] [--app-id ID] [--app-secret SECRET]
 
 Besides WeChat's endpoints under /cgi-bin/: GET /calls lists every call (openid, endpoint,
-errcode); POST /says?openid=O&text=T makes a user send a text (a signed callback to the bot).
+errcode, and a text message's words); POST /says?openid=O&text=T makes a user send a text
+(a signed callback to the bot); POST /opens?openid=O opens that user's window as their
+message would, without a callback (a test's users who wrote before the bot started).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+from typing import Any
 
 from tornado.web import RequestHandler
 
@@ -25,10 +28,23 @@ class CallsHandler(RequestHandler):
 
     def get(self) -> None:
         calls = [
-            {"openid": c.openid, "endpoint": c.endpoint, "errcode": c.errcode}
+            {
+                "openid": c.openid,
+                "endpoint": c.endpoint,
+                "errcode": c.errcode,
+                "text": _words(c.payload),
+            }
             for c in self.fake.calls
         ]
         self.finish({"calls": calls, "token_fetches": self.fake.state.token_fetches})
+
+
+def _words(payload: dict[str, Any]) -> str:
+    """A conversation message's words: a text's content, a msgmenu's head and tail."""
+    if "text" in payload:
+        return str(payload["text"].get("content", ""))
+    menu = payload.get("msgmenu", {})
+    return f"{menu.get('head_content', '')}\n{menu.get('tail_content', '')}"
 
 
 class SaysHandler(RequestHandler):
@@ -41,6 +57,15 @@ class SaysHandler(RequestHandler):
         self.finish({"callback_status": status})
 
 
+class OpensHandler(RequestHandler):
+    def initialize(self, fake: FakeWeChat) -> None:
+        self.fake = fake
+
+    def post(self) -> None:
+        self.fake.state.open_window(self.get_query_argument("openid"))
+        self.finish({"opened": True})
+
+
 async def serve(args: argparse.Namespace) -> None:
     """Serve until cancelled."""
     fake = FakeWeChat(
@@ -51,7 +76,11 @@ async def serve(args: argparse.Namespace) -> None:
         app_id=args.app_id,
         app_secret=args.app_secret,
     )
-    extra = [(r"/calls", CallsHandler, {"fake": fake}), (r"/says", SaysHandler, {"fake": fake})]
+    extra = [
+        (r"/calls", CallsHandler, {"fake": fake}),
+        (r"/says", SaysHandler, {"fake": fake}),
+        (r"/opens", OpensHandler, {"fake": fake}),
+    ]
     await fake.start(args.port, extra_routes=extra)
     await asyncio.Event().wait()
 

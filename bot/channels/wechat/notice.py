@@ -38,7 +38,9 @@ KINDS_BY_PREFIX = {
 
 
 def notice_kind(message: Outgoing) -> NoticeKind:
-    """Tell what a message is from its choices' prefixes (no choices: OTHER)."""
+    """Tell what a message is: as it says, else from its choices' prefixes (else OTHER)."""
+    if message.notice is not None:
+        return message.notice
     for choice in message.all_choices():
         prefix = choice.id.split(":", 1)[0]
         if prefix in Prefix.__members__.values():
