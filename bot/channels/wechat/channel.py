@@ -4,6 +4,9 @@ outside it, the held ones sent when the person writes again."""
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from zoneinfo import ZoneInfo
 
 from bot.channels.wechat.notice import notice_fields, notice_kind
@@ -46,6 +49,7 @@ class WeChatChannel:
         self.notice_template_id = notice_template_id
         self.default_locale, self.zone = default_locale, zone
         self.menus = True  # False once WeChat refused a msgmenu (40200): numbered text since
+        self._ahead: Counter[int] = Counter()  # chats being answered: ahead of their held
 
     async def transmit(self, address: Address, message: Outgoing) -> Sent:
         """Send the message in conversation when the window allows, else hold it (and send
@@ -56,7 +60,8 @@ class WeChatChannel:
         if parts == 0:  # a photo or a copy without words: no WeChat rendering yet
             raise SendFault(FaultKind.FAILED, "wechat_no_words", detail="media needs words")
         windows, now = self.store.channel_windows, self.clock.now()
-        state, queued = await windows.state(chat), await windows.held_count(chat)
+        queued = 0 if self._ahead[chat] else await windows.held_count(chat)
+        state = await windows.state(chat)
         decision = decide(state, now, parts, queued)
         if decision is WindowDecision.CONVERSE:
             try:
@@ -68,6 +73,18 @@ class WeChatChannel:
                 await windows.exhausted(chat)
                 decision = decide(await windows.state(chat), now, parts, queued)
         return await self._hold(address, chat, locale, message, decision)
+
+    @asynccontextmanager
+    async def ahead_of_held(self, chat: int) -> AsyncIterator[None]:
+        """Within the block, messages to the chat go ahead of its held ones (the answer to
+        what the person just sent: danger advice, the next question, a command's reply)."""
+        self._ahead[chat] += 1
+        try:
+            yield
+        finally:
+            self._ahead[chat] -= 1
+            if not self._ahead[chat]:
+                del self._ahead[chat]
 
     async def release_held(self, chat: int) -> int:
         """Send a chat's held messages, oldest first, as far as the quota allows (call after

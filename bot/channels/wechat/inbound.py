@@ -1,7 +1,9 @@
 """What WeChat followers send, handed to the same use cases as every channel's (TextInbox).
 
 A message opens WeChat's window (48 hours, 5 messages); a follow, a QR scan or a menu click
-opens its short allowance. What was held while the window was closed goes first. Then:
+opens its short allowance. The person is answered first (danger advice, the next question, a
+command's reply go ahead of anything held), then what was held while the window was closed
+goes, as far as the allowance reaches. What they sent is read so:
 - a click on a menu choice (`bizmsgmenuid`) answers that choice; typed words are read as on
   every plain-text channel (danger first, then what waits for them);
 - a reply that only fetches what a notice announced ("好", "查看") is not read as an answer
@@ -79,16 +81,20 @@ class WeChatInbound:
             await self._message(address, chat, event)
 
     async def _message(self, address: Address, chat: int, event: WeChatEvent) -> None:
+        """Answer the person first (danger advice, the next question, a command's reply go
+        ahead of anything held), then send what was held for them."""
         await self.services.store.channel_windows.opened(chat, self.services.clock.now())
-        resumed = await self.channel.release_held(chat) > 0
-        if event.msg_type == "text" and event.bizmsgmenuid:
-            await self.inbox.receive_choice(address, event.bizmsgmenuid)
-        elif event.msg_type == "text":
-            await self._text(address, chat, event.content or "", resumed)
-        elif event.msg_type in MEDIA:
-            await self.inbox.receive_media(address, await self._media(event))
-        else:  # a location, a link, a file: staff see that something came
-            await self.inbox.receive_media(address, PatientMessage(PatientMessageKind.OTHER))
+        resumed = await self.services.store.channel_windows.held_count(chat) > 0
+        async with self.channel.ahead_of_held(chat):
+            if event.msg_type == "text" and event.bizmsgmenuid:
+                await self.inbox.receive_choice(address, event.bizmsgmenuid)
+            elif event.msg_type == "text":
+                await self._text(address, chat, event.content or "", resumed)
+            elif event.msg_type in MEDIA:
+                await self.inbox.receive_media(address, await self._media(event))
+            else:  # a location, a link, a file: staff see that something came
+                await self.inbox.receive_media(address, PatientMessage(PatientMessageKind.OTHER))
+        await self.channel.release_held(chat)
 
     async def _text(self, address: Address, chat: int, text: str, resumed: bool) -> None:
         if not resumed:
@@ -125,12 +131,13 @@ class WeChatInbound:
         if name in IGNORED_EVENTS:
             return
         await self.services.store.channel_windows.event_opened(chat, self.services.clock.now())
+        async with self.channel.ahead_of_held(chat):
+            if name == EventName.SUBSCRIBE and key.startswith(SCENE_PREFIX):
+                await self.inbox.open_invite(address, key.removeprefix(SCENE_PREFIX))
+            elif name == EventName.SCAN and key:
+                await self.inbox.open_invite(address, key)
+            elif name == EventName.SUBSCRIBE:
+                await self.inbox.command(address, "start")
+            elif name == EventName.CLICK and key in MENU_COMMANDS:
+                await self.inbox.command(address, MENU_COMMANDS[key])
         await self.channel.release_held(chat)
-        if name == EventName.SUBSCRIBE and key.startswith(SCENE_PREFIX):
-            await self.inbox.open_invite(address, key.removeprefix(SCENE_PREFIX))
-        elif name == EventName.SCAN and key:
-            await self.inbox.open_invite(address, key)
-        elif name == EventName.SUBSCRIBE:
-            await self.inbox.command(address, "start")
-        elif name == EventName.CLICK and key in MENU_COMMANDS:
-            await self.inbox.command(address, MENU_COMMANDS[key])
