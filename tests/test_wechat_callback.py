@@ -154,3 +154,22 @@ async def test_a_callback_taken_before_a_stop_is_handled_at_the_next_start(
 
 async def _never(event: WeChatEvent) -> None:
     raise AssertionError("a stopped worker handles nothing")
+
+
+async def test_one_followers_messages_are_handled_in_the_order_they_came(
+    tmp_path: Path,
+) -> None:
+    handled: list[str] = []
+
+    async def slow_first(event: WeChatEvent) -> None:
+        if event.content == "第一条":
+            await asyncio.sleep(0.2)  # the second arrives and waits meanwhile
+        handled.append(f"{event.openid}:{event.content}")
+
+    async with wechat_world(tmp_path, handler=slow_first) as world:
+        await world.fake.user_says("oPatient1", "第一条")
+        await world.fake.user_says("oPatient1", "第二条")
+        await world.fake.user_says("oPatient2", "别人的")  # not held up by oPatient1
+        await world.server.settle()
+    assert handled.index("oPatient2:别人的") < handled.index("oPatient1:第一条")
+    assert handled.index("oPatient1:第一条") < handled.index("oPatient1:第二条")

@@ -14,6 +14,7 @@ import asyncio
 import dataclasses
 import logging
 import socket
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -34,19 +35,28 @@ log = logging.getLogger(__name__)
 PATH = "/wechat"
 CHANNEL = "wechat"
 SUCCESS = "success"
+AT_ONCE = 4  # events handled side by side (SQLite writes one at a time anyway)
 
 EventHandler = Callable[[WeChatEvent], Awaitable[None]]
 
 
 @dataclass
 class CallbackContext:
-    """What every request needs, and the handler tasks still running."""
+    """What every request needs, and the handler tasks still running.
+
+    A few events are handled side by side, each follower's one at a time in the order they
+    came (asyncio's locks are first come, first served), so the requests themselves are
+    answered at once whatever the burst.
+    """
 
     account: WeChatAccount
     inbound: ChannelInboundRepository
     clock: Clock
     handler: EventHandler
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    handling: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(AT_ONCE))
+    followers: dict[str, asyncio.Lock] = field(default_factory=dict)
+    waiting: Counter[str] = field(default_factory=Counter)
 
     async def take(self, event: WeChatEvent) -> bool:
         """Record a callback with what it brought; False when it was taken before."""
@@ -67,8 +77,20 @@ class CallbackContext:
         return len(waiting)
 
     async def _handle(self, event: WeChatEvent) -> None:
-        """Handle an event, then mark it handled — also when the handler failed: it is logged
-        and not handed on again at every start."""
+        """Handle an event after the follower's earlier ones, then mark it handled — also
+        when the handler failed: it is logged and not handed on again at every start."""
+        openid = event.openid
+        self.waiting[openid] += 1
+        lock = self.followers.setdefault(openid, asyncio.Lock())
+        try:
+            async with lock, self.handling:
+                await self._handle_now(event)
+        finally:
+            self.waiting[openid] -= 1
+            if not self.waiting[openid]:
+                del self.waiting[openid], self.followers[openid]
+
+    async def _handle_now(self, event: WeChatEvent) -> None:
         try:
             await self.handler(event)
         except Exception as error:  # a background task: nobody else would hear of it
