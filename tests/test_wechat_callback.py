@@ -173,3 +173,15 @@ async def test_one_followers_messages_are_handled_in_the_order_they_came(
         await world.server.settle()
     assert handled.index("oPatient2:别人的") < handled.index("oPatient1:第一条")
     assert handled.index("oPatient1:第一条") < handled.index("oPatient1:第二条")
+
+
+async def test_the_same_callback_twice_at_once_is_handed_on_once(tmp_path: Path) -> None:
+    async with wechat_world(tmp_path) as world, httpx.AsyncClient() as client:
+        fields = {"MsgType": "text", "Content": "复诊要空腹吗", "MsgId": "24000000000000001"}
+        body = world.fake.callback_body("oPatient1", fields).encode()
+        params = world.fake.signed_params()
+        posts = [client.post(world.callback_url, params=params, content=body) for _ in range(3)]
+        answers = await asyncio.gather(*posts)  # WeChat's retries racing the first try
+        assert [(a.status_code, a.text) for a in answers] == [(200, "success")] * 3
+        await world.server.settle()
+        assert [e.content for e in world.events] == ["复诊要空腹吗"]

@@ -32,6 +32,7 @@ from bot.settings import Settings
 __all__ = ["Call", "FakeWeChat", "FakeWeChatState"]
 
 ACCOUNT = "gh_fakeaccount01"
+CALLBACK_TIMEOUT = 30.0  # seconds: WeChat gives up after 5; a test wants the bot's answer
 NOTICE_TEMPLATE = "notice-template"  # the template the fake knows (FakeWeChatState)
 JSON_ENDPOINTS = ("message/custom/send", "message/template/send", "qrcode/create", "menu/create")
 
@@ -110,6 +111,7 @@ class FakeWeChat:
         self.clock, self.callback_url = clock, callback_url
         self.callback_token, self.aes_key = callback_token, aes_key
         self._server: HTTPServer | None = None
+        self._client: httpx.AsyncClient | None = None
         self.port = 0
 
     @property
@@ -138,9 +140,12 @@ class FakeWeChat:
         self.port = sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
-        """Stop listening."""
+        """Stop listening, and close the client that posts callbacks."""
         if self._server is not None:
             self._server.stop()
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
 
     @property
     def calls(self) -> list[Call]:
@@ -206,8 +211,10 @@ class FakeWeChat:
                 self.callback_token, params["timestamp"], params["nonce"], encrypted
             )
             body = _xml({"ToUserName": ACCOUNT, "Encrypt": encrypted})
-        async with httpx.AsyncClient() as client:
-            response = await client.post(self.callback_url, params=params, content=body.encode())
+        if self._client is None:  # one client for every callback, as WeChat keeps its own
+            self._client = httpx.AsyncClient(timeout=CALLBACK_TIMEOUT)
+        content = body.encode()
+        response = await self._client.post(self.callback_url, params=params, content=content)
         return response.status_code
 
     def signed_params(self) -> dict[str, str]:

@@ -76,13 +76,29 @@ class ChannelInboundRepository:
     ) -> bool:
         """Record a callback (and what it brought, until handled); False when it was taken
         before (a platform's retry)."""
+        return dedup_key in await self.take_many(channel, [(dedup_key, event)], now)
+
+    async def take_many(
+        self, channel: str, callbacks: list[tuple[str, dict[str, Any] | None]], now: datetime
+    ) -> set[str]:
+        """Record callbacks (key, what it brought) in one transaction; return the keys taken
+        now — not those taken before, nor a key's second time in the list."""
+        first: dict[str, dict[str, Any] | None] = {}
+        for key, event in callbacks:
+            first.setdefault(key, event)
+        rows = [
+            {"channel": channel, "dedup_key": key, "received_at": now, "event": event}
+            for key, event in first.items()
+        ]
         dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(inbound).values(
-            channel=channel, dedup_key=dedup_key, received_at=now, event=event
+        statement = (
+            dialect.insert(inbound)
+            .values(rows)
+            .on_conflict_do_nothing()
+            .returning(inbound.c.dedup_key)
         )
         async with self._engine.begin() as conn:
-            result = await conn.execute(statement.on_conflict_do_nothing())
-        return result.rowcount == 1
+            return set((await conn.execute(statement)).scalars())
 
     async def handled(self, channel: str, dedup_key: str, now: datetime) -> None:
         """Mark a callback handled and forget what it brought."""

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from typing import Any
 
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
@@ -57,15 +58,48 @@ class CallbackContext:
     handling: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(AT_ONCE))
     followers: dict[str, asyncio.Lock] = field(default_factory=dict)
     waiting: Counter[str] = field(default_factory=Counter)
+    queued: list[tuple[WeChatEvent, asyncio.Future[bool]]] = field(default_factory=list)
+    recording: bool = False
 
     async def take(self, event: WeChatEvent) -> bool:
-        """Record a callback with what it brought; False when it was taken before."""
-        now = self.clock.now()
-        return await self.inbound.take(CHANNEL, event.dedup_key, now, dataclasses.asdict(event))
+        """Record a callback with what it brought; False when it was taken before.
+
+        Callbacks that come while a write is under way are recorded together in the next
+        one (a group commit): a burst costs a few transactions, not one each, and every
+        request is answered soon after its callback is safely kept.
+        """
+        taken = asyncio.get_running_loop().create_future()
+        self.queued.append((event, taken))
+        if not self.recording:
+            self.recording = True
+            self._keep(asyncio.create_task(self._record_queued()))
+        return bool(await taken)
+
+    async def _record_queued(self) -> None:
+        try:
+            while self.queued:
+                batch, self.queued = self.queued, []
+                callbacks: list[tuple[str, dict[str, Any] | None]] = [
+                    (event.dedup_key, dataclasses.asdict(event)) for event, _ in batch
+                ]
+                try:
+                    keys = await self.inbound.take_many(CHANNEL, callbacks, self.clock.now())
+                except Exception as error:  # each request answers 500: WeChat sends it again
+                    for _event, taken in batch:
+                        taken.set_exception(error)
+                    continue
+                for event, taken in batch:
+                    taken.set_result(event.dedup_key in keys)
+                    keys.discard(event.dedup_key)  # the same callback twice in one batch
+        finally:
+            self.recording = False
 
     def hand_on(self, event: WeChatEvent) -> None:
         """Run the handler in the background, keeping the task referenced until it ends."""
-        task = asyncio.create_task(self._handle(event))
+        self._keep(asyncio.create_task(self._handle(event)))
+
+    def _keep(self, task: asyncio.Task[None]) -> None:
+        """Keep a background task referenced until it ends (settle() waits for them)."""
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
