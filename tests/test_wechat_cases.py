@@ -13,7 +13,7 @@ from tests.wechat_patients import (
     clicks,
     event,
     invite_qr,
-    last_menu,
+    menu_choice,
     notices,
     says,
     scans,
@@ -22,19 +22,13 @@ from tests.wechat_patients import (
 )
 
 
-def choice_id(harness: BotHarness, starts: str) -> str:
-    assert harness.wechat is not None
-    [found] = [id_ for id_, label in last_menu(harness.wechat) if label.startswith(starts)]
-    return found
-
-
 async def enrolled_on_wechat(harness: BotHarness) -> None:
     await start_with_wechat(harness, GROUP)
     await seed(harness.settings, record(department="呼吸科", nurse="王护士"))
     await scans(harness, await invite_qr(harness))
     await says(harness, "8001")
-    await clicks(harness, choice_id(harness, "我是患者本人"))
-    await clicks(harness, choice_id(harness, "同意"))
+    await clicks(harness, menu_choice(harness, "我是患者本人"))
+    await clicks(harness, menu_choice(harness, "同意"))
     await harness.services.store.staff.upsert(
         STAFF, Role.STAFF, None, "刘护士长", harness.clock.now()
     )

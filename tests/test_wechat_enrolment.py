@@ -13,7 +13,7 @@ from tests.wechat_patients import (
     clicks,
     event,
     invite_qr,
-    last_menu,
+    menu_choice,
     notices,
     says,
     scans,
@@ -30,12 +30,6 @@ async def enrolled_contacts(harness: BotHarness) -> list[tuple[str, str | None, 
     return [(c.channel, c.handle, c.consent) for c in contacts]
 
 
-def choice_id(harness: BotHarness, starts: str) -> str:
-    assert harness.wechat is not None
-    [found] = [id_ for id_, label in last_menu(harness.wechat) if label.startswith(starts)]
-    return found
-
-
 async def test_a_new_follower_scans_the_qr_code_and_enrols(harness: BotHarness) -> None:
     fake = await start_with_wechat(harness)
     await seed(harness.settings, record())
@@ -44,8 +38,8 @@ async def test_a_new_follower_scans_the_qr_code_and_enrols(harness: BotHarness) 
     assert "张" not in greeting  # nothing about the patient before the identity check
     await says(harness, "8001")  # the phone's last four digits
     assert "张**" in texts(fake)[-1]
-    await clicks(harness, choice_id(harness, "我是患者本人"))
-    await clicks(harness, choice_id(harness, "同意"))
+    await clicks(harness, menu_choice(harness, "我是患者本人"))
+    await clicks(harness, menu_choice(harness, "同意"))
     assert await enrolled_contacts(harness) == [
         (ChannelName.WECHAT.value, OPENID, ConsentDecision.GRANTED)
     ]
@@ -70,8 +64,8 @@ async def test_unfollowing_withdraws_consent(harness: BotHarness) -> None:
     await seed(harness.settings, record())
     await scans(harness, await invite_qr(harness))
     await says(harness, "8001")
-    await clicks(harness, choice_id(harness, "我是患者本人"))
-    await clicks(harness, choice_id(harness, "同意"))
+    await clicks(harness, menu_choice(harness, "我是患者本人"))
+    await clicks(harness, menu_choice(harness, "同意"))
     await event(harness, "unsubscribe")
     [(_channel, _handle, consent)] = await enrolled_contacts(harness)
     assert consent == ConsentDecision.WITHDRAWN

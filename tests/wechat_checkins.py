@@ -18,19 +18,13 @@ from tests.wechat_patients import (
     conversation,
     invite_qr,
     last_menu,
+    menu_choice,
     says,
     scans,
     start_with_wechat,
 )
 
 REFUSALS = (45015, 45047)  # outside the window, over its 5 messages
-
-
-def menu_choice(harness: BotHarness, starts: str, openid: str = OPENID) -> str:
-    """The id of the last msgmenu's choice whose label starts with these words."""
-    assert harness.wechat is not None
-    [found] = [i for i, label in last_menu(harness.wechat, openid) if label.startswith(starts)]
-    return found
 
 
 async def enrol_by_qr(harness: BotHarness, hospital_no: str = "ZY001") -> Contact:

@@ -92,6 +92,13 @@ def last_menu(fake: FakeWeChat, openid: str = OPENID) -> list[tuple[str, str]]:
     return [(str(item["id"]), str(item["content"])) for item in menus[-1]["list"]]
 
 
+def menu_choice(harness: BotHarness, starts: str, openid: str = OPENID) -> str:
+    """The id of the last msgmenu's choice whose label starts with these words."""
+    assert harness.wechat is not None
+    [found] = [i for i, label in last_menu(harness.wechat, openid) if label.startswith(starts)]
+    return found
+
+
 def notices(fake: FakeWeChat, openid: str = OPENID) -> list[dict[str, Any]]:
     """The notices (template messages) that reached a user, oldest first."""
     return [call.payload for call in fake.state.sent_to(openid, NOTICE)]
