@@ -36,6 +36,10 @@ class ChannelChatRepository:
         query = select(chats.c.id).where(
             chats.c.channel == address.channel, chats.c.address == address.chat
         )
+        async with self._engine.connect() as conn:  # known: a read, no write lock
+            known = (await conn.execute(query)).scalar_one_or_none()
+        if known is not None:
+            return chat_key(known)
         async with self._engine.begin() as conn:
             await conn.execute(insert.on_conflict_do_nothing())
             row_id = (await conn.execute(query)).scalar_one()

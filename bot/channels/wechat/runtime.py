@@ -8,7 +8,7 @@ always says what messages/ says; a refusal is logged and the bot runs on.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.channels.text.inbox import TextInbox
 from bot.channels.wechat.api import WeChatApi
@@ -26,9 +26,6 @@ from bot.storage.store import Store
 from bot.templating import Renderer
 
 log = logging.getLogger(__name__)
-# WeChat limits customer-service messages per user (the window) and per day (500,000), not
-# per second; this keeps a burst of plan messages from flooding the API all the same.
-WECHAT_RATE = 50.0
 
 
 @dataclass
@@ -36,7 +33,7 @@ class WeChatRuntime:
     account: WeChatAccount
     api: WeChatApi
     channel: WeChatChannel
-    pacer: Pacer = field(default_factory=lambda: Pacer(WECHAT_RATE, per_chat_interval=0))
+    pacer: Pacer
     server: CallbackServer | None = None
 
     async def serve(self, services: Services, listen: str) -> int:
@@ -77,4 +74,6 @@ def open_wechat(
     channel = WeChatChannel(
         store, renderer, clock, api, account.notice_template_id, settings.locale, settings.zone
     )
-    return WeChatRuntime(account, api, channel)
+    # WeChat limits customer-service messages per follower (the window) and per day (500,000),
+    # not per second: FOLLOWUP_RATE paces it as every channel, with no per-chat spacing.
+    return WeChatRuntime(account, api, channel, Pacer(settings.rate, per_chat_interval=0))
