@@ -184,7 +184,8 @@ async def _wechat(settings: Settings) -> list[Finding]:
     finally:
         await store.close()
     if errcode:
-        return [("check/wechat_token", {"errcode": errcode, "meaning": meaning(errcode)})]
+        words = meaning(Renderer(), settings.locale, errcode)
+        return [("check/wechat_token", {"errcode": errcode, "meaning": words})]
     return []
 
 

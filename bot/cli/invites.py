@@ -37,6 +37,7 @@ from bot.services.invitations import (
 from bot.settings import Settings
 from bot.storage.audit import Actor
 from bot.storage.store import Store
+from bot.templating import Renderer
 
 SAFE_FILE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -159,15 +160,15 @@ async def link_maker(
             try:
                 return (await api.create_qr(issued.token, seconds)).url
             except (SendFault, WeChatError) as error:
-                fail(settings, "cli/wechat_qr_refused", error=wechat_refusal(error))
+                fail(settings, "cli/wechat_qr_refused", error=wechat_refusal(settings, error))
 
         yield wechat_qr
 
 
-def wechat_refusal(error: SendFault | WeChatError) -> str:
+def wechat_refusal(settings: Settings, error: SendFault | WeChatError) -> str:
     """Say why WeChat refused, for an operator (the errcode and what it means)."""
     if isinstance(error, WeChatError):
-        return f"{error.errcode}: {meaning(error.errcode)}"
+        return f"{error.errcode}: {meaning(Renderer(), settings.locale, error.errcode)}"
     return error.reason
 
 

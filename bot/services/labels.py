@@ -42,6 +42,7 @@ class LabelGroup(StrEnum):
     ANSWER = "answer"
     PLAN_STEP = "plan_step"
     CONSENT_VIA = "consent_via"
+    WECHAT_ERRCODE = "wechat_errcode"  # for operators (bot.channels.wechat.faults.meaning)
 
 
 TEXT_VALUES = ("text", "typed_time")  # stored values whose words are the typed text

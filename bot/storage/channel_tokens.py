@@ -71,13 +71,6 @@ class ChannelInboundRepository:
     def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
-    async def take(
-        self, channel: str, dedup_key: str, now: datetime, event: dict[str, Any] | None = None
-    ) -> bool:
-        """Record a callback (and what it brought, until handled); False when it was taken
-        before (a platform's retry)."""
-        return dedup_key in await self.take_many(channel, [(dedup_key, event)], now)
-
     async def take_many(
         self, channel: str, callbacks: list[tuple[str, dict[str, Any] | None]], now: datetime
     ) -> set[str]:

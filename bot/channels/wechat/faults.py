@@ -4,6 +4,8 @@ channel's own exceptions (outside the window, msgmenu not allowed, a token to re
 from __future__ import annotations
 
 from bot.domain.channel_messages import FaultKind, SendFault
+from bot.services.labels import LabelGroup
+from bot.templating import Renderer
 
 OUTSIDE_WINDOW = frozenset({45015, 45047})  # 48 hours passed, or 5 messages sent since
 UNREACHABLE = frozenset({43004, 43019})  # unsubscribed (取消关注), or blocked the account
@@ -12,16 +14,6 @@ MENU_NOT_ALLOWED = 40200  # msgmenu on an unverified or test account: "invalid a
 DAILY_QUOTA = 45009  # the day's calls of this API are used up
 BUSY = -1  # 系统繁忙: try again
 DAILY_QUOTA_WAIT = 3600.0  # seconds: the quota resets at midnight; look again in an hour
-
-MEANINGS = {
-    40001: "the AppSecret is wrong, or the token was replaced",
-    40013: "the AppID is wrong",
-    40125: "the AppSecret is wrong",
-    40164: "this server's IP address is not on the account's IP whitelist (IP白名单)",
-    41002: "the AppID is missing",
-    45009: "the day's quota of token fetches is used up",
-    -1: "WeChat is busy; try again in a minute",
-}
 
 
 class WeChatError(Exception):
@@ -44,9 +36,9 @@ class TokenRejected(WeChatError):
     """The access token is invalid or expired: fetch a new one and call again."""
 
 
-def meaning(errcode: int) -> str:
-    """Say what an errcode means for an operator (`followup check`)."""
-    return MEANINGS.get(errcode, "see WeChat's global return codes (全局返回码说明)")
+def meaning(renderer: Renderer, locale: str, errcode: int) -> str:
+    """Say what an errcode means for an operator (messages/<locale>/labels/wechat_errcode)."""
+    return renderer.label(LabelGroup.WECHAT_ERRCODE.value, errcode, locale)
 
 
 def raise_for(errcode: int) -> None:
