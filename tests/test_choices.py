@@ -23,6 +23,7 @@ from bot.domain.choices import (
     decode_broadcast,
     decode_drill,
     decode_enrol,
+    decode_handling,
     decode_language,
     decode_stop,
     decode_survey,
@@ -33,6 +34,7 @@ from bot.domain.choices import (
     encode_drill,
     encode_enrol,
     encode_fact,
+    encode_handling,
     encode_language,
     encode_stop,
     encode_survey,
@@ -60,6 +62,8 @@ SENT_BEFORE = {  # ids of buttons already in patients' chats: they must keep wor
     "te:save": encode_template_edit(TemplateEditChoice.SAVE),
     "bc:ok": encode_broadcast(ConfirmChoice.OK),
     "pf:no:12:dec1": encode_fact(ConfirmChoice.NO, 12, "deceased", True),
+    "ch:12:yes": encode_handling(12, True),
+    "ch:12:no": encode_handling(12, False),
     "sd:failed:20261101:20261130:2": encode_drill(
         DrillPage("failed", date(2026, 11, 1), date(2026, 11, 30), 2)
     ),
@@ -106,3 +110,10 @@ def test_each_id_goes_to_its_own_handler() -> None:
     assert patterns[0] == r"^(md|mc|rx|ka):"
     for sent in SENT_BEFORE:
         assert sum(1 for p in patterns if re.match(p, sent)) == 1, sent
+
+
+def test_a_handling_answer_decodes_what_it_encodes_and_nothing_forged() -> None:
+    assert decode_handling(encode_handling(7, True)) == (7, True)
+    assert decode_handling(encode_handling(7, False)) == (7, False)
+    for forged in ("ch:7:maybe", "ch:x:yes", "ch:7", "cs:7:yes", "ch:" + "9" * 19 + ":yes"):
+        assert decode_handling(forged) is None

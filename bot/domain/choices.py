@@ -275,6 +275,21 @@ def decode_death_report(data: str) -> int | None:
     return int(number)
 
 
+def encode_handling(case_id: int, satisfied: bool) -> str:
+    """Return the id of the patient's answer on how a case was handled, e.g. "ch:12:yes"."""
+    return f"{Prefix.HANDLING}:{case_id}:{'yes' if satisfied else 'no'}"
+
+
+def decode_handling(data: str) -> tuple[int, bool] | None:
+    """Return (case id, satisfied) of a handling answer, None if the id is not one."""
+    parts = data.split(":")
+    if len(parts) != 3 or parts[0] != Prefix.HANDLING or parts[2] not in ("yes", "no"):
+        return None
+    if not parts[1].isdecimal() or len(parts[1]) > 18:
+        return None
+    return int(parts[1]), parts[2] == "yes"
+
+
 MAX_DRILL_PAGE = 10_000
 
 

@@ -14,6 +14,7 @@ from bot.domain.cases import (
     IllegalTransition,
 )
 from bot.domain.channel_messages import Address, Choice, Outgoing
+from bot.domain.choices import encode_handling
 from bot.domain.conversation_window import NoticeKind
 from bot.services.cases import apply, member_name
 from bot.services.container import Services
@@ -153,8 +154,8 @@ async def _tell_patient_closed(services: Services, case: Case, contact: Contact)
     await tell_contact(services, contact, "case/closed", number=case.id, outcome=outcome)
     choices = (
         (
-            Choice(f"ch:{case.id}:yes", render("buttons/handling_satisfied", locale)),
-            Choice(f"ch:{case.id}:no", render("buttons/handling_unsatisfied", locale)),
+            Choice(encode_handling(case.id, True), render("buttons/handling_satisfied", locale)),
+            Choice(encode_handling(case.id, False), render("buttons/handling_unsatisfied", locale)),
         ),
     )
     await tell_contact(services, contact, "case/handling_question", choices, number=case.id)
@@ -178,19 +179,6 @@ async def relay_to_staff(services: Services, case: Case, chat_id: int, text: str
         case.id, CaseEventKind.PATIENT_REPLY, services.clock.now(), None, shown
     )
     await tell_patient(services, chat_id, "case/patient_reply_sent", number=case.id)
-
-
-HANDLING_ANSWERS = {"yes": True, "no": False}
-
-
-def read_handling_choice(choice_id: str) -> tuple[int, bool] | None:
-    """Return (case id, satisfied) of a handling answer `ch:<case>:yes|no`, else None."""
-    parts = choice_id.split(":")
-    if len(parts) != 3 or parts[0] != "ch" or parts[2] not in HANDLING_ANSWERS:
-        return None
-    if not (parts[1].isdecimal() and len(parts[1]) < 19):
-        return None
-    return int(parts[1]), HANDLING_ANSWERS[parts[2]]
 
 
 async def rate_handling(services: Services, case_id: int, chat_id: int, satisfied: bool) -> bool:

@@ -12,7 +12,7 @@ import yaml
 from bot.channels.text.reading import chosen, normalized
 from bot.domain.cases import CaseKind
 from bot.domain.channel_messages import Address
-from bot.domain.choices import decode_answer
+from bot.domain.choices import decode_answer, decode_handling
 from bot.domain.consent import ConsentVia
 from bot.domain.dialogs import DialogKind
 from bot.domain.patient_messages import PatientMessage
@@ -136,7 +136,7 @@ class TextInbox:
     async def _rate_handling(self, chat: int, choice_id: str) -> bool:
         """Answer how a closed case was handled; False if the choice is not that answer, or
         was answered already."""
-        rating = case_replies.read_handling_choice(choice_id)
+        rating = decode_handling(choice_id)
         if rating is None:
             return False
         case_id, satisfied = rating
