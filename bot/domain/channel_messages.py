@@ -16,6 +16,7 @@ class ChannelName(StrEnum):
     TELEGRAM = "telegram"
     TEXT = "text"  # plain text both ways (the core's tests; later SMS and the phone)
     WECHAT = "wechat"  # a WeChat service account (服务号)
+    SMS = "sms"  # text messages by a provider's templates, answered on mobile web pages
 
 
 @dataclass(frozen=True)
