@@ -14,6 +14,8 @@ from bot.settings import Settings
 from tests.backends import drop_all, on_postgres
 from tests.harness import START, make_settings
 
+pytest_plugins = ["tests.browser"]  # the `browser` fixture: headless Chromium
+
 # CI explores the same examples every run (FOLLOWUP_CI=1 in .ci/run), so that whether a
 # submission lands does not depend on luck; by hand, each run explores new ones.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
