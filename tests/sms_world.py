@@ -43,9 +43,12 @@ class SmsWorld:
     notices: SmsNotices
     callbacks_base: str = ""
     replies: list[tuple[Address, str]] = field(default_factory=list)
+    inbox_down: bool = False  # the inbox fails (its database is away)
 
     async def on_reply(self, address: Address, text: str) -> None:
         """Keep a reply, as the text inbox would take it."""
+        if self.inbox_down:
+            raise RuntimeError(f"inbox down while taking {text!r} from {address.chat}")
         self.replies.append((address, text))
 
 

@@ -25,7 +25,7 @@ from tornado.web import Application, RequestHandler
 from bot.demo.fake_sms_state import Answer, FakeSend, FakeSmsState
 from bot.domain.clock import Clock
 from bot.domain.conversation_window import NoticeKind
-from bot.domain.sms import SmsProviderName
+from bot.domain.sms import SmsProviderName, SmsStatus
 from bot.settings import Settings
 
 __all__ = ["FakeSend", "FakeSms", "FakeSmsState"]
@@ -183,8 +183,8 @@ class FakeSms:
                 "description": "用户短信送达成功" if delivered else "失败", "sid": send.id,
             }  # fmt: skip
             return [item]
-        status = "delivered" if delivered else "failed"
-        return {"id": send.id, "status": status, "detail": code}
+        status = SmsStatus.DELIVERED if delivered else SmsStatus.FAILED
+        return {"id": send.id, "status": status.value, "detail": code}
 
     async def _post(self, what: str, body: Any) -> int:
         if self._client is None:

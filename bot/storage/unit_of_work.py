@@ -30,10 +30,10 @@ from bot.storage.patient_messages import PatientMessageRepository
 from bot.storage.plan_edits import PlanEditRepository
 from bot.storage.reports import ReportRepository
 from bot.storage.revisits import RevisitRepository
+from bot.storage.sms_messages import SmsMessageRepository
 from bot.storage.staff import StaffRepository
 from bot.storage.stats import StatsRepository
 from bot.storage.surveys import SurveyRepository
-from bot.storage.sms_messages import SmsMessageRepository
 from bot.storage.templates import TemplateRepository
 
 

@@ -29,7 +29,7 @@ ACKNOWLEDGEMENT: dict[SmsProviderName, dict[str, Any]] = {
     SmsProviderName.TENCENT: {"result": 0, "errmsg": "OK"},
     SmsProviderName.GENERIC: {"ok": True},
 }
-DELIVERED_WORDS = {"delivered", "success", "ok"}
+DELIVERED_WORDS = {SmsStatus.DELIVERED.value, "success", "ok"}  # a gateway's words
 
 
 class CallbackError(ValueError):

@@ -46,7 +46,9 @@ def registered_texts(
 ) -> dict[NoticeKind, str]:
     """Return each kind's wording to register, the link's code in the provider's syntax."""
     link = f"{link_base.rstrip('/')}/m/{PLACEHOLDER[provider]}"
-    return {kind: renderer.render(f"sms/{kind.value}", locale, link=link) for kind in NoticeKind}
+    return {
+        kind: renderer.render(f"sms/{kind.value}", locale, link=link).strip() for kind in NoticeKind
+    }
 
 
 def next_local_day(now: datetime, zone: ZoneInfo) -> datetime:
