@@ -28,7 +28,7 @@ from bot.templating import Renderer
 from tests.harness import START, make_settings
 
 PHONE = "13800138000"
-LINK_BASE = "https://followup.example.cn"
+LINK_PREFIX = "https://followup.example.cn/m/"
 
 
 @dataclass
@@ -67,7 +67,7 @@ async def sms_world(
     account = fake.settings_for(base).require_sms()
     store = Store.open(base.database_url)
     client = make_provider(account, clock)
-    texts = registered_texts(Renderer(), "zh_CN", LINK_BASE, provider)
+    texts = registered_texts(Renderer(), "zh_CN", LINK_PREFIX, provider)
     notices = SmsNotices(client, account, store.sms_messages, base.zone, clock, texts)
     world = SmsWorld(clock, fake, account, client, store, notices)
     server = _serve(world)

@@ -14,9 +14,10 @@ from bot.domain.channel_messages import Address, ChannelName, FaultKind, SendFau
 from bot.domain.conversation_window import NoticeKind
 from bot.domain.sms import SmsProviderName, SmsStatus, normalize_phone, sms_parts
 from bot.storage.schema import sms_messages
+from bot.storage.sms_messages import forget_phone
 from bot.templating import LOCALES, Renderer
 from tests.harness import START
-from tests.sms_world import LINK_BASE, PHONE, sms_world
+from tests.sms_world import LINK_PREFIX, PHONE, sms_world
 
 TOKEN = "Ab3dE6gH9k"
 # START is 10:00 in Shanghai: the local day ends in 14 hours
@@ -96,11 +97,11 @@ def test_parts_are_counted_as_the_providers_count() -> None:
 def test_every_registered_text_fits_with_its_signature(
     locale: str, provider: SmsProviderName
 ) -> None:
-    texts = registered_texts(Renderer(), locale, LINK_BASE, provider)
+    texts = registered_texts(Renderer(), locale, LINK_PREFIX, provider)
     assert set(texts) == set(NoticeKind)
     for kind, text in texts.items():
         placeholder = {"aliyun": "${code}", "tencent": "{1}", "generic": "{code}"}[provider]
-        assert f"{LINK_BASE}/m/{placeholder}" in text, kind
+        assert f"{LINK_PREFIX}{placeholder}" in text, kind
         assert "TD" in text
         sent = "【市第一人民医院】" + text.replace(placeholder, TOKEN)
         # Chinese fits one part; English words are longer, and may take two
@@ -113,3 +114,13 @@ def test_numbers_are_normalized_to_eleven_digits() -> None:
     assert normalize_phone("86-138-0013-8000") == PHONE
     assert normalize_phone("1380013800") is None
     assert normalize_phone("23800138000") is None
+
+
+async def test_erasure_forgets_the_texts_sent_to_a_number(tmp_path: Path) -> None:
+    async with sms_world(tmp_path) as world:
+        sent = await world.notices.send(PHONE, NoticeKind.CHECK_IN, TOKEN, START)
+        other = await world.notices.send("13900139000", NoticeKind.CHECK_IN, TOKEN, START)
+        async with world.store.engine.begin() as conn:
+            await forget_phone(conn, "138-0013-8000")
+        assert await world.store.sms_messages.find(SmsProviderName.ALIYUN, sent.ref) is None
+        assert await world.store.sms_messages.find(SmsProviderName.ALIYUN, other.ref) is not None

@@ -9,10 +9,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.conversation_window import NoticeKind
-from bot.domain.sms import SmsProviderName, SmsStatus
+from bot.domain.sms import SmsProviderName, SmsStatus, normalize_phone
 from bot.storage.connections import Connections
 from bot.storage.schema import sms_messages as sms
 
@@ -22,6 +23,12 @@ KEY_SALT = "followup-sms:"
 def phone_key(phone: str) -> str:
     """Return the hash a number is counted under (never the number itself)."""
     return hashlib.sha256((KEY_SALT + phone).encode()).hexdigest()
+
+
+async def forget_phone(conn: AsyncConnection, phone: str) -> None:
+    """Delete the record of the texts sent to a number (erasure)."""
+    number = normalize_phone(phone) or phone
+    await conn.execute(delete(sms).where(sms.c.phone_key == phone_key(number)))
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,11 @@ class SmsReceipt:
 
 
 def registered_texts(
-    renderer: Renderer, locale: str, link_base: str, provider: SmsProviderName
+    renderer: Renderer, locale: str, link_prefix: str, provider: SmsProviderName
 ) -> dict[NoticeKind, str]:
-    """Return each kind's wording to register, the link's code in the provider's syntax."""
-    link = f"{link_base.rstrip('/')}/m/{PLACEHOLDER[provider]}"
+    """Return each kind's wording to register: the page link's prefix (e.g.
+    https://host/m/) followed by its code, written in the provider's syntax."""
+    link = f"{link_prefix}{PLACEHOLDER[provider]}"
     return {
         kind: renderer.render(f"sms/{kind.value}", locale, link=link).strip() for kind in NoticeKind
     }
