@@ -19,7 +19,7 @@ from bot.domain.sms import SmsProviderName, normalize_phone
 Answer = tuple[int, dict[str, Any]]  # an HTTP status and its JSON body
 AUTH = re.compile(
     r"^TC3-HMAC-SHA256 Credential=(?P<key>[^/]+)/(?P<date>[\d-]+)/sms/tc3_request, "
-    r"SignedHeaders=content-type;host, Signature=(?P<sig>[0-9a-f]{64})$"
+    r"SignedHeaders=content-type;host;x-tc-action, Signature=(?P<sig>[0-9a-f]{64})$"
 )
 SKEW = 300  # seconds a Tencent request's timestamp may differ from the clock
 ALIYUN_NEEDED = ("AccessKeyId", "PhoneNumbers", "SignName", "TemplateCode", "Signature")

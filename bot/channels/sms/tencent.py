@@ -2,9 +2,11 @@
 
 POST JSON to the endpoint with X-TC-Action, X-TC-Version, X-TC-Region, X-TC-Timestamp and
 an Authorization of "TC3-HMAC-SHA256 Credential=<SecretId>/<date>/sms/tc3_request,
-SignedHeaders=content-type;host, Signature=<hex>", the signature over the canonical request
-(method, "/", "", the two headers, their names, the body's SHA-256) with a key derived
-from "TC3" + SecretKey by date, service and "tc3_request". The answer is
+SignedHeaders=content-type;host;x-tc-action, Signature=<hex>", the signature over the
+canonical request (method, "/", "", the three headers, their names, the body's SHA-256)
+with a key derived from "TC3" + SecretKey by UTC date, service and "tc3_request"
+(签名方法 v3, e.g. https://cloud.tencent.com/document/api/1427/56189; its worked example
+is a test). The answer is
 {"Response": {"SendStatusSet": [{"SerialNo", "PhoneNumber", "Code": "Ok", ...}], ...}} or
 {"Response": {"Error": {"Code", "Message"}}}; a number's own refusal is its SendStatus Code.
 Sources (checked 2026-12): SendSms, https://cloud.tencent.com/document/api/382/55981;
@@ -30,6 +32,9 @@ VERSION = "2021-01-11"
 SERVICE = "sms"
 REGION = "ap-guangzhou"
 ALGORITHM = "TC3-HMAC-SHA256"
+ACTION = "SendSms"
+CONTENT_TYPE = "application/json; charset=utf-8"
+SIGNED_HEADERS = "content-type;host;x-tc-action"
 OK = "Ok"
 DAY = 24 * 3600.0
 HOUR = 3600.0
@@ -54,33 +59,50 @@ FAILED_CODES = {
 }
 
 
-def canonical_request(host: str, body: str) -> str:
-    """Return the canonical request TC3 signs (a JSON POST to /)."""
-    headers = f"content-type:application/json; charset=utf-8\nhost:{host}\n"
+def canonical_request(host: str, action: str, body: str) -> str:
+    """Return the canonical request TC3 signs (a JSON POST to /, its action signed too)."""
+    headers = f"content-type:{CONTENT_TYPE}\nhost:{host}\nx-tc-action:{action.lower()}\n"
     digest = hashlib.sha256(body.encode()).hexdigest()
-    return f"POST\n/\n\n{headers}\ncontent-type;host\n{digest}"
+    return f"POST\n/\n\n{headers}\n{SIGNED_HEADERS}\n{digest}"
 
 
-def signature(secret: str, host: str, body: str, timestamp: int) -> str:
-    """Return the hex TC3-HMAC-SHA256 signature of a request."""
-    date = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
-    scope = f"{date}/{SERVICE}/tc3_request"
-    hashed = hashlib.sha256(canonical_request(host, body).encode()).hexdigest()
-    to_sign = f"{ALGORITHM}\n{timestamp}\n{scope}\n{hashed}"
+def string_to_sign(canonical: str, timestamp: int, service: str = SERVICE) -> str:
+    """Return the string TC3 signs: algorithm, time, scope and the request's hash."""
+    scope = f"{_date(timestamp)}/{service}/tc3_request"
+    hashed = hashlib.sha256(canonical.encode()).hexdigest()
+    return f"{ALGORITHM}\n{timestamp}\n{scope}\n{hashed}"
+
+
+def signing_key(secret: str, timestamp: int, service: str = SERVICE) -> bytes:
+    """Derive the day's signing key from the SecretKey."""
     key = ("TC3" + secret).encode()
-    for part in (date, SERVICE, "tc3_request"):
+    for part in (_date(timestamp), service, "tc3_request"):
         key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    return key
+
+
+def sign_with_key(key: bytes, to_sign: str) -> str:
+    """Return the hex signature of a string with a derived key."""
     return hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
 
 
+def signature(secret: str, host: str, body: str, timestamp: int) -> str:
+    """Return the hex TC3-HMAC-SHA256 signature of a SendSms request."""
+    to_sign = string_to_sign(canonical_request(host, ACTION, body), timestamp)
+    return sign_with_key(signing_key(secret, timestamp), to_sign)
+
+
 def authorization(key_id: str, secret: str, host: str, body: str, timestamp: int) -> str:
-    """Return the Authorization header of a request."""
-    date = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
+    """Return the Authorization header of a SendSms request."""
     sign = signature(secret, host, body, timestamp)
     return (
-        f"{ALGORITHM} Credential={key_id}/{date}/{SERVICE}/tc3_request, "
-        f"SignedHeaders=content-type;host, Signature={sign}"
+        f"{ALGORITHM} Credential={key_id}/{_date(timestamp)}/{SERVICE}/tc3_request, "
+        f"SignedHeaders={SIGNED_HEADERS}, Signature={sign}"
     )
+
+
+def _date(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
 
 
 def fault(code: str, message: str) -> SendFault:
@@ -127,9 +149,9 @@ class TencentSms:
             "Authorization": authorization(
                 account.key_id, account.key_secret, self.host, body, timestamp
             ),
-            "Content-Type": "application/json; charset=utf-8",
+            "Content-Type": CONTENT_TYPE,
             "Host": self.host,
-            "X-TC-Action": "SendSms",
+            "X-TC-Action": ACTION,
             "X-TC-Version": VERSION,
             "X-TC-Region": REGION,
             "X-TC-Timestamp": str(timestamp),
