@@ -75,13 +75,21 @@ def fault(code: str, message: str) -> SendFault:
     """Map Aliyun's Code to the neutral fault (the daily limits: try again tomorrow)."""
     reason = f"aliyun:{code}"[:64]
     if code in RETRY_CODES:
-        wait = DAY if "DAY" in code or "天" in message else None
-        return SendFault(FaultKind.RETRY, reason, retry_after=wait, detail=message)
+        return SendFault(FaultKind.RETRY, reason, retry_after=_wait(code, message), detail=message)
     if code in ACCOUNT_CODES:
         return SendFault(FaultKind.RETRY, reason, retry_after=HOUR, detail=message)
     if code in UNREACHABLE_CODES:
         return SendFault(FaultKind.UNREACHABLE, reason, detail=message)
     return SendFault(FaultKind.FAILED, reason, detail=message)
+
+
+def _wait(code: str, message: str) -> float | None:
+    """Return the wait a limit implies: its day ("触发天级流控") or hour, else the backoff's."""
+    if "DAY" in code or "天" in message:
+        return DAY
+    if "小时" in message:
+        return HOUR
+    return None
 
 
 class AliyunSms:

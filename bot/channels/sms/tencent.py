@@ -43,7 +43,11 @@ ACCOUNT_CODES = {
     "FailedOperation.InsufficientBalanceInSmsPackage",
     "UnauthorizedOperation.ServiceSuspendDueToArrears",
 }
-DAILY_CODES = {"LimitExceeded.PhoneNumberDailyLimit", "LimitExceeded.DailyLimit"}
+DAILY_CODES = {
+    "LimitExceeded.PhoneNumberDailyLimit",
+    "LimitExceeded.PhoneNumberSameContentDailyLimit",
+    "LimitExceeded.DailyLimit",
+}
 RETRY_PREFIXES = ("LimitExceeded.", "RequestLimitExceeded", "InternalError", "ResourceUnavailable")
 UNREACHABLE_CODES = {
     "InvalidParameterValue.IncorrectPhoneNumber",
