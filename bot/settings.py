@@ -16,7 +16,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from bot.domain.contact_hours import parse_month_day, parse_send_windows
 from bot.domain.medications.times import parse_quiet_hours, parse_times_setting
@@ -24,6 +24,8 @@ from bot.domain.plans.model import parse_duration
 from bot.domain.red_flags import parse_user_ids
 from bot.domain.staff_fields import DEFAULT_STAFF_FIELDS, parse_staff_fields
 from bot.logs import parse_log_format, parse_log_level
+from bot.settings_sms import SettingsError as SettingsError
+from bot.settings_sms import SmsSettings
 from bot.templating import LOCALES
 
 ENV_PREFIX = "FOLLOWUP_"
@@ -67,11 +69,7 @@ class WeChatAccount:
     notice_template_id: str
 
 
-class SettingsError(Exception):
-    """A setting is missing or invalid; the message names the variable and what is expected."""
-
-
-class Settings(BaseSettings):
+class Settings(SmsSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True
     )

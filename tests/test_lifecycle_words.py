@@ -44,6 +44,7 @@ from bot.domain.messages import (
     WaitReason,
 )
 from bot.domain.patient_facts import FactEffect
+from bot.domain.sms import SmsProviderName, SmsStatus
 from bot.domain.step_answers import StepAnswer
 from bot.domain.surveys.status import SurveyStatus
 from bot.storage.database import StorageProblem
@@ -79,6 +80,8 @@ GUARDED: tuple[type[StrEnum], ...] = (
     FactEffect,
     Verdict,
     StorageProblem,
+    SmsStatus,
+    SmsProviderName,
 )
 ORDINARY = {  # values that are also ordinary names here: not checked
     "template": "a plan step's and a broadcast's field",

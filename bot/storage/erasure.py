@@ -37,6 +37,7 @@ from bot.storage.schema import (
     survey_answers,
     survey_sessions,
 )
+from bot.storage.sms_messages import forget_phone
 from bot.storage.surveys import OPEN_STATUSES
 
 ERASE_ACTION = "patient.erase"
@@ -117,6 +118,7 @@ async def erase_patient(
         await _erase_cases(conn, patient_id)
         await _erase_contacts(conn, patient_id, chats, now)
         await _erase_episodes(conn, patient_id, now)
+        await _forget_texts(conn, patient_id)
         await conn.execute(
             update(patients)
             .where(patients.c.id == patient_id)
@@ -138,6 +140,14 @@ async def erase_patient(
         if ledger is not None:
             event = AuditEntry(now, actor.kind.value, actor.id, action, subject, detail)
             append_entries(ledger, [LedgerEntry.of(LedgerEntryKind.ERASURE, event, hidden)])
+
+
+async def _forget_texts(conn: AsyncConnection, patient_id: int) -> None:
+    """Delete the record of the text messages sent to the patient's phone."""
+    query = select(patients.c.phone).where(patients.c.id == patient_id)
+    phone = (await conn.execute(query)).scalar()
+    if phone:
+        await forget_phone(conn, str(phone))
 
 
 def _sessions_of(patient_id: int) -> Select[tuple[int]]:

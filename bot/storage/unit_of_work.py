@@ -30,6 +30,7 @@ from bot.storage.patient_messages import PatientMessageRepository
 from bot.storage.plan_edits import PlanEditRepository
 from bot.storage.reports import ReportRepository
 from bot.storage.revisits import RevisitRepository
+from bot.storage.sms_messages import SmsMessageRepository
 from bot.storage.staff import StaffRepository
 from bot.storage.stats import StatsRepository
 from bot.storage.surveys import SurveyRepository
@@ -66,6 +67,7 @@ class Repositories:
     channel_windows: ChannelWindowRepository
     channel_tokens: ChannelTokenRepository
     channel_inbound: ChannelInboundRepository
+    sms_messages: SmsMessageRepository
 
     @classmethod
     def over(cls, connections: Connections, **extra: Any) -> Self:
@@ -97,6 +99,7 @@ class Repositories:
             channel_windows=ChannelWindowRepository(connections),
             channel_tokens=ChannelTokenRepository(connections),
             channel_inbound=ChannelInboundRepository(connections),
+            sms_messages=SmsMessageRepository(connections),
             **extra,
         )
 

@@ -46,6 +46,7 @@ from bot.storage.schema.people import (
     settings_cache,
     staff_members,
 )
+from bot.storage.schema.sms import sms_messages
 from bot.storage.schema.windows import channel_windows, held_messages
 
 __all__ = [
@@ -78,6 +79,7 @@ __all__ = [
     "scheduled_messages",
     "seen_updates",
     "settings_cache",
+    "sms_messages",
     "staff_members",
     "step_answers",
     "step_tallies",

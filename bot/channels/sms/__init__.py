@@ -1,0 +1,1 @@
+"""The SMS channel: providers behind one interface, the notice texts, their callbacks."""
