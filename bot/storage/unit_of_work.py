@@ -34,6 +34,7 @@ from bot.storage.staff import StaffRepository
 from bot.storage.stats import StatsRepository
 from bot.storage.surveys import SurveyRepository
 from bot.storage.templates import TemplateRepository
+from bot.storage.web_pages import WebPageRepository
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Repositories:
     channel_windows: ChannelWindowRepository
     channel_tokens: ChannelTokenRepository
     channel_inbound: ChannelInboundRepository
+    web_pages: WebPageRepository
 
     @classmethod
     def over(cls, connections: Connections, **extra: Any) -> Self:
@@ -97,6 +99,7 @@ class Repositories:
             channel_windows=ChannelWindowRepository(connections),
             channel_tokens=ChannelTokenRepository(connections),
             channel_inbound=ChannelInboundRepository(connections),
+            web_pages=WebPageRepository(connections),
             **extra,
         )
 

@@ -46,6 +46,7 @@ from bot.storage.schema.people import (
     settings_cache,
     staff_members,
 )
+from bot.storage.schema.web import web_feed, web_links, web_visits
 from bot.storage.schema.windows import channel_windows, held_messages
 
 __all__ = [
@@ -84,4 +85,7 @@ __all__ = [
     "survey_answers",
     "survey_sessions",
     "template_versions",
+    "web_feed",
+    "web_links",
+    "web_visits",
 ]
