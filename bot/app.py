@@ -142,9 +142,7 @@ def build_app(
         )
         if wechat is not None:
             channels[ChannelName.WECHAT], pacers[ChannelName.WECHAT] = wechat.channel, wechat.pacer
-        web = (
-            open_web(settings, store, renderer, chosen_clock) if settings.web_configured else None
-        )
+        web = open_web(settings, store, renderer, chosen_clock) if settings.web_configured else None
         if web is not None:
             channels[ChannelName.SMS] = web.channel
         dispatcher = Dispatcher(

@@ -69,9 +69,7 @@ async def tap(client: httpx.AsyncClient, url: str, label: str) -> httpx.Response
 async def write(client: httpx.AsyncClient, url: str, text: str) -> httpx.Response:
     """Open the page and send typed words; return the page shown after."""
     page = (await client.get(url)).text
-    return await client.post(
-        url, data={"_xsrf": xsrf(page), "text": text}, follow_redirects=True
-    )
+    return await client.post(url, data={"_xsrf": xsrf(page), "text": text}, follow_redirects=True)
 
 
 async def answer(

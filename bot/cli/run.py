@@ -57,7 +57,9 @@ def run_command(
     check_web_listen(settings, web_listen)
     start_logging(settings, log_format, log_level)
     try:
-        app = build_app(settings, wechat_listen=wechat_listen, web_listen=web_listen)  # validates the plans first
+        app = build_app(
+            settings, wechat_listen=wechat_listen, web_listen=web_listen
+        )  # validates the plans first
     except (DataFileError, HolidayFileError) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(EXIT_SETTINGS) from None

@@ -17,8 +17,9 @@ from bot.storage.web_pages import FeedEntry
 
 SHOWN = 10  # messages on the page: the latest, and older ones above it
 TEXT_LIMIT = 2000
-CLOSED = "closed"  # the query flag: the answer posted was to a question no longer open
+LATE = "answered_late"  # the query flag: the answer posted was to a question no longer open
 FORM_KINDS = (CaseKind.COMPLAINT, CaseKind.PRAISE)
+FORM_LAYOUT = "case_form"  # messages/web/case_form.html
 
 
 def _number(value: str) -> int | None:
@@ -48,7 +49,7 @@ class ConversationPage(PageHandler):
             masked_name=mask_name(episode.name) if episode else "",
             older=entries[:-1],
             latest=entries[-1] if entries else None,
-            closed=self.get_query_argument(CLOSED, "") == "1",
+            closed=self.get_query_argument(LATE, "") == "1",
             links={
                 purpose.value: await links.sibling_url(self.opened, purpose)
                 for purpose in (LinkPurpose.COMPLAINT, LinkPurpose.STOP, LinkPurpose.REPLIES)
@@ -64,7 +65,7 @@ class ConversationPage(PageHandler):
             await self.context.inbox.receive(address, text[:TEXT_LIMIT])
         else:
             answered = await self._choose()
-        flag = "" if answered else f"?{CLOSED}=1"
+        flag = "" if answered else f"?{LATE}=1"
         self.redirect(self.request.path + flag, status=HTTPStatus.SEE_OTHER)
 
     async def _choose(self) -> bool:
@@ -93,7 +94,7 @@ class ComplaintPage(PageHandler):
             (kind.value, words(self.locale_name, f"complaint_is_{kind.value}"))
             for kind in FORM_KINDS
         ]
-        self.show("complaint", kinds=kinds, problem=problem)
+        self.show(FORM_LAYOUT, kinds=kinds, problem=problem)
 
     async def get(self, _token: str) -> None:
         """Show the form: complaint or praise, and what happened."""

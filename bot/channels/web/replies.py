@@ -18,6 +18,7 @@ ATTEMPTS = 5
 LOCKED_FOR = timedelta(hours=1)
 SESSION = timedelta(minutes=30)
 COOKIE = "verified"
+ANSWER_FIELD = "identity_answer"
 REPLY_KINDS = (CaseEventKind.REPLIED, CaseEventKind.AFTER_CLOSE_MESSAGE)
 QUESTION_WORDS = {
     IdentityQuestion.PHONE_LAST4: "identity_phone_last4",
@@ -64,7 +65,7 @@ class RepliesPage(PageHandler):
         if link.locked_until is not None and link.locked_until > now:
             self.notice("identity_locked", HTTPStatus.TOO_MANY_REQUESTS)
             return
-        answer = self.get_body_argument("answer", "")[:16]
+        answer = self.get_body_argument(ANSWER_FIELD, "")[:16]
         if question and identity_matches(question, answer, episode.phone, episode.birth_date):
             await self.services.store.web_pages.clear_failed_checks(link.id)
             self._remember(now + SESSION)
@@ -75,7 +76,9 @@ class RepliesPage(PageHandler):
         if left == 0:
             self.notice("identity_locked", HTTPStatus.TOO_MANY_REQUESTS)
             return
-        self._ask(episode, self.context.layout.words(self.locale_name, "identity_wrong", remaining=left))
+        self._ask(
+            episode, self.context.layout.words(self.locale_name, "identity_wrong", remaining=left)
+        )
 
     def _ask(self, episode: Episode, problem: str | None = None) -> None:
         question = identity_question(episode.phone, episode.birth_date)

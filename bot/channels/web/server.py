@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
@@ -49,14 +50,15 @@ def page_application(context: PageContext, secret: bytes) -> Application:
         (f"/{PATH_PREFIX[purpose]}/{TOKEN_PATTERN}", handler, {"context": context})
         for purpose, handler in HANDLERS.items()
     ]
+    settings: dict[str, Any] = {HEADERS_SETTING: security_headers(context.layout.style_source)}
     return Application(
-        routes,  # type: ignore[arg-type]  # tornado's rule list is loosely typed
+        routes,
         default_handler_class=NotFound,
         default_handler_args={"context": context},
         xsrf_cookies=True,
         xsrf_cookie_kwargs={"httponly": True, "samesite": "Lax", "secure": context.secure},
         cookie_secret=cookie_secret,
-        **{HEADERS_SETTING: security_headers(context.layout.style_source)},
+        **settings,
     )
 
 
