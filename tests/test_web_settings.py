@@ -9,14 +9,18 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import ValidationError
+from typer.testing import CliRunner
 
 from bot.app import build_app
+from bot.cli import app
+from bot.demo.fake_telegram import TOKEN
 from bot.demo.harness import BotHarness
 from bot.domain.web_links import LinkPurpose
-from bot.settings import SettingsError, describe_validation_error
+from bot.services.patient_facts import death, record_patient_fact
+from bot.settings import Settings, SettingsError, describe_validation_error
 from bot.storage.audit import Actor
 from bot.storage.erasure import erase_patient, erasure_scope
-from tests.harness import make_settings, record, seed, stored_text
+from tests.harness import HOSPITAL, make_settings, record, seed, stored_text
 from tests.web_patients import link, sms_contact
 
 SECRET = "s" * 32
@@ -67,3 +71,33 @@ async def test_erasure_deletes_the_feed_and_kills_the_links(harness: BotHarness)
     assert await store.web_pages.feed_size(contact.chat_id) == 0
     async with httpx.AsyncClient() as client:
         assert (await client.get(url)).status_code == 404
+
+
+def test_run_refuses_the_web_listener_without_its_settings(
+    monkeypatch: pytest.MonkeyPatch, cli_env: Settings
+) -> None:
+    monkeypatch.setenv("FOLLOWUP_TELEGRAM_TOKEN", TOKEN)
+    monkeypatch.setenv("FOLLOWUP_HOSPITAL_NAME", HOSPITAL)
+    monkeypatch.delenv("FOLLOWUP_PUBLIC_URL", raising=False)
+    monkeypatch.delenv("FOLLOWUP_WEB_SECRET", raising=False)
+    result = CliRunner().invoke(app, ["run", "--web-listen", "127.0.0.1:0"])
+    assert result.exit_code == 2
+    assert "FOLLOWUP_PUBLIC_URL" in result.output and "FOLLOWUP_WEB_SECRET" in result.output
+
+
+async def test_a_deceased_patients_links_no_longer_open(harness: BotHarness) -> None:
+    await harness.with_web()
+    await seed(harness.settings, record())
+    contact = await sms_contact(harness)
+    url = await link(harness, contact.chat_id, LinkPurpose.CONVERSATION)
+    store = harness.services.store
+    await record_patient_fact(
+        store,
+        harness.services.scheduling,
+        contact.patient_id,
+        death(None, "ward"),
+        Actor.cli(),
+        harness.clock.now(),
+    )
+    async with httpx.AsyncClient() as client:
+        assert (await client.get(url)).status_code == 410

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, ClassVar
@@ -18,6 +19,7 @@ from bot.domain.languages import effective_locale
 from bot.domain.web_links import LinkPurpose
 from bot.services.container import Services
 
+log = logging.getLogger(__name__)
 ERROR_WORDS = {
     HTTPStatus.FORBIDDEN: "error_forbidden",  # a form without its _xsrf token
     HTTPStatus.NOT_FOUND: "error_unknown",
@@ -73,8 +75,12 @@ class WebHandler(RequestHandler):
         key = ERROR_WORDS.get(HTTPStatus(status_code), "error_other")
         self.notice(key, status_code)
 
-    def log_exception(self, *args: Any) -> None:
-        super().log_exception(*args)  # tornado logs the path only, never the form
+    def log_exception(
+        self, typ: type[BaseException] | None, value: BaseException | None, tb: Any
+    ) -> None:
+        # never the request: its path is a capability, its form a patient's words
+        if not isinstance(value, HTTPError):
+            log.error("web page failed: %s", typ.__name__ if typ else "?", exc_info=False)
 
 
 class NotFound(WebHandler):

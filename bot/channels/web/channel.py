@@ -13,7 +13,6 @@ from bot.channels.text.render import plain_words
 from bot.domain.channel_messages import Address, ChannelName, Outgoing, Sent
 from bot.domain.clock import Clock
 from bot.storage.store import Store
-from bot.templating import Renderer
 
 
 class PageChannel:
@@ -21,8 +20,8 @@ class PageChannel:
 
     name = ChannelName.SMS
 
-    def __init__(self, store: Store, renderer: Renderer, clock: Clock) -> None:
-        self.store, self.renderer, self.clock = store, renderer, clock
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store, self.clock = store, clock
 
     async def transmit(self, address: Address, message: Outgoing) -> Sent:
         """Keep the message on the chat's page, remember its choices (so typed replies and

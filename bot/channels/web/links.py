@@ -22,6 +22,7 @@ from bot.domain.web_links import (
     sibling_token,
     token_hash,
 )
+from bot.services.patient_facts import all_stopped
 from bot.storage.store import Store
 from bot.storage.web_pages import WebLink
 
@@ -78,5 +79,8 @@ class PageLinks:
         return OpenedLink(token, link)
 
     async def _consenting(self, chat: int) -> bool:
+        """Say whether the chat still follows a patient: consent granted, not deceased or
+        in dispute (erased contacts have left the chat)."""
         contacts = await self.store.contacts.for_chat(chat)
-        return any(contact.consent == ConsentDecision.GRANTED for contact in contacts)
+        granted = [c.patient_id for c in contacts if c.consent == ConsentDecision.GRANTED]
+        return bool(granted) and not await all_stopped(self.store, granted)

@@ -15,7 +15,7 @@ from typing import Any
 
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
-from tornado.web import Application
+from tornado.web import Application, RequestHandler
 
 from bot.channels.listen import parse_listen
 from bot.channels.text.inbox import TextInbox
@@ -34,6 +34,7 @@ from bot.storage.store import Store
 from bot.templating import Renderer
 
 log = logging.getLogger(__name__)
+access = logging.getLogger("tornado.access")
 TOKEN_PATTERN = r"([A-Za-z0-9_-]{1,64})"
 HANDLERS = {
     LinkPurpose.CONVERSATION: ConversationPage,
@@ -43,6 +44,12 @@ HANDLERS = {
 }
 
 
+def log_request(handler: RequestHandler) -> None:
+    """Log a page's answer by its kind of page and status, never its link (a capability)."""
+    page = handler.request.path.split("/")[1][:1] if handler.request.path else ""
+    access.info("web %s /%s/… %d", handler.request.method, page, handler.get_status())
+
+
 def page_application(context: PageContext, secret: bytes) -> Application:
     """The tornado Application answering /m/, /c/, /s/ and /r/ links."""
     cookie_secret = hmac.new(secret, b"page cookies", hashlib.sha256).hexdigest()
@@ -50,7 +57,10 @@ def page_application(context: PageContext, secret: bytes) -> Application:
         (f"/{PATH_PREFIX[purpose]}/{TOKEN_PATTERN}", handler, {"context": context})
         for purpose, handler in HANDLERS.items()
     ]
-    settings: dict[str, Any] = {HEADERS_SETTING: security_headers(context.layout.style_source)}
+    settings: dict[str, Any] = {
+        HEADERS_SETTING: security_headers(context.layout.style_source),
+        "log_function": log_request,
+    }
     return Application(
         routes,
         default_handler_class=NotFound,
@@ -101,7 +111,7 @@ def open_web(settings: Settings, store: Store, renderer: Renderer, clock: Clock)
     return WebRuntime(
         PageLinks(store, clock, base_url, secret),
         PageFeed(store),
-        PageChannel(store, renderer, clock),
+        PageChannel(store, clock),
         layout,
         secret,
     )
