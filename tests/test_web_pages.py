@@ -192,3 +192,32 @@ async def test_a_page_view_is_remembered_as_the_last_visit(
     assert await web.feed.last_seen(contact.chat_id) is None
     await client.get(await link(harness, contact.chat_id, LinkPurpose.CONVERSATION))
     assert await web.feed.last_seen(contact.chat_id) == harness.clock.now()
+
+
+async def test_praise_on_its_page_is_recorded_and_thanked(
+    harness: BotHarness, client: httpx.AsyncClient
+) -> None:
+    contact = await patient(harness)
+    url = await link(harness, contact.chat_id, LinkPurpose.COMPLAINT)
+    form = (await client.get(url)).text
+    assert "投诉" in form and "表扬" in form
+    words = {"_xsrf": xsrf(form), "kind": "praise", "text": "王护士夜里很耐心。"}
+    page = await client.post(url, data=words)
+    [case] = await harness.services.store.cases.for_patient(contact.patient_id)
+    assert (case.kind, case.text) == ("praise", "王护士夜里很耐心。")
+    assert f"#{case.id}" in page.text
+
+
+async def test_the_page_shows_the_last_ten_messages_in_the_patients_language(
+    harness: BotHarness, client: httpx.AsyncClient
+) -> None:
+    await harness.with_web()
+    await seed(harness.settings, record())
+    contact = await sms_contact(harness, locale="en")
+    pages, now = harness.services.store.web_pages, harness.clock.now()
+    for number in range(1, 13):
+        await pages.add_to_feed(contact.chat_id, f"message number {number:02d}", [], now)
+    page = (await client.get(await link(harness, contact.chat_id, LinkPurpose.CONVERSATION))).text
+    shown = [n for n in range(1, 13) if f"message number {n:02d}" in page]
+    assert shown == list(range(3, 13))
+    assert 'lang="en"' in page and "Earlier messages" in page and "Write what you" in page

@@ -22,14 +22,16 @@ BUTTON = re.compile(r'<button type="submit" name="choice" value="(\d+)">([^<]*)<
 FEED = re.compile(r'name="feed" value="(\d+)"')
 
 
-async def sms_contact(harness: BotHarness, hospital_no: str = "ZY001") -> Contact:
+async def sms_contact(
+    harness: BotHarness, hospital_no: str = "ZY001", locale: str = "zh_CN"
+) -> Contact:
     """Link the discharge list's phone to its consenting patient on SMS, and plan it."""
     store, now = harness.services.store, harness.clock.now()
     episode = await store.episodes.latest_for(hospital_no)
     assert episode is not None
     chat = await store.channel_chats.key_for(PHONE)
     new = NewContact(
-        episode.patient_id, episode.id, chat, chat, "patient", None, "zh_CN", "sms", PHONE.chat
+        episode.patient_id, episode.id, chat, chat, "patient", None, locale, "sms", PHONE.chat
     )
     contact = await store.contacts.link(new, ConsentDecision.GRANTED, now, via="test")
     await plan_contact(store, harness.services.scheduling, contact, now)

@@ -63,8 +63,8 @@ class ConversationPage(PageHandler):
         answered = True
         if text:
             await self.context.inbox.receive(address, text[:TEXT_LIMIT])
-        else:
-            answered = await self._choose()
+        elif self.get_body_argument("choice", ""):
+            answered = await self._choose()  # else an empty box was sent: nothing to take
         flag = "" if answered else f"?{LATE}=1"
         self.redirect(self.request.path + flag, status=HTTPStatus.SEE_OTHER)
 
