@@ -20,7 +20,7 @@ from bot.domain.web_links import LinkPurpose
 from bot.services.container import Services
 
 log = logging.getLogger(__name__)
-ERROR_WORDS = {
+ERROR_WORDS: dict[int, str] = {
     HTTPStatus.FORBIDDEN: "error_forbidden",  # a form without its _xsrf token
     HTTPStatus.NOT_FOUND: "error_unknown",
     HTTPStatus.GONE: "error_gone",
@@ -72,7 +72,7 @@ class WebHandler(RequestHandler):
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.clear()  # headers set before the error are dropped; ours are set again
         self.set_default_headers()
-        key = ERROR_WORDS.get(HTTPStatus(status_code), "error_other")
+        key = ERROR_WORDS.get(status_code, "error_other")  # HTTPStatus keys are ints
         self.notice(key, status_code)
 
     def log_exception(
