@@ -164,6 +164,7 @@ async def test_every_answer_carries_the_security_headers_and_pages_are_light(
         assert headers["referrer-policy"] == "no-referrer"
         assert headers["cache-control"] == "no-store"
         assert headers["x-frame-options"] == "DENY"
+        assert "server" not in headers
         assert len(page.content) < 50_000  # the style is inline: nothing else to load
         assert "<script" not in page.text and "http://" not in page.text.split("<main>")[0]
     assert 'lang="zh-CN"' in pages[0].text and "font-size:20px" in pages[0].text

@@ -53,6 +53,7 @@ class WebHandler(RequestHandler):
         # called before initialize(): the headers come from the application's settings
         for name, value in self.application.settings[HEADERS_SETTING].items():
             self.set_header(name, value)
+        self.clear_header("Server")  # the server's name and version help nobody here
 
     def show(self, layout: str, status: int = HTTPStatus.OK, **variables: Any) -> None:
         """Answer with a page (its forms carry the _xsrf token)."""
