@@ -57,6 +57,7 @@ from bot.channels.telegram.menus import set_menus
 from bot.channels.telegram.staff_desk import TelegramStaffDesk
 from bot.channels.telegram.transport import TelegramChannel
 from bot.channels.text.channel import TextChannel, TextLine
+from bot.channels.web.server import open_web
 from bot.channels.wechat.runtime import open_wechat
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
@@ -104,16 +105,21 @@ def build_app(
     rate_limit: bool = True,
     text_line: TextLine | None = None,
     wechat_listen: str | None = None,
+    web_listen: str | None = None,
 ) -> AppType:
     """Build the Application; services are opened in post_init and closed in post_shutdown.
 
     Every configured channel is built: Telegram always (the staff group is there), WeChat
-    when FOLLOWUP_WECHAT_APP_ID is set, its callbacks served on `wechat_listen` (HOST:PORT).
+    when FOLLOWUP_WECHAT_APP_ID is set, its callbacks served on `wechat_listen` (HOST:PORT);
+    the web pages (SMS contacts' messages) when FOLLOWUP_PUBLIC_URL and FOLLOWUP_WEB_SECRET are
+    set, served on `web_listen`.
     """
     chosen_clock = clock or SystemClock()
     hospital = settings.require_hospital_name()
     renderer = Renderer()
     scheduling = load_scheduling(settings, renderer)
+    if web_listen is not None:
+        settings.require_web()  # the pages need their URL and secret: say so before starting
 
     async def post_init(app: AppType) -> None:
         store = Store.open(settings.database_url)
@@ -136,6 +142,9 @@ def build_app(
         )
         if wechat is not None:
             channels[ChannelName.WECHAT], pacers[ChannelName.WECHAT] = wechat.channel, wechat.pacer
+        web = open_web(settings, store, renderer, chosen_clock) if settings.web_configured else None
+        if web is not None:
+            channels[ChannelName.SMS] = web.channel
         dispatcher = Dispatcher(
             store,
             composer,
@@ -166,6 +175,9 @@ def build_app(
             await wechat.set_menu(renderer, settings.locale)
             if wechat_listen is not None:
                 await wechat.serve(app.bot_data.services, wechat_listen)
+        app.bot_data.web = web
+        if web is not None and web_listen is not None:
+            await web.serve(app.bot_data.services, web_listen)
         log_holiday_warning(scheduling, chosen_clock.now().date())
         if app.job_queue is not None:
             app.job_queue.run_repeating(
@@ -177,6 +189,9 @@ def build_app(
             )
 
     async def post_shutdown(app: AppType) -> None:
+        if app.bot_data.web is not None:  # no page is served once the store is closed
+            await app.bot_data.web.close()
+            app.bot_data.web = None
         if app.bot_data.wechat is not None:  # its callbacks finish before the store closes
             await app.bot_data.wechat.close()
             app.bot_data.wechat = None

@@ -39,6 +39,12 @@ def run_command(
         "--wechat-listen",
         help="HOST:PORT to serve WeChat's callbacks on (path /wechat); needs FOLLOWUP_WECHAT_*.",
     ),
+    web_listen: str | None = typer.Option(
+        None,
+        "--web-listen",
+        help="HOST:PORT to serve the mobile web pages on; needs FOLLOWUP_PUBLIC_URL and "
+        "FOLLOWUP_WEB_SECRET.",
+    ),
 ) -> None:
     """Migrate the database if needed and run the bot: Telegram (long polling, or a
     webhook), and WeChat when it is configured."""
@@ -48,9 +54,12 @@ def run_command(
     require_staff_desk_token(settings)
     required(settings.require_hospital_name)
     check_wechat_listen(settings, wechat_listen)
+    check_web_listen(settings, web_listen)
     start_logging(settings, log_format, log_level)
     try:
-        app = build_app(settings, wechat_listen=wechat_listen)  # validates the plans first
+        app = build_app(
+            settings, wechat_listen=wechat_listen, web_listen=web_listen
+        )  # validates the plans first
     except (DataFileError, HolidayFileError) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(EXIT_SETTINGS) from None
@@ -92,6 +101,20 @@ def check_wechat_listen(settings: Settings, wechat_listen: str | None) -> None:
         parse_listen(wechat_listen)
     except ValueError as error:
         say(settings, "cli/bad_listen", option="--wechat-listen", error=str(error))
+        raise typer.Exit(EXIT_SETTINGS) from None
+
+
+def check_web_listen(settings: Settings, web_listen: str | None) -> None:
+    """Refuse --web-listen without the pages' URL and secret, or with a bad HOST:PORT."""
+    if web_listen is None:
+        return
+    if not settings.web_configured:
+        say(settings, "cli/web_not_configured")
+        raise typer.Exit(EXIT_SETTINGS)
+    try:
+        parse_listen(web_listen)
+    except ValueError as error:
+        say(settings, "cli/bad_listen", option="--web-listen", error=str(error))
         raise typer.Exit(EXIT_SETTINGS) from None
 
 

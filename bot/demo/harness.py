@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import SecretStr
+
 from bot.app import build_app
 from bot.channels.telegram.context import AppContext, AppType
 from bot.channels.telegram.jobs import on_dispatch_job
@@ -16,6 +18,7 @@ from bot.services.container import Services
 from bot.settings import Settings
 
 LOOPBACK_ANY_PORT = "127.0.0.1:0"
+WEB_SECRET = "harness-web-secret-0123456789abcdef"  # signs the links to the pages in tests
 
 
 class BotHarness:
@@ -27,6 +30,7 @@ class BotHarness:
         self.telegram = FakeTelegram()
         self.text_line: TextLine | None = None  # set before start() to reach text contacts
         self.wechat: FakeWeChat | None = None  # set (started) before start() for WeChat
+        self.web = False  # set before start() to serve the web pages
         self.app: AppType | None = None
 
     async def start(self) -> None:
@@ -38,6 +42,7 @@ class BotHarness:
             rate_limit=False,
             text_line=self.text_line,
             wechat_listen=LOOPBACK_ANY_PORT if self.wechat else None,
+            web_listen=LOOPBACK_ANY_PORT if self.web else None,
         )
         await self.app.initialize()
         assert self.app.post_init is not None
@@ -46,6 +51,10 @@ class BotHarness:
             runtime = self.app.bot_data.wechat
             assert runtime is not None and runtime.server is not None
             self.wechat.callback_url = f"http://127.0.0.1:{runtime.server.port}/wechat"
+        if self.web:  # links point at wherever the pages are served now
+            pages = self.app.bot_data.web
+            assert pages is not None and pages.port is not None
+            pages.links.base_url = f"http://127.0.0.1:{pages.port}"
 
     async def stop(self) -> None:
         """Shut the application down as `run` would (the fake WeChat API stays up)."""
@@ -67,6 +76,14 @@ class BotHarness:
         self.wechat, self.settings = fake, fake.settings_for(self.settings)
         await self.restart()
         return fake
+
+    async def with_web(self) -> str:
+        """Restart the bot serving the web pages on a free port; return their base URL."""
+        update = {"public_url": "http://127.0.0.1", "web_secret": SecretStr(WEB_SECRET)}
+        self.web, self.settings = True, self.settings.model_copy(update=update)
+        await self.restart()
+        assert self.app is not None and self.app.bot_data.web is not None
+        return self.app.bot_data.web.links.base_url
 
     async def wechat_settled(self) -> None:
         """Wait until the WeChat callbacks taken so far are handled."""

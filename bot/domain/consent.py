@@ -13,6 +13,7 @@ class ConsentVia(StrEnum):
     STOP = "stop"  # /stop, confirmed
     KEEP_ASKING = "keep_asking"  # "no" to "do you still want to receive messages?"
     UNSUBSCRIBE = "unsubscribe"  # unfollowed a channel where that means withdrawal (WeChat)
+    WEB_PAGE = "web_page"  # confirmed on the "stop messages" web page
 
 
 WITHDRAWN_REASON = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.cases import CaseKind
+from bot.domain.cases import Case, CaseKind
 from bot.domain.dialogs import DialogKind, DialogStep
 from bot.domain.enrolment import ConsentDecision
 from bot.services.case_texts import local_text
@@ -128,6 +128,20 @@ async def _submit(services: Services, state: DialogState) -> None:
     await services.store.dialogs.clear(state.chat_id)
     due = local_text(services.settings.zone, case.due_at)[:10]
     await say(services, state.chat_id, f"{PREFIX[kind]}/submitted", number=case.id, due=due)
+
+
+async def file_case(services: Services, chat_id: int, kind: CaseKind, text: str) -> Case | None:
+    """File a complaint or praise told in one go (a web form, where the kind and the words
+    come together): the same case, staff post and reply as the dialog; None if the chat has
+    no consenting patient or the text is empty."""
+    contact = await consenting_contact(services.store, chat_id)
+    told = text.strip()[:TEXT_LIMIT]
+    if contact is None or not told:
+        return None
+    case = await open_patient_case(services, contact, kind, told, "", None)
+    due = local_text(services.settings.zone, case.due_at)[:10]
+    await say(services, chat_id, f"{PREFIX[kind]}/submitted", number=case.id, due=due)
+    return case
 
 
 async def _concerned_values(services: Services, state: DialogState) -> dict[str, str]:

@@ -35,6 +35,7 @@ from bot.storage.staff import StaffRepository
 from bot.storage.stats import StatsRepository
 from bot.storage.surveys import SurveyRepository
 from bot.storage.templates import TemplateRepository
+from bot.storage.web_pages import WebPageRepository
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Repositories:
     channel_tokens: ChannelTokenRepository
     channel_inbound: ChannelInboundRepository
     sms_messages: SmsMessageRepository
+    web_pages: WebPageRepository
 
     @classmethod
     def over(cls, connections: Connections, **extra: Any) -> Self:
@@ -100,6 +102,7 @@ class Repositories:
             channel_tokens=ChannelTokenRepository(connections),
             channel_inbound=ChannelInboundRepository(connections),
             sms_messages=SmsMessageRepository(connections),
+            web_pages=WebPageRepository(connections),
             **extra,
         )
 

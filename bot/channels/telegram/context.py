@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from bot.services.container import Services
 
 if TYPE_CHECKING:
+    from bot.channels.web.server import WebRuntime
     from bot.channels.wechat.runtime import WeChatRuntime
 
 Data = dict[object, object]
@@ -20,6 +21,7 @@ RateLimitArgs = dict[str, Any]
 class BotData:
     services: Services | None = field(default=None)
     wechat: WeChatRuntime | None = field(default=None)  # when WeChat is configured
+    web: WebRuntime | None = field(default=None)  # when the web pages are configured
 
 
 class AppContext(CallbackContext[ExtBot[RateLimitArgs], Data, Data, BotData]):

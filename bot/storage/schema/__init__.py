@@ -47,6 +47,7 @@ from bot.storage.schema.people import (
     staff_members,
 )
 from bot.storage.schema.sms import sms_messages
+from bot.storage.schema.web import web_feed, web_links, web_visits
 from bot.storage.schema.windows import channel_windows, held_messages
 
 __all__ = [
@@ -86,4 +87,7 @@ __all__ = [
     "survey_answers",
     "survey_sessions",
     "template_versions",
+    "web_feed",
+    "web_links",
+    "web_visits",
 ]
