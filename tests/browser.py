@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -39,18 +39,22 @@ FLAGS = (
     "--disable-sync",
     f"--window-size={PHONE_SIZE}",
 )
-# The smallest computed font size of any element that shows text of its own.
+# The smallest computed font size of any element that shows text of its own, or takes typing
+# (a radio button or checkbox shows no text: its label does).
 SMALLEST_TEXT_PX = """
 let smallest = Infinity;
 for (const el of document.body.querySelectorAll('*')) {
   const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
   const shown = el.getClientRects().length > 0;
-  if ((own || el.matches('input, textarea, button')) && shown) {
+  const typed = el.matches('textarea, button, input:not([type=radio]):not([type=checkbox])');
+  if ((own || typed) && shown) {
     smallest = Math.min(smallest, parseFloat(getComputedStyle(el).fontSize));
   }
 }
 return smallest;
 """
+# Which document is shown, once it has loaded (null while loading): each navigation has its own.
+NEW_DOCUMENT = "return document.readyState === 'complete' ? performance.timeOrigin : null;"
 PAGE_BYTES = """
 return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
   .reduce((sum, entry) => sum + entry.transferSize, 0);
@@ -80,6 +84,10 @@ class Browser:
         """Type into the field whose <label> reads `label`."""
         await asyncio.to_thread(self._type_into, label, text)
 
+    async def pick(self, label: str) -> None:
+        """Tick the radio button or checkbox whose label reads `label`."""
+        await asyncio.to_thread(self._pick, label)
+
     async def text(self) -> str:
         """Return the page's visible text."""
         return await asyncio.to_thread(lambda: self.driver.find_element(By.TAG_NAME, "body").text)
@@ -99,15 +107,25 @@ class Browser:
     def _tap(self, label: str) -> None:
         for element in self.driver.find_elements(By.CSS_SELECTOR, "button, a, input[type=submit]"):
             if _shows(element, label):
-                page = self.driver.find_element(By.TAG_NAME, "html")
+                before = self.driver.execute_script(NEW_DOCUMENT)
                 element.click()
-                wait = WebDriverWait(self.driver, NAVIGATION_TIMEOUT)
-                wait.until(expected_conditions.staleness_of(page))
-                wait.until(
-                    lambda driver: driver.execute_script("return document.readyState") == "complete"
-                )
+                self._wait_for_new_document(before)
                 return
         raise AssertionError(f"no button or link reads {label!r} on {self.driver.current_url}")
+
+    def _wait_for_new_document(self, before: object) -> None:
+        """Wait until the page that was shown is replaced by another, fully loaded."""
+        wait = WebDriverWait(
+            self.driver, NAVIGATION_TIMEOUT, ignored_exceptions=(WebDriverException,)
+        )
+        wait.until(lambda driver: driver.execute_script(NEW_DOCUMENT) not in (before, None))
+
+    def _pick(self, label: str) -> None:
+        for element in self.driver.find_elements(By.CSS_SELECTOR, "label"):
+            if element.text.strip() == label:
+                element.click()
+                return
+        raise AssertionError(f"nothing to pick reads {label!r} on {self.driver.current_url}")
 
     def _type_into(self, label: str, text: str) -> None:
         for element in self.driver.find_elements(By.TAG_NAME, "label"):
