@@ -83,6 +83,13 @@ class SmsMessageRepository:
         async with self._engine.connect() as conn:
             return int((await conn.execute(query)).scalar_one())
 
+    async def last_sent(self, phone: str) -> datetime | None:
+        """Return when the last text went to a number, if ever."""
+        query = select(func.max(sms.c.sent_at)).where(sms.c.phone_key == phone_key(phone))
+        async with self._engine.connect() as conn:
+            last: datetime | None = (await conn.execute(query)).scalar_one_or_none()
+        return last
+
     async def receipt(
         self,
         provider: SmsProviderName,
