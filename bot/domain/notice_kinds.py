@@ -16,6 +16,22 @@ KINDS_BY_PREFIX = {
     Prefix.CASE_PATIENT: NoticeKind.STAFF_REPLY,
 }
 
+# What matters most to the person, last: an unread notice of a lesser kind does not hold
+# back a notice of a greater one (a tip must not hide the check-in sent after it).
+RANK = (
+    NoticeKind.OTHER,
+    NoticeKind.EDUCATION,
+    NoticeKind.MEDICINE,
+    NoticeKind.REEXAM,
+    NoticeKind.CHECK_IN,
+    NoticeKind.STAFF_REPLY,
+)
+
+
+def outranks(kind: NoticeKind, other: NoticeKind) -> bool:
+    """Say whether a notice of `kind` matters more than one of `other`."""
+    return RANK.index(kind) > RANK.index(other)
+
 
 def notice_kind(message: Outgoing) -> NoticeKind:
     """Tell what a message is: as it says, else from its choices' prefixes (else OTHER)."""

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.conversation_window import NoticeKind
+from bot.domain.notice_kinds import outranks
 from bot.storage.connections import Connections
 from bot.storage.schema import sms_owed as owed
 
@@ -28,11 +29,11 @@ class SmsOwedRepository:
         self._engine = engine
 
     async def owe(self, chat_id: int, kind: NoticeKind, due_at: datetime) -> None:
-        """Owe a chat a notice from `due_at`: one a chat, a staff reply's kind kept (its
-        link is the replies page), the later due time kept."""
+        """Owe a chat a notice from `due_at`: one a chat, of the kind that matters most (a
+        staff reply's links to the replies page), the later due time kept."""
         held = await self.get(chat_id)
         if held is not None:
-            kind = NoticeKind.STAFF_REPLY if NoticeKind.STAFF_REPLY in (kind, held.kind) else kind
+            kind = held.kind if outranks(held.kind, kind) else kind
             due_at = max(due_at, held.due_at)
         dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
         values = {"chat_id": chat_id, "kind": kind.value, "due_at": due_at}

@@ -1,7 +1,7 @@
 """The SMS channel: every message is kept on the chat's page, and a short notice SMS with
 the page's link tells the person it is there — unless they are on the page now, an earlier
-notice is still unread, or the hour or the limits say later (then the notice is owed, kept
-per chat, and sent by the sweep once due).
+notice that matters as much is still unread, or the hour or the limits say later (then the
+notice is owed, kept per chat, and sent by the sweep once due).
 
 A staff reply's notice links to the replies page (behind the identity check); every other
 notice to the conversation page.
@@ -17,7 +17,7 @@ from bot.channels.web.server import WebRuntime
 from bot.domain.channel_messages import Address, ChannelName, FaultKind, Outgoing, SendFault, Sent
 from bot.domain.clock import Clock
 from bot.domain.conversation_window import NoticeKind
-from bot.domain.notice_kinds import notice_kind
+from bot.domain.notice_kinds import notice_kind, outranks
 from bot.domain.schedule import SendPolicy, next_send_time
 from bot.domain.web_links import LinkPurpose
 from bot.services.complaint_dialog import consenting_contact
@@ -59,7 +59,7 @@ class SmsChannel:
         """Send the notice now, owe it for later, or leave it (they are there, or an earlier
         notice is unread)."""
         now = self.clock.now()
-        if await self._needless(chat, phone, now):
+        if await self._needless(chat, phone, kind, now):
             return
         allowed = next_send_time(now, self.policy)
         if allowed > now:
@@ -91,13 +91,17 @@ class SmsChannel:
             log.warning("sms notice to chat %d not sent: %s", owed.chat_id, fault.reason)
             await self.store.sms_owed.settle(owed.chat_id)
 
-    async def _needless(self, chat: int, phone: str, now: datetime) -> bool:
-        """Say whether the person needs no notice: on the page lately, or one unread."""
+    async def _needless(self, chat: int, phone: str, kind: NoticeKind, now: datetime) -> bool:
+        """Say whether the person needs no notice: on the page lately, or one unread that
+        matters as much."""
         seen = await self.web.feed.last_seen(chat)
         if seen is not None and now - seen < ON_THE_PAGE:
             return True
         last = await self.store.sms_messages.last_sent(phone)
-        return last is not None and now - last < UNREAD and (seen is None or seen < last)
+        if last is None or outranks(kind, last[1]):
+            return False
+        sent_at = last[0]
+        return now - sent_at < UNREAD and (seen is None or seen < sent_at)
 
     async def _send(self, chat: int, phone: str, kind: NoticeKind, now: datetime) -> None:
         """Send the notice with a fresh link's code; a RETRY fault owes it, FAILED is logged
