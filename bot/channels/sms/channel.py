@@ -61,7 +61,7 @@ class SmsChannel:
         now = self.clock.now()
         if await self._needless(chat, phone, kind, now):
             return
-        allowed = next_send_time(now, self.policy)
+        allowed = next_send_time(now, self.policy, spread=False)
         if allowed > now:
             await self.store.sms_owed.owe(chat, kind, allowed)
             return
@@ -81,7 +81,7 @@ class SmsChannel:
         if seen is not None and now - seen < ON_THE_PAGE:
             await self.store.sms_owed.settle(owed.chat_id)  # they are on the page
             return
-        allowed = next_send_time(now, self.policy)
+        allowed = next_send_time(now, self.policy, spread=False)
         if allowed > now:
             await self.store.sms_owed.owe(owed.chat_id, owed.kind, allowed)
             return
