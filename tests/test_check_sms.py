@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import app
 from bot.demo.fake_sms import CALLBACK_SECRET, TEMPLATES
 from bot.domain.conversation_window import NoticeKind
 from bot.settings import Settings
-from tests.test_check import _environment, app, fake_api, runner
+from tests.test_check import _environment, fake_api, runner
 
 __all__ = ["fake_api"]  # the fixture, used by name
 PUBLIC_URL = "https://fu.hospital.example.cn"
