@@ -4,6 +4,7 @@ danger alerts staff; a number that is no contact is answered nothing."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -93,3 +94,12 @@ async def test_a_delivery_failure_receipt_is_recorded(harness: BotHarness) -> No
     record = await harness.services.store.sms_messages.find(notice.provider, notice.id)
     assert record is not None
     assert (record.status, record.receipt_code) == (SmsStatus.FAILED, "MK:0001")
+
+
+async def test_the_callback_paths_are_logged_without_their_secret(
+    harness: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        await harness.with_sms(SmsProviderName.TENCENT)
+    assert "/sms/tencent/…/reply" in caplog.text and "/sms/tencent/…/receipt" in caplog.text
+    assert harness.settings.require_sms().callback_secret not in caplog.text
