@@ -17,7 +17,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.channels.sms.runtime import open_sms
+from bot.channels.sms.runtime import open_pages
 from bot.channels.telegram.context import AppContext, AppType, BotData
 from bot.channels.telegram.conversations.broadcast import on_broadcast, on_broadcast_button
 from bot.channels.telegram.conversations.complaint import on_case_button, on_complain, on_praise
@@ -58,7 +58,6 @@ from bot.channels.telegram.menus import set_menus
 from bot.channels.telegram.staff_desk import TelegramStaffDesk
 from bot.channels.telegram.transport import TelegramChannel
 from bot.channels.text.channel import TextChannel, TextLine
-from bot.channels.web.server import open_web
 from bot.channels.wechat.runtime import open_wechat
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
@@ -145,12 +144,7 @@ def build_app(
         )
         if wechat is not None:
             channels[ChannelName.WECHAT], pacers[ChannelName.WECHAT] = wechat.channel, wechat.pacer
-        web = open_web(settings, store, renderer, chosen_clock) if settings.web_configured else None
-        sms = (
-            open_sms(settings, store, renderer, chosen_clock, web, scheduling.policy)
-            if web is not None and settings.sms_configured
-            else None
-        )
+        web, sms = open_pages(settings, store, renderer, chosen_clock, scheduling.policy)
         if web is not None:
             channels[ChannelName.SMS] = sms.channel if sms is not None else web.channel
         dispatcher = Dispatcher(

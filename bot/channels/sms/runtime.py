@@ -13,7 +13,7 @@ from bot.channels.sms.inbox import SmsInbox
 from bot.channels.sms.notices import SmsNotices, registered_texts
 from bot.channels.sms.provider import SmsProvider
 from bot.channels.sms.providers import make_provider
-from bot.channels.web.server import WebRuntime
+from bot.channels.web.server import WebRuntime, open_web
 from bot.domain.clock import Clock
 from bot.domain.schedule import SendPolicy
 from bot.domain.web_links import PATH_PREFIX, LinkPurpose
@@ -74,3 +74,16 @@ def open_sms(
     notices = SmsNotices(provider, account, store.sms_messages, settings.zone, clock, texts)
     channel = SmsChannel(web, notices, store, clock, policy)
     return SmsRuntime(account, provider, notices, channel)
+
+
+def open_pages(
+    settings: Settings, store: Store, renderer: Renderer, clock: Clock, policy: SendPolicy
+) -> tuple[WebRuntime | None, SmsRuntime | None]:
+    """Build the pages when configured, and the SMS channel over them when SMS is too."""
+    if not settings.web_configured:
+        return None, None
+    web = open_web(settings, store, renderer, clock)
+    sms = (
+        open_sms(settings, store, renderer, clock, web, policy) if settings.sms_configured else None
+    )
+    return web, sms
