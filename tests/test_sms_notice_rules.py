@@ -18,10 +18,14 @@ from bot.demo.harness import BotHarness
 from bot.domain.cases import CaseKind
 from bot.domain.channel_messages import Outgoing
 from bot.domain.clock import FakeClock
+from bot.domain.consent import ConsentVia
 from bot.domain.conversation_window import NoticeKind
 from bot.services.cases import open_patient_case
+from bot.services.stopping import withdraw_without_asking
 from bot.settings import Settings
 from bot.settings_sms import SettingsError
+from bot.storage.audit import Actor
+from bot.storage.erasure import erase_patient, erasure_scope
 from tests.harness import START, local
 from tests.sms_patients import page_of, sms_patient, template_of, texts
 from tests.test_complaints import reply_to_patient
@@ -137,3 +141,34 @@ def test_sms_without_the_pages_is_refused_naming_their_settings(settings: Settin
         build_app(configured)
     assert "FOLLOWUP_PUBLIC_URL" in str(refused.value)
     assert "FOLLOWUP_WEB_SECRET" in str(refused.value)
+
+
+async def test_an_owed_notice_is_dropped_when_the_patient_stops_or_is_erased(
+    harness: BotHarness,
+) -> None:
+    fake, contact = await sms_patient(harness, send_windows="08:00-21:00")
+    store = harness.services.store
+    sent = len(texts(fake))
+    await message_at(harness, "2026-11-24", "23:00")  # owed until 08:00
+    assert await store.sms_owed.get(contact.chat_id) is not None
+    scope = await erasure_scope(store.engine, "ZY001")
+    assert scope is not None
+    await erase_patient(store.engine, scope, "ZY001", harness.clock.now(), Actor.cli())
+    assert await store.sms_owed.get(contact.chat_id) is None
+    harness.clock.advance(local("2026-11-25", "08:00") - harness.clock.now())
+    await harness.tick()
+    assert kinds_after(fake, sent) == []
+
+
+async def test_a_withdrawal_on_the_page_leaves_the_owed_notice_unsent(
+    harness: BotHarness, client: httpx.AsyncClient
+) -> None:
+    fake, contact = await sms_patient(harness, send_windows="08:00-21:00")
+    sent = len(texts(fake))
+    await message_at(harness, "2026-11-24", "23:00")  # owed until 08:00
+    assert await harness.services.store.sms_owed.get(contact.chat_id) is not None
+    await withdraw_without_asking(harness.services, contact.chat_id, ConsentVia.WEB_PAGE)
+    harness.clock.advance(local("2026-11-25", "08:00") - harness.clock.now())
+    await harness.tick()
+    assert kinds_after(fake, sent) == []
+    assert await harness.services.store.sms_owed.get(contact.chat_id) is None
