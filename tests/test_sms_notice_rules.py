@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from bot.app import build_app
 from bot.demo.fake_sms import FakeSms
@@ -26,6 +27,7 @@ from bot.settings import Settings
 from bot.settings_sms import SettingsError
 from bot.storage.audit import Actor
 from bot.storage.erasure import erase_patient, erasure_scope
+from bot.storage.schema import patients
 from tests.harness import START, local
 from tests.sms_patients import page_of, sms_patient, template_of, texts
 from tests.test_complaints import reply_to_patient
@@ -160,15 +162,25 @@ async def test_an_owed_notice_is_dropped_when_the_patient_stops_or_is_erased(
     assert kinds_after(fake, sent) == []
 
 
-async def test_a_withdrawal_on_the_page_leaves_the_owed_notice_unsent(
-    harness: BotHarness, client: httpx.AsyncClient
+@pytest.mark.parametrize("change", ["withdrawn", "deceased_at", "dispute_since", "erased_at"])
+async def test_an_owed_notice_never_goes_to_a_patient_no_longer_followed(
+    harness: BotHarness, change: str
 ) -> None:
     fake, contact = await sms_patient(harness, send_windows="08:00-21:00")
+    store = harness.services.store
     sent = len(texts(fake))
     await message_at(harness, "2026-11-24", "23:00")  # owed until 08:00
-    assert await harness.services.store.sms_owed.get(contact.chat_id) is not None
-    await withdraw_without_asking(harness.services, contact.chat_id, ConsentVia.WEB_PAGE)
+    assert await store.sms_owed.get(contact.chat_id) is not None
+    if change == "withdrawn":
+        await withdraw_without_asking(harness.services, contact.chat_id, ConsentVia.WEB_PAGE)
+    else:
+        async with store.engine.begin() as conn:
+            column = patients.c[change]
+            now = harness.clock.now()
+            await conn.execute(
+                update(patients).where(patients.c.id == contact.patient_id).values({column: now})
+            )
     harness.clock.advance(local("2026-11-25", "08:00") - harness.clock.now())
     await harness.tick()
     assert kinds_after(fake, sent) == []
-    assert await harness.services.store.sms_owed.get(contact.chat_id) is None
+    assert await store.sms_owed.get(contact.chat_id) is None

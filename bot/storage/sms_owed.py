@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.conversation_window import NoticeKind
 from bot.domain.notice_kinds import outranks
 from bot.storage.connections import Connections
+from bot.storage.outbox.eligibility import eligible
+from bot.storage.schema import contacts, episodes, patients
 from bot.storage.schema import sms_owed as owed
 
 
@@ -52,9 +54,17 @@ class SmsOwedRepository:
         return None if row is None else OwedNotice(row.chat_id, NoticeKind(row.kind), row.due_at)
 
     async def due(self, now: datetime, limit: int = 200) -> list[OwedNotice]:
-        """Return the notices due by now, the longest waiting first."""
+        """Forget the notices of chats no longer followed (withdrawn, unreachable, excluded,
+        deceased, in dispute, erased); return those due by now, the longest waiting first."""
+        followed = (
+            select(contacts.c.chat_id)
+            .join(episodes, episodes.c.id == contacts.c.episode_id)
+            .join(patients, patients.c.id == contacts.c.patient_id)
+            .where(eligible())
+        )
         query = select(owed).where(owed.c.due_at <= now).order_by(owed.c.due_at).limit(limit)
-        async with self._engine.connect() as conn:
+        async with self._engine.begin() as conn:
+            await conn.execute(delete(owed).where(owed.c.chat_id.not_in(followed)))
             rows = (await conn.execute(query)).all()
         return [OwedNotice(row.chat_id, NoticeKind(row.kind), row.due_at) for row in rows]
 

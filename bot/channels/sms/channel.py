@@ -20,7 +20,6 @@ from bot.domain.conversation_window import NoticeKind
 from bot.domain.notice_kinds import notice_kind, outranks
 from bot.domain.schedule import SendPolicy, next_send_time
 from bot.domain.web_links import LinkPurpose
-from bot.services.complaint_dialog import consenting_contact
 from bot.storage.sms_owed import OwedNotice
 from bot.storage.store import Store
 
@@ -69,10 +68,10 @@ class SmsChannel:
 
     async def sweep(self, now: datetime) -> None:
         """Send the notices owed by now (the dispatcher's tick runs this)."""
-        for owed in await self.store.sms_owed.due(now):
+        for owed in await self.store.sms_owed.due(now):  # of chats still followed only
             address = await self.store.channel_chats.address_of(owed.chat_id)
-            if address is None or await consenting_contact(self.store, owed.chat_id) is None:
-                await self.store.sms_owed.settle(owed.chat_id)  # withdrawn, erased: nothing
+            if address is None:
+                await self.store.sms_owed.settle(owed.chat_id)
                 continue
             await self._send_owed(owed, address.chat, now)
 
