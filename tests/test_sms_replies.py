@@ -48,6 +48,7 @@ async def test_a_stop_word_by_sms_withdraws_at_once_and_nothing_more_is_sent(
     history = await store.contacts.consent_history(contact.id)
     assert [(d, via) for d, _, via in history][-1] == ("withdrawn", "sms_stop")
     assert await store.outbox.count_pending() == 0  # pending messages cancelled
+    assert await fake.user_replies(PHONE.chat, "好的,谢谢") == 200  # answered nothing
     for _ in range(3):  # the days after: nothing, not even a notice
         harness.clock.advance(timedelta(days=7))
         await harness.tick()
