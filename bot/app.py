@@ -17,6 +17,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.channels.sms.runtime import open_pages
 from bot.channels.telegram.context import AppContext, AppType, BotData
 from bot.channels.telegram.conversations.broadcast import on_broadcast, on_broadcast_button
 from bot.channels.telegram.conversations.complaint import on_case_button, on_complain, on_praise
@@ -57,7 +58,6 @@ from bot.channels.telegram.menus import set_menus
 from bot.channels.telegram.staff_desk import TelegramStaffDesk
 from bot.channels.telegram.transport import TelegramChannel
 from bot.channels.text.channel import TextChannel, TextLine
-from bot.channels.web.server import open_web
 from bot.channels.wechat.runtime import open_wechat
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
@@ -118,8 +118,10 @@ def build_app(
     hospital = settings.require_hospital_name()
     renderer = Renderer()
     scheduling = load_scheduling(settings, renderer)
-    if web_listen is not None:
+    if web_listen is not None or settings.sms_configured:
         settings.require_web()  # the pages need their URL and secret: say so before starting
+    if settings.sms_configured:
+        settings.require_sms()  # every FOLLOWUP_SMS_* needed, named before starting
 
     async def post_init(app: AppType) -> None:
         store = Store.open(settings.database_url)
@@ -142,9 +144,9 @@ def build_app(
         )
         if wechat is not None:
             channels[ChannelName.WECHAT], pacers[ChannelName.WECHAT] = wechat.channel, wechat.pacer
-        web = open_web(settings, store, renderer, chosen_clock) if settings.web_configured else None
+        web, sms = open_pages(settings, store, renderer, chosen_clock, scheduling.policy)
         if web is not None:
-            channels[ChannelName.SMS] = web.channel
+            channels[ChannelName.SMS] = sms.channel if sms is not None else web.channel
         dispatcher = Dispatcher(
             store,
             composer,
@@ -175,9 +177,10 @@ def build_app(
             await wechat.set_menu(renderer, settings.locale)
             if wechat_listen is not None:
                 await wechat.serve(app.bot_data.services, wechat_listen)
-        app.bot_data.web = web
+        app.bot_data.web, app.bot_data.sms = web, sms
         if web is not None and web_listen is not None:
-            await web.serve(app.bot_data.services, web_listen)
+            routes = sms.routes(app.bot_data.services) if sms is not None else None
+            await web.serve(app.bot_data.services, web_listen, routes)
         log_holiday_warning(scheduling, chosen_clock.now().date())
         if app.job_queue is not None:
             app.job_queue.run_repeating(
@@ -192,6 +195,9 @@ def build_app(
         if app.bot_data.web is not None:  # no page is served once the store is closed
             await app.bot_data.web.close()
             app.bot_data.web = None
+        if app.bot_data.sms is not None:
+            await app.bot_data.sms.close()
+            app.bot_data.sms = None
         if app.bot_data.wechat is not None:  # its callbacks finish before the store closes
             await app.bot_data.wechat.close()
             app.bot_data.wechat = None

@@ -35,6 +35,8 @@ async def harness(settings: Settings) -> AsyncIterator[BotHarness]:
     yield bot
     if bot.app is not None:
         await bot.stop()
+    if bot.sms is not None:
+        await bot.sms.stop()
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from bot.channels.wechat.notice import (
     NOTICE_FIELDS,
     field_value,
     notice_fields,
-    notice_kind,
 )
 from bot.channels.wechat.render import (
     MENU_LIMIT,
@@ -27,6 +26,7 @@ from bot.channels.wechat.render import (
 from bot.domain.channel_messages import Choice, Media, MediaKind, Outgoing
 from bot.domain.choices import MedicationChoice, encode_answer, encode_survey
 from bot.domain.conversation_window import NoticeKind
+from bot.domain.notice_kinds import notice_kind
 from bot.templating import Renderer
 
 renderer = Renderer()

@@ -1,4 +1,4 @@
-"""`followup check`: configuration, database, plans, templates, token and staff group."""
+"""`followup check`: configuration, database, plans, templates, token, staff group and SMS."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from telegram.error import TelegramError
 
 from bot.channels.wechat.api import WeChatApi
 from bot.channels.wechat.faults import meaning
+from bot.cli.check_sms import sms_findings
 from bot.cli.common import EXIT_FAILED, say, settings_or_exit, text
 from bot.cli.erasures import ledger_of
 from bot.domain.channel_messages import SendFault
@@ -36,7 +37,9 @@ def check_command() -> None:
     """Check everything the bot needs; print each problem with how to fix it (exit 0 if none)."""
     settings = settings_or_exit()
     checked, passed = asyncio.run(_async_checks(settings))
-    problems = _configuration(settings) + _plans(settings) + checked
+    sms_problems, sms_report = sms_findings(settings, Renderer())
+    problems = _configuration(settings) + _plans(settings) + checked + sms_problems
+    passed += sms_report
     for key, variables in problems:
         typer.echo(text(settings, key, **variables), err=True)
     for key, variables in passed:

@@ -7,13 +7,16 @@ from datetime import datetime
 from pydantic import SecretStr
 
 from bot.app import build_app
+from bot.channels.sms.handlers import callback_path
 from bot.channels.telegram.context import AppContext, AppType
 from bot.channels.telegram.jobs import on_dispatch_job
 from bot.channels.text.channel import TextLine
+from bot.demo.fake_sms import FakeSms
 from bot.demo.fake_telegram import FakeTelegram
 from bot.demo.fake_wechat import FakeWeChat
 from bot.demo.updates import callback_update, text_update
 from bot.domain.clock import FakeClock
+from bot.domain.sms import SmsProviderName
 from bot.services.container import Services
 from bot.settings import Settings
 
@@ -31,6 +34,7 @@ class BotHarness:
         self.text_line: TextLine | None = None  # set before start() to reach text contacts
         self.wechat: FakeWeChat | None = None  # set (started) before start() for WeChat
         self.web = False  # set before start() to serve the web pages
+        self.sms: FakeSms | None = None  # set (started) before start() for SMS
         self.app: AppType | None = None
 
     async def start(self) -> None:
@@ -55,6 +59,10 @@ class BotHarness:
             pages = self.app.bot_data.web
             assert pages is not None and pages.port is not None
             pages.links.base_url = f"http://127.0.0.1:{pages.port}"
+            if self.sms is not None:  # the fake's callbacks go to the pages' listener
+                secret = self.settings.require_sms().callback_secret
+                path = callback_path(self.sms.provider, secret, "").rstrip("/")
+                self.sms.callback_base = f"{pages.links.base_url}{path}"
 
     async def stop(self) -> None:
         """Shut the application down as `run` would (the fake WeChat API stays up)."""
@@ -84,6 +92,15 @@ class BotHarness:
         await self.restart()
         assert self.app is not None and self.app.bot_data.web is not None
         return self.app.bot_data.web.links.base_url
+
+    async def with_sms(self, provider: SmsProviderName = SmsProviderName.ALIYUN) -> FakeSms:
+        """Restart the bot with SMS and the pages, against a fresh fake SMS provider whose
+        callbacks go to the pages' listener."""
+        fake = FakeSms(self.clock, provider)
+        await fake.start()
+        self.sms, self.settings = fake, fake.settings_for(self.settings)
+        await self.with_web()
+        return fake
 
     async def wechat_settled(self) -> None:
         """Wait until the WeChat callbacks taken so far are handled."""

@@ -10,6 +10,7 @@ from bot.dispatch.sweeps import expire_unanswered
 from bot.domain.conversation_window import HELD_KEPT
 from bot.services.container import Services
 from bot.services.planning import extend_medicine_horizons, replan_changed
+from bot.services.ports import SweepingChannel
 from bot.services.red_flags import escalate_missed
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,9 @@ async def run_sweeps(services: Services) -> None:
     await services.store.seen_updates.prune(services.clock.now() - SEEN_UPDATES_KEPT)
     await services.store.channel_inbound.prune(services.clock.now() - SEEN_UPDATES_KEPT)
     await services.store.channel_windows.drop_held_before(services.clock.now() - HELD_KEPT)
+    for channel in services.dispatcher.channels.values():  # e.g. the SMS notices owed
+        if isinstance(channel, SweepingChannel):
+            await channel.sweep(services.clock.now())
 
 
 async def dispatch_tick(services: Services) -> None:

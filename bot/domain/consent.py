@@ -14,6 +14,7 @@ class ConsentVia(StrEnum):
     KEEP_ASKING = "keep_asking"  # "no" to "do you still want to receive messages?"
     UNSUBSCRIBE = "unsubscribe"  # unfollowed a channel where that means withdrawal (WeChat)
     WEB_PAGE = "web_page"  # confirmed on the "stop messages" web page
+    SMS_STOP = "sms_stop"  # texted a stop word (TD, 退订…) back: withdrawn at once
 
 
 WITHDRAWN_REASON = (

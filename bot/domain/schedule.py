@@ -119,6 +119,9 @@ class SendPolicy:
         return self.weekends or is_working_day(day, self.holidays)
 
 
+ZERO = timedelta(0)
+
+
 def spread_offset(spread_key: int, length: timedelta) -> timedelta:
     """Return a stable offset in [0, length) for a key, scattering neighbouring keys."""
     seconds = int(length.total_seconds())
@@ -129,9 +132,14 @@ def spread_offset(spread_key: int, length: timedelta) -> timedelta:
 
 
 def next_send_time(
-    earliest: datetime, policy: SendPolicy, spread_key: int = 0, step: StepHours | None = None
+    earliest: datetime,
+    policy: SendPolicy,
+    spread_key: int = 0,
+    step: StepHours | None = None,
+    spread: bool = True,
 ) -> datetime:
-    """Return the first allowed send time (UTC) not before `earliest`, within a step's hours."""
+    """Return the first allowed send time (UTC) not before `earliest`, within a step's hours
+    (spread: at a stable offset into the next window, else at its opening)."""
     if earliest.tzinfo is None:
         raise ValueError("next_send_time needs a timezone-aware time")
     earliest = earliest.astimezone(UTC)
@@ -148,7 +156,7 @@ def next_send_time(
                 continue  # a window lost to a DST jump, or already over
             if opening <= earliest:
                 return earliest
-            return opening + spread_offset(spread_key, closing - opening)
+            return opening + (spread_offset(spread_key, closing - opening) if spread else ZERO)
     raise ValueError(
         f"no send window on a working day within {MAX_SEARCH_DAYS} days after "
         f"{earliest:%Y-%m-%d %H:%M} UTC; check the send windows and the holiday calendar"

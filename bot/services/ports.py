@@ -7,7 +7,8 @@ text, a menu on WeChat).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.domain.channel_messages import (
     Address,
@@ -32,6 +33,15 @@ class Channel(Protocol):
 
     async def transmit(self, address: Address, message: Outgoing) -> Sent:
         """Deliver one message now (the send path has already paced it)."""
+        ...
+
+
+@runtime_checkable
+class SweepingChannel(Protocol):
+    """A channel with periodic work of its own (e.g. notices owed until the contact hours)."""
+
+    async def sweep(self, now: datetime) -> None:
+        """Do what is due by now."""
         ...
 
 

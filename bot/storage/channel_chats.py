@@ -45,6 +45,15 @@ class ChannelChatRepository:
             row_id = (await conn.execute(query)).scalar_one()
         return chat_key(row_id)
 
+    async def find(self, address: Address) -> int | None:
+        """Return the chat key of an address already known, else None (none is given)."""
+        query = select(chats.c.id).where(
+            chats.c.channel == address.channel, chats.c.address == address.chat
+        )
+        async with self._engine.connect() as conn:
+            known = (await conn.execute(query)).scalar_one_or_none()
+        return None if known is None else chat_key(known)
+
     async def address_of(self, chat_id: int) -> Address | None:
         """Return the address behind a chat key, if it is a channel chat's."""
         if not is_channel_chat(chat_id):

@@ -38,6 +38,7 @@ from bot.storage.schema import (
     survey_sessions,
 )
 from bot.storage.sms_messages import forget_phone
+from bot.storage.sms_owed import forget_owed
 from bot.storage.surveys import OPEN_STATUSES
 from bot.storage.web_pages import forget_web_chats
 
@@ -242,6 +243,7 @@ async def _erase_contacts(
         await conn.execute(delete(dialog_states).where(dialog_states.c.chat_id.in_(chats)))
         await forget_chats(conn, chats)  # held messages quote what was to be said to them
         await forget_web_chats(conn, chats)  # so do the pages' feeds; their links die too
+        await forget_owed(conn, chats)
         replies = deliveries.c.chat_id.in_(chats) & deliveries.c.message_id.is_(None)
         await conn.execute(update(deliveries).where(replies).values(chat_id=0, address="0"))
     episode_ids = select(episodes.c.id).where(episodes.c.patient_id == patient_id)

@@ -83,6 +83,18 @@ class SmsMessageRepository:
         async with self._engine.connect() as conn:
             return int((await conn.execute(query)).scalar_one())
 
+    async def last_sent(self, phone: str) -> tuple[datetime, NoticeKind] | None:
+        """Return when the last text went to a number, and its kind, if one ever did."""
+        query = (
+            select(sms.c.sent_at, sms.c.kind)
+            .where(sms.c.phone_key == phone_key(phone))
+            .order_by(sms.c.sent_at.desc(), sms.c.id.desc())
+            .limit(1)
+        )
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        return None if row is None else (row.sent_at, NoticeKind(row.kind))
+
     async def receipt(
         self,
         provider: SmsProviderName,

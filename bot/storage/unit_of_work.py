@@ -31,6 +31,7 @@ from bot.storage.plan_edits import PlanEditRepository
 from bot.storage.reports import ReportRepository
 from bot.storage.revisits import RevisitRepository
 from bot.storage.sms_messages import SmsMessageRepository
+from bot.storage.sms_owed import SmsOwedRepository
 from bot.storage.staff import StaffRepository
 from bot.storage.stats import StatsRepository
 from bot.storage.surveys import SurveyRepository
@@ -69,6 +70,7 @@ class Repositories:
     channel_tokens: ChannelTokenRepository
     channel_inbound: ChannelInboundRepository
     sms_messages: SmsMessageRepository
+    sms_owed: SmsOwedRepository
     web_pages: WebPageRepository
 
     @classmethod
@@ -102,6 +104,7 @@ class Repositories:
             channel_tokens=ChannelTokenRepository(connections),
             channel_inbound=ChannelInboundRepository(connections),
             sms_messages=SmsMessageRepository(connections),
+            sms_owed=SmsOwedRepository(connections),
             web_pages=WebPageRepository(connections),
             **extra,
         )

@@ -25,6 +25,7 @@ class FeedEntry:
     sent_at: datetime
     text: str
     choices: list[Choice]
+    private: bool = False  # staff's reply: its words only after the identity check
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,17 @@ class WebPageRepository:
         self._engine = engine
 
     async def add_to_feed(
-        self, chat_id: int, text: str, choices: list[Choice], now: datetime
+        self,
+        chat_id: int,
+        text: str,
+        choices: list[Choice],
+        now: datetime,
+        private: bool = False,
     ) -> int:
-        """Keep a message for a chat's page; return its feed id."""
+        """Keep a message for a chat's page (private: a staff reply); return its feed id."""
         offered = [{"id": c.id, "label": c.label} for c in choices]
-        statement = insert(feed).values(chat_id=chat_id, sent_at=now, text=text, choices=offered)
+        values = {"chat_id": chat_id, "sent_at": now, "text": text, "choices": offered}
+        statement = insert(feed).values(**values, private=private)
         async with self._engine.begin() as conn:
             result = await conn.execute(statement.returning(feed.c.id))
             return int(result.scalar_one())
@@ -66,6 +73,7 @@ class WebPageRepository:
                 row.sent_at,
                 row.text,
                 [Choice(str(c["id"]), str(c["label"])) for c in row.choices],
+                bool(row.private),
             )
             for row in reversed(rows)
         ]

@@ -42,14 +42,29 @@ class SmsReceipt:
 
 
 def registered_texts(
-    renderer: Renderer, locale: str, link_prefix: str, provider: SmsProviderName
+    renderer: Renderer,
+    locale: str,
+    link_prefix: str,
+    provider: SmsProviderName,
+    replies_prefix: str | None = None,
 ) -> dict[NoticeKind, str]:
     """Return each kind's wording to register: the page link's prefix (e.g.
-    https://host/m/) followed by its code, written in the provider's syntax."""
-    link = f"{link_prefix}{PLACEHOLDER[provider]}"
+    https://host/m/; a staff reply's: replies_prefix, e.g. https://host/r/, when given)
+    followed by its code, written in the provider's syntax."""
     return {
-        kind: renderer.render(f"sms/{kind.value}", locale, link=link).strip() for kind in NoticeKind
+        kind: renderer.render(
+            f"sms/{kind.value}",
+            locale,
+            link=_prefix(kind, link_prefix, replies_prefix) + PLACEHOLDER[provider],
+        ).strip()
+        for kind in NoticeKind
     }
+
+
+def _prefix(kind: NoticeKind, link_prefix: str, replies_prefix: str | None) -> str:
+    if kind is NoticeKind.STAFF_REPLY and replies_prefix is not None:
+        return replies_prefix
+    return link_prefix
 
 
 def next_local_day(now: datetime, zone: ZoneInfo) -> datetime:

@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from bot.services.container import Services
 
 if TYPE_CHECKING:
+    from bot.channels.sms.runtime import SmsRuntime
     from bot.channels.web.server import WebRuntime
     from bot.channels.wechat.runtime import WeChatRuntime
 
@@ -22,6 +23,7 @@ class BotData:
     services: Services | None = field(default=None)
     wechat: WeChatRuntime | None = field(default=None)  # when WeChat is configured
     web: WebRuntime | None = field(default=None)  # when the web pages are configured
+    sms: SmsRuntime | None = field(default=None)  # when SMS is configured (with the pages)
 
 
 class AppContext(CallbackContext[ExtBot[RateLimitArgs], Data, Data, BotData]):

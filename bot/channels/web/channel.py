@@ -12,6 +12,7 @@ from datetime import datetime
 from bot.channels.text.render import plain_words
 from bot.domain.channel_messages import Address, ChannelName, Outgoing, Sent
 from bot.domain.clock import Clock
+from bot.domain.conversation_window import NoticeKind
 from bot.storage.store import Store
 
 
@@ -29,8 +30,9 @@ class PageChannel:
         chat = await self.store.channel_chats.key_for(address)
         choices = message.all_choices()
         now = self.clock.now()
+        private = message.notice is NoticeKind.STAFF_REPLY  # shown after the identity check
         feed_id = await self.store.web_pages.add_to_feed(
-            chat, plain_words(message.text), choices, now
+            chat, plain_words(message.text), choices, now, private
         )
         await self.store.channel_chats.offer(chat, choices, now)
         return Sent(address, str(feed_id))

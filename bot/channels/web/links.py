@@ -52,9 +52,13 @@ class PageLinks:
 
     async def url_for(self, chat: int, purpose: LinkPurpose, now: datetime) -> str:
         """Mint a new link to a chat's page for a purpose; return its URL."""
+        return self.url(purpose, await self.token_for(chat, purpose, now))
+
+    async def token_for(self, chat: int, purpose: LinkPurpose, now: datetime) -> str:
+        """Mint a new link to a chat's page for a purpose; return its token (an SMS's code)."""
         token = new_token(self.secret)
         await self._keep(token, chat, purpose, now)
-        return self.url(purpose, token)
+        return token
 
     async def sibling_url(self, opened: OpenedLink, purpose: LinkPurpose) -> str:
         """Return the URL of the same chat's page for another purpose (the same every time)."""

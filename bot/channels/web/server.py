@@ -36,6 +36,7 @@ from bot.templating import Renderer
 log = logging.getLogger(__name__)
 access = logging.getLogger("tornado.access")
 TOKEN_PATTERN = r"([A-Za-z0-9_-]{1,64})"
+Route = tuple[str, Any, dict[str, Any]]
 HANDLERS = {
     LinkPurpose.CONVERSATION: ConversationPage,
     LinkPurpose.COMPLAINT: ComplaintPage,
@@ -50,13 +51,17 @@ def log_request(handler: RequestHandler) -> None:
     access.info("web %s /%s/… %d", handler.request.method, page, handler.get_status())
 
 
-def page_application(context: PageContext, secret: bytes) -> Application:
-    """The tornado Application answering /m/, /c/, /s/ and /r/ links."""
+def page_application(
+    context: PageContext, secret: bytes, extra_routes: list[Route] | None = None
+) -> Application:
+    """The tornado Application answering /m/, /c/, /s/ and /r/ links (and extra_routes:
+    the SMS provider's callbacks, when SMS is configured)."""
     cookie_secret = hmac.new(secret, b"page cookies", hashlib.sha256).hexdigest()
-    routes = [
+    routes: list[Route] = [
         (f"/{PATH_PREFIX[purpose]}/{TOKEN_PATTERN}", handler, {"context": context})
         for purpose, handler in HANDLERS.items()
     ]
+    routes += extra_routes or []
     settings: dict[str, Any] = {
         HEADERS_SETTING: security_headers(context.layout.style_source),
         "log_function": log_request,
@@ -84,13 +89,15 @@ class WebRuntime:
     server: HTTPServer | None = None
     port: int | None = None
 
-    async def serve(self, services: Services, listen: str) -> int:
-        """Serve the pages on HOST:PORT; return the port it listens on."""
+    async def serve(
+        self, services: Services, listen: str, extra_routes: list[Route] | None = None
+    ) -> int:
+        """Serve the pages (and extra_routes) on HOST:PORT; return the port it listens on."""
         host, port = parse_listen(listen)
         secure = self.links.base_url.startswith("https://")
         context = PageContext(services, self.links, self.layout, TextInbox(services), secure)
         sockets = bind_sockets(port, host)
-        self.server = HTTPServer(page_application(context, self.secret))
+        self.server = HTTPServer(page_application(context, self.secret, extra_routes))
         self.server.add_sockets(sockets)
         self.port = sockets[0].getsockname()[1]
         log.info("web pages: listening on %s:%d", host, self.port)

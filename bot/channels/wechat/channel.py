@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from zoneinfo import ZoneInfo
 
-from bot.channels.wechat.notice import notice_fields, notice_kind
+from bot.channels.wechat.notice import notice_fields
 from bot.channels.wechat.ports import MenuNotAllowed, OutsideWindow, WeChatSending
 from bot.channels.wechat.render import Payload, render_payloads, render_words
 from bot.domain.channel_messages import (
@@ -23,6 +23,7 @@ from bot.domain.channel_messages import (
 from bot.domain.clock import Clock
 from bot.domain.conversation_window import WindowDecision, decide
 from bot.domain.languages import effective_locale
+from bot.domain.notice_kinds import notice_kind
 from bot.storage.store import Store
 from bot.templating import Renderer
 

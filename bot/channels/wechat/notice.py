@@ -11,8 +11,6 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.channel_messages import Outgoing
-from bot.domain.choices import Prefix
 from bot.domain.conversation_window import NoticeKind
 from bot.templating import Renderer
 
@@ -25,29 +23,6 @@ FIELD_LIMITS = {"thing": 20, "time": 20, "phrase": 5, "character_string": 32, "n
 TITLE_TEMPLATE = "channels/wechat/notice_title_{kind}"
 TIME_TEMPLATE = "channels/wechat/notice_time"
 ACTION_TEMPLATE = "channels/wechat/notice_action"
-
-KINDS_BY_PREFIX = {
-    Prefix.SURVEY: NoticeKind.CHECK_IN,
-    Prefix.KEEP_ASKING: NoticeKind.CHECK_IN,
-    Prefix.MEDICATION: NoticeKind.MEDICINE,
-    Prefix.STILL_TAKING: NoticeKind.MEDICINE,
-    Prefix.REEXAM: NoticeKind.REEXAM,
-    Prefix.VISIT_DATE: NoticeKind.REEXAM,
-    Prefix.CASE_PATIENT: NoticeKind.STAFF_REPLY,
-}
-
-
-def notice_kind(message: Outgoing) -> NoticeKind:
-    """Tell what a message is: as it says, else from its choices' prefixes (else OTHER)."""
-    if message.notice is not None:
-        return message.notice
-    for choice in message.all_choices():
-        prefix = choice.id.split(":", 1)[0]
-        if prefix in Prefix.__members__.values():
-            kind = KINDS_BY_PREFIX.get(Prefix(prefix))
-            if kind is not None:
-                return kind
-    return NoticeKind.OTHER
 
 
 def field_value(key: str, value: str) -> str:

@@ -46,7 +46,7 @@ from bot.storage.schema.people import (
     settings_cache,
     staff_members,
 )
-from bot.storage.schema.sms import sms_messages
+from bot.storage.schema.sms import sms_messages, sms_owed
 from bot.storage.schema.web import web_feed, web_links, web_visits
 from bot.storage.schema.windows import channel_windows, held_messages
 
@@ -81,6 +81,7 @@ __all__ = [
     "seen_updates",
     "settings_cache",
     "sms_messages",
+    "sms_owed",
     "staff_members",
     "step_answers",
     "step_tallies",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, String, Table
+from sqlalchemy import BigInteger, Column, Index, Integer, String, Table
 
 from bot.storage.schema.base import metadata
 from bot.storage.types import UTCDateTime
@@ -24,4 +24,15 @@ sms_messages = Table(
     Column("receipt_at", UTCDateTime),
     Index("ix_sms_messages_phone_key_sent_at", "phone_key", "sent_at"),
     Index("ix_sms_messages_provider_id", "provider", "provider_id"),
+)
+
+# The notice SMS a chat is owed: held for the contact hours, a holiday, the provider's or
+# the daily limit, sent by the sweep once due. One a chat (one unread notice at a time).
+sms_owed = Table(
+    "sms_owed",
+    metadata,
+    Column("chat_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(16), nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Index("ix_sms_owed_due_at", "due_at"),
 )

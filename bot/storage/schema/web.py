@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    false,
+)
 
 from bot.storage.schema.base import metadata
 from bot.storage.types import UTCDateTime
@@ -16,6 +27,8 @@ web_feed = Table(
     Column("sent_at", UTCDateTime, nullable=False),
     Column("text", Text, nullable=False),
     Column("choices", JSON, nullable=False),  # [{"id", "label"}] offered with it
+    # staff's reply: shown only on the replies page, after the identity check
+    Column("private", Boolean, nullable=False, default=False, server_default=false()),
     Index("ix_web_feed_chat_id_id", "chat_id", "id"),
 )
 

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("choices", sa.JSON(), nullable=False),
+        sa.Column("private", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_web_feed")),
     )
     op.create_index(FEED_INDEX, "web_feed", ["chat_id", "id"], unique=False)

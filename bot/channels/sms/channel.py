@@ -1,0 +1,119 @@
+"""The SMS channel: every message is kept on the chat's page, and a short notice SMS with
+the page's link tells the person it is there — unless they are on the page now, an earlier
+notice that matters as much is still unread, or the hour or the limits say later (then the
+notice is owed, kept per chat, and sent by the sweep once due).
+
+A staff reply's notice links to the replies page (behind the identity check); every other
+notice to the conversation page.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from bot.channels.sms.notices import SmsNotices
+from bot.channels.web.server import WebRuntime
+from bot.domain.channel_messages import Address, ChannelName, FaultKind, Outgoing, SendFault, Sent
+from bot.domain.clock import Clock
+from bot.domain.conversation_window import NoticeKind
+from bot.domain.notice_kinds import notice_kind, outranks
+from bot.domain.schedule import SendPolicy, next_send_time
+from bot.domain.web_links import LinkPurpose
+from bot.storage.sms_owed import OwedNotice
+from bot.storage.store import Store
+
+log = logging.getLogger(__name__)
+ON_THE_PAGE = timedelta(minutes=10)  # seen on the page this recently: they are there
+UNREAD = timedelta(hours=12)  # a notice sent after their last visit is unread this long
+RETRY_AFTER = timedelta(minutes=5)  # when the provider asks to retry without saying when
+CONFIG_SETTINGS = "FOLLOWUP_SMS_TEMPLATES and FOLLOWUP_SMS_SIGN_NAME"
+
+
+def link_purpose(kind: NoticeKind) -> LinkPurpose:
+    """Return the page a notice links to: a staff reply's is the replies page."""
+    return LinkPurpose.REPLIES if kind is NoticeKind.STAFF_REPLY else LinkPurpose.CONVERSATION
+
+
+class SmsChannel:
+    """Keeps messages on the pages and sends the notice SMS that point to them."""
+
+    name = ChannelName.SMS
+
+    def __init__(
+        self, web: WebRuntime, notices: SmsNotices, store: Store, clock: Clock, policy: SendPolicy
+    ) -> None:
+        self.web, self.notices, self.store = web, notices, store
+        self.clock, self.policy = clock, policy
+
+    async def transmit(self, address: Address, message: Outgoing) -> Sent:
+        """Keep the message on the page, then tell the person by SMS when that is needed;
+        raise SendFault only when the number cannot be reached."""
+        sent = await self.web.channel.transmit(address, message)
+        chat = await self.store.channel_chats.key_for(address)
+        await self.notify(chat, address.chat, notice_kind(message))
+        return sent
+
+    async def notify(self, chat: int, phone: str, kind: NoticeKind) -> None:
+        """Send the notice now, owe it for later, or leave it (they are there, or an earlier
+        notice is unread)."""
+        now = self.clock.now()
+        if await self._needless(chat, phone, kind, now):
+            return
+        allowed = next_send_time(now, self.policy, spread=False)
+        if allowed > now:
+            await self.store.sms_owed.owe(chat, kind, allowed)
+            return
+        await self._send(chat, phone, kind, now)
+
+    async def sweep(self, now: datetime) -> None:
+        """Send the notices owed by now (the dispatcher's tick runs this)."""
+        for owed in await self.store.sms_owed.due(now):  # of chats still followed only
+            address = await self.store.channel_chats.address_of(owed.chat_id)
+            if address is None:
+                await self.store.sms_owed.settle(owed.chat_id)
+                continue
+            await self._send_owed(owed, address.chat, now)
+
+    async def _send_owed(self, owed: OwedNotice, phone: str, now: datetime) -> None:
+        seen = await self.web.feed.last_seen(owed.chat_id)
+        if seen is not None and now - seen < ON_THE_PAGE:
+            await self.store.sms_owed.settle(owed.chat_id)  # they are on the page
+            return
+        allowed = next_send_time(now, self.policy, spread=False)
+        if allowed > now:
+            await self.store.sms_owed.owe(owed.chat_id, owed.kind, allowed)
+            return
+        try:
+            await self._send(owed.chat_id, phone, owed.kind, now)
+        except SendFault as fault:  # unreachable: the next message's send path marks it
+            log.warning("sms notice to chat %d not sent: %s", owed.chat_id, fault.reason)
+            await self.store.sms_owed.settle(owed.chat_id)
+
+    async def _needless(self, chat: int, phone: str, kind: NoticeKind, now: datetime) -> bool:
+        """Say whether the person needs no notice: on the page lately, or one unread that
+        matters as much."""
+        seen = await self.web.feed.last_seen(chat)
+        if seen is not None and now - seen < ON_THE_PAGE:
+            return True
+        last = await self.store.sms_messages.last_sent(phone)
+        if last is None or outranks(kind, last[1]):
+            return False
+        sent_at = last[0]
+        return now - sent_at < UNREAD and (seen is None or seen < sent_at)
+
+    async def _send(self, chat: int, phone: str, kind: NoticeKind, now: datetime) -> None:
+        """Send the notice with a fresh link's code; a RETRY fault owes it, FAILED is logged
+        for the operator (the message is on the page), UNREACHABLE is raised."""
+        token = await self.web.links.token_for(chat, link_purpose(kind), now)
+        try:
+            await self.notices.send(phone, kind, token, now)
+        except SendFault as fault:
+            if fault.kind is FaultKind.UNREACHABLE:
+                raise
+            if fault.kind is FaultKind.RETRY:
+                wait = timedelta(seconds=fault.retry_after) if fault.retry_after else RETRY_AFTER
+                await self.store.sms_owed.owe(chat, kind, now + wait)
+                return
+            log.error("sms notice refused (%s): check %s", fault.reason, CONFIG_SETTINGS)
+        await self.store.sms_owed.settle(chat)
