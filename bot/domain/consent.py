@@ -13,6 +13,7 @@ class ConsentVia(StrEnum):
     STOP = "stop"  # /stop, confirmed
     KEEP_ASKING = "keep_asking"  # "no" to "do you still want to receive messages?"
     UNSUBSCRIBE = "unsubscribe"  # unfollowed a channel where that means withdrawal (WeChat)
+    DISCHARGE_LIST = "discharge_list"  # 是否同意回访 on the discharge list (an SMS contact's)
 
 
 WITHDRAWN_REASON = (

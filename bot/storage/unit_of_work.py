@@ -28,6 +28,7 @@ from bot.storage.outbox import OutboxRepository
 from bot.storage.patient_facts import PatientFactRepository
 from bot.storage.patient_messages import PatientMessageRepository
 from bot.storage.plan_edits import PlanEditRepository
+from bot.storage.reach import ReachRepository
 from bot.storage.reports import ReportRepository
 from bot.storage.revisits import RevisitRepository
 from bot.storage.staff import StaffRepository
@@ -66,6 +67,7 @@ class Repositories:
     channel_windows: ChannelWindowRepository
     channel_tokens: ChannelTokenRepository
     channel_inbound: ChannelInboundRepository
+    reach: ReachRepository
 
     @classmethod
     def over(cls, connections: Connections, **extra: Any) -> Self:
@@ -97,6 +99,7 @@ class Repositories:
             channel_windows=ChannelWindowRepository(connections),
             channel_tokens=ChannelTokenRepository(connections),
             channel_inbound=ChannelInboundRepository(connections),
+            reach=ReachRepository(connections),
             **extra,
         )
 

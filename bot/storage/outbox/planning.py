@@ -13,7 +13,7 @@ from bot.domain.catch_up import OpenStep
 from bot.domain.messages import FailureReason, MessageKind
 from bot.storage.outbox.base import OutboxTable, set_row_status
 from bot.storage.outbox_records import MessageStatus, PlanCounts, PlannedMessage
-from bot.storage.schema import scheduled_messages
+from bot.storage.schema import contacts, scheduled_messages
 
 m = scheduled_messages
 
@@ -82,6 +82,19 @@ class OutboxPlanning(OutboxTable):
             m.c.contact_id == contact_id,
             m.c.episode_id == episode_id,
             m.c.status.in_([status.value for status in went_out]),
+        )
+        async with self._engine.connect() as conn:
+            return {(key, occurrence) for key, occurrence in (await conn.execute(query)).all()}
+
+    async def answered_before_takeover(self, episode_id: int) -> set[tuple[str, int]]:
+        """Return the steps of a stay answered by contacts a chat took over from (by SMS)."""
+        superseded = select(contacts.c.id).where(
+            contacts.c.episode_id == episode_id, contacts.c.superseded_at.is_not(None)
+        )
+        query = select(m.c.step_key, m.c.occurrence).where(
+            m.c.episode_id == episode_id,
+            m.c.contact_id.in_(superseded),
+            m.c.status == MessageStatus.ANSWERED.value,
         )
         async with self._engine.connect() as conn:
             return {(key, occurrence) for key, occurrence in (await conn.execute(query)).all()}
