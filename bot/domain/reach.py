@@ -16,12 +16,12 @@ class PreferredChannel(StrEnum):
 
 # Words a list may write, compared after NFKC and case-folding; the first is shown to users.
 PREFERRED_CHANNEL_WORDS: dict[PreferredChannel, tuple[str, ...]] = {
-    PreferredChannel.WECHAT: ("微信", "wechat", "weixin"),
-    PreferredChannel.TELEGRAM: ("telegram", "电报"),
-    PreferredChannel.SMS: ("短信", "sms", "text", "短消息"),
+    PreferredChannel.WECHAT: ("微信", "WeChat", "Weixin"),
+    PreferredChannel.TELEGRAM: ("Telegram", "电报"),
+    PreferredChannel.SMS: ("短信", "SMS", "text", "短消息"),
     PreferredChannel.PHONE: ("电话", "phone", "call", "电话回访"),
 }
-_BY_WORD = {word: channel for channel, words in PREFERRED_CHANNEL_WORDS.items() for word in words}
+_BY_WORD = {word.casefold(): channel for channel, words in PREFERRED_CHANNEL_WORDS.items() for word in words}
 
 
 def listed_preferred_channel(text: str) -> PreferredChannel | None:
