@@ -21,7 +21,9 @@ PREFERRED_CHANNEL_WORDS: dict[PreferredChannel, tuple[str, ...]] = {
     PreferredChannel.SMS: ("短信", "SMS", "text", "短消息"),
     PreferredChannel.PHONE: ("电话", "phone", "call", "电话回访"),
 }
-_BY_WORD = {word.casefold(): channel for channel, words in PREFERRED_CHANNEL_WORDS.items() for word in words}
+_BY_WORD = {
+    word.casefold(): channel for channel, words in PREFERRED_CHANNEL_WORDS.items() for word in words
+}
 
 
 def listed_preferred_channel(text: str) -> PreferredChannel | None:

@@ -246,12 +246,12 @@ async def plan_contact(
     store: Repositories, scheduling: Scheduling, contact: Contact, now: datetime
 ) -> PlanCounts:
     """(Re)plan a consenting contact: new steps added, pending ones re-timed, sent ones kept;
-    steps answered by an SMS contact this one took over from are not asked again."""
+    steps an SMS contact this one took over from answered (or was told) are not sent again."""
     episode = await store.episodes.get(contact.episode_id)
     if episode is None or not episode.eligible:
         return PlanCounts()
     stopped = await store.medicine_stops.stopped(episode.id)
-    answered = await store.outbox.answered_before_takeover(episode.id)
+    answered = await store.outbox.done_before_takeover(episode.id)
     done = await store.outbox.steps_done(contact.id, episode.id) | answered
     plan_key, planned, until = planned_messages(scheduling, episode, now, stopped, done)
     messages = [p for p in planned if (p.step_key, p.occurrence) not in answered]

@@ -6,7 +6,7 @@ from collections.abc import Sequence, Set
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.catch_up import OpenStep
@@ -86,15 +86,20 @@ class OutboxPlanning(OutboxTable):
         async with self._engine.connect() as conn:
             return {(key, occurrence) for key, occurrence in (await conn.execute(query)).all()}
 
-    async def answered_before_takeover(self, episode_id: int) -> set[tuple[str, int]]:
-        """Return the steps of a stay answered by contacts a chat took over from (by SMS)."""
+    async def done_before_takeover(self, episode_id: int) -> set[tuple[str, int]]:
+        """Return the steps of a stay done by contacts a chat took over from (by SMS): those
+        answered, and those sent that wait for no answer (a check-in unanswered is asked again)."""
         superseded = select(contacts.c.id).where(
             contacts.c.episode_id == episode_id, contacts.c.superseded_at.is_not(None)
+        )
+        told = and_(
+            m.c.status == MessageStatus.SENT.value,
+            m.c.kind.not_in([MessageKind.CHECKIN.value, MessageKind.KEEP_ASKING.value]),
         )
         query = select(m.c.step_key, m.c.occurrence).where(
             m.c.episode_id == episode_id,
             m.c.contact_id.in_(superseded),
-            m.c.status == MessageStatus.ANSWERED.value,
+            or_(m.c.status == MessageStatus.ANSWERED.value, told),
         )
         async with self._engine.connect() as conn:
             return {(key, occurrence) for key, occurrence in (await conn.execute(query)).all()}
