@@ -107,13 +107,38 @@ async def test_a_superseded_sms_contact_is_never_created_again(harness: BotHarne
     assert sorted(c.channel for c in contacts) == ["sms", "telegram"]
 
 
-async def test_declining_in_the_chat_leaves_sms_as_it_was(harness: BotHarness) -> None:
+async def decline_on_telegram(harness: BotHarness, who: str) -> None:
+    issued = await invite_patient(
+        harness.services.store, "ZY001", harness.clock.now(), 30, Actor.cli()
+    )
+    await harness.text(CHAT, f"/start {issued.token}")
+    await harness.text(CHAT, "8001")
+    await harness.press(CHAT, f"en:r:{who}")
+    if who == "family":
+        await harness.press(CHAT, "en:rel:child")
+    await harness.press(CHAT, "en:c:no")
+
+
+async def test_the_patient_refusing_in_the_chat_stops_sms_too(harness: BotHarness) -> None:
+    line = await answered_by_sms(harness)
+    await decline_on_telegram(harness, "patient")
+    store = harness.services.store
+    assert await store.outbox.rows(m.c.status == MessageStatus.PENDING.value) == []
+    [day3] = await store.outbox.rows(m.c.step_key == "day3")
+    history = await store.contacts.consent_history(day3.contact_id)
+    assert [(d, via) for d, _, via in history] == [
+        ("granted", "discharge_list"),
+        ("withdrawn", "invite"),
+    ]
+    texted = len(line.delivered)
+    harness.clock.advance(timedelta(days=30))
+    await harness.tick()
+    assert len(line.delivered) == texted
+
+
+async def test_a_relative_refusing_in_the_chat_leaves_sms_as_it_was(harness: BotHarness) -> None:
     await answered_by_sms(harness)
     store = harness.services.store
     pending = len(await store.outbox.rows(m.c.status == MessageStatus.PENDING.value))
-    issued = await invite_patient(store, "ZY001", harness.clock.now(), 30, Actor.cli())
-    await harness.text(CHAT, f"/start {issued.token}")
-    await harness.text(CHAT, "8001")
-    await harness.press(CHAT, "en:r:patient")
-    await harness.press(CHAT, "en:c:no")
+    await decline_on_telegram(harness, "family")
     assert len(await store.outbox.rows(m.c.status == MessageStatus.PENDING.value)) == pending

@@ -1,4 +1,4 @@
-"""Who is reached how: SMS for consenting patients no chat reaches, and a chat that takes over."""
+"""Who is reached how: SMS for consenting patients no chat reaches; a chat that takes over."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.domain.enrolment import ConsentDecision, Respondent
 from bot.domain.languages import effective_locale
 from bot.domain.messages import FailureReason
 from bot.services.planning import Scheduling, plan_contact
+from bot.services.withdrawal import withdraw_in
 from bot.settings import Settings
 from bot.storage.contacts import NewContact
 from bot.storage.reach import SmsCandidate
@@ -64,11 +65,20 @@ def _sms_contact(candidate: SmsCandidate, chat: int, locale: str) -> NewContact:
     )
 
 
-async def take_over_from_sms(uow: UnitOfWork, contact: Contact, now: datetime) -> list[int]:
-    """Stop the stay's SMS contacts when a chat contact consents: superseded, nothing pending."""
-    if contact.channel == ChannelName.SMS or contact.consent != ConsentDecision.GRANTED:
+async def settle_sms_for(uow: UnitOfWork, contact: Contact, now: datetime) -> list[int]:
+    """Settle the stay's SMS contacts when a chat contact answers the consent question: a
+    consenting chat takes over (SMS superseded), the patient's own refusal stops SMS too
+    (withdrawn); a relative's refusal changes nothing. Return the SMS contacts stopped."""
+    if contact.channel == ChannelName.SMS:
         return []
-    stopped = await uow.reach.supersede_sms_of(contact.episode_id, contact.id, now)
-    if stopped:
+    stopped = await uow.reach.active_sms_of(contact.episode_id)
+    if not stopped:
+        return []
+    if contact.consent == ConsentDecision.GRANTED:
+        await uow.reach.supersede(stopped, contact.id, now)
         await uow.outbox.cancel_pending_for_contacts(stopped, now, FailureReason.CHAT_TOOK_OVER)
+    elif contact.respondent == Respondent.PATIENT:
+        await withdraw_in(uow, stopped, ConsentVia.INVITE, now)
+    else:
+        return []
     return stopped

@@ -80,23 +80,25 @@ class ReachRepository:
             rows = (await conn.execute(query)).all()
         return [SmsCandidate(row[0], row[1], row[2], row[3]) for row in rows]
 
-    async def supersede_sms_of(self, episode_id: int, by_contact: int, now: datetime) -> list[int]:
-        """Mark the stay's SMS contacts superseded by a chat contact that took over (audited);
-        return their ids (the caller cancels what they had pending)."""
+    async def active_sms_of(self, episode_id: int) -> list[int]:
+        """Return the stay's SMS contacts that may still be written to (consenting, not
+        superseded)."""
         query = select(contacts.c.id).where(
             contacts.c.episode_id == episode_id,
             contacts.c.channel == ChannelName.SMS.value,
+            contacts.c.consent == ConsentDecision.GRANTED.value,
             contacts.c.superseded_at.is_(None),
         )
+        async with self._engine.connect() as conn:
+            return list((await conn.execute(query.order_by(contacts.c.id))).scalars())
+
+    async def supersede(self, contact_ids: list[int], by_contact: int, now: datetime) -> None:
+        """Mark SMS contacts superseded by a chat contact that took over, audited (the caller
+        cancels what they had pending)."""
         async with self._engine.begin() as conn:
-            ids = list((await conn.execute(query)).scalars())
-            if not ids:
-                return []
             await conn.execute(
-                update(contacts).where(contacts.c.id.in_(ids)).values(superseded_at=now)
+                update(contacts).where(contacts.c.id.in_(contact_ids)).values(superseded_at=now)
             )
-            for contact_id in ids:
-                subject = f"contact:{contact_id}"
-                detail = f"contact:{by_contact}"
+            for contact_id in contact_ids:
+                subject, detail = f"contact:{contact_id}", f"contact:{by_contact}"
                 await write_audit(conn, now, Actor.contact(by_contact), TOOK_OVER, subject, detail)
-        return ids
