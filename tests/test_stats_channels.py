@@ -15,6 +15,7 @@ from bot.services.statistics import Summary, compute_stats, summary_text
 from bot.storage.contacts import NewContact
 from tests.harness import local, record, seed
 from tests.stats_cohort import NOVEMBER, B, add_outbox_row, build_cohort
+from tests.test_sms_takeover import answered_by_sms
 
 
 async def contact_on(harness: BotHarness, number: str, channel: ChannelName, handle: str) -> int:
@@ -116,3 +117,22 @@ async def test_the_monthly_report_shows_every_channel_in_words(harness: BotHarne
     summary = [tuple(r) for r in book["统计汇总"].iter_rows(values_only=True)]
     assert ("已随访人数:短信", 2) in summary and ("随访成功人数:微信", 0) in summary
     assert not [r for r in summary if "sms" in str(r[0]) or "wechat" in str(r[0])]
+
+
+async def test_figures_are_kept_as_checkins_go_out_and_are_answered(harness: BotHarness) -> None:
+    services = harness.services
+
+    async def by_channel() -> list[tuple[str, int, int]]:
+        s = await compute_stats(
+            services.store,
+            services.scheduling.surveys,
+            services.settings.zone,
+            NOVEMBER,
+            None,
+            min_answers=1,
+        )
+        return [(c.channel, c.followed_up, c.reached) for c in s.channels]
+
+    assert await by_channel() == [("telegram", 0, 0), ("wechat", 0, 0), ("sms", 0, 0)]
+    await answered_by_sms(harness)  # texted the day-3 check-in, answered it by text
+    assert await by_channel() == [("telegram", 0, 0), ("wechat", 0, 0), ("sms", 1, 1)]

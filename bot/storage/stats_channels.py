@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.channel_messages import ChannelName
-from bot.domain.messages import MessageKind, MessageStatus
 from bot.domain.stats import ChannelFigures, Stats
-from bot.storage.schema import contacts, episodes, scheduled_messages
+from bot.storage.schema import episode_channels, episodes
 from bot.storage.stats_scope import Scope
 
-m = scheduled_messages
+ec = episode_channels
 # Always shown, in this order, even when nobody was reached on them; others follow if used.
 SHOWN_CHANNELS = (ChannelName.TELEGRAM, ChannelName.WECHAT, ChannelName.SMS)
 
 
 async def channel_figures(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
     """Count per channel the stays sent a check-in (followed up) and that answered one."""
-    answered = case((m.c.status == MessageStatus.ANSWERED.value, m.c.episode_id))
     query = (
-        select(
-            contacts.c.channel,
-            func.count(distinct(m.c.episode_id)),
-            func.count(distinct(answered)),
-        )
-        .select_from(
-            m.join(contacts, contacts.c.id == m.c.contact_id).join(
-                episodes, episodes.c.id == m.c.episode_id
-            )
-        )
-        .where(*scope.episodes(), m.c.kind == MessageKind.CHECKIN.value, m.c.tries >= 1)
-        .group_by(contacts.c.channel)
+        select(ec.c.channel, func.count(ec.c.followed_up_at), func.count(ec.c.reached_at))
+        .select_from(ec.join(episodes, episodes.c.id == ec.c.episode_id))
+        .where(*scope.episodes())
+        .group_by(ec.c.channel)
     )
     found = {
         str(channel): ChannelFigures(str(channel), int(followed), int(reached))

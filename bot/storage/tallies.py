@@ -12,6 +12,7 @@ from bot.domain.enrolment import ConsentDecision
 from bot.domain.messages import FailureReason, MessageKind, MessageStatus
 from bot.domain.step_answers import FINAL_ANSWERS
 from bot.storage.connections import Connections, reading
+from bot.storage.episode_channels import recount_channels
 from bot.storage.schema import (
     answer_tallies,
     consent_events,
@@ -28,7 +29,7 @@ from bot.storage.schema import (
 
 m = scheduled_messages
 EPISODE_MARKS = ("enrolled_at", "followed_up_at", "reached_at")
-VERSION_KEY, VERSION = "tallies_version", "4"  # 4: last final answer kept on each row
+VERSION_KEY, VERSION = "tallies_version", "5"  # 5: each stay's channels (episode_channels)
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -189,6 +190,7 @@ async def _rebuild(conn: AsyncConnection, now: datetime) -> None:
             .where(episodes.c[mark].is_(None), episodes.c.id.in_(having))
             .values({mark: now})
         )
+    await recount_channels(conn, now)
 
 
 async def _recount_final_answers(conn: AsyncConnection) -> None:

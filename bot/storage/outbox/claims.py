@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.channel_messages import SendPurpose
 from bot.domain.messages import FailureReason, MessageKind, MessageStatus
+from bot.storage.episode_channels import mark_channel
 from bot.storage.outbox.base import OutboxTable
 from bot.storage.outbox.eligibility import cancel_ineligible_rows
 from bot.storage.outbox.rows import ROW_COLUMNS, joined_tables
@@ -92,6 +93,7 @@ async def _count_sent(conn: AsyncConnection, sent: Sequence[Outcome], now: datet
     )
     for row_id, episode_id in (await conn.execute(query)).all():
         await mark_episode(conn, episode_id, "followed_up_at", now)
+        await mark_channel(conn, row_id, "followed_up_at", now)
         if row_id in first:
             await count_step(conn, row_id, sent=1)
 

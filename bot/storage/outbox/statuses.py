@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, insert, select, update
 
 from bot.domain.messages import FailureReason, MessageKind, MessageStatus
 from bot.domain.step_answers import FINAL_ANSWERS
+from bot.storage.episode_channels import mark_channel
 from bot.storage.outbox.base import OutboxTable, set_row_status
 from bot.storage.outbox.eligibility import cancel_ineligible_rows
 from bot.storage.outbox_records import OutboxRow
@@ -32,6 +33,7 @@ class OutboxStatuses(OutboxTable):
             if row is not None and row.kind == MessageKind.CHECKIN:
                 await count_step(conn, row_id, answered=1)
                 await mark_episode(conn, row.episode_id, "reached_at", now)
+                await mark_channel(conn, row_id, "reached_at", now)
 
     async def set_status(
         self, row_ids: Sequence[int], status: MessageStatus, reason: str | None, now: datetime

@@ -41,6 +41,17 @@ step_tallies = Table(
     Column("answered", Integer, nullable=False),
 )
 
+# Each stay's first check-in sent (followed up) and first answered (reached) on each channel
+# it was followed up on: the statistics per channel read these, not the outbox.
+episode_channels = Table(
+    "episode_channels",
+    metadata,
+    Column("episode_id", ForeignKey("episodes.id"), primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("followed_up_at", UTCDateTime),
+    Column("reached_at", UTCDateTime),
+)
+
 failure_tallies = Table(
     "failure_tallies",
     metadata,

@@ -1,4 +1,5 @@
-"""preferred channel: the list's 回访方式 on each stay; when a chat took over an SMS contact
+"""who is reached how: the list's 回访方式 on each stay, when a chat took over an SMS contact,
+and each stay's channels followed up and reached (filled by the tallies' recount)
 
 Revision ID: 0030
 Revises: 0027
@@ -20,6 +21,19 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Upgrade schema."""
+    op.create_table(
+        "episode_channels",
+        sa.Column("episode_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("followed_up_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reached_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["episode_id"],
+            ["episodes.id"],
+            name=op.f("fk_episode_channels_episode_id_episodes"),
+        ),
+        sa.PrimaryKeyConstraint("episode_id", "channel", name=op.f("pk_episode_channels")),
+    )
     with op.batch_alter_table("episodes") as batch_op:
         batch_op.add_column(sa.Column("preferred_channel", sa.String(length=16), nullable=True))
     with op.batch_alter_table("contacts") as batch_op:
@@ -32,3 +46,4 @@ def downgrade() -> None:
         batch_op.drop_column("superseded_at")
     with op.batch_alter_table("episodes") as batch_op:
         batch_op.drop_column("preferred_channel")
+    op.drop_table("episode_channels")
