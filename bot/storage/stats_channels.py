@@ -7,10 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.channel_messages import ChannelName
 from bot.domain.stats import ChannelFigures, Stats
-from bot.storage.schema import episode_channels, episodes
+from bot.storage.schema import channel_tallies
 from bot.storage.stats_scope import Scope
 
-ec = episode_channels
+t = channel_tallies
 # Always shown, in this order, even when nobody was reached on them; others follow if used.
 SHOWN_CHANNELS = (ChannelName.TELEGRAM, ChannelName.WECHAT, ChannelName.SMS)
 
@@ -18,13 +18,12 @@ SHOWN_CHANNELS = (ChannelName.TELEGRAM, ChannelName.WECHAT, ChannelName.SMS)
 async def channel_figures(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:
     """Count per channel the stays sent a check-in (followed up) and that answered one."""
     query = (
-        select(ec.c.channel, func.count(ec.c.followed_up_at), func.count(ec.c.reached_at))
-        .select_from(ec.join(episodes, episodes.c.id == ec.c.episode_id))
-        .where(*scope.episodes())
-        .group_by(ec.c.channel)
+        select(t.c.channel, func.sum(t.c.followed_up), func.sum(t.c.reached))
+        .where(*scope.tallies(t))
+        .group_by(t.c.channel)
     )
     found = {
-        str(channel): ChannelFigures(str(channel), int(followed), int(reached))
+        str(channel): ChannelFigures(str(channel), int(followed or 0), int(reached or 0))
         for channel, followed, reached in (await conn.execute(query)).all()
     }
     shown = [found.pop(name.value, ChannelFigures(name.value)) for name in SHOWN_CHANNELS]

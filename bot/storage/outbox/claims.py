@@ -11,13 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.channel_messages import SendPurpose
 from bot.domain.messages import FailureReason, MessageKind, MessageStatus
-from bot.storage.episode_channels import mark_channel
 from bot.storage.outbox.base import OutboxTable
 from bot.storage.outbox.eligibility import cancel_ineligible_rows
 from bot.storage.outbox.rows import ROW_COLUMNS, joined_tables
 from bot.storage.outbox_records import OutboxRow, Outcome
 from bot.storage.schema import deliveries, scheduled_messages
-from bot.storage.tallies import count_failure, count_step, mark_episode
+from bot.storage.tallies import count_failure, count_step, mark_channel, mark_episode
 
 m = scheduled_messages
 

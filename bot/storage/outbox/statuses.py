@@ -10,12 +10,11 @@ from sqlalchemy import ColumnElement, insert, select, update
 
 from bot.domain.messages import FailureReason, MessageKind, MessageStatus
 from bot.domain.step_answers import FINAL_ANSWERS
-from bot.storage.episode_channels import mark_channel
 from bot.storage.outbox.base import OutboxTable, set_row_status
 from bot.storage.outbox.eligibility import cancel_ineligible_rows
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.schema import scheduled_messages, step_answers
-from bot.storage.tallies import count_failure, count_step, mark_episode
+from bot.storage.tallies import count_failure, count_step, mark_channel, mark_episode
 
 m = scheduled_messages
 

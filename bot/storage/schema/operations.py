@@ -52,6 +52,17 @@ episode_channels = Table(
     Column("reached_at", UTCDateTime),
 )
 
+# Stays followed up / reached on each channel, counted when their episode_channels mark is set.
+channel_tallies = Table(
+    "channel_tallies",
+    metadata,
+    Column("hour", UTCDateTime, primary_key=True),
+    Column("department_id", Integer, primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("followed_up", Integer, nullable=False),
+    Column("reached", Integer, nullable=False),
+)
+
 failure_tallies = Table(
     "failure_tallies",
     metadata,

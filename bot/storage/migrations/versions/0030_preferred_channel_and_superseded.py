@@ -1,5 +1,5 @@
 """who is reached how: the list's 回访方式 on each stay, when a chat took over an SMS contact,
-and each stay's channels followed up and reached (filled by the tallies' recount)
+and each stay's channels followed up and reached, with their tallies (filled by the recount)
 
 Revision ID: 0030
 Revises: 0027
@@ -34,6 +34,17 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("episode_id", "channel", name=op.f("pk_episode_channels")),
     )
+    op.create_table(
+        "channel_tallies",
+        sa.Column("hour", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("followed_up", sa.Integer(), nullable=False),
+        sa.Column("reached", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "hour", "department_id", "channel", name=op.f("pk_channel_tallies")
+        ),
+    )
     with op.batch_alter_table("episodes") as batch_op:
         batch_op.add_column(sa.Column("preferred_channel", sa.String(length=16), nullable=True))
     with op.batch_alter_table("contacts") as batch_op:
@@ -47,3 +58,4 @@ def downgrade() -> None:
     with op.batch_alter_table("episodes") as batch_op:
         batch_op.drop_column("preferred_channel")
     op.drop_table("episode_channels")
+    op.drop_table("channel_tallies")
