@@ -260,6 +260,11 @@ async def _recount_channels(conn: AsyncConnection, hour: Any, now: datetime) -> 
         )
     )
     await conn.execute(update(ec).where(exists(answered)).values(reached_at=now))
+    await _tally_channels(conn, hour)
+
+
+async def _tally_channels(conn: AsyncConnection, hour: Any) -> None:
+    """Count the stays followed up and reached per hour of discharge, department, channel."""
     tallied = (
         select(
             hour,
