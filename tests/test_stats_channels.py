@@ -13,7 +13,8 @@ from bot.domain.enrolment import ConsentDecision
 from bot.services.report import build_report
 from bot.services.statistics import Summary, compute_stats, summary_text
 from bot.storage.contacts import NewContact
-from tests.harness import local, record, seed
+from bot.storage.schema import scheduled_messages as m
+from tests.harness import enrol, local, record, seed
 from tests.stats_cohort import NOVEMBER, B, add_outbox_row, build_cohort
 from tests.test_sms_takeover import answered_by_sms
 
@@ -136,3 +137,34 @@ async def test_figures_are_kept_as_checkins_go_out_and_are_answered(harness: Bot
     assert await by_channel() == [("telegram", 0, 0), ("wechat", 0, 0), ("sms", 0, 0)]
     await answered_by_sms(harness)  # texted the day-3 check-in, answered it by text
     assert await by_channel() == [("telegram", 0, 0), ("wechat", 0, 0), ("sms", 1, 1)]
+
+
+async def test_a_patient_and_a_relative_on_one_channel_count_as_one_stay(
+    harness: BotHarness,
+) -> None:
+    services = harness.services
+    await compute_stats(  # the counts are kept from here on, not recounted
+        services.store,
+        services.scheduling.surveys,
+        services.settings.zone,
+        NOVEMBER,
+        None,
+        min_answers=1,
+    )
+    await seed(harness.settings, record("ZY001", department=B, discharged_at=local("2026-11-20")))
+    await enrol(harness, 901, "ZY001")
+    await enrol(harness, 902, "ZY001", respondent="family")
+    day3 = await services.store.outbox.rows(m.c.step_key == "day3")
+    harness.clock.advance(max(row.send_at for row in day3) - harness.clock.now())
+    await harness.tick()
+    assert harness.telegram.delivered_to(901) and harness.telegram.delivered_to(902)
+    s = await compute_stats(
+        services.store,
+        services.scheduling.surveys,
+        services.settings.zone,
+        NOVEMBER,
+        None,
+        min_answers=1,
+    )
+    telegram = s.channels[0]
+    assert (telegram.channel, telegram.followed_up, telegram.reached) == ("telegram", 1, 0)
