@@ -1,4 +1,4 @@
-"""Who is reached how: the channel a discharge list prefers, and when SMS reaches a patient."""
+"""The way of follow-up a discharge list names for a stay (回访方式), and its words."""
 
 from __future__ import annotations
 
@@ -35,7 +35,3 @@ def allowed_words() -> str:
     """Return the words a list may write, as shown in an import error."""
     return " / ".join(words[0] for words in PREFERRED_CHANNEL_WORDS.values())
 
-
-def reached_by_sms(preferred: PreferredChannel | None) -> bool:
-    """Say whether a consenting stay with a phone and no contact is followed up by SMS."""
-    return preferred is not PreferredChannel.PHONE
