@@ -34,4 +34,3 @@ def listed_preferred_channel(text: str) -> PreferredChannel | None:
 def allowed_words() -> str:
     """Return the words a list may write, as shown in an import error."""
     return " / ".join(words[0] for words in PREFERRED_CHANNEL_WORDS.values())
-
