@@ -92,6 +92,9 @@ class Settings(SmsSettings):
     winter_starts: str = "10-01"
     send_on_weekends: bool = True
     skip_holidays: bool = True
+    # Consenting patients with a phone and no chat contact are followed up by SMS (when the
+    # SMS channel is configured); false: only patients who enrol are followed up.
+    sms_auto: bool = True
     holidays_dir: Path | None = None  # the office's holiday files; default messages/holidays
     catch_up: str = "2d"
     medication_times: str = ""

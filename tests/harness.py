@@ -17,6 +17,7 @@ from bot.demo.fake_telegram import TOKEN
 from bot.demo.harness import BotHarness
 from bot.domain.discharge.model import DischargeRecord, ExclusionReason
 from bot.domain.enrolment import ConsentDecision
+from bot.domain.reach import PreferredChannel
 from bot.logs import configure_logging
 from bot.services.planning import plan_contact
 from bot.settings import Settings
@@ -73,6 +74,7 @@ class RecordFields(TypedDict, total=False):
     notes: str | None
     exclusion: ExclusionReason | None
     language: str | None
+    preferred_channel: PreferredChannel | None
 
 
 def record(hospital_no: str = "ZY001", **overrides: Any) -> DischargeRecord:

@@ -99,7 +99,7 @@ def test_duplicate_headers_names_them(tmp_path: Path) -> None:
 
 def test_error_code_tables() -> None:
     assert set(ROW_ERROR_CODES).isdisjoint(TABLE_ERROR_CODES)
-    assert len(set(ROW_ERROR_CODES)) == len(ROW_ERROR_CODES) == 10
+    assert len(set(ROW_ERROR_CODES)) == len(ROW_ERROR_CODES) == 11
     assert len(set(TABLE_ERROR_CODES)) == len(TABLE_ERROR_CODES) == 7
     assert error_template_key("bad_date") == "import/bad_date"
 

@@ -14,6 +14,7 @@ from bot.domain.cases import (
     Outcome,
     PraiseStep,
 )
+from bot.domain.channel_messages import ChannelName
 from bot.domain.consent import ConsentVia
 from bot.domain.discharge.model import ExclusionReason
 from bot.domain.enrolment import Relation, Respondent
@@ -44,6 +45,7 @@ CODES: dict[LabelGroup, tuple[str, ...]] = {
     LabelGroup.QUESTION: tuple(sorted({q.key for s in SURVEYS.values() for q in s.questions})),
     LabelGroup.ANSWER: ("skip",),
     LabelGroup.CONSENT_VIA: tuple(ConsentVia),
+    LabelGroup.CHANNEL: tuple(ChannelName),
     LabelGroup.WECHAT_ERRCODE: ("40001", "40013", "40125", "40164", "41002", "45009", "-1"),
     LabelGroup.PLAN_STEP: (),  # named from the plans; the file only has the `other` word
 }

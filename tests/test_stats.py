@@ -128,6 +128,12 @@ def test_cli_prints_the_same_figures_as_json(
         "general/day3": 50.0,
         "general/day7": 0.0,
     }
+    assert figures["channels"][0] == {
+        "channel": "telegram",
+        "followed_up": 3,
+        "reached": 2,
+        "success_rate": 66.7,
+    }
     bad = CliRunner().invoke(app, ["stats", "--month", "2026-13"])
     assert bad.exit_code == 1 and "YYYY-MM" in bad.output
 

@@ -12,6 +12,7 @@ from bot.services.container import Services
 from bot.services.planning import extend_medicine_horizons, replan_changed
 from bot.services.ports import SweepingChannel
 from bot.services.red_flags import escalate_missed
+from bot.services.sms_reach import reach_by_sms, sms_reach_enabled
 
 log = logging.getLogger(__name__)
 SWEEPS = "sweeps"
@@ -27,10 +28,15 @@ async def _holds_sweeps(services: Services) -> bool:
 
 
 async def run_sweeps(services: Services) -> None:
-    """Re-plan changed plans, expire unanswered steps and surveys, watch case deadlines."""
+    """Re-plan changed plans, expire unanswered steps and surveys, reach the unenrolled by
+    SMS, watch case deadlines."""
     await replan_changed(services.store, services.scheduling, services.clock.now())
     await extend_medicine_horizons(services.store, services.scheduling, services.clock.now())
     await expire_unanswered(services.store, services.scheduling.policy, services.clock.now())
+    if sms_reach_enabled(services.settings, services.dispatcher.channels):
+        await reach_by_sms(
+            services.store, services.scheduling, services.clock.now(), services.locale
+        )
     await services.store.surveys.expire(services.clock.now())
     await sweep_cases(services)
     await escalate_missed(services)  # red flags not acknowledged in time

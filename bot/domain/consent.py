@@ -15,6 +15,7 @@ class ConsentVia(StrEnum):
     UNSUBSCRIBE = "unsubscribe"  # unfollowed a channel where that means withdrawal (WeChat)
     WEB_PAGE = "web_page"  # confirmed on the "stop messages" web page
     SMS_STOP = "sms_stop"  # texted a stop word (TD, 退订…) back: withdrawn at once
+    DISCHARGE_LIST = "discharge_list"  # 是否同意回访 on the discharge list (an SMS contact's)
 
 
 WITHDRAWN_REASON = (

@@ -59,6 +59,7 @@ class FailureReason(StrEnum):
     MEDICINE_STOPPED = "medicine_stopped"
     UNKNOWN = "unknown"  # counted for a failure that gave no reason
     NOT_ELIGIBLE = "not_eligible"  # the patient no longer qualifies (excluded, deceased...)
+    CHAT_TOOK_OVER = "chat_took_over"  # the patient enrolled in a chat: SMS stopped
 
 
 class WaitReason(StrEnum):

@@ -94,6 +94,20 @@ class DepartmentFigures:
 
 
 @dataclass
+class ChannelFigures:
+    """The stays followed up and reached on one channel (a stay may count on two)."""
+
+    channel: str  # a ChannelName value, named for people by labels/channel
+    followed_up: int = 0  # stays sent a check-in on this channel
+    reached: int = 0  # stays that answered a check-in on this channel
+
+    @property
+    def success_rate(self) -> float | None:
+        """Return reached / followed up, in %."""
+        return rate(self.reached, self.followed_up)
+
+
+@dataclass
 class Stats:
     discharged: int = 0
     eligible: int = 0
@@ -118,6 +132,7 @@ class Stats:
     reexam: dict[str, int] = field(default_factory=dict)
     steps: list[StepReplies] = field(default_factory=list)
     departments: list[DepartmentFigures] = field(default_factory=list)
+    channels: list[ChannelFigures] = field(default_factory=list)  # telegram, wechat, sms first
 
     @property
     def success_rate(self) -> float | None:

@@ -28,6 +28,7 @@ from bot.services.messaging import ChoiceRow, say, say_in
 from bot.services.patient_facts import all_stopped
 from bot.services.patient_text import open_survey
 from bot.services.planning import plan_contact
+from bot.services.sms_reach import settle_sms_for
 from bot.storage.contacts import NewContact
 from bot.storage.records import DialogState, Episode, Invite
 
@@ -251,7 +252,9 @@ async def _link_invited_chat(
         channel=channel,
         handle=handle,
     )
-    await store.contacts.link(new, decision, now, via=ConsentVia.INVITE)
+    async with store.unit_of_work() as uow:  # the chat's answer decides for SMS too
+        contact = await uow.contacts.link(new, decision, now, via=ConsentVia.INVITE)
+        await settle_sms_for(uow, contact, now)
     return True
 
 

@@ -42,6 +42,7 @@ class LabelGroup(StrEnum):
     ANSWER = "answer"
     PLAN_STEP = "plan_step"
     CONSENT_VIA = "consent_via"
+    CHANNEL = "channel"  # a ChannelName: where a contact is reached
     WECHAT_ERRCODE = "wechat_errcode"  # for operators (bot.channels.wechat.faults.meaning)
 
 

@@ -41,6 +41,7 @@ from bot.settings import Settings
 from bot.storage.outbox_records import MessageStatus, PlanCounts, PlannedMessage
 from bot.storage.records import Contact, Episode
 from bot.storage.store import Store
+from bot.storage.unit_of_work import Repositories
 from bot.templating import LOCALES, MESSAGES_DIR, Renderer
 
 PLANS_DIR = MESSAGES_DIR / "plans"
@@ -242,15 +243,18 @@ def holiday_warning(scheduling: Scheduling, today: date) -> HolidayDataWarning |
 
 
 async def plan_contact(
-    store: Store, scheduling: Scheduling, contact: Contact, now: datetime
+    store: Repositories, scheduling: Scheduling, contact: Contact, now: datetime
 ) -> PlanCounts:
-    """(Re)plan a consenting contact: new steps added, pending ones re-timed, sent ones kept."""
+    """(Re)plan a consenting contact: new steps added, pending ones re-timed, sent ones kept;
+    steps an SMS contact this one took over from answered (or was told) are not sent again."""
     episode = await store.episodes.get(contact.episode_id)
     if episode is None or not episode.eligible:
         return PlanCounts()
     stopped = await store.medicine_stops.stopped(episode.id)
-    done = await store.outbox.steps_done(contact.id, episode.id)
-    plan_key, messages, until = planned_messages(scheduling, episode, now, stopped, done)
+    answered = await store.outbox.done_before_takeover(episode.id)
+    done = await store.outbox.steps_done(contact.id, episode.id) | answered
+    plan_key, planned, until = planned_messages(scheduling, episode, now, stopped, done)
+    messages = [p for p in planned if (p.step_key, p.occurrence) not in answered]
     counts = await store.outbox.plan(contact.id, episode.id, episode.patient_id, messages, now)
     await store.contacts.set_plan(contact.id, plan_key, scheduling.fingerprint, until)
     return counts

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from bot.domain.cases import CaseKind
 from bot.domain.periods import Period
 from bot.domain.plans.model import PlanBook
-from bot.domain.stats import DepartmentFigures
+from bot.domain.stats import DepartmentFigures, Stats
 from bot.domain.surveys.model import Survey
 from bot.services.chart_points import department_points, trend_points
 from bot.services.labels import LabelGroup, Labels
@@ -111,6 +111,7 @@ async def build_report(
             store, surveys, renderer, locale, zone, period, department, min_answers=min_answers
         ),
         too_few,
+        _channels(stats, labels),
     )
     book = Workbook()
     first = book.active
@@ -156,7 +157,7 @@ async def _charts(
 
 
 def _summary(
-    stats: Any, names: dict[str, str], headline: str, labels: Labels
+    stats: Stats, names: dict[str, str], headline: str, labels: Labels
 ) -> list[tuple[str, Any]]:
     """The headline sentences in the seeds' form first, then one row per figure, named in the
     report's language; counts by kind get a row each (`随访失败:无应答`). Figures listed on
@@ -165,7 +166,19 @@ def _summary(
     for key, value in stats_as_dict(stats).items():
         if key in names:
             rows += _flattened(names[key], value, FIGURE_GROUPS.get(key, ()), labels)
+    for figures in stats.channels:  # 已随访人数:短信, 随访成功人数:短信 ...
+        channel = labels.word(LabelGroup.CHANNEL, figures.channel)
+        for key in ("followed_up", "reached", "success_rate"):
+            rows.append((f"{names[key]}:{channel}", getattr(figures, key)))
     return rows
+
+
+def _channels(stats: Stats, labels: Labels) -> list[tuple[Any, ...]]:
+    """One row per channel for the first sheet: its name, followed up, reached, the rate."""
+    return [
+        (labels.word(LabelGroup.CHANNEL, c.channel), c.followed_up, c.reached, c.success_rate)
+        for c in stats.channels
+    ]
 
 
 def _flattened(

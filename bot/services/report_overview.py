@@ -45,6 +45,7 @@ class Overview:
     overdue: list[tuple[Any, ...]]  # in words (overdue_complaints)
     charts: tuple[bytes, ...]  # PNGs
     too_few: str  # the rank of a department below the minimum sample (样本不足)
+    channels: list[tuple[Any, ...]]  # in words: channel, followed up, reached, success rate
 
 
 def write_overview(
@@ -58,6 +59,9 @@ def write_overview(
         sheet.append([figures[key], getattr(overview.stats, key)])
     overall = overview.stats.satisfaction.get(Measure.SATISFACTION_HOSPITAL.value)
     sheet.append([words["satisfied"], overall.shares["satisfied"] if overall else None])
+    _section(sheet, words["channels"], *words["channel_headers"].split("\t"))
+    for row in overview.channels:
+        sheet.append(list(row))
     _section(sheet, words["ranking"], *words["ranking_headers"].split("\t"))
     for d in overview.stats.departments:
         rank = overview.too_few if d.rank is None else d.rank

@@ -113,6 +113,7 @@ def stats_as_dict(stats: Stats) -> dict[str, object]:
         figures[name] = getattr(stats, name)
     figures["satisfaction_shares"] = {k: v.shares for k, v in stats.satisfaction.items()}
     figures["reply_rates"] = {f"{s.plan}/{s.step}": s.reply_rate for s in stats.steps}
+    figures["channels"] = [{**asdict(c), "success_rate": c.success_rate} for c in stats.channels]
     figures["departments"] = [
         {
             **asdict(d),

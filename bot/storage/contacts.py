@@ -201,6 +201,7 @@ class ContactRepository:
             .where(
                 contacts.c.consent == ConsentDecision.GRANTED.value,
                 contacts.c.reachable.is_(True),
+                contacts.c.superseded_at.is_(None),
                 contacts.c.patient_id.in_(followed_patients()),  # others are not planned
                 or_(
                     contacts.c.plan_fingerprint.is_(None),

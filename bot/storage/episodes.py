@@ -34,6 +34,7 @@ def _episode_query() -> Select[Any]:
         episodes.c.language,
         episodes.c.flags,
         episodes.c.treated_on,
+        episodes.c.preferred_channel,
         patients.c.deceased_at.is_not(None).label("deceased"),
         patients.c.dispute_since.is_not(None).label("in_dispute"),
     ).select_from(episodes.join(patients).join(departments))

@@ -42,6 +42,7 @@ EPISODE_FIELDS = (
     "notes",
     "exclusion",
     "language",
+    "preferred_channel",
 )
 CHUNK = 2000
 Progress = Callable[[int, int], None]  # (episodes written so far, episodes to write)
@@ -193,6 +194,8 @@ def _episode_fields(record: DischargeRecord, department_ids: dict[str, int]) -> 
     values = {name: getattr(record, name) for name in EPISODE_FIELDS if name != "department_id"}
     values["department_id"] = department_ids[record.department]
     values["exclusion"] = record.exclusion.value if record.exclusion else None
+    preferred = record.preferred_channel
+    values["preferred_channel"] = preferred.value if preferred else None
     return values
 
 

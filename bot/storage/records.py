@@ -33,6 +33,7 @@ class Episode:
     language: str | None = None  # the list's language for this stay, if it names one
     flags: str | None = None  # 特殊标记, e.g. "术后;高龄"
     treated_on: date | None = None  # 治疗日期/手术日期
+    preferred_channel: str | None = None  # 回访方式 (a PreferredChannel), if the list named one
     deceased: bool = False  # the patient's facts, whatever stay this is
     in_dispute: bool = False
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, case, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.cases import CaseKind
@@ -33,40 +32,14 @@ from bot.storage.schema import (
     scheduled_messages,
     step_tallies,
 )
+from bot.storage.stats_channels import channel_figures
+from bot.storage.stats_scope import Scope as Scope  # where callers have long found it
 from bot.storage.tallies import rebuild_if_needed
 
 m = scheduled_messages
 OVERALL = "satisfaction_hospital"
 REMINDER_KINDS = (MessageKind.MEDICATION.value, MessageKind.REEXAM_REMINDER.value)
 REACHED = (MessageStatus.SENT.value, MessageStatus.ANSWERED.value)
-
-
-@dataclass(frozen=True)
-class Scope:
-    start: datetime
-    end: datetime
-    department_id: int | None = None
-
-    def episodes(self) -> list[ColumnElement[bool]]:
-        """Episodes discharged in the period (and department)."""
-        found = [episodes.c.discharged_at >= self.start, episodes.c.discharged_at < self.end]
-        if self.department_id is not None:
-            found.append(episodes.c.department_id == self.department_id)
-        return found
-
-    def tallies(self, table: Table) -> list[ColumnElement[bool]]:
-        """Tally rows whose discharge hour falls in the period (and department)."""
-        found = [table.c.hour >= self.start, table.c.hour < self.end]
-        if self.department_id is not None:
-            found.append(table.c.department_id == self.department_id)
-        return found
-
-    def cases(self) -> list[ColumnElement[bool]]:
-        """Cases raised in the period (and department)."""
-        found = [cases.c.created_at >= self.start, cases.c.created_at < self.end]
-        if self.department_id is not None:
-            found.append(episodes.c.department_id == self.department_id)
-        return found
 
 
 Part = Callable[[AsyncConnection], Awaitable[None]]  # one group of figures, read on a connection
@@ -88,6 +61,7 @@ class StatsRepository:
             lambda conn: _answers(conn, scope, measures, stats, by_department),
             lambda conn: _cases(conn, scope, stats, by_department),
             lambda conn: _reminders(conn, scope, stats),
+            lambda conn: channel_figures(conn, scope, stats),
         )
         if isinstance(self._engine, AsyncEngine):
             # Each part reads its own figures on its own read-only connection, side by side

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, case, delete, func, insert, select, update
+from sqlalchemy import Table, case, delete, exists, func, insert, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.enrolment import ConsentDecision
@@ -14,8 +15,10 @@ from bot.domain.step_answers import FINAL_ANSWERS
 from bot.storage.connections import Connections, reading
 from bot.storage.schema import (
     answer_tallies,
+    channel_tallies,
     consent_events,
     contacts,
+    episode_channels,
     episodes,
     failure_tallies,
     scheduled_messages,
@@ -25,10 +28,12 @@ from bot.storage.schema import (
     survey_answers,
     survey_sessions,
 )
+from bot.storage.types import UTCDateTime
 
-m = scheduled_messages
+m, ec = scheduled_messages, episode_channels
 EPISODE_MARKS = ("enrolled_at", "followed_up_at", "reached_at")
-VERSION_KEY, VERSION = "tallies_version", "4"  # 4: last final answer kept on each row
+CHANNEL_MARKS = {"followed_up_at": "followed_up", "reached_at": "reached"}  # mark -> tally
+VERSION_KEY, VERSION = "tallies_version", "5"  # 5: each stay's channels (episode_channels)
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -103,6 +108,31 @@ async def mark_episode(conn: AsyncConnection, episode_id: int, mark: str, now: d
     )
 
 
+async def mark_channel(conn: AsyncConnection, message_id: int, mark: str, now: datetime) -> None:
+    """Remember the first time a check-in's stay was followed up or reached on its channel,
+    and count that stay once in its channel's tally."""
+    query = (
+        select(m.c.episode_id, contacts.c.channel)
+        .select_from(m.join(contacts, contacts.c.id == m.c.contact_id))
+        .where(m.c.id == message_id)
+    )
+    row = (await conn.execute(query)).first()
+    if row is None:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    where = [ec.c.episode_id == row.episode_id, ec.c.channel == row.channel]
+    await conn.execute(
+        dialect.insert(ec)
+        .values(episode_id=row.episode_id, channel=row.channel)
+        .on_conflict_do_nothing()
+    )
+    first = await conn.execute(update(ec).where(*where, ec.c[mark].is_(None)).values({mark: now}))
+    key = await _episode_key(conn, row.episode_id) if first.rowcount else None
+    if key is not None:
+        counts = {"followed_up": 0, "reached": 0, CHANNEL_MARKS[mark]: 1}
+        await _bump(conn, channel_tallies, {**key, "channel": row.channel}, counts)
+
+
 async def rebuild_if_needed(engine: Connections, now: datetime) -> bool:
     """Compute every count from the stored rows once (databases from before the tallies)."""
     query = select(settings_cache.c.value).where(settings_cache.c.key == VERSION_KEY)
@@ -133,6 +163,7 @@ async def _rebuild(conn: AsyncConnection, now: datetime) -> None:
     await conn.execute(delete(step_tallies))
     await conn.execute(delete(failure_tallies))
     hour = _hour(conn, episodes.c.discharged_at)
+    await _recount_channels(conn, hour, now)
     a, ss = survey_answers, survey_sessions
     answers = (
         select(hour, episodes.c.department_id, a.c.question, a.c.value, func.count())
@@ -203,3 +234,48 @@ async def _recount_final_answers(conn: AsyncConnection) -> None:
     )
     answered = select(a.c.message_id)
     await conn.execute(update(m).where(m.c.id.in_(answered)).values(final_answer=answer))
+
+
+async def _recount_channels(conn: AsyncConnection, hour: Any, now: datetime) -> None:
+    """Fill every stay's channels from the stored check-ins, then their tallies."""
+    await conn.execute(delete(ec))
+    await conn.execute(delete(channel_tallies))
+    joined = m.join(contacts, contacts.c.id == m.c.contact_id)
+    checkin = m.c.kind == MessageKind.CHECKIN.value
+    sent = (
+        select(m.c.episode_id, contacts.c.channel, literal(now, UTCDateTime()))
+        .select_from(joined)
+        .where(checkin, m.c.tries >= 1)
+        .group_by(m.c.episode_id, contacts.c.channel)
+    )
+    await conn.execute(insert(ec).from_select(["episode_id", "channel", "followed_up_at"], sent))
+    answered = (
+        select(m.c.id)
+        .select_from(joined)
+        .where(
+            m.c.episode_id == ec.c.episode_id,
+            contacts.c.channel == ec.c.channel,
+            checkin,
+            m.c.status == MessageStatus.ANSWERED.value,
+        )
+    )
+    await conn.execute(update(ec).where(exists(answered)).values(reached_at=now))
+    await _tally_channels(conn, hour)
+
+
+async def _tally_channels(conn: AsyncConnection, hour: Any) -> None:
+    """Count the stays followed up and reached per hour of discharge, department, channel."""
+    tallied = (
+        select(
+            hour,
+            episodes.c.department_id,
+            ec.c.channel,
+            func.count(ec.c.followed_up_at),
+            func.count(ec.c.reached_at),
+        )
+        .select_from(ec.join(episodes, episodes.c.id == ec.c.episode_id))
+        .group_by(hour, episodes.c.department_id, ec.c.channel)
+    )
+    t = channel_tallies
+    columns = [t.c.hour, t.c.department_id, t.c.channel, t.c.followed_up, t.c.reached]
+    await conn.execute(insert(t).from_select(columns, tallied))

@@ -28,6 +28,7 @@ from bot.storage.outbox import OutboxRepository
 from bot.storage.patient_facts import PatientFactRepository
 from bot.storage.patient_messages import PatientMessageRepository
 from bot.storage.plan_edits import PlanEditRepository
+from bot.storage.reach import ReachRepository
 from bot.storage.reports import ReportRepository
 from bot.storage.revisits import RevisitRepository
 from bot.storage.sms_messages import SmsMessageRepository
@@ -72,6 +73,7 @@ class Repositories:
     sms_messages: SmsMessageRepository
     sms_owed: SmsOwedRepository
     web_pages: WebPageRepository
+    reach: ReachRepository
 
     @classmethod
     def over(cls, connections: Connections, **extra: Any) -> Self:
@@ -106,6 +108,7 @@ class Repositories:
             sms_messages=SmsMessageRepository(connections),
             sms_owed=SmsOwedRepository(connections),
             web_pages=WebPageRepository(connections),
+            reach=ReachRepository(connections),
             **extra,
         )
 

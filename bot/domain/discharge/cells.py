@@ -1,4 +1,4 @@
-"""Convert the text, yes/no, sex, age, phone and language cells of a discharge list."""
+"""Convert a discharge list's cells: text, yes/no, sex, age, phone, language, way of follow-up."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from bot.domain.discharge.model import (
     BAD_CONSENT,
     BAD_LANGUAGE,
     BAD_PHONE,
+    BAD_PREFERRED_CHANNEL,
     BAD_SEX,
     TOO_LONG,
 )
 from bot.domain.languages import LOCALES, listed_language
+from bot.domain.reach import PreferredChannel, allowed_words, listed_preferred_channel
 
 MAX_CELL_LENGTH = 2000
 AGE_MIN, AGE_MAX = 0, 150
@@ -100,6 +102,17 @@ def as_language(raw: object) -> str | None:
     if locale is None:
         raise Invalid(BAD_LANGUAGE, supported=", ".join(LOCALES))
     return locale
+
+
+def as_preferred_channel(raw: object) -> PreferredChannel | None:
+    """Convert a way-of-follow-up cell ("微信", "短信", "电话", "SMS" ...) to its channel."""
+    text = clean(raw)
+    if not text:
+        return None
+    channel = listed_preferred_channel(text)
+    if channel is None:
+        raise Invalid(BAD_PREFERRED_CHANNEL, allowed=allowed_words())
+    return channel
 
 
 def as_age(raw: object) -> int | None:

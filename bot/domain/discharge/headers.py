@@ -31,6 +31,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "flags": ("特殊标记",),
     "notes": ("备注",),
     "language": ("语言", "语种", "首选语言", "沟通语言"),
+    "preferred_channel": ("回访方式", "随访方式", "联系方式偏好", "preferred channel"),
 }
 REQUIRED_FIELDS = ("hospital_no", "name", "department", "discharged_at", "consent")
 _HEADER_NOISE_RE = re.compile(r"[\s_\-*.:]+")

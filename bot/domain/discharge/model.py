@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from bot.domain.reach import PreferredChannel
 from bot.domain.tabular import (
     AMBIGUOUS_COLUMNS,
     BAD_ENCODING,
@@ -26,6 +27,7 @@ BAD_PHONE = "bad_phone"
 DUPLICATE_ROW = "duplicate_row"
 ADMITTED_AFTER_DISCHARGE = "admitted_after_discharge"
 BAD_LANGUAGE = "bad_language"
+BAD_PREFERRED_CHANNEL = "bad_preferred_channel"
 
 ROW_ERROR_CODES = (
     REQUIRED,
@@ -38,6 +40,7 @@ ROW_ERROR_CODES = (
     DUPLICATE_ROW,
     ADMITTED_AFTER_DISCHARGE,
     BAD_LANGUAGE,
+    BAD_PREFERRED_CHANNEL,
 )
 TABLE_ERROR_CODES = (
     BAD_ENCODING,
@@ -60,6 +63,7 @@ _ROW_MESSAGES = {
     DUPLICATE_ROW: "same patient and discharge time as line {first_line}, but different data",
     ADMITTED_AFTER_DISCHARGE: "admission time is after the discharge time",
     BAD_LANGUAGE: "language not supported; use one of {supported}, or leave it empty",
+    BAD_PREFERRED_CHANNEL: "way of follow-up not known; use one of {allowed}, or leave it empty",
 }
 
 
@@ -99,6 +103,7 @@ class DischargeRecord:
     notes: str | None = None
     exclusion: ExclusionReason | None = None
     language: str | None = None  # a supported locale; None = the hospital's language
+    preferred_channel: PreferredChannel | None = None  # 回访方式; None = no preference
 
 
 @dataclass(frozen=True)

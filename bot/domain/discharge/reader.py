@@ -14,6 +14,7 @@ from bot.domain.discharge.cells import (
     as_consent,
     as_language,
     as_phone,
+    as_preferred_channel,
     as_sex,
     as_text,
 )
@@ -122,6 +123,7 @@ class _RowReader:
         sex, age, phone = get("sex", as_sex), get("age", as_age), get("phone", as_phone)
         birth, revisit = get("birth_date", dates.day), get("revisit_at", dates.day)
         language = get("language", as_language)
+        preferred = get("preferred_channel", as_preferred_channel)
         treated = get("treated_on", dates.day)
         if discharged is not None and admitted is not None:
             self._check_order(admitted, discharged)
@@ -148,6 +150,7 @@ class _RowReader:
             flags=flags,
             exclusion=exclusion,
             language=language,
+            preferred_channel=preferred,
             **optional,
         )
 

@@ -16,7 +16,7 @@ from bot.storage.outbox.eligibility import cancel_ineligible_rows
 from bot.storage.outbox.rows import ROW_COLUMNS, joined_tables
 from bot.storage.outbox_records import OutboxRow, Outcome
 from bot.storage.schema import deliveries, scheduled_messages
-from bot.storage.tallies import count_failure, count_step, mark_episode
+from bot.storage.tallies import count_failure, count_step, mark_channel, mark_episode
 
 m = scheduled_messages
 
@@ -92,6 +92,7 @@ async def _count_sent(conn: AsyncConnection, sent: Sequence[Outcome], now: datet
     )
     for row_id, episode_id in (await conn.execute(query)).all():
         await mark_episode(conn, episode_id, "followed_up_at", now)
+        await mark_channel(conn, row_id, "followed_up_at", now)
         if row_id in first:
             await count_step(conn, row_id, sent=1)
 

@@ -16,7 +16,11 @@ m = scheduled_messages
 
 
 def _contact_ok() -> ColumnElement[bool]:
-    return and_(contacts.c.consent == ConsentDecision.GRANTED.value, contacts.c.reachable.is_(True))
+    return and_(
+        contacts.c.consent == ConsentDecision.GRANTED.value,
+        contacts.c.reachable.is_(True),
+        contacts.c.superseded_at.is_(None),  # a chat took over from this SMS contact
+    )
 
 
 def _episode_ok() -> ColumnElement[bool]:
@@ -41,8 +45,9 @@ def followed_patients() -> Select[tuple[int]]:
 
 
 def eligible() -> ColumnElement[bool]:
-    """The condition under which a row may be sent: consent, reachable, not excluded, not
-    deceased or in dispute (over the outbox joined with its contact, episode and patient)."""
+    """The condition under which a row may be sent: consent, reachable, not superseded, not
+    excluded, not deceased or in dispute (over the outbox joined with its contact, episode
+    and patient)."""
     return and_(_contact_ok(), _episode_ok(), _patient_ok())
 
 

@@ -6,14 +6,14 @@ from collections.abc import Sequence, Set
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.catch_up import OpenStep
 from bot.domain.messages import FailureReason, MessageKind
 from bot.storage.outbox.base import OutboxTable, set_row_status
 from bot.storage.outbox_records import MessageStatus, PlanCounts, PlannedMessage
-from bot.storage.schema import scheduled_messages
+from bot.storage.schema import contacts, scheduled_messages
 
 m = scheduled_messages
 
@@ -82,6 +82,24 @@ class OutboxPlanning(OutboxTable):
             m.c.contact_id == contact_id,
             m.c.episode_id == episode_id,
             m.c.status.in_([status.value for status in went_out]),
+        )
+        async with self._engine.connect() as conn:
+            return {(key, occurrence) for key, occurrence in (await conn.execute(query)).all()}
+
+    async def done_before_takeover(self, episode_id: int) -> set[tuple[str, int]]:
+        """Return the steps of a stay done by contacts a chat took over from (by SMS): those
+        answered, and those sent that wait for no answer (a check-in unanswered is asked again)."""
+        superseded = select(contacts.c.id).where(
+            contacts.c.episode_id == episode_id, contacts.c.superseded_at.is_not(None)
+        )
+        told = and_(
+            m.c.status == MessageStatus.SENT.value,
+            m.c.kind.not_in([MessageKind.CHECKIN.value, MessageKind.KEEP_ASKING.value]),
+        )
+        query = select(m.c.step_key, m.c.occurrence).where(
+            m.c.episode_id == episode_id,
+            m.c.contact_id.in_(superseded),
+            or_(m.c.status == MessageStatus.ANSWERED.value, told),
         )
         async with self._engine.connect() as conn:
             return {(key, occurrence) for key, occurrence in (await conn.execute(query)).all()}

@@ -14,7 +14,7 @@ from bot.storage.outbox.base import OutboxTable, set_row_status
 from bot.storage.outbox.eligibility import cancel_ineligible_rows
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.schema import scheduled_messages, step_answers
-from bot.storage.tallies import count_failure, count_step, mark_episode
+from bot.storage.tallies import count_failure, count_step, mark_channel, mark_episode
 
 m = scheduled_messages
 
@@ -32,6 +32,7 @@ class OutboxStatuses(OutboxTable):
             if row is not None and row.kind == MessageKind.CHECKIN:
                 await count_step(conn, row_id, answered=1)
                 await mark_episode(conn, row.episode_id, "reached_at", now)
+                await mark_channel(conn, row_id, "reached_at", now)
 
     async def set_status(
         self, row_ids: Sequence[int], status: MessageStatus, reason: str | None, now: datetime

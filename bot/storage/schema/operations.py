@@ -41,6 +41,28 @@ step_tallies = Table(
     Column("answered", Integer, nullable=False),
 )
 
+# Each stay's first check-in sent (followed up) and first answered (reached) on each channel
+# it was followed up on: the statistics per channel read these, not the outbox.
+episode_channels = Table(
+    "episode_channels",
+    metadata,
+    Column("episode_id", ForeignKey("episodes.id"), primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("followed_up_at", UTCDateTime),
+    Column("reached_at", UTCDateTime),
+)
+
+# Stays followed up / reached on each channel, counted when their episode_channels mark is set.
+channel_tallies = Table(
+    "channel_tallies",
+    metadata,
+    Column("hour", UTCDateTime, primary_key=True),
+    Column("department_id", Integer, primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("followed_up", Integer, nullable=False),
+    Column("reached", Integer, nullable=False),
+)
+
 failure_tallies = Table(
     "failure_tallies",
     metadata,

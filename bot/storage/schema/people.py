@@ -83,6 +83,7 @@ episodes = Table(
     Column("notes", Text),
     Column("exclusion", String(32)),
     Column("language", String(8)),  # from the list; NULL = the hospital's language
+    Column("preferred_channel", String(16)),  # 回访方式 (PreferredChannel); NULL = none named
     Column("source_file", String(255)),
     Column("source_line", Integer),
     Column("enrolled_at", UTCDateTime),
@@ -140,6 +141,9 @@ contacts = Table(
     Column("plan_fingerprint", String(64)),
     # Long-term medicines are planned a rolling horizon ahead; the sweeps extend it.
     Column("medication_planned_until", UTCDateTime),
+    # When a chat contact of the same stay took over from this SMS contact: never sent to
+    # again, never created again (its consent stays the patient's own record).
+    Column("superseded_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("patient_id", "chat_id", name="uq_contacts_patient_chat"),
 )

@@ -1,0 +1,144 @@
+"""A chat takes over: when the patient enrols on Telegram, the stay's SMS contact stops (its
+pending texts cancelled, never created again) and what was answered by SMS is not asked again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.channels.text.inbox import TextInbox
+from bot.demo.harness import BotHarness
+from bot.domain.channel_messages import Address, ChannelName
+from bot.domain.enrolment import ConsentDecision
+from bot.domain.messages import MessageStatus
+from bot.services.invitations import invite_patient
+from bot.services.sms_reach import reach_by_sms
+from bot.storage.audit import Actor
+from bot.storage.schema import scheduled_messages as m
+from tests.harness import START, local, record, seed
+from tests.sms_reach_world import GENERAL, with_sms_line
+from tests.test_survey_flow import HAPPY_PATH
+from tests.text_line import RecordingLine
+
+PHONE = Address(ChannelName.SMS, "13800138001")
+CHAT = 808
+
+
+async def reply_by_sms(harness: BotHarness, line: RecordingLine, ending: str) -> None:
+    """Reply to the last text with the number shown beside the option ending so."""
+    chats = harness.services.store.channel_chats
+    offered = await chats.offered(await chats.key_for(PHONE))
+    [(position, choice)] = [(n, c) for n, c in enumerate(offered, start=1) if c.id.endswith(ending)]
+    if choice.label.isdigit():  # a 0-10 scale: the number itself
+        reply = choice.label
+    else:
+        reply = str(position)
+        assert f"{position} {choice.label}" in line.texts_to(PHONE)[-1]  # what the patient saw
+    await TextInbox(harness.services).receive(PHONE, reply)
+
+
+async def enrol_on_telegram(harness: BotHarness) -> None:
+    store, now = harness.services.store, harness.clock.now()
+    issued = await invite_patient(store, "ZY001", now, 30, Actor.cli())
+    await harness.text(CHAT, f"/start {issued.token}")
+    await harness.text(CHAT, "8001")
+    await harness.press(CHAT, "en:r:patient")
+    await harness.press(CHAT, "en:c:yes")
+
+
+async def answered_by_sms(harness: BotHarness) -> RecordingLine:
+    """The patient is reached by SMS and answers the day-3 check-in by text."""
+    await seed(harness.settings, record(**GENERAL))
+    line = with_sms_line(harness)
+    await harness.tick()
+    harness.clock.advance(local("2026-11-23") - harness.clock.now())
+    await harness.tick()
+    for question, value in HAPPY_PATH:
+        await reply_by_sms(harness, line, f":{question}:{value}")
+    return line
+
+
+async def test_enrolling_in_a_chat_stops_sms_and_keeps_the_answered_checkin(
+    harness: BotHarness,
+) -> None:
+    line = await answered_by_sms(harness)
+    store = harness.services.store
+    [day3] = await store.outbox.rows(m.c.step_key == "day3")
+    assert day3.status is MessageStatus.ANSWERED
+    sms_contact = day3.contact_id
+    await enrol_on_telegram(harness)
+    assert "随访已开通" in harness.telegram.last_text(CHAT)
+    sms_rows = await store.outbox.rows(m.c.contact_id == sms_contact)
+    assert not [row for row in sms_rows if row.status is MessageStatus.PENDING]
+    cancelled = [row for row in sms_rows if row.status is MessageStatus.CANCELLED]
+    assert cancelled and {row.failure_reason for row in cancelled} == {"chat_took_over"}
+    [chat_contact] = await store.contacts.for_chat(CHAT)
+    chat_rows = await store.outbox.rows(m.c.contact_id == chat_contact.id)
+    chat_steps = {row.step_key for row in chat_rows}
+    assert "day7" in chat_steps
+    assert not {"day1_home_care", "day3"} & chat_steps  # told and answered by SMS: not again
+    texted = len(line.delivered)
+    [day7] = [row for row in chat_rows if row.step_key == "day7"]
+    harness.clock.advance(day7.send_at + timedelta(hours=1) - harness.clock.now())
+    await harness.tick()
+    assert len(line.delivered) == texted  # nothing more by SMS
+    assert "出院已经一周" in harness.telegram.last_text(CHAT)  # day 7 came in the chat
+    entries = await store.audit.since(START - timedelta(days=1))
+    assert [e.subject for e in entries if e.action == "contact.sms_superseded"] == [
+        f"contact:{sms_contact}"
+    ]
+
+
+async def test_a_superseded_sms_contact_is_never_created_again(harness: BotHarness) -> None:
+    await answered_by_sms(harness)
+    await enrol_on_telegram(harness)
+    services = harness.services
+    await services.store.contacts.set_consent(
+        [(await services.store.contacts.for_chat(CHAT))[0].id],
+        ConsentDecision.WITHDRAWN,
+        harness.clock.now(),
+        via="test",
+    )
+    assert (
+        await reach_by_sms(services.store, services.scheduling, harness.clock.now(), "zh_CN") == 0
+    )
+    episode = await services.store.episodes.latest_for("ZY001")
+    assert episode is not None
+    contacts = await services.store.contacts.for_patient(episode.patient_id)
+    assert sorted(c.channel for c in contacts) == ["sms", "telegram"]
+
+
+async def decline_on_telegram(harness: BotHarness, who: str) -> None:
+    issued = await invite_patient(
+        harness.services.store, "ZY001", harness.clock.now(), 30, Actor.cli()
+    )
+    await harness.text(CHAT, f"/start {issued.token}")
+    await harness.text(CHAT, "8001")
+    await harness.press(CHAT, f"en:r:{who}")
+    if who == "family":
+        await harness.press(CHAT, "en:rel:child")
+    await harness.press(CHAT, "en:c:no")
+
+
+async def test_the_patient_refusing_in_the_chat_stops_sms_too(harness: BotHarness) -> None:
+    line = await answered_by_sms(harness)
+    await decline_on_telegram(harness, "patient")
+    store = harness.services.store
+    assert await store.outbox.rows(m.c.status == MessageStatus.PENDING.value) == []
+    [day3] = await store.outbox.rows(m.c.step_key == "day3")
+    history = await store.contacts.consent_history(day3.contact_id)
+    assert [(d, via) for d, _, via in history] == [
+        ("granted", "discharge_list"),
+        ("withdrawn", "invite"),
+    ]
+    texted = len(line.delivered)
+    harness.clock.advance(timedelta(days=30))
+    await harness.tick()
+    assert len(line.delivered) == texted
+
+
+async def test_a_relative_refusing_in_the_chat_leaves_sms_as_it_was(harness: BotHarness) -> None:
+    await answered_by_sms(harness)
+    store = harness.services.store
+    pending = len(await store.outbox.rows(m.c.status == MessageStatus.PENDING.value))
+    await decline_on_telegram(harness, "family")
+    assert len(await store.outbox.rows(m.c.status == MessageStatus.PENDING.value)) == pending
