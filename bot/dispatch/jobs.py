@@ -33,7 +33,7 @@ async def run_sweeps(services: Services) -> None:
     await replan_changed(services.store, services.scheduling, services.clock.now())
     await extend_medicine_horizons(services.store, services.scheduling, services.clock.now())
     await expire_unanswered(services.store, services.scheduling.policy, services.clock.now())
-    if sms_reach_enabled(services.settings, services.dispatcher.channels):
+    if sms_reach_enabled(services.settings):
         await reach_by_sms(
             services.store, services.scheduling, services.clock.now(), services.locale
         )

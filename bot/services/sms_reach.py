@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import datetime
 
 from bot.domain.channel_messages import Address, ChannelName
@@ -22,9 +21,10 @@ from bot.storage.unit_of_work import UnitOfWork
 SMS_REACH_PER_TICK = 200  # contacts created per sweep: a large list is reached over a few ticks
 
 
-def sms_reach_enabled(settings: Settings, channels: Collection[ChannelName]) -> bool:
-    """Say whether the sweeps create SMS contacts: FOLLOWUP_SMS_AUTO and SMS configured."""
-    return settings.sms_auto and ChannelName.SMS in channels
+def sms_reach_enabled(settings: Settings) -> bool:
+    """Say whether the sweeps create SMS contacts: FOLLOWUP_SMS_AUTO and an SMS provider set
+    (the pages alone send no text, so no one would hear of their messages)."""
+    return settings.sms_auto and settings.sms_configured
 
 
 async def reach_by_sms(
