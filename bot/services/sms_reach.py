@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.domain.channel_messages import Address, ChannelName
 from bot.domain.consent import ConsentVia
@@ -21,6 +21,11 @@ from bot.storage.unit_of_work import UnitOfWork
 SMS_REACH_PER_TICK = 200  # contacts created per sweep: a large list is reached over a few ticks
 
 
+# A stay discharged longer ago has no plan step left to send (the longest plan ends at 11
+# months): a hospital that turns SMS on is not texting patients of years past.
+SMS_REACH_WITHIN = timedelta(days=366)
+
+
 def sms_reach_enabled(settings: Settings) -> bool:
     """Say whether the sweeps create SMS contacts: FOLLOWUP_SMS_AUTO and an SMS provider set
     (the pages alone send no text, so no one would hear of their messages)."""
@@ -36,7 +41,7 @@ async def reach_by_sms(
 ) -> int:
     """Give up to limit stays a consenting SMS contact and plan it, one transaction each;
     return how many (a stay that has a contact is never taken again)."""
-    found = await store.reach.unreached_by_sms(limit)
+    found = await store.reach.unreached_by_sms(now - SMS_REACH_WITHIN, limit)
     for candidate in found:
         chat = await store.channel_chats.key_for(Address(ChannelName.SMS, candidate.phone))
         async with store.unit_of_work() as uow:

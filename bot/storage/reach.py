@@ -55,14 +55,16 @@ class ReachRepository:
     def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
-    async def unreached_by_sms(self, limit: int) -> list[SmsCandidate]:
-        """Return up to limit stays to follow up by SMS: consent on the list, a phone, not
-        excluded, deceased, in dispute or erased, no 电话 preference, no contact yet."""
+    async def unreached_by_sms(self, since: datetime, limit: int) -> list[SmsCandidate]:
+        """Return up to limit stays discharged since `since` to follow up by SMS, newest
+        first: consent on the list, a phone, not excluded, deceased, in dispute or erased,
+        no 电话 preference, no contact yet."""
         query = (
             select(episodes.c.id, episodes.c.patient_id, patients.c.phone, episodes.c.language)
             .select_from(episodes.join(patients, patients.c.id == episodes.c.patient_id))
             .where(
                 episodes.c.consent.is_(True),
+                episodes.c.discharged_at >= since,
                 episodes.c.exclusion.is_(None),
                 episodes.c.patient_id.in_(followed_patients()),
                 patients.c.phone.is_not(None),
@@ -73,7 +75,7 @@ class ReachRepository:
                 _no_blocking_contact(),
                 _latest_stay(),
             )
-            .order_by(episodes.c.discharged_at, episodes.c.id)
+            .order_by(episodes.c.discharged_at.desc(), episodes.c.id)
             .limit(limit)
         )
         async with self._engine.connect() as conn:
