@@ -27,13 +27,28 @@ async def start_with_text_line(harness: BotHarness, staff_group: int) -> Recordi
 async def enrol_by_phone(
     harness: BotHarness, hospital_no: str = "ZY001", locale: str = "zh_CN"
 ) -> Contact:
-    """Link the test phone to a seeded patient with consent, and plan it (as SMS will)."""
+    """Link the test phone to a seeded patient with consent, and plan it."""
+    return await link_consenting(harness, PHONE, hospital_no, locale)
+
+
+async def link_consenting(
+    harness: BotHarness, address: Address, hospital_no: str, locale: str
+) -> Contact:
+    """Link an address on its channel to a seeded patient with consent, and plan it."""
     store, now = harness.services.store, harness.clock.now()
     episode = await store.episodes.latest_for(hospital_no)
     assert episode is not None
-    chat = await store.channel_chats.key_for(PHONE)
+    chat = await store.channel_chats.key_for(address)
     new = NewContact(
-        episode.patient_id, episode.id, chat, chat, "patient", None, locale, "text", PHONE.chat
+        episode.patient_id,
+        episode.id,
+        chat,
+        chat,
+        "patient",
+        None,
+        locale,
+        address.channel,
+        address.chat,
     )
     contact = await store.contacts.link(new, ConsentDecision.GRANTED, now, via="test")
     await plan_contact(store, harness.services.scheduling, contact, now)

@@ -10,11 +10,9 @@ import httpx
 
 from bot.demo.harness import BotHarness
 from bot.domain.channel_messages import Address, ChannelName
-from bot.domain.enrolment import ConsentDecision
 from bot.domain.web_links import LinkPurpose
-from bot.services.planning import plan_contact
-from bot.storage.contacts import NewContact
 from bot.storage.records import Contact
+from tests.text_patients import link_consenting
 
 PHONE = Address(ChannelName.SMS, "13800138001")
 XSRF = re.compile(r'name="_xsrf" value="([^"]+)"')
@@ -26,16 +24,7 @@ async def sms_contact(
     harness: BotHarness, hospital_no: str = "ZY001", locale: str = "zh_CN"
 ) -> Contact:
     """Link the discharge list's phone to its consenting patient on SMS, and plan it."""
-    store, now = harness.services.store, harness.clock.now()
-    episode = await store.episodes.latest_for(hospital_no)
-    assert episode is not None
-    chat = await store.channel_chats.key_for(PHONE)
-    new = NewContact(
-        episode.patient_id, episode.id, chat, chat, "patient", None, locale, "sms", PHONE.chat
-    )
-    contact = await store.contacts.link(new, ConsentDecision.GRANTED, now, via="test")
-    await plan_contact(store, harness.services.scheduling, contact, now)
-    return contact
+    return await link_consenting(harness, PHONE, hospital_no, locale)
 
 
 async def link(harness: BotHarness, chat: int, purpose: LinkPurpose) -> str:
