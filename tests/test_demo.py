@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -11,7 +12,12 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.demo.fake_telegram import TOKEN
-from bot.demo.runner import STAFF_GROUP, demo_settings
+from bot.demo.runner import DATABASE, STAFF_GROUP, demo_settings
+from bot.domain.cases import CaseEventKind
+from bot.domain.channel_messages import ChannelName
+from bot.domain.consent import ConsentVia
+from bot.domain.enrolment import ConsentDecision
+from bot.storage.store import Store
 from bot.templating import Renderer, parse_words
 
 SCRIPT = parse_words(Renderer().render("cli/demo/script", "zh_CN"))
@@ -90,13 +96,14 @@ def test_enrolment_family_proxy_stop_medicine_and_reexam(demo: tuple[Path, str])
 def test_the_supervisors_figures_match_the_story(demo: tuple[Path, str]) -> None:
     stats = sections(demo[0])["主管"]
     for figure in (
-        "出院 20 人,可随访 18 人,已开通 6 人",
-        "已随访 5 人,成功 4 人,成功率 80.0%",
-        "随访失败:无应答 1",
-        "投诉 1 件,按时答复 1 件(100.0%),超期 0 件",
+        "出院 20 人,可随访 18 人,已开通 18 人",  # 6 in chats, 12 reached by SMS
+        "已随访 15 人,成功 6 人,成功率 40.0%",
+        "按渠道(已随访 / 成功):Telegram 5 / 4 人,微信 0 / 0 人,短信 10 / 2 人",
+        "随访失败:无应答 9",
+        "投诉 2 件,按时答复 2 件(100.0%),超期 0 件",  # the chat's and the SMS patient's
         "表扬 1 件",
         "病情预警 1 次",
-        "已服 3,跳过 0,未回复 0",  # the red-flag patient has no medicines
+        "已服 3,跳过 0,未回复 33",  # the SMS patients leave their reminders unanswered
         "复诊:确认 2",
     ):
         assert figure in stats
@@ -115,7 +122,7 @@ def test_the_report_and_the_charts_are_written(demo: tuple[Path, str]) -> None:
         "随访失败",
         "全部回答",
     ]
-    assert len(list(book["投诉登记表"].iter_rows(values_only=True))) == 1 + 1
+    assert len(list(book["投诉登记表"].iter_rows(values_only=True))) == 1 + 2
     header, praised = book["表扬登记表"].iter_rows(values_only=True)
     assert str(praised[header.index("表扬处理情况")]).startswith("已转达被表扬人(李护士,")
     for chart in ("chart-trend-2025-11.png", "chart-departments-2025-11.png"):
@@ -136,3 +143,60 @@ def test_the_settings_ignore_the_environment(monkeypatch: pytest.MonkeyPatch) ->
 def test_an_unknown_locale_is_refused() -> None:
     result = CliRunner().invoke(app, ["demo", "--locale", "fr"])
     assert result.exit_code != 0 and "--locale" in result.output
+
+
+async def _sms_story(database: Path) -> dict[str, object]:
+    """Read what the SMS story left in the demo's database."""
+    store = Store.open(f"sqlite+aiosqlite:///{database}")
+    try:
+        unhappy = await store.episodes.latest_for("SF2511019")
+        stopped = await store.episodes.latest_for("SF2511010")
+        assert unhappy is not None and stopped is not None
+        [case] = await store.cases.for_patient(unhappy.patient_id)
+        events = await store.cases.events(case.id)
+        [contact] = await store.contacts.for_patient(stopped.patient_id)
+        return {
+            "case": case.text,
+            "replies": [e.detail for e in events if e.kind == CaseEventKind.REPLIED],
+            "stopped": (contact.channel, contact.consent),
+            "history": [via for _decision, _at, via in await store.contacts.consent_history(contact.id)],
+        }
+    finally:
+        await store.close()
+
+
+def test_patients_who_never_enrol_are_followed_up_by_sms_and_the_pages(
+    demo: tuple[Path, str],
+) -> None:
+    output, console = demo
+    stories = sections(output)
+    assert "短信:名单上 12 位同意回访" in console  # how many were reached, not every text
+    pleased = stories["短信随访的患者"]
+    texted = re.search(r"bot\(短信\) → 患者:【示范医院】请填写出院随访问卷 (\S+) 回TD退订", pleased)
+    assert texted is not None and re.fullmatch(r"http://127\.0\.0\.1:\d+/m/[\w-]{6}…", texted[1])
+    opened = pleased.index("患者 陈** → 网页:(点开短信里的链接)")
+    asked = pleased.index("网页 → 患者:请问您对住院期间医生的医疗技术和服务是否满意?")
+    assert texted.start() < opened < asked < pleased.index("患者 陈** → 网页:[满意]")
+    assert "网页 → 患者:您的回答我们已经记录好了" in pleased
+    book = load_workbook(output / "report-2025-11.xlsx", read_only=True)
+    answered = [r for r in book["全部回答"].iter_rows(values_only=True) if r[1] == "SF2511012"]
+    assert ("对医生的满意度", "满意") in [(row[6], row[7]) for row in answered]
+    assert len(answered) == 15
+
+
+def test_an_unhappy_sms_patient_reads_the_nurses_reply_and_td_stops_texts(
+    demo: tuple[Path, str],
+) -> None:
+    stories = sections(demo[0])
+    found = asyncio.run(_sms_story(demo[0] / DATABASE))
+    assert found["case"] == SCRIPT["sms_why"] and found["replies"] == [SCRIPT["sms_reply"]]
+    unhappy = stories["短信随访不满意的患者"]
+    assert "staff 李护士 → 员工群 «#4 · 妇科»:[发送给患者]" in unhappy
+    told = unhappy.index("bot(短信) → 患者:【示范医院】医护人员已回复您 http://127.0.0.1:")
+    checked = unhappy.index("患者 冯** → 网页:8119", told)  # the identity check
+    assert SCRIPT["sms_reply"] in unhappy[checked:]
+    assert SCRIPT["sms_reply"] not in unhappy[told:checked]
+    assert found["stopped"] == (ChannelName.SMS, ConsentDecision.WITHDRAWN)
+    assert found["history"][-1] == ConsentVia.SMS_STOP
+    stopped = stories["短信退订的患者"].strip().splitlines()
+    assert stopped[-1].endswith("患者 唐** → bot(短信):TD")  # nothing reached them after

@@ -8,6 +8,8 @@ from pydantic import SecretStr
 
 from bot.app import build_app
 from bot.channels.sms.handlers import callback_path
+from bot.channels.sms.notices import registered_texts
+from bot.channels.sms.runtime import link_prefixes
 from bot.channels.telegram.context import AppContext, AppType
 from bot.channels.telegram.jobs import on_dispatch_job
 from bot.channels.text.channel import TextLine
@@ -59,10 +61,26 @@ class BotHarness:
             pages = self.app.bot_data.web
             assert pages is not None and pages.port is not None
             pages.links.base_url = f"http://127.0.0.1:{pages.port}"
-            if self.sms is not None:  # the fake's callbacks go to the pages' listener
-                secret = self.settings.require_sms().callback_secret
-                path = callback_path(self.sms.provider, secret, "").rstrip("/")
-                self.sms.callback_base = f"{pages.links.base_url}{path}"
+            if self.sms is not None:
+                self._point_sms(pages.links.base_url)
+
+    def _point_sms(self, base_url: str) -> None:
+        """The fake's callbacks go to the pages' listener; the texts' wording carries links
+        to where the pages are served now."""
+        assert self.sms is not None and self.app is not None
+        secret = self.settings.require_sms().callback_secret
+        path = callback_path(self.sms.provider, secret, "").rstrip("/")
+        self.sms.callback_base = f"{base_url}{path}"
+        runtime = self.app.bot_data.sms
+        if runtime is not None:
+            conversation, replies = link_prefixes(base_url)
+            runtime.notices.texts = registered_texts(
+                self.services.renderer,
+                self.settings.locale,
+                conversation,
+                runtime.account.provider,
+                replies,
+            )
 
     async def stop(self) -> None:
         """Shut the application down as `run` would (the fake WeChat API stays up)."""
@@ -93,10 +111,13 @@ class BotHarness:
         assert self.app is not None and self.app.bot_data.web is not None
         return self.app.bot_data.web.links.base_url
 
-    async def with_sms(self, provider: SmsProviderName = SmsProviderName.ALIYUN) -> FakeSms:
-        """Restart the bot with SMS and the pages, against a fresh fake SMS provider whose
-        callbacks go to the pages' listener."""
-        fake = FakeSms(self.clock, provider)
+    async def with_sms(
+        self, provider: SmsProviderName = SmsProviderName.ALIYUN, sign_name: str | None = None
+    ) -> FakeSms:
+        """Restart the bot with SMS and the pages, against a fresh fake SMS provider (its
+        account signing texts `sign_name` when given) whose callbacks go to the pages'
+        listener."""
+        fake = FakeSms(self.clock, provider, **({"sign_name": sign_name} if sign_name else {}))
         await fake.start()
         self.sms, self.settings = fake, fake.settings_for(self.settings)
         await self.with_web()

@@ -25,6 +25,7 @@ class Shown:
     chat: int
     text: str
     buttons: str = ""
+    speaker: str | None = None  # who the transcript says it is from; None: the bot
 
 
 class PatientSide(Protocol):

@@ -7,10 +7,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bot.demo.fake_sms import FakeSms
 from bot.demo.fake_telegram import TOKEN, Call, FakeTelegram
 from bot.demo.fake_wechat import FakeWeChat
 from bot.demo.harness import BotHarness
 from bot.demo.patient_side import PatientSide, TelegramSide
+from bot.demo.phone_side import Phones
 from bot.demo.simulation import DemoError, Simulation
 from bot.demo.timeline import START, play
 from bot.demo.transcript import Transcript
@@ -29,6 +31,7 @@ class DemoResult:
     transcript: str  # shortened, for the console
     files: list[tuple[str, Path]]  # (kind, path): transcript, report, chart, database
     wechat: FakeWeChat | None = None  # the fake WeChat the patients used (--channel wechat)
+    sms: FakeSms | None = None  # the fake SMS provider that texted the patients no chat reaches
 
 
 def demo_settings(database: Path, locale: str, hospital: str) -> Settings:
@@ -60,11 +63,16 @@ async def run_demo(output: Path, locale: str, channel: str = "telegram") -> Demo
     harness = BotHarness(settings, start)
     await harness.start()
     transcript = Transcript(renderer, locale, settings.zone)
+    phones = Phones(harness, await harness.with_sms(sign_name=hospital), transcript.words["bot_sms"])
     try:
         side = await patient_side(harness, channel, transcript)
-        await play(Simulation(harness, transcript, STAFF_GROUP, side), SAMPLE_HOSPITAL)
+        simulation = Simulation(harness, transcript, STAFF_GROUP, side)
+        simulation.phones = phones
+        await play(simulation, SAMPLE_HOSPITAL)
     finally:
         await harness.stop()
+        await phones.close()
+        await phones.fake.stop()
         if harness.wechat is not None:
             await harness.wechat.stop()
     month = f"{harness.clock.now().astimezone(settings.zone):%Y-%m}"
@@ -72,7 +80,7 @@ async def run_demo(output: Path, locale: str, channel: str = "telegram") -> Demo
     complete = output / "transcript.txt"
     complete.write_text(transcript.render(complete=True), encoding="utf-8")
     files = [("transcript", complete), *files, ("database", database)]
-    return DemoResult(transcript.render(), files, harness.wechat)
+    return DemoResult(transcript.render(), files, harness.wechat, phones.fake)
 
 
 async def patient_side(harness: BotHarness, channel: str, transcript: Transcript) -> PatientSide:

@@ -99,12 +99,22 @@ async def nurse_answers_complaint(sim: Simulation, cast: Cast) -> int:
     """The nurse takes the case, writes a reply, checks its preview and sends it; the patient
     answers. Return the case's id."""
     patient, script = cast["unsatisfied"].person, sim.transcript.script
-    taken = await sim.staff_press(cast.nurse, patient, r"^cs:take:\d+$")
+    case_id = await nurse_replies(sim, cast, patient, None, script["staff_reply"])
+    await sim.say(patient, script["patient_reply"])
+    return case_id
+
+
+async def nurse_replies(
+    sim: Simulation, cast: Cast, patient: Person, case_id: int | None, text: str
+) -> int:
+    """The nurse takes the case (the newest unless given), writes a reply, checks its
+    preview and sends it. Return the case's id."""
+    wanted = str(case_id) if case_id is not None else r"\d+"
+    taken = await sim.staff_press(cast.nurse, patient, rf"^cs:take:{wanted}$")
     case_id = int(taken.rsplit(":", 1)[1])
     await sim.staff_press(cast.nurse, patient, rf"^cs:reply:{case_id}$")
-    await sim.staff_say(cast.nurse, patient, script["staff_reply"], await _topic(sim, case_id))
+    await sim.staff_say(cast.nurse, patient, text, await _topic(sim, case_id))
     await sim.staff_press(cast.nurse, patient, rf"^cs:send:{case_id}:\d+$")
-    await sim.say(patient, script["patient_reply"])
     return case_id
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from bot.demo.fake_telegram import Call
 from bot.demo.harness import BotHarness
 from bot.demo.patient_side import DemoError, PatientSide, TelegramSide, chat_of_call, newest_button
+from bot.demo.phone_side import Phones
 from bot.demo.transcript import Person, Transcript
 
 __all__ = ["STAFF_GROUP_SECTION", "DemoError", "Simulation"]
@@ -34,6 +35,7 @@ class Simulation:
         self.harness, self.transcript, self.staff_group = harness, transcript, staff_group
         self.side: PatientSide = side or TelegramSide(harness)
         self.people: dict[int, Person] = {}
+        self.phones: Phones | None = None  # the story's SMS patients, when SMS is on
         self._seen = 0
 
     @property
@@ -78,6 +80,19 @@ class Simulation:
         held reaches them."""
         if self.side.owes_reply(person):
             await self._type(person, self.transcript.script["notice_reply"])
+
+    def did(self, person: Person, listener: str, shown: str) -> None:
+        """Write what a person did elsewhere than in a chat (on a page, by SMS)."""
+        self.harness.clock.advance(THINKING)
+        self.transcript.add(person.section, self.now, person.speaker, listener, shown)
+
+    def saw(self, person: Person, speaker: str, text: str, buttons: str = "") -> None:
+        """Write what a person was shown elsewhere than in a chat (a page)."""
+        self.transcript.add(person.section, self.now, speaker, person.listener, text, buttons)
+
+    def settle(self, person: Person) -> None:
+        """Write what the bot did since the last look because of the person's act."""
+        self._collect(person, person)
 
     def _bot(self) -> str:
         return self.transcript.words["bot"]
@@ -146,11 +161,12 @@ class Simulation:
         self._seen += len(calls)
         for call in calls:
             self._write(call, about, actor)
-        for shown in self.side.collect():
+        texts = self.phones.collect() if self.phones is not None else []
+        for shown in [*self.side.collect(), *texts]:
             person = self.people[shown.chat]
-            bot = self._bot()
+            speaker = shown.speaker or self._bot()
             self.transcript.add(
-                person.section, self.now, bot, person.listener, shown.text, shown.buttons
+                person.section, self.now, speaker, person.listener, shown.text, shown.buttons
             )
 
     def _write(self, call: Call, about: Person | None, actor: Person | None) -> None:

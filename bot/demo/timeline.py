@@ -22,6 +22,13 @@ from bot.demo.scenario import (
     unsatisfied_patient,
 )
 from bot.demo.simulation import DemoError, Simulation
+from bot.demo.sms_scenario import (
+    nurse_answers_by_sms,
+    reads_reply,
+    satisfied_by_sms,
+    stop_by_sms,
+    unsatisfied_by_sms,
+)
 from bot.services.importing import import_discharge_list
 from bot.storage.audit import Actor
 
@@ -41,6 +48,13 @@ async def play(sim: Simulation, discharge_list: Path) -> Cast:
     case_id = await check_in_day(sim, cast)
     await last_days(sim, cast, case_id)
     await supervisor_reports(sim, cast)
+    if sim.phones is not None:
+        sim.transcript.preface += "\n" + sim.transcript.text(
+            "cli/demo/sms_reached",
+            patients=len({send.phone for send in sim.phones.fake.sends}),
+            texts=len(sim.phones.fake.sends),
+            shown=len(cast.texted),
+        )
     return cast
 
 
@@ -74,9 +88,14 @@ async def first_days(sim: Simulation, cast: Cast) -> None:
     are taken."""
     await sim.run_until(at(sim, "2025-11-14", "10:45"))  # the gynaecology plan's day-1 tip
     await stopping_patient(sim, cast)
-    for day in ("2025-11-15", "2025-11-16"):
-        await sim.run_until(at(sim, day, "08:05"))
-        await take_medicine(sim, cast)
+    await sim.run_until(at(sim, "2025-11-15", "08:05"))
+    await take_medicine(sim, cast)
+    if cast.texted:  # day 3 of those discharged on the 12th: check-ins by SMS
+        await sim.run_until(at(sim, "2025-11-15", "10:35"))
+        await satisfied_by_sms(sim, cast)
+        await stop_by_sms(sim, cast)
+    await sim.run_until(at(sim, "2025-11-16", "08:05"))
+    await take_medicine(sim, cast)
 
 
 async def check_in_day(sim: Simulation, cast: Cast) -> int:
@@ -88,6 +107,12 @@ async def check_in_day(sim: Simulation, cast: Cast) -> int:
     await red_flag_patient(sim, cast)
     await doctor_acknowledges(sim, cast)
     await family_member(sim, cast)
+    if cast.texted:  # an unhappy SMS patient; the nurse answers in the afternoon
+        sms_case = await unsatisfied_by_sms(sim, cast)
+        await sim.run_until(at(sim, "2025-11-16", "15:05"))
+        await nurse_answers_by_sms(sim, cast, sms_case)
+        await sim.run_until(at(sim, "2025-11-16", "18:35"))
+        await reads_reply(sim, cast)
     return case_id
 
 

@@ -96,7 +96,8 @@ class Transcript:
         return "\n\n".join(blocks) + "\n"
 
     def _entry_lines(self, entry: Entry, complete: bool) -> list[str]:
-        said_by_bot = entry.speaker == self.words["bot"]  # what people type is shown in full
+        said_by_bot = entry.speaker in (self.words["bot"], self.words["page"])  # people's words
+        # are shown in full
         shown = _shortened(entry.lines) if said_by_bot and not complete else entry.lines
         if entry.speaker is None:
             first = f"[{entry.stamp}] {shown[0]}"
