@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -145,7 +146,15 @@ def test_an_unknown_locale_is_refused() -> None:
     assert result.exit_code != 0 and "--locale" in result.output
 
 
-async def _sms_story(database: Path) -> dict[str, object]:
+@dataclass(frozen=True)
+class SmsStory:
+    case: str | None
+    replies: list[str | None]
+    stopped: tuple[str, str]
+    history: list[str]
+
+
+async def _sms_story(database: Path) -> SmsStory:
     """Read what the SMS story left in the demo's database."""
     store = Store.open(f"sqlite+aiosqlite:///{database}")
     try:
@@ -155,12 +164,13 @@ async def _sms_story(database: Path) -> dict[str, object]:
         [case] = await store.cases.for_patient(unhappy.patient_id)
         events = await store.cases.events(case.id)
         [contact] = await store.contacts.for_patient(stopped.patient_id)
-        return {
-            "case": case.text,
-            "replies": [e.detail for e in events if e.kind == CaseEventKind.REPLIED],
-            "stopped": (contact.channel, contact.consent),
-            "history": [via for _decision, _at, via in await store.contacts.consent_history(contact.id)],
-        }
+        history = await store.contacts.consent_history(contact.id)
+        return SmsStory(
+            case.text,
+            [event.detail for event in events if event.kind == CaseEventKind.REPLIED],
+            (contact.channel, contact.consent),
+            [via for _decision, _at, via in history],
+        )
     finally:
         await store.close()
 
@@ -189,14 +199,14 @@ def test_an_unhappy_sms_patient_reads_the_nurses_reply_and_td_stops_texts(
 ) -> None:
     stories = sections(demo[0])
     found = asyncio.run(_sms_story(demo[0] / DATABASE))
-    assert found["case"] == SCRIPT["sms_why"] and found["replies"] == [SCRIPT["sms_reply"]]
+    assert found.case == SCRIPT["sms_why"] and found.replies == [SCRIPT["sms_reply"]]
     unhappy = stories["短信随访不满意的患者"]
     assert "staff 李护士 → 员工群 «#4 · 妇科»:[发送给患者]" in unhappy
     told = unhappy.index("bot(短信) → 患者:【示范医院】医护人员已回复您 http://127.0.0.1:")
     checked = unhappy.index("患者 冯** → 网页:8119", told)  # the identity check
     assert SCRIPT["sms_reply"] in unhappy[checked:]
     assert SCRIPT["sms_reply"] not in unhappy[told:checked]
-    assert found["stopped"] == (ChannelName.SMS, ConsentDecision.WITHDRAWN)
-    assert found["history"][-1] == ConsentVia.SMS_STOP
+    assert found.stopped == (ChannelName.SMS, ConsentDecision.WITHDRAWN)
+    assert found.history[-1] == ConsentVia.SMS_STOP
     stopped = stories["短信退订的患者"].strip().splitlines()
     assert stopped[-1].endswith("患者 唐** → bot(短信):TD")  # nothing reached them after

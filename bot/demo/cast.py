@@ -20,7 +20,7 @@ STORY_PATIENTS = {  # section: (hospital number in sample_hospital.csv, chat id)
 }
 SMS_PATIENTS = {  # section: hospital number; they never enrol, the bot reaches them by SMS
     "sms_satisfied": "SF2511012",
-    "sms_stop": "SF2511010",
+    "sms_td": "SF2511010",
     "sms_unsatisfied": "SF2511019",
 }
 FAMILY_RELATION = "child"
@@ -78,7 +78,9 @@ async def _texted(sim: Simulation, section: str, hospital_no: str) -> Patient:
     if episode is None or not episode.phone or sim.phones is None:
         raise DemoError(f"{hospital_no} is missing from the sample hospital")
     chat = await store.channel_chats.key_for(Address(ChannelName.SMS, episode.phone))
-    person = Person(section, chat, f"{words['patient']} {mask_name(episode.name)}", words["patient"])
+    person = Person(
+        section, chat, f"{words['patient']} {mask_name(episode.name)}", words["patient"]
+    )
     sim.add(person, _heading(sim, person.speaker, episode.department, section))
     sim.phones.add(person, episode.phone)
     return Patient(person, hospital_no, episode.phone[-4:], phone=episode.phone)

@@ -91,8 +91,9 @@ class BotHarness:
         self.app = None
 
     async def restart(self) -> None:
-        """Stop and start again: nothing survives but the database."""
-        await self.stop()
+        """Stop (when running) and start again: nothing survives but the database."""
+        if self.app is not None:
+            await self.stop()
         await self.start()
 
     async def with_wechat(self, aes_key: str | None = None) -> FakeWeChat:

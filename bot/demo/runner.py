@@ -61,26 +61,36 @@ async def run_demo(output: Path, locale: str, channel: str = "telegram") -> Demo
     settings = demo_settings(database, locale, hospital)
     start = datetime.fromisoformat(" ".join(START)).replace(tzinfo=settings.zone)
     harness = BotHarness(settings, start)
-    await harness.start()
     transcript = Transcript(renderer, locale, settings.zone)
-    phones = Phones(harness, await harness.with_sms(sign_name=hospital), transcript.words["bot_sms"])
+    fake_sms = await _play(harness, transcript, channel, hospital)
+    month = f"{harness.clock.now().astimezone(settings.zone):%Y-%m}"
+    files = write_reports(harness.telegram, output, month)
+    complete = output / "transcript.txt"
+    complete.write_text(transcript.render(complete=True), encoding="utf-8")
+    files = [("transcript", complete), *files, ("database", database)]
+    return DemoResult(transcript.render(), files, harness.wechat, fake_sms)
+
+
+async def _play(
+    harness: BotHarness, transcript: Transcript, channel: str, hospital: str
+) -> FakeSms:
+    """Start the bot with SMS and the pages (and WeChat for its patients), play the story,
+    stop everything; return the fake SMS provider."""
+    fake_sms = await harness.with_sms(sign_name=hospital)  # starts the bot
+    phones = Phones(harness, fake_sms, transcript.words["bot_sms"])
     try:
         side = await patient_side(harness, channel, transcript)
         simulation = Simulation(harness, transcript, STAFF_GROUP, side)
         simulation.phones = phones
         await play(simulation, SAMPLE_HOSPITAL)
     finally:
-        await harness.stop()
+        if harness.app is not None:
+            await harness.stop()
         await phones.close()
-        await phones.fake.stop()
+        await fake_sms.stop()
         if harness.wechat is not None:
             await harness.wechat.stop()
-    month = f"{harness.clock.now().astimezone(settings.zone):%Y-%m}"
-    files = write_reports(harness.telegram, output, month)
-    complete = output / "transcript.txt"
-    complete.write_text(transcript.render(complete=True), encoding="utf-8")
-    files = [("transcript", complete), *files, ("database", database)]
-    return DemoResult(transcript.render(), files, harness.wechat, phones.fake)
+    return fake_sms
 
 
 async def patient_side(harness: BotHarness, channel: str, transcript: Transcript) -> PatientSide:

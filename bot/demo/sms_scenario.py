@@ -97,7 +97,7 @@ async def satisfied_by_sms(sim: Simulation, cast: Cast) -> None:
 
 async def stop_by_sms(sim: Simulation, cast: Cast) -> None:
     """Texts back "TD" to the check-in SMS: nothing more is sent."""
-    person = cast["sms_stop"].person
+    person = cast["sms_td"].person
     sim.did(person, sim.transcript.words["bot_sms"], STOP_WORD)
     await _phones(sim).reply(person, STOP_WORD)
     sim.settle(person)
