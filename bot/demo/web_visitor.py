@@ -20,9 +20,15 @@ class Page:
 
     url: str
     blocks: list[str] = field(default_factory=list)
-    messages: list[str] = field(default_factory=list)  # the conversation, oldest first
+    older: list[str] = field(default_factory=list)  # earlier messages, oldest first
+    latest: list[str] = field(default_factory=list)  # the newest message (none: empty)
     choices: dict[str, str] = field(default_factory=dict)  # a button's label: its value
     fields: dict[str, str] = field(default_factory=dict)  # hidden inputs: _xsrf, feed
+
+    @property
+    def messages(self) -> list[str]:
+        """Return the conversation the page shows, oldest first, wherever each is placed."""
+        return [*self.older, *self.latest]
 
     @property
     def is_conversation(self) -> bool:
@@ -52,14 +58,16 @@ class _Reader(HTMLParser):
         elif tag == "button" and found.get("name") == "choice":
             self.button = found.get("value", "")
         elif tag in BLOCKS and self.in_main:
-            self.open.append("msg" if "msg" in found.get("class", "").split() else tag)
+            message = "msg" in found.get("class", "").split()
+            latest = message and found.get("id") == "latest"
+            self.open.append("latest" if latest else "msg" if message else tag)
             self.words = []
 
     def handle_endtag(self, tag: str) -> None:
         if tag in BLOCKS and self.open and self.in_main:
             kind, text = self.open.pop(), _lines("".join(self.words))
-            if kind == "msg":
-                self.page.messages.append(text)
+            if kind in ("msg", "latest"):
+                (self.page.latest if kind == "latest" else self.page.older).append(text)
             if text:
                 self.page.blocks.append(text)
             self.words = []
