@@ -1,44 +1,66 @@
-"""Shared by the who-gets-what tests: an SMS line, a small cohort of every kind of patient,
-and what the sweep should make of each."""
+"""Shared by the who-gets-what tests: the real SMS channel against the fake provider, what
+reached each number, a small cohort of every kind of patient, and what the sweep should make
+of each."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from http import HTTPStatus
 from itertools import product
 
 from sqlalchemy import update
 
-from bot.channels.text.channel import TextChannel
+from bot.demo.fake_sms import FakeSend, FakeSms
 from bot.demo.harness import BotHarness
-from bot.dispatch.send_path import ChannelSender
-from bot.domain.channel_messages import ChannelName
+from bot.domain.channel_messages import Address
 from bot.domain.discharge.model import DischargeRecord, ExclusionReason
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.reach import PreferredChannel
 from bot.storage.contacts import NewContact
 from bot.storage.schema import patients
+from bot.storage.web_pages import FeedEntry
 from tests.harness import RecordFields, local, record
-from tests.text_line import RecordingLine
 
 GENERAL: RecordFields = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
 STATES = ("followed", "excluded", "deceased", "erased")
 PRIOR = ("none", "telegram", "declined")
 PREFERRED = (None, PreferredChannel.SMS, PreferredChannel.PHONE, PreferredChannel.WECHAT)
+FEED_ALL = 10_000  # more than any test's page holds
 
 
-def with_sms_line(harness: BotHarness) -> RecordingLine:
-    """Reach SMS contacts through the plain-text adapter over a recording line: what the
-    SMS adapter would hand to its provider (registered as the SMS channel of this run)."""
-    line = RecordingLine()
-    services = harness.services
-    channel = TextChannel(
-        services.store, services.renderer, services.clock, line, services.settings.locale
-    )
-    services.dispatcher.channels[ChannelName.SMS] = channel
-    assert isinstance(services.sender, ChannelSender)
-    services.sender.channels[ChannelName.SMS] = channel
-    return line
+@dataclass
+class SmsReached:
+    """What reached SMS patients on the real SMS channel: their page feed (every message)
+    and the notice texts the fake provider took (each telling them a message waits)."""
+
+    harness: BotHarness
+    fake: FakeSms
+
+    async def shown_to(self, address: Address) -> list[FeedEntry]:
+        """Return the messages on the number's page, oldest first (none if never reached)."""
+        store = self.harness.services.store
+        chat = await store.channel_chats.find(address)
+        if chat is None:
+            return []
+        return await store.web_pages.latest(chat, FEED_ALL)
+
+    def notices_to(self, address: Address) -> list[FakeSend]:
+        """Return the notice texts sent to the number, oldest first."""
+        return self.fake.state.sent_to(address.chat)
+
+    async def count(self, address: Address) -> int:
+        """Return how much reached the number: messages on its page plus notice texts."""
+        return len(await self.shown_to(address)) + len(self.notices_to(address))
+
+    async def reply(self, address: Address, text: str) -> None:
+        """The person texts back (through the provider's reply callback)."""
+        assert await self.fake.user_replies(address.chat, text) == HTTPStatus.OK
+
+
+async def with_sms(harness: BotHarness) -> SmsReached:
+    """Restart the running bot with the SMS channel and its pages, against the fake provider."""
+    return SmsReached(harness, await harness.with_sms())
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,7 @@ from bot.services.invitations import InviteRefused, invite_patient
 from bot.storage.audit import Actor
 from bot.storage.schema import patients
 from tests.harness import START, RecordFields, enrol, local, make_settings, record, seed
-from tests.sms_reach_world import with_sms_line
-from tests.text_line import RecordingLine
+from tests.sms_reach_world import SmsReached, with_sms
 
 CHANGES = ("withdraw", "exclude", "deceased", "erased", "block", "take_over", "nothing")
 KINDS = ("telegram", "sms", "phone_preferred", "no_consent")  # how each patient is reached
@@ -106,9 +105,18 @@ def _base() -> RecordFields:
     }
 
 
-def _sent_since(harness: BotHarness, line: RecordingLine, marks: tuple[int, int]) -> set[object]:
-    chats = {int(c.params["chat_id"]) for c in harness.telegram.delivered[marks[0] :]}
-    return chats | {address for address, _ in line.delivered[marks[1] :]}
+async def _reached(reached: SmsReached) -> dict[Address, int]:
+    """Return how much reached each patient's number so far (page messages and texts)."""
+    return {phone(n): await reached.count(phone(n)) for n in range(PATIENTS)}
+
+
+async def _sent_since(
+    reached: SmsReached, chats_before: int, phones_before: dict[Address, int]
+) -> set[object]:
+    """Return the chats and numbers something reached since the marks."""
+    chats = {int(c.params["chat_id"]) for c in reached.harness.telegram.delivered[chats_before:]}
+    phones = {to for to, count in (await _reached(reached)).items() if count > phones_before[to]}
+    return chats | phones
 
 
 async def _run(people: list[str], history: list[tuple[int, str, int]]) -> None:
@@ -116,7 +124,7 @@ async def _run(people: list[str], history: list[tuple[int, str, int]]) -> None:
         harness = BotHarness(make_settings(Path(folder)), START)
         await harness.start()
         try:
-            line = with_sms_line(harness)
+            reached = await with_sms(harness)
             await seed(harness.settings, *(_record(n, kind) for n, kind in enumerate(people)))
             for n, kind in enumerate(people):
                 if kind == "telegram":
@@ -126,13 +134,15 @@ async def _run(people: list[str], history: list[tuple[int, str, int]]) -> None:
             stopped: set[object] = set()
             for n, change, hours in history:
                 stopped |= await _apply(harness, n, people[n], change)
-                marks = (len(harness.telegram.delivered), len(line.delivered))
+                marks = (len(harness.telegram.delivered), await _reached(reached))
                 harness.clock.advance(timedelta(hours=hours))
                 await harness.tick()
-                assert not _sent_since(harness, line, marks) & (stopped | never)
-            assert not {address for address, _ in line.delivered} & never
+                assert not await _sent_since(reached, *marks) & (stopped | never)
+            assert not {to for to, count in (await _reached(reached)).items() if count} & never
         finally:
             await harness.stop()
+            if harness.sms is not None:
+                await harness.sms.stop()
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

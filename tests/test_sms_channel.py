@@ -39,7 +39,7 @@ async def test_a_check_in_by_sms_is_answered_on_the_page_and_staff_reply_by_sms(
 ) -> None:
     fake, contact = await sms_patient(harness, provider)
     tip, notice = texts(fake)  # the tip's notice does not hold back the check-in's
-    assert tip.template == template_of(NoticeKind.OTHER)
+    assert tip.template == template_of(NoticeKind.EDUCATION)
     assert notice.template == template_of(NoticeKind.CHECK_IN) and code_of(notice)
     url = page_of(harness, notice)
     first = await client.get(url)

@@ -7,12 +7,14 @@ from datetime import timedelta
 
 from bot.demo.harness import BotHarness
 from bot.domain.channel_messages import Address, ChannelName
+from bot.domain.conversation_window import NoticeKind
 from bot.domain.messages import MessageKind, MessageStatus
 from bot.services.sms_reach import reach_by_sms
 from bot.storage.records import Contact
 from bot.storage.schema import scheduled_messages as m
 from tests.harness import START, local, record, seed
-from tests.sms_reach_world import GENERAL, arrange, cohort, with_sms_line
+from tests.sms_patients import template_of
+from tests.sms_reach_world import GENERAL, arrange, cohort, with_sms
 
 PHONE = "13800138001"  # record()'s
 
@@ -66,14 +68,17 @@ async def test_the_list_language_is_the_sms_contact_language(harness: BotHarness
 
 async def test_the_tick_reaches_by_sms_and_the_day3_checkin_is_texted(harness: BotHarness) -> None:
     await seed(harness.settings, record("ZY1", **GENERAL))
-    line = with_sms_line(harness)
+    reached = await with_sms(harness)
     await harness.tick()
     [contact] = await sms_contacts(harness, "ZY1")
     assert contact.handle == PHONE
     harness.clock.advance(local("2026-11-23") - harness.clock.now())
     await harness.tick()
-    texts = line.texts_to(Address(ChannelName.SMS, PHONE))
-    assert texts and "呼吸科" in texts[-1] and "回复 1 " in texts[-1]
+    address = Address(ChannelName.SMS, PHONE)
+    shown = await reached.shown_to(address)
+    assert shown and "呼吸科" in shown[-1].text and shown[-1].choices  # the question, to tap
+    notice = reached.notices_to(address)[-1]
+    assert notice.template == template_of(NoticeKind.CHECK_IN)  # the text telling them
     assert harness.telegram.delivered == []
     [day3] = await harness.services.store.outbox.rows(m.c.step_key == "day3")
     assert (day3.kind, day3.status) == (MessageKind.CHECKIN, MessageStatus.SENT)
@@ -82,14 +87,22 @@ async def test_the_tick_reaches_by_sms_and_the_day3_checkin_is_texted(harness: B
 async def test_nothing_is_created_when_turned_off(harness: BotHarness) -> None:
     await seed(harness.settings, record("ZY1", **GENERAL))
     harness.settings = harness.settings.model_copy(update={"sms_auto": False})
-    await harness.restart()
-    with_sms_line(harness)
+    reached = await with_sms(harness)
     await harness.tick()
     assert await sms_contacts(harness, "ZY1") == []
+    assert reached.fake.sends == []
 
 
 async def test_nothing_is_created_without_an_sms_channel(harness: BotHarness) -> None:
     await seed(harness.settings, record("ZY1", **GENERAL))
+    await harness.tick()
+    assert await sms_contacts(harness, "ZY1") == []
+    assert await harness.services.store.outbox.rows() == []
+
+
+async def test_nothing_is_created_with_the_pages_but_no_sms_provider(harness: BotHarness) -> None:
+    await seed(harness.settings, record("ZY1", **GENERAL))
+    await harness.with_web()  # pages, but no text could tell the patient a message waits
     await harness.tick()
     assert await sms_contacts(harness, "ZY1") == []
     assert await harness.services.store.outbox.rows() == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.channels.text.inbox import TextInbox
 from bot.demo.harness import BotHarness
 from bot.domain.channel_messages import Address, ChannelName
 from bot.domain.enrolment import ConsentDecision
@@ -15,25 +14,18 @@ from bot.services.sms_reach import reach_by_sms
 from bot.storage.audit import Actor
 from bot.storage.schema import scheduled_messages as m
 from tests.harness import START, local, record, seed
-from tests.sms_reach_world import GENERAL, with_sms_line
+from tests.sms_reach_world import GENERAL, SmsReached, with_sms
 from tests.test_survey_flow import HAPPY_PATH
-from tests.text_line import RecordingLine
 
 PHONE = Address(ChannelName.SMS, "13800138001")
 CHAT = 808
 
 
-async def reply_by_sms(harness: BotHarness, line: RecordingLine, ending: str) -> None:
-    """Reply to the last text with the number shown beside the option ending so."""
-    chats = harness.services.store.channel_chats
-    offered = await chats.offered(await chats.key_for(PHONE))
-    [(position, choice)] = [(n, c) for n, c in enumerate(offered, start=1) if c.id.endswith(ending)]
-    if choice.label.isdigit():  # a 0-10 scale: the number itself
-        reply = choice.label
-    else:
-        reply = str(position)
-        assert f"{position} {choice.label}" in line.texts_to(PHONE)[-1]  # what the patient saw
-    await TextInbox(harness.services).receive(PHONE, reply)
+async def reply_by_sms(reached: SmsReached, ending: str) -> None:
+    """Text back the number of the option ending so, counted as the page shows them."""
+    shown = (await reached.shown_to(PHONE))[-1].choices  # what the patient sees
+    [(position, choice)] = [(n, c) for n, c in enumerate(shown, start=1) if c.id.endswith(ending)]
+    await reached.reply(PHONE, choice.label if choice.label.isdigit() else str(position))
 
 
 async def enrol_on_telegram(harness: BotHarness) -> None:
@@ -45,22 +37,22 @@ async def enrol_on_telegram(harness: BotHarness) -> None:
     await harness.press(CHAT, "en:c:yes")
 
 
-async def answered_by_sms(harness: BotHarness) -> RecordingLine:
+async def answered_by_sms(harness: BotHarness) -> SmsReached:
     """The patient is reached by SMS and answers the day-3 check-in by text."""
     await seed(harness.settings, record(**GENERAL))
-    line = with_sms_line(harness)
+    reached = await with_sms(harness)
     await harness.tick()
     harness.clock.advance(local("2026-11-23") - harness.clock.now())
     await harness.tick()
     for question, value in HAPPY_PATH:
-        await reply_by_sms(harness, line, f":{question}:{value}")
-    return line
+        await reply_by_sms(reached, f":{question}:{value}")
+    return reached
 
 
 async def test_enrolling_in_a_chat_stops_sms_and_keeps_the_answered_checkin(
     harness: BotHarness,
 ) -> None:
-    line = await answered_by_sms(harness)
+    reached = await answered_by_sms(harness)
     store = harness.services.store
     [day3] = await store.outbox.rows(m.c.step_key == "day3")
     assert day3.status is MessageStatus.ANSWERED
@@ -76,11 +68,11 @@ async def test_enrolling_in_a_chat_stops_sms_and_keeps_the_answered_checkin(
     chat_steps = {row.step_key for row in chat_rows}
     assert "day7" in chat_steps
     assert not {"day1_home_care", "day3"} & chat_steps  # told and answered by SMS: not again
-    texted = len(line.delivered)
+    texted = await reached.count(PHONE)
     [day7] = [row for row in chat_rows if row.step_key == "day7"]
     harness.clock.advance(day7.send_at + timedelta(hours=1) - harness.clock.now())
     await harness.tick()
-    assert len(line.delivered) == texted  # nothing more by SMS
+    assert await reached.count(PHONE) == texted  # nothing more by SMS, nor on the page
     assert "出院已经一周" in harness.telegram.last_text(CHAT)  # day 7 came in the chat
     entries = await store.audit.since(START - timedelta(days=1))
     assert [e.subject for e in entries if e.action == "contact.sms_superseded"] == [
@@ -120,7 +112,7 @@ async def decline_on_telegram(harness: BotHarness, who: str) -> None:
 
 
 async def test_the_patient_refusing_in_the_chat_stops_sms_too(harness: BotHarness) -> None:
-    line = await answered_by_sms(harness)
+    reached = await answered_by_sms(harness)
     await decline_on_telegram(harness, "patient")
     store = harness.services.store
     assert await store.outbox.rows(m.c.status == MessageStatus.PENDING.value) == []
@@ -130,10 +122,10 @@ async def test_the_patient_refusing_in_the_chat_stops_sms_too(harness: BotHarnes
         ("granted", "discharge_list"),
         ("withdrawn", "invite"),
     ]
-    texted = len(line.delivered)
+    texted = await reached.count(PHONE)
     harness.clock.advance(timedelta(days=30))
     await harness.tick()
-    assert len(line.delivered) == texted
+    assert await reached.count(PHONE) == texted
 
 
 async def test_a_relative_refusing_in_the_chat_leaves_sms_as_it_was(harness: BotHarness) -> None:

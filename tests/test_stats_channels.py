@@ -6,14 +6,18 @@ from __future__ import annotations
 import io
 
 from openpyxl import load_workbook
+from sqlalchemy import delete
 
 from bot.demo.harness import BotHarness
 from bot.domain.channel_messages import Address, ChannelName
 from bot.domain.enrolment import ConsentDecision
+from bot.domain.messages import MessageStatus
 from bot.services.report import build_report
 from bot.services.statistics import Summary, compute_stats, summary_text
 from bot.storage.contacts import NewContact
 from bot.storage.schema import scheduled_messages as m
+from bot.storage.schema import settings_cache
+from bot.storage.tallies import VERSION_KEY
 from tests.harness import enrol, local, record, seed
 from tests.stats_cohort import NOVEMBER, B, add_outbox_row, build_cohort
 from tests.test_sms_takeover import answered_by_sms
@@ -120,23 +124,40 @@ async def test_the_monthly_report_shows_every_channel_in_words(harness: BotHarne
     assert not [r for r in summary if "sms" in str(r[0]) or "wechat" in str(r[0])]
 
 
-async def test_figures_are_kept_as_checkins_go_out_and_are_answered(harness: BotHarness) -> None:
+async def by_channel(harness: BotHarness) -> list[tuple[str, int, int]]:
+    """Return November's figures per channel: (channel, followed up, reached)."""
     services = harness.services
+    s = await compute_stats(
+        services.store,
+        services.scheduling.surveys,
+        services.settings.zone,
+        NOVEMBER,
+        None,
+        min_answers=1,
+    )
+    return [(c.channel, c.followed_up, c.reached) for c in s.channels]
 
-    async def by_channel() -> list[tuple[str, int, int]]:
-        s = await compute_stats(
-            services.store,
-            services.scheduling.surveys,
-            services.settings.zone,
-            NOVEMBER,
-            None,
-            min_answers=1,
-        )
-        return [(c.channel, c.followed_up, c.reached) for c in s.channels]
 
-    assert await by_channel() == [("telegram", 0, 0), ("wechat", 0, 0), ("sms", 0, 0)]
+async def test_figures_are_kept_as_checkins_go_out_and_are_answered(harness: BotHarness) -> None:
+    assert await by_channel(harness) == [("telegram", 0, 0), ("wechat", 0, 0), ("sms", 0, 0)]
     await answered_by_sms(harness)  # texted the day-3 check-in, answered it by text
-    assert await by_channel() == [("telegram", 0, 0), ("wechat", 0, 0), ("sms", 1, 1)]
+    assert await by_channel(harness) == [("telegram", 0, 0), ("wechat", 0, 0), ("sms", 1, 1)]
+
+
+async def test_kept_figures_equal_a_recount_from_the_stored_checkins(harness: BotHarness) -> None:
+    assert await by_channel(harness) == [("telegram", 0, 0), ("wechat", 0, 0), ("sms", 0, 0)]
+    await answered_by_sms(harness)
+    await seed(harness.settings, record("ZY002", department=B, discharged_at=local("2026-11-20")))
+    await enrol(harness, 902, "ZY002")
+    pending = m.c.status == MessageStatus.PENDING.value
+    [day3] = await harness.services.store.outbox.rows(m.c.step_key == "day3", pending)
+    harness.clock.advance(day3.send_at - harness.clock.now())
+    await harness.tick()  # sent on Telegram, not answered
+    kept = await by_channel(harness)
+    assert kept == [("telegram", 1, 0), ("wechat", 0, 0), ("sms", 1, 1)]
+    async with harness.services.store.engine.begin() as conn:  # as if from before the tallies
+        await conn.execute(delete(settings_cache).where(settings_cache.c.key == VERSION_KEY))
+    assert await by_channel(harness) == kept
 
 
 async def test_a_patient_and_a_relative_on_one_channel_count_as_one_stay(

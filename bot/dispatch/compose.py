@@ -19,6 +19,7 @@ from bot.domain.clock import Clock
 from bot.domain.elapsed import Elapsed, days_between, elapsed_since
 from bot.domain.languages import effective_locale
 from bot.domain.messages import MessageKind
+from bot.domain.notice_kinds import scheduled_notice
 from bot.domain.surveys.engine import next_question
 from bot.domain.surveys.model import RESUMED_TEMPLATE, Survey, SurveyContext
 from bot.services.survey_questions import (
@@ -130,12 +131,18 @@ class MessageComposer:
         return compose_text(self.renderer, row, self.hospital, self.clock.now(), self.surveys.zone)
 
     async def compose(self, row: OutboxRow) -> Outgoing | None:
-        """Return the message for a row in its contact's language (or None to wait)."""
+        """Return the message for a row in its contact's language (or None to wait), named
+        for its notice by the row's kind (a tip's notice says education)."""
         row = replace(row, locale=effective_locale(row.locale, self.default_locale))
         survey = self.surveys.surveys.get(row.survey or "")
         if survey is None:
-            return Outgoing(self._text(row), compose_choices(self.renderer, row))
-        return await self._survey_opening(row, survey)
+            message = Outgoing(self._text(row), compose_choices(self.renderer, row))
+        else:
+            opening = await self._survey_opening(row, survey)
+            if opening is None:
+                return None
+            message = opening
+        return replace(message, notice=scheduled_notice(row.kind))
 
     async def _survey_opening(self, row: OutboxRow, survey: Survey) -> Outgoing | None:
         context = SurveyContext(row.plan_key or "", row.respondent, row.flags)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain.channel_messages import Outgoing
 from bot.domain.choices import Prefix
 from bot.domain.conversation_window import NoticeKind
+from bot.domain.messages import MessageKind
 
 KINDS_BY_PREFIX = {
     Prefix.SURVEY: NoticeKind.CHECK_IN,
@@ -14,6 +15,18 @@ KINDS_BY_PREFIX = {
     Prefix.REEXAM: NoticeKind.REEXAM,
     Prefix.VISIT_DATE: NoticeKind.REEXAM,
     Prefix.CASE_PATIENT: NoticeKind.STAFF_REPLY,
+}
+
+# What a scheduled message is, by its outbox row's kind (a plain message or a broadcast: by
+# its choices). A tip has no choices to tell it by: only its row knows it is education.
+KINDS_BY_MESSAGE = {
+    MessageKind.CHECKIN: NoticeKind.CHECK_IN,
+    MessageKind.KEEP_ASKING: NoticeKind.CHECK_IN,
+    MessageKind.EDUCATION: NoticeKind.EDUCATION,
+    MessageKind.MEDICATION_TIP: NoticeKind.EDUCATION,
+    MessageKind.MEDICATION: NoticeKind.MEDICINE,
+    MessageKind.MEDICATION_CHECK: NoticeKind.MEDICINE,
+    MessageKind.REEXAM_REMINDER: NoticeKind.REEXAM,
 }
 
 # What matters most to the person, last: an unread notice of a lesser kind does not hold
@@ -31,6 +44,11 @@ RANK = (
 def outranks(kind: NoticeKind, other: NoticeKind) -> bool:
     """Say whether a notice of `kind` matters more than one of `other`."""
     return RANK.index(kind) > RANK.index(other)
+
+
+def scheduled_notice(kind: MessageKind) -> NoticeKind | None:
+    """Return what a scheduled message of this kind is, when its kind tells (else None)."""
+    return KINDS_BY_MESSAGE.get(kind)
 
 
 def notice_kind(message: Outgoing) -> NoticeKind:
