@@ -23,7 +23,6 @@ from bot.domain.medications.times import parse_quiet_hours, parse_times_setting
 from bot.domain.plans.model import parse_duration
 from bot.domain.red_flags import parse_user_ids
 from bot.domain.staff_fields import DEFAULT_STAFF_FIELDS, parse_staff_fields
-from bot.domain.web_links import check_public_url, check_web_secret
 from bot.logs import parse_log_format, parse_log_level
 from bot.settings_sms import SettingsError as SettingsError
 from bot.settings_sms import SmsSettings
@@ -92,9 +91,6 @@ class Settings(SmsSettings):
     winter_starts: str = "10-01"
     send_on_weekends: bool = True
     skip_holidays: bool = True
-    # Consenting patients with a phone and no chat contact are followed up by SMS (when the
-    # SMS channel is configured); false: only patients who enrol are followed up.
-    sms_auto: bool = True
     holidays_dir: Path | None = None  # the office's holiday files; default messages/holidays
     catch_up: str = "2d"
     medication_times: str = ""
@@ -121,18 +117,6 @@ class Settings(SmsSettings):
     wechat_aes_key: SecretStr | None = None  # set: safe mode (安全模式)
     wechat_api_base: str = "https://api.weixin.qq.com"
     wechat_notice_template_id: str | None = None
-    public_url: str | None = None  # where the mobile web pages are reached, e.g. https://fu.x.cn
-    web_secret: SecretStr | None = None  # signs the pages' links
-
-    @field_validator("public_url")
-    @classmethod
-    def _public_url_shape(cls, value: str | None) -> str | None:
-        return None if value is None else check_public_url(value)
-
-    @field_validator("web_secret")
-    @classmethod
-    def _web_secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
-        return None if value is None else SecretStr(check_web_secret(value.get_secret_value()))
 
     @field_validator("wechat_token")
     @classmethod
@@ -273,25 +257,6 @@ class Settings(SmsSettings):
                 "letters, digits, _ or -, the same for every worker (e.g. openssl rand -hex 32)"
             )
         return self.webhook_secret.get_secret_value()
-
-    @property
-    def web_configured(self) -> bool:
-        """Say whether the mobile web pages are set up (their URL and link secret)."""
-        return self.public_url is not None and self.web_secret is not None
-
-    def require_web(self) -> tuple[str, bytes]:
-        """Return the pages' base URL and link secret, or fail naming what is missing."""
-        missing = [
-            f"{ENV_PREFIX}{name}"
-            for name, value in (("PUBLIC_URL", self.public_url), ("WEB_SECRET", self.web_secret))
-            if value is None
-        ]
-        if missing or self.public_url is None or self.web_secret is None:
-            raise SettingsError(
-                f"{' and '.join(missing)}: missing; the web pages need the public base URL "
-                "(https://...) and a secret of 32 characters or more to sign their links"
-            )
-        return self.public_url, self.web_secret.get_secret_value().encode()
 
     def require_hospital_name(self) -> str:
         """Return the hospital's name, or fail with a clear message when it is not set."""

@@ -1,4 +1,5 @@
-"""The SMS provider's settings (FOLLOWUP_SMS_*), a part of the one Settings object."""
+"""The settings of SMS and its mobile web pages (FOLLOWUP_SMS_*, FOLLOWUP_PUBLIC_URL,
+FOLLOWUP_WEB_SECRET), a part of the one Settings object."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pydantic_settings import BaseSettings
 
 from bot.domain.conversation_window import NoticeKind
 from bot.domain.sms import SmsProviderName, parse_sms_templates
+from bot.domain.web_links import check_public_url, check_web_secret
 
 PREFIX = "FOLLOWUP_"
 DEFAULT_API_BASE = {
@@ -52,7 +54,7 @@ class SmsAccount:
 
 
 class SmsSettings(BaseSettings):
-    """The FOLLOWUP_SMS_* settings; unset provider: no SMS."""
+    """The FOLLOWUP_SMS_* settings (unset provider: no SMS) and the pages'."""
 
     sms_provider: SmsProviderName | None = None
     sms_api_base: str | None = None
@@ -63,6 +65,11 @@ class SmsSettings(BaseSettings):
     sms_templates: str | None = None
     sms_daily_limit: int = Field(default=10, ge=1, le=100)
     sms_callback_secret: SecretStr | None = None
+    # Consenting patients with a phone and no chat contact are followed up by SMS (when the
+    # SMS channel is configured); false: only patients who enrol are followed up.
+    sms_auto: bool = True
+    public_url: str | None = None  # where the mobile web pages are reached, e.g. https://fu.x.cn
+    web_secret: SecretStr | None = None  # signs the pages' links
 
     @field_validator("sms_provider", mode="before")
     @classmethod
@@ -86,6 +93,35 @@ class SmsSettings(BaseSettings):
         if value is not None and not CALLBACK_SECRET.match(value.get_secret_value()):
             raise ValueError("expected 16 to 128 letters, digits, _ or -")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_shape(cls, value: str | None) -> str | None:
+        return None if value is None else check_public_url(value)
+
+    @field_validator("web_secret")
+    @classmethod
+    def _web_secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        return None if value is None else SecretStr(check_web_secret(value.get_secret_value()))
+
+    @property
+    def web_configured(self) -> bool:
+        """Say whether the mobile web pages are set up (their URL and link secret)."""
+        return self.public_url is not None and self.web_secret is not None
+
+    def require_web(self) -> tuple[str, bytes]:
+        """Return the pages' base URL and link secret, or fail naming what is missing."""
+        missing = [
+            f"{PREFIX}{name}"
+            for name, value in (("PUBLIC_URL", self.public_url), ("WEB_SECRET", self.web_secret))
+            if value is None
+        ]
+        if missing or self.public_url is None or self.web_secret is None:
+            raise SettingsError(
+                f"{' and '.join(missing)}: missing; the web pages need the public base URL "
+                "(https://...) and a secret of 32 characters or more to sign their links"
+            )
+        return self.public_url, self.web_secret.get_secret_value().encode()
 
     @property
     def sms_configured(self) -> bool:
