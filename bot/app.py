@@ -17,7 +17,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.channels.sms.runtime import open_pages
+from bot.channels.opened import open_channels, serve_channels
 from bot.channels.telegram.context import AppContext, AppType, BotData
 from bot.channels.telegram.conversations.broadcast import on_broadcast, on_broadcast_button
 from bot.channels.telegram.conversations.complaint import on_case_button, on_complain, on_praise
@@ -56,21 +56,16 @@ from bot.channels.telegram.handlers.stop import on_stop, on_stop_button
 from bot.channels.telegram.jobs import on_dispatch_job
 from bot.channels.telegram.menus import set_menus
 from bot.channels.telegram.staff_desk import TelegramStaffDesk
-from bot.channels.telegram.transport import TelegramChannel
-from bot.channels.text.channel import TextChannel, TextLine
-from bot.channels.wechat.runtime import open_wechat
+from bot.channels.text.channel import TextLine
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
-from bot.dispatch.pacing import Pacer
 from bot.dispatch.send_path import ChannelSender
-from bot.domain.channel_messages import ChannelName
 from bot.domain.choices import ANSWER_CHOICES, Prefix, pattern
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.plans.model import parse_duration
 from bot.domain.schedule import SendPolicy
 from bot.services.container import Services
 from bot.services.planning import Scheduling, holiday_warning, load_scheduling
-from bot.services.ports import Channel
 from bot.services.template_edits import load_overrides, load_samples
 from bot.settings import Settings
 from bot.storage import migrate
@@ -130,29 +125,16 @@ def build_app(
         composer = MessageComposer(
             store, renderer, hospital, chosen_clock, surveys, settings.locale
         )
-        telegram = TelegramChannel(app.bot)
-        pacer = Pacer(settings.rate, settings.per_chat_interval)  # shared: replies and bulk
-        channels: dict[ChannelName, Channel] = {ChannelName.TELEGRAM: telegram}
-        pacers = {ChannelName.TELEGRAM: pacer}
-        if text_line is not None:  # a plain-text line (the tests'; later an SMS gateway)
-            text = TextChannel(store, renderer, chosen_clock, text_line, settings.locale)
-            channels[ChannelName.TEXT] = text
-        wechat = (
-            open_wechat(settings, store, renderer, chosen_clock)
-            if settings.wechat_configured
-            else None
+        opened = open_channels(
+            settings, store, renderer, chosen_clock, app.bot, scheduling.policy, text_line
         )
-        if wechat is not None:
-            channels[ChannelName.WECHAT], pacers[ChannelName.WECHAT] = wechat.channel, wechat.pacer
-        web, sms = open_pages(settings, store, renderer, chosen_clock, scheduling.policy)
-        if web is not None:
-            channels[ChannelName.SMS] = sms.channel if sms is not None else web.channel
+        channels, pacers = opened.channels, opened.pacers
         dispatcher = Dispatcher(
             store,
             composer,
             channels,
             chosen_clock,
-            pacer,
+            opened.default_pacer,
             dispatch_config(settings, scheduling.policy),
             pacers,
         )
@@ -172,15 +154,12 @@ def build_app(
         )
         await load_overrides(store, renderer)
         await set_menus(app.bot, store, renderer, settings.locale)
-        app.bot_data.wechat = wechat
-        if wechat is not None:
-            await wechat.set_menu(renderer, settings.locale)
-            if wechat_listen is not None:
-                await wechat.serve(app.bot_data.services, wechat_listen)
-        app.bot_data.web, app.bot_data.sms = web, sms
-        if web is not None and web_listen is not None:
-            routes = sms.routes(app.bot_data.services) if sms is not None else None
-            await web.serve(app.bot_data.services, web_listen, routes)
+        app.bot_data.wechat, app.bot_data.web, app.bot_data.sms = (
+            opened.wechat,
+            opened.web,
+            opened.sms,
+        )
+        await serve_channels(opened, app.bot_data.services, wechat_listen, web_listen)
         log_holiday_warning(scheduling, chosen_clock.now().date())
         if app.job_queue is not None:
             app.job_queue.run_repeating(

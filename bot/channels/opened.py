@@ -1,0 +1,79 @@
+"""Every configured patient channel, opened over one store: Telegram always, a plain-text line
+(the tests'), WeChat, SMS with its pages; the pacer of each; and the HTTP servers they serve."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Bot
+
+from bot.channels.sms.runtime import SmsRuntime, open_pages
+from bot.channels.telegram.transport import TelegramChannel
+from bot.channels.text.channel import TextChannel, TextLine
+from bot.channels.web.server import WebRuntime
+from bot.channels.wechat.runtime import WeChatRuntime, open_wechat
+from bot.dispatch.pacing import Pacer
+from bot.domain.channel_messages import ChannelName
+from bot.domain.clock import Clock
+from bot.domain.schedule import SendPolicy
+from bot.services.container import Services
+from bot.services.ports import Channel
+from bot.settings import Settings
+from bot.storage.store import Store
+from bot.templating import Renderer
+
+
+@dataclass
+class OpenedChannels:
+    """The channels by name, their pacers (Telegram's the default), and the runtimes that
+    serve HTTP or hold clients to close."""
+
+    channels: dict[ChannelName, Channel]
+    pacers: dict[ChannelName, Pacer]
+    wechat: WeChatRuntime | None
+    web: WebRuntime | None
+    sms: SmsRuntime | None
+
+    @property
+    def default_pacer(self) -> Pacer:
+        return self.pacers[ChannelName.TELEGRAM]
+
+
+def open_channels(
+    settings: Settings,
+    store: Store,
+    renderer: Renderer,
+    clock: Clock,
+    bot: Bot,
+    policy: SendPolicy,
+    text_line: TextLine | None = None,
+) -> OpenedChannels:
+    """Open every configured channel (none serves yet)."""
+    pacer = Pacer(settings.rate, settings.per_chat_interval)  # shared: replies and bulk
+    channels: dict[ChannelName, Channel] = {ChannelName.TELEGRAM: TelegramChannel(bot)}
+    pacers = {ChannelName.TELEGRAM: pacer}
+    if text_line is not None:  # a plain-text line (the tests')
+        channels[ChannelName.TEXT] = TextChannel(store, renderer, clock, text_line, settings.locale)
+    wechat = open_wechat(settings, store, renderer, clock) if settings.wechat_configured else None
+    if wechat is not None:
+        channels[ChannelName.WECHAT], pacers[ChannelName.WECHAT] = wechat.channel, wechat.pacer
+    web, sms = open_pages(settings, store, renderer, clock, policy)
+    if web is not None:
+        channels[ChannelName.SMS] = sms.channel if sms is not None else web.channel
+    return OpenedChannels(channels, pacers, wechat, web, sms)
+
+
+async def serve_channels(
+    opened: OpenedChannels,
+    services: Services,
+    wechat_listen: str | None,
+    web_listen: str | None,
+) -> None:
+    """Set WeChat's menu, and serve WeChat's callbacks and the pages where asked."""
+    if opened.wechat is not None:
+        await opened.wechat.set_menu(services.renderer, services.settings.locale)
+        if wechat_listen is not None:
+            await opened.wechat.serve(services, wechat_listen)
+    if opened.web is not None and web_listen is not None:
+        routes = opened.sms.routes(services) if opened.sms is not None else None
+        await opened.web.serve(services, web_listen, routes)
