@@ -110,25 +110,35 @@ async def mark_episode(conn: AsyncConnection, episode_id: int, mark: str, now: d
 
 async def mark_channel(conn: AsyncConnection, message_id: int, mark: str, now: datetime) -> None:
     """Remember the first time a check-in's stay was followed up or reached on its channel,
-    and count that stay once in its channel's tally."""
+    and count that stay once in its channel's tally (three statements: this runs for every
+    check-in the dispatcher sends)."""
     query = (
-        select(m.c.episode_id, contacts.c.channel)
-        .select_from(m.join(contacts, contacts.c.id == m.c.contact_id))
+        select(
+            m.c.episode_id, contacts.c.channel, episodes.c.discharged_at, episodes.c.department_id
+        )
+        .select_from(
+            m.join(contacts, contacts.c.id == m.c.contact_id).join(
+                episodes, episodes.c.id == m.c.episode_id
+            )
+        )
         .where(m.c.id == message_id)
     )
     row = (await conn.execute(query)).first()
     if row is None:
         return
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    where = [ec.c.episode_id == row.episode_id, ec.c.channel == row.channel]
-    await conn.execute(
-        dialect.insert(ec)
-        .values(episode_id=row.episode_id, channel=row.channel)
-        .on_conflict_do_nothing()
+    upsert = dialect.insert(ec).values(
+        episode_id=row.episode_id, channel=row.channel, **{mark: now}
     )
-    first = await conn.execute(update(ec).where(*where, ec.c[mark].is_(None)).values({mark: now}))
-    key = await _episode_key(conn, row.episode_id) if first.rowcount else None
-    if key is not None:
+    first = await conn.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[ec.c.episode_id, ec.c.channel],
+            set_={mark: now},
+            where=ec.c[mark].is_(None),
+        )
+    )
+    if first.rowcount:
+        key = {"hour": hour_of(row.discharged_at), "department_id": row.department_id}
         counts = {"followed_up": 0, "reached": 0, CHANNEL_MARKS[mark]: 1}
         await _bump(conn, channel_tallies, {**key, "channel": row.channel}, counts)
 
