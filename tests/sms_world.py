@@ -43,13 +43,15 @@ class SmsWorld:
     notices: SmsNotices
     callbacks_base: str = ""
     replies: list[tuple[Address, str]] = field(default_factory=list)
+    keys: list[str | None] = field(default_factory=list)  # the providers' ids of the replies
     inbox_down: bool = False  # the inbox fails (its database is away)
 
-    async def on_reply(self, address: Address, text: str) -> None:
-        """Keep a reply, as the text inbox would take it."""
+    async def on_reply(self, address: Address, text: str, key: str | None) -> None:
+        """Keep a reply (and the provider's id for it), as the SMS inbox would take it."""
         if self.inbox_down:
             raise RuntimeError(f"inbox down while taking {text!r} from {address.chat}")
         self.replies.append((address, text))
+        self.keys.append(key)
 
 
 @asynccontextmanager

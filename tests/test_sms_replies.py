@@ -104,3 +104,14 @@ async def test_the_callback_paths_are_logged_without_their_secret(
         await harness.with_sms(SmsProviderName.TENCENT)
     assert "/sms/tencent/…/reply" in caplog.text and "/sms/tencent/…/receipt" in caplog.text
     assert harness.settings.require_sms().callback_secret not in caplog.text
+
+
+async def test_a_reply_pushed_again_by_the_provider_is_taken_once(harness: BotHarness) -> None:
+    fake, contact = await sms_patient(harness, SmsProviderName.ALIYUN)
+    store = harness.services.store
+    assert await fake.user_replies(PHONE.chat, "1") == 200  # 1: 现在方便 (good_time: yes)
+    [session] = await store.surveys.open_for_chat(contact.chat_id)
+    after_once = await store.surveys.answers(session.id)
+    assert after_once == {"good_time": "yes"}
+    assert await fake.reply_again() == 200  # the same batch (its sequence_id) once more
+    assert await store.surveys.answers(session.id) == after_once  # not "1" to the next question

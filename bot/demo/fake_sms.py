@@ -87,6 +87,7 @@ class FakeSms:
         self.clock, self.provider, self.callback_base = clock, provider, callback_base
         self._server: HTTPServer | None = None
         self._client: httpx.AsyncClient | None = None
+        self.last_reply: Any = None  # the body of the last reply callback pushed
         self.port = 0
 
     @property
@@ -144,7 +145,7 @@ class FakeSms:
                     "content": text,
                     "sign_name": self.state.sign_name,
                     "dest_code": "1234",
-                    "sequence_id": self.state.counter + 1,
+                    "sequence_id": self.state.next_reply_id(),
                 }
             ],
             SmsProviderName.TENCENT: {
@@ -157,7 +158,12 @@ class FakeSms:
             },
             SmsProviderName.GENERIC: {"from": phone, "text": text},
         }
-        return await self._post("reply", shapes[self.provider])
+        self.last_reply = shapes[self.provider]
+        return await self._post("reply", self.last_reply)
+
+    async def reply_again(self) -> int:
+        """Push the last reply callback again, as a provider does when it saw no answer."""
+        return await self._post("reply", self.last_reply)
 
     async def deliver(self, send: FakeSend, delivered: bool = True, code: str = "") -> int:
         """A text's receipt comes; return the bot's HTTP status for the receipt callback."""

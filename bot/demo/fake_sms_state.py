@@ -53,10 +53,16 @@ class FakeSmsState:
     failures: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # every error code answered
     counter: int = 0
+    replies: int = 0  # the replies pushed so far (Aliyun numbers them: sequence_id)
 
     def fail_next(self, code: str) -> None:
         """Refuse the next call with this provider error code (generic: an HTTP status)."""
         self.failures.append(code)
+
+    def next_reply_id(self) -> int:
+        """Number the next reply pushed, as Aliyun's sequence_id does."""
+        self.replies += 1
+        return self.replies
 
     def sent_to(self, phone: str) -> list[FakeSend]:
         """Return the texts sent to a number, oldest first."""

@@ -93,6 +93,14 @@ class ChannelInboundRepository:
         async with self._engine.begin() as conn:
             return set((await conn.execute(statement)).scalars())
 
+    async def was_handled(self, channel: str, dedup_key: str) -> bool:
+        """Say whether a callback taken before was handled to its end."""
+        query = select(inbound.c.handled_at).where(
+            inbound.c.channel == channel, inbound.c.dedup_key == dedup_key
+        )
+        async with self._engine.connect() as conn:
+            return (await conn.execute(query)).scalar() is not None
+
     async def handled(self, channel: str, dedup_key: str, now: datetime) -> None:
         """Mark a callback handled and forget what it brought."""
         statement = (

@@ -38,33 +38,44 @@ class CallbackError(ValueError):
 
 @dataclass(frozen=True)
 class SmsReply:
-    """A text a person sent back: their number (11 digits) and its words."""
+    """A text a person sent back: their number (11 digits), its words, and the provider's id
+    for it when it gives one (Aliyun's sequence_id, the gateway's id), to take it once."""
 
     phone: str
     text: str
+    key: str | None = None
 
 
 def parse_replies(provider: SmsProviderName, body: bytes) -> list[SmsReply]:
     """Return the replies in a reply callback; numbers abroad are left out."""
     items = _items(body)
-    if provider is SmsProviderName.ALIYUN:
-        pairs = [(_field(i, "phone_number"), _field(i, "content"), MAINLAND) for i in items]
-    elif provider is SmsProviderName.TENCENT:
-        pairs = [
-            (_field(i, "mobile"), _field(i, "text"), str(i.get("nationcode") or MAINLAND))
-            for i in items
-        ]
-    else:
-        pairs = [(_field(i, "from"), _field(i, "text"), MAINLAND) for i in items]
     replies = []
-    for raw, text, country in pairs:
+    for item in items:
+        raw, text, country = _reply_fields(provider, item)
         phone = normalize_phone(raw)
         if country != MAINLAND:
             continue
         if phone is None:
             raise CallbackError("a reply's number is not a mainland mobile number")
-        replies.append(SmsReply(phone, text))
+        replies.append(SmsReply(phone, text, _reply_key(provider, item)))
     return replies
+
+
+def _reply_fields(provider: SmsProviderName, item: dict[str, Any]) -> tuple[str, str, str]:
+    """Return a reply's number, words and country code, as the provider names them."""
+    if provider is SmsProviderName.ALIYUN:
+        return _field(item, "phone_number"), _field(item, "content"), MAINLAND
+    if provider is SmsProviderName.TENCENT:
+        return _field(item, "mobile"), _field(item, "text"), str(item.get("nationcode") or MAINLAND)
+    return _field(item, "from"), _field(item, "text"), MAINLAND
+
+
+def _reply_key(provider: SmsProviderName, item: dict[str, Any]) -> str | None:
+    """Return the provider's id of a reply: Aliyun pushes replies in batches (a batch retried
+    after a failure brings its first replies again); Tencent posts one at a time, without one."""
+    name = {SmsProviderName.ALIYUN: "sequence_id", SmsProviderName.GENERIC: "id"}.get(provider)
+    value = item.get(name) if name else None
+    return f"{provider.value}:{value}" if isinstance(value, str | int) and value != "" else None
 
 
 def parse_receipts(provider: SmsProviderName, body: bytes) -> list[SmsReceipt]:

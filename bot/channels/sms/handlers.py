@@ -31,7 +31,7 @@ from bot.domain.sms import SmsProviderName
 
 log = logging.getLogger(__name__)
 
-OnReply = Callable[[Address, str], Awaitable[None]]
+OnReply = Callable[[Address, str, str | None], Awaitable[None]]
 OnReceipt = Callable[[SmsReceipt], Awaitable[object]]
 
 
@@ -76,7 +76,9 @@ class ReplyHandler(_CallbackHandler):
             return
         try:
             for reply in replies:
-                await self.callbacks.on_reply(Address(ChannelName.SMS, reply.phone), reply.text)
+                await self.callbacks.on_reply(
+                    Address(ChannelName.SMS, reply.phone), reply.text, reply.key
+                )
         except Exception as error:  # handed on: any failure is answered 500, to be retried
             self._failed("reply", error)
             return

@@ -9,13 +9,14 @@ import logging
 
 from bot.channels.text.inbox import TextInbox
 from bot.channels.text.reading import normalized
-from bot.domain.channel_messages import Address
+from bot.domain.channel_messages import Address, ChannelName
 from bot.domain.consent import ConsentVia
 from bot.services.container import Services
 from bot.services.stopping import withdraw_without_asking
 from bot.services.withdrawal import granted_contacts
 
 log = logging.getLogger(__name__)
+CHANNEL = ChannelName.SMS.value  # its replies' ids in channel_inbound
 STOP_COMMAND = "stop"  # messages/text_commands.yaml: its words stop by SMS at once
 
 
@@ -26,8 +27,19 @@ class SmsInbox:
         self.services = services
         self.inbox = inbox or TextInbox(services)
 
-    async def receive(self, address: Address, text: str) -> None:
-        """Take one text from a number."""
+    async def receive(self, address: Address, text: str, key: str | None = None) -> None:
+        """Take one text from a number, once: a reply with the provider's id (`key`) that was
+        handled already (a batch sent again after a failure) is skipped."""
+        inbound, now = self.services.store.channel_inbound, self.services.clock.now()
+        if key is not None:
+            await inbound.take_many(CHANNEL, [(key, None)], now)
+            if await inbound.was_handled(CHANNEL, key):
+                return
+        await self._take(address, text)
+        if key is not None:
+            await inbound.handled(CHANNEL, key, now)
+
+    async def _take(self, address: Address, text: str) -> None:
         chat = await self.services.store.channel_chats.find(address)
         if chat is None or not await granted_contacts(self.services, chat):
             log.info("sms reply from a number not followed up: not answered")
