@@ -11,18 +11,15 @@ callback URLs in the shape of the fake's `provider`.
 from __future__ import annotations
 
 import json
-import socket
 from datetime import UTC
 from typing import Any
 from urllib.parse import parse_qsl
 
-import httpx
 from pydantic import SecretStr
-from tornado.httpserver import HTTPServer
-from tornado.netutil import bind_sockets
-from tornado.web import Application, RequestHandler
+from tornado.web import RequestHandler
 
 from bot.demo.fake_sms_state import Answer, FakeSend, FakeSmsState
+from bot.demo.loopback import LoopbackFake
 from bot.domain.clock import Clock
 from bot.domain.conversation_window import NoticeKind
 from bot.domain.sms import SmsProviderName, SmsStatus
@@ -30,7 +27,6 @@ from bot.settings import Settings
 
 __all__ = ["FakeSend", "FakeSms", "FakeSmsState"]
 
-CALLBACK_TIMEOUT = 30.0
 TEMPLATES = ",".join(f"{kind.value}=SMS_{index}" for index, kind in enumerate(NoticeKind, 1))
 CALLBACK_SECRET = "fake-callback-secret-0001"
 
@@ -73,7 +69,7 @@ def _reply(handler: RequestHandler, answer: Answer) -> None:
     handler.finish(json.dumps(body, ensure_ascii=False))
 
 
-class FakeSms:
+class FakeSms(LoopbackFake):
     """The fake provider over HTTP, plus the people who reply and the receipts that come."""
 
     def __init__(
@@ -83,17 +79,10 @@ class FakeSms:
         callback_base: str = "",
         **state: Any,
     ) -> None:
+        super().__init__()
         self.state = FakeSmsState(clock, **state)
         self.clock, self.provider, self.callback_base = clock, provider, callback_base
-        self._server: HTTPServer | None = None
-        self._client: httpx.AsyncClient | None = None
         self.last_reply: Any = None  # the body of the last reply callback pushed
-        self.port = 0
-
-    @property
-    def base_url(self) -> str:
-        """The API base URL to give the bot (FOLLOWUP_SMS_API_BASE)."""
-        return f"http://127.0.0.1:{self.port}"
 
     @property
     def sends(self) -> list[FakeSend]:
@@ -114,25 +103,11 @@ class FakeSms:
         }
         return settings.model_copy(update=values)
 
-    async def start(self, port: int = 0, extra_routes: list[Any] | None = None) -> None:
-        """Listen on loopback (a free port unless given); extra_routes: a runner's own."""
-        sockets = bind_sockets(port, "127.0.0.1", family=socket.AF_INET)
-        routes: list[Any] = [
+    def routes(self) -> list[Any]:
+        return [
             (r"/", ProviderHandler, {"state": self.state}),
             (r"/send", GatewayHandler, {"state": self.state}),
-            *(extra_routes or []),
         ]
-        self._server = HTTPServer(Application(routes))
-        self._server.add_sockets(sockets)
-        self.port = sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        """Stop listening, and close the client that posts callbacks."""
-        if self._server is not None:
-            self._server.stop()
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
 
     async def user_replies(self, phone: str, text: str) -> int:
         """A person answers a text; return the bot's HTTP status for the reply callback."""
@@ -193,10 +168,8 @@ class FakeSms:
         return {"id": send.id, "status": status.value, "detail": code}
 
     async def _post(self, what: str, body: Any) -> int:
-        if self._client is None:
-            self._client = httpx.AsyncClient(timeout=CALLBACK_TIMEOUT)
         content = json.dumps(body, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json"}
         url = f"{self.callback_base.rstrip('/')}/{what}"
-        response = await self._client.post(url, content=content, headers=headers)
+        response = await self.callbacks.post(url, content=content, headers=headers)
         return response.status_code

@@ -12,27 +12,23 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-import socket
 from typing import Any
 
-import httpx
 from pydantic import SecretStr
-from tornado.httpserver import HTTPServer
-from tornado.netutil import bind_sockets
-from tornado.web import Application, RequestHandler
+from tornado.web import RequestHandler
 
 from bot.channels.wechat.crypto import SafeMode
 from bot.channels.wechat.events import EventName
 from bot.channels.wechat.signing import signature
 from bot.demo.fake_wechat_rules import DATA_FORMAT
 from bot.demo.fake_wechat_state import Answer, Call, FakeWeChatState, error
+from bot.demo.loopback import LoopbackFake
 from bot.domain.clock import Clock
 from bot.settings import Settings
 
 __all__ = ["Call", "FakeWeChat", "FakeWeChatState"]
 
 ACCOUNT = "gh_fakeaccount01"
-CALLBACK_TIMEOUT = 30.0  # seconds: WeChat gives up after 5; a test wants the bot's answer
 NOTICE_TEMPLATE = "notice-template"  # the template the fake knows (FakeWeChatState)
 JSON_ENDPOINTS = ("message/custom/send", "message/template/send", "qrcode/create", "menu/create")
 
@@ -96,7 +92,7 @@ def _routes(state: FakeWeChatState) -> list[Any]:
     return routes
 
 
-class FakeWeChat:
+class FakeWeChat(LoopbackFake):
     """The fake platform over HTTP, plus the WeChat users who write to the bot."""
 
     def __init__(
@@ -107,17 +103,10 @@ class FakeWeChat:
         aes_key: str | None = None,
         **state: Any,
     ) -> None:
+        super().__init__()
         self.state = FakeWeChatState(clock, **state)
         self.clock, self.callback_url = clock, callback_url
         self.callback_token, self.aes_key = callback_token, aes_key
-        self._server: HTTPServer | None = None
-        self._client: httpx.AsyncClient | None = None
-        self.port = 0
-
-    @property
-    def base_url(self) -> str:
-        """The API base URL to give the bot (FOLLOWUP_WECHAT_API_BASE)."""
-        return f"http://127.0.0.1:{self.port}"
 
     def settings_for(self, settings: Settings) -> Settings:
         """Return the settings with this fake's service account (the fake must be started)."""
@@ -131,21 +120,8 @@ class FakeWeChat:
         }
         return settings.model_copy(update=values)
 
-    async def start(self, port: int = 0, extra_routes: list[Any] | None = None) -> None:
-        """Listen on loopback (a free port unless given); extra_routes: a runner's own."""
-        sockets = bind_sockets(port, "127.0.0.1", family=socket.AF_INET)
-        routes = _routes(self.state) + (extra_routes or [])
-        self._server = HTTPServer(Application(routes))
-        self._server.add_sockets(sockets)
-        self.port = sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        """Stop listening, and close the client that posts callbacks."""
-        if self._server is not None:
-            self._server.stop()
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+    def routes(self) -> list[Any]:
+        return _routes(self.state)
 
     @property
     def calls(self) -> list[Call]:
@@ -211,10 +187,8 @@ class FakeWeChat:
                 self.callback_token, params["timestamp"], params["nonce"], encrypted
             )
             body = _xml({"ToUserName": ACCOUNT, "Encrypt": encrypted})
-        if self._client is None:  # one client for every callback, as WeChat keeps its own
-            self._client = httpx.AsyncClient(timeout=CALLBACK_TIMEOUT)
         content = body.encode()
-        response = await self._client.post(self.callback_url, params=params, content=content)
+        response = await self.callbacks.post(self.callback_url, params=params, content=content)
         return response.status_code
 
     def signed_params(self) -> dict[str, str]:
