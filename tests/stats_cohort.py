@@ -14,6 +14,8 @@ from bot.domain.discharge.model import ExclusionReason
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.messages import MessageKind
 from bot.domain.periods import month_period
+from bot.domain.stats import Stats
+from bot.services.statistics import compute_stats
 from bot.storage.cases import NewCase
 from bot.storage.contacts import NewContact
 from bot.storage.outbox_records import PlannedMessage
@@ -22,6 +24,19 @@ from tests.harness import START, local, make_settings, record, seed
 
 NOVEMBER = month_period("2026-11")
 A, B = "心内科", "呼吸科"
+
+
+async def november_stats(harness: BotHarness, department: int | None = None) -> Stats:
+    """Return the statistics of November (the cohort's month), any sample size ranked."""
+    services = harness.services
+    return await compute_stats(
+        services.store,
+        services.scheduling.surveys,
+        services.settings.zone,
+        NOVEMBER,
+        department,
+        min_answers=1,
+    )
 
 
 async def build_cohort(harness: BotHarness) -> None:

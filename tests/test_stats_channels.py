@@ -19,7 +19,7 @@ from bot.storage.schema import scheduled_messages as m
 from bot.storage.schema import settings_cache
 from bot.storage.tallies import VERSION_KEY
 from tests.harness import enrol, local, record, seed
-from tests.stats_cohort import NOVEMBER, B, add_outbox_row, build_cohort
+from tests.stats_cohort import NOVEMBER, B, add_outbox_row, build_cohort, november_stats
 from tests.test_sms_takeover import answered_by_sms
 
 
@@ -60,14 +60,7 @@ async def with_every_channel(harness: BotHarness) -> None:
 async def test_each_channel_counts_its_own_stays(harness: BotHarness) -> None:
     await with_every_channel(harness)
     services = harness.services
-    s = await compute_stats(
-        services.store,
-        services.scheduling.surveys,
-        services.settings.zone,
-        NOVEMBER,
-        None,
-        min_answers=1,
-    )
+    s = await november_stats(harness)
     assert [(c.channel, c.followed_up, c.reached, c.success_rate) for c in s.channels] == [
         ("telegram", 3, 2, 66.7),
         ("wechat", 1, 0, 0.0),
@@ -84,14 +77,7 @@ async def test_a_department_counts_only_its_stays(harness: BotHarness) -> None:
     await with_every_channel(harness)
     services = harness.services
     b = await services.store.stats.department_id(B)
-    s = await compute_stats(
-        services.store,
-        services.scheduling.surveys,
-        services.settings.zone,
-        NOVEMBER,
-        b,
-        min_answers=1,
-    )
+    s = await november_stats(harness, b)
     assert [(c.channel, c.followed_up, c.reached) for c in s.channels] == [
         ("telegram", 1, 1),  # P3
         ("wechat", 1, 0),
@@ -126,15 +112,7 @@ async def test_the_monthly_report_shows_every_channel_in_words(harness: BotHarne
 
 async def by_channel(harness: BotHarness) -> list[tuple[str, int, int]]:
     """Return November's figures per channel: (channel, followed up, reached)."""
-    services = harness.services
-    s = await compute_stats(
-        services.store,
-        services.scheduling.surveys,
-        services.settings.zone,
-        NOVEMBER,
-        None,
-        min_answers=1,
-    )
+    s = await november_stats(harness)
     return [(c.channel, c.followed_up, c.reached) for c in s.channels]
 
 
@@ -179,13 +157,6 @@ async def test_a_patient_and_a_relative_on_one_channel_count_as_one_stay(
     harness.clock.advance(max(row.send_at for row in day3) - harness.clock.now())
     await harness.tick()
     assert harness.telegram.delivered_to(901) and harness.telegram.delivered_to(902)
-    s = await compute_stats(
-        services.store,
-        services.scheduling.surveys,
-        services.settings.zone,
-        NOVEMBER,
-        None,
-        min_answers=1,
-    )
+    s = await november_stats(harness)
     telegram = s.channels[0]
     assert (telegram.channel, telegram.followed_up, telegram.reached) == ("telegram", 1, 0)
