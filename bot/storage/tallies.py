@@ -49,7 +49,7 @@ async def _episode_key(conn: AsyncConnection, episode_id: int) -> dict[str, Any]
     return None if row is None else {"hour": hour_of(row[0]), "department_id": row[1]}
 
 
-async def _bump(
+async def bump(
     conn: AsyncConnection, table: Table, key: dict[str, Any], increments: dict[str, int]
 ) -> None:
     where = [table.c[name] == value for name, value in key.items()]
@@ -63,7 +63,7 @@ async def count_answer(conn: AsyncConnection, episode_id: int, question: str, va
     """Count one survey answer."""
     key = await _episode_key(conn, episode_id)
     if key is not None:
-        await _bump(
+        await bump(
             conn, answer_tallies, {**key, "question": question, "value": value[:32]}, {"count": 1}
         )
 
@@ -81,7 +81,7 @@ async def count_step(
     key = None if row is None else await _episode_key(conn, row.episode_id)
     if row is not None and key is not None:
         step = {"plan_key": row.plan_key or "", "step_key": row.step_key}
-        await _bump(conn, step_tallies, {**key, **step}, {"sent": sent, "answered": answered})
+        await bump(conn, step_tallies, {**key, **step}, {"sent": sent, "answered": answered})
 
 
 async def count_failure(
@@ -90,7 +90,7 @@ async def count_failure(
     """Count a check-in that failed (or, with change=-1, one answered after all)."""
     key = await _episode_key(conn, episode_id)
     if key is not None:
-        await _bump(
+        await bump(
             conn,
             failure_tallies,
             {**key, "reason": (reason or FailureReason.UNKNOWN.value)[:64]},
@@ -140,7 +140,7 @@ async def mark_channel(conn: AsyncConnection, message_id: int, mark: str, now: d
     if first.rowcount:
         key = {"hour": hour_of(row.discharged_at), "department_id": row.department_id}
         counts = {"followed_up": 0, "reached": 0, CHANNEL_MARKS[mark]: 1}
-        await _bump(conn, channel_tallies, {**key, "channel": row.channel}, counts)
+        await bump(conn, channel_tallies, {**key, "channel": row.channel}, counts)
 
 
 async def rebuild_if_needed(engine: Connections, now: datetime) -> bool:

@@ -16,7 +16,8 @@ from bot.storage.outbox.eligibility import cancel_ineligible_rows
 from bot.storage.outbox.rows import ROW_COLUMNS, joined_tables
 from bot.storage.outbox_records import OutboxRow, Outcome
 from bot.storage.schema import deliveries, scheduled_messages
-from bot.storage.tallies import count_failure, count_step, mark_channel, mark_episode
+from bot.storage.sent_tallies import count_sent_checkins
+from bot.storage.tallies import count_failure
 
 m = scheduled_messages
 
@@ -87,14 +88,7 @@ async def _count_failed(conn: AsyncConnection, failed: Sequence[Outcome]) -> Non
 async def _count_sent(conn: AsyncConnection, sent: Sequence[Outcome], now: datetime) -> None:
     """Count check-ins sent (the first try counts the step; any try marks followed up)."""
     first = {o.row_id for o in sent if o.values.get("tries") == 1}
-    query = select(m.c.id, m.c.episode_id).where(
-        m.c.id.in_([o.row_id for o in sent]), m.c.kind == MessageKind.CHECKIN.value
-    )
-    for row_id, episode_id in (await conn.execute(query)).all():
-        await mark_episode(conn, episode_id, "followed_up_at", now)
-        await mark_channel(conn, row_id, "followed_up_at", now)
-        if row_id in first:
-            await count_step(conn, row_id, sent=1)
+    await count_sent_checkins(conn, [o.row_id for o in sent], first, now)
 
 
 def _grouped_by_columns(outcomes: Sequence[Outcome]) -> dict[tuple[str, ...], list[Outcome]]:

@@ -1,0 +1,87 @@
+"""The counts of check-ins just sent, kept for a whole batch at once: the dispatcher sends
+hundreds a second, so a batch costs a handful of statements, not several per check-in."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain.messages import MessageKind
+from bot.storage.schema import (
+    channel_tallies,
+    contacts,
+    episode_channels,
+    episodes,
+    scheduled_messages,
+    step_tallies,
+)
+from bot.storage.tallies import bump, hour_of
+
+m, ec = scheduled_messages, episode_channels
+
+
+async def count_sent_checkins(
+    conn: AsyncConnection, sent: Collection[int], first: Collection[int], now: datetime
+) -> None:
+    """Of the rows sent, mark each check-in's stay followed up (overall and on its channel, the
+    first time) and count each step's first send (rows in `first`)."""
+    query = (
+        select(
+            m.c.id,
+            m.c.episode_id,
+            m.c.step_key,
+            contacts.c.plan_key,
+            contacts.c.channel,
+            episodes.c.discharged_at,
+            episodes.c.department_id,
+        )
+        .select_from(
+            m.join(contacts, contacts.c.id == m.c.contact_id).join(
+                episodes, episodes.c.id == m.c.episode_id
+            )
+        )
+        .where(m.c.id.in_(list(sent)), m.c.kind == MessageKind.CHECKIN.value)
+    )
+    rows = (await conn.execute(query)).all()
+    if not rows:
+        return
+    stays = {row.episode_id for row in rows}
+    await conn.execute(
+        update(episodes)
+        .where(episodes.c.id.in_(stays), episodes.c.followed_up_at.is_(None))
+        .values(followed_up_at=now)
+    )
+    await _count_channels(conn, rows, now)
+    steps = Counter(
+        (hour_of(r.discharged_at), r.department_id, r.plan_key or "", r.step_key)
+        for r in rows
+        if r.id in first
+    )
+    for (hour, department, plan, step), count in steps.items():
+        key = {"hour": hour, "department_id": department, "plan_key": plan, "step_key": step}
+        await bump(conn, step_tallies, key, {"sent": count, "answered": 0})
+
+
+async def _count_channels(conn: AsyncConnection, rows: Sequence[Any], now: datetime) -> None:
+    """Mark each stay followed up on its channel; count the stays marked for the first time."""
+    stays = {(r.episode_id, r.channel): r for r in rows}
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    upsert = dialect.insert(ec).values(
+        [{"episode_id": stay, "channel": channel, "followed_up_at": now} for stay, channel in stays]
+    )
+    marked = upsert.on_conflict_do_update(
+        index_elements=[ec.c.episode_id, ec.c.channel],
+        set_={"followed_up_at": now},
+        where=ec.c.followed_up_at.is_(None),
+    ).returning(ec.c.episode_id, ec.c.channel)
+    firsts = [stays[(stay, channel)] for stay, channel in (await conn.execute(marked)).all()]
+    counts = Counter((hour_of(r.discharged_at), r.department_id, r.channel) for r in firsts)
+    for (hour, department, channel), count in counts.items():
+        key = {"hour": hour, "department_id": department, "channel": channel}
+        await bump(conn, channel_tallies, key, {"followed_up": count, "reached": 0})
