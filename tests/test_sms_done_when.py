@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.demo.fake_sms import FakeSend, FakeSms
 from bot.demo.harness import BotHarness
 from bot.domain.consent import ConsentVia
 from bot.domain.conversation_window import NoticeKind
@@ -25,9 +26,10 @@ WHY = "护士换药时态度不好。"
 REPLY = "非常抱歉,已与护士沟通并改进。"
 
 
-async def never_enrolled(harness: BotHarness) -> None:
+async def day_three_by_sms(harness: BotHarness) -> tuple[FakeSms, FakeSend]:
     """The bot with SMS and a staff group; the discharge list holds a consenting patient with a
-    phone, who never scans a QR code: the dispatcher's sweep reaches them by SMS."""
+    phone, who never scans a QR code: the dispatcher's sweep reaches them by SMS, and on day 3
+    the check-in's text comes. Return the fake provider and that text."""
     harness.settings = harness.settings.model_copy(update={"staff_chat_id": GROUP})
     await harness.with_sms(SmsProviderName.ALIYUN)
     await seed(harness.settings, record(**GENERAL))
@@ -36,18 +38,19 @@ async def never_enrolled(harness: BotHarness) -> None:
     await harness.tick()
     [contact] = await store.contacts.for_chat(await store.channel_chats.key_for(PHONE))
     assert (contact.channel, contact.consent) == ("sms", ConsentDecision.GRANTED)
-
-
-async def test_a_never_enrolled_patient_answers_the_day_three_check_in_in_chromium(
-    harness: BotHarness, browser: Browser
-) -> None:
-    await never_enrolled(harness)
     fake = harness.sms
     assert fake is not None
     harness.clock.advance(local("2026-11-23") - harness.clock.now())
     await harness.tick()
     notice = texts(fake)[-1]
     assert notice.template == template_of(NoticeKind.CHECK_IN)
+    return fake, notice
+
+
+async def test_a_never_enrolled_patient_answers_the_day_three_check_in_in_chromium(
+    harness: BotHarness, browser: Browser
+) -> None:
+    fake, notice = await day_three_by_sms(harness)
     await browser.open(page_of(harness, notice))
     assert await browser.smallest_text_px() >= SMALLEST_TEXT_PX
     assert await browser.page_bytes() < MOST_BYTES
@@ -78,12 +81,7 @@ async def test_a_never_enrolled_patient_answers_the_day_three_check_in_in_chromi
 async def test_td_by_sms_stops_everything_and_a_forged_link_changes_nothing(
     harness: BotHarness, browser: Browser
 ) -> None:
-    await never_enrolled(harness)
-    fake = harness.sms
-    assert fake is not None
-    harness.clock.advance(local("2026-11-23") - harness.clock.now())
-    await harness.tick()
-    notice = texts(fake)[-1]
+    fake, notice = await day_three_by_sms(harness)
     code = code_of(notice)
     forged = page_of(harness, notice).replace(code, code[::-1])
     await browser.open(forged)

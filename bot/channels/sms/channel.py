@@ -35,6 +35,11 @@ def link_purpose(kind: NoticeKind) -> LinkPurpose:
     return LinkPurpose.REPLIES if kind is NoticeKind.STAFF_REPLY else LinkPurpose.CONVERSATION
 
 
+def on_the_page(seen: datetime | None, now: datetime) -> bool:
+    """Say whether a person last seen on their page at `seen` is there now."""
+    return seen is not None and now - seen < ON_THE_PAGE
+
+
 class SmsChannel:
     """Keeps messages on the pages and sends the notice SMS that point to them."""
 
@@ -58,13 +63,8 @@ class SmsChannel:
         """Send the notice now, owe it for later, or leave it (they are there, or an earlier
         notice is unread)."""
         now = self.clock.now()
-        if await self._needless(chat, phone, kind, now):
-            return
-        allowed = next_send_time(now, self.policy, spread=False)
-        if allowed > now:
-            await self.store.sms_owed.owe(chat, kind, allowed)
-            return
-        await self._send(chat, phone, kind, now)
+        if not await self._needless(chat, phone, kind, now):
+            await self._send_when_allowed(chat, phone, kind, now)
 
     async def sweep(self, now: datetime) -> None:
         """Send the notices owed by now (the dispatcher's tick runs this)."""
@@ -76,25 +76,30 @@ class SmsChannel:
             await self._send_owed(owed, address.chat, now)
 
     async def _send_owed(self, owed: OwedNotice, phone: str, now: datetime) -> None:
-        seen = await self.web.feed.last_seen(owed.chat_id)
-        if seen is not None and now - seen < ON_THE_PAGE:
+        if on_the_page(await self.web.feed.last_seen(owed.chat_id), now):
             await self.store.sms_owed.settle(owed.chat_id)  # they are on the page
             return
-        allowed = next_send_time(now, self.policy, spread=False)
-        if allowed > now:
-            await self.store.sms_owed.owe(owed.chat_id, owed.kind, allowed)
-            return
         try:
-            await self._send(owed.chat_id, phone, owed.kind, now)
+            await self._send_when_allowed(owed.chat_id, phone, owed.kind, now)
         except SendFault as fault:  # unreachable: the next message's send path marks it
             log.warning("sms notice to chat %d not sent: %s", owed.chat_id, fault.reason)
             await self.store.sms_owed.settle(owed.chat_id)
+
+    async def _send_when_allowed(
+        self, chat: int, phone: str, kind: NoticeKind, now: datetime
+    ) -> None:
+        """Send the notice now, or owe it until the contact hours (and holidays) allow."""
+        allowed = next_send_time(now, self.policy, spread=False)
+        if allowed > now:
+            await self.store.sms_owed.owe(chat, kind, allowed)
+        else:
+            await self._send(chat, phone, kind, now)
 
     async def _needless(self, chat: int, phone: str, kind: NoticeKind, now: datetime) -> bool:
         """Say whether the person needs no notice: on the page lately, or one unread that
         matters as much."""
         seen = await self.web.feed.last_seen(chat)
-        if seen is not None and now - seen < ON_THE_PAGE:
+        if on_the_page(seen, now):
             return True
         last = await self.store.sms_messages.last_sent(phone)
         if last is None or outranks(kind, last[1]):
