@@ -17,6 +17,7 @@ class ChannelName(StrEnum):
     TEXT = "text"  # plain text both ways (the core's tests; later SMS and the phone)
     WECHAT = "wechat"  # a WeChat service account (服务号)
     SMS = "sms"  # text messages by a provider's templates, answered on mobile web pages
+    PHONE = "phone"  # a nurse's call: the nurse reads the questions and enters the answers
 
 
 @dataclass(frozen=True)

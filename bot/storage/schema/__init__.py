@@ -6,6 +6,7 @@ Every table is importable from here, as it was when they all lived in one module
 from __future__ import annotations
 
 from bot.storage.schema.base import metadata
+from bot.storage.schema.calls import call_attempts, call_reviews, call_tasks
 from bot.storage.schema.cases import (
     case_drafts,
     case_events,
@@ -56,6 +57,9 @@ __all__ = [
     "OPEN_SURVEY",
     "answer_tallies",
     "audit_events",
+    "call_attempts",
+    "call_reviews",
+    "call_tasks",
     "case_drafts",
     "case_events",
     "cases",
