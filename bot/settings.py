@@ -25,6 +25,7 @@ from bot.domain.red_flags import parse_user_ids
 from bot.domain.staff_fields import DEFAULT_STAFF_FIELDS, parse_staff_fields
 from bot.logs import parse_log_format, parse_log_level
 from bot.settings_sms import SettingsError as SettingsError
+from bot.settings_calls import CallSettings
 from bot.settings_sms import SmsSettings
 from bot.templating import LOCALES
 
@@ -36,6 +37,7 @@ WECHAT_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9]{3,32}$")  # what the WeChat con
 WECHAT_AES_KEY_PATTERN = re.compile(r"^[A-Za-z0-9+/]{43}$")
 TEXT_PARSERS: dict[str, Callable[[str], object]] = {
     "send_windows": parse_send_windows,
+    "call_hours": parse_send_windows,
     "summer_starts": parse_month_day,
     "winter_starts": parse_month_day,
     "catch_up": parse_duration,
@@ -69,7 +71,7 @@ class WeChatAccount:
     notice_template_id: str
 
 
-class Settings(SmsSettings):
+class Settings(SmsSettings, CallSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True
     )
