@@ -24,8 +24,8 @@ from bot.domain.plans.model import parse_duration
 from bot.domain.red_flags import parse_user_ids
 from bot.domain.staff_fields import DEFAULT_STAFF_FIELDS, parse_staff_fields
 from bot.logs import parse_log_format, parse_log_level
-from bot.settings_sms import SettingsError as SettingsError
 from bot.settings_calls import CallSettings
+from bot.settings_sms import SettingsError as SettingsError
 from bot.settings_sms import SmsSettings
 from bot.templating import LOCALES
 

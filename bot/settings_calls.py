@@ -3,6 +3,8 @@ FOLLOWUP_TARGET_*), a part of the one Settings object."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings
 
@@ -20,3 +22,4 @@ class CallSettings(BaseSettings):
     target_rate: float = Field(0.70, gt=0, le=1)
     target_department_rate: float = Field(0.40, gt=0, le=1)
     target_special_rate: float = Field(1.0, gt=0, le=1)
+    special_groups_file: Path | None = None  # default: messages/special_groups.yaml

@@ -20,7 +20,8 @@ from bot.domain.clock import SystemClock
 from bot.domain.data_files import DataFileError
 from bot.domain.exclusions import ExclusionRuleError
 from bot.domain.office_holidays import HolidayFileError
-from bot.services.importing import exclusion_rules
+from bot.domain.special_groups import SpecialGroupsError
+from bot.services.importing import exclusion_rules, special_groups
 from bot.services.planning import holiday_warning, load_scheduling
 from bot.services.template_edits import check_all, load_samples
 from bot.settings import Settings, SettingsError
@@ -96,6 +97,10 @@ def _plans(settings: Settings) -> list[Finding]:
         exclusion_rules(settings.exclusions_file)
     except ExclusionRuleError as error:
         return [("check/exclusions", {"error": str(error)})]
+    try:
+        special_groups(settings.special_groups_file)
+    except SpecialGroupsError as error:
+        return [("check/special_groups", {"error": str(error)})]
     found: list[Finding] = [
         ("check/template", {"locale": locale, "key": key, "error": problem.detail})
         for locale, key, problem in check_all(renderer, load_samples(), {})
