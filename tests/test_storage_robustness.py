@@ -91,6 +91,7 @@ def test_a_read_only_database_gives_a_clear_error_and_writes_nothing(
     assert _run_cli(monkeypatch, "db", "upgrade") == 0
     path = tmp_path / "followup.db"
     read_only = f"sqlite+aiosqlite:///file:{path}?mode=ro&uri=true"
+    assert database.sqlite_path(read_only) == path  # no folder named "file:" is made
     monkeypatch.setenv("FOLLOWUP_DATABASE_URL", read_only)
     capsys.readouterr()
     code = _run_cli(monkeypatch, "import", str(_discharge_list(tmp_path / "l.csv", 20)))
