@@ -13,6 +13,7 @@ from bot.services.planning import extend_medicine_horizons, replan_changed
 from bot.services.ports import SweepingChannel
 from bot.services.red_flags import escalate_missed
 from bot.services.sms_reach import reach_by_sms, sms_reach_enabled
+from bot.services.worklist_upkeep import sweep_worklist
 
 log = logging.getLogger(__name__)
 SWEEPS = "sweeps"
@@ -37,6 +38,9 @@ async def run_sweeps(services: Services) -> None:
         await reach_by_sms(
             services.store, services.scheduling, services.clock.now(), services.locale
         )
+    await sweep_worklist(
+        services.store, services.scheduling, services.worklist, services.clock.now()
+    )
     await services.store.surveys.expire(services.clock.now())
     await sweep_cases(services)
     await escalate_missed(services)  # red flags not acknowledged in time

@@ -1,0 +1,66 @@
+"""Who the worklist owes a call, when, in which order; and who never appears."""
+
+from __future__ import annotations
+
+from bot.demo.harness import BotHarness
+from bot.domain.calls import CallReason, CallStatus
+from tests.call_cohort import (
+    CALLED,
+    DAY3_CALLS_OPEN,
+    NOT_CALLED,
+    answer_step,
+    arrange,
+    cohort,
+    later,
+    set_fact,
+    sweep,
+    tasks_by_number,
+)
+from tests.harness import local
+
+
+async def test_on_the_first_steps_day_exactly_the_stays_no_chat_reaches_are_owed_a_call(
+    harness: BotHarness,
+) -> None:
+    stays = cohort()
+    await arrange(harness, stays)
+    assert await sweep(harness) == 0  # day 2: no step has come
+    added = await sweep(harness, local("2026-11-23", "09:00"))  # day 3's morning
+    owed = await tasks_by_number(harness)
+    kinds = {stay.number: stay.state for stay in stays}
+    assert sorted(kinds[n] for n in owed) == sorted(CALLED)
+    assert added == len(CALLED)
+    assert not set(NOT_CALLED) & {kinds[n] for n in owed}
+    by_kind = {kinds[n]: task for n, task in owed.items()}
+    assert by_kind["prefers_phone"][0] == CallReason.PREFERS_PHONE
+    assert by_kind["sms"][0] == CallReason.NO_MESSAGE_CHANNEL  # an unanswered SMS counts not
+    assert all(task[3] == DAY3_CALLS_OPEN for task in owed.values())  # the calling hours
+    assert by_kind["special"][2] > by_kind["prefers_phone"][2] > by_kind["no_channel"][2]
+    assert await sweep(harness, later(DAY3_CALLS_OPEN, hours=1)) == 0  # idempotent
+
+
+async def test_a_step_answered_by_sms_before_the_call_cancels_it(harness: BotHarness) -> None:
+    stays = cohort()
+    contacts = await arrange(harness, stays)
+    await sweep(harness, local("2026-11-23", "09:00"))
+    sms = next(stay.number for stay in stays if stay.state == "sms")
+    await answer_step(harness, contacts[sms], "day3")
+    await sweep(harness, local("2026-11-23", "11:00"))
+    owed = await tasks_by_number(harness)
+    assert owed[sms][1] == CallStatus.CANCELLED
+    assert sum(task[1] == CallStatus.OPEN for task in owed.values()) == len(CALLED) - 1
+
+
+async def test_a_patient_who_dies_or_disputes_after_the_task_is_made_is_not_called(
+    harness: BotHarness,
+) -> None:
+    stays = cohort()
+    await arrange(harness, stays)
+    await sweep(harness, local("2026-11-23", "09:00"))
+    no_channel = next(s.number for s in stays if s.state == "no_channel")
+    phone = next(s.number for s in stays if s.state == "prefers_phone")
+    await set_fact(harness, no_channel, "deceased")
+    await set_fact(harness, phone, "disputed")
+    await sweep(harness, local("2026-11-23", "10:00"))
+    owed = await tasks_by_number(harness)
+    assert owed[no_channel][1] == owed[phone][1] == CallStatus.CANCELLED
