@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
 from bot.demo.harness import BotHarness
 from bot.domain.calls import CallReason, CallStatus
+from bot.storage.audit import Actor
+from bot.storage.erasure import erase_patient, erasure_scope
+from bot.storage.schema import call_attempts
 from tests.call_cohort import (
     CALLED,
     DAY3_CALLS_OPEN,
@@ -16,7 +21,7 @@ from tests.call_cohort import (
     sweep,
     tasks_by_number,
 )
-from tests.harness import local
+from tests.harness import local, stored_text
 
 
 async def test_on_the_first_steps_day_exactly_the_stays_no_chat_reaches_are_owed_a_call(
@@ -64,3 +69,28 @@ async def test_a_patient_who_dies_or_disputes_after_the_task_is_made_is_not_call
     await sweep(harness, local("2026-11-23", "10:00"))
     owed = await tasks_by_number(harness)
     assert owed[no_channel][1] == owed[phone][1] == CallStatus.CANCELLED
+
+
+async def test_erasing_a_patient_cancels_the_calls_and_blanks_the_notes(
+    harness: BotHarness,
+) -> None:
+    stays = cohort()
+    await arrange(harness, stays)
+    await sweep(harness, local("2026-11-23", "09:00"))
+    store, now = harness.services.store, harness.clock.now()
+    task = await store.call_tasks.claim_next(1, None, later(now, hours=6), later(now, hours=7))
+    assert task is not None
+    attempt = await store.call_attempts.start(task.id, 1, now)
+    async with store.engine.begin() as conn:
+        noted = update(call_attempts).where(call_attempts.c.id == attempt)
+        await conn.execute(noted.values(note="患者说胸口不舒服"))
+    episode = await store.episodes.get(task.episode_id)
+    assert episode is not None
+    scope = await erasure_scope(store.engine, episode.hospital_no)
+    assert scope is not None
+    await erase_patient(store.engine, scope, episode.hospital_no, now, Actor.cli())
+    assert "胸口" not in await stored_text(store)
+    after = await store.call_tasks.get(task.id)
+    assert after is not None and after.status is CallStatus.CANCELLED
+    owed = await tasks_by_number(harness)
+    assert sum(t[1] == CallStatus.OPEN for t in owed.values()) == len(CALLED) - 1

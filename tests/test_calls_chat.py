@@ -36,8 +36,13 @@ async def _ready(harness: BotHarness) -> None:
     harness.clock.advance(DAY3_CALLS_OPEN - harness.clock.now())
 
 
+def _call(harness: BotHarness, user: int) -> str:
+    """Return "cl:<task>" of the newest call shown to the user."""
+    return ":".join(harness.telegram.button(user, f"{Prefix.CALL}:").split(":")[:2])
+
+
 def _press(harness: BotHarness, user: int, outcome: CallOutcome) -> str:
-    return harness.telegram.button(user, f"{Prefix.CALL}:").rsplit(":", 2)[0] + f":o:{outcome}"
+    return f"{_call(harness, user)}:o:{outcome}"
 
 
 async def test_a_nurse_gets_the_next_call_of_her_ward_with_the_phone_and_the_script(
@@ -151,3 +156,32 @@ async def test_a_patient_asking_for_calls_is_refused_politely(harness: BotHarnes
     patient_chat = 7000 + 11  # the enrolled chat patient of the cohort
     await harness.text(patient_chat, "/calls")
     assert "仅限" in harness.telegram.last_text(patient_chat)
+
+
+async def test_call_later_asks_when_and_comes_back_this_evening(harness: BotHarness) -> None:
+    await _ready(harness)
+    await harness.text(NURSE, "/calls")
+    await harness.press(NURSE, _press(harness, NURSE, CallOutcome.CALL_LATER))
+    assert "什么时间" in harness.telegram.last_text(NURSE)
+    await harness.press(NURSE, _call(harness, NURSE) + ":l:evening")
+    assert "11-23 18:00" in harness.telegram.last_text(NURSE)  # winter's evening window
+    await harness.text(OTHER_NURSE, "/calls")  # the call is not hers meanwhile...
+    async with harness.services.store.engine.connect() as conn:
+        due = select(call_tasks.c.due_at).where(call_tasks.c.outcome == "call_later")
+        assert (await conn.execute(due)).scalars().all() == [local("2026-11-23", "18:00")]
+
+
+async def test_a_stale_button_changes_nothing(harness: BotHarness) -> None:
+    await _ready(harness)
+    await harness.text(NURSE, "/calls")
+    stale = _press(harness, NURSE, CallOutcome.REFUSED)
+    await harness.press(NURSE, _call(harness, NURSE) + ":r")
+    await harness.press(NURSE, stale)
+    assert "未做任何更改" in harness.telegram.last_text(NURSE)
+
+
+async def test_the_dispatcher_tick_sweeps_the_worklist(harness: BotHarness) -> None:
+    await arrange(harness, cohort())
+    harness.clock.advance(local("2026-11-23", "09:00") - harness.clock.now())
+    await harness.tick()
+    assert len(await tasks_by_number(harness)) == 5

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.calls import CallOutcome
+from bot.domain.calls import CallOutcome, CallStatus
 from bot.storage.audit import Actor, write_audit
 from bot.storage.connections import Connections
 from bot.storage.schema import call_attempts as a
+from bot.storage.schema import call_reviews, call_tasks, episodes
 
 OUTCOME_ACTION = "call.outcome"  # the audit action of a recorded call outcome
 
@@ -92,3 +94,22 @@ class CallAttemptRepository:
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         return [CallAttempt(r[0], r[1], r[2], r[3], CallOutcome(r[4]), r[5]) for r in rows]
+
+
+async def forget_calls(conn: AsyncConnection, patient_id: int, now: datetime) -> None:
+    """Erase a patient's calls inside the erasure's transaction: open tasks cancelled, the
+    notes typed on their calls and on the quality reviews of them removed (outcomes and
+    times stay, for the statistics)."""
+    stays = select(episodes.c.id).where(episodes.c.patient_id == patient_id)
+    tasks = select(call_tasks.c.id).where(call_tasks.c.episode_id.in_(stays))
+    await conn.execute(
+        update(call_tasks)
+        .where(call_tasks.c.id.in_(tasks), call_tasks.c.status == CallStatus.OPEN.value)
+        .values(status=CallStatus.CANCELLED.value, closed_at=now, claimed_by=None,
+                claimed_until=None)
+    )  # fmt: skip
+    attempts = select(a.c.id).where(a.c.task_id.in_(tasks))
+    await conn.execute(update(a).where(a.c.id.in_(attempts)).values(note=None, contact_id=None))
+    await conn.execute(
+        update(call_reviews).where(call_reviews.c.attempt_id.in_(attempts)).values(note=None)
+    )
