@@ -13,10 +13,13 @@ from tests.call_cohort import (
     CALLED,
     DAY3_CALLS_OPEN,
     NOT_CALLED,
+    WARD,
+    Stay,
     answer_step,
     arrange,
     cohort,
     later,
+    link,
     set_fact,
     sweep,
     tasks_by_number,
@@ -94,3 +97,21 @@ async def test_erasing_a_patient_cancels_the_calls_and_blanks_the_notes(
     assert after is not None and after.status is CallStatus.CANCELLED
     owed = await tasks_by_number(harness)
     assert sum(t[1] == CallStatus.OPEN for t in owed.values()) == len(CALLED) - 1
+
+
+async def test_a_special_patient_in_a_chat_gets_a_call_when_nothing_is_answered_after_a_week(
+    harness: BotHarness,
+) -> None:
+    await arrange(harness, [Stay("ZY101", "special", WARD), Stay("ZY102", "no_consent", WARD)])
+    chat = await link(harness, "ZY101", 7101, "chat")
+    await sweep(harness, local("2026-11-23", "09:00"))
+    assert await tasks_by_number(harness) == {}  # the chat reaches him: messages first
+    await sweep(harness, local("2026-11-30", "09:00"))
+    assert await tasks_by_number(harness) == {}  # day 3's step was at 10:00: 7 days not yet
+    await sweep(harness, local("2026-11-30", "11:00"))
+    [(reason, status, _priority, due)] = (await tasks_by_number(harness)).values()
+    assert (reason, status) == (CallReason.SPECIAL, CallStatus.OPEN)
+    assert due == local("2026-11-30", "14:00")
+    await answer_step(harness, chat, "day3")
+    await sweep(harness, local("2026-11-30", "12:00"))
+    assert (await tasks_by_number(harness))["ZY101"][1] == CallStatus.CANCELLED

@@ -22,6 +22,8 @@ from bot.storage.store import Store
 
 ADDED_PER_TICK = 200  # tasks added per sweep: a long backlog is added over a few ticks
 LONGEST_PLAN = timedelta(days=366)  # a stay discharged longer ago has no step left
+# The special rule looks at stays discharged this recently (first check-ins come within weeks).
+SPECIAL_WITHIN = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ async def add_owed_calls(
     added = await _stay_steps(store, scheduling, worklist, now, ADDED_PER_TICK)
     added += await _failed_steps(store, worklist, now, ADDED_PER_TICK - added)
     added += await _call_backs(store, worklist, now, ADDED_PER_TICK - added)
+    added += await _special_stays(store, scheduling, worklist, now, ADDED_PER_TICK - added)
     return added
 
 
@@ -167,4 +170,30 @@ async def _call_backs(store: Store, worklist: Worklist, now: datetime, limit: in
         reason = CallReason(case.kind.value)  # red_flag / question
         task = _task(worklist, episode, reason, case.created_at, f"case:{case.case_id}")
         added += await store.call_tasks.add(replace(task, case_id=case.case_id), now)
+    return added
+
+
+async def _special_stays(
+    store: Store, scheduling: Scheduling, worklist: Worklist, now: datetime, limit: int
+) -> int:
+    """Owe a call to each special-group stay with no check-in answered some days (the
+    rules' after_days) after its first check-in step, whatever its channel."""
+    added, wait = 0, timedelta(days=worklist.rules.reasons[CallReason.SPECIAL].after_days)
+    for episode_id in await store.call_candidates.stays_unanswered(now - SPECIAL_WITHIN, now):
+        episode = await store.episodes.get(episode_id)
+        if added >= limit or episode is None:
+            break
+        if not worklist.is_special(episode):
+            continue
+        _, planned, _ = planned_messages(scheduling, episode, now)
+        first = min(
+            (p for p in planned if p.kind is MessageKind.CHECKIN),
+            key=lambda p: p.due_at,
+            default=None,
+        )
+        if first is None or first.due_at + wait > now:
+            continue
+        key = f"special:{episode.id}"
+        task = _task(worklist, episode, CallReason.SPECIAL, first.due_at, key)
+        added += await store.call_tasks.add(replace(task, step=first.step_key), now)
     return added

@@ -108,6 +108,25 @@ class CallCandidateRepository:
         async with self._engine.connect() as conn:
             return list((await conn.execute(query)).scalars())
 
+    async def stays_unanswered(self, since: datetime, until: datetime) -> list[int]:
+        """Return the eligible latest stays discharged between since and until with no
+        check-in answered and no special call owed yet (the special rule's candidates)."""
+        answered = select(m.c.episode_id).where(
+            m.c.kind == MessageKind.CHECKIN.value, m.c.status == MessageStatus.ANSWERED.value
+        )
+        owed = select(call_tasks.c.episode_id).where(
+            call_tasks.c.reason == CallReason.SPECIAL.value
+        )
+        query = (
+            select(episodes.c.id)
+            .where(episodes.c.discharged_at >= since, episodes.c.discharged_at <= until)
+            .where(stay_eligible(), _latest_stay())
+            .where(episodes.c.id.not_in(answered), episodes.c.id.not_in(owed))
+            .order_by(episodes.c.discharged_at, episodes.c.id)
+        )
+        async with self._engine.connect() as conn:
+            return list((await conn.execute(query)).scalars())
+
     async def answered_steps(self, episode_id: int) -> set[tuple[str, int]]:
         """Return the stay's steps answered on any channel."""
         query = select(m.c.step_key, m.c.occurrence).where(
