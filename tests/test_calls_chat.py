@@ -185,3 +185,20 @@ async def test_the_dispatcher_tick_sweeps_the_worklist(harness: BotHarness) -> N
     harness.clock.advance(local("2026-11-23", "09:00") - harness.clock.now())
     await harness.tick()
     assert len(await tasks_by_number(harness)) == 5
+
+
+async def test_a_typed_time_sets_the_call_back_and_the_outcome_is_audited(
+    harness: BotHarness,
+) -> None:
+    await _ready(harness)
+    await harness.text(NURSE, "/calls")
+    await harness.press(NURSE, _press(harness, NURSE, CallOutcome.CALL_LATER))
+    await harness.text(NURSE, "/calls later 25:00")
+    assert "/calls later 16:30" in harness.telegram.last_text(NURSE)  # the usage, nothing kept
+    await harness.text(NURSE, "/calls later 16:30")
+    assert "11-23 16:30" in harness.telegram.last_text(NURSE)
+    async with harness.services.store.engine.connect() as conn:
+        due = select(call_tasks.c.due_at).where(call_tasks.c.outcome == "call_later")
+        assert (await conn.execute(due)).scalars().all() == [local("2026-11-23", "16:30")]
+    entries = await harness.services.store.audit.since(DAY3_CALLS_OPEN, str(NURSE))
+    assert any(e.action == "call.outcome" and e.detail == "call_later" for e in entries)

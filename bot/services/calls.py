@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 from bot.domain.calls import CallOutcome, CallStatus
 from bot.domain.channel_messages import Outgoing
 from bot.domain.worklist.choices import CallAction, CallPick
-from bot.domain.worklist.timing import Later, after_outcome, later_time, next_working_day
+from bot.domain.worklist.timing import (
+    Later,
+    after_outcome,
+    later_time,
+    next_working_day,
+    typed_time,
+)
 from bot.services.call_cards import CallCards
 from bot.services.container import Services
 from bot.services.patient_facts import death, record_patient_fact
@@ -97,14 +103,14 @@ async def record_outcome(
     member: StaffMember,
     task: CallTask,
     outcome: CallOutcome,
-    later: Later | None,
+    later: Later | datetime | None,
     now: datetime,
 ) -> Outgoing:
     """Record what the call found and what becomes of the task; a death stops everything."""
     store, hours = services.store, services.worklist.hours
     tries = task.tries + (outcome is not CallOutcome.CALL_LATER)
     status, retried = after_outcome(outcome, tries, services.worklist.tries)
-    call_back = later_time(later, now, hours) if later is not None else None
+    call_back = later_time(later, now, hours) if isinstance(later, Later) else later
     due = call_back or (next_working_day(now, hours) if retried else None)
     async with store.unit_of_work() as uow:  # the attempt and its task change together
         attempt = await uow.call_attempts.start(task.id, member.user_id, now)
@@ -118,3 +124,16 @@ async def record_outcome(
             Actor.staff(member.user_id), now,
         )  # fmt: skip
     return cards(services).recorded(outcome, due, status is CallStatus.FAILED)
+
+
+async def call_back_at(services: Services, member: StaffMember, text: str) -> Outgoing:
+    """Record "call later" on the member's call in progress, at a typed HH:MM."""
+    now = services.clock.now()
+    task = await services.store.call_tasks.held_by(member.user_id, now)
+    if task is None:
+        return cards(services).plain("calls/stale")
+    try:
+        moment = typed_time(text, now, services.settings.zone)
+    except ValueError:
+        return cards(services).plain("calls/usage")
+    return await record_outcome(services, member, task, CallOutcome.CALL_LATER, moment, now)

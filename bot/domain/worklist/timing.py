@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from bot.domain.calls import RETRIED_OUTCOMES, CallOutcome, CallStatus
 from bot.domain.schedule import SendPolicy, next_send_time
@@ -43,6 +45,22 @@ def later_time(choice: Later, now: datetime, policy: SendPolicy) -> datetime:
     if closing > now and policy.is_send_day(local.date()):
         return max(opening, now)
     return next_working_day(now, policy)
+
+
+TYPED_TIME = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
+
+
+def typed_time(text: str, now: datetime, zone: ZoneInfo) -> datetime:
+    """Return the next moment at a typed local HH:MM (today, or tomorrow once passed); raise
+    ValueError for text that is not a time."""
+    found = TYPED_TIME.match(text.strip())
+    if found is None:
+        raise ValueError(f"not a time of day: {text!r}; expected HH:MM, e.g. 16:30")
+    local = now.astimezone(zone)
+    moment = local.replace(hour=int(found[1]), minute=int(found[2]), second=0, microsecond=0)
+    if moment <= local:
+        moment += timedelta(days=1)
+    return moment.astimezone(UTC)
 
 
 def after_outcome(outcome: CallOutcome, tries: int, max_tries: int) -> tuple[CallStatus, bool]:

@@ -14,7 +14,7 @@ from bot.channels.telegram.handlers.access import member_allowed
 from bot.channels.telegram.handlers.replies import refuse_button, send, send_text, settle
 from bot.domain.roles import Permission, is_allowed
 from bot.domain.worklist.choices import decode_call
-from bot.services.calls import next_call, on_pick
+from bot.services.calls import call_back_at, next_call, on_pick
 from bot.storage.records import StaffMember
 
 WordHandler = Callable[[Update, AppContext, StaffMember, list[str]], Awaitable[None]]
@@ -26,8 +26,15 @@ async def _next(update: Update, context: AppContext, member: StaffMember, _: lis
     await send_text(context, update.effective_chat.id, await next_call(context.services, member))
 
 
+async def _later(update: Update, context: AppContext, member: StaffMember, args: list[str]) -> None:
+    """Call the patient of the member's call back at a typed time (/calls later 16:30)."""
+    assert update.effective_chat is not None
+    reply = await call_back_at(context.services, member, " ".join(args))
+    await send_text(context, update.effective_chat.id, reply)
+
+
 # `/calls` alone is "next"; e.g. "stats": on_calls_stats, "sample": on_calls_sample.
-WORDS: dict[str, WordHandler] = {"next": _next}
+WORDS: dict[str, WordHandler] = {"next": _next, "later": _later}
 
 
 async def on_calls(update: Update, context: AppContext) -> None:
