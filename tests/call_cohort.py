@@ -110,13 +110,14 @@ async def add_staff(harness: BotHarness) -> None:
     await store.staff.upsert(HEAD, Role.STAFF, None, "刘护士长", now)
 
 
-async def sweep(harness: BotHarness, at: datetime | None = None) -> int:
-    """Move the clock to `at` (if given) and run the worklist's sweep."""
+async def sweep(harness: BotHarness, at: datetime | None = None, stays: int = 500) -> int:
+    """Move the clock to `at` (if given) and run the worklist's sweep (over `stays` stays)."""
     if at is not None:
         harness.clock.advance(at - harness.clock.now())
     services = harness.services
     now = services.clock.now()
-    return await sweep_worklist(services.store, services.scheduling, services.worklist, now)
+    worklist = services.worklist
+    return await sweep_worklist(services.store, services.scheduling, worklist, now, stays)
 
 
 async def tasks_by_number(harness: BotHarness) -> dict[str, tuple[str, str, int, datetime]]:

@@ -115,3 +115,13 @@ async def test_a_special_patient_in_a_chat_gets_a_call_when_nothing_is_answered_
     await answer_step(harness, chat, "day3")
     await sweep(harness, local("2026-11-30", "12:00"))
     assert (await tasks_by_number(harness))["ZY101"][1] == CallStatus.CANCELLED
+
+
+async def test_a_long_list_is_gone_through_a_batch_per_sweep_and_owes_each_call_once(
+    harness: BotHarness,
+) -> None:
+    await arrange(harness, cohort())
+    day3 = local("2026-11-23", "09:00")
+    added = [await sweep(harness, day3, stays=2) for _ in range(6)]
+    assert sum(added) == len(CALLED) and added[0] <= 2
+    assert added[-1] == 0 and len(await tasks_by_number(harness)) == len(CALLED)

@@ -21,6 +21,10 @@ from bot.storage.records import Episode
 from bot.storage.store import Store
 
 ADDED_PER_TICK = 200  # tasks added per sweep: a long backlog is added over a few ticks
+# Stays no chat reaches, looked at per sweep: a long list is gone through over a few sweeps,
+# from where the last one stopped (a cursor in the cache).
+STAYS_PER_SWEEP = 500
+CURSOR = "worklist.stays_after"
 LONGEST_PLAN = timedelta(days=366)  # a stay discharged longer ago has no step left
 # The special rule looks at stays discharged this recently (first check-ins come within weeks).
 SPECIAL_WITHIN = timedelta(days=90)
@@ -67,10 +71,15 @@ def step_key(episode_id: int, step: str, occurrence: int) -> str:
 
 
 async def add_owed_calls(
-    store: Store, scheduling: Scheduling, worklist: Worklist, now: datetime
+    store: Store,
+    scheduling: Scheduling,
+    worklist: Worklist,
+    now: datetime,
+    stays: int = STAYS_PER_SWEEP,
 ) -> int:
-    """Add the calls owed now (idempotent: each key once); return how many were added."""
-    added = await _stay_steps(store, scheduling, worklist, now, ADDED_PER_TICK)
+    """Add the calls owed now (idempotent: each key once), looking at up to `stays` stays no
+    chat reaches; return how many were added."""
+    added = await _stay_steps(store, scheduling, worklist, now, (ADDED_PER_TICK, stays))
     added += await _failed_steps(store, worklist, now, ADDED_PER_TICK - added)
     added += await _call_backs(store, worklist, now, ADDED_PER_TICK - added)
     added += await _special_stays(store, scheduling, worklist, now, ADDED_PER_TICK - added)
@@ -93,26 +102,37 @@ def _end_of_day(now: datetime, worklist: Worklist) -> datetime:
 
 
 async def _stay_steps(
-    store: Store, scheduling: Scheduling, worklist: Worklist, now: datetime, limit: int
+    store: Store,
+    scheduling: Scheduling,
+    worklist: Worklist,
+    now: datetime,
+    limits: tuple[int, int],
 ) -> int:
     """Owe a call for the earliest unanswered check-in step due by today of each stay no
-    chat reaches (an SMS contact counts only once answered)."""
-    added = 0
-    for episode_id in await store.call_candidates.stays_without_chat(now - LONGEST_PLAN, now):
+    chat reaches (an SMS contact counts only once answered), a batch of stays per sweep."""
+    (limit, batch), added, after = limits, 0, int(await store.cache.get(CURSOR) or 0)
+    found = await store.call_candidates.stays_without_chat(now - LONGEST_PLAN, now, after, batch)
+    for episode_id in found:
         episode = await store.episodes.get(episode_id)
         if added >= limit or episode is None:
             break
+        after = episode_id
         step = await _owed_step(store, scheduling, worklist, episode, now)
-        if step is None:
-            continue
-        reason = (
-            CallReason.PREFERS_PHONE
-            if episode.preferred_channel == PreferredChannel.PHONE.value
-            else CallReason.NO_MESSAGE_CHANNEL
-        )
-        task = _task(worklist, episode, reason, step[2], step_key(episode.id, *step[:2]))
-        added += await store.call_tasks.add(replace(task, step=step[0]), now)
+        if step is not None:
+            task = _task(
+                worklist, episode, _stay_reason(episode), step[2], step_key(episode.id, *step[:2])
+            )
+            added += await store.call_tasks.add(replace(task, step=step[0]), now)
+    done = len(found) < batch and added < limit  # the end of the list: start again
+    await store.cache.put(CURSOR, str(0 if done else after), now)
     return added
+
+
+def _stay_reason(episode: Episode) -> CallReason:
+    """Return why a stay no chat reaches is called: its 回访方式 电话, or no channel."""
+    if episode.preferred_channel == PreferredChannel.PHONE.value:
+        return CallReason.PREFERS_PHONE
+    return CallReason.NO_MESSAGE_CHANNEL
 
 
 async def _owed_step(

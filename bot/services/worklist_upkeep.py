@@ -6,17 +6,22 @@ from datetime import datetime
 
 from bot.domain.calls import CallReason
 from bot.services.planning import Scheduling
-from bot.services.worklist import Worklist, add_owed_calls, step_key
+from bot.services.worklist import STAYS_PER_SWEEP, Worklist, add_owed_calls, step_key
 from bot.storage.call_tasks import CallTask
 from bot.storage.store import Store
 
 
 async def sweep_worklist(
-    store: Store, scheduling: Scheduling, worklist: Worklist, now: datetime
+    store: Store,
+    scheduling: Scheduling,
+    worklist: Worklist,
+    now: datetime,
+    stays: int = STAYS_PER_SWEEP,
 ) -> int:
-    """Cancel the calls no longer owed, then add those owed; return how many were added."""
+    """Cancel the calls no longer owed, then add those owed (looking at up to `stays` stays
+    no chat reaches); return how many were added."""
     await cancel_unowed(store, await store.call_tasks.open_tasks(), now)
-    return await add_owed_calls(store, scheduling, worklist, now)
+    return await add_owed_calls(store, scheduling, worklist, now, stays)
 
 
 async def cancel_unowed(store: Store, tasks: list[CallTask], now: datetime) -> list[int]:

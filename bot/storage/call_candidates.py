@@ -96,14 +96,19 @@ class CallCandidateRepository:
     def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
-    async def stays_without_chat(self, since: datetime, until: datetime) -> list[int]:
-        """Return the eligible latest stays discharged between since and until that no chat
-        reaches and that have no step call open."""
+    async def stays_without_chat(
+        self, since: datetime, until: datetime, after_id: int, limit: int
+    ) -> list[int]:
+        """Return up to limit eligible latest stays (ids above after_id, in order)
+        discharged between since and until that no chat reaches and that have no step call
+        open."""
         query = (
             select(episodes.c.id)
             .where(episodes.c.discharged_at >= since, episodes.c.discharged_at <= until)
+            .where(episodes.c.id > after_id)
             .where(stay_eligible(), _no_chat(), _no_open_step_task(), _latest_stay())
-            .order_by(episodes.c.discharged_at, episodes.c.id)
+            .order_by(episodes.c.id)
+            .limit(limit)
         )
         async with self._engine.connect() as conn:
             return list((await conn.execute(query)).scalars())
