@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bot.demo.harness import BotHarness
+from bot.domain.calls import CallReason
 from bot.domain.channel_messages import ChannelName
 from bot.domain.discharge.model import DischargeRecord, ExclusionReason
 from bot.domain.enrolment import ConsentDecision
+from bot.domain.messages import MessageKind
 from bot.domain.reach import PreferredChannel
 from bot.domain.roles import Role
 from bot.services.planning import plan_contact
 from bot.services.worklist_upkeep import sweep_worklist
 from bot.storage.contacts import NewContact
 from bot.storage.records import Contact
-from bot.storage.schema import call_tasks, episodes, patients, scheduled_messages
+from bot.storage.schema import call_tasks, contacts, episodes, patients, scheduled_messages
+from bot.storage.store import Store
 from tests.harness import RecordFields, local, record, seed
 
 WARD: RecordFields = {"department": "呼吸科", "discharged_at": local("2026-11-20")}
@@ -145,3 +149,27 @@ async def answer_step(harness: BotHarness, contact: Contact, step: str) -> None:
 def later(moment: datetime, **delta: float) -> datetime:
     """Return moment + timedelta(**delta)."""
     return moment + timedelta(**delta)
+
+
+async def demo_sms_stays(database: Path) -> tuple[set[int], set[int]]:
+    """Return the SMS patients' stays whose first check-in came, and those owed a call."""
+    m = scheduled_messages
+    store = Store.open(f"sqlite+aiosqlite:///{database}")
+    try:
+        async with store.engine.connect() as conn:
+            end = (await conn.execute(select(func.max(m.c.updated_at)))).scalar_one()
+            first = (
+                select(m.c.episode_id, func.min(m.c.due_at).label("first"))
+                .join(contacts, contacts.c.id == m.c.contact_id)
+                .where(contacts.c.channel == ChannelName.SMS.value)
+                .where(m.c.kind == MessageKind.CHECKIN.value)
+                .group_by(m.c.episode_id)
+                .subquery()
+            )
+            came = select(first.c.episode_id).where(first.c.first <= end)
+            owed = set((await conn.execute(came)).scalars())
+            reason = call_tasks.c.reason == CallReason.NO_MESSAGE_CHANNEL.value
+            tasks = select(call_tasks.c.episode_id).where(reason)
+            return owed, set((await conn.execute(tasks)).scalars())
+    finally:
+        await store.close()
