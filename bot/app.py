@@ -153,6 +153,7 @@ def build_app(
             desk,
             load_samples(),
         )
+        app.bot_data.services.worklist  # noqa: B018 - read now: a mistake stops start-up
         await load_overrides(store, renderer)
         await set_menus(app.bot, store, renderer, settings.locale)
         app.bot_data.wechat, app.bot_data.web, app.bot_data.sms = (
