@@ -202,3 +202,19 @@ async def test_a_typed_time_sets_the_call_back_and_the_outcome_is_audited(
         assert (await conn.execute(due)).scalars().all() == [local("2026-11-23", "16:30")]
     entries = await harness.services.store.audit.since(DAY3_CALLS_OPEN, str(NURSE))
     assert any(e.action == "call.outcome" and e.detail == "call_later" for e in entries)
+
+
+async def test_a_lapsed_claim_goes_to_the_next_nurse_and_the_first_ones_buttons_go_stale(
+    harness: BotHarness,
+) -> None:
+    await _ready(harness)
+    await harness.text(NURSE, "/calls")
+    first = _press(harness, NURSE, CallOutcome.REACHED)
+    harness.clock.advance(harness.services.worklist.claim)
+    await harness.text(OTHER_NURSE, "/calls")
+    assert _call(harness, OTHER_NURSE) == first.rsplit(":", 2)[0]  # the same call, now hers
+    await harness.press(NURSE, first)
+    assert "未做任何更改" in harness.telegram.last_text(NURSE)
+    async with harness.services.store.engine.connect() as conn:
+        users = (await conn.execute(select(call_attempts.c.staff_user))).scalars().all()
+    assert users == [OTHER_NURSE]

@@ -43,6 +43,7 @@ async def next_call(services: Services, member: StaffMember) -> Outgoing:
             member.department_id, now, _day_end(services, now)
         )
         return cards(services).plain("calls/none_due", later=later)
+    await store.call_attempts.drop_lapsed(task.id, member.user_id)
     await store.call_attempts.start(task.id, member.user_id, now)
     return await _card(services, task)
 

@@ -83,6 +83,16 @@ class CallAttemptRepository:
                 )
             )
 
+    async def drop_lapsed(self, task_id: int, user: int) -> None:
+        """Forget the attempts others left in progress on a task whose claim lapsed (the
+        call was never recorded) as this nurse takes it."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                delete(a).where(
+                    a.c.task_id == task_id, a.c.staff_user != user, a.c.outcome.is_(None)
+                )
+            )
+
     async def of_task(self, task_id: int) -> list[CallAttempt]:
         """Return the task's finished attempts, oldest first."""
         query = (
