@@ -34,6 +34,7 @@ from bot.channels.telegram.conversations.template_edit import (
 )
 from bot.channels.telegram.handlers.answers import on_answer_button
 from bot.channels.telegram.handlers.audit import on_audit
+from bot.channels.telegram.handlers.calls import on_call_button, on_calls
 from bot.channels.telegram.handlers.case_comments import on_comment
 from bot.channels.telegram.handlers.case_patient import on_handling_answer
 from bot.channels.telegram.handlers.case_staff import on_case_staff_button, on_staff_group_text
@@ -152,6 +153,7 @@ def build_app(
             desk,
             load_samples(),
         )
+        app.bot_data.services.worklist  # noqa: B018 - read now: a mistake stops start-up
         await load_overrides(store, renderer)
         await set_menus(app.bot, store, renderer, settings.locale)
         app.bot_data.wechat, app.bot_data.web, app.bot_data.sms = (
@@ -225,6 +227,8 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CommandHandler("deceased", on_deceased, filters=private))
     app.add_handler(CommandHandler("dispute", on_dispute, filters=private))
     app.add_handler(CallbackQueryHandler(on_fact_button, pattern=pattern(Prefix.FACT)))
+    app.add_handler(CommandHandler("calls", on_calls, filters=private))
+    app.add_handler(CallbackQueryHandler(on_call_button, pattern=pattern(Prefix.CALL)))
     app.add_handler(CommandHandler("stats", on_stats, filters=private))
     app.add_handler(CommandHandler("report", on_report, filters=private))
     app.add_handler(CommandHandler("chart", on_chart, filters=private))

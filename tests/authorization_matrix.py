@@ -38,6 +38,7 @@ DRILL = "sd:red_flags:20261101:20261130:0"
 BROADCAST_TO_A = "/broadcast plans/chronic/diet 科室=心内科"
 FACT_BUTTON = "pf:ok:{zy001}:dec1"
 COMMENT = "/comment 1 请本周内回复患者"  # a leadership comment on complaint #1 (心内科)
+NEXT_CALL = "cl:0:n"  # "the next call" on the phone worklist
 DEATH_REPORT = "dr:{death_report}"  # confirm the death the spouse reported
 
 # fmt: off
@@ -72,6 +73,8 @@ MATRIX: dict[tuple[str, str], str] = {
     (PRV, COMMENT):                                  "R   R   R   R   R   R   R   R   A   A   R",
     (PRV, "/dispute ZY001 on"):                      "R   R   R   R   A   R   R   R   R   A   R",
     (PRV, FACT_BUTTON):                              "R   R   R   R   A   R   R   R   R   A   R",
+    (PRV, "/calls"):                                 "R   R   R   R   A   A   A   R   R   R   R",
+    (PRV, NEXT_CALL):                                "R   R   R   R   A   A   A   R   R   R   R",
     (PRV, FREE_TEXT):                                "R   A   A   A   R   R   R   R   R   R   R",
     (PRV, DRILL):                                    "R   R   R   R   R   R   R   A   A   A   A",
     (PRV, "md:taken:{medication}"):                  "R   A   R   R   R   R   R   R   R   R   R",
@@ -127,6 +130,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (GRP, "/deceased ZY001"):                        "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, COMMENT):                                  "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/dispute ZY001 on"):                      "I   I   I   I   I   I   I   I   I   I   I",
+    (GRP, "/calls"):                                 "I   I   I   I   I   I   I   I   I   I   I",
     #                                                 str pat fam oth stf stB doc suB sup adm adB
     (OTH, FREE_TEXT):                                "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/start"):                                 "I   I   I   I   I   I   I   I   I   I   I",
@@ -155,6 +159,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (OTH, "/deceased ZY001"):                        "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, COMMENT):                                  "I   I   I   I   I   I   I   I   I   I   I",
     (OTH, "/dispute ZY001 on"):                      "I   I   I   I   I   I   I   I   I   I   I",
+    (OTH, "/calls"):                                 "I   I   I   I   I   I   I   I   I   I   I",
 }
 # fmt: on
 

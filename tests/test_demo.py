@@ -20,6 +20,7 @@ from bot.domain.consent import ConsentVia
 from bot.domain.enrolment import ConsentDecision
 from bot.storage.store import Store
 from bot.templating import Renderer, parse_words
+from tests.call_cohort import demo_sms_stays
 
 SCRIPT = parse_words(Renderer().render("cli/demo/script", "zh_CN"))
 HOSTILE_ENVIRONMENT = {  # a developer's shell: none of this may reach the demo
@@ -210,3 +211,10 @@ def test_an_unhappy_sms_patient_reads_the_nurses_reply_and_td_stops_texts(
     assert found.history[-1] == ConsentVia.SMS_STOP
     stopped = stories["短信退订的患者"].strip().splitlines()
     assert stopped[-1].endswith("患者 唐** → bot(短信):TD")  # nothing reached them after
+
+
+def test_every_patient_reached_by_sms_is_on_the_worklist_from_the_first_step(
+    demo: tuple[Path, str],
+) -> None:
+    owed, called = asyncio.run(demo_sms_stays(demo[0] / DATABASE))
+    assert len(owed) >= 10 and owed == called  # the stays whose first check-in came

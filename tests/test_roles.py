@@ -19,7 +19,7 @@ runner = CliRunner()
     ("role", "allowed"),
     [
         (None, set()),
-        (Role.DOCTOR, {Permission.ISSUE_INVITES, Permission.WORK_CASES}),
+        (Role.DOCTOR, {Permission.ISSUE_INVITES, Permission.WORK_CASES, Permission.WORK_CALLS}),
         (
             Role.STAFF,
             {
@@ -27,13 +27,14 @@ runner = CliRunner()
                 Permission.WORK_CASES,
                 Permission.RECORD_PATIENT_FACTS,
                 Permission.SEE_PATIENT_PHONE,
+                Permission.WORK_CALLS,
             },
         ),
         (
             Role.SUPERVISOR,
             {Permission.VIEW_STATS, Permission.WORK_CASES, Permission.SEE_PATIENT_PHONE},
         ),
-        (Role.ADMIN, set(Permission) - {Permission.SEE_PATIENT_PHONE}),
+        (Role.ADMIN, set(Permission) - {Permission.SEE_PATIENT_PHONE, Permission.WORK_CALLS}),
     ],
 )
 def test_permission_matrix(role: Role | None, allowed: set[Permission]) -> None:
@@ -168,7 +169,7 @@ async def test_each_role_gets_its_own_command_menu(harness: BotHarness) -> None:
             scope = call.params.get("scope", {})
             menus[scope.get("chat_id")] = [c["command"] for c in call.params["commands"]]
     assert menus[None] == ["start", "complain", "praise", "language", "stop", "help"]
-    assert menus[31] == ["invite", "stopmed", "deceased", "dispute", "help"]
+    assert menus[31] == ["calls", "invite", "stopmed", "deceased", "dispute", "help"]
     assert menus[32] == ["stats", "chart", "report", "comment", "help"]
     assert menus[33] == [
         "invite",

@@ -21,6 +21,7 @@ from bot.domain.data_files import DataFileError
 from bot.domain.exclusions import ExclusionRuleError
 from bot.domain.office_holidays import HolidayFileError
 from bot.domain.special_groups import SpecialGroupsError
+from bot.domain.worklist.rules import load_worklist_rules
 from bot.services.importing import exclusion_rules, special_groups
 from bot.services.planning import holiday_warning, load_scheduling
 from bot.services.template_edits import check_all, load_samples
@@ -101,6 +102,10 @@ def _plans(settings: Settings) -> list[Finding]:
         special_groups(settings.special_groups_file)
     except SpecialGroupsError as error:
         return [("check/special_groups", {"error": str(error)})]
+    try:
+        load_worklist_rules()
+    except DataFileError as error:
+        return [("check/worklist", {"error": str(error)})]
     found: list[Finding] = [
         ("check/template", {"locale": locale, "key": key, "error": problem.detail})
         for locale, key, problem in check_all(renderer, load_samples(), {})

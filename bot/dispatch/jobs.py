@@ -13,18 +13,31 @@ from bot.services.planning import extend_medicine_horizons, replan_changed
 from bot.services.ports import SweepingChannel
 from bot.services.red_flags import escalate_missed
 from bot.services.sms_reach import reach_by_sms, sms_reach_enabled
+from bot.services.worklist_upkeep import sweep_worklist
 
 log = logging.getLogger(__name__)
 SWEEPS = "sweeps"
 # Telegram keeps an unanswered update for 24 hours; WeChat retries a callback for 15 seconds
 SEEN_UPDATES_KEPT = timedelta(days=2)
 LEASE_SHARE = 0.9  # of the tick: the holder renews it every tick, a survivor takes over
+WORKLIST = "worklist"
+# The worklist's sweep reads every stay no chat reaches: not every tick. Calls are due in
+# calling hours anyway, and taking a call checks again that it is still owed.
+WORKLIST_EVERY = timedelta(minutes=5)
 
 
 async def _holds_sweeps(services: Services) -> bool:
     duration = timedelta(seconds=services.settings.dispatch_interval * LEASE_SHARE)
     owner = services.dispatcher.owner
     return await services.store.leases.take(SWEEPS, owner, services.clock.now(), duration)
+
+
+async def _worklist_due(services: Services) -> bool:
+    """Say whether the worklist's sweep is due: a lease no one renews, taken once per period
+    by whichever process sweeps (each take names a new owner)."""
+    now = services.clock.now()
+    owner = f"{services.dispatcher.owner[:24]}@{now.isoformat()}"
+    return await services.store.leases.take(WORKLIST, owner, now, WORKLIST_EVERY)
 
 
 async def run_sweeps(services: Services) -> None:
@@ -37,6 +50,9 @@ async def run_sweeps(services: Services) -> None:
         await reach_by_sms(
             services.store, services.scheduling, services.clock.now(), services.locale
         )
+    if await _worklist_due(services):
+        now = services.clock.now()
+        await sweep_worklist(services.store, services.scheduling, services.worklist, now)
     await services.store.surveys.expire(services.clock.now())
     await sweep_cases(services)
     await escalate_missed(services)  # red flags not acknowledged in time

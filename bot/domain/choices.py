@@ -44,6 +44,7 @@ class Prefix(StrEnum):
     CASE_ACK = "ack"
     RED_FLAG = "rf"
     DEATH_REPORT = "dr"  # staff confirm a death a family member reported
+    CALL = "cl"  # a nurse's answer on the phone worklist (bot.domain.worklist.choices)
 
 
 def pattern(*prefixes: Prefix) -> str:

@@ -22,10 +22,12 @@ class Permission(StrEnum):
     VIEW_AUDIT = "view_audit"
     RECORD_PATIENT_FACTS = "record_patient_facts"  # a death or a dispute: stops follow-up
     SEE_PATIENT_PHONE = "see_patient_phone"  # to call about a red flag (nurses, supervisors)
+    WORK_CALLS = "work_calls"  # the phone worklist (/calls): its patients' phones included
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission) - {Permission.SEE_PATIENT_PHONE},  # runs, does not call
+    Role.ADMIN: frozenset(Permission)
+    - {Permission.SEE_PATIENT_PHONE, Permission.WORK_CALLS},  # runs, does not call
     Role.SUPERVISOR: frozenset(
         {Permission.VIEW_STATS, Permission.WORK_CASES, Permission.SEE_PATIENT_PHONE}
     ),
@@ -35,9 +37,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.WORK_CASES,
             Permission.RECORD_PATIENT_FACTS,
             Permission.SEE_PATIENT_PHONE,
+            Permission.WORK_CALLS,
         }
     ),
-    Role.DOCTOR: frozenset({Permission.ISSUE_INVITES, Permission.WORK_CASES}),
+    Role.DOCTOR: frozenset(
+        {Permission.ISSUE_INVITES, Permission.WORK_CASES, Permission.WORK_CALLS}
+    ),
 }
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from bot.dispatch.dispatcher import Dispatcher
 from bot.domain.clock import Clock
 from bot.services.planning import Scheduling
 from bot.services.ports import Sender, StaffDesk
+from bot.services.worklist import Worklist, load_worklist
 from bot.settings import Settings
 from bot.storage.store import Store
 from bot.templating import Renderer
@@ -25,6 +27,11 @@ class Services:
     sender: Sender  # the one send path (bot.dispatch.send_path)
     staff_desk: StaffDesk  # where cases are posted and worked (the Telegram staff group)
     samples: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @cached_property
+    def worklist(self) -> Worklist:
+        """Return the phone worklist's rules and calling hours (read once)."""
+        return load_worklist(self.settings, self.scheduling)
 
     @property
     def locale(self) -> str:

@@ -20,6 +20,7 @@ from bot.domain.messages import FailureReason, MessageStatus
 from bot.domain.privacy import erased_marker, pseudonym
 from bot.domain.surveys.status import SurveyStatus
 from bot.storage.audit import Actor, AuditEntry, write_audit
+from bot.storage.call_attempts import forget_calls
 from bot.storage.channel_windows import forget_chats
 from bot.storage.erasure_ledger import LedgerEntry, LedgerEntryKind, append_entries
 from bot.storage.schema import (
@@ -118,6 +119,7 @@ async def erase_patient(
         await _cancel_messages(conn, patient_id, now)
         await _erase_answers(conn, patient_id, now)
         await _erase_cases(conn, patient_id)
+        await forget_calls(conn, patient_id, now)
         await _erase_contacts(conn, patient_id, chats, now)
         await _erase_episodes(conn, patient_id, now)
         await _forget_texts(conn, patient_id)

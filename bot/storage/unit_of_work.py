@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.storage.audit import AuditRepository
 from bot.storage.cache import CacheRepository
+from bot.storage.call_attempts import CallAttemptRepository
+from bot.storage.call_candidates import CallCandidateRepository
+from bot.storage.call_tasks import CallTaskRepository
 from bot.storage.case_drafts import CaseDraftRepository
 from bot.storage.cases import CaseRepository
 from bot.storage.channel_chats import ChannelChatRepository
@@ -74,6 +77,9 @@ class Repositories:
     sms_owed: SmsOwedRepository
     web_pages: WebPageRepository
     reach: ReachRepository
+    call_tasks: CallTaskRepository
+    call_attempts: CallAttemptRepository
+    call_candidates: CallCandidateRepository
 
     @classmethod
     def over(cls, connections: Connections, **extra: Any) -> Self:
@@ -109,6 +115,9 @@ class Repositories:
             sms_owed=SmsOwedRepository(connections),
             web_pages=WebPageRepository(connections),
             reach=ReachRepository(connections),
+            call_tasks=CallTaskRepository(connections),
+            call_attempts=CallAttemptRepository(connections),
+            call_candidates=CallCandidateRepository(connections),
             **extra,
         )
 

@@ -14,8 +14,8 @@ from bot.templating import LOCALES, Renderer
 log = logging.getLogger(__name__)
 PATIENT_COMMANDS = ("start", "complain", "praise", "language", "stop", "help")
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.STAFF: ("invite", "stopmed", "deceased", "dispute", "help"),
-    Role.DOCTOR: ("invite", "stopmed", "help"),
+    Role.STAFF: ("calls", "invite", "stopmed", "deceased", "dispute", "help"),
+    Role.DOCTOR: ("calls", "invite", "stopmed", "help"),
     Role.SUPERVISOR: ("stats", "chart", "report", "comment", "help"),
     Role.ADMIN: (
         "invite",

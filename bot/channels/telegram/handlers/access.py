@@ -19,6 +19,7 @@ REFUSALS = {
     Permission.ISSUE_INVITES: "staff/not_allowed",
     Permission.WORK_CASES: "staff/not_allowed",
     Permission.RECORD_PATIENT_FACTS: "staff/not_allowed",
+    Permission.WORK_CALLS: "staff/not_allowed",
 }
 
 
