@@ -44,6 +44,7 @@ class Prefix(StrEnum):
     CASE_ACK = "ack"
     RED_FLAG = "rf"
     DEATH_REPORT = "dr"  # staff confirm a death a family member reported
+    PHONE_RELAY = "pr"  # a nurse on a call enters the patient's answer (bot.domain.phone_relay)
 
 
 def pattern(*prefixes: Prefix) -> str:

@@ -27,6 +27,7 @@ from bot.storage.medicines import MedicineRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.patient_facts import PatientFactRepository
 from bot.storage.patient_messages import PatientMessageRepository
+from bot.storage.phone_calls import PhoneCallRepository
 from bot.storage.plan_edits import PlanEditRepository
 from bot.storage.reach import ReachRepository
 from bot.storage.reports import ReportRepository
@@ -74,6 +75,7 @@ class Repositories:
     sms_owed: SmsOwedRepository
     web_pages: WebPageRepository
     reach: ReachRepository
+    phone_calls: PhoneCallRepository
 
     @classmethod
     def over(cls, connections: Connections, **extra: Any) -> Self:
@@ -109,6 +111,7 @@ class Repositories:
             sms_owed=SmsOwedRepository(connections),
             web_pages=WebPageRepository(connections),
             reach=ReachRepository(connections),
+            phone_calls=PhoneCallRepository(connections),
             **extra,
         )
 

@@ -39,7 +39,7 @@ from bot.domain.choices import Prefix
 from bot.domain.clock import Clock
 from bot.domain.red_flags import RedFlagAction, RedFlagOutcome
 from bot.services.alerts import patient_variables
-from bot.services.case_texts import local_text, who_raised
+from bot.services.case_texts import local_text, relayed_by, who_raised
 from bot.services.ports import Sender
 from bot.settings import Settings
 from bot.storage.records import Episode
@@ -148,6 +148,7 @@ class TelegramStaffDesk:
             kind=case.kind.value,
             **patient_variables(self.settings, episode),
             who=who_raised(self.renderer, self.settings.locale, case),
+            by_phone=await relayed_by(self.store, case),
             concerned=case.concerned or "",
             text=case.text or "",
             received=local_text(zone, case.created_at),
@@ -302,3 +303,8 @@ class TelegramStaffDesk:
         return (
             await self.sender.send(telegram_chat(user_id), message, SendPurpose.NOTICE) is not None
         )
+
+    async def relay_to_member(self, user_id: int, message: Outgoing) -> str | None:
+        """Show a staff member privately what to read out to a patient on their call."""
+        sent = await self.sender.send(telegram_chat(user_id), message, SendPurpose.REPLY)
+        return None if sent is None else sent.ref
