@@ -5,14 +5,24 @@ the patient's. Through the real Application; the calls are rows the worklist wou
 from __future__ import annotations
 
 from bot.demo.harness import BotHarness
+from bot.domain.calls import CallReason
 from bot.domain.channel_messages import ChannelName
 from bot.domain.roles import Role
 from bot.services.phone_checkin import begin_phone_checkin
+from bot.storage.records import Contact
 from bot.storage.schema import scheduled_messages as m
 from tests.harness import enrol, local, record, seed
-from tests.phone_calls import nurse_answers, nurse_presses, phone_contact_of, reached_call
+from tests.phone_calls import (
+    end_call,
+    nurse_answers,
+    nurse_presses,
+    phone_contact_of,
+    reach_on,
+    reached_call,
+    relay_button,
+)
 from tests.stats_cohort import november_stats
-from tests.test_complaints import complain
+from tests.test_complaints import complain, reply_to_patient
 from tests.test_survey_flow import HAPPY_PATH
 
 CHAT = 611  # test_complaints' chat
@@ -116,3 +126,89 @@ async def test_a_chat_checkin_card_says_nothing_of_a_phone(harness: BotHarness) 
     await enrol(harness, CHAT)
     await complain(harness)
     assert group_texts(harness) and not any("电话回访" in t for t in group_texts(harness))
+
+
+async def unsatisfied_by_phone(harness: BotHarness) -> int:
+    """Relay ZY002's check-in up to a 不满意 with its reason; return the attempt."""
+    attempt = await phone_checkin(harness)
+    for question, value in HAPPY_PATH[:9]:
+        await nurse_answers(harness, NURSE, attempt, question, value)
+    await nurse_answers(harness, NURSE, attempt, "sat_doctors", "unsatisfied")
+    await harness.text(NURSE, "医生查房时说话太快,没听清。", user_id=NURSE)
+    return attempt
+
+
+async def test_a_reply_with_no_call_in_progress_is_read_out_on_the_next_call(
+    harness: BotHarness,
+) -> None:
+    await start(harness)
+    attempt = await unsatisfied_by_phone(harness)
+    await end_call(harness, NURSE, attempt)
+    assert "通话已结束" in harness.telegram.last_text(NURSE)
+    store = harness.services.store
+    assert await store.phone_calls.in_progress(attempt) is None
+    [session] = await store.surveys.open_for_chat((await phone_contact_of_ended(harness)).chat_id)
+    assert session.current_question == "sat_nurses"  # answered as far as it went
+    card = next(c for c in harness.telegram.sent(GROUP) if "投诉登记" in str(c.params["text"]))
+    reply = "非常抱歉,已请主管医生再向您详细说明用药方法。"
+    before = len(harness.telegram.sent(NURSE))
+    await reply_to_patient(harness, 1, reply, int(str(card.params["message_thread_id"])), NURSE)
+    assert len(harness.telegram.sent(NURSE)) == before  # nobody is on the line: kept
+    episode = await store.episodes.latest_for("ZY002")
+    assert episode is not None
+    task = await store.phone_calls.open_of_reason(episode.id, CallReason.STAFF_REPLY)
+    assert task is not None
+    again = await reach_on(harness, task, NURSE)
+    await begin_phone_checkin(harness.services, again)
+    await nurse_presses(harness, NURSE, again, WHO_PATIENT)
+    assert any(reply in str(c.params["text"]) for c in harness.telegram.sent(NURSE)[before:])
+    assert "请向患者转达" in harness.telegram.last_text(NURSE)
+
+
+async def phone_contact_of_ended(harness: BotHarness) -> Contact:
+    """Return ZY002's phone contact (its call may be over)."""
+    episode = await harness.services.store.episodes.latest_for("ZY002")
+    assert episode is not None
+    found = await harness.services.store.contacts.at_address(ChannelName.PHONE, str(episode.id))
+    return found[0]
+
+
+async def test_only_the_nurse_on_the_call_answers_and_only_the_current_question(
+    harness: BotHarness,
+) -> None:
+    await start(harness)
+    await enrol(harness, CHAT)
+    attempt = await phone_checkin(harness)
+    old = await relay_button(harness, attempt, r"sv:\d+:good_time:yes")
+    phone = await phone_contact_of(harness, attempt)
+    store = harness.services.store
+    [session] = await store.surveys.open_for_chat(phone.chat_id)
+    for stranger in (CHAT, 9999):  # the Telegram patient, someone unknown
+        await harness.press(stranger, old, user_id=stranger)
+        assert harness.telegram.answered_callbacks()[-1].get("show_alert")
+    await harness.press(NURSE, "pr:1:x", user_id=NURSE)  # malformed
+    assert await store.surveys.answers(session.id) == {}
+    await harness.press(NURSE, old, user_id=NURSE)
+    assert await store.surveys.answers(session.id) == {"good_time": "yes"}
+    await harness.press(NURSE, old, user_id=NURSE)  # the same button again: an old question
+    assert harness.telegram.answered_callbacks()[-1].get("show_alert")
+    assert await store.surveys.answers(session.id) == {"good_time": "yes"}
+    await end_call(harness, NURSE, attempt)
+    await harness.text(NURSE, "好的", user_id=NURSE)  # after the call: not the patient's
+    assert await store.surveys.answers(session.id) == {"good_time": "yes"}
+
+
+async def test_the_step_answered_by_phone_is_settled_on_the_patients_chat(
+    harness: BotHarness,
+) -> None:
+    await start(harness)
+    chat = await enrol(harness, 612, "ZY002")  # the same patient also has a chat, not sent yet
+    attempt = await phone_checkin(harness)
+    for question, value in HAPPY_PATH:
+        await nurse_answers(harness, NURSE, attempt, question, value)
+    [row] = await harness.services.store.outbox.rows(
+        m.c.contact_id == chat.id, m.c.step_key == "day3"
+    )
+    assert (row.status, row.failure_reason) == ("answered", "other_contact")
+    await harness.tick()
+    assert harness.telegram.sent(612) == []  # never asked again in the chat
