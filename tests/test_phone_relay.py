@@ -97,7 +97,8 @@ async def test_danger_words_typed_by_the_nurse_alert_staff(harness: BotHarness) 
     phone = await phone_contact_of(harness, attempt)
     [case] = await harness.services.store.cases.for_patient(phone.patient_id)
     assert case.kind == "red_flag" and case.contact_id == phone.id
-    assert any("突然晕倒了一次" in text for text in group_texts(harness))
+    alert = next(text for text in group_texts(harness) if "突然晕倒了一次" in text)
+    assert "来源:电话回访,由 刘护士 代为录入" in alert
     assert "120" in harness.telegram.last_text(NURSE)  # the advice, for the nurse to read out
 
 

@@ -47,3 +47,9 @@ async def relayed_by(store: Repositories, case: Case) -> str:
     if member is None:
         return str(nurse or "")
     return member.name or str(member.user_id)
+
+
+async def phone_line(store: Repositories, renderer: Renderer, locale: str, case: Case) -> str:
+    """Return the line that says a case came on a phone call and who entered it, or ""."""
+    nurse = await relayed_by(store, case)
+    return renderer.render("phone/by_phone_line", locale, nurse=nurse) if nurse else ""
