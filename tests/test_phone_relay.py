@@ -81,6 +81,8 @@ async def test_a_phone_checkin_gives_what_the_same_answers_in_chat_give(
     stats = await november_stats(harness)
     figures = {c.channel: (c.followed_up, c.reached) for c in stats.channels}
     assert figures["phone"] == figures["telegram"] == (1, 1)
+    assert (stats.followed_up, stats.reached, stats.nps_counts) == (2, 2, {9: 2})
+    assert all(s.total == 2 for s in stats.satisfaction.values()) and stats.satisfaction
     harness.clock.advance(local("2026-12-01") - harness.clock.now())
     await harness.tick()  # the sweeps re-plan contacts: a phone contact is never planned
     assert [r.step_key for r in await store.outbox.rows(m.c.contact_id == phone.id)] == ["day3"]
