@@ -215,3 +215,16 @@ async def test_the_step_answered_by_phone_is_settled_on_the_patients_chat(
     assert (row.status, row.failure_reason) == ("answered", "other_contact")
     await harness.tick()
     assert harness.telegram.sent(612) == []  # never asked again in the chat
+
+
+async def test_a_relative_on_the_phone_answers_for_the_patient(harness: BotHarness) -> None:
+    await start(harness)
+    attempt = await reached_call(harness, NURSE, "ZY002")
+    await begin_phone_checkin(harness.services, attempt)
+    await nurse_presses(harness, NURSE, attempt, "pr:who:family:child")
+    phone = await phone_contact_of(harness, attempt)
+    assert (phone.respondent, phone.relation) == ("family", "child")
+    await nurse_answers(harness, NURSE, attempt, "respondent", "family")
+    await nurse_answers(harness, NURSE, attempt, "good_time", "yes")
+    await nurse_answers(harness, NURSE, attempt, "can_answer", "yes")
+    assert "李四" in harness.telegram.last_text(NURSE)  # asked about the patient by name
