@@ -46,6 +46,7 @@ from bot.channels.telegram.handlers.language import on_language, on_language_but
 from bot.channels.telegram.handlers.medicines import on_stop_medicine
 from bot.channels.telegram.handlers.patient_facts import on_deceased, on_dispute, on_fact_button
 from bot.channels.telegram.handlers.patient_media import on_private_media
+from bot.channels.telegram.handlers.phone_relay import on_relay_button, on_relay_text
 from bot.channels.telegram.handlers.plans import on_plan, on_plan_step, on_plans, with_saved_changes
 from bot.channels.telegram.handlers.red_flags import on_red_flag_button, on_red_flag_note
 from bot.channels.telegram.handlers.report import on_report
@@ -142,6 +143,7 @@ def build_app(
         current = await with_saved_changes(store, scheduling, renderer)
         sender = ChannelSender(channels, store, chosen_clock, pacers)
         desk = TelegramStaffDesk(app.bot, settings, store, renderer, chosen_clock, sender)
+        opened.phone.connect(desk)
         app.bot_data.services = Services(
             settings,
             store,
@@ -263,6 +265,10 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CallbackQueryHandler(on_case_ack, pattern=pattern(Prefix.CASE_ACK)))
     app.add_handler(CallbackQueryHandler(on_red_flag_button, pattern=pattern(Prefix.RED_FLAG)))
     app.add_handler(CallbackQueryHandler(on_death_report, pattern=pattern(Prefix.DEATH_REPORT)))
+    app.add_handler(CallbackQueryHandler(on_relay_button, pattern=pattern(Prefix.PHONE_RELAY)))
+    # a nurse on a call types the patient's words: looked at before the private-chat handlers
+    relayed = private & filters.TEXT & ~filters.COMMAND
+    app.add_handler(MessageHandler(relayed, on_relay_text), group=-1)
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_private_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, on_help))  # unknown commands
     anything_else = private & ~filters.TEXT & ~filters.StatusUpdate.ALL

@@ -40,6 +40,7 @@ FACT_BUTTON = "pf:ok:{zy001}:dec1"
 COMMENT = "/comment 1 请本周内回复患者"  # a leadership comment on complaint #1 (心内科)
 NEXT_CALL = "cl:0:n"  # "the next call" on the phone worklist
 DEATH_REPORT = "dr:{death_report}"  # confirm the death the spouse reported
+PHONE_RELAY = "pr:1:1:abcdef"  # an option relayed on a call: no call is in progress here
 
 # fmt: off
 MATRIX: dict[tuple[str, str], str] = {
@@ -89,6 +90,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (PRV, "te:save"):                                "R   R   R   R   R   R   R   R   R   A   A",
     (PRV, "bc:ok"):                                  "R   R   R   R   R   R   R   R   R   A   A",
     (PRV, "en:c:yes"):                               "R   R   R   R   R   R   R   R   R   R   R",
+    (PRV, PHONE_RELAY):                              "R   R   R   R   R   R   R   R   R   R   R",
     #                                                 str pat fam oth stf stB doc suB sup adm adB
     (GRP, TOPIC_REPLY):                              "R   R   R   R   A   R   A   R   A   A   R",
     (GRP, GROUP_CHAT):                               "I   I   I   I   I   I   I   I   I   I   I",
@@ -103,6 +105,7 @@ MATRIX: dict[tuple[str, str], str] = {
     (GRP, "rf:phone:{red_flag}"):                    "R   R   R   R   A   R   R   R   A   R   R",
     (GRP, RED_FLAG_NOTE):                            "I   I   I   I   A   I   A   I   A   A   I",
     (GRP, DEATH_REPORT):                             "R   R   R   R   A   R   R   R   R   A   R",
+    (GRP, PHONE_RELAY):                              "R   R   R   R   R   R   R   R   R   R   R",
     (GRP, DRILL):                                    "R   R   R   R   R   R   R   R   R   R   R",
     (GRP, "/start"):                                 "I   I   I   I   I   I   I   I   I   I   I",
     (GRP, "/start {token}"):                         "I   I   I   I   I   I   I   I   I   I   I",
@@ -183,6 +186,7 @@ REFUSALS: tuple[tuple[str, dict[str, str]], ...] = (  # every polite refusal: ke
     ("audit/not_allowed", {}),
     ("broadcast/own_department", {"department": "呼吸科"}),
     ("common/question_closed", {}),
+    ("phone/press_refused", {}),
     ("common/not_understood", {}),
     ("complain/not_enrolled", {}),
     ("stop/not_enrolled", {}),

@@ -135,9 +135,10 @@ async def test_the_matrix_has_a_row_for_every_registered_handler(world: World) -
             assert isinstance(pattern, re.Pattern)
             assert any(pattern.match(data) for data in pressed), pattern.pattern
     texts = [h for h in handlers if isinstance(h, MessageHandler)]
-    # private text (FREE_TEXT), unknown commands, the staff group's, red-flag notes; and
-    # anything but text from a private chat (voice, photos…: tests/test_patient_media)
-    assert len(texts) == 5
+    # private text (FREE_TEXT; a nurse's on a call first: tests/test_phone_relay), unknown
+    # commands, the staff group's, red-flag notes; and anything but text from a private
+    # chat (voice, photos…: tests/test_patient_media)
+    assert len(texts) == 6
     rows = {(PRV, FREE_TEXT), (GRP, TOPIC_REPLY), (GRP, GROUP_CHAT), (GRP, RED_FLAG_NOTE)}
     assert rows <= set(MATRIX)
     assert len(CELLS) == len(MATRIX) * len(KINDS)

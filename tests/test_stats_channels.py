@@ -65,10 +65,13 @@ async def test_each_channel_counts_its_own_stays(harness: BotHarness) -> None:
         ("telegram", 3, 2, 66.7),
         ("wechat", 1, 0, 0.0),
         ("sms", 2, 2, 100.0),
+        ("phone", 0, 0, None),  # always shown: nobody was called this month
     ]
     about = Summary("2026-11", "全院", services.scheduling.plans, 1)
     text = summary_text(services.renderer, "zh_CN", s, about)
-    assert "按渠道(已随访 / 成功):Telegram 3 / 2 人,微信 1 / 0 人,短信 2 / 2 人" in text
+    assert (
+        "按渠道(已随访 / 成功):Telegram 3 / 2 人,微信 1 / 0 人,短信 2 / 2 人,电话 0 / 0 人" in text
+    )
     english = summary_text(services.renderer, "en", s, about)
     assert "By channel (followed up / reached): Telegram 3 / 2, WeChat 1 / 0, SMS 2 / 2" in english
 
@@ -82,6 +85,7 @@ async def test_a_department_counts_only_its_stays(harness: BotHarness) -> None:
         ("telegram", 1, 1),  # P3
         ("wechat", 1, 0),
         ("sms", 2, 2),
+        ("phone", 0, 0),
     ]
 
 
@@ -105,9 +109,13 @@ async def test_the_monthly_report_shows_every_channel_in_words(harness: BotHarne
     assert ("Telegram", 3, 2, 66.7) in [r[:4] for r in overview]
     assert ("微信", 1, 0, 0.0) in [r[:4] for r in overview]
     assert ("短信", 2, 2, 100.0) in [r[:4] for r in overview]
+    assert ("电话", 0, 0, None) in [r[:4] for r in overview]
     summary = [tuple(r) for r in book["统计汇总"].iter_rows(values_only=True)]
     assert ("已随访人数:短信", 2) in summary and ("随访成功人数:微信", 0) in summary
     assert not [r for r in summary if "sms" in str(r[0]) or "wechat" in str(r[0])]
+
+
+PHONE_NONE = ("phone", 0, 0)
 
 
 async def by_channel(harness: BotHarness) -> list[tuple[str, int, int]]:
@@ -117,13 +125,28 @@ async def by_channel(harness: BotHarness) -> list[tuple[str, int, int]]:
 
 
 async def test_figures_are_kept_as_checkins_go_out_and_are_answered(harness: BotHarness) -> None:
-    assert await by_channel(harness) == [("telegram", 0, 0), ("wechat", 0, 0), ("sms", 0, 0)]
+    assert await by_channel(harness) == [
+        ("telegram", 0, 0),
+        ("wechat", 0, 0),
+        ("sms", 0, 0),
+        PHONE_NONE,
+    ]
     await answered_by_sms(harness)  # texted the day-3 check-in, answered it by text
-    assert await by_channel(harness) == [("telegram", 0, 0), ("wechat", 0, 0), ("sms", 1, 1)]
+    assert await by_channel(harness) == [
+        ("telegram", 0, 0),
+        ("wechat", 0, 0),
+        ("sms", 1, 1),
+        PHONE_NONE,
+    ]
 
 
 async def test_kept_figures_equal_a_recount_from_the_stored_checkins(harness: BotHarness) -> None:
-    assert await by_channel(harness) == [("telegram", 0, 0), ("wechat", 0, 0), ("sms", 0, 0)]
+    assert await by_channel(harness) == [
+        ("telegram", 0, 0),
+        ("wechat", 0, 0),
+        ("sms", 0, 0),
+        PHONE_NONE,
+    ]
     await answered_by_sms(harness)
     await seed(harness.settings, record("ZY002", department=B, discharged_at=local("2026-11-20")))
     await enrol(harness, 902, "ZY002")
@@ -132,7 +155,7 @@ async def test_kept_figures_equal_a_recount_from_the_stored_checkins(harness: Bo
     harness.clock.advance(day3.send_at - harness.clock.now())
     await harness.tick()  # sent on Telegram, not answered
     kept = await by_channel(harness)
-    assert kept == [("telegram", 1, 0), ("wechat", 0, 0), ("sms", 1, 1)]
+    assert kept == [("telegram", 1, 0), ("wechat", 0, 0), ("sms", 1, 1), PHONE_NONE]
     async with harness.services.store.engine.begin() as conn:  # as if from before the tallies
         await conn.execute(delete(settings_cache).where(settings_cache.c.key == VERSION_KEY))
     assert await by_channel(harness) == kept

@@ -1,5 +1,6 @@
-"""Every configured patient channel, opened over one store: Telegram always, a plain-text line
-(the tests'), WeChat, SMS with its pages; the pacer of each; and the HTTP servers they serve."""
+"""Every configured patient channel, opened over one store: Telegram and the phone (relayed
+by nurses on the staff side) always, a plain-text line (the tests'), WeChat, SMS with its
+pages; the pacer of each; and the HTTP servers they serve."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 from telegram import Bot
 
+from bot.channels.phone.channel import PhoneChannel, calling_hours
 from bot.channels.sms.runtime import SmsRuntime, open_pages
 from bot.channels.telegram.transport import TelegramChannel
 from bot.channels.text.channel import TextChannel, TextLine
@@ -33,6 +35,7 @@ class OpenedChannels:
     wechat: WeChatRuntime | None
     web: WebRuntime | None
     sms: SmsRuntime | None
+    phone: PhoneChannel  # relays through the staff desk: connect it once the desk is built
 
     @property
     def default_pacer(self) -> Pacer:
@@ -60,7 +63,10 @@ def open_channels(
     web, sms = open_pages(settings, store, renderer, clock, policy)
     if web is not None:
         channels[ChannelName.SMS] = sms.channel if sms is not None else web.channel
-    return OpenedChannels(channels, pacers, wechat, web, sms)
+    # the nurses are on the staff side, which is Telegram: always there
+    phone = PhoneChannel(store, renderer, clock, settings.locale, calling_hours(settings))
+    channels[ChannelName.PHONE] = phone
+    return OpenedChannels(channels, pacers, wechat, web, sms, phone)
 
 
 async def serve_channels(

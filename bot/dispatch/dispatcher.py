@@ -96,6 +96,17 @@ class Dispatcher:
             pacer.forget_idle_chats()
         return stats
 
+    async def send_now(self, row_id: int) -> bool:
+        """Send one pending row now, whenever it was due (a nurse on the phone waits for its
+        question); False if another dispatcher has it, or it may no longer be sent."""
+        row = await self.store.outbox.claim_row(
+            row_id, self.clock.now(), self.config.lease, self.owner
+        )
+        if row is None:
+            return False
+        async with self.outcomes.flushing():
+            return await self._deliver(row, DispatchStats())
+
     async def _send_batch(self, rows: list[OutboxRow], stats: DispatchStats) -> None:
         ordered = await sort_claimed(self.store, rows, self.clock.now())
         slots = [
@@ -192,6 +203,8 @@ class Dispatcher:
     def _next_window(self, row: OutboxRow, now: datetime) -> datetime | None:
         """Return the next window's time when a windowed message is due outside the windows."""
         if self.config.windows is None or row.kind in WINDOWLESS:
+            return None
+        if row.channel == ChannelName.PHONE:  # a nurse asks it on a call, in calling hours
             return None
         own = step_hours_of(row.payload)
         later = next_send_time(now, self.config.windows, spread_key=row.id, step=own)

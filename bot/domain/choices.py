@@ -45,6 +45,7 @@ class Prefix(StrEnum):
     RED_FLAG = "rf"
     DEATH_REPORT = "dr"  # staff confirm a death a family member reported
     CALL = "cl"  # a nurse's answer on the phone worklist (bot.domain.worklist.choices)
+    PHONE_RELAY = "pr"  # a nurse on a call enters the patient's answer (bot.domain.phone_relay)
 
 
 def pattern(*prefixes: Prefix) -> str:

@@ -16,6 +16,7 @@ class ConsentVia(StrEnum):
     WEB_PAGE = "web_page"  # confirmed on the "stop messages" web page
     SMS_STOP = "sms_stop"  # texted a stop word (TD, 退订…) back: withdrawn at once
     DISCHARGE_LIST = "discharge_list"  # 是否同意回访 on the discharge list (an SMS contact's)
+    PHONE_CALL = "phone_call"  # agreed on a follow-up call (consented on the discharge list)
 
 
 WITHDRAWN_REASON = (

@@ -112,3 +112,8 @@ class StaffDesk(Protocol):
     async def tell_member(self, user_id: int, key: str, /, **variables: object) -> bool:
         """Write to one staff member privately; False if it could not be delivered."""
         ...
+
+    async def relay_to_member(self, user_id: int, message: Outgoing) -> str | None:
+        """Show a staff member privately a message to read out to a patient on a call;
+        return its id, None if it could not be delivered."""
+        ...

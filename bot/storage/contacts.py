@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import ColumnElement, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.channel_messages import ChannelName
@@ -187,7 +187,7 @@ class ContactRepository:
                     patients, patients.c.id == contacts.c.patient_id
                 )
             )
-            .where(eligible(), contacts.c.medication_planned_until < moment)
+            .where(eligible(), contacts.c.medication_planned_until < moment, _planned())
             .order_by(contacts.c.medication_planned_until)
             .limit(limit)
         )
@@ -203,6 +203,7 @@ class ContactRepository:
                 contacts.c.reachable.is_(True),
                 contacts.c.superseded_at.is_(None),
                 contacts.c.patient_id.in_(followed_patients()),  # others are not planned
+                _planned(),
                 or_(
                     contacts.c.plan_fingerprint.is_(None),
                     contacts.c.plan_fingerprint != fingerprint,
@@ -229,7 +230,7 @@ class ContactRepository:
                 .join(patients, patients.c.id == contacts.c.patient_id)
                 .join(departments, departments.c.id == episodes.c.department_id)
             )
-            .where(eligible())
+            .where(eligible(), _planned())
         )
         if department:
             query = query.where(departments.c.name == department)
@@ -241,6 +242,16 @@ class ContactRepository:
             query = query.where(episodes.c.discharged_at < discharged_before)
         async with self._engine.connect() as conn:
             return list((await conn.execute(query.order_by(contacts.c.id))).scalars())
+
+    async def set_respondent(self, contact_id: int, respondent: str, relation: str | None) -> None:
+        """Record who answers for a contact: the patient, or a relative (and which)."""
+        statement = (
+            update(contacts)
+            .where(contacts.c.id == contact_id)
+            .values(respondent=respondent, relation=relation)
+        )
+        async with self._engine.begin() as conn:
+            await conn.execute(statement)
 
     async def mark_unreachable(self, contact_id: int, reason: str) -> None:
         """Stop messaging a chat that blocked the bot or no longer exists."""
@@ -258,6 +269,11 @@ class ContactRepository:
         )
         row = (await conn.execute(query)).mappings().first()
         return Contact(**row) if row else None
+
+
+def _planned() -> ColumnElement[bool]:
+    """Contacts that get planned messages: all but a phone contact, whose steps are calls."""
+    return contacts.c.channel != ChannelName.PHONE.value
 
 
 async def _record_event(

@@ -12,7 +12,7 @@ from bot.storage.stats_scope import Scope
 
 t = channel_tallies
 # Always shown, in this order, even when nobody was reached on them; others follow if used.
-SHOWN_CHANNELS = (ChannelName.TELEGRAM, ChannelName.WECHAT, ChannelName.SMS)
+SHOWN_CHANNELS = (ChannelName.TELEGRAM, ChannelName.WECHAT, ChannelName.SMS, ChannelName.PHONE)
 
 
 async def channel_figures(conn: AsyncConnection, scope: Scope, stats: Stats) -> None:

@@ -30,6 +30,7 @@ from bot.storage.medicines import MedicineRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.patient_facts import PatientFactRepository
 from bot.storage.patient_messages import PatientMessageRepository
+from bot.storage.phone_calls import PhoneCallRepository
 from bot.storage.plan_edits import PlanEditRepository
 from bot.storage.reach import ReachRepository
 from bot.storage.reports import ReportRepository
@@ -80,6 +81,7 @@ class Repositories:
     call_tasks: CallTaskRepository
     call_attempts: CallAttemptRepository
     call_candidates: CallCandidateRepository
+    phone_calls: PhoneCallRepository
 
     @classmethod
     def over(cls, connections: Connections, **extra: Any) -> Self:
@@ -118,6 +120,7 @@ class Repositories:
             call_tasks=CallTaskRepository(connections),
             call_attempts=CallAttemptRepository(connections),
             call_candidates=CallCandidateRepository(connections),
+            phone_calls=PhoneCallRepository(connections),
             **extra,
         )
 

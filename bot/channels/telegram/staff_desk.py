@@ -39,7 +39,7 @@ from bot.domain.choices import Prefix
 from bot.domain.clock import Clock
 from bot.domain.red_flags import RedFlagAction, RedFlagOutcome
 from bot.services.alerts import patient_variables
-from bot.services.case_texts import local_text, who_raised
+from bot.services.case_texts import local_text, phone_line, relayed_by, who_raised
 from bot.services.ports import Sender
 from bot.settings import Settings
 from bot.storage.records import Episode
@@ -148,6 +148,7 @@ class TelegramStaffDesk:
             kind=case.kind.value,
             **patient_variables(self.settings, episode),
             who=who_raised(self.renderer, self.settings.locale, case),
+            by_phone=await relayed_by(self.store, case),
             concerned=case.concerned or "",
             text=case.text or "",
             received=local_text(zone, case.created_at),
@@ -255,11 +256,22 @@ class TelegramStaffDesk:
         text = self._render(key, **patient_variables(self.settings, episode), **variables)
         if acknowledge is not None:
             choices = self._red_flag_choices(acknowledge, acknowledged=False, closed=False)
+            text = await self._with_phone_line(text, acknowledge)
         message = Outgoing(text, choices)
         sent = await self.sender.send(telegram_chat(chat_id), message, SendPurpose.NOTICE)
         if sent is None:
             log.warning("staff post %s failed", key)
         return StaffPost(chat_id, int(sent.ref), None) if sent is not None else None
+
+    async def _with_phone_line(self, text: str, case_id: int) -> str:
+        """Add to a red flag's alert who entered it, when it came on a phone call."""
+        case = await self.store.cases.get(case_id)
+        line = (
+            ""
+            if case is None
+            else await phone_line(self.store, self.renderer, self.settings.locale, case)
+        )
+        return f"{text}\n{line}" if line else text
 
     def _red_flag_choices(self, case_id: int, *, acknowledged: bool, closed: bool) -> Rows:
         """Acknowledge, then the outcomes once acknowledged; the phone button throughout."""
@@ -302,3 +314,8 @@ class TelegramStaffDesk:
         return (
             await self.sender.send(telegram_chat(user_id), message, SendPurpose.NOTICE) is not None
         )
+
+    async def relay_to_member(self, user_id: int, message: Outgoing) -> str | None:
+        """Show a staff member privately what to read out to a patient on their call."""
+        sent = await self.sender.send(telegram_chat(user_id), message, SendPurpose.REPLY)
+        return None if sent is None else sent.ref

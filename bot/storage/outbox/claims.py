@@ -52,6 +52,25 @@ class OutboxClaims(OutboxTable):
             rows = (await conn.execute(query.order_by(m.c.send_at))).mappings()
             return [OutboxRow(**row) for row in rows]
 
+    async def claim_row(
+        self, row_id: int, now: datetime, lease: timedelta, owner: str
+    ) -> OutboxRow | None:
+        """Lease one pending row to owner whenever it is due (a nurse waits on the phone for
+        it); None if it is not pending, is leased to another, or may no longer be sent."""
+        async with self._engine.begin() as conn:
+            await cancel_ineligible_rows(conn, now, due_only=True)
+            free = or_(m.c.lease_until.is_(None), m.c.lease_until < now)
+            claimed = await conn.execute(
+                update(m)
+                .where(m.c.id == row_id, m.c.status == MessageStatus.PENDING.value, free)
+                .values(lease_until=now + lease, lease_owner=owner)
+            )
+            if not claimed.rowcount:
+                return None
+            query = select(*ROW_COLUMNS).select_from(joined_tables()).where(m.c.id == row_id)
+            row = (await conn.execute(query)).mappings().first()
+            return OutboxRow(**row) if row is not None else None
+
     async def finish_many(self, owner: str, outcomes: Sequence[Outcome], now: datetime) -> int:
         """Record delivery outcomes in one transaction, releasing leases; return rows kept."""
         async with self._engine.begin() as conn:

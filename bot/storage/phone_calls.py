@@ -1,0 +1,152 @@
+"""The calls a nurse relays a check-in on: the call in progress, its phone contact, its end,
+and the call owed when staff answer a patient reached only by phone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain.calls import CallOutcome, CallReason, CallStatus
+from bot.storage.connections import Connections
+from bot.storage.schema import call_attempts, call_tasks, episodes
+
+a, t = call_attempts, call_tasks
+
+
+@dataclass(frozen=True)
+class CallInProgress:
+    """A reached call not ended yet: who is on it, for which stay and step."""
+
+    attempt_id: int
+    task_id: int
+    staff_user: int
+    episode_id: int
+    reason: CallReason
+    step: str | None
+    contact_id: int | None
+
+
+@dataclass(frozen=True)
+class OwedCall:
+    """A call to owe: its idempotency key, the stay, why, how urgent, and from when."""
+
+    key: str
+    episode_id: int
+    reason: CallReason
+    priority: int
+    due_at: datetime
+    step: str | None = None  # the plan step the call is for, if any
+
+
+def _in_progress() -> Select[Any]:
+    return (
+        select(a.c.id, t.c.id, a.c.staff_user, t.c.episode_id, t.c.reason, t.c.step, a.c.contact_id)
+        .select_from(a.join(t, t.c.id == a.c.task_id))
+        .where(a.c.outcome == CallOutcome.REACHED.value, a.c.ended_at.is_(None))
+        .order_by(a.c.started_at.desc(), a.c.id.desc())
+        .limit(1)
+    )
+
+
+class PhoneCallRepository:
+    def __init__(self, engine: Connections) -> None:
+        self._engine = engine
+
+    async def in_progress_for_contact(self, contact_id: int) -> CallInProgress | None:
+        """Return the reached call now relaying to a phone contact, if any."""
+        return await self._first(_in_progress().where(a.c.contact_id == contact_id))
+
+    async def in_progress_for_staff(self, staff_user: int) -> CallInProgress | None:
+        """Return the reached call a staff member is on now, if any."""
+        return await self._first(_in_progress().where(a.c.staff_user == staff_user))
+
+    async def in_progress(self, attempt_id: int) -> CallInProgress | None:
+        """Return an attempt if it is a reached call not ended yet."""
+        return await self._first(_in_progress().where(a.c.id == attempt_id))
+
+    async def attach_contact(self, attempt_id: int, contact_id: int) -> None:
+        """Record the phone contact whose answers the nurse enters on this call."""
+        statement = update(a).where(a.c.id == attempt_id).values(contact_id=contact_id)
+        async with self._engine.begin() as conn:
+            await conn.execute(statement)
+
+    async def end(self, attempt_id: int, now: datetime) -> bool:
+        """End a call in progress; False if it had ended already."""
+        statement = (
+            update(a).where(a.c.id == attempt_id, a.c.ended_at.is_(None)).values(ended_at=now)
+        )
+        async with self._engine.begin() as conn:
+            return bool((await conn.execute(statement)).rowcount)
+
+    async def open_of_reason(self, episode_id: int, reason: CallReason) -> int | None:
+        """Return the open task of a stay for this reason, if any."""
+        query = select(t.c.id).where(
+            t.c.episode_id == episode_id,
+            t.c.reason == reason.value,
+            t.c.status == CallStatus.OPEN.value,
+        )
+        async with self._engine.connect() as conn:
+            return (await conn.execute(query.limit(1))).scalar_one_or_none()
+
+    async def owe(self, owed: OwedCall, now: datetime) -> int:
+        """Owe a call (once per key); return its task's id."""
+        async with self._engine.begin() as conn:
+            found = await _task_of_key(conn, owed.key)
+            if found is not None:
+                return found
+            department = select(episodes.c.department_id).where(episodes.c.id == owed.episode_id)
+            values = {
+                "key": owed.key,
+                "episode_id": owed.episode_id,
+                "department_id": (await conn.execute(department)).scalar_one(),
+                "reason": owed.reason.value,
+                "step": owed.step,
+                "priority": owed.priority,
+                "due_at": owed.due_at,
+                "tries": 0,
+                "status": CallStatus.OPEN.value,
+                "created_at": now,
+            }
+            result = await conn.execute(insert(t).values(**values).returning(t.c.id))
+            return int(result.scalar_one())
+
+    async def start_attempt(self, task_id: int, staff_user: int, now: datetime) -> int:
+        """Record a nurse dialling a task's patient; return the attempt's id."""
+        values = {"task_id": task_id, "staff_user": staff_user, "started_at": now}
+        async with self._engine.begin() as conn:
+            result = await conn.execute(insert(a).values(**values).returning(a.c.id))
+            return int(result.scalar_one())
+
+    async def mark_reached(self, attempt_id: int) -> None:
+        """Record that an attempt reached the patient (the call goes on)."""
+        statement = update(a).where(a.c.id == attempt_id).values(outcome=CallOutcome.REACHED.value)
+        async with self._engine.begin() as conn:
+            await conn.execute(statement)
+
+    async def nurse_of_contact(self, contact_id: int) -> int | None:
+        """Return the staff member who last relayed for a phone contact, if any."""
+        query = (
+            select(a.c.staff_user)
+            .where(a.c.contact_id == contact_id)
+            .order_by(a.c.started_at.desc(), a.c.id.desc())
+            .limit(1)
+        )
+        async with self._engine.connect() as conn:
+            return (await conn.execute(query)).scalar_one_or_none()
+
+    async def _first(self, query: Select[Any]) -> CallInProgress | None:
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        if row is None:
+            return None
+        attempt, task, staff, episode, reason, step, contact = row
+        return CallInProgress(attempt, task, staff, episode, CallReason(reason), step, contact)
+
+
+async def _task_of_key(conn: AsyncConnection, key: str) -> int | None:
+    query = select(t.c.id).where(t.c.key == key)
+    return (await conn.execute(query)).scalar_one_or_none()
