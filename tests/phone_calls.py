@@ -1,36 +1,45 @@
 """Calls for the phone relay's tests: a task owed and a nurse's attempt that reached the
-patient, written through the relay's repository (the worklist's own services build these)."""
+patient, taken and recorded through /calls as a nurse would."""
 
 from __future__ import annotations
 
 import re
 
 from bot.demo.harness import BotHarness
-from bot.domain.calls import CallReason
+from bot.domain.calls import CallOutcome, CallReason
 from bot.domain.phone_relay import encode_end, encode_relay
-from bot.storage.phone_calls import OwedCall
+from bot.services.worklist import step_key
+from bot.storage.call_tasks import NewCallTask
 from bot.storage.records import Contact
+
+TOP = 1000  # above every rule's priority: the nurse's /calls takes this call first
 
 
 async def reached_call(
     harness: BotHarness, nurse: int, hospital_no: str = "ZY001", step: str | None = "day3"
 ) -> int:
-    """Owe a call for a stay's step, record a nurse reaching the patient; return the attempt."""
+    """Owe a call for a stay's step at the top of the worklist; the nurse takes it with
+    /calls and records it reached. Return the attempt."""
     store, now = harness.services.store, harness.clock.now()
     episode = await store.episodes.latest_for(hospital_no)
     assert episode is not None
-    key = f"step:{episode.id}:{step}"
-    owed = OwedCall(key, episode.id, CallReason.PREFERS_PHONE, 10, now, step)
-    task = await store.phone_calls.owe(owed, now)
-    return await reach_on(harness, task, nurse)
+    key = f"test:{episode.id}:{step}" if step is None else step_key(episode.id, step, 1)
+    owed = NewCallTask(
+        key, episode.id, episode.department_id, CallReason.PREFERS_PHONE, TOP, now, step
+    )
+    assert await store.call_tasks.add(owed, now)
+    return await reach_next(harness, nurse)
 
 
-async def reach_on(harness: BotHarness, task: int, nurse: int) -> int:
-    """Record a nurse reaching the patient of a task; return the attempt."""
-    store, now = harness.services.store, harness.clock.now()
-    attempt = await store.phone_calls.start_attempt(task, nurse, now)
-    await store.phone_calls.mark_reached(attempt)
-    return attempt
+async def reach_next(harness: BotHarness, nurse: int) -> int:
+    """The nurse takes the next call with /calls and records it reached; return the attempt."""
+    await harness.text(nurse, "/calls", user_id=nurse)
+    reached = f":o:{CallOutcome.REACHED}"
+    [data] = [d for d in harness.telegram.latest_buttons(nurse) if d.endswith(reached)]
+    await harness.press(nurse, data, user_id=nurse)
+    call = await harness.services.store.phone_calls.in_progress_for_staff(nurse)
+    assert call is not None
+    return call.attempt_id
 
 
 async def phone_contact_of(harness: BotHarness, attempt: int) -> Contact:

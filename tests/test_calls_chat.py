@@ -51,17 +51,17 @@ async def test_a_nurse_gets_the_next_call_of_her_ward_with_the_phone_and_the_scr
     await _ready(harness)
     await harness.text(NURSE, "/calls")
     card = harness.telegram.last_text(NURSE)
-    assert '<a href="tel:13800138001">' in card
+    assert "电话:+86 13800138001" in card  # tapped, Telegram offers to dial it
     assert "重点人群随访未完成" not in card and "没有可用的消息渠道" in card
     assert "患者回访中心" in card  # the handbook's opening
     assert "消化科" not in card  # another ward's patient is not hers
     assert len(harness.telegram.last_buttons(NURSE)) == 10
     await harness.text(DOCTOR, "/calls")
-    assert "tel:" in harness.telegram.last_text(DOCTOR)  # a doctor may call too
+    assert "+86 13800138001" in harness.telegram.last_text(DOCTOR)  # a doctor may call too
     for outsider in (STRANGER,):
         await harness.text(outsider, "/calls")
         assert "仅限" in harness.telegram.last_text(outsider)
-        assert "tel:" not in harness.telegram.last_text(outsider)
+        assert "13800138001" not in harness.telegram.last_text(outsider)
 
 
 async def test_unanswered_calls_come_back_the_next_working_day_then_fail(
@@ -101,7 +101,8 @@ async def test_reached_closes_the_task_and_keeps_the_call_open_for_the_survey(
     await _ready(harness)
     await harness.text(NURSE, "/calls")
     await harness.press(NURSE, _press(harness, NURSE, CallOutcome.REACHED))
-    assert "已记录" in harness.telegram.last_text(NURSE)
+    recorded, asked = [str(c.params["text"]) for c in harness.telegram.sent(NURSE)[-2:]]
+    assert "已记录" in recorded and "接电话的是哪一位" in asked  # then the relay begins
     async with harness.services.store.engine.connect() as conn:
         attempt = (await conn.execute(select(call_attempts))).one()._mapping
         statuses = (await conn.execute(select(call_tasks.c.status))).scalars().all()

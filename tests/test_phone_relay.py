@@ -1,6 +1,6 @@
 """A nurse on a call relays the check-in: the same survey, answers, cases and figures as a
 chat's, each question shown to the nurse to read out, the nurse's presses and words taken as
-the patient's. Through the real Application; the calls are rows the worklist would write."""
+the patient's. Through the real Application; the nurse takes each call with /calls."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from bot.demo.harness import BotHarness
 from bot.domain.calls import CallReason
 from bot.domain.channel_messages import ChannelName
 from bot.domain.roles import Role
-from bot.services.phone_checkin import begin_phone_checkin
 from bot.storage.records import Contact
 from bot.storage.schema import scheduled_messages as m
 from tests.harness import enrol, local, record, seed
@@ -17,7 +16,7 @@ from tests.phone_calls import (
     nurse_answers,
     nurse_presses,
     phone_contact_of,
-    reach_on,
+    reach_next,
     reached_call,
     relay_button,
 )
@@ -46,7 +45,6 @@ async def start(harness: BotHarness) -> None:
 async def phone_checkin(harness: BotHarness) -> int:
     """Reach ZY002 by phone and relay its day-3 check-in up to its first question."""
     attempt = await reached_call(harness, NURSE, "ZY002")
-    await begin_phone_checkin(harness.services, attempt)
     assert "患者本人" in str(harness.telegram.sent(NURSE)[-1].params["reply_markup"])
     await nurse_presses(harness, NURSE, attempt, WHO_PATIENT)
     return attempt
@@ -159,10 +157,8 @@ async def test_a_reply_with_no_call_in_progress_is_read_out_on_the_next_call(
     assert len(harness.telegram.sent(NURSE)) == before  # nobody is on the line: kept
     episode = await store.episodes.latest_for("ZY002")
     assert episode is not None
-    task = await store.phone_calls.open_of_reason(episode.id, CallReason.STAFF_REPLY)
-    assert task is not None
-    again = await reach_on(harness, task, NURSE)
-    await begin_phone_checkin(harness.services, again)
+    assert await store.call_tasks.open_for(episode.id, CallReason.STAFF_REPLY) is not None
+    again = await reach_next(harness, NURSE)
     await nurse_presses(harness, NURSE, again, WHO_PATIENT)
     assert any(reply in str(c.params["text"]) for c in harness.telegram.sent(NURSE)[before:])
     assert "请向患者转达" in harness.telegram.last_text(NURSE)
@@ -220,7 +216,6 @@ async def test_the_step_answered_by_phone_is_settled_on_the_patients_chat(
 async def test_a_relative_on_the_phone_answers_for_the_patient(harness: BotHarness) -> None:
     await start(harness)
     attempt = await reached_call(harness, NURSE, "ZY002")
-    await begin_phone_checkin(harness.services, attempt)
     await nurse_presses(harness, NURSE, attempt, "pr:who:family:child")
     phone = await phone_contact_of(harness, attempt)
     assert (phone.respondent, phone.relation) == ("family", "child")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from telegram import Bot
 
-from bot.channels.phone.channel import PhoneChannel, calling_hours
+from bot.channels.phone.channel import PhoneChannel
 from bot.channels.sms.runtime import SmsRuntime, open_pages
 from bot.channels.telegram.transport import TelegramChannel
 from bot.channels.text.channel import TextChannel, TextLine
@@ -20,6 +20,7 @@ from bot.domain.clock import Clock
 from bot.domain.schedule import SendPolicy
 from bot.services.container import Services
 from bot.services.ports import Channel
+from bot.services.worklist import calling_hours
 from bot.settings import Settings
 from bot.storage.store import Store
 from bot.templating import Renderer
@@ -64,7 +65,7 @@ def open_channels(
     if web is not None:
         channels[ChannelName.SMS] = sms.channel if sms is not None else web.channel
     # the nurses are on the staff side, which is Telegram: always there
-    phone = PhoneChannel(store, renderer, clock, settings.locale, calling_hours(settings))
+    phone = PhoneChannel(store, renderer, clock, settings.locale, calling_hours(settings, policy))
     channels[ChannelName.PHONE] = phone
     return OpenedChannels(channels, pacers, wechat, web, sms, phone)
 

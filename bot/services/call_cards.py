@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,17 @@ SCRIPTS = {
     CallReason.STAFF_REPLY: "calls/script_call_back",
 }
 DEFAULT_SCRIPT = "calls/script_follow_up"
+
+
+MAINLAND_MOBILE = re.compile(r"^1\d{10}$")
+
+
+def dialable(phone: str | None) -> str:
+    """Write a number so Telegram offers to dial it when tapped: a mainland mobile with its
+    +86 (the clients link international numbers; a tel: link is not allowed in messages)."""
+    if not phone:
+        return ""
+    return f"+86 {phone}" if MAINLAND_MOBILE.match(phone) else phone
 
 
 class CallCards:
@@ -58,7 +70,7 @@ class CallCards:
         )  # fmt: skip
         text = self.renderer.render(
             "calls/card", self.locale,
-            name=episode.name, phone=episode.phone or "", department=episode.department,
+            name=episode.name, phone=dialable(episode.phone), department=episode.department,
             discharged=self._date(episode.discharged_at), diagnosis=episode.diagnosis or "",
             reason=self.renderer.label("call_reason", task.reason.value, self.locale),
             attempts=[self._attempt(a, names) for a in attempts], script=script,

@@ -17,6 +17,7 @@ from bot.domain.worklist.timing import (
 from bot.services.call_cards import CallCards
 from bot.services.container import Services
 from bot.services.patient_facts import death, record_patient_fact
+from bot.services.phone_checkin import begin_phone_checkin
 from bot.services.worklist_upkeep import cancel_unowed
 from bot.storage.audit import Actor
 from bot.storage.call_tasks import CallTask, TaskAfter
@@ -79,7 +80,7 @@ def _day_end(services: Services, now: datetime) -> datetime:
     return datetime.combine(tomorrow, datetime.min.time(), tzinfo=zone).astimezone(UTC)
 
 
-async def on_pick(services: Services, member: StaffMember, pick: CallPick) -> Outgoing:
+async def on_pick(services: Services, member: StaffMember, pick: CallPick) -> Outgoing | None:
     """Act on a worklist button: record an outcome, ask when to call back, give the call
     back, or show the next one; a button of a call not held by the member changes nothing."""
     if pick.action is CallAction.NEXT:
@@ -106,8 +107,10 @@ async def record_outcome(
     outcome: CallOutcome,
     later: Later | datetime | None,
     now: datetime,
-) -> Outgoing:
-    """Record what the call found and what becomes of the task; a death stops everything."""
+) -> Outgoing | None:
+    """Record what the call found and what becomes of the task; a death stops everything;
+    a reached call goes on with the check-in relayed to the nurse (None: nothing more to say
+    here, the relay speaks)."""
     store, hours = services.store, services.worklist.hours
     tries = task.tries + (outcome is not CallOutcome.CALL_LATER)
     status, retried = after_outcome(outcome, tries, services.worklist.tries)
@@ -117,6 +120,11 @@ async def record_outcome(
         attempt = await uow.call_attempts.start(task.id, member.user_id, now)
         await uow.call_attempts.finish(attempt, outcome, now, call_back)
         await uow.call_tasks.settle(task.id, TaskAfter(status, tries, outcome, due), now)
+    recorded = cards(services).recorded(outcome, due, status is CallStatus.FAILED)
+    if outcome is CallOutcome.REACHED:
+        await services.staff_desk.relay_to_member(member.user_id, recorded)
+        await begin_phone_checkin(services, attempt)
+        return None
     if outcome is CallOutcome.DECEASED:
         episode = await store.episodes.get(task.episode_id)
         assert episode is not None
@@ -124,10 +132,10 @@ async def record_outcome(
             store, services.scheduling, episode.patient_id, death(None, CALL_SOURCE),
             Actor.staff(member.user_id), now,
         )  # fmt: skip
-    return cards(services).recorded(outcome, due, status is CallStatus.FAILED)
+    return recorded
 
 
-async def call_back_at(services: Services, member: StaffMember, text: str) -> Outgoing:
+async def call_back_at(services: Services, member: StaffMember, text: str) -> Outgoing | None:
     """Record "call later" on the member's call in progress, at a typed HH:MM."""
     now = services.clock.now()
     task = await services.store.call_tasks.held_by(member.user_id, now)

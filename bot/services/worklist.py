@@ -48,20 +48,26 @@ class Worklist:
 def load_worklist(settings: Settings, scheduling: Scheduling) -> Worklist:
     """Load the rules and the calling hours (FOLLOWUP_CALL_HOURS; the dispatcher's holidays,
     working days only)."""
-    hours = replace(
-        scheduling.policy,
-        windows=parse_send_windows(settings.call_hours),
-        seasons=seasonal_windows(
-            settings.call_hours, settings.summer_starts, settings.winter_starts
-        ),
-        weekends=False,
-    )
+    hours = calling_hours(settings, scheduling.policy)
     return Worklist(
         load_worklist_rules(),
         hours,
         special_groups(settings.special_groups_file),
         settings.call_tries,
         timedelta(minutes=settings.call_claim_minutes),
+    )
+
+
+def calling_hours(settings: Settings, policy: SendPolicy) -> SendPolicy:
+    """Return when calls are made: the send policy's holidays with the calling hours
+    (FOLLOWUP_CALL_HOURS) as its windows, on working days only."""
+    return replace(
+        policy,
+        windows=parse_send_windows(settings.call_hours),
+        seasons=seasonal_windows(
+            settings.call_hours, settings.summer_starts, settings.winter_starts
+        ),
+        weekends=False,
     )
 
 

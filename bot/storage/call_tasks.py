@@ -112,6 +112,16 @@ class CallTaskRepository:
             found = await conn.execute(select(t.c.key).where(t.c.key.in_(keys)))
             return set(found.scalars())
 
+    async def open_for(self, episode_id: int, reason: CallReason) -> int | None:
+        """Return the open task of a stay for this reason, if any."""
+        query = select(t.c.id).where(
+            t.c.episode_id == episode_id,
+            t.c.reason == reason.value,
+            t.c.status == CallStatus.OPEN.value,
+        )
+        async with self._engine.connect() as conn:
+            return (await conn.execute(query.limit(1))).scalar_one_or_none()
+
     async def held_by(self, user: int, now: datetime) -> CallTask | None:
         """Return the open task this nurse holds a live claim on, if any."""
         query = select(t).where(

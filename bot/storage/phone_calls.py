@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Select, select, update
 
-from bot.domain.calls import CallOutcome, CallReason, CallStatus
+from bot.domain.calls import CallOutcome, CallReason
 from bot.storage.connections import Connections
-from bot.storage.schema import call_attempts, call_tasks, episodes
+from bot.storage.schema import call_attempts, call_tasks
 
 a, t = call_attempts, call_tasks
 
@@ -28,18 +27,6 @@ class CallInProgress:
     reason: CallReason
     step: str | None
     contact_id: int | None
-
-
-@dataclass(frozen=True)
-class OwedCall:
-    """A call to owe: its idempotency key, the stay, why, how urgent, and from when."""
-
-    key: str
-    episode_id: int
-    reason: CallReason
-    priority: int
-    due_at: datetime
-    step: str | None = None  # the plan step the call is for, if any
 
 
 def _in_progress() -> Select[Any]:
@@ -82,51 +69,6 @@ class PhoneCallRepository:
         async with self._engine.begin() as conn:
             return bool((await conn.execute(statement)).rowcount)
 
-    async def open_of_reason(self, episode_id: int, reason: CallReason) -> int | None:
-        """Return the open task of a stay for this reason, if any."""
-        query = select(t.c.id).where(
-            t.c.episode_id == episode_id,
-            t.c.reason == reason.value,
-            t.c.status == CallStatus.OPEN.value,
-        )
-        async with self._engine.connect() as conn:
-            return (await conn.execute(query.limit(1))).scalar_one_or_none()
-
-    async def owe(self, owed: OwedCall, now: datetime) -> int:
-        """Owe a call (once per key); return its task's id."""
-        async with self._engine.begin() as conn:
-            found = await _task_of_key(conn, owed.key)
-            if found is not None:
-                return found
-            department = select(episodes.c.department_id).where(episodes.c.id == owed.episode_id)
-            values = {
-                "key": owed.key,
-                "episode_id": owed.episode_id,
-                "department_id": (await conn.execute(department)).scalar_one(),
-                "reason": owed.reason.value,
-                "step": owed.step,
-                "priority": owed.priority,
-                "due_at": owed.due_at,
-                "tries": 0,
-                "status": CallStatus.OPEN.value,
-                "created_at": now,
-            }
-            result = await conn.execute(insert(t).values(**values).returning(t.c.id))
-            return int(result.scalar_one())
-
-    async def start_attempt(self, task_id: int, staff_user: int, now: datetime) -> int:
-        """Record a nurse dialling a task's patient; return the attempt's id."""
-        values = {"task_id": task_id, "staff_user": staff_user, "started_at": now}
-        async with self._engine.begin() as conn:
-            result = await conn.execute(insert(a).values(**values).returning(a.c.id))
-            return int(result.scalar_one())
-
-    async def mark_reached(self, attempt_id: int) -> None:
-        """Record that an attempt reached the patient (the call goes on)."""
-        statement = update(a).where(a.c.id == attempt_id).values(outcome=CallOutcome.REACHED.value)
-        async with self._engine.begin() as conn:
-            await conn.execute(statement)
-
     async def nurse_of_contact(self, contact_id: int) -> int | None:
         """Return the staff member who last relayed for a phone contact, if any."""
         query = (
@@ -145,8 +87,3 @@ class PhoneCallRepository:
             return None
         attempt, task, staff, episode, reason, step, contact = row
         return CallInProgress(attempt, task, staff, episode, CallReason(reason), step, contact)
-
-
-async def _task_of_key(conn: AsyncConnection, key: str) -> int | None:
-    query = select(t.c.id).where(t.c.key == key)
-    return (await conn.execute(query)).scalar_one_or_none()

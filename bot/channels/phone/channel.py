@@ -16,19 +16,14 @@ from bot.domain.channel_messages import (
 from bot.domain.clock import Clock
 from bot.domain.notice_kinds import notice_kind
 from bot.domain.phone_relay import STAFF_REPLY_PRIORITY, encode_end, encode_relay
-from bot.domain.schedule import SendPolicy, next_send_time
-from bot.services.planning import send_policy
+from bot.domain.schedule import SendPolicy
+from bot.domain.worklist.timing import first_call_time
 from bot.services.ports import StaffDesk
-from bot.settings import Settings
-from bot.storage.phone_calls import CallInProgress, OwedCall
+from bot.storage.call_tasks import NewCallTask
+from bot.storage.phone_calls import CallInProgress
 from bot.storage.records import Contact
 from bot.storage.store import Store
 from bot.templating import Renderer
-
-
-def calling_hours(settings: Settings) -> SendPolicy:
-    """Return when calls are made: the send policy with the calling hours as its windows."""
-    return send_policy(settings.model_copy(update={"send_windows": settings.call_hours}))
 
 
 class PhoneChannel:
@@ -94,9 +89,16 @@ class PhoneChannel:
             contact.chat_id, message, notice_kind(message), now
         )
         reason = CallReason.STAFF_REPLY
-        if await self.store.phone_calls.open_of_reason(contact.episode_id, reason) is None:
-            due = next_send_time(now, self.hours, spread=False)
-            key = f"reply:{contact.id}:{held}"
-            owed = OwedCall(key, contact.episode_id, reason, STAFF_REPLY_PRIORITY, due)
-            await self.store.phone_calls.owe(owed, now)
+        if await self.store.call_tasks.open_for(contact.episode_id, reason) is None:
+            episode = await self.store.episodes.get(contact.episode_id)
+            assert episode is not None  # contacts.episode_id is a foreign key
+            owed = NewCallTask(
+                f"reply:{contact.id}:{held}",
+                episode.id,
+                episode.department_id,
+                reason,
+                STAFF_REPLY_PRIORITY,
+                first_call_time(now, self.hours),
+            )
+            await self.store.call_tasks.add(owed, now)
         return Sent(address, f"held:{held}")

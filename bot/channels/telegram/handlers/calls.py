@@ -30,7 +30,8 @@ async def _later(update: Update, context: AppContext, member: StaffMember, args:
     """Call the patient of the member's call back at a typed time (/calls later 16:30)."""
     assert update.effective_chat is not None
     reply = await call_back_at(context.services, member, " ".join(args))
-    await send_text(context, update.effective_chat.id, reply)
+    if reply is not None:
+        await send_text(context, update.effective_chat.id, reply)
 
 
 # `/calls` alone is "next"; e.g. "stats": on_calls_stats, "sample": on_calls_sample.
@@ -63,4 +64,5 @@ async def on_call_button(update: Update, context: AppContext) -> None:
         return
     await settle(query)
     reply = await on_pick(context.services, member, pick)
-    await send_text(context, update.effective_chat.id, reply)
+    if reply is not None:  # a reached call: the relay speaks from here on
+        await send_text(context, update.effective_chat.id, reply)
