@@ -44,6 +44,7 @@ class Prefix(StrEnum):
     CASE_ACK = "ack"
     RED_FLAG = "rf"
     DEATH_REPORT = "dr"  # staff confirm a death a family member reported
+    CALL_REVIEW = "cq"  # a supervisor's verdict on a sampled call (the weekly quality check)
 
 
 def pattern(*prefixes: Prefix) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.storage.audit import AuditRepository
 from bot.storage.cache import CacheRepository
+from bot.storage.call_stats import CallStatsRepository
 from bot.storage.case_drafts import CaseDraftRepository
 from bot.storage.cases import CaseRepository
 from bot.storage.channel_chats import ChannelChatRepository
@@ -74,6 +75,7 @@ class Repositories:
     sms_owed: SmsOwedRepository
     web_pages: WebPageRepository
     reach: ReachRepository
+    call_stats: CallStatsRepository
 
     @classmethod
     def over(cls, connections: Connections, **extra: Any) -> Self:
@@ -109,6 +111,7 @@ class Repositories:
             sms_owed=SmsOwedRepository(connections),
             web_pages=WebPageRepository(connections),
             reach=ReachRepository(connections),
+            call_stats=CallStatsRepository(connections),
             **extra,
         )
 

@@ -1,0 +1,94 @@
+"""The follow-up rate over all discharges against the targets, and the call figures, against
+a hand-computed cohort (tests/call_records.py), whole hospital and one department."""
+
+from __future__ import annotations
+
+from bot.demo.harness import BotHarness
+from bot.domain.call_figures import CallFigures, Coverage, target_met
+from bot.services.call_stats import call_figures
+from bot.services.statistics import department_id
+from tests.call_records import CHIEF_B, NURSE, OFFICE, build_calls
+from tests.stats_cohort import NOVEMBER, A, B
+
+
+async def november(harness: BotHarness, department: str | None = None) -> CallFigures:
+    """Return November's call figures, for one department or the whole hospital."""
+    store = harness.services.store
+    scope = await department_id(store, department) if department else None
+    return await call_figures(store, harness.services.settings, NOVEMBER, scope)
+
+
+def row(c: Coverage) -> tuple[object, ...]:
+    return (c.name, c.discharged, c.reached, c.chat, c.sms_web, c.phone, c.rate, c.met)
+
+
+async def test_rate_over_all_discharges_against_the_targets(harness: BotHarness) -> None:
+    await build_calls(harness)
+    f = (await november(harness)).coverage
+    # A: P1 (chat, and a red flag call), P2 (none), Q1 (call), Q4 (call, answers being relayed)
+    # B: P3 (chat, and a call), P4, P6 (none), Q2 (call after a missed one), Q3 (phone off)
+    assert [row(d) for d in f.departments] == [
+        (B, 5, 2, 1, 0, 2, 40.0, True),  # exactly the 40% target
+        (A, 4, 3, 1, 0, 3, 75.0, True),
+    ]
+    assert row(f.hospital) == ("", 9, 5, 2, 0, 5, 55.6, False)  # under 70%
+    # special: Q1 (急诊), Q2 (plan chronic), Q3 (慢病随访); Q3 not reached
+    assert row(f.special) == ("", 3, 2, 0, 0, 0, 66.7, False)
+
+
+async def test_one_department_and_its_target(harness: BotHarness) -> None:
+    await build_calls(harness)
+    f = (await november(harness, B)).coverage
+    assert [row(d) for d in f.departments] == [(B, 5, 2, 1, 0, 2, 40.0, True)]
+    assert (f.hospital.discharged, f.hospital.reached) == (5, 2)
+    assert (f.special.discharged, f.special.reached, f.special.met) == (2, 1, False)
+
+
+def test_targets_are_met_at_the_share_itself() -> None:
+    assert target_met(7, 10, 0.70) and not target_met(6, 10, 0.70)
+    assert target_met(3, 3, 1.0) and not target_met(2, 3, 1.0)
+    assert target_met(0, 0, 0.7) is None
+
+
+async def test_workload_call_backs_re_calls(harness: BotHarness) -> None:
+    await build_calls(harness)
+    f = await november(harness)
+    assert [(w.name, w.attempts, w.reached, w.outcomes) for w in f.workload] == [
+        ("李护士", 4, 3, {"phone_off": 1, "reached": 3}),
+        ("王护士", 4, 3, {"no_answer": 1, "reached": 3}),  # the dialing one and October's not
+    ]
+    b = f.call_backs
+    assert (b.minutes, b.median_minutes, b.max_minutes, b.waiting) == ([30.0, 90.0], 60.0, 90.0, 1)
+    r = f.re_calls
+    assert (r.unreachable, r.called_again, r.still_open) == (2, 1, 1)
+
+
+async def test_call_figures_of_one_department(harness: BotHarness) -> None:
+    await build_calls(harness)
+    f = await november(harness, B)
+    assert [(w.name, w.attempts, w.reached) for w in f.workload] == [
+        ("李护士", 3, 2),
+        ("王护士", 1, 0),
+    ]
+    assert (f.call_backs.minutes, f.call_backs.waiting) == ([90.0], 0)
+    assert (f.re_calls.unreachable, f.re_calls.called_again, f.re_calls.still_open) == (2, 1, 1)
+    a = await november(harness, A)
+    assert (a.re_calls.unreachable, a.call_backs.minutes, a.call_backs.waiting) == (0, [30.0], 1)
+
+
+async def test_calls_stats_command_is_scoped_and_refused_to_staff(harness: BotHarness) -> None:
+    await build_calls(harness)
+    await harness.text(OFFICE, "/callstats 2026-11")
+    text = harness.telegram.last_text(OFFICE)
+    assert "全院:出院 9 人,回访成功 5 人,回访率 55.6%,目标 70% 未达标" in text
+    assert "呼吸科 2/5 人,40.0% 达标" in text and "王护士:4 次 / 接通 3 次" in text
+    assert "用时中位数 60.0 分钟,最长 90.0 分钟;仍在等待回电 1 次" in text
+    assert "未接通 2 个,本期内已再次拨打 1 个,仍待拨打 1 个" in text
+    assert "张三丰" not in text  # no patient in the figures
+    await harness.text(CHIEF_B, "/callstats 2026-11 心内科")  # a department's chief: theirs
+    text = harness.telegram.last_text(CHIEF_B)
+    assert "电话回访统计 · 呼吸科" in text and "心内科" not in text
+    await harness.text(OFFICE, "/callstats 2026-11 外科")
+    assert "外科" in harness.telegram.last_text(OFFICE)
+    await harness.text(NURSE, "/callstats")
+    assert harness.telegram.last_text(NURSE) == "抱歉,此功能仅限主管人员使用。"
