@@ -4,18 +4,10 @@ a hand-computed cohort (tests/call_records.py), whole hospital and one departmen
 from __future__ import annotations
 
 from bot.demo.harness import BotHarness
-from bot.domain.call_figures import CallFigures, Coverage, target_met
-from bot.services.call_stats import call_figures
-from bot.services.statistics import department_id
+from bot.domain.call_figures import Coverage, target_met
 from tests.call_records import CHIEF_B, NURSE, OFFICE, build_calls
-from tests.stats_cohort import NOVEMBER, A, B
-
-
-async def november(harness: BotHarness, department: str | None = None) -> CallFigures:
-    """Return November's call figures, for one department or the whole hospital."""
-    store = harness.services.store
-    scope = await department_id(store, department) if department else None
-    return await call_figures(store, harness.services.settings, NOVEMBER, scope)
+from tests.call_test_helpers import november
+from tests.stats_cohort import A, B
 
 
 def row(c: Coverage) -> tuple[object, ...]:
