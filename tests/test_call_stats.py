@@ -3,6 +3,15 @@ a hand-computed cohort (tests/call_records.py), whole hospital and one departmen
 
 from __future__ import annotations
 
+import asyncio
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from bot.cli import app
 from bot.demo.harness import BotHarness
 from bot.domain.call_figures import Coverage, target_met
 from tests.call_records import CHIEF_B, NURSE, OFFICE, build_calls
@@ -84,3 +93,34 @@ async def test_calls_stats_command_is_scoped_and_refused_to_staff(harness: BotHa
     assert "外科" in harness.telegram.last_text(OFFICE)
     await harness.text(NURSE, "/callstats")
     assert harness.telegram.last_text(NURSE) == "抱歉,此功能仅限主管人员使用。"
+
+
+async def test_report_sheet_and_cli_show_the_targets(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await build_calls(harness)
+    await harness.text(OFFICE, "/report 2026-11")
+    [document] = [c for c in harness.telegram.calls if c.method == "sendDocument"]
+    book = load_workbook(io.BytesIO(next(iter(document.files.values()))), read_only=True)
+    rows = [tuple(r) for r in book["电话回访与目标"].iter_rows(values_only=True)]
+    assert rows[0] == ("项目", "范围", "数值")
+    assert ("回访率(%)", "全院", 55.6) in rows and ("是否达标", "全院", "未达标") in rows
+    assert ("回访成功:电话", "全院", 5) in rows and ("目标(%)", "全院", 70.0) in rows
+    assert ("回访率(%)", "特殊人群(100%回访)", 66.7) in rows
+    assert ("是否达标", B, "达标") in rows and ("回访成功人数", A, 3) in rows
+    assert ("拨打次数", "王护士", 4) in rows and ("拨打结果:无人接听", "王护士", 1) in rows
+    assert ("预警回电用时中位数(分钟)", "全院", 60.0) in rows
+    assert ("仍待拨打(个)", "全院", 1) in rows and ("质量抽查(次)", "全院", 0) in rows
+    monkeypatch.setenv("FOLLOWUP_DATABASE_URL", harness.settings.database_url)
+    monkeypatch.delenv("FOLLOWUP_LOCALE", raising=False)
+    table = await asyncio.to_thread(_cli, "table")
+    assert "全院:出院 9 人,回访成功 5 人,回访率 55.6%,目标 70% 未达标" in table
+    figures = json.loads(await asyncio.to_thread(_cli, "json"))["coverage"]
+    assert figures["hospital"]["rate"] == 55.6 and figures["hospital"]["met"] is False
+    assert figures["targets"] == {"hospital": 0.7, "department": 0.4, "special": 1.0}
+
+
+def _cli(output: str) -> str:
+    result = CliRunner().invoke(app, ["stats", "--month", "2026-11", "--format", output])
+    assert result.exit_code == 0, result.output
+    return result.stdout

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.call_figures import CallFigures, CoverageFigures, Targets, total_coverage
+from bot.domain.call_figures import CallFigures, Coverage, CoverageFigures, Targets, total_coverage
 from bot.domain.calls import ReviewVerdict
 from bot.domain.channel_messages import Choice, Outgoing
 from bot.domain.choices import Prefix
@@ -54,6 +55,20 @@ async def call_figures(
     figures.re_calls = await store.call_stats.re_calls(scope)
     figures.sample = await store.call_stats.sample_counts(scope)
     return figures
+
+
+def coverage_as_dict(coverage: CoverageFigures) -> dict[str, object]:
+    """Return the rate over all discharges, raw and derived, for JSON output."""
+
+    def one(c: Coverage) -> dict[str, object]:
+        return {**asdict(c), "rate": c.rate}
+
+    return {
+        "targets": asdict(coverage.targets),
+        "hospital": one(coverage.hospital),
+        "special": one(coverage.special),
+        "departments": [one(d) for d in coverage.departments],
+    }
 
 
 def coverage_text(renderer: Renderer, locale: str, coverage: CoverageFigures) -> str:
