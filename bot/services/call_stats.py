@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -46,15 +47,18 @@ async def coverage_figures(
 async def call_figures(
     store: Store, settings: Settings, period: Period, department: int | None
 ) -> CallFigures:
-    """Compute every call figure of a period, for one department or the whole hospital."""
+    """Compute every call figure of a period, for one department or the whole hospital (the
+    parts read side by side, each on its own connection)."""
     start, end = period.bounds(settings.zone)
-    scope = Scope(start, end, department)
-    figures = CallFigures(await coverage_figures(store, settings, period, department))
-    figures.workload = await store.call_stats.workload(scope)
-    figures.call_backs = await store.call_stats.call_backs(scope)
-    figures.re_calls = await store.call_stats.re_calls(scope)
-    figures.sample = await store.call_stats.sample_counts(scope)
-    return figures
+    scope, calls = Scope(start, end, department), store.call_stats
+    coverage, workload, call_backs, re_calls, sample = await asyncio.gather(
+        coverage_figures(store, settings, period, department),
+        calls.workload(scope),
+        calls.call_backs(scope),
+        calls.re_calls(scope),
+        calls.sample_counts(scope),
+    )
+    return CallFigures(coverage, workload, call_backs, re_calls, sample)
 
 
 def coverage_as_dict(coverage: CoverageFigures) -> dict[str, object]:

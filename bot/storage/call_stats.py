@@ -3,71 +3,35 @@ period's stays and calls; the quality sample's draws and verdicts (call_samples)
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.call_figures import CallBacks, Coverage, ReCalls, SampleCounts, Workload
-from bot.domain.calls import RETRIED_OUTCOMES, CallOutcome, CallReason, CallStatus, ReviewVerdict
-from bot.domain.channel_messages import ChannelName
+from bot.domain.calls import RETRIED_OUTCOMES, CallReason, CallStatus, ReviewVerdict
 from bot.domain.special_groups import SpecialGroups
-from bot.domain.word_lists import fold
-from bot.storage import call_samples
+from bot.storage import call_coverage, call_samples
 from bot.storage.call_samples import SampledCall
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import (
     call_attempts,
     call_reviews,
     call_tasks,
     cases,
-    departments,
-    episode_channels,
-    episodes,
     staff_members,
 )
 from bot.storage.stats_scope import Scope
 from bot.storage.tallies import rebuild_if_needed
 
-a, t, ec = call_attempts, call_tasks, episode_channels
-CHAT = (ChannelName.TELEGRAM.value, ChannelName.WECHAT.value, ChannelName.TEXT.value)
-SMS_WEB = (ChannelName.SMS.value,)
+a, t = call_attempts, call_tasks
 RETRIED = tuple(outcome.value for outcome in RETRIED_OUTCOMES)
 
 
 def _sum(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _reached_on(channels: tuple[str, ...]) -> ColumnElement[bool]:
-    """The stay answered a check-in on one of these channels."""
-    return exists().where(
-        ec.c.episode_id == episodes.c.id, ec.c.channel.in_(channels), ec.c.reached_at.is_not(None)
-    )
-
-
-def _reached_by_phone() -> ColumnElement[bool]:
-    """A call reached the patient (or their phone contact answered a check-in)."""
-    called = exists().where(
-        t.c.episode_id == episodes.c.id,
-        a.c.task_id == t.c.id,
-        a.c.outcome == CallOutcome.REACHED.value,
-    )
-    return or_(called, _reached_on((ChannelName.PHONE.value,)))
-
-
-def special_condition(groups: SpecialGroups) -> ColumnElement[bool]:
-    """The stay is in a special group: its plan listed, or a word in its flags or diagnosis."""
-    found: list[ColumnElement[bool]] = []
-    if groups.plans:
-        found.append(episodes.c.plan.in_(groups.plans))
-    for column, words in (
-        (episodes.c.flags, groups.flag_keywords),
-        (episodes.c.diagnosis, groups.diagnosis_keywords),
-    ):
-        found += [func.lower(column).contains(fold(w), autoescape=True) for w in words]
-    return or_(*found) if found else false()
 
 
 def _in_period(column: Any, scope: Scope) -> list[ColumnElement[bool]]:
@@ -87,28 +51,21 @@ class CallStatsRepository:
         """Return each department's discharged and reached stays (by name), and the special
         groups' across the scope."""
         await rebuild_if_needed(self._engine, datetime.now(UTC))  # each stay's channels, once
-        reached = or_(episodes.c.reached_at.is_not(None), _reached_by_phone())
-        special = special_condition(groups)
-        query = (
-            select(
-                episodes.c.department_id,
-                func.count(),
-                _sum(reached),
-                _sum(_reached_on(CHAT)),
-                _sum(_reached_on(SMS_WEB)),
-                _sum(_reached_by_phone()),
-                _sum(special),
-                _sum(and_(special, reached)),
-            )
-            .where(*scope.episodes())
-            .group_by(episodes.c.department_id)
-        )
+        counts: call_coverage.Counts = {}
+        found = await self._side_by_side(call_coverage.parts(scope, groups, counts))
         async with self._engine.connect() as conn:
-            rows = (await conn.execute(query)).all()
-            names = await _names(conn, {row[0] for row in rows})
-        listed = [Coverage(names[row[0]], *_counts(row[1:6])) for row in rows]
-        special_stays = Coverage("", sum(int(r[6]) for r in rows), sum(int(r[7]) for r in rows))
-        return sorted(listed, key=lambda c: c.name), special_stays
+            return await call_coverage.named(conn, counts), found[-1]
+
+    async def _side_by_side(self, parts: tuple[call_coverage.Part, ...]) -> list[Any]:
+        """Run the queries each on its own read-only connection, side by side (the database
+        works on several cores); in a unit of work, one after the other on its connection."""
+        if isinstance(self._engine, AsyncEngine):
+            return list(await asyncio.gather(*(self._read(part) for part in parts)))
+        return [await self._read(part) for part in parts]
+
+    async def _read(self, part: call_coverage.Part) -> Any:
+        async with reading(self._engine) as conn:
+            return await part(conn)
 
     async def workload(self, scope: Scope) -> list[Workload]:
         """Return each staff member's finished attempts in the period, by outcome, by name."""
@@ -203,14 +160,3 @@ class CallStatsRepository:
         """Keep the user's note on a call they judged; False if it is not theirs."""
         async with self._engine.begin() as conn:
             return await call_samples.note(conn, attempt_id, user_id, note)
-
-
-def _counts(values: Any) -> tuple[int, int, int, int, int]:
-    """Discharged, reached, by chat, by SMS/web, by phone, as ints."""
-    discharged, reached, chat, sms_web, phone = (int(value) for value in values)
-    return discharged, reached, chat, sms_web, phone
-
-
-async def _names(conn: AsyncConnection, ids: set[int]) -> dict[int, str]:
-    query = select(departments.c.id, departments.c.name).where(departments.c.id.in_(ids))
-    return {row.id: row.name for row in await conn.execute(query)}

@@ -36,10 +36,10 @@ async def on_stats(update: Update, context: AppContext) -> None:
         scope_id,
         min_answers=services.settings.rank_min_answers,
     )
+    coverage = await coverage_figures(services.store, services.settings, period, scope_id)
     name = scope_name or services.renderer.render("stats/whole_hospital", services.locale)
     about = Summary(
         period.label, name, services.scheduling.plans, services.settings.rank_min_answers
     )
-    coverage = await coverage_figures(services.store, services.settings, period, scope_id)
     text = summary_text(services.renderer, services.locale, stats, about, coverage)
     await send_text(context, chat_id, Outgoing(text, drill_buttons(context, period)))
