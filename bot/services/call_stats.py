@@ -75,11 +75,6 @@ def coverage_as_dict(coverage: CoverageFigures) -> dict[str, object]:
     }
 
 
-def coverage_text(renderer: Renderer, locale: str, coverage: CoverageFigures) -> str:
-    """Return the rate over all discharges against the targets, as /stats shows it."""
-    return renderer.render("call_reports/coverage", locale, c=coverage).strip()
-
-
 def call_stats_text(
     renderer: Renderer, locale: str, figures: CallFigures, period: str, department: str
 ) -> str:
