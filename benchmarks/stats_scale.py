@@ -27,6 +27,7 @@ from benchmarks.common import migrated_sqlite
 from bot.domain.periods import Period, month_period
 from bot.domain.stats import Stats
 from bot.domain.surveys.model import Survey
+from bot.services.call_stats import call_figures
 from bot.services.planning import load_scheduling
 from bot.services.statistics import compute_stats
 from bot.storage.store import Store
@@ -108,6 +109,7 @@ def fill(path: Path, patients: int) -> None:
         ),
     )
     _fill_reminders_and_complaints(db, rng, discharged, stamp)
+    fill_calls(db, rng, patients, stamp)
     db.executemany(
         "INSERT INTO survey_sessions (id, contact_id, chat_id, patient_id, episode_id, survey, "
         "respondent, status, started_at, updated_at, expires_at) "
@@ -160,6 +162,39 @@ def _fill_reminders_and_complaints(
     )
 
 
+CALL_OUTCOMES = ("reached", "reached", "no_answer", "phone_off", "unreachable", "refused")
+NURSES = range(9001, 9009)
+
+
+def fill_calls(db: sqlite3.Connection, rng: random.Random, patients: int, stamp: str) -> None:
+    """A call owed for one patient in five, one to three tries each by eight nurses; one stay
+    in ten flagged 慢病 (a special group)."""
+    db.execute("UPDATE episodes SET flags = '慢病' WHERE id % 10 = 0")
+    db.executemany(
+        "INSERT INTO staff_members (user_id, role, department_id, name, created_at) "
+        "VALUES (?, 'staff', NULL, ?, ?)",
+        ((user, f"护士{user}", stamp) for user in NURSES),
+    )
+    owed = range(1, patients + 1, 5)
+    db.executemany(
+        "INSERT INTO call_tasks (id, key, episode_id, department_id, reason, priority, due_at, "
+        "tries, status, created_at) VALUES (?, ?, ?, ?, 'no_message_channel', 0, ?, 0, ?, ?)",
+        ((i, f"bench:{i}", i, i % 8 + 1, stamp, rng.choice(("open", "done")), stamp) for i in owed),
+    )
+    fmt = "%Y-%m-%d %H:%M:%S.%f"
+    moment = datetime(2026, 11, 20, 7, tzinfo=UTC)
+    db.executemany(
+        "INSERT INTO call_attempts (task_id, staff_user, started_at, ended_at, outcome) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (
+            (i, rng.choice(NURSES), at, at, rng.choice(CALL_OUTCOMES))
+            for i in owed
+            for try_ in range(rng.randrange(1, 4))
+            for at in [(moment + timedelta(days=try_, minutes=i % 600)).strftime(fmt)]
+        ),
+    )
+
+
 def _value(rng: random.Random, kind: str) -> str:
     if kind == "sat":
         return rng.choice(("satisfied",) * 8 + ("basically", "unsatisfied"))
@@ -204,6 +239,24 @@ async def _compute(
     return cast(Stats, await compute(store, surveys, zone, period, department))
 
 
+async def measure_calls(url: str, runs: int) -> tuple[list[float], list[float]]:
+    """Time the call figures (and the rate over all discharges) hospital-wide and for one
+    department."""
+    settings = make_settings(Path("."), migrated=False, database_url=url)
+    store = Store.open(url)
+    period = month_period("2026-11")
+    whole: list[float] = []
+    one: list[float] = []
+    for _ in range(runs):
+        for department, times in ((None, whole), (2, one)):
+            started = time.perf_counter()
+            figures = await call_figures(store, settings, period, department)
+            times.append(1000 * (time.perf_counter() - started))
+            assert figures.coverage.hospital.discharged > 0
+    await store.close()
+    return whole, one
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--patients", type=int, default=100_000)
@@ -214,6 +267,7 @@ def main() -> None:
         url = migrated_sqlite(path)
         fill(path, args.patients)
         whole, one = asyncio.run(measure(url, args.runs))
+        calls_whole, calls_one = asyncio.run(measure_calls(url, args.runs))
     answers = args.patients * len(QUESTIONS)
     print(f"{args.patients:,} patients, {answers:,} answers, {3 * args.patients:,} check-ins")
     print(
@@ -221,6 +275,11 @@ def main() -> None:
         f"(runs: {', '.join(f'{t:.0f}' for t in whole)})"
     )
     print(f"stats, one department: median {statistics.median(one):.0f} ms")
+    print(
+        f"call figures, whole hospital: median {statistics.median(calls_whole):.0f} ms "
+        f"(runs: {', '.join(f'{t:.0f}' for t in calls_whole)})"
+    )
+    print(f"call figures, one department: median {statistics.median(calls_one):.0f} ms")
     print("target: <= 200 ms")
 
 

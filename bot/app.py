@@ -34,6 +34,7 @@ from bot.channels.telegram.conversations.template_edit import (
 )
 from bot.channels.telegram.handlers.answers import on_answer_button
 from bot.channels.telegram.handlers.audit import on_audit
+from bot.channels.telegram.handlers.call_reports import on_call_review_button
 from bot.channels.telegram.handlers.calls import on_call_button, on_calls
 from bot.channels.telegram.handlers.case_comments import on_comment
 from bot.channels.telegram.handlers.case_patient import on_handling_answer
@@ -237,6 +238,10 @@ def register_handlers(app: Application, staff_chat_id: int | None) -> None:  # t
     app.add_handler(CommandHandler("comment", on_comment, filters=private))
     app.add_handler(CommandHandler("audit", on_audit, filters=private))
     app.add_handler(CallbackQueryHandler(on_drill, pattern=pattern(Prefix.DRILL)))
+    # until /calls routes its words: /calls stats and /calls sample N
+    app.add_handler(
+        CallbackQueryHandler(on_call_review_button, pattern=pattern(Prefix.CALL_REVIEW))
+    )
     for name, callback in (
         ("templates", on_templates),
         ("template", on_template),

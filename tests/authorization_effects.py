@@ -80,6 +80,12 @@ async def _stats_shown(seen: Seen) -> None:
     assert scope in text and DRILL in seen.buttons()
 
 
+async def _call_stats_shown(seen: Seen) -> None:
+    [text] = seen.texts()
+    scope = "呼吸科" if seen.cell.kind in DEPARTMENT_B else seen.render("stats/whole_hospital")
+    assert f"电话回访统计 · {scope}" in text and "目标" in text
+
+
 async def _charts_sent(seen: Seen) -> None:
     [album] = [c for c in seen.calls if c.method == "sendMediaGroup"]
     assert chat_of(album) == seen.chat_id and len(album.files) == 2
@@ -331,6 +337,8 @@ EFFECTS: dict[str, Effect] = {
     "/stats 2026-11": _stats_shown,
     "/chart 2026-11": _charts_sent,
     "/report 2026-11": _report_sent,
+    "/calls stats 2026-11": _call_stats_shown,
+    "/calls sample 3": _replied_with("近 7 天没有可抽查的电话回访"),
     "/templates": _replied_with("stop("),
     "/template stop/kept": _replied_with("好的,我们会继续为您随访。"),
     "/edit stop/kept zh_CN": _edit_started,

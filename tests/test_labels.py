@@ -6,6 +6,7 @@ from enum import StrEnum
 
 import pytest
 
+from bot.domain.calls import CallOutcome, ReviewVerdict
 from bot.domain.cases import (
     CaseKind,
     CaseSource,
@@ -47,6 +48,8 @@ CODES: dict[LabelGroup, tuple[str, ...]] = {
     LabelGroup.CONSENT_VIA: tuple(ConsentVia),
     LabelGroup.CHANNEL: tuple(ChannelName),
     LabelGroup.WECHAT_ERRCODE: ("40001", "40013", "40125", "40164", "41002", "45009", "-1"),
+    LabelGroup.CALL_OUTCOME: tuple(CallOutcome),
+    LabelGroup.REVIEW_VERDICT: tuple(ReviewVerdict),
     LabelGroup.PLAN_STEP: (),  # named from the plans; the file only has the `other` word
 }
 

@@ -154,6 +154,7 @@ def test_monthly_report_holds_the_registers_and_every_answer(
         "表扬登记表",
         "随访失败",
         "全部回答",
+        "电话回访与目标",
     ]
     rows = {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
     assert rows["投诉登记表"][0][:3] == ("编号", "受理时间", "被回访人姓名")

@@ -9,6 +9,7 @@ import typer
 from bot.cli.common import fail, say, settings_or_exit, with_store, write_private_file
 from bot.domain.clock import SystemClock
 from bot.domain.periods import month_period
+from bot.services.call_stats import call_figures
 from bot.services.planning import load_scheduling
 from bot.services.report import build_report
 from bot.services.statistics import department_id
@@ -48,6 +49,7 @@ def report_command(
             hospital=settings.hospital_name or "",
             department_name=department or "",
             plans=scheduling.plans,
+            calls=await call_figures(store, settings, period, scope),
         )
         await store.audit.record(now, Actor.cli(), "report.read", f"period:{period.label}")
         return content

@@ -9,9 +9,11 @@ import re
 import typer
 
 from bot.cli.common import fail, settings_or_exit, with_store
+from bot.domain.call_figures import CoverageFigures
 from bot.domain.clock import SystemClock
 from bot.domain.periods import month_period, range_period
 from bot.domain.stats import Stats
+from bot.services.call_stats import coverage_as_dict, coverage_figures
 from bot.services.planning import load_scheduling
 from bot.services.statistics import (
     Summary,
@@ -47,19 +49,26 @@ def stats_command(
     scheduling = load_scheduling(settings, renderer)
     surveys = scheduling.surveys
 
-    async def work(store: Store) -> Stats | None:
+    async def work(store: Store) -> tuple[Stats, CoverageFigures] | None:
         scope = await department_id(store, department) if department else None
         if department and scope is None:
             return None
-        return await compute_stats(
+        stats = await compute_stats(
             store, surveys, settings.zone, period, scope, min_answers=settings.rank_min_answers
         )
+        return stats, await coverage_figures(store, settings, period, scope)
 
-    stats = with_store(settings, work)
-    if stats is None:
+    found = with_store(settings, work)
+    if found is None:
         fail(settings, "cli/no_department", department=department or "")
+    stats, coverage = found
     if output == "json":
-        figures = {"period": period.label, "department": department or "", **stats_as_dict(stats)}
+        figures = {
+            "period": period.label,
+            "department": department or "",
+            **stats_as_dict(stats),
+            "coverage": coverage_as_dict(coverage),
+        }
         typer.echo(json.dumps(figures, ensure_ascii=False, indent=2, default=str))
         return
     name = department or renderer.render("stats/whole_hospital", settings.locale)
@@ -68,6 +77,7 @@ def stats_command(
         settings.locale,
         stats,
         Summary(period.label, name, scheduling.plans, settings.rank_min_answers),
+        coverage,
     )
     typer.echo(plain_text(summary))
 

@@ -46,6 +46,7 @@ class Prefix(StrEnum):
     DEATH_REPORT = "dr"  # staff confirm a death a family member reported
     CALL = "cl"  # a nurse's answer on the phone worklist (bot.domain.worklist.choices)
     PHONE_RELAY = "pr"  # a nurse on a call enters the patient's answer (bot.domain.phone_relay)
+    CALL_REVIEW = "cq"  # a supervisor's verdict on a sampled call (the weekly quality check)
 
 
 def pattern(*prefixes: Prefix) -> str:

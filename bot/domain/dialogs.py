@@ -12,6 +12,7 @@ class DialogKind(StrEnum):
     BROADCAST = "broadcast"  # staff preparing a broadcast
     PATIENT_FACT = "patient_fact"  # staff recording a death or a dispute
     REEXAM_DATE = "reexam_date"  # a patient giving another re-examination date
+    CALL_REVIEW = "call_review"  # a supervisor's note on a sampled call, after the verdict
 
 
 class DialogStep(StrEnum):

@@ -44,6 +44,8 @@ class LabelGroup(StrEnum):
     CONSENT_VIA = "consent_via"
     CHANNEL = "channel"  # a ChannelName: where a contact is reached
     WECHAT_ERRCODE = "wechat_errcode"  # for operators (bot.channels.wechat.faults.meaning)
+    CALL_OUTCOME = "call_outcome"  # what a phone call found (CallOutcome)
+    REVIEW_VERDICT = "review_verdict"  # a sampled call's verdict (ReviewVerdict)
 
 
 TEXT_VALUES = ("text", "typed_time")  # stored values whose words are the typed text

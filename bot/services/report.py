@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
+from bot.domain.call_figures import CallFigures
 from bot.domain.cases import CaseKind
 from bot.domain.periods import Period
 from bot.domain.plans.model import PlanBook
@@ -26,6 +27,7 @@ from bot.services.registers import (
     failures_in_words,
     praise_register,
 )
+from bot.services.report_calls import call_rows
 from bot.services.report_overview import Overview, overdue_complaints, print_layout, write_overview
 from bot.services.sheet_cells import text_safe_cell
 from bot.services.statistics import compute_stats, names_by_step_key, stats_as_dict, step_names
@@ -68,9 +70,11 @@ async def build_report(
     hospital: str = "",
     department_name: str = "",
     plans: PlanBook | None = None,  # to name the plan steps
+    calls: CallFigures | None = None,  # the calls sheet's figures (bot.services.call_stats)
 ) -> bytes:
     """Return the XLSX bytes of the report for a period (one department, or all): a first
-    sheet for leaders, then the figures, the registers, the failures and every answer."""
+    sheet for leaders, then the figures, the registers, the failures, every answer and,
+    when given, the calls against the targets."""
     start, end = period.bounds(zone)
     scope = Scope(start, end, department)
     stats = await compute_stats(store, surveys, zone, period, department, min_answers=min_answers)
@@ -119,17 +123,35 @@ async def build_report(
     first.title = words["sheet"][:31]
     write_overview(first, overview, words, figures)
     for key in SHEETS:
-        title, headers = renderer.render(f"report/{key}", locale).split("\n", 1)
-        sheet = book.create_sheet(title[:31])
-        sheet.append(headers.split("\t"))
-        sheet.freeze_panes = "A2"
-        for row in rows[key]:
-            sheet.append([text_safe_cell(sheet, _cell(value, zone)) for value in row])
+        _write_sheet(book, renderer.render(f"report/{key}", locale), rows[key], zone)
+    if calls is not None:
+        named = department_name or renderer.render("stats/whole_hospital", locale).strip()
+        _calls_sheet(book, renderer, locale, calls, labels, named)
     for sheet in book.worksheets:
         print_layout(sheet, words["title"], words["footer"])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _write_sheet(
+    book: Workbook, heading: str, rows: list[Any], zone: ZoneInfo | None = None
+) -> None:
+    """Add a sheet: its title and tab-separated headers (a report/<key> template), its rows."""
+    title, headers = heading.strip().split("\n", 1)
+    sheet = book.create_sheet(title[:31])
+    sheet.append(headers.split("\t"))
+    sheet.freeze_panes = "A2"
+    for row in rows:
+        sheet.append([text_safe_cell(sheet, _cell(value, zone)) for value in row])
+
+
+def _calls_sheet(
+    book: Workbook, renderer: Renderer, locale: str, calls: CallFigures, labels: Labels, scope: str
+) -> None:
+    """Add the calls sheet: the rate over all discharges against the targets, the calls."""
+    words = parse_words(renderer.render("report/call_figures", locale, department=scope))
+    _write_sheet(book, renderer.render("report/calls", locale), call_rows(calls, words, labels))
 
 
 async def _charts(
@@ -218,9 +240,9 @@ def _departments(ranked: list[DepartmentFigures], too_few: str) -> list[tuple[An
     ]
 
 
-def _cell(value: Any, zone: ZoneInfo) -> Any:
+def _cell(value: Any, zone: ZoneInfo | None) -> Any:
     """A moment in the hospital's local time (Excel has no time zones); other values as they
     are (text is made safe by text_safe_cell as it is written)."""
-    if isinstance(value, datetime):
+    if isinstance(value, datetime) and zone is not None:
         return value.astimezone(zone).replace(tzinfo=None)
     return value

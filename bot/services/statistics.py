@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from zoneinfo import ZoneInfo
 
+from bot.domain.call_figures import CoverageFigures
 from bot.domain.periods import Period
 from bot.domain.plans.model import PlanBook
 from bot.domain.stats import Stats
@@ -25,8 +26,15 @@ class Summary:
     min_answers: int  # the minimum sample for the ranking
 
 
-def summary_text(renderer: Renderer, locale: str, stats: Stats, about: Summary) -> str:
-    """Return the statistics as /stats and `followup stats` show them."""
+def summary_text(
+    renderer: Renderer,
+    locale: str,
+    stats: Stats,
+    about: Summary,
+    coverage: CoverageFigures | None = None,
+) -> str:
+    """Return the statistics as /stats and `followup stats` show them, with the rate over
+    all discharges against the targets when given."""
     return renderer.render(
         "stats/summary",
         locale,
@@ -36,6 +44,7 @@ def summary_text(renderer: Renderer, locale: str, stats: Stats, about: Summary) 
         plans=plan_names(about.plans, locale),
         steps=step_names(renderer, about.plans, locale),
         min_answers=about.min_answers,
+        coverage=coverage,
     )
 
 

@@ -13,6 +13,7 @@ from bot.storage.audit import AuditRepository
 from bot.storage.cache import CacheRepository
 from bot.storage.call_attempts import CallAttemptRepository
 from bot.storage.call_candidates import CallCandidateRepository
+from bot.storage.call_stats import CallStatsRepository
 from bot.storage.call_tasks import CallTaskRepository
 from bot.storage.case_drafts import CaseDraftRepository
 from bot.storage.cases import CaseRepository
@@ -82,6 +83,7 @@ class Repositories:
     call_attempts: CallAttemptRepository
     call_candidates: CallCandidateRepository
     phone_calls: PhoneCallRepository
+    call_stats: CallStatsRepository
 
     @classmethod
     def over(cls, connections: Connections, **extra: Any) -> Self:
@@ -121,6 +123,7 @@ class Repositories:
             call_attempts=CallAttemptRepository(connections),
             call_candidates=CallCandidateRepository(connections),
             phone_calls=PhoneCallRepository(connections),
+            call_stats=CallStatsRepository(connections),
             **extra,
         )
 

@@ -1,6 +1,8 @@
-"""/calls in a staff member's private chat: the next call, its outcome buttons.
+"""/calls in a staff member's private chat: the next call, its outcome buttons; and the
+supervisors' /calls stats and /calls sample.
 
-`/calls <word>` goes through WORDS (word → handler), so a sub-command is one line there.
+`/calls <word>` goes through WORDS (word → handler) for those who take calls, and through
+REPORTS for supervisors (each checks its own role).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from telegram import Update
 
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.access import member_allowed
+from bot.channels.telegram.handlers.call_reports import on_call_sample, on_call_stats
 from bot.channels.telegram.handlers.replies import refuse_button, send, send_text, settle
 from bot.domain.roles import Permission, is_allowed
 from bot.domain.worklist.choices import decode_call
@@ -36,11 +39,22 @@ async def _later(update: Update, context: AppContext, member: StaffMember, args:
 
 # `/calls` alone is "next"; e.g. "stats": on_calls_stats, "sample": on_calls_sample.
 WORDS: dict[str, WordHandler] = {"next": _next, "later": _later}
+REPORTS: dict[str, Callable[[Update, AppContext], Awaitable[None]]] = {
+    "stats": on_call_stats,
+    "sample": on_call_sample,
+}
 
 
 async def on_calls(update: Update, context: AppContext) -> None:
-    """Route /calls [word ...] for staff and doctors; others get the polite refusal."""
+    """Route /calls [word ...]: the supervisors' reports, else the worklist for staff and
+    doctors; others get the polite refusal."""
     assert update.effective_chat is not None
+    words = list(context.args or [])
+    report = REPORTS.get(words[0].lower()) if words else None
+    if report is not None:
+        context.args = words[1:]  # the report reads the words after its own
+        await report(update, context)
+        return
     member = await member_allowed(update, context, Permission.WORK_CALLS)
     if member is None:
         return

@@ -8,6 +8,7 @@ from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.access import report_request
 from bot.channels.telegram.handlers.replies import send_text, text_of
 from bot.domain.channel_messages import Media, MediaKind, Outgoing
+from bot.services.call_stats import call_figures
 from bot.storage.audit import Actor
 
 
@@ -33,6 +34,7 @@ async def on_report(update: Update, context: AppContext) -> None:
         hospital=services.settings.hospital_name or "",
         department_name=member.department or "",
         plans=services.scheduling.plans,
+        calls=await call_figures(services.store, services.settings, period, member.department_id),
     )
     await services.store.audit.record(
         services.clock.now(), Actor.staff(member.user_id), "report.read", f"period:{period.label}"

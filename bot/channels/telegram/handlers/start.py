@@ -7,6 +7,7 @@ from telegram import Update
 from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.conversations.complaint import take_case_text
 from bot.channels.telegram.conversations.template_edit import take_template_text
+from bot.channels.telegram.handlers.call_reports import take_review_note
 from bot.channels.telegram.handlers.replies import send
 from bot.domain.dialogs import DialogKind
 from bot.services.enrolment import begin_enrolment, show_start_status, take_enrol_text
@@ -41,6 +42,8 @@ async def on_private_text(update: Update, context: AppContext) -> None:
     text = update.effective_message.text or ""
     if state and state.kind == DialogKind.TEMPLATE:  # a staff member editing a template
         await take_template_text(update, context, state)
+    elif state and state.kind == DialogKind.CALL_REVIEW:  # a supervisor's note on a call
+        await take_review_note(update, context, state)
     elif await take_alarming_text(context.services, chat_id, text):
         return  # danger or a death: acted on at once, whatever the chat was doing
     elif state and state.kind == DialogKind.ENROL:

@@ -9,6 +9,7 @@ from bot.channels.telegram.handlers.access import report_request
 from bot.channels.telegram.handlers.replies import send, send_text
 from bot.channels.telegram.handlers.stats_drill import drill_buttons
 from bot.domain.channel_messages import Outgoing
+from bot.services.call_stats import coverage_figures
 from bot.services.statistics import Summary, compute_stats, department_id, summary_text
 
 
@@ -35,9 +36,10 @@ async def on_stats(update: Update, context: AppContext) -> None:
         scope_id,
         min_answers=services.settings.rank_min_answers,
     )
+    coverage = await coverage_figures(services.store, services.settings, period, scope_id)
     name = scope_name or services.renderer.render("stats/whole_hospital", services.locale)
     about = Summary(
         period.label, name, services.scheduling.plans, services.settings.rank_min_answers
     )
-    text = summary_text(services.renderer, services.locale, stats, about)
+    text = summary_text(services.renderer, services.locale, stats, about, coverage)
     await send_text(context, chat_id, Outgoing(text, drill_buttons(context, period)))
