@@ -48,7 +48,7 @@ async def test_sample_draws_eligible_calls_once_in_scope(harness: BotHarness) ->
         "本次抽查 1 次电话回访,可抽的不足 5 次" in harness.telegram.sent(CHIEF_B)[0].params["text"]
     )
     shown = harness.telegram.last_text(CHIEF_B)
-    assert "患者:张三丰" in shown and "回访人:李护士" in shown and "结果:接通" in shown
+    assert "患者:张三丰" in shown and "回访人:李护士" in shown and "结果:已接通" in shown
     await harness.text(OFFICE, "/calls sample 5")  # not the dialing, relaying, old or B's drawn
     assert sorted(drawn(harness, OFFICE)) == sorted([calls["q1"], calls["rf1"], calls["rf1_again"]])
     await harness.text(OFFICE, "/calls sample 5")

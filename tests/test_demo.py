@@ -123,6 +123,7 @@ def test_the_report_and_the_charts_are_written(demo: tuple[Path, str]) -> None:
         "表扬登记表",
         "随访失败",
         "全部回答",
+        "电话回访与目标",
     ]
     assert len(list(book["投诉登记表"].iter_rows(values_only=True))) == 1 + 2
     header, praised = book["表扬登记表"].iter_rows(values_only=True)
