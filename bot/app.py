@@ -144,7 +144,6 @@ def build_app(
         current = await with_saved_changes(store, scheduling, renderer)
         sender = ChannelSender(channels, store, chosen_clock, pacers)
         desk = TelegramStaffDesk(app.bot, settings, store, renderer, chosen_clock, sender)
-        opened.phone.connect(desk)
         app.bot_data.services = Services(
             settings,
             store,
@@ -156,7 +155,8 @@ def build_app(
             desk,
             load_samples(),
         )
-        app.bot_data.services.worklist  # noqa: B018 - read now: a mistake stops start-up
+        # read the worklist now: a mistake in its rules stops start-up
+        opened.phone.connect(desk, app.bot_data.services.worklist)
         await load_overrides(store, renderer)
         await set_menus(app.bot, store, renderer, settings.locale)
         app.bot_data.wechat, app.bot_data.web, app.bot_data.sms = (

@@ -48,7 +48,7 @@ async def test_a_failed_check_in_and_red_flags_and_questions_are_owed_calls(
     assert owed["ZY200"][:2] == (CallReason.MESSAGES_FAILED, CallStatus.OPEN)
     assert owed["ZY200"][3] == local("2026-11-25", "14:00")  # a day after it failed
     assert owed["ZY201"][:2] == (CallReason.RED_FLAG, CallStatus.OPEN)
-    assert owed["ZY201"][3] == local("2026-11-24", "14:00")
+    assert owed["ZY201"][3] == local("2026-11-24", "10:00")  # urgent: at once, not at 14:00
     assert owed["ZY202"][0] == CallReason.QUESTION  # (added after its day-3 call)
     assert owed["ZY201"][2] > owed["ZY202"][2] > owed["ZY200"][2]
     async with store.engine.begin() as conn:

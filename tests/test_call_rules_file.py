@@ -18,9 +18,10 @@ def test_the_shipped_rules_rank_red_flags_first_and_cover_every_reason() -> None
     assert set(rules.reasons) == set(CallReason)
     top = max(rules.reasons, key=lambda reason: rules.reasons[reason].priority)
     assert top is CallReason.RED_FLAG
-    assert rules.priority(CallReason.NO_MESSAGE_CHANNEL, special=True) > rules.priority(
-        CallReason.RED_FLAG, special=False
-    )
+    special_routine = rules.priority(CallReason.NO_MESSAGE_CHANNEL, special=True)
+    assert rules.priority(CallReason.NO_MESSAGE_CHANNEL, special=False) < special_routine
+    assert special_routine < rules.priority(CallReason.RED_FLAG, special=False)  # danger first
+    assert rules.reasons[CallReason.RED_FLAG].urgent  # called back at once, any day
 
 
 @pytest.mark.parametrize(
@@ -31,7 +32,8 @@ def test_the_shipped_rules_rank_red_flags_first_and_cover_every_reason() -> None
         (("  staff_reply: {priority: 60, after_days: 0}\n", ""), "missing reasons: staff_reply"),
         (("red_flag:", "redflag:"), "field reasons.redflag: unknown reason"),
         (("within_days: 30", "within_days: soon"), "field within_days"),
-        (("special_bonus: 100", "special_bonus: 100\nbonus: 1"), "field bonus: unknown field"),
+        (("special_bonus: 50", "special_bonus: 50\nbonus: 1"), "field bonus: unknown field"),
+        (("urgent: true", "urgent: 'yes'"), "reason red_flag, field urgent: expected true or false"),
     ],
 )
 def test_a_mistake_names_where_it_is(tmp_path: Path, change: tuple[str, str], where: str) -> None:

@@ -20,7 +20,6 @@ from bot.domain.clock import Clock
 from bot.domain.schedule import SendPolicy
 from bot.services.container import Services
 from bot.services.ports import Channel
-from bot.services.worklist import calling_hours
 from bot.settings import Settings
 from bot.storage.store import Store
 from bot.templating import Renderer
@@ -65,7 +64,7 @@ def open_channels(
     if web is not None:
         channels[ChannelName.SMS] = sms.channel if sms is not None else web.channel
     # the nurses are on the staff side, which is Telegram: always there
-    phone = PhoneChannel(store, renderer, clock, settings.locale, calling_hours(settings, policy))
+    phone = PhoneChannel(store, renderer, clock, settings.locale)
     channels[ChannelName.PHONE] = phone
     return OpenedChannels(channels, pacers, wechat, web, sms, phone)
 

@@ -166,8 +166,9 @@ async def silent_patient(sim: Simulation, cast: Cast) -> None:
 
 
 async def supervisor_reports(sim: Simulation, cast: Cast) -> None:
-    """The supervisor asks for this month's statistics, the Excel report and the charts."""
-    for command in ("/stats", "/report", "/chart"):
+    """The supervisor asks for this month's statistics, the calls' figures, the Excel report
+    and the charts."""
+    for command in ("/stats", "/calls stats", "/report", "/chart"):
         await sim.staff_command(cast.supervisor, command)
 
 

@@ -117,6 +117,14 @@ class Simulation:
         self._collect(about, member)
         return data
 
+    async def staff_tap(self, member: Person, pattern: str) -> str:
+        """A staff member presses a button in their own chat with the bot; return its data."""
+        label, data, _ = self.button(member.chat_id, pattern)
+        self._note_input(member, f"[{label}]")
+        await self.harness.press(member.chat_id, data, user_id=member.chat_id)
+        self._collect(member, member)
+        return data
+
     async def run_until(self, moment: datetime) -> None:
         """Let time pass, running the dispatcher job every TICK as the bot would."""
         while self.now < moment:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from bot.demo.call_scenario import call_again, first_calls, on_the_phone, worklist_note
 from bot.demo.cast import Cast, cast_of
 from bot.demo.scenario import (
     confirm_reexam,
@@ -116,6 +117,17 @@ async def check_in_day(sim: Simulation, cast: Cast) -> int:
     return case_id
 
 
+async def phone_days(sim: Simulation) -> None:
+    """Monday's calling hours: the nurse works the worklist; Tuesday the unanswered number
+    comes back."""
+    nurse = on_the_phone(sim)
+    await sim.run_until(at(sim, "2025-11-17", "14:05"))  # the handbook's winter hours
+    await worklist_note(sim, nurse)
+    await first_calls(sim, nurse)
+    await sim.run_until(at(sim, "2025-11-18", "14:05"))
+    await call_again(sim, nurse)
+
+
 async def last_days(sim: Simulation, cast: Cast, case_id: int) -> None:
     """The complaint is closed, reminders are answered, the silent patient's check-in fails."""
     await sim.run_until(at(sim, "2025-11-17", "08:05"))
@@ -124,6 +136,7 @@ async def last_days(sim: Simulation, cast: Cast, case_id: int) -> None:
     await confirm_reexam(sim, cast)
     await sim.run_until(at(sim, "2025-11-17", "10:00"))
     await nurse_closes_complaint(sim, cast, case_id)
+    await phone_days(sim)
     await sim.run_until(at(sim, "2025-11-19", "09:05"))
     await confirm_reexam(sim, cast)
     await sim.run_until(at(sim, "2025-11-19", "12:00"))

@@ -17,7 +17,6 @@ END = "end"  # the "call ended" button
 CHECK_CHARS = 6
 ATTEMPT_DIGITS = 18
 WHO = f"{Prefix.PHONE_RELAY}:who:"  # choice ids of "who answered the phone"
-STAFF_REPLY_PRIORITY = 100  # a staff answer owed to a patient is called before routine steps
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,8 @@ def _task(
     worklist: Worklist, episode: Episode, reason: CallReason, after: datetime, key: str
 ) -> NewCallTask:
     rule = worklist.rules.reasons[reason]
-    due = first_call_time(after + timedelta(days=rule.after_days), worklist.hours)
+    earliest = after + timedelta(days=rule.after_days)
+    due = earliest if rule.urgent else first_call_time(earliest, worklist.hours)
     priority = worklist.rules.priority(reason, worklist.is_special(episode))
     return NewCallTask(key, episode.id, episode.department_id, reason, priority, due)
 

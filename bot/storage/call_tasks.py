@@ -122,6 +122,12 @@ class CallTaskRepository:
         async with self._engine.connect() as conn:
             return (await conn.execute(query.limit(1))).scalar_one_or_none()
 
+    async def stays_owed(self, reason: CallReason) -> int:
+        """Count the stays ever owed a call for this reason (open, done or closed)."""
+        query = select(func.count(t.c.episode_id.distinct())).where(t.c.reason == reason.value)
+        async with self._engine.connect() as conn:
+            return int((await conn.execute(query)).scalar_one())
+
     async def held_by(self, user: int, now: datetime) -> CallTask | None:
         """Return the open task this nurse holds a live claim on, if any."""
         query = select(t).where(

@@ -3,6 +3,8 @@ call, to read out; with no call in progress it is kept, and a call is owed to re
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.domain.calls import CallReason
 from bot.domain.channel_messages import (
     Address,
@@ -15,10 +17,10 @@ from bot.domain.channel_messages import (
 )
 from bot.domain.clock import Clock
 from bot.domain.notice_kinds import notice_kind
-from bot.domain.phone_relay import STAFF_REPLY_PRIORITY, encode_end, encode_relay
-from bot.domain.schedule import SendPolicy
+from bot.domain.phone_relay import encode_end, encode_relay
 from bot.domain.worklist.timing import first_call_time
 from bot.services.ports import StaffDesk
+from bot.services.worklist import Worklist
 from bot.storage.call_tasks import NewCallTask
 from bot.storage.phone_calls import CallInProgress
 from bot.storage.records import Contact
@@ -31,16 +33,15 @@ class PhoneChannel:
 
     name = ChannelName.PHONE
 
-    def __init__(
-        self, store: Store, renderer: Renderer, clock: Clock, locale: str, hours: SendPolicy
-    ) -> None:
-        self.store, self.renderer, self.clock = store, renderer, clock
-        self.locale, self.hours = locale, hours
+    def __init__(self, store: Store, renderer: Renderer, clock: Clock, locale: str) -> None:
+        self.store, self.renderer, self.clock, self.locale = store, renderer, clock, locale
         self.desk: StaffDesk | None = None  # connected once the staff desk is built
+        self.worklist: Worklist | None = None  # its rules and calling hours owe the calls
 
-    def connect(self, desk: StaffDesk) -> None:
-        """Relay through this staff desk (it is built over the send path, after the channels)."""
-        self.desk = desk
+    def connect(self, desk: StaffDesk, worklist: Worklist) -> None:
+        """Relay through this staff desk, and owe calls by this worklist's rules (both are
+        built over the send path, after the channels)."""
+        self.desk, self.worklist = desk, worklist
 
     async def transmit(self, address: Address, message: Outgoing) -> Sent:
         """Show the message to the nurse on the contact's call, or keep it for a call owed."""
@@ -82,6 +83,17 @@ class PhoneChannel:
         rows.append((Choice(encode_end(attempt_id), end),))
         return Outgoing(text, tuple(rows))
 
+    async def _owe_call(self, key: str, episode_id: int, now: datetime) -> None:
+        """Owe the call that reads a kept message out, by the worklist's rules."""
+        episode, worklist = await self.store.episodes.get(episode_id), self.worklist
+        assert episode is not None and worklist is not None  # a foreign key; connected
+        priority = worklist.rules.priority(CallReason.STAFF_REPLY, worklist.is_special(episode))
+        due = first_call_time(now, worklist.hours)
+        owed = NewCallTask(
+            key, episode.id, episode.department_id, CallReason.STAFF_REPLY, priority, due
+        )
+        await self.store.call_tasks.add(owed, now)
+
     async def _keep(self, address: Address, contact: Contact, message: Outgoing) -> Sent:
         """Keep the message for the next call that reaches the patient, and owe that call."""
         now = self.clock.now()
@@ -90,15 +102,5 @@ class PhoneChannel:
         )
         reason = CallReason.STAFF_REPLY
         if await self.store.call_tasks.open_for(contact.episode_id, reason) is None:
-            episode = await self.store.episodes.get(contact.episode_id)
-            assert episode is not None  # contacts.episode_id is a foreign key
-            owed = NewCallTask(
-                f"reply:{contact.id}:{held}",
-                episode.id,
-                episode.department_id,
-                reason,
-                STAFF_REPLY_PRIORITY,
-                first_call_time(now, self.hours),
-            )
-            await self.store.call_tasks.add(owed, now)
+            await self._owe_call(f"reply:{contact.id}:{held}", contact.episode_id, now)
         return Sent(address, f"held:{held}")

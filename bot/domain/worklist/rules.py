@@ -12,6 +12,7 @@ from bot.domain.data_files import DataFileError
 RULES_FILE = Path(__file__).resolve().parents[3] / "messages" / "calls" / "worklist.yaml"
 TOP_FIELDS = ("reasons", "special_bonus", "within_days")
 REASON_FIELDS = ("priority", "after_days")
+OPTIONAL_REASON_FIELDS = ("urgent",)
 MAX_NUMBER = 10_000
 
 
@@ -21,6 +22,7 @@ class ReasonRule:
 
     priority: int
     after_days: int
+    urgent: bool = False  # due at once, any day and hour: not held for the calling hours
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,12 @@ def load_worklist_rules(path: Path = RULES_FILE) -> WorklistRules:
 
 
 def _reason(raw: object, where: _Where) -> ReasonRule:
-    fields = data_files.checked_fields(raw, where, None, REASON_FIELDS, REASON_FIELDS)
+    allowed = REASON_FIELDS + OPTIONAL_REASON_FIELDS
+    fields = data_files.checked_fields(raw, where, None, allowed, REASON_FIELDS)
     return ReasonRule(
         _number(fields["priority"], where, "priority"),
         _number(fields["after_days"], where, "after_days"),
+        data_files.as_bool(fields.get("urgent", False), where, "urgent"),
     )
 
 
