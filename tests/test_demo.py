@@ -99,10 +99,10 @@ def test_the_supervisors_figures_match_the_story(demo: tuple[Path, str]) -> None
     stats = sections(demo[0])["主管"]
     for figure in (
         "出院 20 人,可随访 18 人,已开通 18 人",  # 6 in chats, 12 reached by SMS
-        "已随访 15 人,成功 6 人,成功率 40.0%",
-        "按渠道(已随访 / 成功):Telegram 5 / 4 人,微信 0 / 0 人,短信 10 / 2 人",
-        "随访失败:无应答 9",
-        "投诉 2 件,按时答复 2 件(100.0%),超期 0 件",  # the chat's and the SMS patient's
+        "已随访 15 人,成功 7 人,成功率 46.7%",  # one reached on the phone
+        "按渠道(已随访 / 成功):Telegram 5 / 4 人,微信 0 / 0 人,短信 10 / 2 人,电话 1 / 1 人",
+        "随访失败:无应答 8",
+        "投诉 3 件,按时答复 2 件(66.7%),超期 0 件",  # chat, SMS; the phone's is not due
         "表扬 1 件",
         "病情预警 1 次",
         "已服 3,跳过 0,未回复 33",  # the SMS patients leave their reminders unanswered
@@ -125,7 +125,7 @@ def test_the_report_and_the_charts_are_written(demo: tuple[Path, str]) -> None:
         "全部回答",
         "电话回访与目标",
     ]
-    assert len(list(book["投诉登记表"].iter_rows(values_only=True))) == 1 + 2
+    assert len(list(book["投诉登记表"].iter_rows(values_only=True))) == 1 + 3
     header, praised = book["表扬登记表"].iter_rows(values_only=True)
     assert str(praised[header.index("表扬处理情况")]).startswith("已转达被表扬人(李护士,")
     for chart in ("chart-trend-2025-11.png", "chart-departments-2025-11.png"):
@@ -219,3 +219,22 @@ def test_every_patient_reached_by_sms_is_on_the_worklist_from_the_first_step(
 ) -> None:
     owed, called = asyncio.run(demo_sms_stays(demo[0] / DATABASE))
     assert len(owed) >= 10 and owed == called  # the stays whose first check-in came
+
+
+def test_the_nurse_works_the_worklist_and_stats_show_the_rate_against_the_target(
+    demo: tuple[Path, str],
+) -> None:
+    calls = sections(demo[0])["电话回访"]
+    first, again = calls.index("[11-17 14:05]"), calls.index("[11-18 14:05]")
+    monday, tuesday = calls[first:again], calls[again:]
+    assert "staff 李护士 → bot:[无人接听]" in monday
+    assert "将于 11-18 14:00 再次拨打" in monday  # the next working day's calling hours
+    assert "staff 李护士 → bot:[已接通]" in monday and "staff 李护士 → bot:[患者本人]" in monday
+    assert "📝 投诉登记" in monday and "来源:电话回访,由 李护士 代为录入" in monday
+    assert f"staff 李护士 → bot:{SCRIPT['call_complaint']}" in monday
+    assert "您的回答我们已经记录好了" in monday  # the whole check-in, to its end
+    assert "此前拨打:\n              · 11-17 14:05 李护士 无人接听" in tuesday
+    stats = sections(demo[0])["主管"]
+    assert "出院患者回访率(以本期全部出院患者为分母)" in stats
+    assert "目标 70% 未达标" in stats
+    assert "短信/网页 2 人,电话 1 人" in stats

@@ -4,12 +4,16 @@ the patient's. Through the real Application; the nurse takes each call with /cal
 
 from __future__ import annotations
 
+from sqlalchemy import delete
+
 from bot.demo.harness import BotHarness
 from bot.domain.calls import CallReason
 from bot.domain.channel_messages import ChannelName
 from bot.domain.roles import Role
 from bot.storage.records import Contact
 from bot.storage.schema import scheduled_messages as m
+from bot.storage.schema import settings_cache
+from bot.storage.tallies import VERSION_KEY
 from tests.harness import enrol, local, record, seed
 from tests.phone_calls import (
     end_call,
@@ -211,6 +215,28 @@ async def test_the_step_answered_by_phone_is_settled_on_the_patients_chat(
     assert (row.status, row.failure_reason) == ("answered", "other_contact")
     await harness.tick()
     assert harness.telegram.sent(612) == []  # never asked again in the chat
+
+
+async def test_a_checkin_sent_in_chat_and_answered_by_phone_counts_the_phone_alone(
+    harness: BotHarness,
+) -> None:
+    await start(harness)
+    await enrol(harness, 612, "ZY002")
+    await harness.tick()  # the day-3 check-in goes to the chat; no answer there
+    assert harness.telegram.sent(612)
+    attempt = await phone_checkin(harness)
+    for question, value in HAPPY_PATH:
+        await nurse_answers(harness, NURSE, attempt, question, value)
+    kept = await _reached_by_channel(harness)
+    assert kept == {"phone": 1, "telegram": 0}  # reached by phone only, counted once
+    async with harness.services.store.engine.begin() as conn:  # as if from before the tallies
+        await conn.execute(delete(settings_cache).where(settings_cache.c.key == VERSION_KEY))
+    assert await _reached_by_channel(harness) == kept  # the recount agrees
+
+
+async def _reached_by_channel(harness: BotHarness) -> dict[str, int]:
+    stats = await november_stats(harness)
+    return {c.channel: c.reached for c in stats.channels if c.channel in ("phone", "telegram")}
 
 
 async def test_a_relative_on_the_phone_answers_for_the_patient(harness: BotHarness) -> None:

@@ -30,7 +30,7 @@ def call_rows(figures: CallFigures, words: dict[str, str], labels: Labels) -> li
 
 
 def _coverage(c: Coverage, scope: str, target: float, words: dict[str, str]) -> list[Row]:
-    met = words["no_stays"] if c.met is None else words["met" if c.met else "missed"]
+    met = words["no_stays"] if c.met is None else words["met" if c.met else "not_met"]
     return [
         (words["discharged"], scope, c.discharged),
         (words["reached"], scope, c.reached),

@@ -52,7 +52,7 @@ class OpenCase:
 def stay_eligible() -> ColumnElement[bool]:
     """A stay that may be called: consent on the list, not excluded, the patient followed
     (not deceased, in dispute or erased), no contact of the patient withdrawn."""
-    withdrawn = contacts.alias("withdrawn")
+    withdrawn = contacts.alias("withdrawn_contact")
     return and_(
         episodes.c.consent.is_(True),
         or_(episodes.c.exclusion.is_(None), episodes.c.exclusion.in_(PATIENT_LEVEL_EXCLUSIONS)),

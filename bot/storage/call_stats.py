@@ -110,7 +110,7 @@ class CallStatsRepository:
         """Return the tasks whose calls found no one in the period: how many were called again
         after it before the period ended, how many still wait."""
         missed = (
-            select(a.c.task_id, func.min(a.c.started_at).label("missed"))
+            select(a.c.task_id, func.min(a.c.started_at).label("first_unanswered"))
             .select_from(a.join(t, t.c.id == a.c.task_id))
             .where(*_in_period(a.c.started_at, scope), a.c.outcome.in_(RETRIED))
             .group_by(a.c.task_id)
@@ -119,7 +119,7 @@ class CallStatsRepository:
         again = call_attempts.alias("again")
         later = exists().where(
             again.c.task_id == missed.c.task_id,
-            again.c.started_at > missed.c.missed,
+            again.c.started_at > missed.c.first_unanswered,
             again.c.started_at < scope.end,
         )
         query = select(

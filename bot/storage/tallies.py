@@ -5,7 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, case, delete, exists, func, insert, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -193,7 +206,7 @@ async def _rebuild(conn: AsyncConnection, now: datetime) -> None:
             plan,
             m.c.step_key,
             func.sum(case((m.c.tries >= 1, 1), else_=0)),
-            func.sum(case((m.c.status == MessageStatus.ANSWERED.value, 1), else_=0)),
+            func.sum(case((_answered_here(), 1), else_=0)),
         )
         .select_from(
             m.join(episodes, episodes.c.id == m.c.episode_id).join(
@@ -246,6 +259,16 @@ async def _recount_final_answers(conn: AsyncConnection) -> None:
     await conn.execute(update(m).where(m.c.id.in_(answered)).values(final_answer=answer))
 
 
+def _answered_here() -> ColumnElement[bool]:
+    """A row answered by its own contact (not settled by an answer in another chat), as the
+    counts kept as answers come count it."""
+    other = FailureReason.OTHER_CONTACT.value
+    return and_(
+        m.c.status == MessageStatus.ANSWERED.value,
+        or_(m.c.failure_reason.is_(None), m.c.failure_reason != other),
+    )
+
+
 async def _recount_channels(conn: AsyncConnection, hour: Any, now: datetime) -> None:
     """Fill every stay's channels from the stored check-ins, then their tallies."""
     await conn.execute(delete(ec))
@@ -266,7 +289,7 @@ async def _recount_channels(conn: AsyncConnection, hour: Any, now: datetime) -> 
             m.c.episode_id == ec.c.episode_id,
             contacts.c.channel == ec.c.channel,
             checkin,
-            m.c.status == MessageStatus.ANSWERED.value,
+            _answered_here(),
         )
     )
     await conn.execute(update(ec).where(exists(answered)).values(reached_at=now))
