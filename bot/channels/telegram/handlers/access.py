@@ -10,6 +10,7 @@ from bot.channels.telegram.context import AppContext
 from bot.channels.telegram.handlers.replies import send
 from bot.domain.periods import Period, period_from_words
 from bot.domain.roles import Permission, is_allowed
+from bot.services.statistics import department_id
 from bot.storage.records import Episode, StaffMember
 
 REFUSALS = {
@@ -76,3 +77,28 @@ async def report_request(
         await send(context, update.effective_chat.id, "stats/usage", error=str(error))
         return None
     return ReportRequest(member, period, rest)
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Whose figures a report shows: a department (its id and name), or the whole hospital."""
+
+    department_id: int | None
+    name: str | None
+
+
+async def report_scope(
+    update: Update, context: AppContext, request: ReportRequest, usage: str
+) -> ReportScope | None:
+    """Return the member's own department, or for the office the department named after the
+    period; None (the member told with the `usage` template) for a name that is not one."""
+    member, rest = request.member, request.rest
+    if member.department_id is not None or not rest:
+        return ReportScope(member.department_id, member.department)
+    name = " ".join(rest)
+    found = await department_id(context.services.store, name)
+    if found is None:
+        assert update.effective_chat is not None
+        await send(context, update.effective_chat.id, usage, error=name)
+        return None
+    return ReportScope(found, name)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.channels.telegram.context import AppContext
-from bot.channels.telegram.handlers.access import member_allowed, report_request
+from bot.channels.telegram.handlers.access import member_allowed, report_request, report_scope
 from bot.channels.telegram.handlers.replies import refuse_button, send, send_text, settle
 from bot.domain.calls import ReviewVerdict
 from bot.domain.channel_messages import Outgoing
@@ -22,7 +22,6 @@ from bot.services.call_stats import (
     review_id,
     sampled_call,
 )
-from bot.services.statistics import department_id
 from bot.storage.records import DialogState
 
 
@@ -33,15 +32,11 @@ async def on_call_stats(update: Update, context: AppContext) -> None:
     if request is None:
         return
     assert update.effective_chat is not None
-    services, chat_id = context.services, update.effective_chat.id
-    member, period, rest = request.member, request.period, request.rest
-    scope_id, scope_name = member.department_id, member.department
-    if scope_id is None and rest:
-        scope_name = " ".join(rest)
-        scope_id = await department_id(services.store, scope_name)
-        if scope_id is None:
-            await send(context, chat_id, "call_reports/stats_usage", error=scope_name)
-            return
+    services, chat_id, period = context.services, update.effective_chat.id, request.period
+    scope = await report_scope(update, context, request, "call_reports/stats_usage")
+    if scope is None:
+        return
+    scope_id, scope_name = scope.department_id, scope.name
     figures = await call_figures(services.store, services.settings, period, scope_id)
     name = scope_name or services.renderer.render("stats/whole_hospital", services.locale)
     text = call_stats_text(services.renderer, services.locale, figures, period.label, name)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.channels.telegram.context import AppContext
-from bot.channels.telegram.handlers.access import report_request
-from bot.channels.telegram.handlers.replies import send, send_text
+from bot.channels.telegram.handlers.access import report_request, report_scope
+from bot.channels.telegram.handlers.replies import send_text
 from bot.channels.telegram.handlers.stats_drill import drill_buttons
 from bot.domain.channel_messages import Outgoing
 from bot.services.call_stats import coverage_figures
-from bot.services.statistics import Summary, compute_stats, department_id, summary_text
+from bot.services.statistics import Summary, compute_stats, summary_text
 
 
 async def on_stats(update: Update, context: AppContext) -> None:
@@ -19,15 +19,11 @@ async def on_stats(update: Update, context: AppContext) -> None:
     if request is None:
         return
     assert update.effective_chat is not None
-    services, chat_id = context.services, update.effective_chat.id
-    member, period, rest = request.member, request.period, request.rest
-    scope_id, scope_name = member.department_id, member.department
-    if scope_id is None and rest:
-        scope_name = " ".join(rest)
-        scope_id = await department_id(services.store, scope_name)
-        if scope_id is None:
-            await send(context, chat_id, "stats/usage", error=scope_name)
-            return
+    services, chat_id, period = context.services, update.effective_chat.id, request.period
+    scope = await report_scope(update, context, request, "stats/usage")
+    if scope is None:
+        return
+    scope_id, scope_name = scope.department_id, scope.name
     stats = await compute_stats(
         services.store,
         services.scheduling.surveys,
