@@ -1,7 +1,8 @@
 """Benchmark: /stats over 1,000,000 answers and 100,000 patients in SQLite.
 
 Run: .venv/bin/python -m benchmarks.stats_scale [--patients 100000] [--runs 5]
-Prints the median time of the statistics for a month, hospital-wide and for one department.
+Prints the median time of /stats for a month (its figures and the rate over all discharges),
+hospital-wide and for one department, the figures alone, and the call figures.
 Patients are spread over three plans (reply rates per plan and step), 2% complain (on-time
 share per department) and each has a medicine reminder (adherence). The rows are filled with
 raw SQL, so their counts are computed once first (as an upgraded database does at its first
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import inspect
 import random
 import sqlite3
 import statistics
@@ -20,14 +20,10 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from benchmarks.common import migrated_sqlite
-from bot.domain.periods import Period, month_period
-from bot.domain.stats import Stats
-from bot.domain.surveys.model import Survey
-from bot.services.call_stats import call_figures
+from bot.domain.periods import month_period
+from bot.services.call_stats import call_figures, stats_with_coverage
 from bot.services.planning import load_scheduling
 from bot.services.statistics import compute_stats
 from bot.storage.store import Store
@@ -203,40 +199,31 @@ def _value(rng: random.Random, kind: str) -> str:
     return kind
 
 
-async def measure(url: str, runs: int) -> tuple[list[float], list[float]]:
-    """Time the statistics hospital-wide and for one department."""
-    settings = make_settings(Path("."), migrated=False)  # only its plans and surveys
+async def measure(url: str, runs: int, coverage: bool) -> tuple[list[float], list[float]]:
+    """Time /stats's figures hospital-wide and for one department: with the rate over all
+    discharges computed beside them (what /stats does), or without it (as before issue 19)."""
+    settings = make_settings(Path("."), migrated=False, database_url=url)
     surveys = load_scheduling(settings, Renderer()).surveys
     store = Store.open(url)
     started = time.perf_counter()
     await rebuild_if_needed(store.engine, datetime.now(UTC))  # once, for rows filled raw
     print(f"one-time count of the filled rows: {time.perf_counter() - started:.1f} s")
-    zone, period = ZoneInfo("Asia/Shanghai"), month_period("2026-11")
+    period = month_period("2026-11")
     whole: list[float] = []
     one: list[float] = []
     for _ in range(runs):
         for department, times in ((None, whole), (2, one)):
             started = time.perf_counter()
-            stats = await _compute(store, surveys, zone, period, department)
+            if coverage:
+                stats, _ = await stats_with_coverage(store, surveys, settings, period, department)
+            else:
+                stats = await compute_stats(
+                    store, surveys, settings.zone, period, department, min_answers=20
+                )
             times.append(1000 * (time.perf_counter() - started))
             assert stats.discharged > 0
     await store.close()
     return whole, one
-
-
-async def _compute(
-    store: Store,
-    surveys: dict[str, Survey],
-    zone: ZoneInfo,
-    period: Period,
-    department: int | None,
-) -> Stats:
-    """compute_stats with the default minimum sample where it takes one (so the same script
-    times a checkout from before that setting)."""
-    compute: Any = compute_stats
-    if "min_answers" in inspect.signature(compute).parameters:
-        return cast(Stats, await compute(store, surveys, zone, period, department, min_answers=20))
-    return cast(Stats, await compute(store, surveys, zone, period, department))
 
 
 async def measure_calls(url: str, runs: int) -> tuple[list[float], list[float]]:
@@ -266,15 +253,21 @@ def main() -> None:
         path = Path(folder) / "stats.db"
         url = migrated_sqlite(path)
         fill(path, args.patients)
-        whole, one = asyncio.run(measure(url, args.runs))
+        plain_whole, plain_one = asyncio.run(measure(url, args.runs, coverage=False))
+        whole, one = asyncio.run(measure(url, args.runs, coverage=True))
         calls_whole, calls_one = asyncio.run(measure_calls(url, args.runs))
     answers = args.patients * len(QUESTIONS)
     print(f"{args.patients:,} patients, {answers:,} answers, {3 * args.patients:,} check-ins")
     print(
-        f"stats, whole hospital: median {statistics.median(whole):.0f} ms "
-        f"(runs: {', '.join(f'{t:.0f}' for t in whole)})"
+        f"/stats (figures and the rate over all discharges), whole hospital: median "
+        f"{statistics.median(whole):.0f} ms (runs: {', '.join(f'{t:.0f}' for t in whole)})"
     )
-    print(f"stats, one department: median {statistics.median(one):.0f} ms")
+    print(f"/stats, one department: median {statistics.median(one):.0f} ms")
+    print(
+        f"the figures alone (before issue 19), whole hospital: median "
+        f"{statistics.median(plain_whole):.0f} ms; one department: "
+        f"{statistics.median(plain_one):.0f} ms"
+    )
     print(
         f"call figures, whole hospital: median {statistics.median(calls_whole):.0f} ms "
         f"(runs: {', '.join(f'{t:.0f}' for t in calls_whole)})"

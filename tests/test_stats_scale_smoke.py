@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from benchmarks.common import migrated_sqlite
-from benchmarks.stats_scale import PLANS, _compute, fill, measure
+from benchmarks.stats_scale import PLANS, fill, measure
+from bot.domain.call_figures import CoverageFigures
 from bot.domain.periods import month_period
 from bot.domain.stats import Stats
+from bot.services.call_stats import stats_with_coverage
 from bot.services.planning import load_scheduling
 from bot.storage.store import Store
 from bot.templating import Renderer
@@ -20,19 +21,23 @@ def test_the_benchmark_fills_and_times_a_small_cohort(tmp_path: Path) -> None:
     path = tmp_path / "stats.db"
     url = migrated_sqlite(path)
     fill(path, 150)
-    whole, one = asyncio.run(measure(url, runs=1))
-    assert len(whole) == len(one) == 1
+    for with_rate in (False, True):
+        whole, one = asyncio.run(measure(url, runs=1, coverage=with_rate))
+        assert len(whole) == len(one) == 1
+    settings = make_settings(tmp_path, migrated=False, database_url=url)
 
-    async def figures() -> Stats:
-        surveys = load_scheduling(make_settings(tmp_path), Renderer()).surveys
+    async def figures() -> tuple[Stats, CoverageFigures]:
+        surveys = load_scheduling(settings, Renderer()).surveys
         store = Store.open(url)
         try:
-            zone = ZoneInfo("Asia/Shanghai")
-            return await _compute(store, surveys, zone, month_period("2026-11"), None)
+            return await stats_with_coverage(
+                store, surveys, settings, month_period("2026-11"), None
+            )
         finally:
             await store.close()
 
-    stats = asyncio.run(figures())
+    stats, coverage = asyncio.run(figures())
+    assert coverage.hospital.discharged == stats.discharged
     # discharges spread over November in UTC: a few fall after the local month's end
     assert 140 <= stats.discharged <= 150 and 0 < stats.complaints <= 3  # one in fifty
     assert sum(d.complaints for d in stats.departments) == stats.complaints

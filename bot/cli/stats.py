@@ -13,11 +13,10 @@ from bot.domain.call_figures import CoverageFigures
 from bot.domain.clock import SystemClock
 from bot.domain.periods import month_period, range_period
 from bot.domain.stats import Stats
-from bot.services.call_stats import coverage_as_dict, coverage_figures
+from bot.services.call_stats import coverage_as_dict, stats_with_coverage
 from bot.services.planning import load_scheduling
 from bot.services.statistics import (
     Summary,
-    compute_stats,
     department_id,
     stats_as_dict,
     summary_text,
@@ -53,10 +52,7 @@ def stats_command(
         scope = await department_id(store, department) if department else None
         if department and scope is None:
             return None
-        stats = await compute_stats(
-            store, surveys, settings.zone, period, scope, min_answers=settings.rank_min_answers
-        )
-        return stats, await coverage_figures(store, settings, period, scope)
+        return await stats_with_coverage(store, surveys, settings, period, scope)
 
     found = with_store(settings, work)
     if found is None:

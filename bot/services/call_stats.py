@@ -13,7 +13,10 @@ from bot.domain.calls import ReviewVerdict
 from bot.domain.channel_messages import Choice, Outgoing
 from bot.domain.choices import Prefix
 from bot.domain.periods import Period
+from bot.domain.stats import Stats
+from bot.domain.surveys.model import Survey
 from bot.services.importing import special_groups
+from bot.services.statistics import compute_stats
 from bot.settings import Settings
 from bot.storage.call_samples import SampledCall
 from bot.storage.stats_scope import Scope
@@ -42,6 +45,24 @@ async def coverage_figures(
     hospital = total_coverage(listed)
     figures = CoverageFigures(targets_of(settings), hospital, listed, special)
     return figures.judged()
+
+
+async def stats_with_coverage(
+    store: Store,
+    surveys: dict[str, Survey],
+    settings: Settings,
+    period: Period,
+    department: int | None,
+) -> tuple[Stats, CoverageFigures]:
+    """Compute /stats's figures and the rate over all discharges side by side (each part on
+    its own read-only connection)."""
+    return await asyncio.gather(
+        compute_stats(
+            store, surveys, settings.zone, period, department,
+            min_answers=settings.rank_min_answers,
+        ),
+        coverage_figures(store, settings, period, department),
+    )  # fmt: skip
 
 
 async def call_figures(

@@ -9,8 +9,8 @@ from bot.channels.telegram.handlers.access import report_request, report_scope
 from bot.channels.telegram.handlers.replies import send_text
 from bot.channels.telegram.handlers.stats_drill import drill_buttons
 from bot.domain.channel_messages import Outgoing
-from bot.services.call_stats import coverage_figures
-from bot.services.statistics import Summary, compute_stats, summary_text
+from bot.services.call_stats import stats_with_coverage
+from bot.services.statistics import Summary, summary_text
 
 
 async def on_stats(update: Update, context: AppContext) -> None:
@@ -24,15 +24,9 @@ async def on_stats(update: Update, context: AppContext) -> None:
     if scope is None:
         return
     scope_id, scope_name = scope.department_id, scope.name
-    stats = await compute_stats(
-        services.store,
-        services.scheduling.surveys,
-        services.settings.zone,
-        period,
-        scope_id,
-        min_answers=services.settings.rank_min_answers,
+    stats, coverage = await stats_with_coverage(
+        services.store, services.scheduling.surveys, services.settings, period, scope_id
     )
-    coverage = await coverage_figures(services.store, services.settings, period, scope_id)
     name = scope_name or services.renderer.render("stats/whole_hospital", services.locale)
     about = Summary(
         period.label, name, services.scheduling.plans, services.settings.rank_min_answers
