@@ -7,9 +7,10 @@ import asyncio
 from sqlalchemy import select
 
 from bot.demo.harness import BotHarness
-from bot.domain.calls import CallOutcome, CallStatus
+from bot.domain.calls import CallOutcome, CallReason, CallStatus
 from bot.domain.choices import Prefix
 from bot.domain.worklist.timing import next_working_day
+from bot.storage.call_tasks import NewCallTask
 from bot.storage.schema import call_attempts, call_tasks, patients
 from tests.call_cohort import (
     DAY3_CALLS_OPEN,
@@ -120,6 +121,24 @@ async def test_two_nurses_claiming_at_once_never_get_the_same_call(harness: BotH
         store.call_tasks.claim_next(OTHER_NURSE, department, now, until),
     )
     assert one is not None and two is not None and one.id != two.id
+
+
+async def test_a_call_assigned_to_a_nurse_goes_to_her_alone(harness: BotHarness) -> None:
+    await _ready(harness)
+    store, now = harness.services.store, harness.clock.now()
+    until = later(now, minutes=15)
+    episode = await store.episodes.latest_for("ZY001")
+    assert episode is not None
+    assigned = NewCallTask(
+        "test:assigned", episode.id, episode.department_id, CallReason.QUESTION, 10_000, now,
+        assignee=OTHER_NURSE,
+    )  # fmt: skip
+    assert await store.call_tasks.add(assigned, now)
+    department = episode.department_id
+    mine = await store.call_tasks.claim_next(NURSE, department, now, until)
+    assert mine is not None and mine.key != "test:assigned"  # the top call is not hers
+    theirs = await store.call_tasks.claim_next(OTHER_NURSE, department, now, until)
+    assert theirs is not None and theirs.key == "test:assigned"
 
 
 async def test_nothing_due_says_so_with_the_calls_due_later_today(harness: BotHarness) -> None:

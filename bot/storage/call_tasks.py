@@ -12,6 +12,7 @@ from sqlalchemy.engine import Row
 from bot.domain.calls import CallOutcome, CallReason, CallStatus
 from bot.storage.connections import Connections
 from bot.storage.schema import call_tasks as t
+from bot.storage.schema import cases
 
 CLAIM_RACE_TRIES = 5  # candidates tried when other nurses take the first ones meanwhile
 
@@ -28,6 +29,7 @@ class NewCallTask:
     due_at: datetime
     step: str | None = None
     case_id: int | None = None
+    assignee: int | None = None  # the one nurse who may take it (None: any of the ward)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,13 @@ def _free(now: datetime) -> ColumnElement[bool]:
     return or_(t.c.claimed_until.is_(None), t.c.claimed_until <= now)
 
 
+def _for(user: int) -> ColumnElement[bool]:
+    """A task this nurse may take: assigned to no one, or to her (the task's assignee, else
+    the assignee its case has now in the staff group)."""
+    assignee = func.coalesce(t.c.assignee, cases.c.assignee_id)
+    return or_(assignee.is_(None), assignee == user)
+
+
 def _in(department_id: int | None) -> ColumnElement[bool]:
     return true() if department_id is None else t.c.department_id == department_id
 
@@ -87,6 +96,7 @@ class CallTaskRepository:
             "key": task.key, "episode_id": task.episode_id,
             "department_id": task.department_id, "reason": task.reason.value,
             "step": task.step, "case_id": task.case_id, "priority": task.priority,
+            "assignee": task.assignee,
             "due_at": task.due_at, "tries": 0, "status": CallStatus.OPEN.value,
             "created_at": now,
         }  # fmt: skip
@@ -137,11 +147,12 @@ class CallTaskRepository:
             row = (await conn.execute(query.order_by(t.c.id))).first()
         return None if row is None else _task(row)
 
-    def _due(self, department_id: int | None, now: datetime) -> Select[tuple[int]]:
+    def _due(self, user: int, department_id: int | None, now: datetime) -> Select[tuple[int]]:
         return (
             select(t.c.id)
+            .select_from(t.outerjoin(cases, cases.c.id == t.c.case_id))
             .where(t.c.status == CallStatus.OPEN.value, t.c.due_at <= now, _free(now))
-            .where(_in(department_id))
+            .where(_in(department_id), _for(user))
             .order_by(t.c.priority.desc(), t.c.due_at, t.c.id)
         )
 
@@ -152,7 +163,8 @@ class CallTaskRepository:
         until `until`; of two nurses claiming at once, each gets a different task."""
         for _ in range(CLAIM_RACE_TRIES):
             async with self._engine.begin() as conn:
-                task_id = (await conn.execute(self._due(department_id, now).limit(1))).scalar()
+                first = self._due(user, department_id, now).limit(1)
+                task_id = (await conn.execute(first)).scalar()
                 assert task_id is None or isinstance(task_id, int)
                 if task_id is None:
                     return None
