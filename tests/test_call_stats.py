@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -16,6 +18,7 @@ from bot.demo.harness import BotHarness
 from bot.domain.call_figures import Coverage, target_met
 from tests.call_records import CHIEF_B, NURSE, OFFICE, build_calls
 from tests.call_test_helpers import november
+from tests.harness import local, record, seed
 from tests.stats_cohort import A, B
 
 
@@ -124,3 +127,20 @@ def _cli(output: str) -> str:
     result = CliRunner().invoke(app, ["stats", "--month", "2026-11", "--format", output])
     assert result.exit_code == 0, result.output
     return result.stdout
+
+
+async def test_special_by_diagnosis_counts_stays_with_no_flags_too(
+    harness: BotHarness, tmp_path: Path
+) -> None:
+    await build_calls(harness)
+    unflagged = record("Q5", department=A, discharged_at=local("2026-11-10"))
+    await seed(harness.settings, replace(unflagged, diagnosis="慢性阻塞性肺疾病急性加重"))
+    assert (await november(harness)).coverage.special.discharged == 3  # Q1-Q3: flags, plan
+    groups = tmp_path / "special_groups.yaml"
+    groups.write_text(
+        "flag_keywords: [急诊, 慢病]\ndiagnosis_keywords: [慢性阻塞]\nplans: [chronic]\n",
+        encoding="utf-8",
+    )
+    harness.settings = harness.settings.model_copy(update={"special_groups_file": groups})
+    await harness.restart()
+    assert (await november(harness)).coverage.special.discharged == 4  # and Q5, by diagnosis

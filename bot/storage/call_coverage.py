@@ -9,7 +9,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, false, func, literal_column, or_, select, union
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    union,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.call_figures import Coverage
@@ -25,6 +36,7 @@ from bot.storage.schema import (
     episode_channels,
     episodes,
 )
+from bot.storage.schema.people import FLAGGED_STAYS
 from bot.storage.stats_scope import Scope
 
 a, t, ec, e, ct = call_attempts, call_tasks, episode_channels, episodes, channel_tallies
@@ -51,8 +63,10 @@ def phone_stays() -> Select[Any]:
 
 
 def special_condition(groups: SpecialGroups, dialect: str) -> ColumnElement[bool]:
-    """The stay is in a special group: its plan listed, or a word in its flags or diagnosis."""
+    """The stay is in a special group: its plan listed, or a word in its flags or diagnosis
+    (without diagnosis words, only flagged stays can be: their index is read, not the month)."""
     found: list[ColumnElement[bool]] = []
+    flagged = [] if groups.diagnosis_keywords else [FLAGGED_STAYS]
     if groups.plans:
         found.append(e.c.plan.in_(groups.plans))
     for column, words in (
@@ -60,7 +74,7 @@ def special_condition(groups: SpecialGroups, dialect: str) -> ColumnElement[bool
         (e.c.diagnosis, groups.diagnosis_keywords),
     ):
         found += [_mentions(column, fold(word), dialect) for word in words]
-    return or_(*found) if found else false()
+    return and_(*flagged, or_(*found)) if found else false()
 
 
 Counts = dict[int, list[int]]  # department id -> discharged, reached, chat, sms_web, phone

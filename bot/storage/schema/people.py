@@ -16,7 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.sql.expression import true
+from sqlalchemy.sql.expression import or_, true
 
 from bot.storage.schema.base import metadata
 from bot.storage.types import UTCDateTime
@@ -103,6 +103,16 @@ episodes = Table(
         "followed_up_at",
         "reached_at",
     ),
+)
+
+# The stays a special group may take in (a 特殊标记 or a plan named on the list): the 100%
+# target's count reads these alone, not every stay of the month.
+FLAGGED_STAYS = or_(episodes.c.flags.is_not(None), episodes.c.plan.is_not(None))
+Index(
+    "ix_episodes_flagged",
+    episodes.c.discharged_at,
+    sqlite_where=FLAGGED_STAYS,
+    postgresql_where=FLAGGED_STAYS,
 )
 
 invites = Table(
