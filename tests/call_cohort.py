@@ -13,7 +13,7 @@ from bot.domain.calls import CallReason
 from bot.domain.channel_messages import ChannelName
 from bot.domain.discharge.model import DischargeRecord, ExclusionReason
 from bot.domain.enrolment import ConsentDecision
-from bot.domain.messages import MessageKind
+from bot.domain.messages import FailureReason, MessageKind, MessageStatus
 from bot.domain.reach import PreferredChannel
 from bot.domain.roles import Role
 from bot.services.planning import plan_contact
@@ -137,12 +137,23 @@ async def tasks_by_number(harness: BotHarness) -> dict[str, tuple[str, str, int,
 
 async def answer_step(harness: BotHarness, contact: Contact, step: str) -> None:
     """Mark the contact's row of a step answered (as the SMS page records an answer)."""
+    await set_step(harness, contact, step, status=MessageStatus.ANSWERED.value)
+
+
+async def fail_step(harness: BotHarness, contact: Contact, step: str) -> None:
+    """Mark the contact's check-in of a step failed after its tries, as the sweeps do."""
+    failed = MessageStatus.FAILED.value
+    await set_step(harness, contact, step, status=failed, failure_reason=FailureReason.NO_ANSWER)
+
+
+async def set_step(harness: BotHarness, contact: Contact, step: str, **values: str) -> None:
+    """Set columns of the contact's row of a step (its status, why it failed)."""
     m = scheduled_messages
     async with harness.services.store.engine.begin() as conn:
         await conn.execute(
             update(m)
             .where(m.c.contact_id == contact.id, m.c.step_key == step)
-            .values(status="answered", updated_at=harness.clock.now())
+            .values(**values, updated_at=harness.clock.now())
         )
 
 

@@ -7,27 +7,11 @@ from sqlalchemy import update
 from bot.demo.harness import BotHarness
 from bot.domain.calls import CallReason, CallStatus
 from bot.domain.cases import CaseKind, CaseSource, CaseStatus
-from bot.domain.messages import FailureReason, MessageStatus
 from bot.storage.cases import NewCase
 from bot.storage.records import Contact
-from bot.storage.schema import cases, scheduled_messages
-from tests.call_cohort import WARD, Stay, arrange, link, sweep, tasks_by_number
+from bot.storage.schema import cases
+from tests.call_cohort import WARD, Stay, arrange, fail_step, link, sweep, tasks_by_number
 from tests.harness import local
-
-
-async def _fail_step(harness: BotHarness, contact: Contact, step: str) -> None:
-    """Mark the contact's check-in of a step failed after its tries, as the sweeps do."""
-    m = scheduled_messages
-    async with harness.services.store.engine.begin() as conn:
-        await conn.execute(
-            update(m)
-            .where(m.c.contact_id == contact.id, m.c.step_key == step)
-            .values(
-                status=MessageStatus.FAILED.value,
-                failure_reason=FailureReason.NO_ANSWER.value,
-                updated_at=harness.clock.now(),
-            )
-        )
 
 
 async def test_a_failed_check_in_and_red_flags_and_questions_are_owed_calls(
@@ -38,7 +22,7 @@ async def test_a_failed_check_in_and_red_flags_and_questions_are_owed_calls(
     flagged = await link(harness, "ZY201", 7201, "chat")
     asking = await link(harness, "ZY202", 7202, "sms")
     harness.clock.advance(local("2026-11-24", "10:00") - harness.clock.now())
-    await _fail_step(harness, silent, "day3")
+    await fail_step(harness, silent, "day3")
     store, now = harness.services.store, harness.clock.now()
     red = await store.cases.open(_case(CaseKind.RED_FLAG, flagged), now)
     await store.cases.open(_case(CaseKind.QUESTION, asking), now)
