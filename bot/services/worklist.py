@@ -206,12 +206,11 @@ async def _special_stays(
     """Owe a call to each special-group stay with no check-in answered some days (the
     rules' after_days) after its first check-in step, whatever its channel."""
     added, wait = 0, timedelta(days=worklist.rules.reasons[CallReason.SPECIAL].after_days)
-    for episode_id in await store.call_candidates.stays_unanswered(now - SPECIAL_WITHIN, now):
+    since, special = now - SPECIAL_WITHIN, worklist.special
+    for episode_id in await store.call_candidates.stays_unanswered(since, now, special):
         episode = await store.episodes.get(episode_id)
         if added >= limit or episode is None:
             break
-        if not worklist.is_special(episode):
-            continue
         _, planned, _ = planned_messages(scheduling, episode, now)
         first = min(
             (p for p in planned if p.kind is MessageKind.CHECKIN),

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, exists, literal, or_, select
 
 from bot.domain.calls import CallReason, CallStatus
 from bot.domain.cases import CaseKind, CaseStatus
@@ -14,6 +15,8 @@ from bot.domain.channel_messages import ChannelName
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.messages import FailureReason, MessageKind, MessageStatus
 from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS
+from bot.domain.special_groups import SpecialGroups
+from bot.storage.call_coverage import special_condition
 from bot.storage.connections import Connections
 from bot.storage.outbox import followed_patients
 from bot.storage.schema import call_tasks, cases, contacts, episodes, scheduled_messages
@@ -113,9 +116,12 @@ class CallCandidateRepository:
         async with self._engine.connect() as conn:
             return list((await conn.execute(query)).scalars())
 
-    async def stays_unanswered(self, since: datetime, until: datetime) -> list[int]:
-        """Return the eligible latest stays discharged between since and until with no
-        check-in answered and no special call owed yet (the special rule's candidates)."""
+    async def stays_unanswered(
+        self, since: datetime, until: datetime, groups: SpecialGroups
+    ) -> list[int]:
+        """Return the eligible latest stays of the special groups discharged between since
+        and until with no check-in answered and no special call owed yet (the special rule's
+        candidates: chosen in SQL, not read one by one)."""
         answered = select(m.c.episode_id).where(
             m.c.kind == MessageKind.CHECKIN.value, m.c.status == MessageStatus.ANSWERED.value
         )
@@ -130,7 +136,8 @@ class CallCandidateRepository:
             .order_by(episodes.c.discharged_at, episodes.c.id)
         )
         async with self._engine.connect() as conn:
-            return list((await conn.execute(query)).scalars())
+            special = special_condition(groups, conn.dialect.name)
+            return list((await conn.execute(query.where(special))).scalars())
 
     async def answered_steps(self, episode_id: int) -> set[tuple[str, int]]:
         """Return the stay's steps answered on any channel."""
@@ -151,7 +158,8 @@ class CallCandidateRepository:
             }
 
     async def failed_checkins(self, since: datetime) -> list[FailedStep]:
-        """Return check-ins of eligible stays that failed (unanswered, unreachable) since."""
+        """Return check-ins of eligible stays that failed (unanswered, unreachable) since,
+        not answered in another chat and not owed a call yet (each sweep reads new ones)."""
         query = (
             select(m.c.episode_id, m.c.step_key, m.c.occurrence, m.c.updated_at)
             .join(episodes, episodes.c.id == m.c.episode_id)
@@ -161,6 +169,13 @@ class CallCandidateRepository:
                 m.c.failure_reason.in_(FAILED_FOR_CALL),
                 m.c.updated_at >= since,
                 stay_eligible(),
+                ~exists().where(call_tasks.c.key == _step_key_of(m)),
+                ~exists().where(
+                    answered.c.episode_id == m.c.episode_id,
+                    answered.c.step_key == m.c.step_key,
+                    answered.c.occurrence == m.c.occurrence,
+                    answered.c.status == MessageStatus.ANSWERED.value,
+                ),
             )
             .order_by(m.c.updated_at, m.c.id)
         )
@@ -201,3 +216,13 @@ class CallCandidateRepository:
         query = select(episodes.c.id).where(episodes.c.id.in_(episode_ids), stay_eligible())
         async with self._engine.connect() as conn:
             return set((await conn.execute(query)).scalars())
+
+
+answered = scheduled_messages.alias("answered")
+
+
+def _step_key_of(row: Any) -> ColumnElement[str]:
+    """The key a step's call is owed under (bot.services.worklist.step_key), in SQL."""
+    episode, occurrence = cast(row.c.episode_id, String), cast(row.c.occurrence, String)
+    key: ColumnElement[str] = literal("step:") + episode + ":" + row.c.step_key + ":" + occurrence
+    return key
