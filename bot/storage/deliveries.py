@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert, select
 
 from bot.domain.channel_messages import ChannelName
 from bot.domain.messages import DeliveryOutcome
@@ -33,6 +33,25 @@ class DeliveryRepository:
         """Record one send (or refusal) of the send path."""
         async with self._engine.begin() as conn:
             await conn.execute(insert(deliveries).values(**_columns(sent, now)))
+
+    async def prune_before(self, cutoff: datetime, batch: int) -> int:
+        """Delete at most `batch` of the oldest deliveries recorded before cutoff, in one
+        short transaction; return how many went.
+
+        Nothing reads the log back (statistics count the outbox and the tallies), so this
+        changes no figure. Ids rise with time: the primary key finds the oldest rows at once.
+        """
+        oldest = (
+            select(deliveries.c.id)
+            .where(deliveries.c.at < cutoff)
+            .order_by(deliveries.c.id)
+            .limit(batch)
+        )
+        async with self._engine.begin() as conn:
+            ids = list((await conn.execute(oldest)).scalars())
+            if ids:
+                await conn.execute(delete(deliveries).where(deliveries.c.id.in_(ids)))
+        return len(ids)
 
 
 def _columns(sent: SendRecord, now: datetime) -> dict[str, object]:
