@@ -24,8 +24,7 @@ async def _retention_due(services: Services) -> bool:
 
 
 async def prune_deliveries(services: Services) -> int:
-    """Prune, in bounded batches, the deliveries older than FOLLOWUP_DELIVERY_RETENTION_MONTHS
-    (0: none); return how many rows went."""
+    """Prune the deliveries older than FOLLOWUP_DELIVERY_RETENTION_MONTHS, in batches."""
     months = services.settings.delivery_retention_months
     if not months or not await _retention_due(services):
         return 0
