@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 
 from bot.demo.harness import BotHarness
 from bot.dispatch.jobs import run_sweeps
-from bot.dispatch.retention import prune_deliveries
+from bot.dispatch.retention import PRUNE_BATCH, PRUNE_BATCHES, prune_deliveries
 from bot.domain.messages import DeliveryOutcome
 from bot.domain.retention import months_before
 from bot.domain.roles import Role
@@ -108,6 +108,17 @@ async def test_the_prune_goes_in_batches_oldest_first(harness: BotHarness) -> No
 
     assert [await prune(cutoff, 2) for _ in range(3)] == [2, 1, 0]
     assert await _log_days(harness) == list(RECENT)
+
+
+async def test_one_run_prunes_a_bounded_number_of_batches(harness: BotHarness) -> None:
+    await _with_retention(harness, 12)
+    bound = PRUNE_BATCH * PRUNE_BATCHES
+    row = {"chat_id": 1, "at": local(OLD[0]), "outcome": DeliveryOutcome.SENT.value}
+    async with harness.services.store.engine.begin() as conn:
+        await conn.execute(insert(deliveries), [row] * (bound + 1))
+
+    assert await prune_deliveries(harness.services) == bound
+    assert await _log_days(harness) == [OLD[0]]  # the next run takes the rest
 
 
 async def test_the_sweeps_prune_once_per_period(harness: BotHarness) -> None:
