@@ -22,6 +22,7 @@ from bot.domain.contact_hours import parse_month_day, parse_send_windows
 from bot.domain.medications.times import parse_quiet_hours, parse_times_setting
 from bot.domain.plans.model import parse_duration
 from bot.domain.red_flags import parse_user_ids
+from bot.domain.retention import parse_retention_months
 from bot.domain.staff_fields import DEFAULT_STAFF_FIELDS, parse_staff_fields
 from bot.logs import parse_log_format, parse_log_level
 from bot.settings_calls import CallSettings
@@ -119,6 +120,13 @@ class Settings(SmsSettings, CallSettings):
     wechat_aes_key: SecretStr | None = None  # set: safe mode (安全模式)
     wechat_api_base: str = "https://api.weixin.qq.com"
     wechat_notice_template_id: str | None = None
+    # deliveries older than this many months are pruned by the sweeps; 0: kept for ever
+    delivery_retention_months: int = 0
+
+    @field_validator("delivery_retention_months", mode="before")
+    @classmethod
+    def _retention_months(cls, value: object) -> int:
+        return parse_retention_months(value)  # raises ValueError saying what is expected
 
     @field_validator("wechat_token")
     @classmethod

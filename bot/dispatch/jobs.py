@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from bot.dispatch.case_deadlines import sweep_cases
+from bot.dispatch.retention import prune_deliveries
 from bot.dispatch.sweeps import expire_unanswered
 from bot.domain.conversation_window import HELD_KEPT
 from bot.services.container import Services
@@ -59,6 +60,7 @@ async def run_sweeps(services: Services) -> None:
     await services.store.seen_updates.prune(services.clock.now() - SEEN_UPDATES_KEPT)
     await services.store.channel_inbound.prune(services.clock.now() - SEEN_UPDATES_KEPT)
     await services.store.channel_windows.drop_held_before(services.clock.now() - HELD_KEPT)
+    await prune_deliveries(services)  # FOLLOWUP_DELIVERY_RETENTION_MONTHS; off by default
     for channel in services.dispatcher.channels.values():  # e.g. the SMS notices owed
         if isinstance(channel, SweepingChannel):
             await channel.sweep(services.clock.now())

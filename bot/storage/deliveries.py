@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert, select
 
 from bot.domain.channel_messages import ChannelName
 from bot.domain.messages import DeliveryOutcome
@@ -33,6 +33,18 @@ class DeliveryRepository:
         """Record one send (or refusal) of the send path."""
         async with self._engine.begin() as conn:
             await conn.execute(insert(deliveries).values(**_columns(sent, now)))
+
+    async def prune_before(self, cutoff: datetime, batch: int) -> int:
+        """Delete those of the `batch` oldest deliveries recorded before cutoff; return how many."""
+        # Nothing reads the log back (statistics count the outbox and the tallies). Ids rise
+        # with time: the oldest rows come first by primary key, and a log with nothing to
+        # prune costs a read of `batch` rows, not a scan, in one short transaction.
+        d = deliveries
+        oldest = select(d.c.id, d.c.at).order_by(d.c.id).limit(batch).subquery()
+        due = select(oldest.c.id).where(oldest.c.at < cutoff)
+        async with self._engine.begin() as conn:
+            went = await conn.execute(delete(d).where(d.c.id.in_(due)))
+        return went.rowcount
 
 
 def _columns(sent: SendRecord, now: datetime) -> dict[str, object]:
