@@ -29,11 +29,13 @@ async def outbox_child(database: Path) -> None:
     from bot.channels.telegram.context import AppContext
     from bot.channels.telegram.jobs import on_dispatch_job
     from bot.demo.fake_telegram import TOKEN, FakeTelegram
+    from bot.storage.clean_stop import stopped_cleanly
     from tests.harness import make_settings
 
     url = f"sqlite+aiosqlite:///{database}"
     settings = make_settings(database.parent, telegram_token=TOKEN, database_url=url)
-    await _quick_check(settings.database_url)  # as `followup run` does before it starts
+    if not stopped_cleanly(database):  # as `followup run` does before it starts
+        await _quick_check(settings.database_url)
     app = build_app(settings, request=FakeTelegram(), rate_limit=False)
     await app.initialize()
     assert app.post_init is not None
@@ -121,13 +123,15 @@ def main() -> None:
     if args.child == "jobqueue":
         asyncio.run(jobqueue_child(args.jobs))
         return
-    ours = outbox_side(args.rows)
-    ours_empty = outbox_side(0)
+    ours = outbox_side(args.rows, clean=True)
+    ours_unclean = outbox_side(args.rows, clean=False)
+    ours_empty = outbox_side(0, clean=True)
     theirs = measure(["--child", "jobqueue", "--jobs", str(args.jobs)])
     theirs_empty = measure(["--child", "jobqueue", "--jobs", "0"])
     print(f"{'':44}{'seconds to ready':>18}{'peak RSS MB':>14}")
     for label, (seconds, rss) in (
         (f"outbox, {args.rows:,} pending rows in SQLite", ours),
+        ("  the same after an unclean stop (checked)", ours_unclean),
         ("outbox, empty", ours_empty),
         (f"JobQueue, {args.jobs:,} APScheduler jobs", theirs),
         ("JobQueue, no jobs", theirs_empty),
@@ -145,9 +149,11 @@ def main() -> None:
     )
 
 
-def outbox_side(rows: int) -> tuple[float, float]:
-    """Measure the bot starting on a database with `rows` pending rows."""
+def outbox_side(rows: int, *, clean: bool) -> tuple[float, float]:
+    """Measure the bot starting on a database with `rows` pending rows, after a clean stop
+    (the integrity check is skipped) or not (first start, kill -9: it runs)."""
     from benchmarks.common import fill_outbox, migrated_sqlite
+    from bot.storage.clean_stop import record_clean_stop
 
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "startup.db"
@@ -160,6 +166,8 @@ def outbox_side(rows: int) -> tuple[float, float]:
             datetime.now(UTC) + timedelta(days=3),
             current_fingerprint(),
         )
+        if clean:
+            record_clean_stop(database)
         return measure(["--child", "outbox", "--database", str(database)])
 
 

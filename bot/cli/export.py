@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -10,17 +11,14 @@ from bot.cli.common import fail, say, settings_or_exit, with_store, write_privat
 from bot.domain.clock import SystemClock
 from bot.domain.exports import AnswerSelection, allowed_suffixes, export_format
 from bot.domain.periods import range_period
-from bot.services.exporting import (
-    AnswerExport,
-    ExportContext,
-    build_answer_export,
-    export_bytes,
-)
 from bot.services.planning import load_scheduling
 from bot.storage.audit import Actor
 from bot.storage.stats import Scope
 from bot.storage.store import Store
 from bot.templating import Renderer
+
+if TYPE_CHECKING:
+    from bot.services.exporting import AnswerExport
 
 
 def export_command(
@@ -43,6 +41,9 @@ def export_command(
     ),
 ) -> None:
     """Export every survey answer of a period: questions and answers in words."""
+    # openpyxl (and numpy) take 0.4 s to import: only this command pays for them
+    from bot.services.exporting import ExportContext, build_answer_export, export_bytes
+
     settings = settings_or_exit()
     kind = export_format(out)
     if kind is None:

@@ -11,7 +11,6 @@ from bot.domain.clock import SystemClock
 from bot.domain.periods import month_period
 from bot.services.call_stats import call_figures
 from bot.services.planning import load_scheduling
-from bot.services.report import build_report
 from bot.services.statistics import department_id
 from bot.storage.audit import Actor
 from bot.storage.store import Store
@@ -24,6 +23,8 @@ def report_command(
     department: str | None = typer.Option(None, help="One department (default: all)."),
 ) -> None:
     """Write the monthly report (summary, departments, registers, failures, answers)."""
+    from bot.services.report import build_report  # openpyxl: only this command imports it
+
     settings = settings_or_exit()
     try:
         period = month_period(month)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from pathlib import Path
 
 import typer
 from telegram import Bot, Update
@@ -17,8 +19,11 @@ from bot.domain.office_holidays import HolidayFileError
 from bot.logs import configure_logging, parse_log_format, parse_log_level
 from bot.settings import Settings
 from bot.storage.backup import BackupError, hold_run_lock
+from bot.storage.clean_stop import record_clean_stop, stopped_cleanly
 from bot.storage.database import integrity_problem, sqlite_path
 from bot.storage.store import Store
+
+log = logging.getLogger(__name__)
 
 
 def run_command(
@@ -69,13 +74,26 @@ def run_command(
     except BackupError as error:
         fail(settings, "cli/backup_failed", error=str(error))
     secret = required(settings.require_webhook_secret) if webhook else None
-    with_store(settings, lambda store: preflight(settings, store))
+    check = needs_integrity_check(database)
+    with_store(settings, lambda store: preflight(settings, store, check=check))
     if webhook is not None and secret is not None:
         _serve_webhook(settings, app, webhook, listen, secret)
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
-    if lock is not None:
+    if database is not None and lock is not None:
+        record_clean_stop(database)  # every connection is closed: the next start may skip
         lock.close()
+
+
+def needs_integrity_check(database: Path | None) -> bool:
+    """Check a SQLite file at start only when its last run did not stop cleanly."""
+    if database is None:
+        return False  # PostgreSQL keeps its own integrity; SQLite's PRAGMAs do not apply
+    if stopped_cleanly(database):
+        log.info("database check skipped: the last run stopped cleanly and nothing wrote since")
+        return False
+    log.info("checking the database (PRAGMA quick_check): no clean stop recorded since it changed")
+    return True
 
 
 def require_staff_desk_token(settings: Settings) -> None:
@@ -139,9 +157,9 @@ def start_logging(settings: Settings, log_format: str | None, log_level: str | N
         raise typer.Exit(EXIT_SETTINGS) from None
 
 
-async def preflight(settings: Settings, store: Store) -> None:
-    """Refuse to start on a damaged database or a token Telegram refuses."""
-    damage = await integrity_problem(store.engine, quick=True)
+async def preflight(settings: Settings, store: Store, *, check: bool = True) -> None:
+    """Refuse to start on a damaged database (when check) or a token Telegram refuses."""
+    damage = await integrity_problem(store.engine, quick=True) if check else None
     if damage is not None:
         fail(settings, "cli/database_damaged", error=damage[:300])
     await check_telegram(settings)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import cn2an
-
 from bot.domain.understanding.text import core
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百"
@@ -23,6 +21,8 @@ def to_digits(text: str) -> str:
     """Return text with Chinese numerals written as digits ("打九分" -> "打9分")."""
     if not any(char in _CN_DIGITS for char in text):
         return text
+    import cn2an  # a fifth of a second to import: the first reply with a numeral pays it
+
     try:
         return str(cn2an.transform(text, "cn2an"))
     except (ValueError, KeyError, IndexError):
