@@ -156,6 +156,12 @@ async def mark_channel(conn: AsyncConnection, message_id: int, mark: str, now: d
         await bump(conn, channel_tallies, {**key, "channel": row.channel}, counts)
 
 
+# PostgreSQL's transactions do not queue on a row that does not exist yet: two recounts
+# started at once (the figures and the rate of /stats read side by side, or two workers)
+# are held in turn on this lock instead (SQLite's BEGIN IMMEDIATE already queues them).
+RECOUNT_LOCK = 0x7461_6C6C  # any fixed number the project's other locks do not use
+
+
 async def rebuild_if_needed(engine: Connections, now: datetime) -> bool:
     """Compute every count from the stored rows once (databases from before the tallies)."""
     query = select(settings_cache.c.value).where(settings_cache.c.key == VERSION_KEY)
@@ -163,7 +169,9 @@ async def rebuild_if_needed(engine: Connections, now: datetime) -> bool:
         if (await conn.execute(query)).scalar() == VERSION:
             return False
     async with engine.begin() as conn:
-        if (await conn.execute(query)).scalar() == VERSION:  # another process was first
+        if conn.dialect.name == "postgresql":  # one recount at a time, across processes
+            await conn.execute(select(func.pg_advisory_xact_lock(RECOUNT_LOCK)))
+        if (await conn.execute(query)).scalar() == VERSION:  # another one was first
             return False
         await _rebuild(conn, now)
         await conn.execute(delete(settings_cache).where(settings_cache.c.key == VERSION_KEY))
