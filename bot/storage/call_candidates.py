@@ -218,7 +218,7 @@ class CallCandidateRepository:
             return set((await conn.execute(query)).scalars())
 
 
-answered = scheduled_messages.alias("answered")
+answered = scheduled_messages.alias("answered_rows")
 
 
 def _step_key_of(row: Any) -> ColumnElement[str]:
