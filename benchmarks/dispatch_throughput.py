@@ -1,14 +1,21 @@
 """Benchmark: the dispatcher against the fake Bot API over loopback HTTP.
 
-Run: .venv/bin/python benchmarks/dispatch_throughput.py [--messages 20000] [--chats 5000]
+Run: .venv/bin/python -m benchmarks.dispatch_throughput [--messages 20000] [--chats 5000]
 Prints, side by side: paced run under Telegram's limits (msg/s, lost, duplicates, 429s) and
 an unlimited run (CPU ms per message).
+
+With `--against PATH --unlimited-only`, the unlimited run is made `--pairs` times with this
+checkout's code and with the checkout at PATH (its own .venv), alternately, and both figures
+are printed: the CPU per message before and after a change, measured in the same minutes.
+`--json PATH` writes {"figures": {"cpu_ms_per_message": ..., ...}}.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import statistics
 import tempfile
 import time
 from datetime import timedelta
@@ -16,7 +23,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from telegram.ext import AIORateLimiter, ExtBot
-from telegram.request import HTTPXRequest
 
 from benchmarks.common import (
     fake_stats,
@@ -25,6 +31,8 @@ from benchmarks.common import (
     minutes_ago,
     start_fake_botapi,
 )
+from benchmarks.side_by_side import alternate, report
+from bot.channels.telegram.http_request import AiohttpRequest
 from bot.channels.telegram.transport import TelegramChannel
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
@@ -49,7 +57,7 @@ async def dispatch_all(
     url: str, port: int, rate: float, per_chat: float, renderer: Renderer, limits: bool
 ) -> float:
     """Run the dispatcher until no row is pending; return the wall time it took."""
-    request = HTTPXRequest(connection_pool_size=48)  # as build_app sets it
+    request = AiohttpRequest(connection_pool_size=48)  # as build_app sets it
     limiter = AIORateLimiter(max_retries=3) if limits else None  # as `followup run` does
     bot: ExtBot[int] = ExtBot(
         TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request, rate_limiter=limiter
@@ -111,10 +119,22 @@ def main() -> None:
         default="message",
         help="Kind of the rows (education or checkin go through the plan-order check).",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="Another checkout: its unlimited run alternates with this one's (--unlimited-only).",
+    )
+    parser.add_argument("--pairs", type=int, default=3, help="Runs of each with --against.")
+    parser.add_argument("--json", type=Path, help="Write the figures to this file as JSON.")
     args = parser.parse_args()
+    if args.against is not None:
+        compare(args)
+        return
     free = run(args.messages, args.chats, 100_000.0, 0.0, limits=False, kind=args.kind)
+    figures: dict[str, float] = {"cpu_ms_per_message": free["cpu_ms_per_message"]}
     if args.unlimited_only:
         print({key: round(value, 3) for key, value in free.items()})
+        write_json(args.json, figures)
         return
     paced = run(args.messages, args.chats, args.rate, 1.0, limits=True, kind=args.kind)
     print(f"{'':32}{'paced, limits on':>20}{'no limits':>14}")
@@ -122,8 +142,34 @@ def main() -> None:
         print(f"{key:32}{paced[key]:>20.2f}{free[key]:>14.2f}")
     print(
         f"target: rate >= {0.95 * args.rate:.2f} msg/s with 0 lost, 0 duplicates, 0 429s; "
-        "CPU <= 2 ms per message without limits"
+        "CPU <= 1 ms per message without limits"
     )
+    write_json(args.json, figures)
+
+
+def compare(args: argparse.Namespace) -> None:
+    """Measure the unlimited run here and in another checkout, alternately; print both."""
+    command = [
+        "benchmarks.dispatch_throughput",
+        *("--messages", str(args.messages), "--chats", str(args.chats), "--kind", args.kind),
+        "--unlimited-only",
+    ]
+    pairs = alternate(args.against, command, "cpu_ms_per_message", args.pairs)
+    print(report(pairs, "CPU ms per message, no limits", args.against))
+    print("target: CPU <= 1 ms per message without limits")
+    write_json(
+        args.json,
+        {
+            "cpu_ms_per_message": statistics.median(pairs.this),
+            "cpu_ms_per_message_previous": statistics.median(pairs.other),
+        },
+    )
+
+
+def write_json(path: Path | None, figures: dict[str, float]) -> None:
+    """Write the figures for the combined benchmark, when asked."""
+    if path is not None:
+        path.write_text(json.dumps({"figures": figures}), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ from bot.channels.telegram.handlers.start import on_help, on_private_text, on_st
 from bot.channels.telegram.handlers.stats import on_stats
 from bot.channels.telegram.handlers.stats_drill import on_drill
 from bot.channels.telegram.handlers.stop import on_stop, on_stop_button
+from bot.channels.telegram.http_request import AiohttpRequest
 from bot.channels.telegram.jobs import on_dispatch_job
 from bot.channels.telegram.menus import set_menus
 from bot.channels.telegram.staff_desk import TelegramStaffDesk
@@ -202,7 +203,8 @@ def build_app(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:
-        builder = builder.connection_pool_size(HTTP_POOL_SIZE)
+        builder = builder.request(AiohttpRequest(HTTP_POOL_SIZE))
+        builder = builder.get_updates_request(AiohttpRequest(1))
     if rate_limit:
         limiter = AIORateLimiter(max_retries=3)
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]  # builder starts untyped
