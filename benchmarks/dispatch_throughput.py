@@ -57,10 +57,15 @@ async def dispatch_all(
     url: str, port: int, rate: float, per_chat: float, renderer: Renderer, limits: bool
 ) -> float:
     """Run the dispatcher until no row is pending; return the wall time it took."""
-    request = AiohttpRequest(connection_pool_size=48)  # as build_app sets it
+    request = AiohttpRequest(connection_pool_size=48)  # as build_app sets them
+    polling = AiohttpRequest(connection_pool_size=1)
     limiter = AIORateLimiter(max_retries=3) if limits else None  # as `followup run` does
     bot: ExtBot[int] = ExtBot(
-        TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request, rate_limiter=limiter
+        TOKEN,
+        base_url=f"http://127.0.0.1:{port}/bot",
+        request=request,
+        get_updates_request=polling,
+        rate_limiter=limiter,
     )
     store = Store.open(url)
     batch = min(500, max(10, int(rate * 10)))

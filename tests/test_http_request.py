@@ -1,5 +1,6 @@
-"""The bot's Bot API calls over aiohttp: the server receives what PTB's httpx client sends,
-and timeouts and network faults become PTB's errors (the dispatcher classifies those)."""
+"""What reaches Telegram: over aiohttp the server receives what PTB's httpx client sends, a
+text sent by the channel is what send_message sends, and timeouts and network faults become
+PTB's errors (the dispatcher classifies those)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ from tornado.web import Application, RequestHandler
 
 from benchmarks.common import free_port
 from bot.channels.telegram.http_request import AiohttpRequest
+from bot.channels.telegram.transport import TelegramChannel, inline_keyboard
 from bot.demo.fake_telegram import TOKEN
+from bot.domain.channel_messages import Address, ChannelName, Choice, Outgoing
 
 SLOW_METHOD = "getChat"
 BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "随访", "username": "followup_bot"}
@@ -118,3 +121,31 @@ async def test_it_works_again_after_a_shutdown(server: tuple[str, Received]) -> 
     await send_both(base_url, request)
     await send_both(base_url, request)
     assert len(received.requests) == 4
+
+
+async def test_a_text_with_buttons_goes_out_as_send_message_sends_it(
+    server: tuple[str, Received],
+) -> None:
+    base_url, received = server
+    bot: ExtBot[None] = ExtBot(TOKEN, base_url=base_url, request=AiohttpRequest())
+    choices = ((Choice("a:1:9", "好转"), Choice("a:2:9", "没变")),)
+    message = Outgoing("第3天 <b>复查</b>", choices, reply_to="55")
+    async with bot:
+        await bot.send_message(
+            42,
+            message.text,
+            parse_mode="HTML",
+            reply_markup=inline_keyboard(message),
+            message_thread_id=8,
+            reply_to_message_id=55,
+        )
+        sent = await TelegramChannel(bot).transmit(
+            Address(ChannelName.TELEGRAM, "42", "8"), message
+        )
+    assert sent.ref == "7"
+    by_send_message, by_channel = received.requests
+    assert by_channel == by_send_message
+    assert json.loads(by_channel["fields"]["reply_markup"])["inline_keyboard"][0][1] == {
+        "text": "没变",
+        "callback_data": "a:2:9",
+    }
