@@ -59,6 +59,7 @@ from bot.channels.telegram.handlers.stop import on_stop, on_stop_button
 from bot.channels.telegram.jobs import on_dispatch_job
 from bot.channels.telegram.menus import set_menus
 from bot.channels.telegram.staff_desk import TelegramStaffDesk
+from bot.channels.telegram.update_order import ChatOrderedUpdates
 from bot.channels.text.channel import TextLine
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
@@ -76,6 +77,7 @@ from bot.storage.store import Store
 from bot.templating import Renderer
 
 log = logging.getLogger(__name__)
+STAFF_LANE_CLOSE = 30.0  # seconds a stop waits for the staff posts still queued
 HTTP_POOL_SIZE = 48  # the dispatcher keeps at most 32 requests open; handlers use the rest
 
 
@@ -187,6 +189,7 @@ def build_app(
             app.bot_data.wechat = None
         if app.bot_data.services is not None:
             services = app.bot_data.services
+            await services.staff_lane.close(STAFF_LANE_CLOSE)  # the sweep posts what is left
             await services.store.leases.release(services.dispatcher.owner)  # others take over
             await services.store.close()
             app.bot_data.services = None
@@ -198,6 +201,7 @@ def build_app(
         .context_types(ContextTypes(context=AppContext, bot_data=BotData))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .concurrent_updates(ChatOrderedUpdates())  # chats side by side, each chat in order
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
