@@ -1,19 +1,21 @@
-"""Benchmark: time from a check-in button press to the next question, while the dispatcher sends.
+"""Benchmark: time from a patient's press to the bot's answer, while the dispatcher sends.
 
 Run: .venv/bin/python -m benchmarks.interactive_latency [--patients 200] [--rate 25]
+     [--mode both|steady|burst] [--duration 60] [--cases 50] [--no-limiter] [--json PATH]
      [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
 The real Application runs as `followup run` does (long polling, the JobQueue's dispatcher,
-Telegram's flood limiter) against the fake Bot API over loopback HTTP, in its own process
-(benchmarks/timed_botapi.py).
-`patients` chats get a check-in (checkin_first) and other chats education steps, enough to
-keep the dispatcher sending at `rate` to the end. Once every check-in's first question is
-out, every patient presses an answer at once (one getUpdates answer carries them all). Per
-press: from the fake handing the update out to the bot, until the bot's sendMessage with the
-next question reaches the fake (both on the fake's clock; no network delay is added).
-Without --database-url a SQLite file is used; with one, a throwaway database is made on that
-PostgreSQL server and dropped afterwards. --no-limiter leaves out the flood limiter (30
-requests a second for all chats, which the dispatcher fills to `rate`), to see the bot's
-own work per press beneath the limiter's pacing.
+Telegram's flood limiter unless --no-limiter) against the fake Bot API over loopback HTTP,
+in its own process (benchmarks/timed_botapi.py), where the patients are played
+(benchmarks/latency_patients.py). Other chats get education steps, enough to keep the
+dispatcher sending at `rate` to the end.
+Steady: `patients` patients each answer their check-in question by question, pressing 1-3 s
+(seeded) after each question reaches them, for up to `duration` seconds; with --cases N, N
+of them answer 不满意 about the doctors, which opens a complaint posted to the staff group
+(Telegram: 20 messages a minute to a group). Burst: as many other patients press an answer
+at once (one getUpdates answer carries them all). Per press: from the fake handing the
+update out to the bot until the bot's next message to that chat reaches the fake (both on
+the machine's monotonic clock; no network delay is added). Without --database-url a SQLite
+file is used; with one, a throwaway database is made on that server and dropped after.
 """
 
 from __future__ import annotations
@@ -23,182 +25,103 @@ import asyncio
 import json
 import logging
 import math
+import random
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.engine import make_url
 from telegram import Update
 
 from benchmarks import timed_botapi
+from benchmarks.latency_figures import Seen, figures, ms, print_figures
+from benchmarks.latency_patients import press_update
+from benchmarks.latency_seed import PATIENT_CHATS, STAFF_CHAT, seed, settings_for
 from bot.app import build_app
-from bot.demo.fake_telegram import BOT_ID, TOKEN
-from bot.settings import Settings
-from bot.storage.schema import contacts, departments, episodes, patients
+from bot.domain.messages import MessageStatus
 from bot.storage.schema import scheduled_messages as m
 
-PATIENT_CHATS = 100_000  # patient i's chat is PATIENT_CHATS + i; bulk chats come after
-BULK_SECONDS = 240  # education steps enough for this long at the rate
-ROWS = (  # what the report prints: label, figure
-    ("press -> next question sent", "latency"),
-    ("press -> callback answered", "handler"),  # mostly waiting for the presses before it
-    ("callback answered -> next question", "own"),  # this press's own handling
-)
+THINK = (1.0, 3.0)  # seconds a steady patient takes to press after a question arrives
+SEED = 20
 
 
-def _people(count: int, now: datetime, fingerprint: str) -> dict[str, list[dict[str, Any]]]:
-    ids, times = range(1, count + 1), {"created_at": now, "updated_at": now}
-    return {
-        "patients": [
-            {"id": i, "hospital_no": f"L{i:07d}", "name": f"患者{i}"} | times for i in ids
-        ],
-        "episodes": [
-            {"id": i, "patient_id": i, "department_id": 1, "consent": True, "imported_at": now}
-            | {"discharged_at": now - timedelta(days=3), "updated_at": now}
-            for i in ids
-        ],
-        "contacts": [
-            {"id": i, "patient_id": i, "episode_id": i, "chat_id": PATIENT_CHATS + i}
-            | {"user_id": PATIENT_CHATS + i, "respondent": "patient", "consent": "granted"}
-            | {"consent_at": now, "locale": "zh_CN", "reachable": True, "created_at": now}
-            | {"plan_key": "general", "plan_fingerprint": fingerprint}
-            for i in ids
-        ],
-    }
+def chat_range(first: int, count: int) -> list[int]:
+    """Return the chats of patients first+1 .. first+count."""
+    return [PATIENT_CHATS + i for i in range(first + 1, first + count + 1)]
 
 
-def _step(contact: int, step: str, survey: str | None, due: datetime) -> dict[str, Any]:
-    kind, template = ("checkin", f"{step}_checkin") if survey else ("education", step)
-    row = {"contact_id": contact, "patient_id": contact, "episode_id": contact, "kind": kind}
-    row |= {"step_key": step, "occurrence": 0, "template": f"plans/general/{template}"}
-    row |= {"survey": survey, "payload": {}, "status": "pending", "answer_timeout_s": 86400}
-    return row | {"due_at": due, "send_at": due, "created_at": due, "updated_at": due}
-
-
-async def seed(engine: Any, patient_count: int, bulk: int, fingerprint: str) -> None:
-    """Add the patients with a due check-in (sent first), then the bulk education chats."""
-    now = datetime.now(UTC)
-    people = _people(patient_count + bulk, now, fingerprint)
-    early, later = now - timedelta(minutes=2), now - timedelta(minutes=1)
-    steps = [_step(i, "day3", "checkin_first", early) for i in range(1, patient_count + 1)]
-    everyone = range(patient_count + 1, patient_count + bulk + 1)
-    steps += [_step(i, "day1_home_care", None, later) for i in everyone]
-    async with engine.begin() as conn:
-        await conn.execute(insert(departments).values(id=1, name="呼吸科"))
-        for table in (patients, episodes, contacts):
-            await conn.execute(insert(table), people[table.name])
-        await conn.execute(insert(m), steps)
-
-
-@dataclass
-class Presses:
-    """What the fake saw: every stamp so far and when each update was handed out."""
-
-    client: httpx.AsyncClient
-    stamps: list[dict[str, Any]] = field(default_factory=list)
-    handed_out: dict[int, float] = field(default_factory=dict)
-
-    async def refresh(self) -> None:
-        answer = await self.client.get("/bench", params={"since": len(self.stamps)})
-        body = answer.json()
-        self.stamps.extend(body["stamps"])
-        self.handed_out = {int(k): v for k, v in body["handed_out"].items()}
-
-    def questions(self, chats: set[int], question: str) -> dict[int, dict[str, Any]]:
-        """Return, per chat, the first message carrying buttons of `question`."""
-        found: dict[int, dict[str, Any]] = {}
-        for stamp in self.stamps:
-            if stamp["chat"] in chats and any(f":{question}:" in d for d in stamp["data"]):
-                found.setdefault(stamp["chat"], stamp)
-        return found
-
-
-def press_update(chat: int, message_id: int, data: str) -> dict[str, Any]:
-    """Bot API JSON of a button press (the fake gives it its update_id)."""
-    message = {"message_id": message_id, "date": int(time.time()), "text": "…"}
-    message |= {"chat": {"id": chat, "type": "private"}}
-    message |= {"from": {"id": BOT_ID, "is_bot": True, "first_name": "Followup"}}
-    user = {"id": chat, "is_bot": False, "first_name": f"User{chat}"}
-    query = {"id": f"press{chat}", "from": user, "chat_instance": str(chat)}
-    return {"callback_query": query | {"message": message, "data": data}}
-
-
-async def wait_for(presses: Presses, done: Any, timeout: float) -> None:
-    """Refresh every half second until done(presses) or the timeout."""
+async def wait_for(seen: Seen, done: Any, timeout: float) -> None:
+    """Refresh every half second until done(seen) or the timeout."""
     deadline = time.monotonic() + timeout
-    while not done(presses) and time.monotonic() < deadline:
+    while not done(seen) and time.monotonic() < deadline:
         await asyncio.sleep(0.5)
-        await presses.refresh()
+        await seen.refresh()
 
 
-async def drive(app: Any, port: int, patient_count: int, timeout: float) -> dict[str, Any]:
-    """Wait for every first question, press an answer in every chat at once, time the replies."""
-    chats = {PATIENT_CHATS + i for i in range(1, patient_count + 1)}
+async def steady(seen: Seen, chats: list[int], args: argparse.Namespace) -> dict[str, Any]:
+    """Let the patients answer their check-ins as people do, for up to `duration` seconds."""
+    complaining = random.Random(SEED).sample(chats, min(args.cases, len(chats)))
+    body = {"chats": chats, "complaining": complaining, "think": THINK, "seed": SEED}
+    await seen.client.post("/patients", content=json.dumps(body))
+    start, pressed = time.monotonic(), len(seen.presses)
+    await wait_for(seen, lambda s: all(s.finished(chat) for chat in chats), args.duration)
+    await seen.client.post("/patients", content=json.dumps({"chats": [], "think": THINK}))
+    await asyncio.sleep(1.0)  # the last presses' answers
+    await seen.refresh()
+    result = figures(seen, seen.presses[pressed:], set(chat_range(0, 2 * args.patients)))
+    posts = [s for s in seen.stamps if s["chat"] == STAFF_CHAT and s["method"] == "sendMessage"]
+    result |= {"complaints": len(complaining), "staff_posts": len(posts)}
+    result["wall"] = time.monotonic() - start
+    return result
+
+
+async def burst(seen: Seen, chats: list[int], timeout: float) -> dict[str, Any]:
+    """Press an answer to the first question in every chat at once, time the answers."""
+    firsts = seen.questions(set(chats), "good_time")
+    presses = [
+        {
+            "chat": chat,
+            "query": f"burst{chat}",
+            "message_id": first["message_id"],
+            "data": next(d for d in first["data"] if d.endswith(":good_time:yes")),
+        }
+        for chat, first in sorted(firsts.items())
+    ]
+    updates = [press_update(p["chat"], p["message_id"], p["data"], p["query"]) for p in presses]
+    answer = await seen.client.post("/bench", content=json.dumps(updates))
+    for press, update_id in zip(presses, answer.json()["update_ids"], strict=True):
+        press["update_id"] = update_id
+    await wait_for(seen, lambda s: len(s.questions(set(chats), "condition")) == len(chats), timeout)
+    return figures(seen, presses, set(chat_range(0, 2 * len(chats))))
+
+
+async def drive(port: int, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    """Wait for every first question, then run the modes asked for, steady first."""
+    steady_chats, burst_chats = (
+        chat_range(0, args.patients),
+        chat_range(args.patients, args.patients),
+    )
+    everyone = set(steady_chats + burst_chats)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-        presses = Presses(client)
-        await wait_for(presses, lambda p: len(p.questions(chats, "good_time")) == len(chats), 600)
-        firsts = presses.questions(chats, "good_time")
-        if len(firsts) < len(chats):
-            raise RuntimeError(f"only {len(firsts)} of {len(chats)} check-ins went out")
-        burst = [
-            press_update(chat, first["message_id"], _patient_button(first["data"]))
-            for chat, first in sorted(firsts.items())
-        ]
-        answer = await client.post("/bench", content=json.dumps(burst))
-        ids = dict(zip(sorted(firsts), answer.json()["update_ids"], strict=True))
+        seen = Seen(client)
         await wait_for(
-            presses, lambda p: len(p.questions(chats, "condition")) == len(chats), timeout
+            seen, lambda s: len(s.questions(everyone, "good_time")) == len(everyone), 600
         )
-        return figures(presses, ids, chats)
+        if len(seen.questions(everyone, "good_time")) < len(everyone):
+            raise RuntimeError("not every check-in went out")
+        results: dict[str, dict[str, Any]] = {}
+        if args.mode in ("both", "steady"):
+            results["steady"] = await steady(seen, steady_chats, args)
+        if args.mode in ("both", "burst"):
+            results["burst"] = await burst(seen, burst_chats, args.timeout)
+        return results
 
 
-def _patient_button(data: list[str]) -> str:
-    return next(d for d in data if d.endswith(":good_time:yes"))
-
-
-def figures(presses: Presses, ids: dict[int, int], chats: set[int]) -> dict[str, Any]:
-    """Latency per press, the wait before the handler ran, and the bulk rate meanwhile."""
-    replies = presses.questions(chats, "condition")
-    received = {
-        chat: presses.handed_out[uid] for chat, uid in ids.items() if uid in presses.handed_out
-    }
-    latency = [replies[c]["at"] - received[c] for c in replies if c in received]
-    acks = {s["query"]: s["at"] for s in presses.stamps if s["method"] == "answerCallbackQuery"}
-    handler = [acks[f"press{c}"] - received[c] for c in received if f"press{c}" in acks]
-    own = [replies[c]["at"] - acks[f"press{c}"] for c in replies if f"press{c}" in acks]
-    start, end = min(received.values()), max((r["at"] for r in replies.values()), default=0.0)
-    bulk = [s for s in presses.stamps if s["chat"] not in chats and start <= s["at"] <= end]
-    bulk_sends = sum(1 for s in bulk if s["method"] == "sendMessage")
-    return {
-        "latency": latency,
-        "handler": handler,
-        "own": own,
-        "unanswered": len(chats) - len(latency),
-        "bulk_rate": bulk_sends / (end - start) if end > start else 0.0,
-    }
-
-
-def settings_for(url: str, port: int, rate: float) -> Settings:
-    """Settings as `followup run` would read them: messages at any hour, the given rate."""
-    values: dict[str, Any] = {
-        "telegram_token": TOKEN,
-        "telegram_base_url": f"http://127.0.0.1:{port}/bot",
-        "hospital_name": "基准医院",
-        "database_url": url,
-        "send_windows": "00:00-23:59",
-        "skip_holidays": False,
-        "rate": rate,
-    }
-    return Settings(_env_file=None, **values)
-
-
-async def run_bot(url: str, port: int, args: argparse.Namespace) -> dict[str, Any]:
+async def run_bot(url: str, port: int, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     """Start the Application as run_polling does, seed after migrating, measure, stop."""
     app = build_app(settings_for(url, port, args.rate), rate_limit=not args.no_limiter)
     await app.initialize()
@@ -206,15 +129,18 @@ async def run_bot(url: str, port: int, args: argparse.Namespace) -> dict[str, An
     await app.post_init(app)
     services = app.bot_data.services
     assert services is not None
-    bulk = int(args.rate * BULK_SECONDS)
-    await seed(services.store.engine, args.patients, bulk, services.scheduling.fingerprint)
+    bulk = int(args.rate * (args.duration + args.timeout + 120))
+    await seed(services.store.engine, 2 * args.patients, bulk, services.scheduling.fingerprint)
     await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
     await app.start()
     try:
-        return await drive(app, port, args.patients, args.timeout)
+        return await drive(port, args)
     finally:
         async with services.store.engine.begin() as conn:  # the dispatcher's run ends sooner
-            await conn.execute(update(m).where(m.c.status == "pending").values(status="cancelled"))
+            pending = m.c.status == MessageStatus.PENDING.value
+            await conn.execute(
+                update(m).where(pending).values(status=MessageStatus.CANCELLED.value)
+            )
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
@@ -233,7 +159,7 @@ async def _admin(url: str, statement: str) -> None:
         await connection.close()
 
 
-def measure(args: argparse.Namespace) -> dict[str, Any]:
+def measure(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     """Start the fake, make the database, run the bot against both, clean up."""
     fake, port = timed_botapi.start()
     name = f"followup_latency_{uuid.uuid4().hex[:8]}"
@@ -253,43 +179,60 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         fake.kill()
 
 
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile of values (0 < share <= 1)."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
-def report(result: dict[str, Any], args: argparse.Namespace) -> None:
+def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> dict[str, float]:
+    """Print each mode's table; return the figures for --json."""
     backend = "SQLite" if args.database_url is None else "PostgreSQL"
     limiter = "without" if args.no_limiter else "with"
-    print(f"{backend}, {args.patients} patients, rate {args.rate}/s, {limiter} the flood limiter")
-    print(f"{'ms':36}{'p50':>8}{'p90':>8}{'p99':>8}{'max':>8}{'count':>7}")
-    for label, key in ROWS:
-        values = result[key]
-        if not values:
-            print(f"{label:36}{'-':>8}{'-':>8}{'-':>8}{'-':>8}{0:>7}")
-            continue
-        cells = [1000 * percentile(values, q) for q in (0.5, 0.9, 0.99, 1.0)]
-        print(f"{label:36}" + "".join(f"{c:>8.0f}" for c in cells) + f"{len(values):>7}")
-    print(
-        f"unanswered: {result['unanswered']}; bulk sent meanwhile: {result['bulk_rate']:.1f} msg/s"
-    )
+    mode = f"{args.patients} patients a mode, rate {args.rate}/s"
+    print(f"{backend}, {mode}, {limiter} the flood limiter")
+    found: dict[str, float] = {}
+    if "steady" in results:
+        result = results["steady"]
+        print_figures(
+            f"steady: each patient presses {THINK[0]:.0f}-{THINK[1]:.0f} s after a question", result
+        )
+        posts = f"{result['staff_posts']} posts reached the staff group"
+        print(f"complaints {result['complaints']}: {posts}")
+        found |= {
+            "steady_p50_ms": ms(result["latency"], 0.5),
+            "steady_p99_ms": ms(result["latency"], 0.99),
+        }
+        found |= {"own_p50_ms": ms(result["own"], 0.5), "own_p99_ms": ms(result["own"], 0.99)}
+        found["bulk_msg_per_s"] = round(result["bulk_rate"], 2)
+    if "burst" in results:
+        result = results["burst"]
+        print_figures("burst: every patient presses at once (one getUpdates answer)", result)
+        found |= {
+            "burst_p50_ms": ms(result["latency"], 0.5),
+            "burst_p99_ms": ms(result["latency"], 0.99),
+        }
+        found.setdefault("bulk_msg_per_s", round(result["bulk_rate"], 2))
+    return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--patients", type=int, default=200)
+    parser.add_argument("--patients", type=int, default=200, help="Patients in each mode.")
     parser.add_argument("--database-url", help="postgresql+asyncpg://user:password@host:port/db")
     parser.add_argument("--rate", type=float, default=25.0, help="The dispatcher's msg/s.")
-    parser.add_argument("--timeout", type=float, default=300.0, help="Seconds to wait for replies.")
+    parser.add_argument("--mode", choices=("both", "steady", "burst"), default="both")
     parser.add_argument(
-        "--no-limiter", action="store_true", help="Without the flood limiter (its wait hidden)."
+        "--duration", type=float, default=180.0, help="Steady mode's longest run, s."
     )
+    parser.add_argument("--cases", type=int, default=0, help="Steady patients who complain.")
+    parser.add_argument(
+        "--timeout", type=float, default=300.0, help="Seconds to wait for a burst's answers."
+    )
+    parser.add_argument("--no-limiter", action="store_true", help="Without the flood limiter.")
+    parser.add_argument("--json", type=Path, help="Write the figures to this file.")
     args = parser.parse_args()
     logging.getLogger("apscheduler").setLevel(logging.ERROR)  # "skipped: already running"
     if args.database_url is not None and not args.database_url.startswith("postgresql"):
         parser.error("--database-url must name a PostgreSQL server")
-    report(measure(args), args)
+    found = report(measure(args), args)
+    if args.json is not None:
+        known = {name: None if math.isnan(value) else value for name, value in found.items()}
+        args.json.write_text(json.dumps({"figures": known}, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ async def test_a_case_from_the_text_channel_is_answered_and_closed_on_it(
     relative = await text_contact(harness, line)
     text = "病房夜里太吵。"
     await open_patient_case(harness.services, relative, CaseKind.COMPLAINT, text, "", None)
+    await harness.staff_settled()  # the card is posted in the staff lane
     card = group_calls(harness, "sendMessage")[0]
     thread = int(str(card["message_thread_id"]))
 

@@ -76,6 +76,7 @@ async def test_a_staff_reply_late_at_night_is_owed_until_the_morning(
     case = await open_patient_case(
         harness.services, contact, CaseKind.COMPLAINT, "病房夜里太吵。", "", None
     )
+    await harness.staff_settled()  # the card is posted in the staff lane
     sent = len(texts(fake))
     harness.clock.advance(local("2026-11-23", "23:00") - harness.clock.now())
     case = await harness.services.store.cases.get(case.id) or case

@@ -67,6 +67,7 @@ async def reply_choosing(harness: BotHarness, line: RecordingLine, ending: str) 
         reply = str(position)
         assert f"{position} {choice.label}" in line.texts_to(PHONE)[-1]  # what the patient saw
     await TextInbox(harness.services).receive(PHONE, reply)
+    await harness.staff_settled()  # what staff are told goes in the staff lane
 
 
 async def reply_number_of(harness: BotHarness, line: RecordingLine, start: str) -> None:
@@ -80,8 +81,10 @@ async def reply_number_of(harness: BotHarness, line: RecordingLine, start: str) 
     last = line.texts_to(PHONE)[-1]
     assert choice.label in last and str(position) in last  # what the patient saw
     await TextInbox(harness.services).receive(PHONE, str(position))
+    await harness.staff_settled()
 
 
 async def say_to_bot(harness: BotHarness, text: str) -> None:
     """Send free text from the test phone."""
     await TextInbox(harness.services).receive(PHONE, text)
+    await harness.staff_settled()

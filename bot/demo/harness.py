@@ -128,6 +128,11 @@ class BotHarness:
         """Wait until the WeChat callbacks taken so far are handled."""
         assert self.app is not None and self.app.bot_data.wechat is not None
         await self.app.bot_data.wechat.settle()
+        await self.staff_settled()
+
+    async def staff_settled(self) -> None:
+        """Wait until the staff posts deferred so far (the staff lane) are sent."""
+        await self.services.staff_lane.settle()
 
     @property
     def services(self) -> Services:
@@ -155,9 +160,11 @@ class BotHarness:
         user = user_id or chat_id
         update = text_update(self.app.bot, chat_id, user, text, thread_id, reply_to, language_code)
         await self.app.process_update(update)
+        await self.staff_settled()  # tests read what staff were told as the handler ended
 
     async def press(self, chat_id: int, data: str, user_id: int | None = None) -> None:
         """Deliver a button press from a user in a chat."""
         assert self.app is not None
         update = callback_update(self.app.bot, chat_id, user_id or chat_id, data)
         await self.app.process_update(update)
+        await self.staff_settled()

@@ -22,6 +22,8 @@ async def sweep_cases(services: Services) -> None:
     """Run once per dispatcher tick; each reminder and escalation happens once, restart-safe."""
     open_cases = await services.store.cases.open_of_kinds([kind.value for kind in WORKED_KINDS])
     for case in open_cases:
+        if services.staff_lane.holds(case.id):  # its post waits in the staff lane
+            continue
         if case.staff_message_id is None and not await _post_unposted(services, case):
             continue
         for which in DEADLINES:

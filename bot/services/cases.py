@@ -83,10 +83,11 @@ async def open_patient_case(
     concerned: str,
     photo: str | None,
 ) -> Case:
-    """Register a case raised by a patient or relative, and post it to staff."""
+    """Register a case raised by a patient or relative, and post it to staff (in the staff
+    lane: the patient is answered without waiting for the staff group)."""
     new = patient_case(services, contact, kind, text, concerned, photo)
     case = await services.store.cases.open(new, services.clock.now())
-    await services.staff_desk.post_case(case)
+    services.staff_lane.defer(lambda: services.staff_desk.post_case(case), case_id=case.id)
     return case
 
 

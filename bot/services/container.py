@@ -10,6 +10,7 @@ from bot.dispatch.dispatcher import Dispatcher
 from bot.domain.clock import Clock
 from bot.services.planning import Scheduling
 from bot.services.ports import Sender, StaffDesk
+from bot.services.staff_lane import StaffLane
 from bot.services.worklist import Worklist, load_worklist
 from bot.settings import Settings
 from bot.storage.store import Store
@@ -27,6 +28,7 @@ class Services:
     sender: Sender  # the one send path (bot.dispatch.send_path)
     staff_desk: StaffDesk  # where cases are posted and worked (the Telegram staff group)
     samples: dict[str, dict[str, Any]] = field(default_factory=dict)
+    staff_lane: StaffLane = field(default_factory=StaffLane)  # staff posts after the reply
 
     @cached_property
     def worklist(self) -> Worklist:

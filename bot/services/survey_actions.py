@@ -21,6 +21,7 @@ from bot.services.cases import patient_case
 from bot.services.container import Services
 from bot.services.messaging import say
 from bot.services.red_flags import post_red_flag, red_flag_case
+from bot.services.staff_lane import Job
 from bot.storage.cases import NewCase
 from bot.storage.surveys import SurveySession
 from bot.storage.unit_of_work import Repositories
@@ -139,19 +140,24 @@ async def _new_case(
 async def announce(
     services: Services, session: SurveySession, opened: list[Opened], shown: Shown
 ) -> None:
-    """Tell staff of each case, and acknowledge to the patient once per kind and session."""
+    """Tell staff of each case (in the staff lane, after the patient's answer), and
+    acknowledge to the patient once per kind and session."""
     for each in opened:
-        if each.reason_added:
-            await _tell_reason(services, each.case)
-        elif each.case.kind is CaseKind.RED_FLAG:
-            await _alert_staff(services, session, each.case, shown)
-        else:
-            await services.staff_desk.post_case(each.case)
+        services.staff_lane.defer(_staff_job(services, session, each, shown), case_id=each.case.id)
         numbered = _case_number(services, each.case)
         if each.first_of_kind:
             await say(services, session.chat_id, ACTION_ACKS[each.action], **numbered)
         elif numbered and not each.reason_added:
             await say(services, session.chat_id, ANOTHER_CASE, **numbered)
+
+
+def _staff_job(services: Services, session: SurveySession, each: Opened, shown: Shown) -> Job:
+    """Return what tells staff of an opened case, to run in the staff lane."""
+    if each.reason_added:
+        return lambda: _tell_reason(services, each.case)
+    if each.case.kind is CaseKind.RED_FLAG:
+        return lambda: _alert_staff(services, session, each.case, shown)
+    return lambda: services.staff_desk.post_case(each.case)
 
 
 def _case_number(services: Services, case: Case) -> dict[str, object]:

@@ -126,5 +126,5 @@ async def _pass_to_person(
         services, contact, CaseKind.QUESTION, case_text, "", None, CaseSource.SURVEY, session.id
     )
     case = await services.store.cases.open(new, services.clock.now())
-    await services.staff_desk.post_case(case)
+    services.staff_lane.defer(lambda: services.staff_desk.post_case(case), case_id=case.id)
     await say(services, session.chat_id, PASSED_ON, number=case.id)
