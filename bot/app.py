@@ -56,7 +56,7 @@ from bot.channels.telegram.handlers.start import on_help, on_private_text, on_st
 from bot.channels.telegram.handlers.stats import on_stats
 from bot.channels.telegram.handlers.stats_drill import on_drill
 from bot.channels.telegram.handlers.stop import on_stop, on_stop_button
-from bot.channels.telegram.jobs import on_dispatch_job
+from bot.channels.telegram.jobs import on_dispatch_job, on_worklist_job
 from bot.channels.telegram.menus import set_menus
 from bot.channels.telegram.staff_desk import TelegramStaffDesk
 from bot.channels.text.channel import TextLine
@@ -77,6 +77,7 @@ from bot.templating import Renderer
 
 log = logging.getLogger(__name__)
 HTTP_POOL_SIZE = 48  # the dispatcher keeps at most 32 requests open; handlers use the rest
+WORKLIST_FIRST = 5.0  # seconds after start: the first sends and updates go before it
 
 
 def log_holiday_warning(scheduling: Scheduling, today: date) -> None:
@@ -167,13 +168,7 @@ def build_app(
         await serve_channels(opened, app.bot_data.services, wechat_listen, web_listen)
         log_holiday_warning(scheduling, chosen_clock.now().date())
         if app.job_queue is not None:
-            app.job_queue.run_repeating(
-                on_dispatch_job,
-                interval=settings.dispatch_interval,
-                first=1.0,
-                name="dispatch",
-                job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": 60},
-            )
+            schedule_jobs(app, settings.dispatch_interval)
 
     async def post_shutdown(app: AppType) -> None:
         if app.bot_data.web is not None:  # no page is served once the store is closed
@@ -209,6 +204,19 @@ def build_app(
     app: AppType = builder.build()  # type: ignore[assignment]
     register_handlers(app, settings.staff_chat_id)
     return app
+
+
+def schedule_jobs(app: AppType, interval: float) -> None:
+    """Run the dispatcher every interval from a second after start, and the worklist's upkeep
+    in its own job a little later, so that sending never waits for it."""
+    assert app.job_queue is not None
+    once = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
+    app.job_queue.run_repeating(
+        on_dispatch_job, interval=interval, first=1.0, name="dispatch", job_kwargs=once
+    )
+    app.job_queue.run_repeating(
+        on_worklist_job, interval=interval, first=WORKLIST_FIRST, name="worklist", job_kwargs=once
+    )
 
 
 def dispatch_config(settings: Settings, windows: SendPolicy) -> DispatchConfig:
