@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import astuple
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -78,23 +79,27 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--jobs", type=int, default=100_000)
     parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument(
+        "--keep-file", type=Path, help="fill this file once, keep it, start on it as it is later"
+    )
     parser.add_argument("--child", choices=("jobqueue",))
     args = parser.parse_args()
     if args.child == "jobqueue":
         asyncio.run(jobqueue_child(args.jobs))
         return
-    empty, full = ours(args.rows)
-    lines: list[tuple[str, float, float]] = []
+    empty, full = ours(args.rows, args.keep_file)
+    lines: list[tuple[str, float, float, float]] = []
     for label, measured in (("an empty file", empty), (f"{args.rows:,} rows", full)):
         for when, key in (("after a clean stop", "clean"), ("after a kill -9", "unclean")):
             start = measured[key]
-            lines.append((f"followup run, {label}, {when}", start.seconds, start.peak_rss_mb))
+            lines.append((f"followup run, {label}, {when}", *astuple(start)))
     if args.jobs:
         for label, jobs in ((f"JobQueue, {args.jobs:,} jobs", args.jobs), ("JobQueue, none", 0)):
-            lines.append((label, *measure(["--child", "jobqueue", "--jobs", str(jobs)])))
-    print(f"{'':52}{'seconds to ready':>18}{'peak RSS MB':>13}")
-    for label, seconds, rss in lines:
-        print(f"{label:52}{seconds:>18.2f}{rss:>13.1f}")
+            seconds, rss = measure(["--child", "jobqueue", "--jobs", str(jobs)])
+            lines.append((label, seconds, float("nan"), rss))
+    print(f"{'':52}{'seconds to ready':>18}{'CPU s':>8}{'peak RSS MB':>13}")
+    for label, seconds, cpu, rss in lines:
+        print(f"{label:52}{seconds:>18.2f}{cpu:>8.2f}{rss:>13.1f}")
     history = full["history"]
     print(
         f"the {history.rows:,} rows: {history.pending + history.sent:,} in the outbox "
@@ -106,19 +111,20 @@ def main() -> None:
         write_figures(args.json, empty, full)
 
 
-def ours(rows: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Measure `followup run` on an empty file and on one of `rows` rows."""
+def ours(rows: int, kept: Path | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Measure `followup run` on an empty file and on one of `rows` rows (kept, if given)."""
     from benchmarks.common import start_fake_botapi
     from benchmarks.crash import current_fingerprint, kill
-    from benchmarks.startup_run import measure_size
+    from benchmarks.startup_run import compile_bytecode, measure_size
 
+    compile_bytecode()
     fingerprint = current_fingerprint()
     server, port = start_fake_botapi(limits=False)
     try:
         with tempfile.TemporaryDirectory() as folder:
             empty = measure_size(Path(folder), port, 0, fingerprint)
         with tempfile.TemporaryDirectory() as folder:
-            full = measure_size(Path(folder), port, rows, fingerprint)
+            full = measure_size(Path(folder), port, rows, fingerprint, kept)
     finally:
         kill(server)
     return empty, full
@@ -132,6 +138,8 @@ def write_figures(path: Path, empty: dict[str, Any], full: dict[str, Any]) -> No
         "ready_empty_unclean_s": round(empty["unclean"].seconds, 3),
         "ready_full_s": round(full["clean"].seconds, 3),
         "ready_full_unclean_s": round(full["unclean"].seconds, 3),
+        "cpu_empty_s": round(empty["clean"].cpu_seconds, 3),
+        "cpu_full_s": round(full["clean"].cpu_seconds, 3),
         "full_rows": full["history"].rows,
         "peak_rss_mb": round(max(start.peak_rss_mb for start in starts), 1),
     }

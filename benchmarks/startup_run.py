@@ -8,7 +8,10 @@ integrity check after an unclean stop, migrations check, getMe, the first dispat
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 import time
 from contextlib import closing
 from dataclasses import dataclass
@@ -20,16 +23,33 @@ from benchmarks.crash import Followup, loopback, stop
 from benchmarks.crash import kill as crash_kill
 from bot.domain.messages import MessageKind, MessageStatus
 
+ROOT = Path(__file__).resolve().parent.parent
 HELP_CHAT = 900_000_000  # no contact has it: a stranger's /help
 PATIENCE = 900.0  # seconds; a cold start on a 10-million-row file on a busy machine
 
 
 @dataclass(frozen=True)
 class Start:
-    """One start: seconds from launch to ready, the process's peak RSS by then."""
+    """One start: seconds from launch to ready, the process's CPU time (user and system)
+    and peak RSS by then."""
 
     seconds: float
+    cpu_seconds: float
     peak_rss_mb: float
+
+
+class CheckoutFollowup(Followup):
+    """`followup` run from this checkout's code, whichever is installed."""
+
+    def env(self) -> dict[str, str]:
+        """Return Followup's environment with this checkout first on the path."""
+        return {**super().env(), "PYTHONPATH": str(ROOT)}
+
+
+def compile_bytecode() -> None:
+    """Compile the bot's modules, as installing the package does: a start reads them then,
+    even where PYTHONDONTWRITEBYTECODE keeps a start from writing them."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "bot")], check=True)
 
 
 def add_due_message(database: Path, contact: int) -> None:
@@ -58,17 +78,18 @@ def add_due_message(database: Path, contact: int) -> None:
 
 def start_until_ready(followup: Followup, contact: int, help_chat: int) -> tuple[Start, Any]:
     """Launch `followup run`; return when it answered help_chat and sent to the contact."""
+    chats = (help_chat, 10_000 + contact)
+    before = [_sent(followup.port, chat) for chat in chats]  # from earlier starts
     loopback(followup.port, "/updates", _help_update(help_chat))
     started = time.perf_counter()
     process = followup.start("run")
-    chats = (help_chat, 10_000 + contact)
-    while not all(_sent(followup.port, chat) for chat in chats):
+    while any(_sent(followup.port, chat) <= sent for chat, sent in zip(chats, before, strict=True)):
         if process.poll() is not None or time.perf_counter() - started > PATIENCE:
             process.kill()
             raise RuntimeError(f"followup run did not get ready:\n{followup.log_tail()}")
         time.sleep(0.01)
     seconds = time.perf_counter() - started
-    return Start(seconds, _peak_rss_mb(process.pid)), process
+    return Start(seconds, _cpu_seconds(process.pid), _peak_rss_mb(process.pid)), process
 
 
 def stop_cleanly(process: Any) -> None:
@@ -77,14 +98,19 @@ def stop_cleanly(process: Any) -> None:
         raise RuntimeError("followup run did not stop cleanly")
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _peak_rss_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     line = next(line for line in status.splitlines() if line.startswith("VmHWM"))
     return int(line.split()[1]) / 1024
 
 
-def _sent(port: int, chat: int) -> bool:
-    return bool(loopback(port, f"/sent?chat_id={chat}"))
+def _sent(port: int, chat: int) -> int:
+    return len(loopback(port, f"/sent?chat_id={chat}"))
 
 
 def _help_update(chat: int) -> dict[str, Any]:
@@ -96,18 +122,24 @@ def _help_update(chat: int) -> dict[str, Any]:
     return {"message": message}
 
 
-def measure_size(folder: Path, port: int, rows: int, fingerprint: str) -> dict[str, Any]:
-    """Start on a file of `rows` rows twice: after a clean stop, then after a kill -9."""
+def measure_size(
+    folder: Path, port: int, rows: int, fingerprint: str, kept: Path | None = None
+) -> dict[str, Any]:
+    """Start on a file of `rows` rows twice: after a clean stop, then after a kill -9. With
+    `kept`, that file is filled once and kept: later runs start on it as it is."""
     from benchmarks.common import migrated_sqlite
-    from benchmarks.startup_fill import fill_history
+    from benchmarks.startup_fill import fill_history, plan_history
     from bot.storage.clean_stop import record_clean_stop
 
-    database = folder / f"startup-{rows}.db"
-    migrated_sqlite(database)
+    database = kept or folder / f"startup-{rows}.db"
     began = time.perf_counter()
-    history = fill_history(database, rows, fingerprint)
+    if kept is not None and kept.exists():
+        history = plan_history(rows)  # as filled by an earlier run with the same --rows
+    else:
+        migrated_sqlite(database)
+        history = fill_history(database, rows, fingerprint)
     filled = time.perf_counter() - began
-    followup = Followup(folder, database, port)
+    followup = CheckoutFollowup(folder, database, port)
     add_due_message(database, 1)
     record_clean_stop(database)
     clean, process = start_until_ready(followup, 1, HELP_CHAT + 2 * rows)

@@ -207,12 +207,12 @@ def build_app(
 
 
 def schedule_jobs(app: AppType, interval: float) -> None:
-    """Run the dispatcher every interval from a second after start, and the worklist's upkeep
-    in its own job a little later, so that sending never waits for it."""
+    """Run the dispatcher every interval from the start, and the worklist's upkeep in its own
+    job a little later, so that sending never waits for it."""
     assert app.job_queue is not None
     once = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
     app.job_queue.run_repeating(
-        on_dispatch_job, interval=interval, first=1.0, name="dispatch", job_kwargs=once
+        on_dispatch_job, interval=interval, first=0.0, name="dispatch", job_kwargs=once
     )
     app.job_queue.run_repeating(
         on_worklist_job, interval=interval, first=WORKLIST_FIRST, name="worklist", job_kwargs=once
