@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from telegram.ext import (
     AIORateLimiter,
@@ -207,12 +207,15 @@ def build_app(
 
 
 def schedule_jobs(app: AppType, interval: float) -> None:
-    """Run the dispatcher every interval from the start, and the worklist's upkeep in its own
-    job a little later, so that sending never waits for it."""
+    """Run the dispatcher as soon as the bot starts, then every interval; the worklist's
+    upkeep in its own job a little later, so that sending never waits for it."""
     assert app.job_queue is not None
     once = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
+    # APScheduler runs an interval job first one interval after its start (`first=0` does
+    # not help); a first run time given to it is kept, and is due once the JobQueue starts
+    right_away = {**once, "next_run_time": datetime.now(UTC)}
     app.job_queue.run_repeating(
-        on_dispatch_job, interval=interval, first=0.0, name="dispatch", job_kwargs=once
+        on_dispatch_job, interval=interval, name="dispatch", job_kwargs=right_away
     )
     app.job_queue.run_repeating(
         on_worklist_job, interval=interval, first=WORKLIST_FIRST, name="worklist", job_kwargs=once
