@@ -56,15 +56,18 @@ def add_due_message(database: Path, contact: int) -> None:
     """Add one message due now for a contact (chat 10,000 + its id)."""
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     with closing(sqlite3.connect(database)) as db:
+        earlier = "SELECT count(*) FROM scheduled_messages WHERE step_key = 'startup'"
+        occurrence = db.execute(earlier).fetchone()[0]  # a kept file has some already
         db.execute(
             "INSERT INTO scheduled_messages (contact_id, patient_id, episode_id, step_key, "
             "occurrence, kind, template, payload, due_at, send_at, status, attempts, tries, "
             "answer_timeout_s, created_at, updated_at) "
-            "VALUES (?,?,?,'startup',0,?,'plans/general/day7_checkin','{}',?,?,?,0,0,86400,?,?)",
+            "VALUES (?,?,?,'startup',?,?,'plans/general/day7_checkin','{}',?,?,?,0,0,86400,?,?)",
             (
                 contact,
                 contact,
                 contact,
+                occurrence,
                 MessageKind.MESSAGE.value,
                 stamp,
                 stamp,
