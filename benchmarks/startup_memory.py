@@ -100,12 +100,12 @@ def main() -> None:
     print(f"{'':52}{'seconds to ready':>18}{'CPU s':>8}{'peak RSS MB':>13}")
     for label, seconds, cpu, rss in lines:
         print(f"{label:52}{seconds:>18.2f}{cpu:>8.2f}{rss:>13.1f}")
-    history = full["history"]
+    history, fill = full["history"], full["fill_s"]
     print(
         f"the {history.rows:,} rows: {history.pending + history.sent:,} in the outbox "
         f"({history.pending:,} pending), {history.deliveries:,} deliveries, "
         f"{history.answers:,} answers, {history.chats:,} chats; file {full['file_mb']:,.0f} MB, "
-        f"filled in {full['fill_s']:.0f} s"
+        + ("kept from an earlier run" if fill is None else f"filled in {fill:.0f} s")
     )
     if args.json is not None:
         write_figures(args.json, empty, full)

@@ -135,8 +135,8 @@ def measure_size(
     from bot.storage.clean_stop import record_clean_stop
 
     database = kept or folder / f"startup-{rows}.db"
-    began = time.perf_counter()
-    if kept is not None and kept.exists():
+    began, reused = time.perf_counter(), kept is not None and kept.exists()
+    if reused:
         history = plan_history(rows)  # as filled by an earlier run with the same --rows
     else:
         migrated_sqlite(database)
@@ -153,7 +153,7 @@ def measure_size(
     size = database.stat().st_size / 1e6
     return {
         "history": history,
-        "fill_s": filled,
+        "fill_s": None if reused else filled,
         "file_mb": size,
         "clean": clean,
         "unclean": unclean,
