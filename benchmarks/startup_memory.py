@@ -1,57 +1,32 @@
-"""Benchmark: start-up time and memory with many pending reminders.
+"""Benchmark: start-up time and memory, on an empty database and on a large one.
 
-Run: .venv/bin/python benchmarks/startup_memory.py [--rows 1000000] [--jobs 100000]
-Compares this bot (reminders are outbox rows in SQLite; start-up reads none of them) with
-the way most PTB bots schedule reminders: one JobQueue (APScheduler) job per reminder,
-re-created in memory at every start. Each side runs in a fresh process; the time is from
-process launch until the bot is ready (imports included).
+Run: .venv/bin/python -m benchmarks.startup_memory [--rows 1000000] [--jobs 100000]
+     [--json PATH]   (the issue's scale: --rows 10000000; a short run: --rows 100000 --jobs 0)
+`followup run` starts as a real process against the fake Bot API over loopback HTTP, on an
+empty SQLite file and on one with `--rows` rows across the outbox (half pending, half sent),
+the deliveries and the answers (one chat per ten rows), each after a clean stop and after a
+kill -9 (the integrity check runs); see benchmarks/startup_run.py for what "ready" means.
+For comparison, the way most PTB bots schedule reminders: one JobQueue (APScheduler) job per
+reminder, re-created in memory at every start (`--jobs`; 0 leaves it out).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import astuple
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent  # only light imports here: children measure
 
 READY = "READY"
-
-
-async def outbox_child(database: Path) -> None:
-    """Start the real application on a database full of pending rows, then claim once."""
-    from bot.app import build_app
-    from bot.channels.telegram.context import AppContext
-    from bot.channels.telegram.jobs import on_dispatch_job
-    from bot.demo.fake_telegram import TOKEN, FakeTelegram
-    from bot.storage.clean_stop import stopped_cleanly
-    from tests.harness import make_settings
-
-    url = f"sqlite+aiosqlite:///{database}"
-    settings = make_settings(database.parent, telegram_token=TOKEN, database_url=url)
-    if not stopped_cleanly(database):  # as `followup run` does before it starts
-        await _quick_check(settings.database_url)
-    app = build_app(settings, request=FakeTelegram(), rate_limit=False)
-    await app.initialize()
-    assert app.post_init is not None
-    await app.post_init(app)
-    await on_dispatch_job(AppContext(app))  # nothing is due yet
-    _report()
-
-
-async def _quick_check(url: str) -> None:
-    from bot.storage.database import create_engine, integrity_problem
-
-    engine = create_engine(url)
-    started = time.perf_counter()
-    assert await integrity_problem(engine, quick=True) is None
-    print(f"QUICK_CHECK {time.perf_counter() - started:.2f}", flush=True)
-    await engine.dispose()
 
 
 async def jobqueue_child(jobs: int) -> None:
@@ -84,17 +59,8 @@ def _report() -> None:
     print(f"{READY} {peak_kb / 1024:.1f}", flush=True)
 
 
-def current_fingerprint() -> str:
-    """Return the fingerprint of the shipped plans, as contacts planned with them carry."""
-    from bot.services.planning import load_scheduling
-    from bot.templating import Renderer
-    from tests.harness import make_settings
-
-    return load_scheduling(make_settings(Path("."), migrated=False), Renderer()).fingerprint
-
-
 def measure(arguments: list[str]) -> tuple[float, float]:
-    """Launch a child, return (seconds until it is ready, its peak RSS in MB)."""
+    """Launch a JobQueue child, return (seconds until it is ready, its peak RSS in MB)."""
     started = time.perf_counter()
     child = subprocess.run(
         [sys.executable, "-m", "benchmarks.startup_memory", *arguments],
@@ -104,8 +70,6 @@ def measure(arguments: list[str]) -> tuple[float, float]:
         check=True,
     )
     elapsed = time.perf_counter() - started
-    for check in (line for line in child.stdout.splitlines() if line.startswith("QUICK_CHECK")):
-        print(f"  (of which PRAGMA quick_check of the database: {check.split()[1]} s)")
     line = next(line for line in child.stdout.splitlines() if line.startswith(READY))
     return elapsed, float(line.split()[1])
 
@@ -114,61 +78,72 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--jobs", type=int, default=100_000)
-    parser.add_argument("--child", choices=("outbox", "jobqueue"))
-    parser.add_argument("--database", type=Path)
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument(
+        "--keep-file", type=Path, help="fill this file once, keep it, start on it as it is later"
+    )
+    parser.add_argument("--child", choices=("jobqueue",))
     args = parser.parse_args()
-    if args.child == "outbox":
-        asyncio.run(outbox_child(args.database))
-        return
     if args.child == "jobqueue":
         asyncio.run(jobqueue_child(args.jobs))
         return
-    ours = outbox_side(args.rows, clean=True)
-    ours_unclean = outbox_side(args.rows, clean=False)
-    ours_empty = outbox_side(0, clean=True)
-    theirs = measure(["--child", "jobqueue", "--jobs", str(args.jobs)])
-    theirs_empty = measure(["--child", "jobqueue", "--jobs", "0"])
-    print(f"{'':44}{'seconds to ready':>18}{'peak RSS MB':>14}")
-    for label, (seconds, rss) in (
-        (f"outbox, {args.rows:,} pending rows in SQLite", ours),
-        ("  the same after an unclean stop (checked)", ours_unclean),
-        ("outbox, empty", ours_empty),
-        (f"JobQueue, {args.jobs:,} APScheduler jobs", theirs),
-        ("JobQueue, no jobs", theirs_empty),
-    ):
-        print(f"{label:44}{seconds:>18.2f}{rss:>14.1f}")
-    cost = [ours[i] - ours_empty[i] for i in (0, 1)]
-    their_cost = [theirs[i] - theirs_empty[i] for i in (0, 1)]
+    empty, full = ours(args.rows, args.keep_file)
+    lines: list[tuple[str, float, float, float]] = []
+    for label, measured in (("an empty file", empty), (f"{args.rows:,} rows", full)):
+        for when, key in (("after a clean stop", "clean"), ("after a kill -9", "unclean")):
+            start = measured[key]
+            lines.append((f"followup run, {label}, {when}", *astuple(start)))
+    if args.jobs:
+        for label, jobs in ((f"JobQueue, {args.jobs:,} jobs", args.jobs), ("JobQueue, none", 0)):
+            seconds, rss = measure(["--child", "jobqueue", "--jobs", str(jobs)])
+            lines.append((label, seconds, float("nan"), rss))
+    print(f"{'':52}{'seconds to ready':>18}{'CPU s':>8}{'peak RSS MB':>13}")
+    for label, seconds, cpu, rss in lines:
+        print(f"{label:52}{seconds:>18.2f}{cpu:>8.2f}{rss:>13.1f}")
+    history, fill = full["history"], full["fill_s"]
     print(
-        f"ratio JobQueue / outbox: time {theirs[0] / ours[0]:.1f}x, "
-        f"memory {theirs[1] / ours[1]:.1f}x"
+        f"the {history.rows:,} rows: {history.pending + history.sent:,} in the outbox "
+        f"({history.pending:,} pending), {history.deliveries:,} deliveries, "
+        f"{history.answers:,} answers, {history.chats:,} chats; file {full['file_mb']:,.0f} MB, "
+        + ("kept from an earlier run" if fill is None else f"filled in {fill:.0f} s")
     )
-    print(
-        f"cost of the reminders themselves: outbox +{cost[0]:.2f} s +{cost[1]:.1f} MB, "
-        f"JobQueue +{their_cost[0]:.2f} s +{their_cost[1]:.1f} MB"
-    )
+    if args.json is not None:
+        write_figures(args.json, empty, full)
 
 
-def outbox_side(rows: int, *, clean: bool) -> tuple[float, float]:
-    """Measure the bot starting on a database with `rows` pending rows, after a clean stop
-    (the integrity check is skipped) or not (first start, kill -9: it runs)."""
-    from benchmarks.common import fill_outbox, migrated_sqlite
-    from bot.storage.clean_stop import record_clean_stop
+def ours(rows: int, kept: Path | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Measure `followup run` on an empty file and on one of `rows` rows (kept, if given)."""
+    from benchmarks.common import start_fake_botapi
+    from benchmarks.crash import current_fingerprint, kill
+    from benchmarks.startup_run import compile_bytecode, measure_size
 
-    with tempfile.TemporaryDirectory() as folder:
-        database = Path(folder) / "startup.db"
-        migrated_sqlite(database)
-        fill_outbox(
-            database,
-            max(1, rows // 10),
-            rows,
-            "plans/general/day7_checkin",
-            datetime.now(UTC) + timedelta(days=3),
-            current_fingerprint(),
-        )
-        if clean:
-            record_clean_stop(database)
-        return measure(["--child", "outbox", "--database", str(database)])
+    compile_bytecode()
+    fingerprint = current_fingerprint()
+    server, port = start_fake_botapi(limits=False)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            empty = measure_size(Path(folder), port, 0, fingerprint)
+        with tempfile.TemporaryDirectory() as folder:
+            full = measure_size(Path(folder), port, rows, fingerprint, kept)
+    finally:
+        kill(server)
+    return empty, full
+
+
+def write_figures(path: Path, empty: dict[str, Any], full: dict[str, Any]) -> None:
+    """Write the figures the combined benchmark reads."""
+    starts = [empty["clean"], empty["unclean"], full["clean"], full["unclean"]]
+    figures = {
+        "ready_empty_s": round(empty["clean"].seconds, 3),
+        "ready_empty_unclean_s": round(empty["unclean"].seconds, 3),
+        "ready_full_s": round(full["clean"].seconds, 3),
+        "ready_full_unclean_s": round(full["unclean"].seconds, 3),
+        "cpu_empty_s": round(empty["clean"].cpu_seconds, 3),
+        "cpu_full_s": round(full["clean"].cpu_seconds, 3),
+        "full_rows": full["history"].rows,
+        "peak_rss_mb": round(max(start.peak_rss_mb for start in starts), 1),
+    }
+    path.write_text(json.dumps({"figures": figures}, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from telegram.ext import (
     AIORateLimiter,
@@ -57,7 +57,7 @@ from bot.channels.telegram.handlers.stats import on_stats
 from bot.channels.telegram.handlers.stats_drill import on_drill
 from bot.channels.telegram.handlers.stop import on_stop, on_stop_button
 from bot.channels.telegram.http_request import AiohttpRequest
-from bot.channels.telegram.jobs import on_dispatch_job
+from bot.channels.telegram.jobs import on_dispatch_job, on_worklist_job
 from bot.channels.telegram.menus import set_menus
 from bot.channels.telegram.staff_desk import TelegramStaffDesk
 from bot.channels.telegram.update_order import RUNNING, ChatOrderedUpdates
@@ -80,6 +80,7 @@ from bot.templating import Renderer
 log = logging.getLogger(__name__)
 STAFF_LANE_CLOSE = 30.0  # seconds a stop waits for the staff posts still queued
 HTTP_POOL_SIZE = 48  # the dispatcher keeps at most 32 requests open; handlers use the rest
+WORKLIST_FIRST = 5.0  # seconds after start: the first sends and updates go before it
 
 
 def log_holiday_warning(scheduling: Scheduling, today: date) -> None:
@@ -170,13 +171,7 @@ def build_app(
         await serve_channels(opened, app.bot_data.services, wechat_listen, web_listen)
         log_holiday_warning(scheduling, chosen_clock.now().date())
         if app.job_queue is not None:
-            app.job_queue.run_repeating(
-                on_dispatch_job,
-                interval=settings.dispatch_interval,
-                first=1.0,
-                name="dispatch",
-                job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": 60},
-            )
+            schedule_jobs(app, settings.dispatch_interval)
 
     async def post_shutdown(app: AppType) -> None:
         if app.bot_data.web is not None:  # no page is served once the store is closed
@@ -222,6 +217,22 @@ def updates_at_once(database_url: str) -> int:
     since every transaction there takes the one write lock and waiting for it (SQLite's busy
     sleeps) cost more than running side by side saved (benchmarks.interactive_latency)."""
     return 1 if database_url.startswith("sqlite") else RUNNING
+
+
+def schedule_jobs(app: AppType, interval: float) -> None:
+    """Run the dispatcher as soon as the bot starts, then every interval; the worklist's
+    upkeep in its own job a little later, so that sending never waits for it."""
+    assert app.job_queue is not None
+    once = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
+    # APScheduler runs an interval job first one interval after its start (`first=0` does
+    # not help); a first run time given to it is kept, and is due once the JobQueue starts
+    right_away = {**once, "next_run_time": datetime.now(UTC)}
+    app.job_queue.run_repeating(
+        on_dispatch_job, interval=interval, name="dispatch", job_kwargs=right_away
+    )
+    app.job_queue.run_repeating(
+        on_worklist_job, interval=interval, first=WORKLIST_FIRST, name="worklist", job_kwargs=once
+    )
 
 
 def dispatch_config(settings: Settings, windows: SendPolicy) -> DispatchConfig:

@@ -11,7 +11,7 @@ from bot.channels.sms.handlers import callback_path
 from bot.channels.sms.notices import registered_texts
 from bot.channels.sms.runtime import link_prefixes
 from bot.channels.telegram.context import AppContext, AppType
-from bot.channels.telegram.jobs import on_dispatch_job
+from bot.channels.telegram.jobs import on_dispatch_job, on_worklist_job
 from bot.channels.text.channel import TextLine
 from bot.demo.fake_sms import FakeSms
 from bot.demo.fake_telegram import FakeTelegram
@@ -141,9 +141,10 @@ class BotHarness:
         return self.app.bot_data.services
 
     async def tick(self) -> None:
-        """Run the dispatcher job once, as the JobQueue would."""
+        """Run the dispatcher's job once, then the worklist's, as the JobQueue would."""
         assert self.app is not None
         await on_dispatch_job(AppContext(self.app))
+        await on_worklist_job(AppContext(self.app))
 
     async def text(
         self,

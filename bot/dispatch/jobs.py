@@ -1,4 +1,5 @@
-"""The periodic work: sweep unanswered check-ins and case deadlines, then send what is due."""
+"""The periodic work: sweep unanswered check-ins and case deadlines, then send what is due;
+keep the phone worklist true beside it."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ SWEEPS = "sweeps"
 SEEN_UPDATES_KEPT = timedelta(days=2)
 LEASE_SHARE = 0.9  # of the tick: the holder renews it every tick, a survivor takes over
 WORKLIST = "worklist"
-# The worklist's sweep reads every stay no chat reaches: not every tick. Calls are due in
-# calling hours anyway, and taking a call checks again that it is still owed.
+# The worklist's sweep reads every stay no chat reaches: not every tick, and in its own job so
+# that sending never waits for it (at start-up it took seconds on a large database). It
+# guards no message: calls are due in calling hours anyway, taking a call checks again that
+# it is still owed, and the call tasks it writes are idempotent by key.
 WORKLIST_EVERY = timedelta(minutes=5)
 
 
@@ -51,9 +54,6 @@ async def run_sweeps(services: Services) -> None:
         await reach_by_sms(
             services.store, services.scheduling, services.clock.now(), services.locale
         )
-    if await _worklist_due(services):
-        now = services.clock.now()
-        await sweep_worklist(services.store, services.scheduling, services.worklist, now)
     await services.store.surveys.expire(services.clock.now())
     await sweep_cases(services)
     await escalate_missed(services)  # red flags not acknowledged in time
@@ -64,6 +64,14 @@ async def run_sweeps(services: Services) -> None:
     for channel in services.dispatcher.channels.values():  # e.g. the SMS notices owed
         if isinstance(channel, SweepingChannel):
             await channel.sweep(services.clock.now())
+
+
+async def worklist_tick(services: Services) -> None:
+    """Keep the phone worklist true, once per WORKLIST_EVERY over every process (its own
+    job, every FOLLOWUP_DISPATCH_INTERVAL, beside the dispatcher's)."""
+    if await _worklist_due(services):
+        now = services.clock.now()
+        await sweep_worklist(services.store, services.scheduling, services.worklist, now)
 
 
 async def dispatch_tick(services: Services) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -73,8 +74,10 @@ class ChineseHolidays:
 class PackageHolidays:
     """China in the `holidays` package: every year, but later years are computed estimates."""
 
-    def __init__(self) -> None:
-        self._china = holidays_package.country_holidays("CN")
+    @functools.cached_property
+    def _china(self) -> holidays_package.HolidayBase:
+        # made at first use: the package imports every country's module (about 0.3 s)
+        return holidays_package.country_holidays("CN")
 
     def is_public_holiday(self, day: date) -> bool:
         """Say whether the package lists the day as a public holiday."""

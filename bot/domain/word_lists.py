@@ -21,7 +21,7 @@ def load_word_lists(
     """Read a mapping of field → list of words; raise error(file, line, field, message)."""
     file = data_files.display(path)
     data_files.read_yaml(path, _Where(file, error), report_missing=True)  # syntax, repeats
-    root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    root = yaml.compose(path.read_text(encoding="utf-8"), Loader=data_files.FastSafeLoader)
     if root is None:
         return {}
     if not isinstance(root, yaml.MappingNode):

@@ -6,8 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot.domain.data_files import parse_yaml
 from bot.domain.template_check import TemplateProblem, check_template, variables_of
 from bot.storage.store import Store
 from bot.templating import LOCALES, MESSAGES_DIR, Renderer
@@ -27,7 +26,7 @@ def load_samples(folder: Path = SAMPLES_DIR) -> dict[str, dict[str, Any]]:
     """Return the sample variables of every template (messages/samples/*.yaml)."""
     samples: dict[str, dict[str, Any]] = {}
     for path in sorted(folder.glob("*.yaml")):
-        samples.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        samples.update(parse_yaml(path.read_text(encoding="utf-8")) or {})
     return samples
 
 

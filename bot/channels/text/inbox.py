@@ -7,13 +7,12 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import yaml
-
 from bot.channels.text.reading import chosen, normalized
 from bot.domain.cases import CaseKind
 from bot.domain.channel_messages import Address
 from bot.domain.choices import decode_answer, decode_handling
 from bot.domain.consent import ConsentVia
+from bot.domain.data_files import parse_yaml
 from bot.domain.dialogs import DialogKind
 from bot.domain.patient_messages import PatientMessage
 from bot.services import case_replies, complaint_dialog, enrolment, stopping, visit_dates
@@ -33,7 +32,7 @@ CASE_COMMANDS = {"complain": CaseKind.COMPLAINT, "praise": CaseKind.PRAISE}
 @functools.cache
 def load_commands(path: Path = COMMANDS_FILE) -> dict[str, str]:
     """Return the command each word stands for, from the words file (folded like replies)."""
-    listed = yaml.safe_load(path.read_text(encoding="utf-8"))
+    listed = parse_yaml(path.read_text(encoding="utf-8"))
     return {normalized(word): command for command, words in listed.items() for word in words}
 
 

@@ -22,8 +22,6 @@ import logging
 import re
 from pathlib import Path
 
-import yaml
-
 from bot.channels.text.inbox import TextInbox
 from bot.channels.text.reading import normalized
 from bot.channels.wechat.channel import WeChatChannel
@@ -32,6 +30,7 @@ from bot.channels.wechat.faults import WeChatError
 from bot.channels.wechat.menu import MENU_COMMANDS
 from bot.channels.wechat.ports import MediaSource
 from bot.domain.channel_messages import Address, ChannelName, Media, MediaKind, SendFault
+from bot.domain.data_files import parse_yaml
 from bot.domain.patient_messages import PatientMessage, PatientMessageKind
 from bot.services.inbox import take_patient_message
 from bot.services.triage_actions import take_alarming_text
@@ -54,7 +53,7 @@ IGNORED_EVENTS = frozenset({EventName.VIEW, EventName.TEMPLATE_SENT, EventName.L
 @functools.cache
 def resume_words(path: Path = RESUME_WORDS_FILE) -> frozenset[str]:
     """Return the short replies that only ask for what a notice announced (folded)."""
-    listed = yaml.safe_load(path.read_text(encoding="utf-8"))
+    listed = parse_yaml(path.read_text(encoding="utf-8"))
     return frozenset(normalized(str(word)) for words in listed.values() for word in words)
 
 
