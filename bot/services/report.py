@@ -111,7 +111,7 @@ async def build_report(
         stats,
         [tuple(_cell(v, zone) for v in row) for row in overdue_complaints(complaints, labels)],
         await _charts(
-            store, surveys, renderer, locale, zone, period, department, min_answers=min_answers
+            store, surveys, renderer, locale, zone, period, department, stats, min_answers
         ),
         too_few,
         _channels(stats, labels),
@@ -159,16 +159,16 @@ async def _charts(
     zone: ZoneInfo,
     period: Period,
     department: int | None,
-    *,
+    stats: Stats,
     min_answers: int,
 ) -> tuple[bytes, ...]:
-    """The two charts of /chart, as PNGs to embed."""
+    """The two charts of /chart, as PNGs to embed (the period's figures computed once)."""
     from bot.services.charts import department_chart, parse_labels, trend_chart
 
     words = parse_labels(renderer.render("charts/labels", locale))
     figures = (store, surveys, zone, period, department)
-    trend = await trend_points(*figures, min_answers=min_answers)
-    compared = await department_points(*figures, min_answers=min_answers)
+    trend = await trend_points(*figures, min_answers=min_answers, current=stats)
+    compared = await department_points(*figures, min_answers=min_answers, computed=stats)
     return (
         await asyncio.to_thread(trend_chart, trend, words),
         await asyncio.to_thread(department_chart, compared, words),

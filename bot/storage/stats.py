@@ -50,20 +50,26 @@ class StatsRepository:
     def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
-    async def compute(self, scope: Scope, measures: dict[str, str], min_answers: int) -> Stats:
+    async def compute(
+        self, scope: Scope, measures: dict[str, str], min_answers: int, *, trend: bool = False
+    ) -> Stats:
         """Compute every figure for a scope; `measures` maps question keys to what they measure;
-        a department is ranked from `min_answers` overall satisfaction answers on."""
+        a department is ranked from `min_answers` overall satisfaction answers on. A trend's
+        month (`trend`) needs only the stays and the answers: the other figures stay empty."""
         stats = Stats()
         await rebuild_if_needed(self._engine, datetime.now(UTC))
         by_department: dict[str, DepartmentFigures] = {}
         parts: tuple[Part, ...] = (
             lambda conn: _patients(conn, scope, stats, by_department),
-            lambda conn: _follow_up(conn, scope, stats),
             lambda conn: _answers(conn, scope, measures, stats, by_department),
-            lambda conn: _cases(conn, scope, stats, by_department),
-            lambda conn: _reminders(conn, scope, stats),
-            lambda conn: channel_figures(conn, scope, stats),
         )
+        if not trend:
+            parts += (
+                lambda conn: _follow_up(conn, scope, stats),
+                lambda conn: _cases(conn, scope, stats, by_department),
+                lambda conn: _reminders(conn, scope, stats),
+                lambda conn: channel_figures(conn, scope, stats),
+            )
         if isinstance(self._engine, AsyncEngine):
             # Each part reads its own figures on its own read-only connection, side by side
             # (the database works on several cores); each adds only its own figures.
