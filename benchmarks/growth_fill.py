@@ -20,7 +20,7 @@ from itertools import islice
 from typing import Any
 
 DEPARTMENTS = ["心内科", "普外科", "妇科", "呼吸科", "骨科", "神经内科", "内分泌科", "职业病科"]
-FIRST = ("sat_doctors", "sat_nurses", "sat_hospital", "recommend", "condition")
+FIRST: tuple[str, ...] = ("sat_doctors", "sat_nurses", "sat_hospital", "recommend", "condition")
 FIRST += ("medicines", "diet", "sleep", "exercise", "reexam")
 LATER = ("condition", "medicines", "reexam")
 CHECKINS = (("day3", 3, FIRST), ("day7", 7, LATER), ("day30", 30, LATER))
@@ -56,9 +56,16 @@ class Hospital:
         return [*_people(self), *_outbox(self), *_answers(self), _audit(self)]
 
 
-EPISODE_COLUMNS = ("id", "patient_id", "department_id", "discharged_at", "consent")
+EPISODE_COLUMNS: tuple[str, ...] = ("id", "patient_id", "department_id", "discharged_at", "consent")
 EPISODE_COLUMNS += ("imported_at", "updated_at", "enrolled_at")
-CONTACT_COLUMNS = ("id", "patient_id", "episode_id", "chat_id", "user_id", "respondent")
+CONTACT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "patient_id",
+    "episode_id",
+    "chat_id",
+    "user_id",
+    "respondent",
+)
 CONTACT_COLUMNS += ("consent", "consent_at", "locale", "reachable", "plan_key", "created_at")
 
 
@@ -88,7 +95,15 @@ def _people(h: Hospital) -> list[Table]:
     ]
 
 
-OUTBOX = ("id", "contact_id", "patient_id", "episode_id", "step_key", "occurrence", "kind")
+OUTBOX: tuple[str, ...] = (
+    "id",
+    "contact_id",
+    "patient_id",
+    "episode_id",
+    "step_key",
+    "occurrence",
+    "kind",
+)
 OUTBOX += ("template", "payload", "due_at", "send_at", "status", "attempts", "tries")
 OUTBOX += ("sent_at", "final_answer", "created_at", "updated_at")
 
@@ -180,7 +195,14 @@ def _answers(h: Hospital) -> list[Table]:
                 moment = at + timedelta(seconds=10 * n + 1)
                 yield (None, i, moment, "sent", None, "reply", "telegram", str(i))
 
-    session_columns = ("id", "message_id", "contact_id", "chat_id", "patient_id", "episode_id")
+    session_columns: tuple[str, ...] = (
+        "id",
+        "message_id",
+        "contact_id",
+        "chat_id",
+        "patient_id",
+        "episode_id",
+    )
     session_columns += ("survey", "respondent", "status", "started_at", "updated_at")
     session_columns += ("expires_at", "finished_at")
     return [

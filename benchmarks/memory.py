@@ -41,6 +41,7 @@ PATIENT_CHATS = 100_000  # patient i's chat; bulk chats from BULK_CHATS on
 BULK_CHATS = 1_000_000
 TARGET_MB = 150.0
 FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+EDUCATION = "plans/general/day1_home_care"
 
 
 def seed(path: Path, presses: int, messages: int, chats: int, fingerprint: str) -> None:
@@ -75,6 +76,7 @@ def seed(path: Path, presses: int, messages: int, chats: int, fingerprint: str) 
         "tries, answer_timeout_s, created_at, updated_at) "
         "VALUES (?,?,?,?,?,?,?,?,'{}',?,?,'pending',0,0,86400,?,?)"
     )
+    times = (later, later, stamp, stamp)
     checkin = ("day3", 0, "checkin", "plans/general/day3_checkin", "checkin_first")
     db.executemany(
         row, ((i, i, i, *checkin, early, early, stamp, stamp) for i in range(1, presses + 1))
@@ -82,8 +84,7 @@ def seed(path: Path, presses: int, messages: int, chats: int, fingerprint: str) 
     db.executemany(
         row,
         (
-            (c, c, c, "day1_home_care", n, "education", "plans/general/day1_home_care", None)
-            + (later, later, stamp, stamp)
+            (c, c, c, "day1_home_care", n, "education", EDUCATION, None, *times)
             for n in range(messages)
             for c in [presses + 1 + n % chats]
         ),

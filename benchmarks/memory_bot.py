@@ -18,6 +18,7 @@ from bot.app import build_app
 from bot.channels.telegram.context import AppType
 from bot.dispatch.dispatcher import DispatchConfig
 from bot.dispatch.pacing import Pacer
+from bot.dispatch.send_path import ChannelSender
 from bot.domain.channel_messages import ChannelName
 
 BATCH = 500
@@ -35,7 +36,9 @@ def run(url: str, port: int) -> None:
         assert services is not None
         dispatcher, unlimited = services.dispatcher, Pacer(100_000.0, 0.0)
         dispatcher.pacer = dispatcher.pacers[ChannelName.TELEGRAM] = unlimited
-        services.sender.pacers[ChannelName.TELEGRAM] = unlimited  # replies
+        sender = services.sender
+        assert isinstance(sender, ChannelSender)
+        sender.pacers[ChannelName.TELEGRAM] = unlimited  # replies
         config = dispatcher.config
         lease = timedelta(seconds=120)
         dispatcher.config = DispatchConfig(BATCH, lease, config.catch_up, config.windows)

@@ -50,7 +50,7 @@ class BulkRows:
 def _date_styles(book: Workbook) -> dict[type, int]:
     """The style ids openpyxl gives a moment and a date, made on a scratch sheet."""
     scratch = book.create_sheet()
-    ids = {
+    ids: dict[type, int] = {
         datetime: scratch.cell(1, 1, datetime(2000, 1, 1)).style_id,
         date: scratch.cell(1, 2, date(2000, 1, 1)).style_id,
     }
