@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.domain.periods import Period, month_period
+from bot.domain.stats import Stats
 from bot.domain.surveys.model import Measure, Survey
-from bot.services.statistics import compute_stats
+from bot.services.statistics import compute_stats, trend_stats
 from bot.storage.store import Store
 
 if TYPE_CHECKING:  # matplotlib loads at the first chart, not at every start of the bot
@@ -26,8 +27,10 @@ async def trend_points(
     department: int | None,
     *,
     min_answers: int,
+    current: Stats | None = None,
 ) -> list[MonthPoint]:
-    """The success rate and satisfied share of the period's month and the 11 before it."""
+    """The success rate and satisfied share of the period's month (`current`: its figures,
+    when already computed) and the 11 before it (what a trend shows of each, alone)."""
     from bot.services.charts import MonthPoint
 
     points = []
@@ -35,9 +38,15 @@ async def trend_points(
     for back in range(TREND_MONTHS - 1, -1, -1):
         index = year * 12 + month - 1 - back
         name = f"{index // 12}-{index % 12 + 1:02d}"
-        stats = await compute_stats(
-            store, surveys, zone, month_period(name), department, min_answers=min_answers
-        )
+        shown = month_period(name)
+        if back:
+            stats = await trend_stats(store, surveys, zone, shown, department)
+        elif current is not None and shown == period:
+            stats = current
+        else:
+            stats = await compute_stats(
+                store, surveys, zone, shown, department, min_answers=min_answers
+            )
         overall = stats.satisfaction.get(OVERALL)
         points.append(
             MonthPoint(name, stats.success_rate, overall.shares["satisfied"] if overall else None)
@@ -53,12 +62,15 @@ async def department_points(
     only: int | None,
     *,
     min_answers: int,
+    computed: Stats | None = None,
 ) -> list[DepartmentPoint]:
     """Each department's satisfied share and success rate in the period (one, or all): the
-    figures of the ranking, in its order, computed once for the scope."""
+    figures of the ranking, in its order, computed once for the scope (`computed`: already)."""
     from bot.services.charts import DepartmentPoint
 
-    stats = await compute_stats(store, surveys, zone, period, only, min_answers=min_answers)
+    stats = computed or await compute_stats(
+        store, surveys, zone, period, only, min_answers=min_answers
+    )
     return [
         DepartmentPoint(d.name, d.satisfied_share, d.success_rate)
         for d in stats.departments

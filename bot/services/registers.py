@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -151,19 +152,30 @@ def answers_in_words(rows: Iterable[tuple[Any, ...]], labels: Labels) -> list[tu
     """Survey answers (`ReportRepository.answers` rows) with the survey, question, answer,
     respondent and relation in words; typed text stays in its own column."""
     worded = []
+    # a month repeats a few hundred codes: each is put in words once (cached for this call)
+    survey_name, step_name, question_name = (
+        cache(labels.survey),
+        cache(labels.step),
+        cache(labels.question),
+    )
+    answer_words, who, relation_words = (
+        cache(labels.answer),
+        cache(labels.who),
+        cache(labels.relation),
+    )
     for person_and_place in rows:
         *person, survey, step, question, value, text, respondent, relation, at = person_and_place
         typed = value in TEXT_VALUES
         worded.append(
             (
                 *person,
-                labels.survey(survey),
-                labels.step(step),
-                labels.question(question, survey),
-                "" if typed and text else labels.answer(question, value, survey=survey),
+                survey_name(survey),
+                step_name(step),
+                question_name(question, survey),
+                "" if typed and text else answer_words(question, value, survey=survey),
                 text or "",
-                labels.who(respondent),
-                labels.relation(respondent, relation),
+                who(respondent),
+                relation_words(respondent, relation),
                 at,
             )
         )

@@ -4,7 +4,6 @@ failures and every answer."""
 from __future__ import annotations
 
 import asyncio
-import io
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -18,6 +17,7 @@ from bot.domain.periods import Period
 from bot.domain.plans.model import PlanBook
 from bot.domain.stats import DepartmentFigures, Stats
 from bot.domain.surveys.model import Survey
+from bot.services.bulk_rows import BulkRows
 from bot.services.chart_points import department_points, trend_points
 from bot.services.labels import LabelGroup, Labels
 from bot.services.registers import (
@@ -29,7 +29,6 @@ from bot.services.registers import (
 )
 from bot.services.report_calls import call_rows
 from bot.services.report_overview import Overview, overdue_complaints, print_layout, write_overview
-from bot.services.sheet_cells import text_safe_cell
 from bot.services.statistics import compute_stats, names_by_step_key, stats_as_dict, step_names
 from bot.storage.stats import Scope
 from bot.storage.store import Store
@@ -112,7 +111,7 @@ async def build_report(
         stats,
         [tuple(_cell(v, zone) for v in row) for row in overdue_complaints(complaints, labels)],
         await _charts(
-            store, surveys, renderer, locale, zone, period, department, min_answers=min_answers
+            store, surveys, renderer, locale, zone, period, department, stats, min_answers
         ),
         too_few,
         _channels(stats, labels),
@@ -122,36 +121,34 @@ async def build_report(
     assert first is not None
     first.title = words["sheet"][:31]
     write_overview(first, overview, words, figures)
+    bulk = BulkRows(book)
     for key in SHEETS:
-        _write_sheet(book, renderer.render(f"report/{key}", locale), rows[key], zone)
+        _write_sheet(bulk, renderer.render(f"report/{key}", locale), rows[key], zone)
     if calls is not None:
         named = department_name or renderer.render("stats/whole_hospital", locale).strip()
-        _calls_sheet(book, renderer, locale, calls, labels, named)
+        _calls_sheet(bulk, renderer, locale, calls, labels, named)
     for sheet in book.worksheets:
         print_layout(sheet, words["title"], words["footer"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return await asyncio.to_thread(bulk.save)
 
 
 def _write_sheet(
-    book: Workbook, heading: str, rows: list[Any], zone: ZoneInfo | None = None
+    bulk: BulkRows, heading: str, rows: list[Any], zone: ZoneInfo | None = None
 ) -> None:
     """Add a sheet: its title and tab-separated headers (a report/<key> template), its rows."""
     title, headers = heading.strip().split("\n", 1)
-    sheet = book.create_sheet(title[:31])
+    sheet = bulk.book.create_sheet(title[:31])
     sheet.append(headers.split("\t"))
     sheet.freeze_panes = "A2"
-    for row in rows:
-        sheet.append([text_safe_cell(sheet, _cell(value, zone)) for value in row])
+    bulk.add(sheet, [[_cell(value, zone) for value in row] for row in rows])
 
 
 def _calls_sheet(
-    book: Workbook, renderer: Renderer, locale: str, calls: CallFigures, labels: Labels, scope: str
+    bulk: BulkRows, renderer: Renderer, locale: str, calls: CallFigures, labels: Labels, scope: str
 ) -> None:
     """Add the calls sheet: the rate over all discharges against the targets, the calls."""
     words = parse_words(renderer.render("report/call_figures", locale, department=scope))
-    _write_sheet(book, renderer.render("report/calls", locale), call_rows(calls, words, labels))
+    _write_sheet(bulk, renderer.render("report/calls", locale), call_rows(calls, words, labels))
 
 
 async def _charts(
@@ -162,16 +159,16 @@ async def _charts(
     zone: ZoneInfo,
     period: Period,
     department: int | None,
-    *,
+    stats: Stats,
     min_answers: int,
 ) -> tuple[bytes, ...]:
-    """The two charts of /chart, as PNGs to embed."""
+    """The two charts of /chart, as PNGs to embed (the period's figures computed once)."""
     from bot.services.charts import department_chart, parse_labels, trend_chart
 
     words = parse_labels(renderer.render("charts/labels", locale))
     figures = (store, surveys, zone, period, department)
-    trend = await trend_points(*figures, min_answers=min_answers)
-    compared = await department_points(*figures, min_answers=min_answers)
+    trend = await trend_points(*figures, min_answers=min_answers, current=stats)
+    compared = await department_points(*figures, min_answers=min_answers, computed=stats)
     return (
         await asyncio.to_thread(trend_chart, trend, words),
         await asyncio.to_thread(department_chart, compared, words),
@@ -242,7 +239,7 @@ def _departments(ranked: list[DepartmentFigures], too_few: str) -> list[tuple[An
 
 def _cell(value: Any, zone: ZoneInfo | None) -> Any:
     """A moment in the hospital's local time (Excel has no time zones); other values as they
-    are (text is made safe by text_safe_cell as it is written)."""
+    are (text is made safe by bulk_rows as it is written)."""
     if isinstance(value, datetime) and zone is not None:
         return value.astimezone(zone).replace(tzinfo=None)
     return value

@@ -108,6 +108,16 @@ async def compute_stats(
     return await store.stats.compute(scope, measured_questions(surveys), min_answers)
 
 
+async def trend_stats(
+    store: Store, surveys: dict[str, Survey], zone: ZoneInfo, period: Period, department: int | None
+) -> Stats:
+    """Compute what a trend shows of a period (the stays followed up and reached, the
+    answers), the same as compute_stats does, without its other figures."""
+    start, end = period.bounds(zone)
+    scope = Scope(start, end, department)
+    return await store.stats.compute(scope, measured_questions(surveys), 0, trend=True)
+
+
 def stats_as_dict(stats: Stats) -> dict[str, object]:
     """Return every figure, raw and derived, for JSON output."""
     figures: dict[str, object] = asdict(stats)

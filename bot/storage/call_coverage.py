@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
     and_,
     case,
     false,
@@ -19,7 +18,6 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    union,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -49,17 +47,20 @@ def _sum(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def phone_stays() -> Select[Any]:
-    """The stays a call reached (or whose phone contact answered a check-in)."""
+def reached_by_phone() -> ColumnElement[bool]:
+    """The stay was reached by a call (or its phone contact answered a check-in): looked up
+    for each stay of the period by key, not read from every call ever made."""
     called = (
-        select(t.c.episode_id)
+        select(t.c.id)
         .select_from(t.join(a, a.c.task_id == t.c.id))
-        .where(a.c.outcome == CallOutcome.REACHED.value)
+        .where(t.c.episode_id == e.c.id, a.c.outcome == CallOutcome.REACHED.value)
     )
     relayed = select(ec.c.episode_id).where(
-        ec.c.channel == ChannelName.PHONE.value, ec.c.reached_at.is_not(None)
+        ec.c.episode_id == e.c.id,
+        ec.c.channel == ChannelName.PHONE.value,
+        ec.c.reached_at.is_not(None),
     )
-    return select(union(called, relayed).subquery().c.episode_id)
+    return or_(called.exists(), relayed.exists())
 
 
 def special_condition(groups: SpecialGroups, dialect: str) -> ColumnElement[bool]:
@@ -120,7 +121,7 @@ async def _stays(conn: AsyncConnection, scope: Scope, counts: Counts) -> None:
 async def _by_phone(conn: AsyncConnection, scope: Scope, counts: Counts) -> None:
     """The stays reached by phone; those reached by phone alone add to the reached."""
     query = select(e.c.department_id, func.count(), _sum(e.c.reached_at.is_(None)))
-    query = query.where(*scope.episodes(), e.c.id.in_(phone_stays()))
+    query = query.where(*scope.episodes(), reached_by_phone())
     for department, phone, phone_only in await conn.execute(query.group_by(e.c.department_id)):
         _add(counts, department, 4, phone)
         _add(counts, department, 1, phone_only)
@@ -142,7 +143,7 @@ async def _by_message(conn: AsyncConnection, scope: Scope, counts: Counts) -> No
 
 async def _special(conn: AsyncConnection, scope: Scope, groups: SpecialGroups) -> Coverage:
     """The special groups' stays, and those reached on a check-in or by phone."""
-    reached = or_(e.c.reached_at.is_not(None), e.c.id.in_(phone_stays()))
+    reached = or_(e.c.reached_at.is_not(None), reached_by_phone())
     query = select(func.count(), _sum(reached)).where(
         *scope.episodes(), special_condition(groups, conn.dialect.name)
     )

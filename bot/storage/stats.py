@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.cases import CaseKind
@@ -32,6 +32,7 @@ from bot.storage.schema import (
     scheduled_messages,
     step_tallies,
 )
+from bot.storage.schema.people import WITH_FACT
 from bot.storage.stats_channels import channel_figures
 from bot.storage.stats_scope import Scope as Scope  # where callers have long found it
 from bot.storage.tallies import rebuild_if_needed
@@ -49,20 +50,26 @@ class StatsRepository:
     def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
-    async def compute(self, scope: Scope, measures: dict[str, str], min_answers: int) -> Stats:
+    async def compute(
+        self, scope: Scope, measures: dict[str, str], min_answers: int, *, trend: bool = False
+    ) -> Stats:
         """Compute every figure for a scope; `measures` maps question keys to what they measure;
-        a department is ranked from `min_answers` overall satisfaction answers on."""
+        a department is ranked from `min_answers` overall satisfaction answers on. A trend's
+        month (`trend`) needs only the stays and the answers: the other figures stay empty."""
         stats = Stats()
         await rebuild_if_needed(self._engine, datetime.now(UTC))
         by_department: dict[str, DepartmentFigures] = {}
         parts: tuple[Part, ...] = (
             lambda conn: _patients(conn, scope, stats, by_department),
-            lambda conn: _follow_up(conn, scope, stats),
             lambda conn: _answers(conn, scope, measures, stats, by_department),
-            lambda conn: _cases(conn, scope, stats, by_department),
-            lambda conn: _reminders(conn, scope, stats),
-            lambda conn: channel_figures(conn, scope, stats),
         )
+        if not trend:
+            parts += (
+                lambda conn: _follow_up(conn, scope, stats),
+                lambda conn: _cases(conn, scope, stats, by_department),
+                lambda conn: _reminders(conn, scope, stats),
+                lambda conn: channel_figures(conn, scope, stats),
+            )
         if isinstance(self._engine, AsyncEngine):
             # Each part reads its own figures on its own read-only connection, side by side
             # (the database works on several cores); each adds only its own figures.
@@ -141,9 +148,7 @@ async def _patients(
     query = select(named, func.count()).where(*where, own.is_not(None))
     rows = (await conn.execute(query.group_by(literal_column("reason")))).all()
     excluded = {str(name): int(n) for name, n in rows}
-    with_fact = select(patients.c.id).where(
-        or_(patients.c.deceased_at.is_not(None), patients.c.dispute_since.is_not(None))
-    )
+    with_fact = select(patients.c.id).where(WITH_FACT)  # a partial index: these alone
     facts = (
         select(patients.c.deceased_at.is_not(None), episodes.c.consent, own)
         .select_from(episodes.join(patients, patients.c.id == episodes.c.patient_id))

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.channel_messages import SendPurpose
 from bot.domain.messages import FailureReason, MessageKind, MessageStatus
 from bot.storage.outbox.base import OutboxTable
-from bot.storage.outbox.eligibility import cancel_ineligible_rows
+from bot.storage.outbox.eligibility import cancel_ineligible_among
 from bot.storage.outbox.rows import ROW_COLUMNS, joined_tables
 from bot.storage.outbox_records import OutboxRow, Outcome
 from bot.storage.schema import deliveries, scheduled_messages
@@ -31,7 +31,6 @@ class OutboxClaims(OutboxTable):
         """Lease up to limit due rows to owner; rows no longer eligible (consent withdrawn,
         excluded, the patient deceased, in dispute or erased) are cancelled first."""
         async with self._engine.begin() as conn:
-            await cancel_ineligible_rows(conn, now, due_only=True)
             free = or_(m.c.lease_until.is_(None), m.c.lease_until < now)
             due = select(m.c.id).where(
                 m.c.status == MessageStatus.PENDING.value, m.c.send_at <= now, free
@@ -39,7 +38,12 @@ class OutboxClaims(OutboxTable):
             # PostgreSQL: rows another dispatcher is claiming right now are skipped, not
             # waited for; SQLite (one writer at a time) renders no FOR UPDATE at all.
             due = due.order_by(m.c.send_at).limit(limit).with_for_update(skip_locked=True)
-            ids = list((await conn.execute(due)).scalars())
+            while ids := list((await conn.execute(due)).scalars()):
+                # rows no longer eligible are cancelled as they come due; a batch of them
+                # alone is followed by the next, so a claim returns none only when none is due
+                ineligible = await cancel_ineligible_among(conn, ids, now)
+                if ids := [i for i in ids if i not in ineligible]:
+                    break
             if not ids:
                 return []
             await conn.execute(
@@ -58,7 +62,8 @@ class OutboxClaims(OutboxTable):
         """Lease one pending row to owner whenever it is due (a nurse waits on the phone for
         it); None if it is not pending, is leased to another, or may no longer be sent."""
         async with self._engine.begin() as conn:
-            await cancel_ineligible_rows(conn, now, due_only=True)
+            if await cancel_ineligible_among(conn, [row_id], now):
+                return None
             free = or_(m.c.lease_until.is_(None), m.c.lease_until < now)
             claimed = await conn.execute(
                 update(m)

@@ -63,6 +63,7 @@ def eligible_row() -> ColumnElement[bool]:
 
 
 async def cancel_ineligible_rows(conn: AsyncConnection, now: datetime, *, due_only: bool) -> int:
+    """Cancel every pending row (or every due one) that may no longer be sent."""
     conditions = [m.c.status == MessageStatus.PENDING.value, not_(eligible_row())]
     if due_only:
         conditions.append(m.c.send_at <= now)
@@ -76,3 +77,27 @@ async def cancel_ineligible_rows(conn: AsyncConnection, now: datetime, *, due_on
         )
     )
     return int(result.rowcount)
+
+
+async def cancel_ineligible_among(conn: AsyncConnection, ids: list[int], now: datetime) -> set[int]:
+    """Cancel those of the given pending rows that may no longer be sent; return their ids.
+    The rows are looked up by id and joined by key (a claim's batch, not the whole outbox:
+    testing every row against all eligible contacts read every contact at each claim)."""
+    joined = (
+        m.join(contacts, contacts.c.id == m.c.contact_id)
+        .join(episodes, episodes.c.id == m.c.episode_id)
+        .join(patients, patients.c.id == m.c.patient_id)
+    )
+    query = select(m.c.id).select_from(joined).where(m.c.id.in_(ids), not_(eligible()))
+    ineligible = set((await conn.execute(query)).scalars())
+    if ineligible:
+        await conn.execute(
+            update(m)
+            .where(m.c.id.in_(ineligible), m.c.status == MessageStatus.PENDING.value)
+            .values(
+                status=MessageStatus.CANCELLED.value,
+                failure_reason=FailureReason.NOT_ELIGIBLE.value,
+                updated_at=now,
+            )
+        )
+    return ineligible

@@ -48,6 +48,7 @@ call_attempts = Table(
     Column("contact_id", ForeignKey("contacts.id")),
     Column("note", Text),
     Index("ix_call_attempts_staff_started", "staff_user", "started_at"),
+    Index("ix_call_attempts_started", "started_at"),  # the calls of a period, by anyone
 )
 
 # The weekly quality sample: calls drawn at random for a supervisor, and the verdict given.

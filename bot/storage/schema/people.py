@@ -45,6 +45,10 @@ patients = Table(
     Column("dispute_since", UTCDateTime),  # set while a medical dispute is open
 )
 
+# The few patients who died or are in dispute: /stats reads these alone, not every patient.
+WITH_FACT = or_(patients.c.deceased_at.is_not(None), patients.c.dispute_since.is_not(None))
+Index("ix_patients_with_fact", patients.c.id, sqlite_where=WITH_FACT, postgresql_where=WITH_FACT)
+
 # Death and dispute are facts about the patient, not one stay: each recording (from an
 # import row, staff in chat, the CLI) with the date given, its source and who recorded it.
 patient_facts = Table(
