@@ -24,7 +24,8 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 END_OF_ROWS = "</sheetData>"
-DIMENSION = re.compile(r'<dimension ref="A1:(?P<column>[A-Z]+)\d+"/>')
+# openpyxl writes `"/>` with lxml installed and `" />` without: readers stop at its last row
+DIMENSION = re.compile(r'<dimension ref="A1:(?P<column>[A-Z]+)\d+"\s*/>')
 
 
 @dataclass
