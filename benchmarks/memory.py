@@ -33,7 +33,8 @@ import httpx
 
 from benchmarks import timed_botapi
 from benchmarks.common import ROOT, migrated_sqlite
-from benchmarks.interactive_latency import _patient_button, press_update, settings_for
+from benchmarks.latency_patients import press_update
+from benchmarks.latency_seed import settings_for
 from bot.services.planning import load_scheduling
 from bot.templating import Renderer
 
@@ -127,7 +128,12 @@ class Progress:
                 self.answered += 1
             elif any(":good_time:" in d for d in data) and chat not in self.pressed:
                 self.pressed.add(chat)
-                self.waiting.append(press_update(chat, stamp["message_id"], _patient_button(data)))
+                button = _patient_button(data)
+                self.waiting.append(press_update(chat, stamp["message_id"], button, f"press{chat}"))
+
+
+def _patient_button(data: list[str]) -> str:
+    return next(d for d in data if d.endswith(":good_time:yes"))
 
 
 def drive(bot: subprocess.Popen[bytes], port: int, args: argparse.Namespace) -> Progress:

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from telegram import Update
 
-from benchmarks.interactive_latency import settings_for
+from benchmarks.latency_seed import settings_for
 from bot.app import build_app
 from bot.channels.telegram.context import AppType
 from bot.dispatch.dispatcher import DispatchConfig
