@@ -14,6 +14,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from bot.storage import migrate
 from bot.storage.database import create_engine
 
@@ -111,6 +113,18 @@ def fake_stats(port: int) -> dict[str, int]:
     """Read the fake Bot API's counters."""
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/stats", timeout=2) as answer:
         return dict(json.loads(answer.read()))
+
+
+async def postgres_admin(url: str, statement: str) -> None:
+    """Run one statement (CREATE or DROP DATABASE) on the PostgreSQL server of url."""
+    import asyncpg
+
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
 
 
 def minutes_ago(minutes: int) -> datetime:

@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from benchmarks.common import migrated_sqlite
+from benchmarks.common import migrated_sqlite, postgres_admin
 from benchmarks.growth_fill import ROWS_PER_STAY, Hospital, fill_postgres, fill_sqlite
 from bot.app import dispatch_config
 from bot.domain.periods import month_period
@@ -114,17 +114,6 @@ async def measure(url: str, runs: int, now: datetime) -> dict[str, list[float]]:
         await store.close()
 
 
-async def _admin(url: str, statement: str) -> None:
-    import asyncpg
-
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(dsn)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 async def _migrate(url: str) -> None:
     engine = create_engine(url)
     await migrate.upgrade(engine)
@@ -142,7 +131,7 @@ def run(args: argparse.Namespace, hospital: Hospital) -> tuple[dict[str, int], d
             print(f"filled in {time.perf_counter() - began:.0f} s, {path.stat().st_size >> 20} MB")
             return counts, asyncio.run(measure(url, args.runs, hospital.now))
     name = f"followup_growth_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(args.database_url, f'CREATE DATABASE "{name}"'))
+    asyncio.run(postgres_admin(args.database_url, f'CREATE DATABASE "{name}"'))
     try:
         server = make_url(args.database_url).set(database=name)
         url = server.render_as_string(hide_password=False)
@@ -152,7 +141,7 @@ def run(args: argparse.Namespace, hospital: Hospital) -> tuple[dict[str, int], d
         print(f"filled in {time.perf_counter() - began:.0f} s")
         return counts, asyncio.run(measure(url, args.runs, hospital.now))
     finally:
-        asyncio.run(_admin(args.database_url, f'DROP DATABASE "{name}" WITH (FORCE)'))
+        asyncio.run(postgres_admin(args.database_url, f'DROP DATABASE "{name}" WITH (FORCE)'))
 
 
 def main() -> None:

@@ -38,6 +38,7 @@ from sqlalchemy.engine import make_url
 from telegram import Update
 
 from benchmarks import timed_botapi
+from benchmarks.common import postgres_admin
 from benchmarks.latency_figures import Seen, figures, ms, print_figures
 from benchmarks.latency_patients import press_update
 from benchmarks.latency_seed import PATIENT_CHATS, STAFF_CHAT, seed, settings_for
@@ -148,17 +149,6 @@ async def run_bot(url: str, port: int, args: argparse.Namespace) -> dict[str, di
         await app.post_shutdown(app)
 
 
-async def _admin(url: str, statement: str) -> None:
-    import asyncpg
-
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(dsn)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 def measure(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     """Start the fake, make the database, run the bot against both, clean up."""
     fake, port = timed_botapi.start()
@@ -168,13 +158,13 @@ def measure(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
             with tempfile.TemporaryDirectory() as folder:
                 url = f"sqlite+aiosqlite:///{Path(folder) / 'latency.db'}"
                 return asyncio.run(run_bot(url, port, args))
-        asyncio.run(_admin(args.database_url, f'CREATE DATABASE "{name}"'))
+        asyncio.run(postgres_admin(args.database_url, f'CREATE DATABASE "{name}"'))
         try:
             server = make_url(args.database_url).set(database=name)
             url = server.render_as_string(hide_password=False)
             return asyncio.run(run_bot(url, port, args))
         finally:
-            asyncio.run(_admin(args.database_url, f'DROP DATABASE "{name}" WITH (FORCE)'))
+            asyncio.run(postgres_admin(args.database_url, f'DROP DATABASE "{name}" WITH (FORCE)'))
     finally:
         fake.kill()
 
