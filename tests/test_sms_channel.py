@@ -29,7 +29,9 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
         yield phone
 
 
-def staff_posts(harness: BotHarness) -> list[str]:
+async def staff_posts(harness: BotHarness) -> list[str]:
+    """What reached the staff group, once the staff lane has sent what it holds."""
+    await harness.staff_settled()
     return [str(c.params.get("text", "")) for c in harness.telegram.delivered_to(GROUP)]
 
 
@@ -49,7 +51,7 @@ async def test_a_check_in_by_sms_is_answered_on_the_page_and_staff_reply_by_sms(
     await answer(harness, client, url, ":sat_doctors:unsatisfied")
     await write(client, url, WHY)
     [case] = await harness.services.store.cases.for_patient(contact.patient_id)
-    assert case.text == WHY and any(WHY in post for post in staff_posts(harness))
+    assert case.text == WHY and any(WHY in post for post in await staff_posts(harness))
     assert len(texts(fake)) == 2  # the questions came while they were on the page: no SMS
 
     harness.clock.advance(timedelta(minutes=30))  # they left the page

@@ -63,6 +63,7 @@ async def test_a_never_enrolled_patient_answers_the_day_three_check_in_in_chromi
     [contact] = await store.contacts.for_chat(await store.channel_chats.key_for(PHONE))
     [case] = await store.cases.for_patient(contact.patient_id)
     assert case.text == WHY
+    await harness.staff_settled()  # the case's post goes after the page's answer
     group = [str(c.params.get("text", "")) for c in harness.telegram.delivered_to(GROUP)]
     assert any(WHY in post for post in group)
 

@@ -32,7 +32,9 @@ async def feed_size(harness: BotHarness) -> int:
     return await harness.services.store.web_pages.feed_size(chat)
 
 
-def staff_posts(harness: BotHarness) -> list[str]:
+async def staff_posts(harness: BotHarness) -> list[str]:
+    """What reached the staff group, once the staff lane has sent what it holds."""
+    await harness.staff_settled()
     return [str(c.params.get("text", "")) for c in harness.telegram.delivered_to(GROUP)]
 
 
@@ -74,15 +76,15 @@ async def test_a_red_flag_typed_by_sms_alerts_staff(harness: BotHarness) -> None
     fake, _ = await sms_patient(harness)
     await fake.user_replies(PHONE.chat, "1")
     assert await fake.user_replies(PHONE.chat, "我今天胸口很痛,喘不上气") == 200
-    assert any("胸口很痛" in post for post in staff_posts(harness))
+    assert any("胸口很痛" in post for post in await staff_posts(harness))
 
 
 async def test_a_number_that_is_no_contact_is_answered_nothing(harness: BotHarness) -> None:
     fake, _ = await sms_patient(harness)
-    sent, posts = len(fake.sends), len(staff_posts(harness))
+    sent, posts = len(fake.sends), len(await staff_posts(harness))
     stranger = "13900139000"
     assert await fake.user_replies(stranger, "1") == 200
-    assert len(fake.sends) == sent and len(staff_posts(harness)) == posts
+    assert len(fake.sends) == sent and len(await staff_posts(harness)) == posts
     assert (
         await harness.services.store.channel_chats.find(Address(ChannelName.SMS, stranger)) is None
     )

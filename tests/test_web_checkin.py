@@ -24,7 +24,9 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
         yield phone
 
 
-def staff_posts(harness: BotHarness) -> list[str]:
+async def staff_posts(harness: BotHarness) -> list[str]:
+    """What reached the staff group, once the staff lane has sent what it holds."""
+    await harness.staff_settled()
     return [str(c.params.get("text", "")) for c in harness.telegram.delivered_to(STAFF_GROUP)]
 
 
@@ -53,7 +55,7 @@ async def test_the_day_three_check_in_is_answered_on_the_page_and_unsatisfied_op
     contact = (await harness.services.store.contacts.for_chat(await chat_of(harness)))[0]
     [case] = await harness.services.store.cases.for_patient(contact.patient_id)
     assert (case.kind, case.text) == ("complaint", WHY)
-    assert any(WHY in post for post in staff_posts(harness))
+    assert any(WHY in post for post in await staff_posts(harness))
     assert "护士" in page.text  # the survey goes on: nurses next, on the page
 
 
@@ -73,7 +75,7 @@ async def test_a_red_flag_tapped_on_the_page_alerts_staff_at_once(
     url = await day_three(harness)
     await answer(harness, client, url, ":good_time:yes")
     await answer(harness, client, url, ":condition:worse")
-    assert any("比出院时差" in post for post in staff_posts(harness))
+    assert any("比出院时差" in post for post in await staff_posts(harness))
 
 
 async def test_leaving_and_coming_back_continues_and_a_finished_check_in_is_closed(
@@ -104,5 +106,5 @@ async def test_typed_words_are_understood_as_in_chat(
     url = await day_three(harness)
     await answer(harness, client, url, ":good_time:yes")
     page = await write(client, url, "我今天胸口很痛,喘不上气")
-    assert any("我今天胸口很痛,喘不上气" in post for post in staff_posts(harness))
+    assert any("我今天胸口很痛,喘不上气" in post for post in await staff_posts(harness))
     assert page.status_code == 200

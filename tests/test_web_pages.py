@@ -46,6 +46,7 @@ async def test_a_complaint_on_its_page_reaches_staff_as_a_numbered_case(
     [case] = await harness.services.store.cases.for_patient(contact.patient_id)
     assert (case.kind, case.text) == ("complaint", PROBLEM)
     assert page.status_code == 200 and f"编号 #{case.id}" in page.text
+    await harness.staff_settled()  # the case's post goes after the page's answer
     posts = [str(c.params.get("text", "")) for c in harness.telegram.delivered_to(STAFF_GROUP)]
     assert any(PROBLEM in post for post in posts)
 
