@@ -109,10 +109,9 @@ class Dispatcher:
 
     async def _send_batch(self, rows: list[OutboxRow], stats: DispatchStats) -> None:
         ordered = await sort_claimed(self.store, rows, self.clock.now())
-        slots = [
-            (self._pacer_of(row).reserve(address_of(row).chat), row)
-            for row in interleave_chats(ordered.send)
-        ]
+        queue = interleave_chats(ordered.send)
+        slots = [(self._pacer_of(row).reserve(address_of(row).chat), row) for row in queue]
+        behind = same_address_before(queue)
         loop = asyncio.get_running_loop()
         went: dict[int, asyncio.Future[bool]] = {
             row.id: loop.create_future() for row in ordered.send
@@ -124,7 +123,7 @@ class Dispatcher:
                 await self._close(row, stats, MessageStatus.SUPERSEDED, FailureReason.CAUGHT_UP)
             await asyncio.gather(
                 *(
-                    self._deliver_in_turn(slot, row, stats, ordered.after, went)
+                    self._deliver_in_turn(slot, row, stats, Turn(ordered.after, behind, went))
                     for slot, row in slots
                 )
             )
@@ -134,23 +133,22 @@ class Dispatcher:
         self.outcomes.add(Outcome(row.id, delivery, {"send_at": until, "attempts": row.attempts}))
 
     async def _deliver_in_turn(
-        self,
-        slot: float,
-        row: OutboxRow,
-        stats: DispatchStats,
-        after: dict[int, int],
-        went: dict[int, asyncio.Future[bool]],
+        self, slot: float, row: OutboxRow, stats: DispatchStats, turn: Turn
     ) -> None:
-        """Deliver a row once the earlier step of its contact in this batch has gone out."""
+        """Deliver a row once the row before it to the same address in this batch is done,
+        and only if the earlier step of its contact in this batch has gone out."""
         sent = False
         try:
-            earlier = after.get(row.id)
-            if earlier is not None and not await went[earlier]:
+            before = turn.behind.get(row.id)
+            if before is not None:  # a person reads their messages in the order they were due
+                await asyncio.shield(turn.went[before])
+            earlier = turn.after.get(row.id)
+            if earlier is not None and not await turn.went[earlier]:
                 self._hold(row, self.clock.now() + ORDER_GAP)
                 return
             sent = await self._deliver_at(slot, row, stats)
         finally:
-            went[row.id].set_result(sent)
+            turn.went[row.id].set_result(sent)
 
     def _pacer_of(self, row: OutboxRow) -> Pacer:
         return self.pacers.get(address_of(row).channel, self.pacer)
@@ -274,6 +272,29 @@ class Dispatcher:
         else:
             stats.failed += 1
         stats.reasons[reason] += 1
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Which rows of a batch a row waits for: `after` an earlier step of its contact (and is
+    held if that did not go), `behind` the row before it to the same address; `went` says,
+    for each row, whether it was sent."""
+
+    after: dict[int, int]
+    behind: dict[int, int]
+    went: dict[int, asyncio.Future[bool]]
+
+
+def same_address_before(queue: list[OutboxRow]) -> dict[int, int]:
+    """Map each row to the row before it in the queue that goes to the same address."""
+    last: dict[Address, int] = {}
+    behind: dict[int, int] = {}
+    for row in queue:
+        address = address_of(row)
+        if address in last:
+            behind[row.id] = last[address]
+        last[address] = row.id
+    return behind
 
 
 def delivery_of(
