@@ -88,7 +88,7 @@ def main() -> None:
         asyncio.run(jobqueue_child(args.jobs))
         return
     empty, full = ours(args.rows, args.keep_file)
-    lines: list[tuple[str, float, float, float]] = []
+    lines: list[tuple[str, float, float, float, float]] = []
     for label, measured in (("an empty file", empty), (f"{args.rows:,} rows", full)):
         for when, key in (("after a clean stop", "clean"), ("after a kill -9", "unclean")):
             start = measured[key]
@@ -96,10 +96,10 @@ def main() -> None:
     if args.jobs:
         for label, jobs in ((f"JobQueue, {args.jobs:,} jobs", args.jobs), ("JobQueue, none", 0)):
             seconds, rss = measure(["--child", "jobqueue", "--jobs", str(jobs)])
-            lines.append((label, seconds, float("nan"), rss))
-    print(f"{'':52}{'seconds to ready':>18}{'CPU s':>8}{'peak RSS MB':>13}")
-    for label, seconds, cpu, rss in lines:
-        print(f"{label:52}{seconds:>18.2f}{cpu:>8.2f}{rss:>13.1f}")
+            lines.append((label, seconds, float("nan"), rss, float("nan")))
+    print(f"{'':52}{'seconds to ready':>18}{'CPU s':>8}{'peak RSS MB':>13}{'answering s':>13}")
+    for label, seconds, cpu, rss, answering in lines:
+        print(f"{label:52}{seconds:>18.2f}{cpu:>8.2f}{rss:>13.1f}{answering:>13.2f}")
     history, fill = full["history"], full["fill_s"]
     print(
         f"the {history.rows:,} rows: {history.pending + history.sent:,} in the outbox "
@@ -138,6 +138,7 @@ def write_figures(path: Path, empty: dict[str, Any], full: dict[str, Any]) -> No
         "ready_empty_unclean_s": round(empty["unclean"].seconds, 3),
         "ready_full_s": round(full["clean"].seconds, 3),
         "ready_full_unclean_s": round(full["unclean"].seconds, 3),
+        "answering_full_unclean_s": round(full["unclean"].answered_seconds, 3),
         "cpu_empty_s": round(empty["clean"].cpu_seconds, 3),
         "cpu_full_s": round(full["clean"].cpu_seconds, 3),
         "full_rows": full["history"].rows,

@@ -31,11 +31,13 @@ PATIENCE = 900.0  # seconds; a cold start on a 10-million-row file on a busy mac
 @dataclass(frozen=True)
 class Start:
     """One start: seconds from launch to ready, the process's CPU time (user and system)
-    and peak RSS by then."""
+    and peak RSS by then, and seconds to the /help's answer alone (after an unclean stop
+    the bot answers people while the file's check runs, and sends only once it passed)."""
 
     seconds: float
     cpu_seconds: float
     peak_rss_mb: float
+    answered_seconds: float
 
 
 class CheckoutFollowup(Followup):
@@ -86,13 +88,22 @@ def start_until_ready(followup: Followup, contact: int, help_chat: int) -> tuple
     loopback(followup.port, "/updates", _help_update(help_chat))
     started = time.perf_counter()
     process = followup.start("run")
-    while any(_sent(followup.port, chat) <= sent for chat, sent in zip(chats, before, strict=True)):
+    reached: dict[int, float] = {}
+    while len(reached) < len(chats):
         if process.poll() is not None or time.perf_counter() - started > PATIENCE:
             process.kill()
             raise RuntimeError(f"followup run did not get ready:\n{followup.log_tail()}")
+        for chat, sent in zip(chats, before, strict=True):
+            if chat not in reached and _sent(followup.port, chat) > sent:
+                reached[chat] = time.perf_counter() - started
         time.sleep(0.01)
-    seconds = time.perf_counter() - started
-    return Start(seconds, _cpu_seconds(process.pid), _peak_rss_mb(process.pid)), process
+    start = Start(
+        max(reached.values()),
+        _cpu_seconds(process.pid),
+        _peak_rss_mb(process.pid),
+        reached[help_chat],
+    )
+    return start, process
 
 
 def stop_cleanly(process: Any) -> None:

@@ -74,6 +74,7 @@ from bot.services.planning import Scheduling, holiday_warning, load_scheduling
 from bot.services.template_edits import load_overrides, load_samples
 from bot.settings import Settings
 from bot.storage import migrate
+from bot.storage.start_check import StartCheck
 from bot.storage.store import Store
 from bot.templating import Renderer
 
@@ -108,13 +109,15 @@ def build_app(
     text_line: TextLine | None = None,
     wechat_listen: str | None = None,
     web_listen: str | None = None,
+    start_check: StartCheck | None = None,
 ) -> AppType:
     """Build the Application; services are opened in post_init and closed in post_shutdown.
 
     Every configured channel is built: Telegram always (the staff group is there), WeChat
     when FOLLOWUP_WECHAT_APP_ID is set, its callbacks served on `wechat_listen` (HOST:PORT);
     the web pages (SMS contacts' messages) when FOLLOWUP_PUBLIC_URL and FOLLOWUP_WEB_SECRET are
-    set, served on `web_listen`.
+    set, served on `web_listen`. `start_check` (bot.storage.start_check) holds the
+    dispatcher until the SQLite file is found sound after an unclean stop.
     """
     chosen_clock = clock or SystemClock()
     hospital = settings.require_hospital_name()
@@ -158,6 +161,7 @@ def build_app(
             sender,
             desk,
             load_samples(),
+            start_check=start_check or StartCheck.not_needed(),
         )
         # read the worklist now: a mistake in its rules stops start-up
         opened.phone.connect(desk, app.bot_data.services.worklist)

@@ -20,7 +20,8 @@ from bot.logs import configure_logging, parse_log_format, parse_log_level
 from bot.settings import Settings
 from bot.storage.backup import BackupError, hold_run_lock
 from bot.storage.clean_stop import record_clean_stop, stopped_cleanly
-from bot.storage.database import integrity_problem, sqlite_path
+from bot.storage.database import sqlite_path
+from bot.storage.start_check import StartCheck
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -56,33 +57,47 @@ def run_command(
     from bot.app import build_app
 
     settings = settings_or_exit()
+    database = sqlite_path(settings.database_url)
     require_staff_desk_token(settings)
     required(settings.require_hospital_name)
     check_wechat_listen(settings, wechat_listen)
     check_web_listen(settings, web_listen)
     start_logging(settings, log_format, log_level)
     try:
+        lock = hold_run_lock(database) if database is not None else None
+    except BackupError as error:
+        fail(settings, "cli/backup_failed", error=str(error))
+    check = begin_start_check(database)
+    try:
         app = build_app(
-            settings, wechat_listen=wechat_listen, web_listen=web_listen
+            settings, wechat_listen=wechat_listen, web_listen=web_listen, start_check=check
         )  # validates the plans first
     except (DataFileError, HolidayFileError) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(EXIT_SETTINGS) from None
-    database = sqlite_path(settings.database_url)
-    try:
-        lock = hold_run_lock(database) if database is not None else None
-    except BackupError as error:
-        fail(settings, "cli/backup_failed", error=str(error))
     secret = required(settings.require_webhook_secret) if webhook else None
-    check = needs_integrity_check(database)
-    with_store(settings, lambda store: preflight(settings, store, check=check))
+    with_store(settings, lambda store: preflight(settings, store, check))
     if webhook is not None and secret is not None:
         _serve_webhook(settings, app, webhook, listen, secret)
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
+    refuse_damage(settings, check)  # found while the bot ran: no clean stop is recorded
     if database is not None and lock is not None:
         record_clean_stop(database)  # every connection is closed: the next start may skip
         lock.close()
+
+
+def begin_start_check(database: Path | None) -> StartCheck:
+    """Start checking the SQLite file beside start-up when it may be damaged."""
+    if database is None or not needs_integrity_check(database):
+        return StartCheck.not_needed()
+    return StartCheck.begin(database)
+
+
+def refuse_damage(settings: Settings, check: StartCheck) -> None:
+    """Exit with the damage the start check found, and how to restore a backup."""
+    if check.failed:
+        fail(settings, "cli/database_damaged", error=check.problem)
 
 
 def needs_integrity_check(database: Path | None) -> bool:
@@ -157,11 +172,12 @@ def start_logging(settings: Settings, log_format: str | None, log_level: str | N
         raise typer.Exit(EXIT_SETTINGS) from None
 
 
-async def preflight(settings: Settings, store: Store, *, check: bool = True) -> None:
-    """Refuse to start on a damaged database (when check) or a token Telegram refuses."""
-    damage = await integrity_problem(store.engine, quick=True) if check else None
-    if damage is not None:
-        fail(settings, "cli/database_damaged", error=damage[:300])
+async def preflight(settings: Settings, store: Store, check: StartCheck) -> None:
+    """Refuse to start on a database the start check has found damaged within
+    FOLLOWUP_START_CHECK_WAIT (the rest of the check goes on beside start-up), or on a token
+    Telegram refuses."""
+    await asyncio.to_thread(check.wait, settings.start_check_wait)
+    refuse_damage(settings, check)
     await check_telegram(settings)
 
 

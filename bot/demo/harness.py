@@ -21,6 +21,7 @@ from bot.domain.clock import FakeClock
 from bot.domain.sms import SmsProviderName
 from bot.services.container import Services
 from bot.settings import Settings
+from bot.storage.start_check import StartCheck
 
 LOOPBACK_ANY_PORT = "127.0.0.1:0"
 WEB_SECRET = "harness-web-secret-0123456789abcdef"  # signs the links to the pages in tests
@@ -37,6 +38,7 @@ class BotHarness:
         self.wechat: FakeWeChat | None = None  # set (started) before start() for WeChat
         self.web = False  # set before start() to serve the web pages
         self.sms: FakeSms | None = None  # set (started) before start() for SMS
+        self.start_check: StartCheck | None = None  # set before start(): after an unclean stop
         self.app: AppType | None = None
 
     async def start(self) -> None:
@@ -49,6 +51,7 @@ class BotHarness:
             text_line=self.text_line,
             wechat_listen=LOOPBACK_ANY_PORT if self.wechat else None,
             web_listen=LOOPBACK_ANY_PORT if self.web else None,
+            start_check=self.start_check,
         )
         await self.app.initialize()
         assert self.app.post_init is not None

@@ -69,7 +69,7 @@ async def run_sweeps(services: Services) -> None:
 async def worklist_tick(services: Services) -> None:
     """Keep the phone worklist true, once per WORKLIST_EVERY over every process (its own
     job, every FOLLOWUP_DISPATCH_INTERVAL, beside the dispatcher's)."""
-    if await _worklist_due(services):
+    if services.start_check.passed and await _worklist_due(services):
         now = services.clock.now()
         await sweep_worklist(services.store, services.scheduling, services.worklist, now)
 
@@ -78,8 +78,11 @@ async def dispatch_tick(services: Services) -> None:
     """Run one dispatcher tick (every FOLLOWUP_DISPATCH_INTERVAL).
 
     Every process sends what is due (the claim shares the rows out); the sweeps run in one
-    process per tick, the one holding their lease.
+    process per tick, the one holding their lease. Nothing is sent or swept until the start
+    check (after an unclean stop) has found the SQLite file sound.
     """
+    if not services.start_check.passed:
+        return
     if await _holds_sweeps(services):
         await run_sweeps(services)
     stats = await services.dispatcher.run_once()

@@ -13,6 +13,7 @@ from bot.services.ports import Sender, StaffDesk
 from bot.services.staff_lane import StaffLane
 from bot.services.worklist import Worklist, load_worklist
 from bot.settings import Settings
+from bot.storage.start_check import StartCheck
 from bot.storage.store import Store
 from bot.templating import Renderer
 
@@ -29,6 +30,7 @@ class Services:
     staff_desk: StaffDesk  # where cases are posted and worked (the Telegram staff group)
     samples: dict[str, dict[str, Any]] = field(default_factory=dict)
     staff_lane: StaffLane = field(default_factory=StaffLane)  # staff posts after the reply
+    start_check: StartCheck = field(default_factory=StartCheck.not_needed)  # sends wait for it
 
     @cached_property
     def worklist(self) -> Worklist:

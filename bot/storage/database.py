@@ -66,17 +66,14 @@ def _begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-async def integrity_problem(engine: AsyncEngine, *, quick: bool = False) -> str | None:
-    """Return SQLite's description of damage (None when the file is sound, or not SQLite).
-
-    quick runs PRAGMA quick_check (no index cross-check; fast enough for every start).
-    """
+async def integrity_problem(engine: AsyncEngine) -> str | None:
+    """Return SQLite's description of damage (None when the file is sound, or not SQLite);
+    `followup run` runs the quicker check (bot.storage.start_check)."""
     if engine.dialect.name != "sqlite":
         return None
-    pragma = "quick_check" if quick else "integrity_check"
     try:
         async with engine.connect() as conn:
-            result = (await conn.exec_driver_sql(f"PRAGMA {pragma}")).scalar()
+            result = (await conn.exec_driver_sql("PRAGMA integrity_check")).scalar()
     except DatabaseError as error:  # damage bad enough that the check itself cannot run
         return str(error.orig)
     return None if result == "ok" else str(result)
