@@ -65,11 +65,18 @@ async def _episode_key(conn: AsyncConnection, episode_id: int) -> dict[str, Any]
 async def bump(
     conn: AsyncConnection, table: Table, key: dict[str, Any], increments: dict[str, int]
 ) -> None:
-    where = [table.c[name] == value for name, value in key.items()]
-    changes = {name: table.c[name] + amount for name, amount in increments.items()}
-    result = await conn.execute(update(table).where(*where).values(changes))
-    if result.rowcount == 0:
-        await conn.execute(insert(table).values(**key, **increments))
+    """Add to a tally's counts, its row made on first use. One upsert, so that two
+    transactions counting under the same new key at once both count: on PostgreSQL the second
+    waits for the first's row and adds to it (an update, then an insert when it found no row,
+    failed there on the key the first had just inserted)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    upsert = dialect.insert(table).values(**key, **increments)
+    await conn.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[table.c[name] for name in key],
+            set_={name: table.c[name] + upsert.excluded[name] for name in increments},
+        )
+    )
 
 
 async def count_answer(conn: AsyncConnection, episode_id: int, question: str, value: str) -> None:
