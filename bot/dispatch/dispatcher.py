@@ -1,4 +1,5 @@
-"""The dispatcher: one periodic job claims due rows with a lease and sends them, paced."""
+"""The dispatcher: one periodic job claims due rows with a lease and sends them, paced: each
+row takes its channel's turn once composed, right before it goes out."""
 
 from __future__ import annotations
 
@@ -110,7 +111,6 @@ class Dispatcher:
     async def _send_batch(self, rows: list[OutboxRow], stats: DispatchStats) -> None:
         ordered = await sort_claimed(self.store, rows, self.clock.now())
         queue = interleave_chats(ordered.send)
-        slots = [(self._pacer_of(row).reserve(address_of(row).chat), row) for row in queue]
         behind = same_address_before(queue)
         loop = asyncio.get_running_loop()
         went: dict[int, asyncio.Future[bool]] = {
@@ -123,8 +123,8 @@ class Dispatcher:
                 await self._close(row, stats, MessageStatus.SUPERSEDED, FailureReason.CAUGHT_UP)
             await asyncio.gather(
                 *(
-                    self._deliver_in_turn(slot, row, stats, Turn(ordered.after, behind, went))
-                    for slot, row in slots
+                    self._deliver_in_turn(row, stats, Turn(ordered.after, behind, went))
+                    for row in queue
                 )
             )
 
@@ -132,9 +132,7 @@ class Dispatcher:
         delivery = delivery_of(row, DeliveryOutcome.RETRY, WaitReason.EARLIER_STEP_FIRST)
         self.outcomes.add(Outcome(row.id, delivery, {"send_at": until, "attempts": row.attempts}))
 
-    async def _deliver_in_turn(
-        self, slot: float, row: OutboxRow, stats: DispatchStats, turn: Turn
-    ) -> None:
+    async def _deliver_in_turn(self, row: OutboxRow, stats: DispatchStats, turn: Turn) -> None:
         """Deliver a row once the row before it to the same address in this batch is done,
         and only if the earlier step of its contact in this batch has gone out."""
         sent = False
@@ -146,15 +144,14 @@ class Dispatcher:
             if earlier is not None and not await turn.went[earlier]:
                 self._hold(row, self.clock.now() + ORDER_GAP)
                 return
-            sent = await self._deliver_at(slot, row, stats)
+            sent = await self._deliver_guarded(row, stats)
         finally:
             turn.went[row.id].set_result(sent)
 
     def _pacer_of(self, row: OutboxRow) -> Pacer:
         return self.pacers.get(address_of(row).channel, self.pacer)
 
-    async def _deliver_at(self, slot: float, row: OutboxRow, stats: DispatchStats) -> bool:
-        await self._pacer_of(row).wait_for(slot)
+    async def _deliver_guarded(self, row: OutboxRow, stats: DispatchStats) -> bool:
         try:
             async with self._in_flight:
                 return await self._deliver(row, stats)
@@ -191,7 +188,8 @@ class Dispatcher:
             return False
         address = address_of(row)
         try:
-            sent = await self.channels[address.channel].transmit(address, composed)
+            async with self._pacer_of(row).turn(address.chat):
+                sent = await self.channels[address.channel].transmit(address, composed)
         except SendFault as fault:
             await self._on_fault(row, fault, stats)
             return False
