@@ -46,7 +46,7 @@ class Pacer:
         limits: Limits | None = None,
     ) -> None:
         self.rate, self.now, self.sleep = rate, now, sleep
-        self.windows = ChannelWindows(limits or telegram_limits(per_chat_interval))
+        self.windows = ChannelWindows(limits or telegram_limits(per_chat_interval, rate))
         self.paused_until = 0.0
         self._next_turn = 0.0
         self._urgent: deque[Waiter] = deque()

@@ -11,6 +11,7 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
+OVERALL = 30  # Telegram: thirty messages in any second
 MARGIN = 0.005  # seconds added to every window: rounding, a late timer
 PRIVATE_BURST = 3  # Telegram lets a private chat take a short burst over one a second
 GROUP = (20, 60.0)  # Telegram: twenty messages a minute to a group
@@ -37,13 +38,15 @@ class Limits:
         return self.group if chat.startswith("-") else self.private
 
 
-def telegram_limits(per_chat_interval: float) -> Limits:
+def telegram_limits(per_chat_interval: float, rate: float = OVERALL) -> Limits:
     """Telegram's: 30 a second overall; with per-chat spacing, about one a second per private
-    chat (a short burst allowed) and twenty a minute per group; 0 turns the per-chat ones off."""
+    chat (a short burst allowed) and twenty a minute per group; 0 turns the per-chat ones off.
+    A rate above Telegram's (a benchmark without limits) widens the overall window with it."""
+    overall = Limit(max(OVERALL, math.ceil(rate)), 1.0)
     if per_chat_interval <= 0:
-        return Limits(Limit(30, 1.0))
+        return Limits(overall)
     private = Limit(PRIVATE_BURST, PRIVATE_BURST * per_chat_interval)
-    return Limits(Limit(30, 1.0), private, Limit(*GROUP))
+    return Limits(overall, private, Limit(*GROUP))
 
 
 @dataclass
