@@ -9,6 +9,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -41,6 +42,8 @@ SURVEY_WAIT = timedelta(minutes=30)
 # Medicines keep their own times (never at night); the still-taking question follows one.
 WINDOWLESS = frozenset({MessageKind.MEDICATION, MessageKind.MEDICATION_CHECK})
 MAX_IN_FLIGHT = 32  # requests open at once; below the HTTP connection pool's size
+# A phone row is shown to the nurse through the send path, which takes Telegram's turn itself.
+RELAYED = frozenset({ChannelName.PHONE})
 
 
 @dataclass(frozen=True)
@@ -148,8 +151,11 @@ class Dispatcher:
         finally:
             turn.went[row.id].set_result(sent)
 
-    def _pacer_of(self, row: OutboxRow) -> Pacer:
-        return self.pacers.get(address_of(row).channel, self.pacer)
+    def _turn(self, address: Address) -> AbstractAsyncContextManager[None]:
+        """Return the channel's turn for a send (none for a relay: its own send takes one)."""
+        if address.channel in RELAYED:
+            return nullcontext()
+        return self.pacers.get(address.channel, self.pacer).turn(address.chat)
 
     async def _deliver_guarded(self, row: OutboxRow, stats: DispatchStats) -> bool:
         try:
@@ -188,7 +194,7 @@ class Dispatcher:
             return False
         address = address_of(row)
         try:
-            async with self._pacer_of(row).turn(address.chat):
+            async with self._turn(address):
                 sent = await self.channels[address.channel].transmit(address, composed)
         except SendFault as fault:
             await self._on_fault(row, fault, stats)
