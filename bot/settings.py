@@ -88,7 +88,7 @@ class Settings(SmsSettings, CallSettings):
     identity_attempts: int = Field(default=5, ge=1, le=20)
     dispatch_interval: float = Field(default=5.0, ge=0.5, le=300)
     start_check_wait: float = Field(default=0.5, ge=0, le=86400)  # s; the rest beside start-up
-    rate: float = Field(default=25.0, gt=0, le=30)
+    rate: float = Field(default=29.0, gt=0, le=30)
     per_chat_interval: float = Field(default=1.0, ge=0, le=60)
     send_windows: str = "09:00-11:30,15:00-20:00"  # or a preset: handbook (003 seed's hours)
     summer_starts: str = "05-01"  # seasons of a preset's windows, MM-DD

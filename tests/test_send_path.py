@@ -5,12 +5,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from bot.demo.fake_telegram import Fault
 from bot.demo.harness import BotHarness
-from bot.dispatch.pacing import Pacer
 from bot.domain.roles import Role
 from bot.storage.schema import contacts, deliveries
 from tests import test_complaints as complaints
@@ -118,12 +116,3 @@ async def test_a_patient_who_blocked_the_bot_is_marked_unreachable(harness: BotH
     async with harness.services.store.engine.connect() as conn:
         reachable = (await conn.execute(select(contacts.c.reachable))).scalar_one()
     assert reachable is False
-
-
-def test_a_reply_goes_ahead_of_the_queued_bulk_sends() -> None:
-    clock = [0.0]
-    pacer = Pacer(rate=10, per_chat_interval=1.0, now=lambda: clock[0])
-    bulk = [pacer.reserve(chat) for chat in range(20)]  # two seconds of queued bulk sends
-    assert bulk[-1] == pytest.approx(1.9)
-    assert pacer.reserve_reply("someone") == 0.0  # not behind the queue
-    assert pacer.reserve("another") == pytest.approx(2.1)  # the queue gave the reply its slot

@@ -1,4 +1,5 @@
-"""The dispatcher: one periodic job claims due rows with a lease and sends them, paced."""
+"""The dispatcher: one periodic job claims due rows with a lease and sends them, paced: each
+row takes its channel's turn once composed, right before it goes out."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -40,6 +42,8 @@ SURVEY_WAIT = timedelta(minutes=30)
 # Medicines keep their own times (never at night); the still-taking question follows one.
 WINDOWLESS = frozenset({MessageKind.MEDICATION, MessageKind.MEDICATION_CHECK})
 MAX_IN_FLIGHT = 32  # requests open at once; below the HTTP connection pool's size
+# A phone row is shown to the nurse through the send path, which takes Telegram's turn itself.
+RELAYED = frozenset({ChannelName.PHONE})
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,6 @@ class Dispatcher:
     async def _send_batch(self, rows: list[OutboxRow], stats: DispatchStats) -> None:
         ordered = await sort_claimed(self.store, rows, self.clock.now())
         queue = interleave_chats(ordered.send)
-        slots = [(self._pacer_of(row).reserve(address_of(row).chat), row) for row in queue]
         behind = same_address_before(queue)
         loop = asyncio.get_running_loop()
         went: dict[int, asyncio.Future[bool]] = {
@@ -123,8 +126,8 @@ class Dispatcher:
                 await self._close(row, stats, MessageStatus.SUPERSEDED, FailureReason.CAUGHT_UP)
             await asyncio.gather(
                 *(
-                    self._deliver_in_turn(slot, row, stats, Turn(ordered.after, behind, went))
-                    for slot, row in slots
+                    self._deliver_in_turn(row, stats, Turn(ordered.after, behind, went))
+                    for row in queue
                 )
             )
 
@@ -132,9 +135,7 @@ class Dispatcher:
         delivery = delivery_of(row, DeliveryOutcome.RETRY, WaitReason.EARLIER_STEP_FIRST)
         self.outcomes.add(Outcome(row.id, delivery, {"send_at": until, "attempts": row.attempts}))
 
-    async def _deliver_in_turn(
-        self, slot: float, row: OutboxRow, stats: DispatchStats, turn: Turn
-    ) -> None:
+    async def _deliver_in_turn(self, row: OutboxRow, stats: DispatchStats, turn: Turn) -> None:
         """Deliver a row once the row before it to the same address in this batch is done,
         and only if the earlier step of its contact in this batch has gone out."""
         sent = False
@@ -146,15 +147,17 @@ class Dispatcher:
             if earlier is not None and not await turn.went[earlier]:
                 self._hold(row, self.clock.now() + ORDER_GAP)
                 return
-            sent = await self._deliver_at(slot, row, stats)
+            sent = await self._deliver_guarded(row, stats)
         finally:
             turn.went[row.id].set_result(sent)
 
-    def _pacer_of(self, row: OutboxRow) -> Pacer:
-        return self.pacers.get(address_of(row).channel, self.pacer)
+    def _turn(self, address: Address) -> AbstractAsyncContextManager[None]:
+        """Return the channel's turn for a send (none for a relay: its own send takes one)."""
+        if address.channel in RELAYED:
+            return nullcontext()
+        return self.pacers.get(address.channel, self.pacer).turn(address.chat)
 
-    async def _deliver_at(self, slot: float, row: OutboxRow, stats: DispatchStats) -> bool:
-        await self._pacer_of(row).wait_for(slot)
+    async def _deliver_guarded(self, row: OutboxRow, stats: DispatchStats) -> bool:
         try:
             async with self._in_flight:
                 return await self._deliver(row, stats)
@@ -191,7 +194,8 @@ class Dispatcher:
             return False
         address = address_of(row)
         try:
-            sent = await self.channels[address.channel].transmit(address, composed)
+            async with self._turn(address):
+                sent = await self.channels[address.channel].transmit(address, composed)
         except SendFault as fault:
             await self._on_fault(row, fault, stats)
             return False

@@ -1,6 +1,7 @@
 """The one send path: every message to a patient or to staff goes through a channel here.
 
-It paces each send against its channel's Pacer (the one the dispatcher uses), retries what
+It takes each send's turn from its channel's Pacer (the one the dispatcher uses; replies and
+notices go ahead of the bulk sends waiting), retries what
 the channel says may be retried (waiting as long as it asks, a bounded number of times),
 stops writing to a contact that blocked us, and records every attempt in `deliveries`.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, nullcontext
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -58,9 +60,9 @@ class ChannelSender:
         """Send a message now; None (recorded, logged without content) when it was refused."""
         channel = self.channels[address.channel]
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            await self._pace(address, purpose)
             try:
-                sent = await channel.transmit(address, message)
+                async with self._turn(address, purpose):
+                    sent = await channel.transmit(address, message)
             except SendFault as fault:
                 wait = retry_wait(fault, attempt)
                 outcome = DeliveryOutcome.RETRY if wait is not None else _final_outcome(fault)
@@ -76,14 +78,11 @@ class ChannelSender:
             return sent
         return None  # unreachable: the last attempt never asks to wait
 
-    async def _pace(self, address: Address, purpose: SendPurpose) -> None:
+    def _turn(self, address: Address, purpose: SendPurpose) -> AbstractAsyncContextManager[None]:
         pacer = self.pacers.get(address.channel)
-        if pacer is None:
-            return
-        if purpose in PRIORITY:
-            await pacer.wait_for(pacer.reserve_reply(address.chat))
-        else:
-            await pacer.wait_for(pacer.reserve(address.chat))
+        if pacer is None:  # a channel without a pacer of its own (SMS, the phone) goes unpaced
+            return nullcontext()
+        return pacer.turn(address.chat, urgent=purpose in PRIORITY)
 
     async def _refused(self, address: Address, fault: SendFault) -> None:
         log.warning("%s message not sent: %s", address.channel, fault.reason)

@@ -114,13 +114,21 @@ class FaultKind(StrEnum):
 class SendFault(Exception):
     """A channel's refusal in neutral terms: `reason` is a short code for the record,
     `retry_after` the seconds the channel asked to wait (None: the send path's own backoff),
-    `detail` the channel's words (never the message's content)."""
+    `detail` the channel's words (never the message's content); `throttled` says the channel
+    refused because it was sent too much (Telegram's 429): the whole channel then pauses, which
+    a quota of one number or one day (also with a `retry_after`) must not do."""
 
     def __init__(
-        self, kind: FaultKind, reason: str, retry_after: float | None = None, detail: str = ""
+        self,
+        kind: FaultKind,
+        reason: str,
+        retry_after: float | None = None,
+        detail: str = "",
+        throttled: bool = False,
     ) -> None:
         super().__init__(reason)
         self.kind, self.reason, self.retry_after, self.detail = kind, reason, retry_after, detail
+        self.throttled = throttled
 
 
 class SendPurpose(StrEnum):

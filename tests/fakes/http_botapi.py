@@ -27,28 +27,44 @@ from tornado.web import Application, RequestHandler
 
 from bot.demo.fake_telegram import FakeTelegram
 
-OVERALL_PER_SECOND = 30
-PER_CHAT_INTERVAL = 1.0
+OVERALL = (30, 1.0)  # Telegram: 30 messages in any second overall
+PRIVATE_CHAT = (3, 3.0)  # one a second to a private chat, a burst of three allowed
+GROUP_CHAT = (20, 60.0)  # twenty a minute to a group (a negative chat id)
+
+
+@dataclass
+class Arrivals:
+    """When the messages under one limit arrived, within the limit's last window."""
+
+    count: int
+    seconds: float
+    times: deque[float] = field(default_factory=deque)
+
+    def full(self, now: float) -> bool:
+        """True when one more message now would make more than `count` in `seconds`."""
+        while self.times and now - self.times[0] >= self.seconds:
+            self.times.popleft()
+        return len(self.times) >= self.count
 
 
 @dataclass
 class FloodLimits:
-    """Telegram's limits: ~30 messages a second overall, one a second per chat."""
+    """Telegram's limits over any window: 30 a second overall, one a second per private chat
+    with a short burst, twenty a minute per group."""
 
-    overall: deque[float] = field(default_factory=deque)
-    last_by_chat: dict[int, float] = field(default_factory=dict)
+    overall: Arrivals = field(default_factory=lambda: Arrivals(*OVERALL))
+    by_chat: dict[int, Arrivals] = field(default_factory=dict)
 
     def retry_after(self, chat_id: int, now: float) -> int | None:
         """Return seconds to wait when this message would break a limit, else record it."""
-        while self.overall and now - self.overall[0] >= 1.0:
-            self.overall.popleft()
-        last = self.last_by_chat.get(chat_id)
-        if len(self.overall) >= OVERALL_PER_SECOND or (
-            last is not None and now - last < PER_CHAT_INTERVAL
-        ):
+        chat = self.by_chat.get(chat_id)
+        if chat is None:
+            chat = Arrivals(*(GROUP_CHAT if chat_id < 0 else PRIVATE_CHAT))
+            self.by_chat[chat_id] = chat
+        if self.overall.full(now) or chat.full(now):
             return 1
-        self.overall.append(now)
-        self.last_by_chat[chat_id] = now
+        self.overall.times.append(now)
+        chat.times.append(now)
         return None
 
 

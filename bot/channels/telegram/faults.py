@@ -19,7 +19,7 @@ def fault_of(error: TelegramError) -> SendFault:
             warnings.simplefilter("ignore")
             wait = error.retry_after
         seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-        return SendFault(FaultKind.RETRY, "rate_limited", retry_after=seconds)
+        return SendFault(FaultKind.RETRY, "rate_limited", retry_after=seconds, throttled=True)
     if isinstance(error, Forbidden):
         return SendFault(FaultKind.UNREACHABLE, "blocked")
     if isinstance(error, BadRequest):
