@@ -1,6 +1,6 @@
 """Benchmark: time from a patient's press to the bot's answer, while the dispatcher sends.
 
-Run: .venv/bin/python -m benchmarks.interactive_latency [--patients 200] [--rate 25]
+Run: .venv/bin/python -m benchmarks.interactive_latency [--patients 200] [--rate 29]
      [--mode both|steady|burst] [--duration 60] [--cases 50] [--no-limiter] [--json PATH]
      [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
 The real Application runs as `followup run` does (long polling, the JobQueue's dispatcher,
@@ -44,6 +44,7 @@ from benchmarks.latency_patients import press_update
 from benchmarks.latency_seed import PATIENT_CHATS, STAFF_CHAT, seed, settings_for
 from bot.app import build_app
 from bot.domain.messages import MessageStatus
+from bot.settings import Settings
 from bot.storage.schema import scheduled_messages as m
 
 THINK = (1.0, 3.0)  # seconds a steady patient takes to press after a question arrives
@@ -204,7 +205,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--patients", type=int, default=200, help="Patients in each mode.")
     parser.add_argument("--database-url", help="postgresql+asyncpg://user:password@host:port/db")
-    parser.add_argument("--rate", type=float, default=25.0, help="The dispatcher's msg/s.")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=Settings.model_fields["rate"].default,
+        help="The dispatcher's msg/s (default: FOLLOWUP_RATE's).",
+    )
     parser.add_argument("--mode", choices=("both", "steady", "burst"), default="both")
     parser.add_argument(
         "--duration", type=float, default=180.0, help="Steady mode's longest run, s."
