@@ -85,7 +85,7 @@ def start_until_ready(followup: Followup, contact: int, help_chat: int) -> tuple
     """Launch `followup run`; return when it answered help_chat and sent to the contact."""
     chats = (help_chat, 10_000 + contact)
     before = [_sent(followup.port, chat) for chat in chats]  # from earlier starts
-    loopback(followup.port, "/updates", _help_update(help_chat))
+    loopback(followup.port, "/updates", help_update(help_chat))
     started = time.perf_counter()
     process = followup.start("run")
     reached: dict[int, float] = {}
@@ -127,7 +127,7 @@ def _sent(port: int, chat: int) -> int:
     return len(loopback(port, f"/sent?chat_id={chat}"))
 
 
-def _help_update(chat: int) -> dict[str, Any]:
+def help_update(chat: int) -> dict[str, Any]:
     """Bot API JSON of /help typed in a private chat (the fake gives it its update_id)."""
     message: dict[str, Any] = {"message_id": 1, "date": int(time.time()), "text": "/help"}
     message |= {"chat": {"id": chat, "type": "private"}}

@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.common import fake_stats, fill_outbox, migrated_sqlite, start_fake_botapi
+from benchmarks.crash import loopback
+from benchmarks.startup_run import HELP_CHAT, help_update
 from bot.demo.fake_telegram import TOKEN
 from bot.services.planning import load_scheduling
 from bot.templating import Renderer
@@ -33,24 +35,7 @@ def test_run_polls_dispatches_and_stops_cleanly(tmp_path: Path) -> None:
         fingerprint,
     )
     server, port = start_fake_botapi(limits=True)
-    env = {
-        **os.environ,
-        "FOLLOWUP_TELEGRAM_TOKEN": TOKEN,
-        "FOLLOWUP_HOSPITAL_NAME": "市第一人民医院",
-        "FOLLOWUP_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-        "FOLLOWUP_TELEGRAM_BASE_URL": f"http://127.0.0.1:{port}/bot",
-        "FOLLOWUP_DISPATCH_INTERVAL": "0.5",
-        "FOLLOWUP_SEND_WINDOWS": "00:00-23:59",
-        "FOLLOWUP_SKIP_HOLIDAYS": "false",
-    }
-    bot = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    bot = _start_run(tmp_path, database, port)
     try:
         delivered = 0
         for _ in range(300):  # up to about 30 s on a slow machine
@@ -67,3 +52,47 @@ def test_run_polls_dispatches_and_stops_cleanly(tmp_path: Path) -> None:
     assert bot.returncode == 0
     assert "Traceback" not in errors
     assert TOKEN not in errors  # the token never reaches the log
+
+
+def test_a_first_start_makes_its_database_and_answers(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "followup.db"  # no file yet: the first start makes it
+    server, port = start_fake_botapi(limits=True)
+    loopback(port, "/updates", help_update(HELP_CHAT))
+    bot = _start_run(tmp_path, database, port)
+    try:
+        answered: list[object] = []
+        for _ in range(300):  # up to about 30 s on a slow machine
+            answered = loopback(port, f"/sent?chat_id={HELP_CHAT}")
+            if answered or bot.poll() is not None:
+                break
+            time.sleep(0.1)
+        bot.send_signal(signal.SIGINT)
+        _, errors = bot.communicate(timeout=30)
+    finally:
+        bot.kill()
+        server.kill()
+    assert answered, errors[-2000:]
+    assert bot.returncode == 0 and database.exists()
+    assert "Traceback" not in errors
+
+
+def _start_run(folder: Path, database: Path, port: int) -> subprocess.Popen[str]:
+    """Start `followup run` on a SQLite file, polling the fake Bot API on port."""
+    env = {
+        **os.environ,
+        "FOLLOWUP_TELEGRAM_TOKEN": TOKEN,
+        "FOLLOWUP_HOSPITAL_NAME": "市第一人民医院",
+        "FOLLOWUP_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "FOLLOWUP_TELEGRAM_BASE_URL": f"http://127.0.0.1:{port}/bot",
+        "FOLLOWUP_DISPATCH_INTERVAL": "0.5",
+        "FOLLOWUP_SEND_WINDOWS": "00:00-23:59",
+        "FOLLOWUP_SKIP_HOLIDAYS": "false",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

@@ -88,8 +88,9 @@ def run_command(
 
 
 def begin_start_check(database: Path | None) -> StartCheck:
-    """Start checking the SQLite file beside start-up when it may be damaged."""
-    if database is None or not needs_integrity_check(database):
+    """Start checking the SQLite file beside start-up when it may be damaged (a first start
+    has no file yet: the migrations make it)."""
+    if database is None or not database.exists() or not needs_integrity_check(database):
         return StartCheck.not_needed()
     return StartCheck.begin(database)
 
