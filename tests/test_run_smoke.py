@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -37,16 +38,9 @@ def test_run_polls_dispatches_and_stops_cleanly(tmp_path: Path) -> None:
     server, port = start_fake_botapi(limits=True)
     bot = _start_run(tmp_path, database, port)
     try:
-        delivered = 0
-        for _ in range(300):  # up to about 30 s on a slow machine
-            delivered = fake_stats(port)["delivered"]
-            if delivered >= 2 or bot.poll() is not None:
-                break
-            time.sleep(0.1)
-        bot.send_signal(signal.SIGINT)
-        _, errors = bot.communicate(timeout=30)
+        errors = _stop_once(bot, lambda: fake_stats(port)["delivered"] >= 2)
+        delivered = fake_stats(port)["delivered"]
     finally:
-        bot.kill()
         server.kill()
     assert delivered == 2, errors[-2000:]
     assert bot.returncode == 0
@@ -60,16 +54,9 @@ def test_a_first_start_makes_its_database_and_answers(tmp_path: Path) -> None:
     loopback(port, "/updates", help_update(HELP_CHAT))
     bot = _start_run(tmp_path, database, port)
     try:
-        answered: list[object] = []
-        for _ in range(300):  # up to about 30 s on a slow machine
-            answered = loopback(port, f"/sent?chat_id={HELP_CHAT}")
-            if answered or bot.poll() is not None:
-                break
-            time.sleep(0.1)
-        bot.send_signal(signal.SIGINT)
-        _, errors = bot.communicate(timeout=30)
+        errors = _stop_once(bot, lambda: bool(loopback(port, f"/sent?chat_id={HELP_CHAT}")))
+        answered = loopback(port, f"/sent?chat_id={HELP_CHAT}")
     finally:
-        bot.kill()
         server.kill()
     assert answered, errors[-2000:]
     assert bot.returncode == 0 and database.exists()
@@ -96,3 +83,18 @@ def _start_run(folder: Path, database: Path, port: int) -> subprocess.Popen[str]
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def _stop_once(bot: subprocess.Popen[str], done: Callable[[], bool]) -> str:
+    """Wait until done() (up to about 30 s on a slow machine) or the bot exits, stop it as
+    Ctrl-C would, and return what it logged."""
+    try:
+        for _ in range(300):
+            if bot.poll() is not None or done():
+                break
+            time.sleep(0.1)
+        bot.send_signal(signal.SIGINT)
+        _, errors = bot.communicate(timeout=30)
+    finally:
+        bot.kill()
+    return errors
