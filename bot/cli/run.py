@@ -12,6 +12,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.channels.listen import parse_listen
 from bot.channels.telegram.context import AppType
+from bot.channels.telegram.http_request import AiohttpRequest
 from bot.channels.telegram.webhook import serve_webhook
 from bot.cli.common import EXIT_SETTINGS, fail, required, say, settings_or_exit, with_store
 from bot.domain.data_files import DataFileError
@@ -184,8 +185,16 @@ async def preflight(settings: Settings, store: Store, check: StartCheck) -> None
 
 async def check_telegram(settings: Settings) -> None:
     """Fail with one clear line when Telegram refuses the token or cannot be reached."""
+    # The bot's own HTTP client: PTB's default (httpx) would load a second one at every start.
+    request = AiohttpRequest(1)
+    bot = Bot(
+        settings.require_token(),
+        base_url=settings.telegram_base_url,
+        request=request,
+        get_updates_request=request,
+    )
     try:
-        async with Bot(settings.require_token(), base_url=settings.telegram_base_url):
+        async with bot:
             pass
     except InvalidToken:
         fail(settings, "cli/token_refused")
