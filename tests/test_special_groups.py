@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.domain.special_groups import SpecialGroupsError, load_special_groups
-from bot.services.importing import SPECIAL_GROUPS_FILE
+from bot.services.special_groups import SPECIAL_GROUPS_FILE
 from bot.settings import Settings
 
 runner = CliRunner()

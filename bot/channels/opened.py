@@ -5,15 +5,13 @@ pages; the pacer of each; and the HTTP servers they serve."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from telegram import Bot
 
 from bot.channels.phone.channel import PhoneChannel
-from bot.channels.sms.runtime import SmsRuntime, open_pages
 from bot.channels.telegram.transport import TelegramChannel
 from bot.channels.text.channel import TextChannel, TextLine
-from bot.channels.web.server import WebRuntime
-from bot.channels.wechat.runtime import WeChatRuntime, open_wechat
 from bot.dispatch.pacing import Pacer
 from bot.domain.channel_messages import ChannelName
 from bot.domain.clock import Clock
@@ -23,6 +21,11 @@ from bot.services.ports import Channel
 from bot.settings import Settings
 from bot.storage.store import Store
 from bot.templating import Renderer
+
+if TYPE_CHECKING:  # imported where configured: most starts serve neither (start-up time)
+    from bot.channels.sms.runtime import SmsRuntime
+    from bot.channels.web.server import WebRuntime
+    from bot.channels.wechat.runtime import WeChatRuntime
 
 
 @dataclass
@@ -57,10 +60,17 @@ def open_channels(
     pacers = {ChannelName.TELEGRAM: pacer}
     if text_line is not None:  # a plain-text line (the tests')
         channels[ChannelName.TEXT] = TextChannel(store, renderer, clock, text_line, settings.locale)
-    wechat = open_wechat(settings, store, renderer, clock) if settings.wechat_configured else None
-    if wechat is not None:
+    wechat = None
+    if settings.wechat_configured:
+        from bot.channels.wechat.runtime import open_wechat  # only where configured
+
+        wechat = open_wechat(settings, store, renderer, clock)
         channels[ChannelName.WECHAT], pacers[ChannelName.WECHAT] = wechat.channel, wechat.pacer
-    web, sms = open_pages(settings, store, renderer, clock, policy)
+    web, sms = None, None
+    if settings.web_configured:
+        from bot.channels.sms.runtime import open_pages  # only where configured
+
+        web, sms = open_pages(settings, store, renderer, clock, policy)
     if web is not None:
         channels[ChannelName.SMS] = sms.channel if sms is not None else web.channel
     # the nurses are on the staff side, which is Telegram: always there

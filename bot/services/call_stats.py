@@ -15,7 +15,7 @@ from bot.domain.choices import Prefix
 from bot.domain.periods import Period
 from bot.domain.stats import Stats
 from bot.domain.surveys.model import Survey
-from bot.services.importing import special_groups
+from bot.services.special_groups import special_groups
 from bot.services.statistics import compute_stats
 from bot.settings import Settings
 from bot.storage.call_samples import SampledCall

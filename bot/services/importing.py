@@ -12,7 +12,6 @@ from bot.domain.discharge.reader import parse_discharge_table
 from bot.domain.exclusions import ExclusionRules, load_exclusion_rules
 from bot.domain.medications.model import WARNING_TEMPLATE
 from bot.domain.medications.parsing import parse_medications
-from bot.domain.special_groups import SpecialGroups, load_special_groups
 from bot.domain.tabular import read_table
 from bot.storage.audit import Actor
 from bot.storage.imports import Progress, apply_discharge_records
@@ -21,7 +20,6 @@ from bot.storage.store import Store
 from bot.templating import MESSAGES_DIR
 
 EXCLUSIONS_FILE = MESSAGES_DIR / "exclusions.yaml"
-SPECIAL_GROUPS_FILE = MESSAGES_DIR / "special_groups.yaml"
 
 
 @dataclass(frozen=True)
@@ -83,11 +81,6 @@ async def import_discharge_list(
 def exclusion_rules(configured: Path | None) -> ExclusionRules:
     """Load the exclusions file (FOLLOWUP_EXCLUSIONS_FILE, else the shipped one)."""
     return load_exclusion_rules(configured or EXCLUSIONS_FILE)
-
-
-def special_groups(configured: Path | None) -> SpecialGroups:
-    """Load the special groups file (FOLLOWUP_SPECIAL_GROUPS_FILE, else the shipped one)."""
-    return load_special_groups(configured or SPECIAL_GROUPS_FILE)
 
 
 def medication_warnings(parsed: ParsedList) -> list[ImportWarning]:

@@ -13,8 +13,8 @@ from bot.domain.schedule import SendPolicy
 from bot.domain.special_groups import SpecialGroups
 from bot.domain.worklist.rules import WorklistRules, load_worklist_rules
 from bot.domain.worklist.timing import first_call_time
-from bot.services.importing import special_groups
 from bot.services.planning import Scheduling, planned_messages
+from bot.services.special_groups import special_groups
 from bot.settings import Settings
 from bot.storage.call_tasks import NewCallTask
 from bot.storage.records import Episode
