@@ -10,9 +10,6 @@ import typer
 from telegram import Bot, ChatMemberAdministrator
 from telegram.error import TelegramError
 
-from bot.channels.wechat.api import WeChatApi
-from bot.channels.wechat.faults import meaning
-from bot.cli.check_sms import sms_findings
 from bot.cli.common import EXIT_FAILED, say, settings_or_exit, text
 from bot.cli.erasures import ledger_of
 from bot.domain.channel_messages import SendFault
@@ -22,8 +19,8 @@ from bot.domain.exclusions import ExclusionRuleError
 from bot.domain.office_holidays import HolidayFileError
 from bot.domain.special_groups import SpecialGroupsError
 from bot.domain.worklist.rules import load_worklist_rules
-from bot.services.importing import exclusion_rules, special_groups
 from bot.services.planning import holiday_warning, load_scheduling
+from bot.services.special_groups import special_groups
 from bot.services.template_edits import check_all, load_samples
 from bot.settings import Settings, SettingsError
 from bot.storage import migrate
@@ -39,6 +36,8 @@ def check_command() -> None:
     """Check everything the bot needs; print each problem with how to fix it (exit 0 if none)."""
     settings = settings_or_exit()
     checked, passed = asyncio.run(_async_checks(settings))
+    from bot.cli.check_sms import sms_findings  # the SMS modules: not loaded by `run` (start-up)
+
     sms_problems, sms_report = sms_findings(settings, Renderer())
     problems = _configuration(settings) + _plans(settings) + checked + sms_problems
     passed += sms_report
@@ -87,6 +86,8 @@ def _erasure_ledger(settings: Settings) -> list[Finding]:
 
 
 def _plans(settings: Settings) -> list[Finding]:
+    from bot.services.importing import exclusion_rules  # not loaded by `run` (start-up time)
+
     renderer = Renderer()
     try:
         scheduling = load_scheduling(settings, renderer)
@@ -188,6 +189,10 @@ async def _wechat(settings: Settings) -> list[Finding]:
         account = settings.require_wechat()
     except SettingsError:
         return []  # already reported with the configuration
+    # WeChat's modules: not loaded by `run` where WeChat is not configured (start-up time)
+    from bot.channels.wechat.api import WeChatApi
+    from bot.channels.wechat.faults import meaning
+
     store = Store.open(settings.database_url)
     try:
         async with WeChatApi(account, store.channel_tokens, SystemClock()) as api:

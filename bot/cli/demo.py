@@ -7,7 +7,6 @@ from pathlib import Path
 
 import typer
 
-from bot.demo.runner import CHANNELS, run_demo
 from bot.templating import LOCALES, Renderer
 
 
@@ -24,6 +23,9 @@ def demo_command(
 
     Needs no token, no .env and no network: Telegram (and WeChat) are simulated on loopback.
     """
+    # the demo's fakes and scenarios: not loaded by the other commands (start-up time)
+    from bot.demo.runner import CHANNELS, run_demo
+
     if locale not in LOCALES:
         raise typer.BadParameter(f"expected one of {', '.join(LOCALES)}", param_hint="--locale")
     if channel not in CHANNELS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -12,9 +13,11 @@ from bot.domain.clock import SystemClock
 from bot.domain.discharge.model import error_template_key
 from bot.domain.exclusions import ExclusionRuleError
 from bot.domain.tabular import TableError
-from bot.services.importing import ImportReport, exclusion_rules, import_discharge_list
 from bot.settings import Settings
 from bot.storage.audit import Actor
+
+if TYPE_CHECKING:
+    from bot.services.importing import ImportReport
 
 MAX_ERRORS_SHOWN = 200
 
@@ -24,6 +27,9 @@ def import_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and count; write nothing."),
 ) -> None:
     """Import a discharge list; if any row is bad nothing is written (exit code 1)."""
+    # the readers of discharge lists: not loaded by the other commands (start-up time)
+    from bot.services.importing import exclusion_rules, import_discharge_list
+
     settings = settings_or_exit()
     try:
         rules = exclusion_rules(settings.exclusions_file)

@@ -15,15 +15,13 @@ from contextlib import asynccontextmanager
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import segno
 import typer
 from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.channels.telegram.links import BOT_USERNAME_KEY, cache_bot_username
-from bot.channels.wechat.api import WeChatApi
-from bot.channels.wechat.faults import WeChatError, meaning
 from bot.cli.common import fail, required, say, settings_or_exit, with_store
 from bot.domain.channel_messages import SendFault
 from bot.domain.clock import SystemClock
@@ -38,6 +36,9 @@ from bot.settings import Settings
 from bot.storage.audit import Actor
 from bot.storage.store import Store
 from bot.templating import Renderer
+
+if TYPE_CHECKING:
+    from bot.channels.wechat.faults import WeChatError
 
 SAFE_FILE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -114,6 +115,8 @@ def invites_command(
 
 def write_qr(link: str, path: Path) -> None:
     """Write a QR code PNG of link."""
+    import segno  # the QR codes: not loaded by the other commands (start-up time)
+
     path.parent.mkdir(parents=True, exist_ok=True)
     segno.make(link, error="m").save(str(path), kind="png", scale=8, border=4)
 
@@ -152,6 +155,10 @@ async def link_maker(
 
         yield deep_link
         return
+    # WeChat's modules: not loaded by `run` where WeChat is not configured (start-up time)
+    from bot.channels.wechat.api import WeChatApi
+    from bot.channels.wechat.faults import WeChatError
+
     account = required(settings.require_wechat)
     seconds = min(settings.invite_ttl_days * 24 * 3600, WECHAT_QR_LONGEST)
     async with WeChatApi(account, store.channel_tokens, SystemClock()) as api:
@@ -167,6 +174,8 @@ async def link_maker(
 
 def wechat_refusal(settings: Settings, error: SendFault | WeChatError) -> str:
     """Say why WeChat refused, for an operator (the errcode and what it means)."""
+    from bot.channels.wechat.faults import WeChatError, meaning  # see link_maker
+
     if isinstance(error, WeChatError):
         return f"{error.errcode}: {meaning(Renderer(), settings.locale, error.errcode)}"
     return error.reason
