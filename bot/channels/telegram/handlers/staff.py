@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import segno
 from telegram import Update
 
 from bot.channels.telegram.context import AppContext
@@ -58,6 +57,8 @@ async def on_invite(update: Update, context: AppContext) -> None:
         link=link,
         days=services.settings.invite_ttl_days,
     )
+    import segno  # the QR code library: loaded at the first invite, not at start-up
+
     png = io.BytesIO()
     segno.make(link, error="m").save(png, kind="png", scale=8, border=4)
     code = Media(MediaKind.PHOTO, content=png.getvalue())
