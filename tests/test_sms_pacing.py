@@ -5,6 +5,7 @@ neither waits behind Telegram's sends nor holds them up."""
 from __future__ import annotations
 
 from bot.demo.harness import BotHarness
+from bot.dispatch.send_path import ChannelSender
 from bot.domain.channel_messages import ChannelName
 from tests.sms_patients import sms_patient, texts
 
@@ -17,4 +18,6 @@ async def test_sms_rows_are_paced_by_their_own_pacer_not_telegrams(harness: BotH
     assert own is not telegram
     assert own.rate == harness.settings.rate
     assert own.windows.limits.private is None and own.windows.limits.group is None
-    assert harness.services.sender.pacers[ChannelName.SMS] is own  # replies: the same turns
+    sender = harness.services.sender
+    assert isinstance(sender, ChannelSender)
+    assert sender.pacers[ChannelName.SMS] is own  # replies take the same turns
