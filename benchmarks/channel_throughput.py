@@ -121,6 +121,7 @@ class Run:
     rate: float
     provider: SmsProviderName
     shared: bool  # SMS rows take Telegram's turns, as before they had their own pacer
+    quota: int | None = None  # the fake WeChat's daily quota of customer-service messages
 
 
 def dispatcher_for(store: Store, renderer: Renderer, run: Run, sender: Any) -> Dispatcher:
@@ -219,13 +220,25 @@ def wechat_figures(port: int, path: Path, messages: int, seconds: float) -> Figu
     db = sqlite3.connect(path)
     [held] = db.execute("SELECT count(*) FROM held_messages").fetchone()
     db.close()
+    waiting = pending(path)
     return {
         **delivered(messages, seen, seconds),
         "limit_errors": sum(refused.values()),
         "refused": dict(refused),
         "held": held,
-        "lost": messages - len(seen) - held,
+        "waiting_to_retry": waiting,
+        "lost": messages - len(seen) - held - waiting,
     }
+
+
+def pending(path: Path) -> int:
+    """Count the rows still to send (a refusal's retry, later)."""
+    db = sqlite3.connect(path)
+    [count] = db.execute(
+        "SELECT count(*) FROM scheduled_messages WHERE status = 'pending'"
+    ).fetchone()
+    db.close()
+    return int(count)
 
 
 def sms_figures(port: int, path: Path, messages: int, recipients: int, seconds: float) -> Figures:
@@ -236,9 +249,11 @@ def sms_figures(port: int, path: Path, messages: int, recipients: int, seconds: 
     db.close()
     texted = Counter(send["phone"] for send in record["sends"])
     refused = Counter(record["refused"])
+    waiting = pending(path)
     return {
         **delivered(messages, seen, seconds),
-        "lost": messages - len(seen),
+        "waiting_to_retry": waiting,
+        "lost": messages - len(seen) - waiting,
         "limit_errors": sum(refused.values()),
         "refused": dict(refused),
         "notices_sent": sum(texted.values()),
@@ -258,7 +273,8 @@ def measure(run: Run) -> Figures:
         move_contacts(path, run.channel, run.recipients)
         renderer = bench_renderer(Path(folder) / "messages")
         if wechat:
-            server, port = start_fake("tests.fakes.http_wechat")
+            quota = () if run.quota is None else ("--custom-daily-quota", str(run.quota))
+            server, port = start_fake("tests.fakes.http_wechat", *quota)
         else:
             server, port = start_fake("tests.fakes.http_sms", "--provider", run.provider.value)
         try:
@@ -295,6 +311,9 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="SMS rows take Telegram's turns, as before SMS had its own pacer.",
     )
+    parser.add_argument(
+        "--wechat-quota", type=int, help="The fake WeChat's daily quota (default 500,000)."
+    )
     parser.add_argument("--json", type=Path, help="Write the figures to this file as JSON.")
     args = parser.parse_args(argv)
     channel = ChannelName(args.channel)
@@ -305,6 +324,7 @@ def main(argv: list[str] | None = None) -> None:
         args.rate,
         SmsProviderName(args.provider),
         args.telegram_pacer,
+        args.wechat_quota,
     )
     figures = measure(run)
     print_figures(channel, args.rate, figures)
