@@ -8,6 +8,8 @@ default unless given); `--paced-only` skips the unlimited run.
 With `--against PATH --unlimited-only`, the unlimited run is made `--pairs` times with this
 checkout's code and with the checkout at PATH (its own .venv), alternately, and both figures
 are printed: the CPU per message before and after a change, measured in the same minutes.
+`--channel wechat|sms` measures that channel against its fake instead (with --messages,
+--chats as the recipients, --rate and --json; see benchmarks.channel_throughput).
 `--json PATH` writes {"figures": {"cpu_ms_per_message": ..., "paced_msg_per_s": ...,
 "paced_429s": ..., "paced_lost": ..., "paced_duplicates": ...}} (the runs made).
 """
@@ -135,7 +137,11 @@ def main() -> None:
     )
     parser.add_argument("--pairs", type=int, default=3, help="Runs of each with --against.")
     parser.add_argument("--json", type=Path, help="Write the figures to this file as JSON.")
+    parser.add_argument("--channel", choices=("telegram", "wechat", "sms"), default="telegram")
     args = parser.parse_args()
+    if args.channel != "telegram":
+        other_channel(args)
+        return
     if args.against is not None:
         compare(args)
         return
@@ -153,6 +159,18 @@ def main() -> None:
     paced = run(args.messages, args.chats, args.rate, 1.0, limits=True, kind=args.kind)
     print_runs(args.rate, {"paced, limits on": paced, "no limits": free})
     write_json(args.json, {**figures, **paced_figures(paced)})
+
+
+def other_channel(args: argparse.Namespace) -> None:
+    """Measure WeChat or SMS against its fake (benchmarks.channel_throughput)."""
+    from benchmarks import channel_throughput  # WeChat's and SMS's modules only when asked
+
+    argv = [
+        *("--channel", args.channel, "--messages", str(args.messages)),
+        *("--recipients", str(args.chats), "--rate", str(args.rate)),
+        *(("--json", str(args.json)) if args.json is not None else ()),
+    ]
+    channel_throughput.main(argv)
 
 
 def paced_figures(paced: dict[str, float]) -> dict[str, float]:

@@ -56,6 +56,24 @@ async def test_a_token_is_renewed_five_minutes_before_it_expires(tmp_path: Path)
         assert world.fake.state.token_fetches == 2
 
 
+async def test_a_worker_keeps_its_token_until_wechat_rejects_it_for_another(
+    tmp_path: Path,
+) -> None:
+    async with wechat_world(tmp_path) as world:
+        await world.fake.user_says(OPENID, "你好")
+        await world.api.send_custom(text("一"))
+        async with world.client() as other:
+            assert await other.token_errcode() == 0  # `followup check` fetches one
+            renewed = await other.access_token()
+            world.fake.state.revoked.add(await world.api.access_token())  # WeChat retires it
+            await world.api.send_custom(text("二"))  # 40001, then the other's token
+            assert await world.api.access_token() == renewed
+        assert sent_texts(world) == ["一", "二"]
+        assert world.fake.state.token_fetches == 2
+        rejected = [call.errcode for call in world.fake.state.calls if call.errcode]
+        assert rejected == [40001]
+
+
 @pytest.mark.parametrize("how", ["revoke", "expire"])
 async def test_a_rejected_token_is_renewed_once_and_the_call_made_again(
     tmp_path: Path, how: str

@@ -108,3 +108,20 @@ async def test_a_refused_menu_numbers_the_choices_and_a_number_answers(
     answers = await harness.services.store.surveys.answers(session.id)
     assert answers == {"good_time": first.value}
     assert menus_sent(fake) == menus and refusals(fake) == []
+
+
+async def test_the_quota_wechat_counts_is_retried_the_next_day_not_lost(
+    harness: BotHarness,
+) -> None:
+    fake, _contact = await enrolled_in_wechat(harness, GROUP)
+    fake.state.daily_quotas[CUSTOM] = 0  # the day's 500,000 used up elsewhere
+    await due(harness, "2026-11-23")
+    assert await step(harness, TIP) == ("pending", 1)
+    assert [call.errcode for call in fake.state.calls if call.endpoint == CUSTOM][-1] == 45009
+    fake.state.daily_quotas[CUSTOM] = 50  # the next Beijing day's quota
+    for _ in range(2):  # the tip an hour later, the check-in a minute after it
+        harness.clock.advance(timedelta(hours=1, minutes=1))
+        await harness.tick()
+    assert [TIP_WORDS in words for words in texts(fake)].count(True) == 1  # once, not lost
+    assert (await step(harness, TIP))[0] == (await step(harness, "day3"))[0] == "sent"
+    assert notices(fake) == [] and refusals(fake) == []

@@ -45,6 +45,14 @@ class OpenedChannels:
         return self.pacers[ChannelName.TELEGRAM]
 
 
+def sms_pacer(settings: Settings) -> Pacer:
+    """The pages' and their notice SMS's own turns, at FOLLOWUP_RATE without per-chat spacing:
+    apart from Telegram's (whose thirty a second and one a second per chat are not the
+    provider's), far below the provider's 3,000 requests a second; a number's own limits
+    are kept by the notices (one unread at a time, FOLLOWUP_SMS_DAILY_LIMIT)."""
+    return Pacer(settings.rate, per_chat_interval=0)
+
+
 def open_channels(
     settings: Settings,
     store: Store,
@@ -73,6 +81,7 @@ def open_channels(
         web, sms = open_pages(settings, store, renderer, clock, policy)
     if web is not None:
         channels[ChannelName.SMS] = sms.channel if sms is not None else web.channel
+        pacers[ChannelName.SMS] = sms_pacer(settings)
     # the nurses are on the staff side, which is Telegram: always there
     phone = PhoneChannel(store, renderer, clock, settings.locale)
     channels[ChannelName.PHONE] = phone

@@ -4,15 +4,18 @@ It issues access tokens (expiry injectable; `expire_tokens()` / `revoke_tokens()
 answer 42001 / 40001), answers the endpoints the channel calls with WeChat's JSON and
 errcodes, enforces the 48-hour window and the 5 messages per user message, the notices'
 field limits, text's 2,048 bytes and msgmenu's shape, fails the next call on request, and
-records every call.
+records every call. Each API's calls are counted per day (Beijing time, as WeChat resets
+them at midnight) against its daily quota: over it, WeChat's 45009.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.demo.fake_wechat_rules import (
     DATA_FORMAT,
@@ -32,6 +35,12 @@ OUTSIDE_WINDOW, OVER_QUOTA = 45015, 45047
 UNSUBSCRIBED = 43004
 INVALID_TOKEN, EXPIRED_TOKEN, INVALID_SECRET = 40001, 42001, 40125
 INVALID_MEDIA, INVALID_TEMPLATE, MENU_NOT_ALLOWED = 40007, 40037, 40200
+DAILY_QUOTA = 45009
+# A service account's daily call quotas (接口调用频次限制: customer-service messages 500,000;
+# template messages 100,000); an API not listed has none here.
+DAILY_QUOTAS = {"message/custom/send": 500_000, "message/template/send": 100_000}
+ERRMSGS = {DAILY_QUOTA: "reach max api daily quota limit"}  # WeChat's own words
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,8 @@ class Answer:
 
 def error(errcode: int) -> Answer:
     """WeChat's answer for an errcode (HTTP 200, as WeChat answers its errors)."""
-    return Answer(200, {"errcode": errcode, "errmsg": f"fake error {errcode}"})
+    errmsg = ERRMSGS.get(errcode, f"fake error {errcode}")
+    return Answer(200, {"errcode": errcode, "errmsg": errmsg})
 
 
 def ok(**fields: Any) -> Answer:
@@ -87,6 +97,8 @@ class FakeWeChatState:
     menu: dict[str, Any] | None = None
     calls: list[Call] = field(default_factory=list)
     token_fetches: int = 0
+    daily_quotas: dict[str, int] = field(default_factory=lambda: dict(DAILY_QUOTAS))
+    used_today: Counter[tuple[str, date]] = field(default_factory=Counter)
     failures: list[int] = field(default_factory=list)
     stalls: list[float] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -147,12 +159,23 @@ class FakeWeChatState:
 
     def call(self, endpoint: str, token: str, payload: dict[str, Any]) -> Answer:
         """Answer an API call with a token, recording it."""
-        problem = self.token_problem(token)
+        problem = self.token_problem(token) or self._over_quota(endpoint)
         answer = error(problem) if problem else self._failure() or self._answer(endpoint, payload)
         errcode = answer.body.get("errcode", 0) if isinstance(answer.body, dict) else 0
         openid = str(payload.get("touser", ""))
         self.calls.append(Call(openid, endpoint, payload, int(errcode)))
         return answer
+
+    def _over_quota(self, endpoint: str) -> int | None:
+        """Count a call against its API's daily quota; 45009 once the day's are used up."""
+        quota = self.daily_quotas.get(endpoint)
+        if quota is None:
+            return None
+        day = (endpoint, self.clock.now().astimezone(BEIJING).date())
+        if self.used_today[day] >= quota:
+            return DAILY_QUOTA
+        self.used_today[day] += 1
+        return None
 
     def _failure(self) -> Answer | None:
         if not self.failures:

@@ -76,7 +76,7 @@ class Dispatcher:
         config: DispatchConfig,
         pacers: Mapping[ChannelName, Pacer] | None = None,
     ) -> None:
-        """`pacer` paces every channel but those `pacers` gives their own (WeChat's)."""
+        """`pacer` paces every channel but those `pacers` gives their own (WeChat's, SMS's)."""
         self.store, self.composer, self.clock = store, composer, clock
         self.channels = dict(channels)
         self.pacer, self.config = pacer, config

@@ -80,7 +80,7 @@ class ChannelSender:
 
     def _turn(self, address: Address, purpose: SendPurpose) -> AbstractAsyncContextManager[None]:
         pacer = self.pacers.get(address.channel)
-        if pacer is None:  # a channel without a pacer of its own (SMS, the phone) goes unpaced
+        if pacer is None:  # a channel without a pacer of its own (the phone) goes unpaced
             return nullcontext()
         return pacer.turn(address.chat, urgent=purpose in PRIORITY)
 

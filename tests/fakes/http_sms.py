@@ -2,7 +2,8 @@
 
     python -m tests.fakes.http_sms --port 8383 [--provider aliyun|tencent|generic]
         [--callback-base http://127.0.0.1:8080/sms/aliyun/<FOLLOWUP_SMS_CALLBACK_SECRET>]
-        [--daily-limit 50] [--key-id ID] [--key-secret SECRET] [--app-id ID] [--sign-name S]
+        [--daily-limit 50] [--hour-limit 0] [--short-limit 0] [--per-second 3000]
+        [--key-id ID] [--key-secret SECRET] [--app-id ID] [--sign-name S]
 
 Besides the providers' endpoints (/ and /send): GET /calls lists every text sent (phone,
 template, params, id) and every error code answered; POST /replies?phone=P&text=T makes a
@@ -19,6 +20,7 @@ import logging
 from tornado.web import RequestHandler
 
 from bot.demo.fake_sms import FakeSms
+from bot.demo.fake_sms_state import ACCOUNT_PER_SECOND
 from bot.domain.clock import SystemClock
 from bot.domain.sms import SmsProviderName
 
@@ -75,6 +77,9 @@ async def serve(args: argparse.Namespace) -> None:
         app_id=args.app_id,
         sign_name=args.sign_name,
         daily_limit=args.daily_limit,
+        hour_limit=args.hour_limit,
+        short_limit=args.short_limit,
+        per_second=args.per_second,
     )
     extra = [
         (r"/calls", CallsHandler, {"fake": fake}),
@@ -94,6 +99,9 @@ def main() -> None:
     )
     parser.add_argument("--callback-base", default="")
     parser.add_argument("--daily-limit", type=int, default=50)
+    parser.add_argument("--hour-limit", type=int, default=0, help="Per number; 0: none.")
+    parser.add_argument("--short-limit", type=int, default=0, help="Per number a minute.")
+    parser.add_argument("--per-second", type=int, default=ACCOUNT_PER_SECOND)
     parser.add_argument("--key-id", default="fake-key-id")
     parser.add_argument("--key-secret", default="fake-key-secret")
     parser.add_argument("--app-id", default="1400000001")

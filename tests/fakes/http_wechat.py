@@ -2,6 +2,7 @@
 
     python -m tests.fakes.http_wechat --port 8282 [--callback-url http://127.0.0.1:8443/wechat]
         [--callback-token T] [--aes-key KEY] [--app-id ID] [--app-secret SECRET]
+        [--custom-daily-quota 500000] [--template-daily-quota 100000]
 
 Besides WeChat's endpoints under /cgi-bin/: GET /calls lists every call (openid, endpoint,
 errcode, and a text message's words); POST /says?openid=O&text=T makes a user send a text
@@ -19,6 +20,7 @@ from typing import Any
 from tornado.web import RequestHandler
 
 from bot.demo.fake_wechat import FakeWeChat
+from bot.demo.fake_wechat_state import DAILY_QUOTAS
 from bot.domain.clock import SystemClock
 
 
@@ -75,6 +77,10 @@ async def serve(args: argparse.Namespace) -> None:
         aes_key=args.aes_key,
         app_id=args.app_id,
         app_secret=args.app_secret,
+        daily_quotas={
+            "message/custom/send": args.custom_daily_quota,
+            "message/template/send": args.template_daily_quota,
+        },
     )
     extra = [
         (r"/calls", CallsHandler, {"fake": fake}),
@@ -93,6 +99,12 @@ def main() -> None:
     parser.add_argument("--aes-key", default=None)
     parser.add_argument("--app-id", default="wxfake0000000001")
     parser.add_argument("--app-secret", default="fake-app-secret")
+    parser.add_argument(
+        "--custom-daily-quota", type=int, default=DAILY_QUOTAS["message/custom/send"]
+    )
+    parser.add_argument(
+        "--template-daily-quota", type=int, default=DAILY_QUOTAS["message/template/send"]
+    )
     args = parser.parse_args()
     logging.getLogger("tornado.access").setLevel(logging.ERROR)
     asyncio.run(serve(args))

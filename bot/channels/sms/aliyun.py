@@ -46,6 +46,9 @@ UNREACHABLE_CODES = {
     "isv.MOBILE_COUNT_OVER_LIMIT",
     "isv.DOMESTIC_NUMBER_NOT_SUPPORTED",
 }
+# the account's requests a second: the next second will do
+THROTTLE_CODES = {"Throttling", "Throttling.User"}
+THROTTLE_WAIT = 1.0
 DAY = 24 * 3600.0
 HOUR = 3600.0
 # the account cannot send (业务停机: its balance ran out): not the number's fault, nor the
@@ -85,6 +88,8 @@ def fault(code: str, message: str) -> SendFault:
 
 def _wait(code: str, message: str) -> float | None:
     """Return the wait a limit implies: its day ("触发天级流控") or hour, else the backoff's."""
+    if code in THROTTLE_CODES:
+        return THROTTLE_WAIT
     if "DAY" in code or "天" in message:
         return DAY
     if "小时" in message:

@@ -48,6 +48,10 @@ DAILY_CODES = {
     "LimitExceeded.PhoneNumberSameContentDailyLimit",
     "LimitExceeded.DailyLimit",
 }
+HOURLY_CODES = {"LimitExceeded.PhoneNumberOneHourLimit"}
+# the account's requests a second (默认 3000次/秒): the next second will do
+THROTTLE_CODES = {"RequestLimitExceeded"}
+THROTTLE_WAIT = 1.0
 RETRY_PREFIXES = ("LimitExceeded.", "RequestLimitExceeded", "InternalError", "ResourceUnavailable")
 UNREACHABLE_CODES = {
     "InvalidParameterValue.IncorrectPhoneNumber",
@@ -114,8 +118,10 @@ def fault(code: str, message: str) -> SendFault:
     reason = f"tencent:{code}"[:64]
     if code in DAILY_CODES:
         return SendFault(FaultKind.RETRY, reason, retry_after=DAY, detail=message)
-    if code in ACCOUNT_CODES:
+    if code in ACCOUNT_CODES or code in HOURLY_CODES:
         return SendFault(FaultKind.RETRY, reason, retry_after=HOUR, detail=message)
+    if code in THROTTLE_CODES:
+        return SendFault(FaultKind.RETRY, reason, retry_after=THROTTLE_WAIT, detail=message)
     if code in UNREACHABLE_CODES:
         return SendFault(FaultKind.UNREACHABLE, reason, detail=message)
     if code in FAILED_CODES or not code.startswith(RETRY_PREFIXES):
