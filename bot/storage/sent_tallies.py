@@ -8,11 +8,10 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.messages import MessageKind
 from bot.storage.schema import (
     channel_tallies,
     contacts,
@@ -24,17 +23,20 @@ from bot.storage.schema import (
 from bot.storage.tallies import bump, hour_of
 
 m, ec = scheduled_messages, episode_channels
+SentFacts = Row[int, int, str, str, str | None, str, datetime, int]
 
 
-async def count_sent_checkins(
-    conn: AsyncConnection, sent: Collection[int], first: Collection[int], now: datetime
-) -> None:
-    """Of the rows sent, mark each check-in's stay followed up (overall and on its channel, the
-    first time) and count each step's first send (rows in `first`)."""
+async def owned_facts(
+    conn: AsyncConnection, ids: Collection[int], owner: str
+) -> dict[int, SentFacts]:
+    """Return, of these rows, those leased to owner, each with what its tallies are kept by
+    (its kind, step, stay, plan, channel, discharge and department): one statement for a
+    batch's outcomes."""
     query = (
         select(
             m.c.id,
             m.c.episode_id,
+            m.c.kind,
             m.c.step_key,
             contacts.c.plan_key,
             contacts.c.channel,
@@ -42,13 +44,20 @@ async def count_sent_checkins(
             episodes.c.department_id,
         )
         .select_from(
-            m.join(contacts, contacts.c.id == m.c.contact_id).join(
+            m.outerjoin(contacts, contacts.c.id == m.c.contact_id).outerjoin(
                 episodes, episodes.c.id == m.c.episode_id
             )
         )
-        .where(m.c.id.in_(list(sent)), m.c.kind == MessageKind.CHECKIN.value)
+        .where(m.c.id.in_(list(ids)), m.c.lease_owner == owner)
     )
-    rows = (await conn.execute(query)).all()
+    return {row.id: row for row in (await conn.execute(query)).all()}
+
+
+async def count_sent_checkins(
+    conn: AsyncConnection, rows: Sequence[SentFacts], first: Collection[int], now: datetime
+) -> None:
+    """Of the check-ins sent (`owned_facts` rows), mark each one's stay followed up (overall
+    and on its channel, the first time) and count each step's first send (rows in `first`)."""
     if not rows:
         return
     stays = {row.episode_id for row in rows}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +16,7 @@ from bot.storage.outbox.eligibility import cancel_ineligible_among
 from bot.storage.outbox.rows import ROW_COLUMNS, joined_tables
 from bot.storage.outbox_records import OutboxRow, Outcome
 from bot.storage.schema import deliveries, scheduled_messages
-from bot.storage.sent_tallies import count_sent_checkins
+from bot.storage.sent_tallies import SentFacts, count_sent_checkins, owned_facts
 from bot.storage.tallies import count_failure
 
 m = scheduled_messages
@@ -79,10 +79,8 @@ class OutboxClaims(OutboxTable):
     async def finish_many(self, owner: str, outcomes: Sequence[Outcome], now: datetime) -> int:
         """Record delivery outcomes in one transaction, releasing leases; return rows kept."""
         async with self._engine.begin() as conn:
-            ids = [o.row_id for o in outcomes]
-            query = select(m.c.id).where(m.c.id.in_(ids), m.c.lease_owner == owner)
-            owned = set((await conn.execute(query)).scalars())  # a lost lease: not ours now
-            kept = [o for o in outcomes if o.row_id in owned]
+            facts = await owned_facts(conn, [o.row_id for o in outcomes], owner)
+            kept = [o for o in outcomes if o.row_id in facts]  # a lost lease: not ours now
             for columns, group in _grouped_by_columns(kept).items():
                 assigned: dict[str, Any] = {name: bindparam(name) for name in columns}
                 assigned.update(lease_until=None, lease_owner=None, updated_at=now)
@@ -90,29 +88,32 @@ class OutboxClaims(OutboxTable):
                 await conn.execute(statement, [{"_row": o.row_id, **o.values} for o in group])
             if kept:
                 await conn.execute(insert(deliveries), [_delivery_row(o, now) for o in kept])
-            await _count_sent(
-                conn, [o for o in kept if o.values.get("status") == MessageStatus.SENT], now
-            )
-            await _count_failed(
-                conn, [o for o in kept if o.values.get("status") == MessageStatus.FAILED]
-            )
+            checkins = [o for o in kept if facts[o.row_id].kind == MessageKind.CHECKIN.value]
+            await _count_sent(conn, checkins, facts, now)
+            await _count_failed(conn, checkins, facts)
         return len(kept)
 
 
-async def _count_failed(conn: AsyncConnection, failed: Sequence[Outcome]) -> None:
+async def _count_failed(
+    conn: AsyncConnection, checkins: Sequence[Outcome], facts: Mapping[int, SentFacts]
+) -> None:
     """Count check-ins that failed, by reason."""
-    reasons = {o.row_id: o.values.get("failure_reason") for o in failed}
-    query = select(m.c.id, m.c.episode_id).where(
-        m.c.id.in_(list(reasons)), m.c.kind == MessageKind.CHECKIN.value
-    )
-    for row_id, episode_id in (await conn.execute(query)).all():
-        await count_failure(conn, episode_id, str(reasons[row_id] or FailureReason.UNKNOWN))
+    for o in checkins:
+        if o.values.get("status") == MessageStatus.FAILED:
+            reason = str(o.values.get("failure_reason") or FailureReason.UNKNOWN)
+            await count_failure(conn, facts[o.row_id].episode_id, reason)
 
 
-async def _count_sent(conn: AsyncConnection, sent: Sequence[Outcome], now: datetime) -> None:
+async def _count_sent(
+    conn: AsyncConnection,
+    checkins: Sequence[Outcome],
+    facts: Mapping[int, SentFacts],
+    now: datetime,
+) -> None:
     """Count check-ins sent (the first try counts the step; any try marks followed up)."""
+    sent = [o for o in checkins if o.values.get("status") == MessageStatus.SENT]
     first = {o.row_id for o in sent if o.values.get("tries") == 1}
-    await count_sent_checkins(conn, [o.row_id for o in sent], first, now)
+    await count_sent_checkins(conn, [facts[o.row_id] for o in sent], first, now)
 
 
 def _grouped_by_columns(outcomes: Sequence[Outcome]) -> dict[tuple[str, ...], list[Outcome]]:
