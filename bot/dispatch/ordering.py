@@ -31,33 +31,27 @@ async def sort_claimed(store: Store, rows: list[OutboxRow], now: datetime) -> So
         for step in found:
             waiting[step.contact_id].append(step)
     gone = {i for contact in waiting.values() for i in superseded_now(contact, now)}
+    going = set(gone)  # rows that do not hold a later step: gone, or sent in this batch
+    last_step: dict[int, int] = {}  # contact -> its latest step sent in this batch
     for row in sorted(rows, key=lambda r: (r.due_at, r.id)):  # earlier steps decided first
         if row.kind not in ORDERED_KINDS:
             result.send.append(row)
         elif row.id in gone:
             result.superseded.append(row)
-        elif (until := _held(row, waiting[row.contact_id], gone, result.send, now)) is not None:
+        elif (until := _held(row, waiting[row.contact_id], going, now)) is not None:
             result.held.append((row, until))
-        else:
-            _after_earlier(result, row)
+        else:  # after the earlier step of its contact in this batch, if there is one
+            if (earlier := last_step.get(row.contact_id)) is not None:
+                result.after[row.id] = earlier
+            result.send.append(row)
+            going.add(row.id)
+            last_step[row.contact_id] = row.id
     return result
 
 
-def _after_earlier(result: Sorted, row: OutboxRow) -> None:
-    """Send a step after the earlier step of its contact in this batch, if there is one."""
-    earlier = [r for r in result.send if r.contact_id == row.contact_id and r.kind in ORDERED_KINDS]
-    if earlier:
-        result.after[row.id] = earlier[-1].id
-    result.send.append(row)
-
-
 def _held(
-    row: OutboxRow,
-    waiting: list[OpenStep],
-    gone: set[int],
-    sending: list[OutboxRow],
-    now: datetime,
+    row: OutboxRow, waiting: list[OpenStep], going: set[int], now: datetime
 ) -> datetime | None:
-    going = {r.id for r in sending} | gone | {row.id}
     step = OpenStep(row.id, row.contact_id, row.kind, row.due_at, row.send_at)
-    return held_until(step, [s for s in waiting if s.id not in going], set(), now)
+    others = [s for s in waiting if s.id not in going and s.id != row.id]
+    return held_until(step, others, set(), now)
