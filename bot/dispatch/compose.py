@@ -133,16 +133,16 @@ class MessageComposer:
     async def compose(self, row: OutboxRow) -> Outgoing | None:
         """Return the message for a row in its contact's language (or None to wait), named
         for its notice by the row's kind (a tip's notice says education)."""
-        row = replace(row, locale=effective_locale(row.locale, self.default_locale))
+        locale = effective_locale(row.locale, self.default_locale)
+        if locale != row.locale:
+            row = replace(row, locale=locale)
+        notice = scheduled_notice(row.kind)
         survey = self.surveys.surveys.get(row.survey or "")
         if survey is None:
-            message = Outgoing(self._text(row), compose_choices(self.renderer, row))
-        else:
-            opening = await self._survey_opening(row, survey)
-            if opening is None:
-                return None
-            message = opening
-        return replace(message, notice=scheduled_notice(row.kind))
+            text, choices = self._text(row), compose_choices(self.renderer, row)
+            return Outgoing(text, choices, notice=notice)
+        opening = await self._survey_opening(row, survey)
+        return None if opening is None else replace(opening, notice=notice)
 
     async def _survey_opening(self, row: OutboxRow, survey: Survey) -> Outgoing | None:
         context = SurveyContext(row.plan_key or "", row.respondent, row.flags)
