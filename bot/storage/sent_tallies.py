@@ -3,14 +3,16 @@ hundreds a second, so a batch costs a handful of statements, not several per che
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import ReturningInsert
 
 from bot.storage.schema import (
     channel_tallies,
@@ -80,17 +82,26 @@ async def count_sent_checkins(
 async def _count_channels(conn: AsyncConnection, rows: Sequence[Any], now: datetime) -> None:
     """Mark each stay followed up on its channel; count the stays marked for the first time."""
     stays = {(r.episode_id, r.channel): r for r in rows}
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(ec).values(
-        [{"episode_id": stay, "channel": channel, "followed_up_at": now} for stay, channel in stays]
-    )
-    marked = upsert.on_conflict_do_update(
-        index_elements=[ec.c.episode_id, ec.c.channel],
-        set_={"followed_up_at": now},
-        where=ec.c.followed_up_at.is_(None),
-    ).returning(ec.c.episode_id, ec.c.channel)
-    firsts = [stays[(stay, channel)] for stay, channel in (await conn.execute(marked)).all()]
+    marks = [{"stay": stay, "channel": channel, "now": now} for stay, channel in stays]
+    marked = await conn.execute(_first_follow_up(conn.dialect.name), marks)
+    firsts = [stays[(stay, channel)] for stay, channel in marked.all()]
     counts = Counter((hour_of(r.discharged_at), r.department_id, r.channel) for r in firsts)
     for (hour, department, channel), count in counts.items():
         key = {"hour": hour, "department_id": department, "channel": channel}
         await bump(conn, channel_tallies, key, {"followed_up": count, "reached": 0})
+
+
+@functools.cache
+def _first_follow_up(dialect_name: str) -> ReturningInsert[int, str]:
+    """The upsert marking a stay followed up on a channel, returning it when it was not yet:
+    one statement, compiled once, whatever the number of stays (run as an executemany)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    upsert = dialect.insert(ec).values(
+        episode_id=bindparam("stay"), channel=bindparam("channel"), followed_up_at=bindparam("now")
+    )
+    marking: ReturningInsert[int, str] = upsert.on_conflict_do_update(
+        index_elements=[ec.c.episode_id, ec.c.channel],
+        set_={"followed_up_at": upsert.excluded.followed_up_at},
+        where=ec.c.followed_up_at.is_(None),
+    ).returning(ec.c.episode_id, ec.c.channel)
+    return marking
