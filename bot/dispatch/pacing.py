@@ -78,6 +78,10 @@ class Pacer:
         self.windows.forget_idle(self.now())
 
     async def _wait_turn(self, chat: str, urgent: bool) -> None:
+        now = self.now()
+        if not self._urgent and not self._bulk and self._wait(chat, now) <= 0:
+            self._grant(chat, now)  # none waits ahead, and the send may go now
+            return
         waiter = Waiter(chat, asyncio.get_running_loop().create_future())
         queue = self._urgent if urgent else self._bulk
         queue.append(waiter)
@@ -104,12 +108,9 @@ class Pacer:
     def _grant_one(self) -> float:
         """Grant the next turn that may go now and return 0, else return seconds to wait."""
         now = self.now()
-        gate = max(self._next_turn, self.paused_until)
-        if now < gate:
-            return gate - now
-        overall = self.windows.overall_wait(now)
-        if overall > 0:
-            return overall
+        channel_wait = self._channel_wait(now)
+        if channel_wait > 0:
+            return channel_wait
         soonest = math.inf
         for queue in (self._urgent, self._bulk):
             for waiter in queue:
@@ -118,16 +119,28 @@ class Pacer:
                 held = self.windows.chat_wait(waiter.chat, now)
                 if held <= 0:
                     queue.remove(waiter)
-                    self._grant(waiter, now)
+                    self._grant(waiter.chat, now)
+                    waiter.granted.set_result(None)
                     return 0.0
                 soonest = min(soonest, held)
         return soonest
 
-    def _grant(self, waiter: Waiter, now: float) -> None:
+    def _channel_wait(self, now: float) -> float:
+        """Return the seconds until the channel may send its next turn (0: now)."""
+        gate = max(self._next_turn, self.paused_until)
+        if now < gate:
+            return gate - now
+        return self.windows.overall_wait(now)
+
+    def _wait(self, chat: str, now: float) -> float:
+        """Return the seconds until a send to `chat` may go (0 or less: now)."""
+        channel_wait = self._channel_wait(now)
+        return channel_wait if channel_wait > 0 else self.windows.chat_wait(chat, now)
+
+    def _grant(self, chat: str, now: float) -> None:
         spacing = 1.0 / self.rate
         self._next_turn = max(self._next_turn, now - LATE_ALLOWANCE * spacing) + spacing
-        self.windows.start(waiter.chat)
-        waiter.granted.set_result(None)
+        self.windows.start(chat)
 
     async def _nap(self, delay: float) -> None:
         """Sleep `delay` seconds (inf: without end), or until woken by a change."""
