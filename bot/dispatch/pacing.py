@@ -7,6 +7,8 @@ what was actually sent (bot.dispatch.window), so the server never sees more than
 allow. A turn for a reply to a person (`urgent`) is granted before the bulk sends waiting;
 a chat held by its own limit (a group's twenty a minute) does not hold up other chats.
 Telegram's 429 (a throttled SendFault) pauses every turn of the channel for `retry_after`.
+Inside a turn `in_turn()` is true, so the Bot API's flood limiter (bot.channels.telegram.flood)
+does not take a second turn for the same send.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from bot.dispatch.window import ChannelWindows, Limits, telegram_limits
@@ -24,6 +27,12 @@ from bot.domain.channel_messages import SendFault
 
 PER_CHAT_INTERVAL = 1.0  # Telegram: about one message a second to the same chat
 LATE_ALLOWANCE = 0.25  # of one spacing: a turn granted this late does not delay the next
+_IN_TURN: ContextVar[bool] = ContextVar("in_turn", default=False)
+
+
+def in_turn() -> bool:
+    """Say whether the running code sends inside a turn already granted."""
+    return _IN_TURN.get()
 
 
 @dataclass
@@ -58,6 +67,7 @@ class Pacer:
     async def turn(self, chat: str, urgent: bool = False) -> AsyncIterator[None]:
         """Wait for a turn to send to `chat`; the send is counted until the block ends."""
         await self._wait_turn(chat, urgent)
+        token = _IN_TURN.set(True)
         try:
             yield
         except SendFault as fault:
@@ -65,6 +75,7 @@ class Pacer:
                 self.pause(fault.retry_after)
             raise
         finally:
+            _IN_TURN.reset(token)
             self.windows.end(chat, self.now())
             self._woken.set()
 
@@ -72,6 +83,11 @@ class Pacer:
         """Grant no turn for `seconds` from now (the channel said it was sent too much)."""
         self.paused_until = max(self.paused_until, self.now() + seconds)
         self._woken.set()
+
+    async def until_resumed(self) -> None:
+        """Wait until a pause has ended."""
+        while (left := self.paused_until - self.now()) > 0:
+            await self.sleep(left)
 
     def forget_idle_chats(self) -> None:
         """Drop per-chat windows that no longer constrain anything."""
