@@ -26,7 +26,7 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import ExtBot
 
 from benchmarks.common import (
     fake_stats,
@@ -36,6 +36,7 @@ from benchmarks.common import (
     start_fake_botapi,
 )
 from benchmarks.side_by_side import alternate, report
+from bot.channels.telegram.flood import PacedLimiter
 from bot.channels.telegram.http_request import AiohttpRequest
 from bot.channels.telegram.transport import TelegramChannel
 from bot.dispatch.compose import MessageComposer, SurveyBook
@@ -64,7 +65,7 @@ async def dispatch_all(
     """Run the dispatcher until no row is pending; return the wall time it took."""
     request = AiohttpRequest(connection_pool_size=48)  # as build_app sets them
     polling = AiohttpRequest(connection_pool_size=1)
-    limiter = AIORateLimiter(max_retries=3) if limits else None  # as `followup run` does
+    limiter = PacedLimiter() if limits else None  # as `followup run` does
     bot: ExtBot[int] = ExtBot(
         TOKEN,
         base_url=f"http://127.0.0.1:{port}/bot",
@@ -80,6 +81,8 @@ async def dispatch_all(
         composer = MessageComposer(store, renderer, "基准医院", SystemClock(), surveys)
         channels = {ChannelName.TELEGRAM: TelegramChannel(bot)}
         pacer = Pacer(rate, per_chat)
+        if limiter is not None:
+            limiter.attach(pacer)
         dispatcher = Dispatcher(store, composer, channels, SystemClock(), pacer, config)
         started = time.perf_counter()
         while await store.outbox.count_pending():  # rows of other processes and retries too

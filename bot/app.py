@@ -6,7 +6,6 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -32,6 +31,7 @@ from bot.channels.telegram.conversations.template_edit import (
     on_template_button,
     on_templates,
 )
+from bot.channels.telegram.flood import PacedLimiter
 from bot.channels.telegram.handlers.answers import on_answer_button
 from bot.channels.telegram.handlers.audit import on_audit
 from bot.channels.telegram.handlers.call_reports import on_call_review_button
@@ -128,6 +128,8 @@ def build_app(
     if settings.sms_configured:
         settings.require_sms()  # every FOLLOWUP_SMS_* needed, named before starting
 
+    limiter = PacedLimiter()
+
     async def post_init(app: AppType) -> None:
         store = Store.open(settings.database_url)
         await migrate.upgrade(store.engine)
@@ -139,6 +141,7 @@ def build_app(
             settings, store, renderer, chosen_clock, app.bot, scheduling.policy, text_line
         )
         channels, pacers = opened.channels, opened.pacers
+        limiter.attach(opened.default_pacer)  # messages sent around the send path take turns
         dispatcher = Dispatcher(
             store,
             composer,
@@ -209,7 +212,6 @@ def build_app(
         builder = builder.request(AiohttpRequest(HTTP_POOL_SIZE))
         builder = builder.get_updates_request(AiohttpRequest(1))
     if rate_limit:
-        limiter = AIORateLimiter(max_retries=3)
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]  # builder starts untyped
     app: AppType = builder.build()  # type: ignore[assignment]
     register_handlers(app, settings.staff_chat_id)

@@ -14,7 +14,7 @@ from bot.channels.telegram.transport import TelegramChannel
 from bot.channels.wechat.faults import DAILY_QUOTA
 from bot.channels.wechat.faults import fault_of as wechat_fault
 from bot.demo.fake_telegram import FakeTelegram, Fault
-from bot.dispatch.pacing import Pacer
+from bot.dispatch.pacing import HEADROOM, URGENT_MEMORY, Pacer
 from bot.dispatch.window import Limit, Limits
 from bot.domain.channel_messages import Outgoing, SendFault, telegram_chat
 
@@ -124,9 +124,9 @@ async def test_a_send_counts_in_the_window_until_its_answer_came_back() -> None:
     for _ in range(5):
         await asyncio.sleep(0)
     assert not fourth.done()  # three under way: however long they take, the fourth waits
+    ended = ticks.now  # the clock moves only when someone sleeps: the answers come now
     answered.set()
     await asyncio.gather(*under_way)
-    ended = ticks.now
     assert await fourth >= ended + 1.0  # and then a whole window after their answers
 
 
@@ -149,3 +149,23 @@ async def test_a_rate_beyond_telegrams_is_not_held_to_thirty_a_second() -> None:
     for n in range(100):
         await granted_at(pacer, ticks, f"chat {n}")
     assert ticks.now - 100.0 < 0.2  # a benchmark without limits
+
+
+async def test_replies_go_as_soon_as_the_windows_allow_and_the_bulk_sends_make_room() -> None:
+    ticks = Ticks()
+    pacer = pacer_on(ticks, rate=20)
+    start = ticks.now
+    replies = [await granted_at_urgently(pacer, ticks, f"person {n}") for n in range(5)]
+    assert replies == [start] * 5  # not spaced: the windows have room
+    bulk = [await granted_at(pacer, ticks, f"chat {n}") for n in range(3)]
+    gaps = [b - a for a, b in pairwise(bulk)]
+    assert gaps[-1] == pytest.approx(1 / (20 - 5 - HEADROOM))  # room left for the replies
+    await ticks.sleep(URGENT_MEMORY)
+    later = [await granted_at(pacer, ticks, f"chat {n}") for n in range(3, 6)]
+    assert [b - a for a, b in pairwise(later)][-1] == pytest.approx(1 / 20)  # full rate again
+
+
+async def granted_at_urgently(pacer: Pacer, ticks: Ticks, chat: str) -> float:
+    """Take an urgent turn for chat and return when it was granted."""
+    async with pacer.turn(chat, urgent=True):
+        return ticks.now

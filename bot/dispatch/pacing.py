@@ -1,12 +1,17 @@
 """Pacing: a channel's sends take turns, right before they go out.
 
 `async with pacer.turn(chat, urgent=...)` waits for the next turn, then the send is made
-inside it. Turns are spaced evenly at `rate` a second (a turn that comes late is not made
-up by the next ones: no catch-up bursts), and each is checked against sliding windows of
-what was actually sent (bot.dispatch.window), so the server never sees more than its limits
-allow. A turn for a reply to a person (`urgent`) is granted before the bulk sends waiting;
-a chat held by its own limit (a group's twenty a minute) does not hold up other chats.
+inside it. Every turn is checked against sliding windows of what was actually sent
+(bot.dispatch.window), so the server never sees more than its limits allow. Bulk turns are
+spaced evenly at `rate` a second (a turn that comes late is not made up by the next ones: no
+catch-up bursts). A turn for a reply to a person (`urgent`) is granted as soon as the
+windows allow, before the bulk sends waiting; while people are being answered the bulk sends
+slow down to leave the windows room for them (what was granted urgently in the last second,
+and HEADROOM more), so a reply seldom waits at all. A chat held by its own limit (a group's
+twenty a minute) does not hold up other chats.
 Telegram's 429 (a throttled SendFault) pauses every turn of the channel for `retry_after`.
+Inside a turn `in_turn()` is true, so the Bot API's flood limiter (bot.channels.telegram.flood)
+does not take a second turn for the same send.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from bot.dispatch.window import ChannelWindows, Limits, telegram_limits
@@ -24,6 +30,14 @@ from bot.domain.channel_messages import SendFault
 
 PER_CHAT_INTERVAL = 1.0  # Telegram: about one message a second to the same chat
 LATE_ALLOWANCE = 0.25  # of one spacing: a turn granted this late does not delay the next
+HEADROOM = 3.0  # turns a second the bulk sends leave free while people are being answered
+URGENT_MEMORY = 1.0  # seconds: urgent turns granted this recently slow the bulk sends
+_IN_TURN: ContextVar[bool] = ContextVar("in_turn", default=False)
+
+
+def in_turn() -> bool:
+    """Say whether the running code sends inside a turn already granted."""
+    return _IN_TURN.get()
 
 
 @dataclass
@@ -49,6 +63,7 @@ class Pacer:
         self.windows = ChannelWindows(limits or telegram_limits(per_chat_interval, rate))
         self.paused_until = 0.0
         self._next_turn = 0.0
+        self._urgent_granted: deque[float] = deque()
         self._urgent: deque[Waiter] = deque()
         self._bulk: deque[Waiter] = deque()
         self._woken = asyncio.Event()
@@ -58,6 +73,7 @@ class Pacer:
     async def turn(self, chat: str, urgent: bool = False) -> AsyncIterator[None]:
         """Wait for a turn to send to `chat`; the send is counted until the block ends."""
         await self._wait_turn(chat, urgent)
+        token = _IN_TURN.set(True)
         try:
             yield
         except SendFault as fault:
@@ -65,6 +81,7 @@ class Pacer:
                 self.pause(fault.retry_after)
             raise
         finally:
+            _IN_TURN.reset(token)
             self.windows.end(chat, self.now())
             self._woken.set()
 
@@ -73,14 +90,19 @@ class Pacer:
         self.paused_until = max(self.paused_until, self.now() + seconds)
         self._woken.set()
 
+    async def until_resumed(self) -> None:
+        """Wait until a pause has ended."""
+        while (left := self.paused_until - self.now()) > 0:
+            await self.sleep(left)
+
     def forget_idle_chats(self) -> None:
         """Drop per-chat windows that no longer constrain anything."""
         self.windows.forget_idle(self.now())
 
     async def _wait_turn(self, chat: str, urgent: bool) -> None:
         now = self.now()
-        if not self._urgent and not self._bulk and self._wait(chat, now) <= 0:
-            self._grant(chat, now)  # none waits ahead, and the send may go now
+        if not self._urgent and not self._bulk and self._wait(chat, now, urgent) <= 0:
+            self._grant(chat, now, urgent)  # none waits ahead, and the send may go now
             return
         waiter = Waiter(chat, asyncio.get_running_loop().create_future())
         queue = self._urgent if urgent else self._bulk
@@ -111,36 +133,58 @@ class Pacer:
         channel_wait = self._channel_wait(now)
         if channel_wait > 0:
             return channel_wait
+        soonest = self._grant_from(self._urgent, now, urgent=True)
+        if soonest <= 0:
+            return 0.0
+        if now < self._next_turn:
+            return min(soonest, self._next_turn - now)
+        return min(soonest, self._grant_from(self._bulk, now, urgent=False))
+
+    def _grant_from(self, queue: deque[Waiter], now: float, urgent: bool) -> float:
+        """Grant the first waiter of queue whose chat may take a send now and return 0,
+        else return seconds until one may (inf: none waits)."""
         soonest = math.inf
-        for queue in (self._urgent, self._bulk):
-            for waiter in queue:
-                if waiter.granted.done():  # cancelled: its task takes it out of the queue
-                    continue
-                held = self.windows.chat_wait(waiter.chat, now)
-                if held <= 0:
-                    queue.remove(waiter)
-                    self._grant(waiter.chat, now)
-                    waiter.granted.set_result(None)
-                    return 0.0
-                soonest = min(soonest, held)
+        for waiter in queue:
+            if waiter.granted.done():  # cancelled: its task takes it out of the queue
+                continue
+            held = self.windows.chat_wait(waiter.chat, now)
+            if held <= 0:
+                queue.remove(waiter)
+                self._grant(waiter.chat, now, urgent)
+                waiter.granted.set_result(None)
+                return 0.0
+            soonest = min(soonest, held)
         return soonest
 
     def _channel_wait(self, now: float) -> float:
-        """Return the seconds until the channel may send its next turn (0: now)."""
-        gate = max(self._next_turn, self.paused_until)
-        if now < gate:
-            return gate - now
+        """Return the seconds until the channel may send anything (0: now)."""
+        if now < self.paused_until:
+            return self.paused_until - now
         return self.windows.overall_wait(now)
 
-    def _wait(self, chat: str, now: float) -> float:
+    def _wait(self, chat: str, now: float, urgent: bool) -> float:
         """Return the seconds until a send to `chat` may go (0 or less: now)."""
-        channel_wait = self._channel_wait(now)
-        return channel_wait if channel_wait > 0 else self.windows.chat_wait(chat, now)
+        waits = [self._channel_wait(now), self.windows.chat_wait(chat, now)]
+        if not urgent:
+            waits.append(self._next_turn - now)  # bulk sends keep their spacing
+        return max(waits)
 
-    def _grant(self, chat: str, now: float) -> None:
-        spacing = 1.0 / self.rate
-        self._next_turn = max(self._next_turn, now - LATE_ALLOWANCE * spacing) + spacing
+    def _grant(self, chat: str, now: float, urgent: bool) -> None:
+        if urgent:
+            self._urgent_granted.append(now)
+        else:
+            spacing = 1.0 / self._bulk_rate(now)
+            self._next_turn = max(self._next_turn, now - LATE_ALLOWANCE * spacing) + spacing
         self.windows.start(chat)
+
+    def _bulk_rate(self, now: float) -> float:
+        """The bulk sends' rate: `rate`, less what people's replies took lately and HEADROOM."""
+        granted = self._urgent_granted
+        while granted and granted[0] <= now - URGENT_MEMORY:
+            granted.popleft()
+        if not granted:
+            return self.rate
+        return max(self.rate - len(granted) / URGENT_MEMORY - HEADROOM, 1.0)
 
     async def _nap(self, delay: float) -> None:
         """Sleep `delay` seconds (inf: without end), or until woken by a change."""

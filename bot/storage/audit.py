@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.actors import ActorKind
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import audit_events as a
 
 DETAIL_LIMIT = 500
@@ -107,7 +107,7 @@ class AuditRepository:
             query = query.where(a.c.actor_id == actor_id)
         # by time: the events a restore puts back get new ids, later than their times
         query = query.order_by(a.c.at.desc(), a.c.id.desc()).limit(limit)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             rows = (await conn.execute(query)).mappings()
             return [AuditEntry(**row) for row in reversed(list(rows))]
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, insert, select
 
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import settings_cache
 
 
@@ -17,7 +17,7 @@ class CacheRepository:
     async def get(self, key: str) -> str | None:
         """Return the cached value for key."""
         query = select(settings_cache.c.value).where(settings_cache.c.key == key)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return (await conn.execute(query)).scalar()
 
     async def put(self, key: str, value: str, now: datetime) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.calls import CallOutcome, CallStatus
 from bot.storage.audit import Actor, write_audit
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import call_attempts as a
 from bot.storage.schema import call_reviews, call_tasks, episodes
 
@@ -54,7 +54,7 @@ class CallAttemptRepository:
         query = select(a.c.id).where(
             a.c.task_id == task_id, a.c.staff_user == user, a.c.outcome.is_(None)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return (await conn.execute(query)).scalar()
 
     async def finish(
@@ -101,7 +101,7 @@ class CallAttemptRepository:
             .where(a.c.task_id == task_id, a.c.outcome.is_not(None))
             .order_by(a.c.started_at, a.c.id)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             rows = (await conn.execute(query)).all()
         return [CallAttempt(r[0], r[1], r[2], r[3], CallOutcome(r[4]), r[5]) for r in rows]
 

@@ -17,7 +17,7 @@ from bot.domain.messages import FailureReason, MessageKind, MessageStatus
 from bot.domain.patient_facts import PATIENT_LEVEL_EXCLUSIONS
 from bot.domain.special_groups import SpecialGroups
 from bot.storage.call_coverage import special_condition
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.outbox import followed_patients
 from bot.storage.schema import call_tasks, cases, contacts, episodes, scheduled_messages
 
@@ -113,7 +113,7 @@ class CallCandidateRepository:
             .order_by(episodes.c.id)
             .limit(limit)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return list((await conn.execute(query)).scalars())
 
     async def stays_unanswered(
@@ -135,7 +135,7 @@ class CallCandidateRepository:
             .where(episodes.c.id.not_in(answered), episodes.c.id.not_in(owed))
             .order_by(episodes.c.discharged_at, episodes.c.id)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             special = special_condition(groups, conn.dialect.name)
             return list((await conn.execute(query.where(special))).scalars())
 
@@ -144,7 +144,7 @@ class CallCandidateRepository:
         query = select(m.c.step_key, m.c.occurrence).where(
             m.c.episode_id == episode_id, m.c.status == MessageStatus.ANSWERED.value
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return {(key, occurrence) for key, occurrence in (await conn.execute(query)).all()}
 
     async def answered_of(self, episode_ids: list[int]) -> set[tuple[int, str, int]]:
@@ -152,7 +152,7 @@ class CallCandidateRepository:
         query = select(m.c.episode_id, m.c.step_key, m.c.occurrence).where(
             m.c.episode_id.in_(episode_ids), m.c.status == MessageStatus.ANSWERED.value
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return {
                 (e, key, occurrence) for e, key, occurrence in (await conn.execute(query)).all()
             }
@@ -179,7 +179,7 @@ class CallCandidateRepository:
             )
             .order_by(m.c.updated_at, m.c.id)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return [FailedStep(*row) for row in (await conn.execute(query)).all()]
 
     async def open_call_backs(self) -> list[OpenCase]:
@@ -199,7 +199,7 @@ class CallCandidateRepository:
             )
             .order_by(cases.c.id)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             rows = (await conn.execute(query)).all()
         return [OpenCase(row[0], CaseKind(row[1]), row[2], row[3]) for row in rows]
 
@@ -208,13 +208,13 @@ class CallCandidateRepository:
         query = select(cases.c.id).where(
             cases.c.id.in_(case_ids), cases.c.status == CaseStatus.CLOSED.value
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return set((await conn.execute(query)).scalars())
 
     async def eligible_stays(self, episode_ids: list[int]) -> set[int]:
         """Return which of these stays may still be called."""
         query = select(episodes.c.id).where(episodes.c.id.in_(episode_ids), stay_eligible())
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return set((await conn.execute(query)).scalars())
 
 

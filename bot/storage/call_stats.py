@@ -53,7 +53,7 @@ class CallStatsRepository:
         await rebuild_if_needed(self._engine, datetime.now(UTC))  # each stay's channels, once
         counts: call_coverage.Counts = {}
         found = await self._side_by_side(call_coverage.parts(scope, groups, counts))
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return await call_coverage.named(conn, counts), found[-1]
 
     async def _side_by_side(self, parts: tuple[call_coverage.Part, ...]) -> list[Any]:
@@ -75,7 +75,7 @@ class CallStatsRepository:
             .where(*_in_period(a.c.started_at, scope), a.c.outcome.is_not(None))
             .group_by(a.c.staff_user, a.c.outcome)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             rows = (await conn.execute(query)).all()
             who = select(staff_members.c.user_id, staff_members.c.name).where(
                 staff_members.c.user_id.in_({row[0] for row in rows})
@@ -97,7 +97,7 @@ class CallStatsRepository:
             .where(t.c.reason == CallReason.RED_FLAG.value, *_in_period(cases.c.created_at, scope))
         )
         found = CallBacks()
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             rows = (await conn.execute(query)).all()
         for raised, called, status in rows:
             if called is not None:
@@ -125,7 +125,7 @@ class CallStatsRepository:
         query = select(
             func.count(), _sum(later), _sum(t.c.status == CallStatus.OPEN.value)
         ).select_from(missed.join(t, t.c.id == missed.c.task_id))
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).one()
         return ReCalls(*(int(value or 0) for value in row))
 
@@ -137,7 +137,7 @@ class CallStatsRepository:
             _sum(r.c.verdict == ReviewVerdict.PASS.value),
             _sum(r.c.verdict == ReviewVerdict.NEEDS_WORK.value),
         ).select_from(r.join(a, a.c.id == r.c.attempt_id).join(t, t.c.id == a.c.task_id))
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query.where(*_in_period(r.c.sampled_at, scope)))).one()
         return SampleCounts(*(int(value or 0) for value in row))
 

@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 
 from bot.domain.calls import CallOutcome, CallReason, CallStatus
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import call_tasks as t
 from bot.storage.schema import cases
 
@@ -106,19 +106,19 @@ class CallTaskRepository:
 
     async def get(self, task_id: int) -> CallTask | None:
         """Return one task."""
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(select(t).where(t.c.id == task_id))).first()
         return None if row is None else _task(row)
 
     async def open_tasks(self) -> list[CallTask]:
         """Return every open task (the sweep checks they are still owed)."""
         query = select(t).where(t.c.status == CallStatus.OPEN.value).order_by(t.c.id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return [_task(row) for row in await conn.execute(query)]
 
     async def open_keys(self, keys: list[str]) -> set[str]:
         """Return which of these keys have a task already (open or closed)."""
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             found = await conn.execute(select(t.c.key).where(t.c.key.in_(keys)))
             return set(found.scalars())
 
@@ -129,13 +129,13 @@ class CallTaskRepository:
             t.c.reason == reason.value,
             t.c.status == CallStatus.OPEN.value,
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return (await conn.execute(query.limit(1))).scalar_one_or_none()
 
     async def stays_owed(self, reason: CallReason) -> int:
         """Count the stays ever owed a call for this reason (open, done or closed)."""
         query = select(func.count(t.c.episode_id.distinct())).where(t.c.reason == reason.value)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return int((await conn.execute(query)).scalar_one())
 
     async def held_by(self, user: int, now: datetime) -> CallTask | None:
@@ -143,7 +143,7 @@ class CallTaskRepository:
         query = select(t).where(
             t.c.status == CallStatus.OPEN.value, t.c.claimed_by == user, t.c.claimed_until > now
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query.order_by(t.c.id))).first()
         return None if row is None else _task(row)
 
@@ -193,7 +193,7 @@ class CallTaskRepository:
             and_(t.c.due_at > start, t.c.due_at <= end),
             _in(department_id),
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return int((await conn.execute(query)).scalar_one())
 
     async def settle(self, task_id: int, after: TaskAfter, now: datetime) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import RowMapping, insert, or_, select, update
 
 from bot.domain.case_drafts import OPEN_DRAFT_STATUSES, Draft, DraftPurpose, DraftStatus
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import case_drafts
 
 OPEN = [status.value for status in OPEN_DRAFT_STATUSES]
@@ -126,7 +126,7 @@ class CaseDraftRepository:
     async def get(self, draft_id: int) -> Draft | None:
         """Return one draft."""
         query = select(case_drafts).where(case_drafts.c.id == draft_id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).mappings().first()
         return draft_of(row) if row else None
 
@@ -137,7 +137,7 @@ class CaseDraftRepository:
             case_drafts.c.author_id == author_id,
             case_drafts.c.status.in_(OPEN),
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query.order_by(case_drafts.c.id.desc()))).mappings().first()
         return draft_of(row) if row else None
 
@@ -149,6 +149,6 @@ class CaseDraftRepository:
                 case_drafts.c.preview_message_id == message_id,
             )
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query.order_by(case_drafts.c.id.desc()))).mappings().first()
         return draft_of(row) if row else None

@@ -22,6 +22,7 @@ from bot.domain.cases import (
 )
 from bot.domain.red_flags import RedFlagOutcome
 from bot.storage.case_transitions import CaseTransitions, add_event
+from bot.storage.connections import reading
 from bot.storage.schema import case_events, cases
 
 
@@ -80,7 +81,7 @@ class CaseRepository(CaseTransitions):
 
     async def get(self, case_id: int) -> Case | None:
         """Return one case."""
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(select(cases).where(cases.c.id == case_id))).mappings()
             found = row.first()
         return case_of(found) if found else None
@@ -88,7 +89,7 @@ class CaseRepository(CaseTransitions):
     async def for_patient(self, patient_id: int) -> list[Case]:
         """Return a patient's cases, oldest first."""
         query = select(cases).where(cases.c.patient_id == patient_id).order_by(cases.c.id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return [case_of(row) for row in (await conn.execute(query)).mappings()]
 
     async def set_text(self, case_id: int, text: str) -> None:
@@ -148,14 +149,14 @@ class CaseRepository(CaseTransitions):
         query = select(
             case_events.c.at, case_events.c.actor_id, case_events.c.kind, case_events.c.detail
         ).where(case_events.c.case_id == case_id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             rows = await conn.execute(query.order_by(case_events.c.id))
             return [CaseEvent(**row) for row in rows.mappings()]
 
     async def _find(self, *conditions: ColumnElement[bool]) -> list[Case]:
         """Return cases matching conditions, oldest first."""
         query = select(cases).where(*conditions).order_by(cases.c.id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return [case_of(row) for row in (await conn.execute(query)).mappings()]
 
     async def open_of_kinds(self, kinds: Sequence[str]) -> list[Case]:
@@ -177,7 +178,7 @@ class CaseRepository(CaseTransitions):
         query = select(case_events.c.case_id).where(
             case_events.c.kind == kind.value, case_events.c.detail == ref
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             case_id = (await conn.execute(query)).scalar()
         return await self.get(case_id) if case_id is not None else None
 
@@ -208,7 +209,7 @@ class CaseRepository(CaseTransitions):
             case_events.c.kind.in_([e.value for e in THREAD_EVENTS]),
             case_events.c.detail == str(message_id),
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             case_id = (await conn.execute(query)).scalar()
         return await self.get(case_id) if case_id is not None else None
 
@@ -219,5 +220,5 @@ class CaseRepository(CaseTransitions):
             case_events.c.kind == kind.value,
             case_events.c.detail == str(message_id),
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return (await conn.execute(query)).first() is not None

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.domain.channel_messages import Address, ChannelName, Choice
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import channel_chats as chats
 
 # Telegram's chat ids stay within 52 bits either side of zero: these keys never meet them.
@@ -36,7 +36,7 @@ class ChannelChatRepository:
         query = select(chats.c.id).where(
             chats.c.channel == address.channel, chats.c.address == address.chat
         )
-        async with self._engine.connect() as conn:  # known: a read, no write lock
+        async with reading(self._engine) as conn:
             known = (await conn.execute(query)).scalar_one_or_none()
         if known is not None:
             return chat_key(known)
@@ -50,7 +50,7 @@ class ChannelChatRepository:
         query = select(chats.c.id).where(
             chats.c.channel == address.channel, chats.c.address == address.chat
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             known = (await conn.execute(query)).scalar_one_or_none()
         return None if known is None else chat_key(known)
 
@@ -61,7 +61,7 @@ class ChannelChatRepository:
         query = select(chats.c.channel, chats.c.address).where(
             chats.c.id == CHAT_KEY_BASE - chat_id
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).first()
         return Address(ChannelName(row.channel), row.address) if row else None
 
@@ -81,6 +81,6 @@ class ChannelChatRepository:
         if not is_channel_chat(chat_id):
             return []
         query = select(chats.c.offered).where(chats.c.id == CHAT_KEY_BASE - chat_id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             offered = (await conn.execute(query)).scalar_one_or_none()
         return [Choice(str(item["id"]), str(item["label"])) for item in offered or []]

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import channel_inbound as inbound
 from bot.storage.schema import channel_tokens as tokens
 
@@ -30,7 +30,7 @@ class ChannelTokenRepository:
     async def current(self, account: str) -> StoredToken | None:
         """Return the token stored for an account, if any."""
         query = select(tokens.c.token, tokens.c.expires_at).where(tokens.c.account == account)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).first()
         return StoredToken(row.token, row.expires_at) if row else None
 
@@ -98,7 +98,7 @@ class ChannelInboundRepository:
         query = select(inbound.c.handled_at).where(
             inbound.c.channel == channel, inbound.c.dedup_key == dedup_key
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return (await conn.execute(query)).scalar() is not None
 
     async def handled(self, channel: str, dedup_key: str, now: datetime) -> None:
@@ -122,7 +122,7 @@ class ChannelInboundRepository:
             )
             .order_by(inbound.c.received_at)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             rows = (await conn.execute(query)).all()
         return [(row.dedup_key, dict(row.event)) for row in rows]
 

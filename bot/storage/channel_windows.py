@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.channel_messages import Choice, Outgoing
 from bot.domain.conversation_window import EVENT_QUOTA, QUOTA, NoticeKind, WindowState
 from bot.domain.enrolment import ConsentDecision
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import channel_windows as windows
 from bot.storage.schema import contacts
 from bot.storage.schema import held_messages as held
@@ -37,7 +37,7 @@ class ChannelWindowRepository:
     async def state(self, chat_id: int) -> WindowState:
         """Return a chat's window (a chat never seen: closed, no notice)."""
         query = select(windows).where(windows.c.chat_id == chat_id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).first()
         if row is None:
             return WindowState()
@@ -93,7 +93,7 @@ class ChannelWindowRepository:
     async def held_count(self, chat_id: int) -> int:
         """Return how many messages wait for the chat."""
         query = select(func.count()).select_from(held).where(held.c.chat_id == chat_id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return int((await conn.execute(query)).scalar_one())
 
     async def take_held(self, chat_id: int, limit: int) -> list[HeldMessage]:

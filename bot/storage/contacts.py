@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.channel_messages import ChannelName
 from bot.domain.enrolment import ConsentDecision
 from bot.storage.audit import Actor, write_audit
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.outbox import eligible, followed_patients
 from bot.storage.records import Contact
 from bot.storage.schema import consent_events, contacts, departments, episodes, patients
@@ -80,7 +80,7 @@ class ContactRepository:
 
     async def for_chat(self, chat_id: int) -> list[Contact]:
         """Return every patient link of a chat."""
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             query = select(*_COLUMNS).where(contacts.c.chat_id == chat_id).order_by(contacts.c.id)
             return [Contact(**row) for row in (await conn.execute(query)).mappings()]
 
@@ -89,7 +89,7 @@ class ContactRepository:
         query = select(*_COLUMNS).where(
             contacts.c.channel == channel, contacts.c.address == address
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             rows = (await conn.execute(query.order_by(contacts.c.id))).mappings()
             return [Contact(**row) for row in rows]
 
@@ -101,7 +101,7 @@ class ContactRepository:
             .order_by(contacts.c.id.desc())
             .limit(1)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return (await conn.execute(query)).scalar_one_or_none()
 
     async def set_locale_for_chat(self, chat_id: int, locale: str, now: datetime) -> int:
@@ -119,14 +119,14 @@ class ContactRepository:
 
     async def get(self, contact_id: int) -> Contact | None:
         """Return one contact."""
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             query = select(*_COLUMNS).where(contacts.c.id == contact_id)
             row = (await conn.execute(query)).mappings().first()
         return Contact(**row) if row else None
 
     async def for_patient(self, patient_id: int) -> list[Contact]:
         """Return every contact of a patient."""
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             query = select(*_COLUMNS).where(contacts.c.patient_id == patient_id)
             return [Contact(**row) for row in (await conn.execute(query)).mappings()]
 
@@ -154,7 +154,7 @@ class ContactRepository:
             .where(consent_events.c.contact_id == contact_id)
             .order_by(consent_events.c.id)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return [(d, at, via) for d, at, via in (await conn.execute(query)).all()]
 
     async def set_plan(
@@ -191,7 +191,7 @@ class ContactRepository:
             .order_by(contacts.c.medication_planned_until)
             .limit(limit)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return [Contact(**row) for row in (await conn.execute(query)).mappings()]
 
     async def planned_before(self, fingerprint: str, limit: int) -> list[Contact]:
@@ -212,7 +212,7 @@ class ContactRepository:
             .order_by(contacts.c.id)
             .limit(limit)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return [Contact(**row) for row in (await conn.execute(query)).mappings()]
 
     async def eligible_in_cohort(
@@ -240,7 +240,7 @@ class ContactRepository:
             query = query.where(episodes.c.discharged_at >= discharged_from)
         if discharged_before:
             query = query.where(episodes.c.discharged_at < discharged_before)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return list((await conn.execute(query.order_by(contacts.c.id))).scalars())
 
     async def set_respondent(self, contact_id: int, respondent: str, relation: str | None) -> None:

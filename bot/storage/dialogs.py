@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from bot.domain.dialogs import DialogKind
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.records import DialogState
 from bot.storage.schema import dialog_states
 
@@ -24,7 +24,7 @@ class DialogRepository:
             dialog_states.c.step,
             dialog_states.c.data,
         ).where(dialog_states.c.chat_id == chat_id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).mappings().first()
         return DialogState(**row) if row else None
 

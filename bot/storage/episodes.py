@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.records import Episode
 from bot.storage.schema import departments, episodes, patients
 
@@ -65,10 +65,10 @@ class EpisodeRepository:
             .where(episodes.c.discharged_at >= start, episodes.c.discharged_at < end)
             .order_by(episodes.c.discharged_at, patients.c.hospital_no)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return [Episode(**row) for row in (await conn.execute(query)).mappings()]
 
     async def _one(self, query: Select[Any]) -> Episode | None:
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).mappings().first()
         return Episode(**row) if row else None

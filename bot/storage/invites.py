@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select, update
 
 from bot.storage.audit import Actor, write_audit
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.records import Invite
 from bot.storage.schema import invites
 
@@ -77,6 +77,6 @@ class InviteRepository:
             return result.rowcount == 1
 
     async def _one(self, query: object) -> Invite | None:
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).mappings().first()  # type: ignore[call-overload]
         return Invite(**row) if row else None

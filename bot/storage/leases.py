@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import job_leases as j
 from bot.storage.schema import seen_updates as seen
 
@@ -48,7 +48,7 @@ class SeenUpdates:
     async def already(self, update_id: int) -> bool:
         """Say whether some worker has handled this update."""
         query = select(seen.c.update_id).where(seen.c.update_id == update_id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return (await conn.execute(query)).first() is not None
 
     async def mark(self, update_id: int, now: datetime) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, update
 
 from bot.domain.messages import FailureReason
 from bot.storage.audit import Actor, write_audit
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.outbox_records import MessageStatus
 from bot.storage.schema import medicine_stops as s
 from bot.storage.schema import scheduled_messages as m
@@ -29,7 +29,7 @@ class MedicineRepository:
     async def stopped(self, episode_id: int) -> frozenset[int]:
         """Return the places (from 0) of the stay's medicines no longer reminded of."""
         query = select(s.c.medicine).where(s.c.episode_id == episode_id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return frozenset((await conn.execute(query)).scalars())
 
     async def stop(

@@ -12,7 +12,7 @@ from bot.domain.patient_facts import FactChange, FactEffect, FactState, PatientF
 from bot.domain.surveys.status import SurveyStatus
 from bot.storage.audit import Actor, write_audit
 from bot.storage.channel_windows import drop_held_unfollowed
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.outbox_records import MessageStatus
 from bot.storage.schema import (
     contacts,
@@ -136,7 +136,7 @@ class PatientFactRepository:
         query = select(patients.c.deceased_at, patients.c.dispute_since).where(
             patients.c.id == patient_id
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).first()
         if row is None:
             return None
@@ -151,7 +151,7 @@ class PatientFactRepository:
             .where(f.c.patient_id == patient_id)
             .order_by(f.c.id)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             rows = (await conn.execute(query)).all()
         return [
             RecordedFact(PatientFact(fact), active, on, source, f"{kind}:{id_}", at)

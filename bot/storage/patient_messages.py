@@ -13,7 +13,7 @@ from bot.domain.patient_messages import (
     StoredMessage,
 )
 from bot.domain.triage import Triage
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import patient_messages as messages
 
 
@@ -59,7 +59,7 @@ class PatientMessageRepository:
     async def get(self, message_id: int) -> StoredMessage | None:
         """Return one recorded message."""
         query = select(messages).where(messages.c.id == message_id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).mappings().first()
         return _stored(row) if row else None
 
@@ -70,7 +70,7 @@ class PatientMessageRepository:
             .where(messages.c.chat_id == chat_id)
             .order_by(messages.c.received_at, messages.c.id)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return [_stored(row) for row in (await conn.execute(query)).mappings()]
 
     async def latest_case(self, chat_id: int) -> int | None:
@@ -81,7 +81,7 @@ class PatientMessageRepository:
             .order_by(messages.c.received_at.desc(), messages.c.id.desc())
             .limit(1)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             found = (await conn.execute(query)).scalar()
         return int(found) if found is not None else None
 
@@ -111,6 +111,6 @@ class PatientMessageRepository:
             .order_by(messages.c.received_at.desc(), messages.c.id.desc())
             .limit(1)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).mappings().first()
         return _stored(row) if row else None

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, select, update
 
 from bot.domain.calls import CallOutcome, CallReason
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import call_attempts, call_tasks
 
 a, t = call_attempts, call_tasks
@@ -77,11 +77,11 @@ class PhoneCallRepository:
             .order_by(a.c.started_at.desc(), a.c.id.desc())
             .limit(1)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return (await conn.execute(query)).scalar_one_or_none()
 
     async def _first(self, query: Select[Any]) -> CallInProgress | None:
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).first()
         if row is None:
             return None

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 
 from bot.storage.audit import Actor, write_audit
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import plan_overrides as o
 
 
@@ -37,5 +37,5 @@ class PlanEditRepository:
     async def all(self) -> list[PlanChange]:
         """Return every change, oldest first."""
         query = select(o.c.plan_key, o.c.step_key, o.c.field, o.c.value).order_by(o.c.id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return [PlanChange(**row) for row in (await conn.execute(query)).mappings()]

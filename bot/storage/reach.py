@@ -12,7 +12,7 @@ from bot.domain.channel_messages import ChannelName
 from bot.domain.enrolment import ConsentDecision
 from bot.domain.reach import PreferredChannel
 from bot.storage.audit import Actor, write_audit
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.outbox import followed_patients
 from bot.storage.schema import contacts, episodes, patients
 
@@ -78,7 +78,7 @@ class ReachRepository:
             .order_by(episodes.c.discharged_at.desc(), episodes.c.id)
             .limit(limit)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             rows = (await conn.execute(query)).all()
         return [SmsCandidate(row[0], row[1], row[2], row[3]) for row in rows]
 
@@ -91,7 +91,7 @@ class ReachRepository:
             contacts.c.consent == ConsentDecision.GRANTED.value,
             contacts.c.superseded_at.is_(None),
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return list((await conn.execute(query.order_by(contacts.c.id))).scalars())
 
     async def supersede(self, contact_ids: list[int], by_contact: int, now: datetime) -> None:

@@ -11,7 +11,7 @@ from bot.domain.cases import CaseKind
 from bot.domain.exports import AnswerSelection
 from bot.domain.messages import MessageKind, MessageStatus
 from bot.domain.step_answers import StepAnswer
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import (
     case_events,
     cases,
@@ -215,5 +215,5 @@ class ReportRepository:
         return [AnswerRecord(*row) for row in await self._rows(query.order_by(survey_answers.c.id))]
 
     async def _rows(self, query: Select[Any]) -> list[tuple[Any, ...]]:
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return [tuple(row) for row in (await conn.execute(query)).all()]

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.conversation_window import NoticeKind
 from bot.domain.sms import SmsProviderName, SmsStatus, normalize_phone
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import sms_messages as sms
 
 KEY_SALT = "followup-sms:"
@@ -80,7 +80,7 @@ class SmsMessageRepository:
         query = select(func.count()).where(
             sms.c.phone_key == phone_key(phone), sms.c.sent_at >= since
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return int((await conn.execute(query)).scalar_one())
 
     async def last_sent(self, phone: str) -> tuple[datetime, NoticeKind] | None:
@@ -91,7 +91,7 @@ class SmsMessageRepository:
             .order_by(sms.c.sent_at.desc(), sms.c.id.desc())
             .limit(1)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).first()
         return None if row is None else (row.sent_at, NoticeKind(row.kind))
 
@@ -117,7 +117,7 @@ class SmsMessageRepository:
         query = select(sms).where(
             sms.c.provider == provider.value, sms.c.provider_id == provider_id
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).first()
         if row is None:
             return None

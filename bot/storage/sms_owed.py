@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.conversation_window import NoticeKind
 from bot.domain.notice_kinds import outranks
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.outbox.eligibility import eligible
 from bot.storage.schema import contacts, episodes, patients
 from bot.storage.schema import sms_owed as owed
@@ -49,7 +49,7 @@ class SmsOwedRepository:
     async def get(self, chat_id: int) -> OwedNotice | None:
         """Return the notice a chat is owed, if any."""
         query = select(owed).where(owed.c.chat_id == chat_id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).first()
         return None if row is None else OwedNotice(row.chat_id, NoticeKind(row.kind), row.due_at)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 
 from bot.domain.roles import Role
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.records import StaffMember
 from bot.storage.schema import departments, staff_members
 
@@ -50,14 +50,14 @@ class StaffRepository:
 
     async def get(self, user_id: int) -> StaffMember | None:
         """Return the staff member with this Telegram user id, if any."""
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             query = _QUERY.where(staff_members.c.user_id == user_id)
             row = (await conn.execute(query)).mappings().first()
         return _member(dict(row)) if row else None
 
     async def all(self) -> list[StaffMember]:
         """Return every staff member, by user id."""
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             rows = (await conn.execute(_QUERY.order_by(staff_members.c.user_id))).mappings()
             return [_member(dict(row)) for row in rows]
 

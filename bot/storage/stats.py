@@ -75,7 +75,7 @@ class StatsRepository:
             # (the database works on several cores); each adds only its own figures.
             await asyncio.gather(*(self._read(part) for part in parts))
         else:  # one unit of work's connection: one part after the other
-            async with self._engine.connect() as conn:
+            async with reading(self._engine) as conn:
                 for part in parts:
                     await part(conn)
         stats.departments = rank_departments(by_department.values(), min_answers)
@@ -87,14 +87,14 @@ class StatsRepository:
 
     async def departments(self) -> list[tuple[int, str]]:
         """Return every department as (id, name), by name."""
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             listed = await conn.execute(departments.select().order_by(departments.c.name))
             return [(row.id, row.name) for row in listed]
 
     async def department_id(self, name: str) -> int | None:
         """Return the id of a department by name (surrounding spaces ignored)."""
         query = select(departments.c.id).where(departments.c.name == name.strip())
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return (await conn.execute(query)).scalar()
 
 

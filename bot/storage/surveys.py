@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.surveys.status import FINISHED, UNFINISHED, SurveyStatus
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import contacts, episodes, survey_answers, survey_sessions
 from bot.storage.tallies import count_answer
 
@@ -105,7 +105,7 @@ class SurveyRepository:
                     return None
                 found = await _open_or_start(conn, new, first_question, now, expires_at)
         except IntegrityError:
-            async with self._engine.connect() as conn:
+            async with reading(self._engine) as conn:
                 if await _other_open(conn, chat_id, new.message_id):
                     return None  # another check-in opened in the chat meanwhile
             raise
@@ -113,13 +113,13 @@ class SurveyRepository:
 
     async def busy(self, chat_id: int, message_id: int | None) -> bool:
         """Say whether a survey other than the message's own is open in the chat."""
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return await _other_open(conn, chat_id, message_id)
 
     async def get(self, session_id: int) -> SurveySession | None:
         """Return a session with its chat."""
         query = select(*_COLUMNS).select_from(_joined()).where(s.c.id == session_id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).mappings().first()
         return SurveySession(**row) if row else None
 
@@ -131,13 +131,13 @@ class SurveyRepository:
             .where(contacts.c.chat_id == chat_id, s.c.status.in_(OPEN_STATUSES))
             .order_by(s.c.id)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return [SurveySession(**row) for row in (await conn.execute(query)).mappings()]
 
     async def answers(self, session_id: int) -> dict[str, str]:
         """Return question -> answer (the text for free-text questions)."""
         query = select(survey_answers.c.question, survey_answers.c.value, survey_answers.c.text)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             rows = await conn.execute(query.where(survey_answers.c.session_id == session_id))
             return {q: (text if text is not None else value) for q, value, text in rows.all()}
 

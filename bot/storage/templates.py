@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, select
 
 from bot.storage.audit import Actor, write_audit
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import template_versions as t
 
 
@@ -52,7 +52,7 @@ class TemplateRepository:
     async def history(self, key: str) -> list[TemplateVersion]:
         """Return every saved version of a template, oldest first."""
         query = select(t.c.key, t.c.locale, t.c.version, t.c.body, t.c.author_id, t.c.created_at)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             rows = await conn.execute(query.where(t.c.key == key).order_by(t.c.version))
             return [TemplateVersion(**row) for row in rows.mappings()]
 
@@ -69,5 +69,5 @@ class TemplateRepository:
             & (t.c.locale == newest.c.locale)
             & (t.c.version == newest.c.version),
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return {(locale, key): body for locale, key, body in (await conn.execute(query)).all()}

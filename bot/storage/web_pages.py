@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.channel_messages import Choice
 from bot.domain.web_links import LinkPurpose
-from bot.storage.connections import Connections
+from bot.storage.connections import Connections, reading
 from bot.storage.schema import web_feed as feed
 from bot.storage.schema import web_links as links
 from bot.storage.schema import web_visits as visits
@@ -65,7 +65,7 @@ class WebPageRepository:
         query = (
             select(feed).where(feed.c.chat_id == chat_id).order_by(feed.c.id.desc()).limit(count)
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             rows = (await conn.execute(query)).all()
         return [
             FeedEntry(
@@ -91,7 +91,7 @@ class WebPageRepository:
     async def last_seen(self, chat_id: int) -> datetime | None:
         """Return when the chat's person last opened or used a page, if ever."""
         query = select(visits.c.last_seen_at).where(visits.c.chat_id == chat_id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             seen: datetime | None = (await conn.execute(query)).scalar_one_or_none()
         return seen
 
@@ -115,7 +115,7 @@ class WebPageRepository:
     async def link(self, token_hash: str) -> WebLink | None:
         """Return the link stored for a token's hash."""
         query = select(links).where(links.c.token_hash == token_hash)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).first()
         if row is None:
             return None
@@ -158,7 +158,7 @@ class WebPageRepository:
     async def feed_size(self, chat_id: int) -> int:
         """Return how many messages a chat's page holds."""
         query = select(func.count()).select_from(feed).where(feed.c.chat_id == chat_id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return int((await conn.execute(query)).scalar_one())
 
 

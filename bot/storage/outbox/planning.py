@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.catch_up import OpenStep
 from bot.domain.messages import FailureReason, MessageKind
+from bot.storage.connections import reading
 from bot.storage.outbox.base import OutboxTable, set_row_status
 from bot.storage.outbox_records import MessageStatus, PlanCounts, PlannedMessage
 from bot.storage.schema import contacts, scheduled_messages
@@ -83,7 +84,7 @@ class OutboxPlanning(OutboxTable):
             m.c.episode_id == episode_id,
             m.c.status.in_([status.value for status in went_out]),
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return {(key, occurrence) for key, occurrence in (await conn.execute(query)).all()}
 
     async def done_before_takeover(self, episode_id: int) -> set[tuple[str, int]]:
@@ -101,7 +102,7 @@ class OutboxPlanning(OutboxTable):
             m.c.contact_id.in_(superseded),
             or_(m.c.status == MessageStatus.ANSWERED.value, told),
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return {(key, occurrence) for key, occurrence in (await conn.execute(query)).all()}
 
     async def waiting_steps(self, episode_ids: Set[int], kinds: Set[str]) -> list[OpenStep]:
@@ -111,7 +112,7 @@ class OutboxPlanning(OutboxTable):
             m.c.kind.in_(sorted(kinds)),
             m.c.status == MessageStatus.PENDING.value,
         )
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return [OpenStep(*row) for row in (await conn.execute(query)).all()]
 
     async def add(

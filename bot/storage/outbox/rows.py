@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 
 from bot.domain.messages import FailureReason, MessageKind, MessageStatus
+from bot.storage.connections import reading
 from bot.storage.outbox.base import OutboxTable
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.schema import (
@@ -70,14 +71,14 @@ class OutboxQueries(OutboxTable):
     async def get(self, row_id: int) -> OutboxRow | None:
         """Return one row by id with its chat and patient details."""
         query = select(*ROW_COLUMNS).select_from(joined_tables()).where(m.c.id == row_id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             row = (await conn.execute(query)).mappings().first()
         return OutboxRow(**row) if row else None
 
     async def answers(self, row_id: int) -> list[str]:
         """Return the answers given to a row, oldest first."""
         query = select(step_answers.c.answer).where(step_answers.c.message_id == row_id)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return list((await conn.execute(query.order_by(step_answers.c.id))).scalars())
 
     async def waiting_for_step(
@@ -119,12 +120,12 @@ class OutboxQueries(OutboxTable):
     async def count_pending(self) -> int:
         """Return how many rows wait to be sent (leased ones included)."""
         query = select(func.count()).select_from(m).where(m.c.status == MessageStatus.PENDING.value)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             return int((await conn.execute(query)).scalar() or 0)
 
     async def rows(self, *conditions: ColumnElement[bool]) -> list[OutboxRow]:
         """Return rows matching conditions, oldest send time first."""
         query = select(*ROW_COLUMNS).select_from(joined_tables()).where(*conditions)
-        async with self._engine.connect() as conn:
+        async with reading(self._engine) as conn:
             result = (await conn.execute(query.order_by(m.c.send_at, m.c.id))).mappings()
             return [OutboxRow(**row) for row in result]
