@@ -12,6 +12,7 @@ first (as an upgraded database does at its first /stats), timed apart. Each figu
 median of --runs runs: the claim (`store.outbox.claim_due` with the dispatcher's batch size,
 every run leasing the next batch), /stats for the last full month (what benchmarks.stats_scale
 times) and the monthly report's build (what `followup report` runs, calls sheet included).
+Each figure's CPU seconds of this process are printed beside (a database server's not counted).
 """
 
 from __future__ import annotations
@@ -53,13 +54,18 @@ def last_full_month(now: datetime) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-async def timed(runs: int, work: Callable[[], Awaitable[object]]) -> list[float]:
-    """Seconds of each of `runs` runs of work."""
+async def timed(
+    runs: int, work: Callable[[], Awaitable[object]], cpu: list[float] | None = None
+) -> list[float]:
+    """Seconds of each of `runs` runs of work; with `cpu`, each run's CPU seconds of this
+    process (its threads included, a database server's not) are added to it."""
     times = []
     for _ in range(runs):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         await work()
         times.append(time.perf_counter() - began)
+        if cpu is not None:
+            cpu.append(time.process_time() - began_cpu)
     return times
 
 
@@ -104,12 +110,20 @@ async def measure(url: str, runs: int, now: datetime) -> dict[str, list[float]]:
         )
         assert content
 
+    cpu: dict[str, list[float]] = {"claim": [], "stats": [], "report": []}
     try:
-        return {
-            "claim_ms": [1000 * t for t in await timed(runs, claim)],
-            "stats_ms": [1000 * t for t in await timed(runs, stats)],
-            "report_s": await timed(max(1, runs // 2), report),
+        times = {
+            "claim_ms": [1000 * t for t in await timed(runs, claim, cpu["claim"])],
+            "stats_ms": [1000 * t for t in await timed(runs, stats, cpu["stats"])],
+            "report_s": await timed(max(1, runs // 2), report, cpu["report"]),
         }
+        medians = {name: statistics.median(values) for name, values in cpu.items()}
+        print(
+            f"CPU of this process, medians (steadier than wall time on a busy machine): claim "
+            f"{1000 * medians['claim']:.1f} ms, /stats {1000 * medians['stats']:.0f} ms, "
+            f"report {medians['report']:.2f} s"
+        )
+        return times
     finally:
         await store.close()
 

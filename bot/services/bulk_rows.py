@@ -80,7 +80,8 @@ def _with_rows(xml: str, rows: Sequence[Sequence[Any]], styles: dict[type, int])
     if not end:
         raise ValueError("a long sheet needs its header row written first")
     letters = [get_column_letter(n) for n in range(1, max(len(row) for row in rows) + 1)]
-    body = "".join(_row(n, row, letters, styles) for n, row in enumerate(rows, 2))
+    texts: dict[str, str] = {}  # each text written once: names, places and words repeat
+    body = "".join(_row(n, row, letters, styles, texts) for n, row in enumerate(rows, 2))
     return _dimension(head, len(rows) + 1, letters[-1]) + body + end + tail
 
 
@@ -93,20 +94,29 @@ def _dimension(head: str, last_row: int, last_column: str) -> str:
     return head.replace(found[0], f'<dimension ref="A1:{wide}{last_row}"/>', 1)
 
 
-def _row(number: int, values: Sequence[Any], letters: list[str], styles: dict[type, int]) -> str:
+def _row(
+    number: int,
+    values: Sequence[Any],
+    letters: list[str],
+    styles: dict[type, int],
+    texts: dict[str, str],
+) -> str:
     cells = "".join(
-        _cell(f"{letter}{number}", value, styles)
+        _cell(f"{letter}{number}", value, styles, texts)
         for letter, value in zip(letters, values, strict=False)
         if value is not None
     )
     return f'<row r="{number}">{cells}</row>'
 
 
-def _cell(where: str, value: Any, styles: dict[type, int]) -> str:
-    """One cell as openpyxl writes it; text is always text (never a formula)."""
+def _cell(where: str, value: Any, styles: dict[type, int], texts: dict[str, str]) -> str:
+    """One cell as openpyxl writes it; text is always text (never a formula). `texts` keeps
+    each text's XML once made."""
     if isinstance(value, str):
-        space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c r="{where}" t="inlineStr"><is><t{space}>{_escaped(value)}</t></is></c>'
+        text = texts.get(value)
+        if text is None:
+            text = texts[value] = _inline(value)
+        return f'<c r="{where}" t="inlineStr">{text}</c>'
     if isinstance(value, bool):
         return f'<c r="{where}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
@@ -115,6 +125,11 @@ def _cell(where: str, value: Any, styles: dict[type, int]) -> str:
         style = styles[datetime if isinstance(value, datetime) else date]
         return f'<c r="{where}" t="n" s="{style}"><v>{to_excel(value)!r}</v></c>'
     raise TypeError(f"no cell for a {type(value).__name__}")
+
+
+def _inline(value: str) -> str:
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f"<is><t{space}>{_escaped(value)}</t></is>"
 
 
 def _escaped(text: str) -> str:

@@ -181,31 +181,12 @@ class ReportRepository:
     async def answers(self, scope: Scope) -> list[tuple[Any, ...]]:
         """Return one row per survey answer of the stays discharged in the period: the person
         and place, then survey, step, question, value, text, respondent, relation and time."""
-        records = await self.answer_records(scope, AnswerSelection.DISCHARGED)
-        return [(*r[:4], *r[6:]) for r in records]  # without discharge time and plan
+        query = _answers_query(PERSON).where(*scope.episodes())
+        return await self._rows(query.order_by(survey_answers.c.id))
 
     async def answer_records(self, scope: Scope, selection: AnswerSelection) -> list[AnswerRecord]:
         """Return the answers given in the scope's period, or of stays discharged in it."""
-        joined = (
-            survey_answers.join(survey_sessions)
-            .join(episodes, episodes.c.id == survey_sessions.c.episode_id)
-            .join(patients, patients.c.id == episodes.c.patient_id)
-            .join(departments, departments.c.id == episodes.c.department_id)
-            .outerjoin(m, m.c.id == survey_sessions.c.message_id)
-        )
-        query = select(
-            *PERSON,
-            episodes.c.discharged_at,
-            survey_sessions.c.plan_key,
-            survey_sessions.c.survey,
-            m.c.step_key,
-            survey_answers.c.question,
-            survey_answers.c.value,
-            survey_answers.c.text,
-            survey_answers.c.respondent,
-            survey_answers.c.relation,
-            survey_answers.c.at,
-        ).select_from(joined)
+        query = _answers_query((*PERSON, episodes.c.discharged_at, survey_sessions.c.plan_key))
         if selection is AnswerSelection.ANSWERED:
             query = query.where(survey_answers.c.at >= scope.start, survey_answers.c.at < scope.end)
             if scope.department_id is not None:
@@ -217,3 +198,27 @@ class ReportRepository:
     async def _rows(self, query: Select[Any]) -> list[tuple[Any, ...]]:
         async with reading(self._engine) as conn:
             return [tuple(row) for row in (await conn.execute(query)).all()]
+
+
+def _answers_query(person: tuple[Any, ...]) -> Select[Any]:
+    """Survey answers with the person's columns given, then survey, step, question, value,
+    text, respondent, relation and time (only the columns asked for are read: a month holds
+    about 90,000 answers)."""
+    joined = (
+        survey_answers.join(survey_sessions)
+        .join(episodes, episodes.c.id == survey_sessions.c.episode_id)
+        .join(patients, patients.c.id == episodes.c.patient_id)
+        .join(departments, departments.c.id == episodes.c.department_id)
+        .outerjoin(m, m.c.id == survey_sessions.c.message_id)
+    )
+    return select(
+        *person,
+        survey_sessions.c.survey,
+        m.c.step_key,
+        survey_answers.c.question,
+        survey_answers.c.value,
+        survey_answers.c.text,
+        survey_answers.c.respondent,
+        survey_answers.c.relation,
+        survey_answers.c.at,
+    ).select_from(joined)

@@ -12,7 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.channel_messages import SendPurpose
 from bot.domain.messages import FailureReason, MessageKind, MessageStatus
 from bot.storage.outbox.base import OutboxTable
-from bot.storage.outbox.eligibility import cancel_ineligible_among
+from bot.storage.outbox.eligibility import (
+    cancel_ineligible_among,
+    cancel_not_eligible,
+    ineligible,
+)
 from bot.storage.outbox.rows import ROW_COLUMNS, joined_tables
 from bot.storage.outbox_records import OutboxRow, Outcome
 from bot.storage.schema import deliveries, scheduled_messages
@@ -20,6 +24,7 @@ from bot.storage.sent_tallies import SentFacts, count_sent_checkins, owned_facts
 from bot.storage.tallies import count_failure
 
 m = scheduled_messages
+INELIGIBLE = "ineligible"  # the claim's extra column: the row may no longer be sent
 
 
 class OutboxClaims(OutboxTable):
@@ -32,29 +37,34 @@ class OutboxClaims(OutboxTable):
         excluded, the patient deceased, in dispute or erased) are cancelled first."""
         async with self._engine.begin() as conn:
             free = or_(m.c.lease_until.is_(None), m.c.lease_until < now)
-            due = select(m.c.id).where(
-                m.c.status == MessageStatus.PENDING.value, m.c.send_at <= now, free
-            )
+            # each due row is read once, whole, with whether it may still be sent
+            due = select(ineligible().label(INELIGIBLE), *ROW_COLUMNS).select_from(joined_tables())
+            due = due.where(m.c.status == MessageStatus.PENDING.value, m.c.send_at <= now, free)
             # PostgreSQL: rows another dispatcher is claiming right now are skipped, not
             # waited for; SQLite (one writer at a time) renders no FOR UPDATE at all.
-            due = due.order_by(m.c.send_at).limit(limit).with_for_update(skip_locked=True)
-            while ids := list((await conn.execute(due)).scalars()):
+            due = due.order_by(m.c.send_at).limit(limit).with_for_update(of=m, skip_locked=True)
+            rows: list[dict[str, Any]] = []
+            while found := [dict(row) for row in (await conn.execute(due)).mappings()]:
                 # rows no longer eligible are cancelled as they come due; a batch of them
                 # alone is followed by the next, so a claim returns none only when none is due
-                ineligible = await cancel_ineligible_among(conn, ids, now)
-                if ids := [i for i in ids if i not in ineligible]:
+                cancelled = {row["id"] for row in found if row.pop(INELIGIBLE)}
+                await cancel_not_eligible(conn, cancelled, now)
+                if rows := [row for row in found if row["id"] not in cancelled]:
                     break
-            if not ids:
+            if not rows:
                 return []
-            await conn.execute(
+            leased = await conn.execute(
                 update(m)
-                .where(m.c.id.in_(ids), m.c.status == MessageStatus.PENDING.value, free)
+                .where(
+                    m.c.id.in_([row["id"] for row in rows]),
+                    m.c.status == MessageStatus.PENDING.value,
+                    free,
+                )
                 .values(lease_until=now + lease, lease_owner=owner)
+                .returning(m.c.id)
             )
-            query = select(*ROW_COLUMNS).select_from(joined_tables())
-            query = query.where(m.c.id.in_(ids), m.c.lease_owner == owner)
-            rows = (await conn.execute(query.order_by(m.c.send_at))).mappings()
-            return [OutboxRow(**row) for row in rows]
+            mine = set(leased.scalars())
+            return [OutboxRow(**row) for row in rows if row["id"] in mine]
 
     async def claim_row(
         self, row_id: int, now: datetime, lease: timedelta, owner: str

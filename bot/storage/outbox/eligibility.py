@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, not_, or_, select, update
@@ -88,16 +89,28 @@ async def cancel_ineligible_among(conn: AsyncConnection, ids: list[int], now: da
         .join(episodes, episodes.c.id == m.c.episode_id)
         .join(patients, patients.c.id == m.c.patient_id)
     )
-    query = select(m.c.id).select_from(joined).where(m.c.id.in_(ids), not_(eligible()))
-    ineligible = set((await conn.execute(query)).scalars())
-    if ineligible:
-        await conn.execute(
-            update(m)
-            .where(m.c.id.in_(ineligible), m.c.status == MessageStatus.PENDING.value)
-            .values(
-                status=MessageStatus.CANCELLED.value,
-                failure_reason=FailureReason.NOT_ELIGIBLE.value,
-                updated_at=now,
-            )
+    query = select(m.c.id).select_from(joined).where(m.c.id.in_(ids), ineligible())
+    found = set((await conn.execute(query)).scalars())
+    await cancel_not_eligible(conn, found, now)
+    return found
+
+
+def ineligible() -> ColumnElement[bool]:
+    """True when a row may no longer be sent (over the outbox joined with its contact,
+    episode and patient); a condition that cannot be told (NULL) does not cancel."""
+    return not_(eligible())
+
+
+async def cancel_not_eligible(conn: AsyncConnection, ids: Collection[int], now: datetime) -> None:
+    """Cancel these pending rows as no longer eligible (found so by `ineligible`)."""
+    if not ids:
+        return
+    await conn.execute(
+        update(m)
+        .where(m.c.id.in_(ids), m.c.status == MessageStatus.PENDING.value)
+        .values(
+            status=MessageStatus.CANCELLED.value,
+            failure_reason=FailureReason.NOT_ELIGIBLE.value,
+            updated_at=now,
         )
-    return ineligible
+    )
