@@ -49,13 +49,18 @@ async def month_stats(harness: BotHarness) -> tuple[dict[str, int], list[tuple[s
     return stats.failed, [(s.step, s.sent) for s in stats.steps]
 
 
-async def test_a_failed_check_in_counts_under_its_reason_and_an_education_step_not(
-    late_office: BotHarness,
-) -> None:
-    harness = late_office
+async def enrolled_without_counts(harness: BotHarness) -> BotHarness:
+    """A patient discharged on 13 November, enrolled: nothing counted yet."""
     await seed(harness.settings, record(discharged_at=local("2026-11-13"), **GENERAL))
     await enrol(harness, CHAT)
     assert await month_stats(harness) == ({}, [])  # counted from here on as outcomes come
+    return harness
+
+
+async def test_a_failed_check_in_counts_under_its_reason_and_an_education_step_not(
+    late_office: BotHarness,
+) -> None:
+    harness = await enrolled_without_counts(late_office)
     harness.telegram.faults.append(Fault(status=400, description=TOO_LONG, chat_id=CHAT, times=2))
     end = local("2026-11-22", "11:00")
     while harness.clock.now() < end:  # tick at each send time, as the dispatcher would
@@ -73,10 +78,7 @@ async def test_a_failed_check_in_counts_under_its_reason_and_an_education_step_n
 async def test_outcomes_of_a_row_leased_to_another_dispatcher_are_not_written(
     late_office: BotHarness,
 ) -> None:
-    harness = late_office
-    await seed(harness.settings, record(discharged_at=local("2026-11-13"), **GENERAL))
-    await enrol(harness, CHAT)
-    assert await month_stats(harness) == ({}, [])  # counted from here on as outcomes come
+    harness = await enrolled_without_counts(late_office)
     outbox, now = harness.services.store.outbox, local("2026-11-22", "11:00")
     lease = timedelta(minutes=2)
     mine = await outbox.claim_due(now, 10, lease, "first")
