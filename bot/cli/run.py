@@ -23,9 +23,10 @@ from bot.storage.backup import BackupError, hold_run_lock
 from bot.storage.clean_stop import record_clean_stop, stopped_cleanly
 from bot.storage.database import sqlite_path
 from bot.storage.start_check import StartCheck
-from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
+
+TelegramProblem = tuple[str, dict[str, str]]  # what to say (a message key) and its variables
 
 
 def run_command(
@@ -77,7 +78,7 @@ def run_command(
         typer.echo(str(error), err=True)
         raise typer.Exit(EXIT_SETTINGS) from None
     secret = required(settings.require_webhook_secret) if webhook else None
-    with_store(settings, lambda store: preflight(settings, store, check))
+    with_store(settings, lambda _store: preflight(settings, check))
     if webhook is not None and secret is not None:
         _serve_webhook(settings, app, webhook, listen, secret)
     else:
@@ -174,17 +175,33 @@ def start_logging(settings: Settings, log_format: str | None, log_level: str | N
         raise typer.Exit(EXIT_SETTINGS) from None
 
 
-async def preflight(settings: Settings, store: Store, check: StartCheck) -> None:
+async def preflight(settings: Settings, check: StartCheck) -> None:
     """Refuse to start on a database the start check has found damaged within
     FOLLOWUP_START_CHECK_WAIT (the rest of the check goes on beside start-up), or on a token
-    Telegram refuses."""
+    Telegram refuses. Telegram is asked while the check runs; damage is said first."""
+    asked = asyncio.create_task(telegram_problem(settings))
     await asyncio.to_thread(check.wait, settings.start_check_wait)
+    if check.failed:
+        asked.cancel()  # its answer no longer matters
+        await asyncio.gather(asked, return_exceptions=True)  # its connection closed
     refuse_damage(settings, check)
-    await check_telegram(settings)
+    refuse_telegram_problem(settings, await asked)
 
 
 async def check_telegram(settings: Settings) -> None:
     """Fail with one clear line when Telegram refuses the token or cannot be reached."""
+    refuse_telegram_problem(settings, await telegram_problem(settings))
+
+
+def refuse_telegram_problem(settings: Settings, problem: TelegramProblem | None) -> None:
+    """Exit with the line saying what Telegram's answer was, if it was a problem."""
+    if problem is not None:
+        key, variables = problem
+        fail(settings, key, **variables)
+
+
+async def telegram_problem(settings: Settings) -> TelegramProblem | None:
+    """Ask Telegram who the bot is; return what to say when it refuses or cannot be reached."""
     # The bot's own HTTP client: PTB's default (httpx) would load a second one at every start.
     request = AiohttpRequest(1)
     bot = Bot(
@@ -193,17 +210,15 @@ async def check_telegram(settings: Settings) -> None:
         request=request,
         get_updates_request=request,
     )
+    base_url = settings.telegram_base_url
     try:
-        async with bot:
-            pass
+        await bot.initialize()  # getMe
     except InvalidToken:
-        fail(settings, "cli/token_refused")
+        return "cli/token_refused", {}
     except NetworkError as error:
-        fail(
-            settings,
-            "cli/run_unreachable",
-            base_url=settings.telegram_base_url,
-            error=type(error).__name__,
-        )
+        return "cli/run_unreachable", {"base_url": base_url, "error": type(error).__name__}
     except TelegramError as error:
-        fail(settings, "cli/run_unreachable", base_url=settings.telegram_base_url, error=str(error))
+        return "cli/run_unreachable", {"base_url": base_url, "error": str(error)}
+    finally:
+        await request.shutdown()  # its session closed, even when the question is called off
+    return None
