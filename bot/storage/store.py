@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.connections import WriteTurns
 from bot.storage.database import create_engine
 from bot.storage.unit_of_work import Repositories, UnitOfWork, unit_of_work
 
@@ -16,16 +17,18 @@ class Store(Repositories):
     """Every repository over the engine; unit_of_work() groups calls into one transaction."""
 
     engine: AsyncEngine
+    writes: WriteTurns  # the repositories' connections: writers take turns on SQLite
 
     @classmethod
     def open(cls, url: str) -> Store:
         """Open the database at url (no I/O until first use)."""
         engine = create_engine(url)
-        return cls.over(engine, engine=engine)
+        writes = WriteTurns(engine)
+        return cls.over(writes, engine=engine, writes=writes)
 
     def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """Start a unit of work: `async with store.unit_of_work() as uow: ...`."""
-        return unit_of_work(self.engine)
+        return unit_of_work(self.writes)
 
     async def close(self) -> None:
         """Release the database connections."""

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Self
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.audit import AuditRepository
 from bot.storage.cache import CacheRepository
@@ -140,7 +140,7 @@ class UnitOfWork(Repositories):
 
 
 @asynccontextmanager
-async def unit_of_work(engine: AsyncEngine) -> AsyncIterator[UnitOfWork]:
+async def unit_of_work(connections: Connections) -> AsyncIterator[UnitOfWork]:
     """Open one transaction; commit it when the block ends, roll it back if it raises."""
-    async with engine.begin() as connection:
+    async with connections.begin() as connection:
         yield UnitOfWork.over(SharedConnection(connection), connection=connection)
