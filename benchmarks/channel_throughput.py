@@ -22,8 +22,6 @@ import asyncio
 import json
 import shutil
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -37,7 +35,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from pydantic import SecretStr
 
-from benchmarks.common import ROOT, fill_outbox, free_port, migrated_sqlite, minutes_ago
+from benchmarks.common import ROOT, fill_outbox, migrated_sqlite, minutes_ago, start_fake
 from bot.channels.sms.runtime import open_sms
 from bot.channels.web.server import open_web
 from bot.channels.wechat.api import WeChatApi
@@ -89,20 +87,6 @@ def move_contacts(path: Path, channel: ChannelName, recipients: int) -> None:
     )
     db.commit()
     db.close()
-
-
-def start_fake(module: str, *args: str) -> tuple[subprocess.Popen[bytes], int]:
-    """Start a loopback fake in its own process and wait until its /calls answers."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", module, "--port", str(port), *args], cwd=ROOT)
-    for _ in range(100):
-        try:
-            calls(port)
-            return process, port
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"{module} did not start")
 
 
 def calls(port: int) -> dict[str, Any]:
@@ -274,9 +258,11 @@ def measure(run: Run) -> Figures:
         renderer = bench_renderer(Path(folder) / "messages")
         if wechat:
             quota = () if run.quota is None else ("--custom-daily-quota", str(run.quota))
-            server, port = start_fake("tests.fakes.http_wechat", *quota)
+            server, port = start_fake("tests.fakes.http_wechat", calls, *quota)
         else:
-            server, port = start_fake("tests.fakes.http_sms", "--provider", run.provider.value)
+            server, port = start_fake(
+                "tests.fakes.http_sms", calls, "--provider", run.provider.value
+            )
         try:
             sending = wechat_run if wechat else sms_run
             seconds, cpu = asyncio.run(sending(url, port, renderer, run))

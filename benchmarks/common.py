@@ -94,19 +94,26 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_fake_botapi(limits: bool) -> tuple[subprocess.Popen[bytes], int]:
-    """Start the loopback fake Bot API in its own process and wait until it answers."""
+def start_fake(
+    module: str, answers: Callable[[int], object], *args: str
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Start a loopback fake (`python -m module --port P args`) in its own process and wait
+    until `answers(port)` no longer fails to connect."""
     port = free_port()
-    command = [sys.executable, "-m", "tests.fakes.http_botapi", "--port", str(port)]
-    process = subprocess.Popen([*command, *(["--limits"] if limits else [])], cwd=ROOT)
+    process = subprocess.Popen([sys.executable, "-m", module, "--port", str(port), *args], cwd=ROOT)
     for _ in range(100):
         try:
-            fake_stats(port)
+            answers(port)
             return process, port
         except OSError:
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError("the fake Bot API did not start")
+    raise RuntimeError(f"{module} did not start")
+
+
+def start_fake_botapi(limits: bool) -> tuple[subprocess.Popen[bytes], int]:
+    """Start the loopback fake Bot API in its own process and wait until it answers."""
+    return start_fake("tests.fakes.http_botapi", fake_stats, *(["--limits"] if limits else []))
 
 
 def fake_stats(port: int) -> dict[str, int]:
