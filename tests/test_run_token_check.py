@@ -14,7 +14,7 @@ import typer
 
 from benchmarks.common import free_port
 from bot.cli.common import EXIT_FAILED, text
-from bot.cli.run import check_telegram, preflight
+from bot.cli.run import preflight
 from bot.demo.fake_telegram import TOKEN
 from bot.settings import Settings
 from bot.storage.start_check import StartCheck
@@ -58,7 +58,7 @@ async def test_a_refused_token_stops_the_start(
 ) -> None:
     settings = _pointed_at(refusing_api)
     with pytest.raises(typer.Exit) as stopped:
-        await check_telegram(settings)
+        await preflight(settings, StartCheck.not_needed())
     assert stopped.value.exit_code == EXIT_FAILED
     assert capsys.readouterr().err.strip() == text(settings, "cli/token_refused")
 
@@ -67,7 +67,7 @@ async def test_an_unreachable_bot_api_stops_the_start(capsys: pytest.CaptureFixt
     port = free_port()  # nothing listens there
     settings = _pointed_at(port)
     with pytest.raises(typer.Exit) as stopped:
-        await check_telegram(settings)
+        await preflight(settings, StartCheck.not_needed())
     assert stopped.value.exit_code == EXIT_FAILED
     expected = text(
         settings,
@@ -89,13 +89,3 @@ async def test_damage_found_by_the_start_check_is_said_before_a_refused_token(
     assert stopped.value.exit_code == EXIT_FAILED
     damaged = text(settings, "cli/database_damaged", error="database disk image is malformed")
     assert capsys.readouterr().err.strip() == damaged
-
-
-async def test_a_refused_token_stops_the_start_once_the_start_check_passed(
-    refusing_api: int, capsys: pytest.CaptureFixture[str]
-) -> None:
-    settings = _pointed_at(refusing_api)
-    with pytest.raises(typer.Exit) as stopped:
-        await preflight(settings, StartCheck.not_needed())
-    assert stopped.value.exit_code == EXIT_FAILED
-    assert capsys.readouterr().err.strip() == text(settings, "cli/token_refused")

@@ -188,11 +188,6 @@ async def preflight(settings: Settings, check: StartCheck) -> None:
     refuse_telegram_problem(settings, await asked)
 
 
-async def check_telegram(settings: Settings) -> None:
-    """Fail with one clear line when Telegram refuses the token or cannot be reached."""
-    refuse_telegram_problem(settings, await telegram_problem(settings))
-
-
 def refuse_telegram_problem(settings: Settings, problem: TelegramProblem | None) -> None:
     """Exit with the line saying what Telegram's answer was, if it was a problem."""
     if problem is not None:
