@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import Row, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.channel_messages import SendPurpose
@@ -17,7 +17,7 @@ from bot.storage.outbox.eligibility import (
     cancel_not_eligible,
     ineligible,
 )
-from bot.storage.outbox.rows import ROW_COLUMNS, joined_tables
+from bot.storage.outbox.rows import ROW_COLUMNS, joined_tables, outbox_row
 from bot.storage.outbox_records import OutboxRow, Outcome
 from bot.storage.schema import deliveries, scheduled_messages
 from bot.storage.sent_tallies import SentFacts, count_sent_checkins, owned_facts
@@ -37,26 +37,25 @@ class OutboxClaims(OutboxTable):
         excluded, the patient deceased, in dispute or erased) are cancelled first."""
         async with self._engine.begin() as conn:
             free = or_(m.c.lease_until.is_(None), m.c.lease_until < now)
-            # each due row is read once, whole, with whether it may still be sent
+            # each due row is read once, whole, after whether it may still be sent (column 0)
             due = select(ineligible().label(INELIGIBLE), *ROW_COLUMNS).select_from(joined_tables())
             due = due.where(m.c.status == MessageStatus.PENDING.value, m.c.send_at <= now, free)
             # PostgreSQL: rows another dispatcher is claiming right now are skipped, not
             # waited for; SQLite (one writer at a time) renders no FOR UPDATE at all.
             due = due.order_by(m.c.send_at).limit(limit).with_for_update(of=m, skip_locked=True)
-            rows: list[dict[str, Any]] = []
-            while found := [dict(row) for row in (await conn.execute(due)).mappings()]:
+            rows: list[Row[Any]] = []
+            while found := (await conn.execute(due)).all():
                 # rows no longer eligible are cancelled as they come due; a batch of them
                 # alone is followed by the next, so a claim returns none only when none is due
-                cancelled = {row["id"] for row in found if row.pop(INELIGIBLE)}
-                await cancel_not_eligible(conn, cancelled, now)
-                if rows := [row for row in found if row["id"] not in cancelled]:
+                await cancel_not_eligible(conn, {row.id for row in found if row[0]}, now)
+                if rows := [row for row in found if not row[0]]:
                     break
             if not rows:
                 return []
             leased = await conn.execute(
                 update(m)
                 .where(
-                    m.c.id.in_([row["id"] for row in rows]),
+                    m.c.id.in_([row.id for row in rows]),
                     m.c.status == MessageStatus.PENDING.value,
                     free,
                 )
@@ -64,7 +63,7 @@ class OutboxClaims(OutboxTable):
                 .returning(m.c.id)
             )
             mine = set(leased.scalars())
-            return [OutboxRow(**row) for row in rows if row["id"] in mine]
+            return [outbox_row(row[1:]) for row in rows if row.id in mine]
 
     async def claim_row(
         self, row_id: int, now: datetime, lease: timedelta, owner: str
@@ -83,8 +82,8 @@ class OutboxClaims(OutboxTable):
             if not claimed.rowcount:
                 return None
             query = select(*ROW_COLUMNS).select_from(joined_tables()).where(m.c.id == row_id)
-            row = (await conn.execute(query)).mappings().first()
-            return OutboxRow(**row) if row is not None else None
+            row = (await conn.execute(query)).first()
+            return outbox_row(row) if row is not None else None
 
     async def finish_many(self, owner: str, outcomes: Sequence[Outcome], now: datetime) -> int:
         """Record delivery outcomes in one transaction, releasing leases; return rows kept."""
