@@ -51,8 +51,11 @@ def measure(goal: Goal, full: bool, database_url: str | None) -> dict[str, float
         if done.returncode != 0 or not found.exists():
             print(f"goal {goal.number}: the benchmark failed (exit {done.returncode})")
             return {}
-        figures: dict[str, float | None] = json.loads(found.read_text())["figures"]
-    return {name.removesuffix("_pg"): v for name, v in figures.items() if v is not None}
+        figures: dict[str, object] = json.loads(found.read_text())["figures"]
+    # the figures are numbers; a benchmark's breakdowns (e.g. refusals by error code) are not
+    return {
+        name.removesuffix("_pg"): v for name, v in figures.items() if isinstance(v, int | float)
+    }
 
 
 def shown(value: float | None) -> str:
@@ -66,7 +69,7 @@ def table(runs: list[Run], previous: dict[str, dict[str, float]]) -> list[str]:
     """Return the table's lines: goal, database, figure, target, previous, now, met."""
     lines = [f"{'goal':<34}{'db':<12}{'figure':<38}{'target':>10}{'previous':>11}{'now':>11}  met"]
     for run in runs:
-        before = previous.get(f"{run.goal.number}:{run.backend}", {})
+        before = previous.get(f"{run.goal.key}:{run.backend}", {})
         for target in run.goal.targets:
             now = run.figures.get(target.figure)
             met = "-" if now is None else ("yes" if target.met(now) else "NO")
@@ -80,7 +83,8 @@ def table(runs: list[Run], previous: dict[str, dict[str, float]]) -> list[str]:
 
 
 def load_previous() -> dict[str, Any]:
-    """Read the previous figures, by "goal:backend", and where each came from."""
+    """Read the previous figures, by "goal:backend" (goal 1's channels: "1-wechat:sqlite"),
+    and where each came from."""
     if not PREVIOUS.exists():
         return {"figures": {}, "sources": {}}
     kept: dict[str, Any] = json.loads(PREVIOUS.read_text())
@@ -96,7 +100,7 @@ def save(runs: list[Run], full: bool) -> None:
     scale = "the issue's scale (--full)" if full else "the quick scale"
     for run in runs:
         if run.figures:
-            key = f"{run.goal.number}:{run.backend}"
+            key = f"{run.goal.key}:{run.backend}"
             kept["figures"][key] = run.figures
             kept["sources"][key] = f"benchmarks.limits, {date.today()}, commit {commit}, {scale}"
     PREVIOUS.write_text(json.dumps(kept, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -45,6 +45,31 @@ class Goal:
     full: tuple[str, ...]
     targets: tuple[Target, ...]
     database: bool = False  # also measured on PostgreSQL
+    part: str = ""  # a goal measured by more than one benchmark (goal 1: each channel)
+
+    @property
+    def key(self) -> str:
+        """The goal's name in benchmarks/limits.json: its number, and its part if any."""
+        return f"{self.number}{self.part and '-' + self.part}"
+
+
+def channel_pacing(channel: str, name: str) -> Goal:
+    """Goal 1 for a channel other than Telegram: the dispatcher at the default rate against
+    the channel's fake enforcing its documented limits (benchmarks.channel_throughput)."""
+    return Goal(
+        1,
+        f"pacing at {name}'s limits",
+        "benchmarks.channel_throughput",
+        ("--channel", channel, "--messages", "3000", "--recipients", "1500"),
+        ("--channel", channel, "--messages", "20000", "--recipients", "5000"),
+        (
+            Target("rate", 28.5, Better.HIGHER, "msg/s at the default rate"),
+            Target("limit_errors", 0, label="refused by a limit"),
+            Target("lost", 0, label="lost"),
+            Target("duplicates", 0, label="duplicates"),
+        ),
+        part=channel,
+    )
 
 
 GOALS = (
@@ -61,6 +86,8 @@ GOALS = (
             Target("paced_duplicates", 0, label="duplicates"),
         ),
     ),
+    channel_pacing("wechat", "WeChat"),
+    channel_pacing("sms", "SMS"),
     Goal(
         2,
         "a press answered under load",
