@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook, load_workbook
 
 from bot.services.bulk_rows import BulkRows
 
 
-def _saved(rows: list[list[object]]) -> Workbook:
+def _saved(rows: list[list[object]], zone: ZoneInfo | None = None) -> Workbook:
     book = Workbook()
     sheet = book.create_sheet("答复")
     sheet.append(["姓名", "答复", "分数", "时间", "复诊日"])
     sheet.freeze_panes = "A2"
     bulk = BulkRows(book)
-    bulk.add(sheet, rows)
+    bulk.add(sheet, rows, zone)
     return load_workbook(io.BytesIO(bulk.save()))
 
 
@@ -37,3 +38,9 @@ def test_typed_text_stays_text_whatever_it_holds() -> None:
     values = [row[0].value for row in read["答复"].iter_rows(min_row=2)]
     assert values == ["=1+1", "夜里太吵\u202e<b>&amp;", "  前后空格 ", "一\r\n二"]
     assert read["答复"]["A2"].data_type == "s"  # never a formula
+
+
+def test_moments_are_written_in_the_sheets_local_time() -> None:
+    at = datetime(2026, 11, 30, 17, 5, tzinfo=UTC)  # 1 December, 01:05 in Shanghai
+    read = _saved([["张三", "满意", 9, at]], ZoneInfo("Asia/Shanghai"))
+    assert read["答复"]["D2"].value == datetime(2026, 12, 1, 1, 5)

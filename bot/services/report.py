@@ -135,12 +135,13 @@ async def build_report(
 def _write_sheet(
     bulk: BulkRows, heading: str, rows: list[Any], zone: ZoneInfo | None = None
 ) -> None:
-    """Add a sheet: its title and tab-separated headers (a report/<key> template), its rows."""
+    """Add a sheet: its title and tab-separated headers (a report/<key> template), its rows
+    (their moments in the hospital's local time: Excel has no time zones)."""
     title, headers = heading.strip().split("\n", 1)
     sheet = bulk.book.create_sheet(title[:31])
     sheet.append(headers.split("\t"))
     sheet.freeze_panes = "A2"
-    bulk.add(sheet, [[_cell(value, zone) for value in row] for row in rows])
+    bulk.add(sheet, rows, zone)
 
 
 def _calls_sheet(
