@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.demo.harness import BotHarness
 from bot.storage.schema import answer_tallies, episodes
-from bot.storage.tallies import count_answer
+from bot.storage.tallies import count_answer, stay_key
 from tests.harness import record, seed
 
 
@@ -19,7 +19,8 @@ async def test_two_answers_counted_side_by_side_under_a_new_key_are_both_counted
     await seed(harness.settings, record())
     engine = harness.services.store.engine
     async with engine.connect() as conn:
-        stay = (await conn.execute(select(episodes.c.id))).scalar_one()
+        found = await conn.execute(select(episodes.c.discharged_at, episodes.c.department_id))
+        stay = stay_key(*found.one())
 
     async def count_alone() -> None:
         async with engine.begin() as conn:

@@ -41,6 +41,7 @@ class Answer:
     session: SurveySession
     question: Question
     value: str
+    earlier: dict[str, str]  # the session's answers before this one
     typed: bool = False  # read from typed words: the next question says how it was read
 
 
@@ -56,14 +57,15 @@ class Stored:
 async def read_choice(services: Services, chat_id: int, choice_id: str) -> Answer | None:
     """Return the answer a chosen choice gives the chat's open question; None if stale."""
     parsed = decode_survey(choice_id)
-    session = await services.store.surveys.get(parsed[0]) if parsed else None
+    found = await services.store.surveys.with_answers(parsed[0]) if parsed else None
+    session = found.session if found else None
     question = open_question(services, session, chat_id)
-    if parsed is None or session is None or question is None or question.key != parsed[1]:
+    if parsed is None or found is None or question is None or question.key != parsed[1]:
         return None
     try:
         if parsed[2] == SKIP_VALUE:
-            return Answer(session, question, skip_answer(question))
-        return Answer(session, question, validate_answer(question, parsed[2]))
+            return Answer(found.session, question, skip_answer(question), found.answers)
+        return Answer(found.session, question, validate_answer(question, parsed[2]), found.answers)
     except AnswerError:
         return None
 
@@ -80,23 +82,22 @@ async def answer_text(services: Services, session: SurveySession, text: str) -> 
         except AnswerError as error:
             await say(services, session.chat_id, error.template, limit=error.limit or 0)
             return
-        await advance(services, Answer(session, question, value))
+        earlier = await services.store.surveys.answers(session.id)
+        await advance(services, Answer(session, question, value, earlier))
         return
     read = understood(services, session, question, text)
     if read is None:
         await not_understood(services, session, question, text)
         return
-    await advance(services, Answer(session, question, read, typed=True))
+    earlier = await services.store.surveys.answers(session.id)
+    await advance(services, Answer(session, question, read, earlier, typed=True))
 
 
 async def advance(services: Services, answer: Answer) -> None:
     """Store the answer and what it opens, tell staff, then ask the next question or thank."""
     session = answer.session
-    answers = {
-        **await services.store.surveys.answers(session.id),
-        answer.question.key: answer.value,
-    }
-    variables = await survey_variables(services, session, answers)
+    answers = {**answer.earlier, answer.question.key: answer.value}
+    variables = survey_variables(services, session, answers)
     shown = _shown(services, answer, variables)
     stored = await _store(services, answer, answers, shown)
     if stored is None:
@@ -107,7 +108,7 @@ async def advance(services: Services, answer: Answer) -> None:
         when = f"{stored.send_again_at.astimezone(services.scheduling.zone):%m-%d %H:%M}"
         await say(services, session.chat_id, RESCHEDULED_TEMPLATE, when=when)
         return
-    lead = await noted(services, session, answer.question, answer.value) if answer.typed else None
+    lead = noted(services, session, answer.question, answer.value) if answer.typed else None
     await ask_next(services, session, stored.following, variables, lead)
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.domain.channel_messages import Outgoing
+from bot.domain.languages import effective_locale
 from bot.domain.surveys.model import RESUMED_TEMPLATE, Question
 from bot.domain.surveys.status import SurveyStatus
 from bot.services.container import Services
-from bot.services.languages import locale_of_chat
-from bot.services.messaging import say, tell
+from bot.services.messaging import say_in, tell
 from bot.services.survey_questions import question_choices, question_text, question_variables
 from bot.storage.surveys import SurveySession
 
@@ -24,14 +24,17 @@ def open_question(
     return survey.question(session.current_question)
 
 
-async def survey_variables(
+def survey_variables(
     services: Services, session: SurveySession, answers: dict[str, str]
 ) -> dict[str, object]:
     """Return what the session's question templates receive."""
-    episode = await services.store.episodes.get(session.episode_id)
-    assert episode is not None
     hospital = services.settings.require_hospital_name()
-    return question_variables(session, answers, hospital, episode.department, episode.name)
+    return question_variables(session, answers, hospital, session.department, session.patient_name)
+
+
+def session_locale(services: Services, session: SurveySession) -> str:
+    """Return the language to write to the session's chat in (read with the session)."""
+    return effective_locale(session.locale, services.settings.locale)
 
 
 async def ask_next(
@@ -43,7 +46,8 @@ async def ask_next(
 ) -> None:
     """Ask the following question (after an optional lead), or thank the patient."""
     if following is None:
-        await say(services, session.chat_id, services.scheduling.surveys[session.survey].thanks)
+        thanks = services.scheduling.surveys[session.survey].thanks
+        await say_in(services, session_locale(services, session), session.chat_id, thanks)
         return
     await send_question(services, session, following, variables, lead)
 
@@ -54,10 +58,10 @@ async def ask_current_question(services: Services, session: SurveySession) -> No
     if question is None:
         return
     answers = await services.store.surveys.answers(session.id)
-    variables = await survey_variables(services, session, answers)
+    variables = survey_variables(services, session, answers)
     lead = services.renderer.render(
         RESUMED_TEMPLATE,
-        await locale_of_chat(services.store, services.settings, session.chat_id),
+        session_locale(services, session),
         hospital=variables["hospital"],
         department=variables["department"],
     )
@@ -72,7 +76,7 @@ async def send_question(
     lead: str | None = None,
 ) -> None:
     """Send a question with its choices in the chat's language."""
-    locale = await locale_of_chat(services.store, services.settings, session.chat_id)
+    locale = session_locale(services, session)
     renderer, now, zone = services.renderer, services.clock.now(), services.scheduling.zone
     message = Outgoing(
         question_text(renderer, locale, question, variables, lead),

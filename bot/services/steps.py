@@ -24,15 +24,15 @@ def still_answerable(row: OutboxRow) -> bool:
 
 async def mark_step_answered(store: Repositories, row_id: int, now: datetime) -> None:
     """Mark a step answered ("reached"), and the same step sent to the patient's other chats."""
-    row = await store.outbox.get(row_id)
+    same_step = await store.outbox.with_same_step(row_id)
+    row = next((r for r in same_step if r.id == row_id), None)
     if row is None:
         return
-    same_step = await store.outbox.waiting_for_step(row.patient_id, row.step_key, row.occurrence)
     others = [r.id for r in same_step if r.id != row.id]
     late_answer = row.status == MessageStatus.FAILED and row.failure_reason == NO_ANSWER
     if row.status in WAITING or late_answer:
         await store.outbox.set_status([row.id], MessageStatus.ANSWERED, None, now)
-        await store.outbox.count_answered(row.id, now, late=late_answer)
+        await store.outbox.count_answered(row, now, late=late_answer)
     await store.outbox.set_status(others, MessageStatus.ANSWERED, FailureReason.OTHER_CONTACT, now)
 
 

@@ -20,11 +20,10 @@ from bot.domain.surveys.model import (
 from bot.domain.surveys.rescheduling import offered_options
 from bot.domain.understanding.lexicon import Lexicon, load_lexicon
 from bot.domain.understanding.reading import Asked, read_reply
-from bot.services.asking import survey_variables
+from bot.services.asking import session_locale, survey_variables
 from bot.services.case_replies import SHOWN_TEXT, open_case_of_chat, relay_to_staff
 from bot.services.cases import patient_case
 from bot.services.container import Services
-from bot.services.languages import locale_of_chat
 from bot.services.messaging import chat_address, say, tell
 from bot.services.planning import LEXICON_DIR
 from bot.services.survey_questions import question_choices
@@ -62,9 +61,9 @@ def understood(
     return read_reply(asked(services, session, question), text, lexicon())
 
 
-async def noted(services: Services, session: SurveySession, question: Question, value: str) -> str:
+def noted(services: Services, session: SurveySession, question: Question, value: str) -> str:
     """Return "noted: <the answer as read>" in the chat's language, to lead the next question."""
-    locale = await locale_of_chat(services.store, services.settings, session.chat_id)
+    locale = session_locale(services, session)
     option = question.option(value)
     label = SKIP_LABEL if value == SKIPPED else (option.label if option else None)
     answer = value if label is None else services.renderer.render(label, locale)
@@ -92,10 +91,10 @@ async def not_understood(
 
 async def _ask_again(services: Services, session: SurveySession, question: Question) -> None:
     """Say the reply was not understood and show the options again, numbered (with buttons)."""
-    locale = await locale_of_chat(services.store, services.settings, session.chat_id)
+    locale = session_locale(services, session)
     renderer, now, zone = services.renderer, services.clock.now(), services.scheduling.zone
     answers = await services.store.surveys.answers(session.id)
-    variables = await survey_variables(services, session, answers)
+    variables = survey_variables(services, session, answers)
     scale = question.type is QuestionType.SCALE
     options = [renderer.render(o.label, locale) for o in offered_options(question, now, zone)]
     address = await chat_address(services.store, session.chat_id)
@@ -117,7 +116,7 @@ async def _pass_to_person(
     if contact is None:
         return
     answers = await services.store.surveys.answers(session.id)
-    variables = await survey_variables(services, session, answers)
+    variables = survey_variables(services, session, answers)
     renderer, locale = services.renderer, services.locale
     asked_text = Markup(renderer.render(question.text, locale, **variables)).striptags()
     words = text[:SHOWN_TEXT]  # the card must fit one message

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.channel_messages import ChannelName
@@ -16,6 +17,18 @@ from bot.storage.outbox import eligible, followed_patients
 from bot.storage.records import Contact
 from bot.storage.schema import consent_events, contacts, departments, episodes, patients
 from bot.storage.tallies import mark_episode
+
+
+def chat_locale(chat_id: ColumnElement[int] | int) -> Select[Any]:
+    """Select the language stored for a chat: its newest contact's (none: no row)."""
+    newest = contacts.alias("chat_contacts")
+    return (
+        select(newest.c.locale)
+        .where(newest.c.chat_id == chat_id)
+        .order_by(newest.c.id.desc())
+        .limit(1)
+    )
+
 
 _COLUMNS = (
     contacts.c.id,
@@ -95,14 +108,9 @@ class ContactRepository:
 
     async def locale_of_chat(self, chat_id: int) -> str | None:
         """Return the language stored for a chat (its newest contact's), or None if none."""
-        query = (
-            select(contacts.c.locale)
-            .where(contacts.c.chat_id == chat_id)
-            .order_by(contacts.c.id.desc())
-            .limit(1)
-        )
         async with reading(self._engine) as conn:
-            return (await conn.execute(query)).scalar_one_or_none()
+            locale: str | None = (await conn.execute(chat_locale(chat_id))).scalar_one_or_none()
+        return locale
 
     async def set_locale_for_chat(self, chat_id: int, locale: str, now: datetime) -> int:
         """Store the language a chat chose on every contact of it; return how many changed."""

@@ -55,6 +55,7 @@ class OutboxRow:
     respondent: str
     relation: str | None
     discharged_at: datetime
+    department_id: int
     flags: str | None = None  # the stay's 特殊标记 (plan-specific questions)
     channel: str = ChannelName.TELEGRAM.value  # the contact's channel and address there
     handle: str | None = None

@@ -11,8 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.surveys.status import FINISHED, UNFINISHED, SurveyStatus
 from bot.storage.connections import Connections, reading
-from bot.storage.schema import contacts, episodes, survey_answers, survey_sessions
-from bot.storage.tallies import count_answer
+from bot.storage.contacts import chat_locale
+from bot.storage.schema import (
+    contacts,
+    departments,
+    episodes,
+    patients,
+    survey_answers,
+    survey_sessions,
+)
+from bot.storage.tallies import count_answer, stay_key
 
 s = survey_sessions
 OPEN_STATUSES = UNFINISHED
@@ -31,12 +39,28 @@ _COLUMNS = (
     s.c.expires_at,
     contacts.c.chat_id,
     episodes.c.flags,
+    patients.c.name.label("patient_name"),
+    episodes.c.department_id,
+    departments.c.name.label("department"),
+    episodes.c.discharged_at,
+    chat_locale(s.c.chat_id).scalar_subquery().label("locale"),
 )
+_ANSWER_COLUMNS = (survey_answers.c.question, survey_answers.c.value, survey_answers.c.text)
 
 
 def _joined() -> Join:
-    """Return sessions with their contact and stay."""
-    return s.join(contacts).join(episodes, episodes.c.id == s.c.episode_id)
+    """Return sessions with their contact, stay, patient and department."""
+    return (
+        s.join(contacts)
+        .join(episodes, episodes.c.id == s.c.episode_id)
+        .join(patients, patients.c.id == episodes.c.patient_id)
+        .join(departments, departments.c.id == episodes.c.department_id)
+    )
+
+
+def _answer_of(value: str, text: str | None) -> str:
+    """The answer as questions see it: the text of a free-text answer, else its value."""
+    return text if text is not None else value
 
 
 @dataclass(frozen=True)
@@ -54,10 +78,26 @@ class SurveySession:
     current_question: str | None
     expires_at: datetime
     chat_id: int
-    flags: str | None = None  # the stay's 特殊标记 (plan-specific questions)
+    flags: str | None  # the stay's 特殊标记 (plan-specific questions)
+    patient_name: str
+    department_id: int
+    department: str
+    discharged_at: datetime
+    locale: str | None  # the language stored for the chat (None: the hospital's)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", SurveyStatus(self.status))
+
+
+@dataclass(frozen=True)
+class AnsweredSoFar:
+    """A session with the answers given so far: question -> answer."""
+
+    session: SurveySession
+    answers: dict[str, str]
+
+
+_SESSION_FIELDS = tuple(column.name for column in _COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -123,6 +163,25 @@ class SurveyRepository:
             row = (await conn.execute(query)).mappings().first()
         return SurveySession(**row) if row else None
 
+    async def with_answers(self, session_id: int) -> AnsweredSoFar | None:
+        """Return a session with its answers so far, read in one query."""
+        query = (
+            select(*_COLUMNS, *_ANSWER_COLUMNS)
+            .select_from(_joined().outerjoin(survey_answers))
+            .where(s.c.id == session_id)
+        )
+        async with reading(self._engine) as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        if not rows:
+            return None
+        session = SurveySession(**{column: rows[0][column] for column in _SESSION_FIELDS})
+        answers = {
+            row["question"]: _answer_of(row["value"], row["text"])
+            for row in rows
+            if row["question"] is not None
+        }
+        return AnsweredSoFar(session, answers)
+
     async def open_for_chat(self, chat_id: int) -> list[SurveySession]:
         """Return the chat's unfinished sessions, oldest first."""
         query = (
@@ -136,10 +195,10 @@ class SurveyRepository:
 
     async def answers(self, session_id: int) -> dict[str, str]:
         """Return question -> answer (the text for free-text questions)."""
-        query = select(survey_answers.c.question, survey_answers.c.value, survey_answers.c.text)
+        query = select(*_ANSWER_COLUMNS)
         async with reading(self._engine) as conn:
             rows = await conn.execute(query.where(survey_answers.c.session_id == session_id))
-            return {q: (text if text is not None else value) for q, value, text in rows.all()}
+            return {q: _answer_of(value, text) for q, value, text in rows.all()}
 
     async def record_answer(
         self,
@@ -178,7 +237,8 @@ class SurveyRepository:
                     at=now,
                 )
             )
-            await count_answer(conn, session.episode_id, question, value)
+            stay = stay_key(session.discharged_at, session.department_id)
+            await count_answer(conn, stay, question, value)
         return True
 
     async def note_misread(self, session_id: int, question: str, now: datetime) -> int:

@@ -54,12 +54,17 @@ def hour_of(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
+def stay_key(discharged_at: datetime, department_id: int) -> dict[str, Any]:
+    """Return the key a stay is counted under: its hour of discharge and its department."""
+    return {"hour": hour_of(discharged_at), "department_id": department_id}
+
+
 async def _episode_key(conn: AsyncConnection, episode_id: int) -> dict[str, Any] | None:
     query = select(episodes.c.discharged_at, episodes.c.department_id).where(
         episodes.c.id == episode_id
     )
     row = (await conn.execute(query)).first()
-    return None if row is None else {"hour": hour_of(row[0]), "department_id": row[1]}
+    return None if row is None else stay_key(row.discharged_at, row.department_id)
 
 
 async def bump(
@@ -79,29 +84,27 @@ async def bump(
     )
 
 
-async def count_answer(conn: AsyncConnection, episode_id: int, question: str, value: str) -> None:
-    """Count one survey answer."""
-    key = await _episode_key(conn, episode_id)
-    if key is not None:
-        await bump(
-            conn, answer_tallies, {**key, "question": question, "value": value[:32]}, {"count": 1}
-        )
+async def count_answer(
+    conn: AsyncConnection, stay: dict[str, Any], question: str, value: str
+) -> None:
+    """Count one survey answer of a stay (its key: stay_key)."""
+    key = {**stay, "question": question, "value": value[:32]}
+    await bump(conn, answer_tallies, key, {"count": 1})
 
 
 async def count_step(
-    conn: AsyncConnection, message_id: int, *, sent: int = 0, answered: int = 0
+    conn: AsyncConnection,
+    stay: dict[str, Any],
+    plan_key: str | None,
+    step_key: str,
+    *,
+    sent: int = 0,
+    answered: int = 0,
 ) -> None:
-    """Count a check-in step sent for the first time, or answered, under its contact's plan."""
-    query = (
-        select(m.c.episode_id, m.c.step_key, contacts.c.plan_key)
-        .select_from(m.join(contacts, contacts.c.id == m.c.contact_id))
-        .where(m.c.id == message_id)
-    )
-    row = (await conn.execute(query)).first()
-    key = None if row is None else await _episode_key(conn, row.episode_id)
-    if row is not None and key is not None:
-        step = {"plan_key": row.plan_key or "", "step_key": row.step_key}
-        await bump(conn, step_tallies, {**key, **step}, {"sent": sent, "answered": answered})
+    """Count a check-in step of a stay (its key: stay_key) under its contact's plan: sent
+    for the first time, or answered."""
+    step = {"plan_key": plan_key or "", "step_key": step_key}
+    await bump(conn, step_tallies, {**stay, **step}, {"sent": sent, "answered": answered})
 
 
 async def count_failure(
@@ -128,28 +131,18 @@ async def mark_episode(conn: AsyncConnection, episode_id: int, mark: str, now: d
     )
 
 
-async def mark_channel(conn: AsyncConnection, message_id: int, mark: str, now: datetime) -> None:
-    """Remember the first time a check-in's stay was followed up or reached on its channel,
-    and count that stay once in its channel's tally (three statements: this runs for every
-    check-in the dispatcher sends)."""
-    query = (
-        select(
-            m.c.episode_id, contacts.c.channel, episodes.c.discharged_at, episodes.c.department_id
-        )
-        .select_from(
-            m.join(contacts, contacts.c.id == m.c.contact_id).join(
-                episodes, episodes.c.id == m.c.episode_id
-            )
-        )
-        .where(m.c.id == message_id)
-    )
-    row = (await conn.execute(query)).first()
-    if row is None:
-        return
+async def mark_channel(
+    conn: AsyncConnection,
+    episode_id: int,
+    channel: str,
+    stay: dict[str, Any],
+    mark: str,
+    now: datetime,
+) -> None:
+    """Remember the first time a stay (its key: stay_key) was followed up or reached on a
+    channel, and count that stay once in its channel's tally."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(ec).values(
-        episode_id=row.episode_id, channel=row.channel, **{mark: now}
-    )
+    upsert = dialect.insert(ec).values(episode_id=episode_id, channel=channel, **{mark: now})
     first = await conn.execute(
         upsert.on_conflict_do_update(
             index_elements=[ec.c.episode_id, ec.c.channel],
@@ -158,9 +151,8 @@ async def mark_channel(conn: AsyncConnection, message_id: int, mark: str, now: d
         )
     )
     if first.rowcount:
-        key = {"hour": hour_of(row.discharged_at), "department_id": row.department_id}
         counts = {"followed_up": 0, "reached": 0, CHANNEL_MARKS[mark]: 1}
-        await bump(conn, channel_tallies, {**key, "channel": row.channel}, counts)
+        await bump(conn, channel_tallies, {**stay, "channel": channel}, counts)
 
 
 # PostgreSQL's transactions do not queue on a row that does not exist yet: two recounts

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from bot.domain.messages import FailureReason, MessageKind, MessageStatus
 from bot.storage.connections import reading
@@ -60,6 +60,7 @@ ROW_COLUMNS = (
     contacts.c.respondent,
     contacts.c.relation,
     episodes.c.discharged_at,
+    episodes.c.department_id,
     episodes.c.flags,
     contacts.c.channel,
     contacts.c.address.label("handle"),
@@ -88,16 +89,24 @@ class OutboxQueries(OutboxTable):
         async with reading(self._engine) as conn:
             return list((await conn.execute(query.order_by(step_answers.c.id))).scalars())
 
-    async def waiting_for_step(
-        self, patient_id: int, step_key: str, occurrence: int
-    ) -> list[OutboxRow]:
-        """Return the pending or sent rows of one plan step of a patient, in any chat."""
-        return await self.rows(
-            m.c.patient_id == patient_id,
-            m.c.step_key == step_key,
-            m.c.occurrence == occurrence,
-            m.c.status.in_((MessageStatus.PENDING.value, MessageStatus.SENT.value)),
+    async def with_same_step(self, row_id: int) -> list[OutboxRow]:
+        """Return a row (whatever its status) and the pending or sent rows of the same plan
+        step of its patient in any chat, in one query; none when the row is gone."""
+        own = m.alias("own")
+        same_step = and_(
+            m.c.patient_id == own.c.patient_id,
+            m.c.step_key == own.c.step_key,
+            m.c.occurrence == own.c.occurrence,
         )
+        waiting = m.c.status.in_((MessageStatus.PENDING.value, MessageStatus.SENT.value))
+        query = (
+            select(*ROW_COLUMNS)
+            .select_from(joined_tables().join(own, same_step))
+            .where(own.c.id == row_id, or_(m.c.id == row_id, waiting))
+        )
+        async with reading(self._engine) as conn:
+            result = await conn.execute(query.order_by(m.c.send_at, m.c.id))
+            return [outbox_row(row) for row in result]
 
     async def unanswered_past_due(
         self, now: datetime, kinds: Sequence[MessageKind]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, insert, select, update
+from sqlalchemy import ColumnElement, insert, update
 
 from bot.domain.messages import FailureReason, MessageKind, MessageStatus
 from bot.domain.step_answers import FINAL_ANSWERS
@@ -14,7 +14,13 @@ from bot.storage.outbox.base import OutboxTable, set_row_status
 from bot.storage.outbox.eligibility import cancel_ineligible_rows
 from bot.storage.outbox_records import OutboxRow
 from bot.storage.schema import scheduled_messages, step_answers
-from bot.storage.tallies import count_failure, count_step, mark_channel, mark_episode
+from bot.storage.tallies import (
+    count_failure,
+    count_step,
+    mark_channel,
+    mark_episode,
+    stay_key,
+)
 
 m = scheduled_messages
 
@@ -22,17 +28,17 @@ m = scheduled_messages
 class OutboxStatuses(OutboxTable):
     """Answers recorded on rows, statuses set, pending rows cancelled."""
 
-    async def count_answered(self, row_id: int, now: datetime, late: bool = False) -> None:
+    async def count_answered(self, row: OutboxRow, now: datetime, late: bool = False) -> None:
         """Count a check-in as answered (reached); a late answer un-counts its failure."""
+        if row.kind != MessageKind.CHECKIN:
+            return
+        stay = stay_key(row.discharged_at, row.department_id)
         async with self._engine.begin() as conn:
-            query = select(m.c.kind, m.c.step_key, m.c.episode_id).where(m.c.id == row_id)
-            row = (await conn.execute(query)).first()
-            if row is not None and row.kind == MessageKind.CHECKIN and late:
+            if late:
                 await count_failure(conn, row.episode_id, FailureReason.NO_ANSWER, change=-1)
-            if row is not None and row.kind == MessageKind.CHECKIN:
-                await count_step(conn, row_id, answered=1)
-                await mark_episode(conn, row.episode_id, "reached_at", now)
-                await mark_channel(conn, row_id, "reached_at", now)
+            await count_step(conn, stay, row.plan_key, row.step_key, answered=1)
+            await mark_episode(conn, row.episode_id, "reached_at", now)
+            await mark_channel(conn, row.episode_id, row.channel, stay, "reached_at", now)
 
     async def set_status(
         self, row_ids: Sequence[int], status: MessageStatus, reason: str | None, now: datetime
