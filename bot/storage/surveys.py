@@ -51,7 +51,7 @@ _ANSWER_COLUMNS = (survey_answers.c.question, survey_answers.c.value, survey_ans
 def _joined() -> Join:
     """Return sessions with their contact, stay, patient and department."""
     return (
-        s.join(contacts)
+        s.join(contacts, contacts.c.id == s.c.contact_id)
         .join(episodes, episodes.c.id == s.c.episode_id)
         .join(patients, patients.c.id == episodes.c.patient_id)
         .join(departments, departments.c.id == episodes.c.department_id)
@@ -167,7 +167,7 @@ class SurveyRepository:
         """Return a session with its answers so far, read in one query."""
         query = (
             select(*_COLUMNS, *_ANSWER_COLUMNS)
-            .select_from(_joined().outerjoin(survey_answers))
+            .select_from(_joined().outerjoin(survey_answers, survey_answers.c.session_id == s.c.id))
             .where(s.c.id == session_id)
         )
         async with reading(self._engine) as conn:
