@@ -16,10 +16,11 @@ from markupsafe import Markup
 
 from bot.domain.cases import WORKED_KINDS, Case, CaseKind, CaseSource
 from bot.domain.surveys.model import ACTION_ACKS, STAFF_ALERTS, Action, Question, QuestionType
+from bot.services.asking import session_locale
 from bot.services.case_texts import local_text
 from bot.services.cases import patient_case
 from bot.services.container import Services
-from bot.services.messaging import say
+from bot.services.messaging import say_in
 from bot.services.red_flags import post_red_flag, red_flag_case
 from bot.services.staff_lane import Job
 from bot.storage.cases import NewCase
@@ -142,13 +143,14 @@ async def announce(
 ) -> None:
     """Tell staff of each case (in the staff lane, after the patient's answer), and
     acknowledge to the patient once per kind and session."""
+    locale = session_locale(services, session)
     for each in opened:
         services.staff_lane.defer(_staff_job(services, session, each, shown), case_id=each.case.id)
         numbered = _case_number(services, each.case)
         if each.first_of_kind:
-            await say(services, session.chat_id, ACTION_ACKS[each.action], **numbered)
+            await say_in(services, locale, session.chat_id, ACTION_ACKS[each.action], **numbered)
         elif numbered and not each.reason_added:
-            await say(services, session.chat_id, ANOTHER_CASE, **numbered)
+            await say_in(services, locale, session.chat_id, ANOTHER_CASE, **numbered)
 
 
 def _staff_job(services: Services, session: SurveySession, each: Opened, shown: Shown) -> Job:
