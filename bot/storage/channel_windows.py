@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, delete, func, insert, literal, select, update
+from sqlalchemy import BigInteger, Select, bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -50,22 +50,9 @@ class ChannelWindowRepository:
     async def window_of(self, address: Address) -> ChatWindow | None:
         """Return the window of the chat at an address, read at once (None: no chat has the
         address yet)."""
-        key = literal(CHAT_KEY_BASE, BigInteger) - chats.c.id
-        locale = (
-            select(contacts.c.locale)
-            .where(contacts.c.chat_id == key)
-            .order_by(contacts.c.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        waiting = select(func.count()).where(held.c.chat_id == key).scalar_subquery()
-        query = (
-            select(chats.c.id, locale.label("locale"), waiting.label("held"), *_STATE)
-            .select_from(chats.outerjoin(windows, windows.c.chat_id == key))
-            .where(chats.c.channel == address.channel, chats.c.address == address.chat)
-        )
+        values = {"channel": address.channel.value, "address": address.chat}
         async with reading(self._engine) as conn:
-            row = (await conn.execute(query)).first()
+            row = (await conn.execute(_WINDOW_OF, values)).first()
         if row is None:
             return None
         return ChatWindow(chat_key(row.id), row.locale, _state(row), int(row.held))
@@ -89,16 +76,8 @@ class ChannelWindowRepository:
 
     async def counted(self, chat_id: int) -> None:
         """Count one conversation message sent to the chat (against both allowances)."""
-        statement = (
-            update(windows)
-            .where(windows.c.chat_id == chat_id)
-            .values(
-                sent_since_inbound=windows.c.sent_since_inbound + 1,
-                sent_since_event=windows.c.sent_since_event + 1,
-            )
-        )
         async with self._engine.begin() as conn:
-            await conn.execute(statement)
+            await conn.execute(_COUNTED, {"chat": chat_id})
 
     async def exhausted(self, chat_id: int) -> None:
         """The platform refused a conversation message: nothing more goes until they write."""
@@ -195,6 +174,7 @@ def _held(row: Any) -> HeldMessage:
     return HeldMessage(row.id, row.chat_id, row.held_at, message, NoticeKind(row.notice_kind))
 
 
+# Built once: these run for every WeChat message the dispatcher sends.
 _STATE = (
     windows.c.last_inbound_at,
     windows.c.sent_since_inbound,
@@ -213,3 +193,32 @@ def _state(row: Any) -> WindowState:
         row.last_event_at,
         row.sent_since_event or 0,
     )
+
+
+def _window_of_query() -> Select[Any]:
+    """Return the read of a chat's key, language, window and held count by its address."""
+    key = literal(CHAT_KEY_BASE, BigInteger) - chats.c.id
+    locale = (
+        select(contacts.c.locale)
+        .where(contacts.c.chat_id == key)
+        .order_by(contacts.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    waiting = select(func.count()).where(held.c.chat_id == key).scalar_subquery()
+    return (
+        select(chats.c.id, locale.label("locale"), waiting.label("held"), *_STATE)
+        .select_from(chats.outerjoin(windows, windows.c.chat_id == key))
+        .where(chats.c.channel == bindparam("channel"), chats.c.address == bindparam("address"))
+    )
+
+
+_WINDOW_OF = _window_of_query()
+_COUNTED = (
+    update(windows)
+    .where(windows.c.chat_id == bindparam("chat"))
+    .values(
+        sent_since_inbound=windows.c.sent_since_inbound + 1,
+        sent_since_event=windows.c.sent_since_event + 1,
+    )
+)
