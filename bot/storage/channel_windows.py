@@ -50,7 +50,7 @@ class ChannelWindowRepository:
     async def window_of(self, address: Address) -> ChatWindow | None:
         """Return the window of the chat at an address, read at once (None: no chat has the
         address yet)."""
-        values = {"channel": address.channel.value, "address": address.chat}
+        values = {"channel": str(address.channel), "address": address.chat}
         async with reading(self._engine) as conn:
             row = (await conn.execute(_WINDOW_OF, values)).first()
         if row is None:
