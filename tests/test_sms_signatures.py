@@ -42,3 +42,9 @@ def test_tencent_signs_its_documented_example() -> None:
     assert tencent.sign_with_key(bytes.fromhex(TENCENT_KEY), to_sign) == (
         "10b1a37a7301a02ca19a647ad722d5e43b4b3cff309d421d85b46093f6ab6c4f"
     )
+
+
+def test_tencent_signs_for_the_host_without_the_default_port() -> None:
+    assert tencent.host_of("https://sms.tencentcloudapi.com") == "sms.tencentcloudapi.com"
+    assert tencent.host_of("https://sms.tencentcloudapi.com:443/") == "sms.tencentcloudapi.com"
+    assert tencent.host_of("http://127.0.0.1:8080") == "127.0.0.1:8080"

@@ -8,7 +8,6 @@ import socket
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bot.channels.wechat.api import WeChatApi
@@ -244,8 +243,7 @@ async def test_a_wrong_app_secret_is_named_by_its_errcode(tmp_path: Path) -> Non
     async with wechat_world(tmp_path) as world:
         wrong = account(world.fake.base_url)
         wrong = type(wrong)(**{**wrong.__dict__, "app_secret": "wrong"})
-        async with httpx.AsyncClient(base_url=world.fake.base_url) as http:
-            api = WeChatApi(wrong, world.store.channel_tokens, world.clock, http)
+        async with WeChatApi(wrong, world.store.channel_tokens, world.clock) as api:
             assert await api.token_errcode() == 40125
             assert await world.api.token_errcode() == 0
 
@@ -267,8 +265,8 @@ async def test_a_call_that_times_out_is_retried_later(tmp_path: Path) -> None:
         await world.fake.user_says(OPENID, "你好")
         await world.api.access_token()
         world.fake.state.stall_next(1.0)
-        async with httpx.AsyncClient(base_url=world.fake.base_url, timeout=0.2) as http:
-            api = WeChatApi(world.account, world.store.channel_tokens, world.clock, http)
+        tokens = world.store.channel_tokens
+        async with WeChatApi(world.account, tokens, world.clock, read_timeout=0.2) as api:
             with pytest.raises(SendFault) as raised:
                 await api.send_custom(text("一"))
         assert (raised.value.kind, raised.value.reason) == (FaultKind.RETRY, "wechat_timeout")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.domain.channel_messages import Address, ChannelName, Choice
@@ -25,33 +25,36 @@ def is_channel_chat(chat_id: int) -> bool:
     return chat_id <= CHAT_KEY_BASE
 
 
+# Built once: every message to a plain-text channel's address looks up its chat.
+_ROW_OF = select(chats.c.id).where(
+    chats.c.channel == bindparam("channel"), chats.c.address == bindparam("address")
+)
+
+
+def _where(address: Address) -> dict[str, str]:
+    return {"channel": str(address.channel), "address": address.chat}
+
+
 class ChannelChatRepository:
     def __init__(self, engine: Connections) -> None:
         self._engine = engine
 
     async def key_for(self, address: Address) -> int:
         """Return the chat key of an address, giving it one the first time."""
+        known = await self.find(address)
+        if known is not None:
+            return known
         dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
         insert = dialect.insert(chats).values(channel=address.channel, address=address.chat)
-        query = select(chats.c.id).where(
-            chats.c.channel == address.channel, chats.c.address == address.chat
-        )
-        async with reading(self._engine) as conn:
-            known = (await conn.execute(query)).scalar_one_or_none()
-        if known is not None:
-            return chat_key(known)
         async with self._engine.begin() as conn:
             await conn.execute(insert.on_conflict_do_nothing())
-            row_id = (await conn.execute(query)).scalar_one()
+            row_id = (await conn.execute(_ROW_OF, _where(address))).scalar_one()
         return chat_key(row_id)
 
     async def find(self, address: Address) -> int | None:
         """Return the chat key of an address already known, else None (none is given)."""
-        query = select(chats.c.id).where(
-            chats.c.channel == address.channel, chats.c.address == address.chat
-        )
         async with reading(self._engine) as conn:
-            known = (await conn.execute(query)).scalar_one_or_none()
+            known = (await conn.execute(_ROW_OF, _where(address))).scalar_one_or_none()
         return None if known is None else chat_key(known)
 
     async def address_of(self, chat_id: int) -> Address | None:

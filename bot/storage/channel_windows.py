@@ -6,14 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import BigInteger, Select, bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.channel_messages import Choice, Outgoing
+from bot.domain.channel_messages import Address, Choice, Outgoing
 from bot.domain.conversation_window import EVENT_QUOTA, QUOTA, NoticeKind, WindowState
 from bot.domain.enrolment import ConsentDecision
+from bot.storage.channel_chats import CHAT_KEY_BASE, chat_key
 from bot.storage.connections import Connections, reading
+from bot.storage.schema import channel_chats as chats
 from bot.storage.schema import channel_windows as windows
 from bot.storage.schema import contacts
 from bot.storage.schema import held_messages as held
@@ -30,24 +32,37 @@ class HeldMessage:
     kind: NoticeKind
 
 
+@dataclass(frozen=True)
+class ChatWindow:
+    """What a send to a chat needs to know: its key, its language (its newest contact's, if
+    any), its window and how many of its messages are held."""
+
+    chat_id: int
+    locale: str | None
+    state: WindowState
+    held: int
+
+
 class ChannelWindowRepository:
     def __init__(self, engine: Connections) -> None:
         self._engine = engine
+
+    async def window_of(self, address: Address) -> ChatWindow | None:
+        """Return the window of the chat at an address, read at once (None: no chat has the
+        address yet)."""
+        values = {"channel": str(address.channel), "address": address.chat}
+        async with reading(self._engine) as conn:
+            row = (await conn.execute(_WINDOW_OF, values)).first()
+        if row is None:
+            return None
+        return ChatWindow(chat_key(row.id), row.locale, _state(row), int(row.held))
 
     async def state(self, chat_id: int) -> WindowState:
         """Return a chat's window (a chat never seen: closed, no notice)."""
         query = select(windows).where(windows.c.chat_id == chat_id)
         async with reading(self._engine) as conn:
             row = (await conn.execute(query)).first()
-        if row is None:
-            return WindowState()
-        return WindowState(
-            row.last_inbound_at,
-            row.sent_since_inbound,
-            row.notice_sent_at,
-            row.last_event_at,
-            row.sent_since_event,
-        )
+        return WindowState() if row is None else _state(row)
 
     async def opened(self, chat_id: int, now: datetime) -> None:
         """The person wrote: the window runs from now, the count restarts, the notice is
@@ -61,16 +76,8 @@ class ChannelWindowRepository:
 
     async def counted(self, chat_id: int) -> None:
         """Count one conversation message sent to the chat (against both allowances)."""
-        statement = (
-            update(windows)
-            .where(windows.c.chat_id == chat_id)
-            .values(
-                sent_since_inbound=windows.c.sent_since_inbound + 1,
-                sent_since_event=windows.c.sent_since_event + 1,
-            )
-        )
         async with self._engine.begin() as conn:
-            await conn.execute(statement)
+            await conn.execute(_COUNTED, {"chat": chat_id})
 
     async def exhausted(self, chat_id: int) -> None:
         """The platform refused a conversation message: nothing more goes until they write."""
@@ -165,3 +172,53 @@ def _held(row: Any) -> HeldMessage:
     )
     message = Outgoing(row.text, choices)
     return HeldMessage(row.id, row.chat_id, row.held_at, message, NoticeKind(row.notice_kind))
+
+
+# Built once: these run for every WeChat message the dispatcher sends.
+_STATE = (
+    windows.c.last_inbound_at,
+    windows.c.sent_since_inbound,
+    windows.c.notice_sent_at,
+    windows.c.last_event_at,
+    windows.c.sent_since_event,
+)
+
+
+def _state(row: Any) -> WindowState:
+    """Return the window a row of channel_windows holds (its columns absent: a new chat's)."""
+    return WindowState(
+        row.last_inbound_at,
+        row.sent_since_inbound or 0,
+        row.notice_sent_at,
+        row.last_event_at,
+        row.sent_since_event or 0,
+    )
+
+
+def _window_of_query() -> Select[Any]:
+    """Return the read of a chat's key, language, window and held count by its address."""
+    key = literal(CHAT_KEY_BASE, BigInteger) - chats.c.id
+    locale = (
+        select(contacts.c.locale)
+        .where(contacts.c.chat_id == key)
+        .order_by(contacts.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    waiting = select(func.count()).where(held.c.chat_id == key).scalar_subquery()
+    return (
+        select(chats.c.id, locale.label("locale"), waiting.label("held"), *_STATE)
+        .select_from(chats.outerjoin(windows, windows.c.chat_id == key))
+        .where(chats.c.channel == bindparam("channel"), chats.c.address == bindparam("address"))
+    )
+
+
+_WINDOW_OF = _window_of_query()
+_COUNTED = (
+    update(windows)
+    .where(windows.c.chat_id == bindparam("chat"))
+    .values(
+        sent_since_inbound=windows.c.sent_since_inbound + 1,
+        sent_since_event=windows.c.sent_since_event + 1,
+    )
+)

@@ -21,9 +21,8 @@ import secrets
 from datetime import datetime
 from urllib.parse import quote
 
-import httpx
-
-from bot.channels.sms.provider import SmsRequest, new_client, post, server_fault
+from bot.channels.http import Reply
+from bot.channels.sms.provider import SmsRequest, new_session, post, server_fault
 from bot.domain.channel_messages import FaultKind, SendFault
 from bot.domain.clock import Clock
 from bot.settings_sms import SmsAccount
@@ -100,11 +99,9 @@ def _wait(code: str, message: str) -> float | None:
 class AliyunSms:
     """SendSms at the account's endpoint (FOLLOWUP_SMS_API_BASE)."""
 
-    def __init__(
-        self, account: SmsAccount, clock: Clock, client: httpx.AsyncClient | None = None
-    ) -> None:
+    def __init__(self, account: SmsAccount, clock: Clock) -> None:
         self.account, self.clock = account, clock
-        self.client = new_client(client)
+        self.client = new_session()
 
     def params(self, request: SmsRequest, now: datetime) -> dict[str, str]:
         """Return the signed parameters of a SendSms call."""
@@ -141,11 +138,11 @@ class AliyunSms:
         raise fault(code, str(body.get("Message", "")))
 
     async def aclose(self) -> None:
-        """Close the HTTP client."""
-        await self.client.aclose()
+        """Close the HTTP session."""
+        await self.client.close()
 
 
-def _json(response: httpx.Response) -> dict[str, object]:
+def _json(response: Reply) -> dict[str, object]:
     try:
         body = response.json()
     except ValueError:

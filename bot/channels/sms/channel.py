@@ -22,6 +22,7 @@ from bot.domain.schedule import SendPolicy, next_send_time
 from bot.domain.web_links import LinkPurpose
 from bot.storage.sms_owed import OwedNotice
 from bot.storage.store import Store
+from bot.storage.unit_of_work import Repositories
 
 log = logging.getLogger(__name__)
 ON_THE_PAGE = timedelta(minutes=10)  # seen on the page this recently: they are there
@@ -54,17 +55,15 @@ class SmsChannel:
     async def transmit(self, address: Address, message: Outgoing) -> Sent:
         """Keep the message on the page, then tell the person by SMS when that is needed;
         raise SendFault only when the number cannot be reached."""
-        sent = await self.web.channel.transmit(address, message)
-        chat = await self.store.channel_chats.key_for(address)
-        await self.notify(chat, address.chat, notice_kind(message))
+        kind, now = notice_kind(message), self.clock.now()
+        async with self.store.unit_of_work() as uow:  # one transaction until a notice goes
+            chat = await uow.channel_chats.key_for(address)
+            sent = await self.web.channel.keep(uow, chat, address, message)
+            needless = await self._needless(uow, chat, address.chat, kind, now)
+            token = None if needless else await self._link_when_allowed(uow, chat, kind, now)
+        if token is not None:
+            await self._send(chat, address.chat, kind, token, now)
         return sent
-
-    async def notify(self, chat: int, phone: str, kind: NoticeKind) -> None:
-        """Send the notice now, owe it for later, or leave it (they are there, or an earlier
-        notice is unread)."""
-        now = self.clock.now()
-        if not await self._needless(chat, phone, kind, now):
-            await self._send_when_allowed(chat, phone, kind, now)
 
     async def sweep(self, now: datetime) -> None:
         """Send the notices owed by now (the dispatcher's tick runs this)."""
@@ -80,37 +79,43 @@ class SmsChannel:
             await self.store.sms_owed.settle(owed.chat_id)  # they are on the page
             return
         try:
-            await self._send_when_allowed(owed.chat_id, phone, owed.kind, now)
+            token = await self._link_when_allowed(self.store, owed.chat_id, owed.kind, now)
+            if token is not None:
+                await self._send(owed.chat_id, phone, owed.kind, token, now)
         except SendFault as fault:  # unreachable: the next message's send path marks it
             log.warning("sms notice to chat %d not sent: %s", owed.chat_id, fault.reason)
             await self.store.sms_owed.settle(owed.chat_id)
 
-    async def _send_when_allowed(
-        self, chat: int, phone: str, kind: NoticeKind, now: datetime
-    ) -> None:
-        """Send the notice now, or owe it until the contact hours (and holidays) allow."""
+    async def _link_when_allowed(
+        self, repositories: Repositories, chat: int, kind: NoticeKind, now: datetime
+    ) -> str | None:
+        """Return a fresh link's code for a notice that may go now, or owe the notice until
+        the contact hours (and holidays) allow and return None."""
         allowed = next_send_time(now, self.policy, spread=False)
         if allowed > now:
-            await self.store.sms_owed.owe(chat, kind, allowed)
-        else:
-            await self._send(chat, phone, kind, now)
+            await repositories.sms_owed.owe(chat, kind, allowed)
+            return None
+        return await self.web.links.token_for(chat, link_purpose(kind), now, repositories.web_pages)
 
-    async def _needless(self, chat: int, phone: str, kind: NoticeKind, now: datetime) -> bool:
+    async def _needless(
+        self, uow: Repositories, chat: int, phone: str, kind: NoticeKind, now: datetime
+    ) -> bool:
         """Say whether the person needs no notice: on the page lately, or one unread that
         matters as much."""
-        seen = await self.web.feed.last_seen(chat)
+        seen = await uow.web_pages.last_seen(chat)
         if on_the_page(seen, now):
             return True
-        last = await self.store.sms_messages.last_sent(phone)
+        last = await uow.sms_messages.last_sent(phone)
         if last is None or outranks(kind, last[1]):
             return False
         sent_at = last[0]
         return now - sent_at < UNREAD and (seen is None or seen < sent_at)
 
-    async def _send(self, chat: int, phone: str, kind: NoticeKind, now: datetime) -> None:
-        """Send the notice with a fresh link's code; a RETRY fault owes it, FAILED is logged
+    async def _send(
+        self, chat: int, phone: str, kind: NoticeKind, token: str, now: datetime
+    ) -> None:
+        """Send the notice with its link's code; a RETRY fault owes it, FAILED is logged
         for the operator (the message is on the page), UNREACHABLE is raised."""
-        token = await self.web.links.token_for(chat, link_purpose(kind), now)
         try:
             await self.notices.send(phone, kind, token, now)
         except SendFault as fault:

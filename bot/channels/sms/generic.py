@@ -14,21 +14,23 @@ to .../receipt; each is answered {"ok": true}.
 
 from __future__ import annotations
 
-import httpx
+import json
 
-from bot.channels.sms.provider import SmsRequest, new_client, post, server_fault
+from bot.channels.http import Reply
+from bot.channels.sms.provider import SmsRequest, new_session, post, server_fault
 from bot.domain.channel_messages import FaultKind, SendFault
 from bot.settings_sms import SmsAccount
 
 GONE = {404, 410}
+JSON = {"Content-Type": "application/json"}
 
 
 class GenericSms:
     """The gateway's /send (FOLLOWUP_SMS_API_BASE)."""
 
-    def __init__(self, account: SmsAccount, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, account: SmsAccount) -> None:
         self.account = account
-        self.client = new_client(client)
+        self.client = new_session()
 
     async def send(self, request: SmsRequest) -> str:
         """Send one text; return the gateway's id for it."""
@@ -39,20 +41,19 @@ class GenericSms:
             "text": request.text,
             "out_id": request.out_id,
         }
-        headers = {"Authorization": f"Bearer {self.account.key_secret}"}
-        response = await post(
-            self.client, self.account.api_base + "/send", json=body, headers=headers
-        )
+        headers = {"Authorization": f"Bearer {self.account.key_secret}", **JSON}
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        response = await post(self.client, self.account.api_base + "/send", content, headers)
         if response.is_success:
             return _id(response)
         raise _fault(response)
 
     async def aclose(self) -> None:
-        """Close the HTTP client."""
-        await self.client.aclose()
+        """Close the HTTP session."""
+        await self.client.close()
 
 
-def _id(response: httpx.Response) -> str:
+def _id(response: Reply) -> str:
     try:
         body = response.json()
     except ValueError:
@@ -62,7 +63,7 @@ def _id(response: httpx.Response) -> str:
     return str(body["id"])
 
 
-def _fault(response: httpx.Response) -> SendFault:
+def _fault(response: Reply) -> SendFault:
     status = response.status_code
     detail = response.text[:200]
     retry = server_fault(response)

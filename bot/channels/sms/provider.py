@@ -7,11 +7,11 @@ is wrong, gone or unsubscribed) or FAILED (the template, signature or settings a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-import httpx
-
+from bot.channels.http import ApiSession, NoAnswer, Reply
 from bot.domain.channel_messages import FaultKind, SendFault
 
 TIMEOUT = 15.0  # seconds for one request to the provider
@@ -31,33 +31,38 @@ class SmsRequest:
 
 
 class SmsProvider(Protocol):
-    """A provider's SendSms over one HTTP client."""
+    """A provider's SendSms over one HTTP session."""
 
     async def send(self, request: SmsRequest) -> str:
         """Send one text; return the provider's id for it, or raise SendFault."""
         ...
 
     async def aclose(self) -> None:
-        """Close the HTTP client."""
+        """Close the HTTP session."""
         ...
 
 
-def new_client(client: httpx.AsyncClient | None) -> httpx.AsyncClient:
-    """Return the given client, or a new one with the provider timeout."""
-    return client if client is not None else httpx.AsyncClient(timeout=TIMEOUT)
+def new_session() -> ApiSession:
+    """Return a session for a provider's calls, with the provider timeout."""
+    return ApiSession(read_timeout=TIMEOUT)
 
 
-async def post(client: httpx.AsyncClient, url: str, **kwargs: object) -> httpx.Response:
+async def post(
+    session: ApiSession,
+    url: str,
+    data: bytes | Mapping[str, str],
+    headers: Mapping[str, str] | None = None,
+) -> Reply:
     """POST, turning a timeout or a lost connection into a RETRY fault."""
     try:
-        return await client.post(url, **kwargs)  # type: ignore[arg-type]
-    except httpx.TimeoutException:
-        raise SendFault(FaultKind.RETRY, "sms_timeout") from None
-    except httpx.TransportError as error:
-        raise SendFault(FaultKind.RETRY, "sms_network", detail=type(error).__name__) from None
+        return await session.request("POST", url, data=data, headers=headers)
+    except NoAnswer as error:
+        if error.timed_out:
+            raise SendFault(FaultKind.RETRY, "sms_timeout") from None
+        raise SendFault(FaultKind.RETRY, "sms_network", detail=error.error) from None
 
 
-def server_fault(response: httpx.Response) -> SendFault | None:
+def server_fault(response: Reply) -> SendFault | None:
     """Return a RETRY fault for a 5xx answer or a 429, else None."""
     if response.status_code >= 500 or response.status_code == 429:
         return SendFault(FaultKind.RETRY, f"sms_http_{response.status_code}")

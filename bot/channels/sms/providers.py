@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
-
 from bot.channels.sms.aliyun import AliyunSms
 from bot.channels.sms.generic import GenericSms
 from bot.channels.sms.provider import SmsProvider
@@ -13,12 +11,10 @@ from bot.domain.sms import SmsProviderName
 from bot.settings_sms import SmsAccount
 
 
-def make_provider(
-    account: SmsAccount, clock: Clock, client: httpx.AsyncClient | None = None
-) -> SmsProvider:
-    """Return the provider of FOLLOWUP_SMS_PROVIDER over one HTTP client."""
+def make_provider(account: SmsAccount, clock: Clock) -> SmsProvider:
+    """Return the provider of FOLLOWUP_SMS_PROVIDER over one HTTP session."""
     if account.provider is SmsProviderName.ALIYUN:
-        return AliyunSms(account, clock, client)
+        return AliyunSms(account, clock)
     if account.provider is SmsProviderName.TENCENT:
-        return TencentSms(account, clock, client)
-    return GenericSms(account, client)
+        return TencentSms(account, clock)
+    return GenericSms(account)

@@ -20,10 +20,10 @@ import hashlib
 import hmac
 import json
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
-import httpx
-
-from bot.channels.sms.provider import SmsRequest, new_client, post, server_fault
+from bot.channels.http import Reply
+from bot.channels.sms.provider import SmsRequest, new_session, post, server_fault
 from bot.domain.channel_messages import FaultKind, SendFault
 from bot.domain.clock import Clock
 from bot.settings_sms import SmsAccount
@@ -132,12 +132,10 @@ def fault(code: str, message: str) -> SendFault:
 class TencentSms:
     """SendSms at the account's endpoint (FOLLOWUP_SMS_API_BASE)."""
 
-    def __init__(
-        self, account: SmsAccount, clock: Clock, client: httpx.AsyncClient | None = None
-    ) -> None:
+    def __init__(self, account: SmsAccount, clock: Clock) -> None:
         self.account, self.clock = account, clock
-        self.client = new_client(client)
-        self.host = httpx.URL(account.api_base).netloc.decode()
+        self.client = new_session()
+        self.host = host_of(account.api_base)
 
     def payload(self, request: SmsRequest) -> str:
         """Return the JSON body of a SendSms call."""
@@ -171,7 +169,7 @@ class TencentSms:
         """Send one text; return its SerialNo."""
         body = self.payload(request)
         url = self.account.api_base + "/"
-        response = await post(self.client, url, content=body.encode(), headers=self.headers(body))
+        response = await post(self.client, url, body.encode(), self.headers(body))
         answer = _response(response)
         if answer is None:
             raise server_fault(response) or SendFault(
@@ -183,11 +181,20 @@ class TencentSms:
         return _serial(answer)
 
     async def aclose(self) -> None:
-        """Close the HTTP client."""
-        await self.client.aclose()
+        """Close the HTTP session."""
+        await self.client.close()
 
 
-def _response(response: httpx.Response) -> dict[str, object] | None:
+def host_of(api_base: str) -> str:
+    """Return the endpoint's host as the signature and the Host header name it (its port
+    only when it is not the scheme's default)."""
+    parts = urlsplit(api_base)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    host = parts.hostname or ""
+    return host if parts.port in (None, default) else f"{host}:{parts.port}"
+
+
+def _response(response: Reply) -> dict[str, object] | None:
     try:
         body = response.json()
     except ValueError:

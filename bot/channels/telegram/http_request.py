@@ -11,14 +11,15 @@ network faults, proxies from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY as httpx reads the
 from __future__ import annotations
 
 import functools
-import urllib.request
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.channels.proxies import EnvironmentProxies
 
 if TYPE_CHECKING:  # aiohttp is imported when the first request is made ready (start-up)
     import aiohttp
@@ -39,7 +40,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_size = connection_pool_size
         self._read, self._connect, self._pool = read_timeout, connect_timeout, pool_timeout
         self._session: aiohttp.ClientSession | None = None
-        self._proxies: dict[str, str | None] = {}
+        self._proxies = EnvironmentProxies()
 
     @property
     def read_timeout(self) -> float | None:
@@ -84,7 +85,12 @@ class AiohttpRequest(BaseRequest):
                 headers.update(FORM)
         try:
             async with self._session.request(
-                method, url, data=data, headers=headers, timeout=timeout, proxy=self._proxy(url)
+                method,
+                url,
+                data=data,
+                headers=headers,
+                timeout=timeout,
+                proxy=self._proxies.for_url(url),
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:
@@ -103,17 +109,6 @@ class AiohttpRequest(BaseRequest):
             self._connect if isinstance(connect, DefaultValue) else connect,
             self._pool if isinstance(pool, DefaultValue) else pool,
         )
-
-    def _proxy(self, url: str) -> str | None:
-        """Return the proxy the environment names for the URL's host (as httpx does)."""
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        if origin not in self._proxies:
-            proxies = urllib.request.getproxies()
-            bypass = parts.hostname is not None and urllib.request.proxy_bypass(parts.hostname)
-            found = proxies.get(parts.scheme) or proxies.get("all")
-            self._proxies[origin] = None if bypass else found
-        return self._proxies[origin]
 
 
 @functools.lru_cache(maxsize=64)

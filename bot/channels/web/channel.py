@@ -14,6 +14,7 @@ from bot.domain.channel_messages import Address, ChannelName, Outgoing, Sent
 from bot.domain.clock import Clock
 from bot.domain.conversation_window import NoticeKind
 from bot.storage.store import Store
+from bot.storage.unit_of_work import Repositories
 
 
 class PageChannel:
@@ -27,14 +28,20 @@ class PageChannel:
     async def transmit(self, address: Address, message: Outgoing) -> Sent:
         """Keep the message on the chat's page, remember its choices (so typed replies and
         numbers answer them too); return its feed id."""
-        chat = await self.store.channel_chats.key_for(address)
+        async with self.store.unit_of_work() as uow:
+            chat = await uow.channel_chats.key_for(address)
+            return await self.keep(uow, chat, address, message)
+
+    async def keep(self, uow: Repositories, chat: int, address: Address, message: Outgoing) -> Sent:
+        """Keep the message on the page of the address's chat (its key known) within the
+        caller's unit of work, its choices remembered; return its feed id."""
         choices = message.all_choices()
         now = self.clock.now()
         private = message.notice is NoticeKind.STAFF_REPLY  # shown after the identity check
-        feed_id = await self.store.web_pages.add_to_feed(
+        feed_id = await uow.web_pages.add_to_feed(
             chat, plain_words(message.text), choices, now, private
         )
-        await self.store.channel_chats.offer(chat, choices, now)
+        await uow.channel_chats.offer(chat, choices, now)
         return Sent(address, str(feed_id))
 
 

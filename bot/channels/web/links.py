@@ -24,7 +24,7 @@ from bot.domain.web_links import (
 )
 from bot.services.patient_facts import all_stopped
 from bot.storage.store import Store
-from bot.storage.web_pages import WebLink
+from bot.storage.web_pages import WebLink, WebPageRepository
 
 
 class LinkProblem(StrEnum):
@@ -54,22 +54,38 @@ class PageLinks:
         """Mint a new link to a chat's page for a purpose; return its URL."""
         return self.url(purpose, await self.token_for(chat, purpose, now))
 
-    async def token_for(self, chat: int, purpose: LinkPurpose, now: datetime) -> str:
-        """Mint a new link to a chat's page for a purpose; return its token (an SMS's code)."""
+    async def token_for(
+        self,
+        chat: int,
+        purpose: LinkPurpose,
+        now: datetime,
+        pages: WebPageRepository | None = None,
+    ) -> str:
+        """Mint a new link to a chat's page for a purpose; return its token (an SMS's code).
+        With `pages` (a unit of work's), the link is stored in that transaction."""
         token = new_token(self.secret)
-        await self._keep(token, chat, purpose, now)
+        await self._keep(token, chat, purpose, now, pages or self.store.web_pages)
         return token
 
     async def sibling_url(self, opened: OpenedLink, purpose: LinkPurpose) -> str:
         """Return the URL of the same chat's page for another purpose (the same every time)."""
         token = sibling_token(self.secret, opened.token, purpose)
         if await self.store.web_pages.link(token_hash(token)) is None:
-            await self._keep(token, opened.link.chat_id, purpose, self.clock.now())
+            await self._keep(
+                token, opened.link.chat_id, purpose, self.clock.now(), self.store.web_pages
+            )
         return self.url(purpose, token)
 
-    async def _keep(self, token: str, chat: int, purpose: LinkPurpose, now: datetime) -> None:
+    async def _keep(
+        self,
+        token: str,
+        chat: int,
+        purpose: LinkPurpose,
+        now: datetime,
+        pages: WebPageRepository,
+    ) -> None:
         until = now + LIFETIME[purpose]
-        await self.store.web_pages.keep_link(token_hash(token), chat, purpose, now, until)
+        await pages.keep_link(token_hash(token), chat, purpose, now, until)
 
     async def open(self, token: str, purpose: LinkPurpose) -> OpenedLink | LinkProblem:
         """Return the link a token opens for a purpose, or why it does not."""

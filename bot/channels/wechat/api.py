@@ -1,4 +1,5 @@
-"""An async client for the WeChat endpoints the channel calls (httpx, JSON in and out).
+"""An async client for the WeChat endpoints the channel calls (JSON in and out, over one
+aiohttp session: bot.channels.http).
 
 Errcodes become the faults of faults.py; a rejected token is renewed once and the call
 made again. Nothing here logs a token, a payload or WeChat's errmsg (it may echo content).
@@ -11,8 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import httpx
-
+from bot.channels.http import ApiSession, NoAnswer, Reply
 from bot.channels.wechat.faults import (
     TOKEN_REJECTED,
     WeChatError,
@@ -26,7 +26,7 @@ from bot.domain.clock import Clock
 from bot.settings import WeChatAccount
 from bot.storage.channel_tokens import ChannelTokenRepository, StoredToken
 
-TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+READ_TIMEOUT = 10.0  # seconds
 JSON_TYPES = ("application/json", "text/plain")
 
 
@@ -42,7 +42,7 @@ def token_key(app_id: str) -> str:
     return f"wechat:{app_id}"
 
 
-def _answer(response: httpx.Response) -> dict[str, Any]:
+def _answer(response: Reply) -> dict[str, Any]:
     """Return a JSON answer; raise what its errcode means (faults.raise_for)."""
     if response.status_code >= 500:
         raise transport_fault("server_error", response.status_code)
@@ -64,10 +64,11 @@ class WeChatApi:
         account: WeChatAccount,
         tokens: ChannelTokenRepository,
         clock: Clock,
-        client: httpx.AsyncClient | None = None,
+        read_timeout: float = READ_TIMEOUT,
     ) -> None:
         self._account, self._clock = account, clock
-        self._client = client or httpx.AsyncClient(base_url=account.api_base, timeout=TIMEOUT)
+        self._base = account.api_base.rstrip("/")
+        self._http = ApiSession(read_timeout)
         self._token = SharedToken(token_key(account.app_id), tokens, self._fetch_token, clock)
 
     async def __aenter__(self) -> WeChatApi:
@@ -78,15 +79,14 @@ class WeChatApi:
 
     async def close(self) -> None:
         """Close the HTTP connections."""
-        await self._client.aclose()
+        await self._http.close()
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    async def _request(self, method: str, path: str, **kwargs: Any) -> Reply:
+        """Make one call; a timeout or a lost connection is a RETRY fault."""
         try:
-            return await self._client.request(method, path, **kwargs)
-        except httpx.TimeoutException:
-            raise transport_fault("timeout") from None
-        except httpx.TransportError:
-            raise transport_fault("connection") from None
+            return await self._http.request(method, self._base + path, **kwargs)
+        except NoAnswer as error:
+            raise transport_fault("timeout" if error.timed_out else "connection") from None
 
     def _credentials(self) -> dict[str, str]:
         return {
@@ -121,7 +121,7 @@ class WeChatApi:
             await self._token.adopt(self._token_of(_answer(response)))
         return errcode
 
-    async def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    async def _call(self, method: str, path: str, **kwargs: Any) -> Reply:
         """Call with the shared token; renew it once if WeChat rejects it."""
         token = await self._token.get()
         response = await self._with_token(method, path, token, **kwargs)
@@ -132,16 +132,14 @@ class WeChatApi:
                 raise SendFault(FaultKind.RETRY, "wechat_token_rejected")
         return response
 
-    async def _with_token(
-        self, method: str, path: str, token: str, **kwargs: Any
-    ) -> httpx.Response:
+    async def _with_token(self, method: str, path: str, token: str, **kwargs: Any) -> Reply:
         params = {**kwargs.pop("params", {}), "access_token": token}
         return await self._request(method, path, params=params, **kwargs)
 
     async def _post_json(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
         body = json.dumps(payload, ensure_ascii=False).encode()  # WeChat shows \\u escapes
         headers = {"Content-Type": "application/json; charset=utf-8"}
-        return _answer(await self._call("POST", path, content=body, headers=headers))
+        return _answer(await self._call("POST", path, data=body, headers=headers))
 
     async def send_custom(self, payload: dict[str, Any]) -> None:
         """Send a customer-service message (text, image, msgmenu...) inside the window."""
@@ -177,14 +175,16 @@ class WeChatApi:
         response = await self._call("GET", "/cgi-bin/media/get", params=params)
         if _is_json(response) or response.status_code >= 500:
             _answer(response)
-        content_type = response.headers.get("content-type", "application/octet-stream")
-        return response.content, content_type
+        return response.content, response.content_type or "application/octet-stream"
 
     async def upload_media(self, kind: str, content: bytes, filename: str) -> str:
         """Upload temporary media (image, voice...) to send; return its media_id."""
-        files = {"media": (filename, content)}
+        import aiohttp
+
+        form = aiohttp.FormData()
+        form.add_field("media", content, filename=filename)
         response = await self._call(
-            "POST", "/cgi-bin/media/upload", params={"type": kind}, files=files
+            "POST", "/cgi-bin/media/upload", params={"type": kind}, data=form
         )
         return str(_answer(response)["media_id"])
 
@@ -193,7 +193,7 @@ class WeChatApi:
         await self._post_json("/cgi-bin/menu/create", menu)
 
 
-def _errcode(response: httpx.Response) -> int:
+def _errcode(response: Reply) -> int:
     """Return the errcode of a JSON answer (0 when it has none or is not JSON)."""
     if not _is_json(response):
         return 0
@@ -204,6 +204,5 @@ def _errcode(response: httpx.Response) -> int:
     return int(data.get("errcode", 0)) if isinstance(data, dict) else 0
 
 
-def _is_json(response: httpx.Response) -> bool:
-    content_type = response.headers.get("content-type", "")
-    return content_type.startswith(JSON_TYPES) or response.content[:1] == b"{"
+def _is_json(response: Reply) -> bool:
+    return response.content_type.startswith(JSON_TYPES) or response.content[:1] == b"{"

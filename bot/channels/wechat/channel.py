@@ -24,6 +24,7 @@ from bot.domain.clock import Clock
 from bot.domain.conversation_window import WindowDecision, decide
 from bot.domain.languages import effective_locale
 from bot.domain.notice_kinds import notice_kind
+from bot.storage.channel_windows import ChatWindow
 from bot.storage.store import Store
 from bot.templating import Renderer
 
@@ -55,15 +56,15 @@ class WeChatChannel:
     async def transmit(self, address: Address, message: Outgoing) -> Sent:
         """Send the message in conversation when the window allows, else hold it (and send
         a notice asking the person to write, unless a recent one already does)."""
-        chat = await self.store.channel_chats.key_for(address)
-        locale = await self._locale(chat)
+        window = await self._window_of(address)
+        chat = window.chat_id
+        locale = effective_locale(window.locale, self.default_locale)
         parts = len(self._payloads(locale, address.chat, message))
         if parts == 0:  # a photo or a copy without words: no WeChat rendering yet
             raise SendFault(FaultKind.FAILED, "wechat_no_words", detail="media needs words")
         windows, now = self.store.channel_windows, self.clock.now()
-        queued = 0 if self._ahead[chat] else await windows.held_count(chat)
-        state = await windows.state(chat)
-        decision = decide(state, now, parts, queued)
+        queued = 0 if self._ahead[chat] else window.held
+        decision = decide(window.state, now, parts, queued)
         if decision is WindowDecision.CONVERSE:
             try:
                 await self._converse(chat, address.chat, locale, message)
@@ -150,6 +151,18 @@ class WeChatChannel:
         if decision is WindowDecision.HOLD_AND_NOTIFY:
             await self.store.channel_windows.noticed(chat, now)
         return Sent(address, f"held:{held}")
+
+    async def _window_of(self, address: Address) -> ChatWindow:
+        """Return the window of the address's chat, giving the address a chat key first
+        when it has none yet (one read for what a send needs)."""
+        windows = self.store.channel_windows
+        window = await windows.window_of(address)
+        if window is None:
+            await self.store.channel_chats.key_for(address)
+            window = await windows.window_of(address)
+        if window is None:
+            raise RuntimeError("a chat key just given cannot be read back")
+        return window
 
     def _payloads(self, locale: str, openid: str, message: Outgoing) -> list[Payload]:
         return render_payloads(self.renderer, locale, openid, message, self.menus)
