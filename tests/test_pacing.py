@@ -15,7 +15,7 @@ from bot.channels.wechat.faults import DAILY_QUOTA
 from bot.channels.wechat.faults import fault_of as wechat_fault
 from bot.demo.fake_telegram import FakeTelegram, Fault
 from bot.dispatch.pacing import HEADROOM, URGENT_MEMORY, Pacer
-from bot.dispatch.window import Limit, Limits
+from bot.dispatch.window import Limit, Limits, spacing_only_limits, telegram_limits
 from bot.domain.channel_messages import Outgoing, SendFault, telegram_chat
 
 TOKEN = "123456:" + "P" * 35
@@ -169,3 +169,37 @@ async def granted_at_urgently(pacer: Pacer, ticks: Ticks, chat: str) -> float:
     """Take an urgent turn for chat and return when it was granted."""
     async with pacer.turn(chat, urgent=True):
         return ticks.now
+
+
+
+async def turns_while_none_answered(limits: Limits, rate: float, sends: int) -> list[float]:
+    """Start `sends` sends that each wait for an answer that does not come (a slow
+    platform); return when each was granted its turn, for those that were."""
+    ticks = Ticks()
+    pacer = pacer_on(ticks, rate=rate, limits=limits)
+    granted: list[float] = []
+    never = asyncio.Event()
+
+    async def slow(chat: str) -> None:
+        async with pacer.turn(chat):
+            granted.append(ticks.now)
+            await never.wait()
+
+    under_way = [asyncio.create_task(slow(f"chat {n}")) for n in range(sends)]
+    for _ in range(20 * sends):
+        await asyncio.sleep(0)
+    for task in under_way:
+        task.cancel()
+    await asyncio.gather(*under_way, return_exceptions=True)
+    return granted
+
+
+async def test_a_channel_without_a_limit_a_second_keeps_its_pace_while_sends_are_slow() -> None:
+    # WeChat and SMS: with Telegram's thirty in any second, each send counted until a second
+    # after its answer, slow answers held the sends below their rate
+    rate, sends = 29.0, 40
+    held = await turns_while_none_answered(telegram_limits(0, rate), rate, sends)
+    assert len(held) == 30
+    paced = await turns_while_none_answered(spacing_only_limits(rate), rate, sends)
+    assert len(paced) == sends  # evenly spaced: the rate, not the window, sets the pace
+    assert paced[-1] - paced[0] == pytest.approx((sends - 1 - 0.25) / rate, abs=0.01)

@@ -13,6 +13,7 @@ from bot.channels.phone.channel import PhoneChannel
 from bot.channels.telegram.transport import TelegramChannel
 from bot.channels.text.channel import TextChannel, TextLine
 from bot.dispatch.pacing import Pacer
+from bot.dispatch.window import spacing_only_limits
 from bot.domain.channel_messages import ChannelName
 from bot.domain.clock import Clock
 from bot.domain.schedule import SendPolicy
@@ -50,7 +51,7 @@ def sms_pacer(settings: Settings) -> Pacer:
     apart from Telegram's (whose thirty a second and one a second per chat are not the
     provider's), far below the provider's 3,000 requests a second; a number's own limits
     are kept by the notices (one unread at a time, FOLLOWUP_SMS_DAILY_LIMIT)."""
-    return Pacer(settings.rate, per_chat_interval=0)
+    return Pacer(settings.rate, limits=spacing_only_limits(settings.rate))
 
 
 def open_channels(

@@ -49,6 +49,15 @@ def telegram_limits(per_chat_interval: float, rate: float = OVERALL) -> Limits:
     return Limits(overall, private, Limit(*GROUP))
 
 
+def spacing_only_limits(rate: float) -> Limits:
+    """A channel with no per-second limit near `rate` (WeChat: a day's quota and each
+    follower's window; the SMS providers: 3,000 requests a second): its pace is the
+    spacing alone. The overall window, twice the rate, only bounds replies (their turns are
+    not spaced); Telegram's thirty, with a send counted until a second after its answer,
+    held these channels below their rate (a send of 20-50 ms left one send of room)."""
+    return Limits(Limit(math.ceil(2 * rate), 1.0))
+
+
 @dataclass
 class SendWindow:
     """The sends under one limit: how many are under way, and when the answered ones ended."""

@@ -18,6 +18,7 @@ from bot.channels.wechat.faults import WeChatError
 from bot.channels.wechat.inbound import WeChatInbound
 from bot.channels.wechat.menu import menu_definition
 from bot.dispatch.pacing import Pacer
+from bot.dispatch.window import spacing_only_limits
 from bot.domain.channel_messages import SendFault
 from bot.domain.clock import Clock
 from bot.services.container import Services
@@ -76,4 +77,5 @@ def open_wechat(
     )
     # WeChat limits customer-service messages per follower (the window) and per day (500,000),
     # not per second: FOLLOWUP_RATE paces it as every channel, with no per-chat spacing.
-    return WeChatRuntime(account, api, channel, Pacer(settings.rate, per_chat_interval=0))
+    pacer = Pacer(settings.rate, limits=spacing_only_limits(settings.rate))
+    return WeChatRuntime(account, api, channel, pacer)
