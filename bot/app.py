@@ -17,7 +17,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.channels.opened import open_channels, serve_channels
-from bot.channels.telegram.context import AppContext, AppType, BotData
+from bot.channels.telegram.context import AppContext, AppType, BotData, FollowupApplication
 from bot.channels.telegram.conversations.broadcast import on_broadcast, on_broadcast_button
 from bot.channels.telegram.conversations.complaint import on_case_button, on_complain, on_praise
 from bot.channels.telegram.conversations.consent import on_enrol_button
@@ -199,6 +199,7 @@ def build_app(
 
     builder = (
         ApplicationBuilder()
+        .application_class(FollowupApplication)
         .token(settings.require_token())
         .base_url(settings.telegram_base_url)
         .context_types(ContextTypes(context=AppContext, bot_data=BotData))
