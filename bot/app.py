@@ -60,7 +60,7 @@ from bot.channels.telegram.http_request import AiohttpRequest
 from bot.channels.telegram.jobs import on_dispatch_job, on_worklist_job
 from bot.channels.telegram.menus import set_menus
 from bot.channels.telegram.staff_desk import TelegramStaffDesk
-from bot.channels.telegram.update_order import RUNNING, ChatOrderedUpdates
+from bot.channels.telegram.update_order import RUNNING, ChatOrderedUpdates, FetchedUpdates
 from bot.channels.text.channel import TextLine
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
@@ -206,6 +206,7 @@ def build_app(
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .concurrent_updates(ChatOrderedUpdates(updates_at_once(settings.database_url)))
+        .update_queue(FetchedUpdates())
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
