@@ -9,7 +9,8 @@ from /proc twice a second. `presses` patients get a check-in first; the messages
 steps) go to `chats` other chats. As each patient's first question arrives, the patient
 presses an answer (bursts of up to 500), which the bot answers with the next question.
 Prints the peak RSS and the growth between the first and the last tenth of the run (the
-mean RSS of each tenth, from the first message sent to the last press answered).
+mean RSS of each tenth, from the first message sent to the last press answered), and how long
+the bot took to exit once interrupted (SIGINT, as Ctrl-C).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from bot.templating import Renderer
 PATIENT_CHATS = 100_000  # patient i's chat; bulk chats from BULK_CHATS on
 BULK_CHATS = 1_000_000
 TARGET_MB = 150.0
+STOP_WAIT = 60.0  # seconds
 FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 EDUCATION = "plans/general/day1_home_care"
 
@@ -172,6 +174,20 @@ def growth(progress: Progress) -> tuple[float, float, float]:
     return first, last, last - first
 
 
+def stop(bot: subprocess.Popen[bytes]) -> float:
+    """Interrupt the bot as Ctrl-C would; return how long it took to exit (a kill after
+    STOP_WAIT seconds: a restart must not hang)."""
+    asked = time.monotonic()
+    os.kill(bot.pid, signal.SIGINT)
+    try:
+        bot.wait(STOP_WAIT)
+    except subprocess.TimeoutExpired:
+        bot.kill()
+        bot.wait()
+        print(f"the bot did not stop within {STOP_WAIT:g} s of SIGINT: killed", flush=True)
+    return time.monotonic() - asked
+
+
 def measure(args: argparse.Namespace) -> dict[str, float]:
     """Seed, start the fake and the bot, drive, stop; return the figures."""
     fake, port = timed_botapi.start()
@@ -187,14 +203,15 @@ def measure(args: argparse.Namespace) -> dict[str, float]:
             try:
                 progress = drive(bot, port, args)
                 peak = rss_mb(bot.pid, "VmHWM")
+                seconds = time.monotonic() - began
             finally:
-                os.kill(bot.pid, signal.SIGINT)
-                bot.wait(60)
+                stopping = stop(bot)
     finally:
         fake.kill()
     first, last, grown = growth(progress)
     return {
-        "seconds": time.monotonic() - began,
+        "seconds": seconds,
+        "stop_seconds": stopping,
         "peak_rss_mb": peak,
         "first_tenth_mb": first,
         "last_tenth_mb": last,
@@ -221,6 +238,7 @@ def main() -> None:
         f"tenth {found['first_tenth_mb']:.1f} MB, of the last {found['last_tenth_mb']:.1f} MB: "
         f"growth {found['rss_growth_mb']:+.1f} MB"
     )
+    print(f"stopped {found['stop_seconds']:.1f} s after SIGINT")
     if args.json is not None:
         figures = {name: round(found[name], 1) for name in ("peak_rss_mb", "rss_growth_mb")}
         args.json.write_text(json.dumps({"figures": figures}))

@@ -17,7 +17,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.channels.opened import open_channels, serve_channels
-from bot.channels.telegram.context import AppContext, AppType, BotData
+from bot.channels.telegram.context import AppContext, AppType, BotData, FollowupApplication
 from bot.channels.telegram.conversations.broadcast import on_broadcast, on_broadcast_button
 from bot.channels.telegram.conversations.complaint import on_case_button, on_complain, on_praise
 from bot.channels.telegram.conversations.consent import on_enrol_button
@@ -60,7 +60,7 @@ from bot.channels.telegram.http_request import AiohttpRequest
 from bot.channels.telegram.jobs import on_dispatch_job, on_worklist_job
 from bot.channels.telegram.menus import set_menus
 from bot.channels.telegram.staff_desk import TelegramStaffDesk
-from bot.channels.telegram.update_order import RUNNING, ChatOrderedUpdates
+from bot.channels.telegram.update_order import RUNNING, ChatOrderedUpdates, FetchedUpdates
 from bot.channels.text.channel import TextLine
 from bot.dispatch.compose import MessageComposer, SurveyBook
 from bot.dispatch.dispatcher import DispatchConfig, Dispatcher
@@ -199,12 +199,14 @@ def build_app(
 
     builder = (
         ApplicationBuilder()
+        .application_class(FollowupApplication)
         .token(settings.require_token())
         .base_url(settings.telegram_base_url)
         .context_types(ContextTypes(context=AppContext, bot_data=BotData))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .concurrent_updates(ChatOrderedUpdates(updates_at_once(settings.database_url)))
+        .update_queue(FetchedUpdates())
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)

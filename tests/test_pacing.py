@@ -171,7 +171,6 @@ async def granted_at_urgently(pacer: Pacer, ticks: Ticks, chat: str) -> float:
         return ticks.now
 
 
-
 async def turns_while_none_answered(limits: Limits, rate: float, sends: int) -> list[float]:
     """Start `sends` sends that each wait for an answer that does not come (a slow
     platform); return when each was granted its turn, for those that were."""

@@ -84,12 +84,19 @@ class Dispatcher:
         self.owner = uuid.uuid4().hex
         self.outcomes = OutcomeBuffer(store, clock, self.owner)
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self.stopping = False  # the bot is stopping: no new batch is claimed
+
+    def stop_soon(self) -> None:
+        """Claim no new batch: a tick under way ends once its batch in flight is sent and
+        recorded (the rest stays due for the next start), so a stop does not wait for it."""
+        self.stopping = True
 
     async def run_once(self, budget_seconds: float = 60.0) -> DispatchStats:
-        """Send due rows batch after batch until none is due or the budget is spent."""
+        """Send due rows batch after batch until none is due, the budget is spent or the bot
+        is stopping."""
         stats = DispatchStats()
         deadline = time.monotonic() + budget_seconds
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not self.stopping:
             rows = await self.store.outbox.claim_due(
                 self.clock.now(), self.config.batch_size, self.config.lease, self.owner
             )

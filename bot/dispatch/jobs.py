@@ -69,7 +69,9 @@ async def run_sweeps(services: Services) -> None:
 async def worklist_tick(services: Services) -> None:
     """Keep the phone worklist true, once per WORKLIST_EVERY over every process (its own
     job, every FOLLOWUP_DISPATCH_INTERVAL, beside the dispatcher's)."""
-    if services.start_check.passed and await _worklist_due(services):
+    if services.dispatcher.stopping or not services.start_check.passed:
+        return
+    if await _worklist_due(services):
         now = services.clock.now()
         await sweep_worklist(services.store, services.scheduling, services.worklist, now)
 
@@ -81,7 +83,7 @@ async def dispatch_tick(services: Services) -> None:
     process per tick, the one holding their lease. Nothing is sent or swept until the start
     check (after an unclean stop) has found the SQLite file sound.
     """
-    if not services.start_check.passed:
+    if not services.start_check.passed or services.dispatcher.stopping:
         return
     if await _holds_sweeps(services):
         await run_sweeps(services)

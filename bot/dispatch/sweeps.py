@@ -14,11 +14,17 @@ from bot.storage.store import Store
 MAX_CHECKIN_TRIES = 3
 FAILED_IN_A_ROW_BEFORE_ASKING = 3
 ASKED = (MessageKind.CHECKIN, MessageKind.KEEP_ASKING)
+# Questions expired per sweep, oldest first: a longer list goes over the next ticks, so a
+# tick never holds thousands of rows nor keeps a stop waiting for them.
+EXPIRED_PER_TICK = 200
 
 
-async def expire_unanswered(store: Store, policy: SendPolicy, now: datetime) -> int:
-    """Send unanswered check-ins again at the next window, or fail them after the last try."""
-    rows = await store.outbox.unanswered_past_due(now, ASKED)
+async def expire_unanswered(
+    store: Store, policy: SendPolicy, now: datetime, limit: int = EXPIRED_PER_TICK
+) -> int:
+    """Send up to limit unanswered check-ins again at the next window, or fail them after the
+    last try; return how many were looked at."""
+    rows = await store.outbox.unanswered_past_due(now, ASKED, limit)
     for row in rows:
         if row.kind is MessageKind.CHECKIN and row.tries < MAX_CHECKIN_TRIES:
             own = step_hours_of(row.payload)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0034"
+HEAD_REVISION = "0035"
 
 
 def _config(connection: Connection | None = None) -> Config:

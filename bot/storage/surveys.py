@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Join, insert, or_, select, update
+from sqlalchemy import Join, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -13,6 +13,7 @@ from bot.domain.surveys.status import FINISHED, UNFINISHED, SurveyStatus
 from bot.storage.connections import Connections, reading
 from bot.storage.contacts import chat_locale
 from bot.storage.schema import (
+    OPEN_SURVEY,
     contacts,
     departments,
     episodes,
@@ -295,7 +296,9 @@ class SurveyRepository:
 
 async def _other_open(conn: AsyncConnection, chat_id: int, message_id: int | None) -> bool:
     """Say whether another survey than the message's own is open in the chat."""
-    query = select(s.c.id).where(s.c.chat_id == chat_id, s.c.status == SurveyStatus.OPEN)
+    # written as the one-open-survey-per-chat index has it: with the status as a parameter
+    # SQLite cannot use that partial index, and read every session ever opened
+    query = select(s.c.id).where(s.c.chat_id == chat_id, text(OPEN_SURVEY))
     if message_id is not None:
         query = query.where(or_(s.c.message_id.is_(None), s.c.message_id != message_id))
     return (await conn.execute(query.limit(1))).first() is not None

@@ -39,3 +39,18 @@ class AppContext(CallbackContext[ExtBot[RateLimitArgs], Data, Data, BotData]):
 
 
 AppType = Application[ExtBot[RateLimitArgs], AppContext, Data, Data, BotData, JobQueue[AppContext]]
+
+
+class FollowupApplication(AppType):
+    """PTB's Application, whose stop tells the dispatcher first.
+
+    A stop waits for the JobQueue's jobs under way; the dispatcher's tick sends batch after
+    batch for up to a minute. Told, it claims no new batch and its tick ends with the batch in
+    flight, so a restart does not hang behind a backlog.
+    """
+
+    async def stop(self) -> None:
+        """Stop as PTB does, the dispatcher told to claim no new batch."""
+        if self.bot_data.services is not None:
+            self.bot_data.services.dispatcher.stop_soon()
+        await super().stop()

@@ -109,11 +109,15 @@ class OutboxQueries(OutboxTable):
             return [outbox_row(row) for row in result]
 
     async def unanswered_past_due(
-        self, now: datetime, kinds: Sequence[MessageKind]
+        self, now: datetime, kinds: Sequence[MessageKind], limit: int
     ) -> list[OutboxRow]:
-        """Return sent questions of these kinds whose time to answer ran out before now."""
+        """Return up to limit sent questions of these kinds whose time to answer ran out
+        before now, oldest send time first."""
         return await self.rows(
-            m.c.status == MessageStatus.SENT.value, m.c.kind.in_(kinds), m.c.answer_due_at < now
+            m.c.status == MessageStatus.SENT.value,
+            m.c.kind.in_(kinds),
+            m.c.answer_due_at < now,
+            limit=limit,
         )
 
     async def answered_or_unanswered(
@@ -139,9 +143,11 @@ class OutboxQueries(OutboxTable):
         async with reading(self._engine) as conn:
             return int((await conn.execute(query)).scalar() or 0)
 
-    async def rows(self, *conditions: ColumnElement[bool]) -> list[OutboxRow]:
-        """Return rows matching conditions, oldest send time first."""
+    async def rows(
+        self, *conditions: ColumnElement[bool], limit: int | None = None
+    ) -> list[OutboxRow]:
+        """Return rows matching conditions (the first `limit`), oldest send time first."""
         query = select(*ROW_COLUMNS).select_from(joined_tables()).where(*conditions)
         async with reading(self._engine) as conn:
-            result = await conn.execute(query.order_by(m.c.send_at, m.c.id))
+            result = await conn.execute(query.order_by(m.c.send_at, m.c.id).limit(limit))
             return [outbox_row(row) for row in result]

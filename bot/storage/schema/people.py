@@ -137,7 +137,8 @@ contacts = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("patient_id", ForeignKey("patients.id"), nullable=False, index=True),
-    Column("episode_id", ForeignKey("episodes.id"), nullable=False),
+    # indexed: the worklist asks of every stay whether a chat contact reaches it
+    Column("episode_id", ForeignKey("episodes.id"), nullable=False, index=True),
     Column("chat_id", BigInteger, nullable=False, index=True),
     # The channel the contact is reached on and its address there (the chat, as text, on
     # Telegram; a phone number on SMS). chat_id stays the Telegram chat for the joins.
