@@ -15,6 +15,7 @@ from bot.domain.conversation_window import EVENT_QUOTA, QUOTA, NoticeKind, Windo
 from bot.domain.enrolment import ConsentDecision
 from bot.storage.channel_chats import CHAT_KEY_BASE, chat_key
 from bot.storage.connections import Connections, reading
+from bot.storage.contacts import chat_locale
 from bot.storage.schema import channel_chats as chats
 from bot.storage.schema import channel_windows as windows
 from bot.storage.schema import contacts
@@ -198,13 +199,7 @@ def _state(row: Any) -> WindowState:
 def _window_of_query() -> Select[Any]:
     """Return the read of a chat's key, language, window and held count by its address."""
     key = literal(CHAT_KEY_BASE, BigInteger) - chats.c.id
-    locale = (
-        select(contacts.c.locale)
-        .where(contacts.c.chat_id == key)
-        .order_by(contacts.c.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    locale = chat_locale(key).scalar_subquery()
     waiting = select(func.count()).where(held.c.chat_id == key).scalar_subquery()
     return (
         select(chats.c.id, locale.label("locale"), waiting.label("held"), *_STATE)
